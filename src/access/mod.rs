@@ -1,0 +1,42 @@
+//! The domain: directories and their tokens, provisioning of users and
+//! groups from a directory, and the audit trail of every change.
+
+pub mod audit;
+pub mod directories;
+pub mod provisioning;
+
+/// Who made a change, as recorded in the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub kind: ActorKind,
+    pub id: String,
+}
+
+/// The kinds of actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActorKind {
+    /// A directory's SCIM bearer token (id = token id).
+    DirectoryToken,
+    /// The command-line tool run by an operator on the server.
+    Cli,
+}
+
+impl ActorKind {
+    /// The name stored in the audit log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActorKind::DirectoryToken => "directory_token",
+            ActorKind::Cli => "cli",
+        }
+    }
+}
+
+/// Everything a write needs to know about the request making it.
+#[derive(Debug, Clone)]
+pub struct WriteContext {
+    pub directory_id: String,
+    pub actor: Actor,
+    pub request_id: Option<String>,
+    /// The time of the change, microseconds since the epoch.
+    pub now: i64,
+}

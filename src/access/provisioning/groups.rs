@@ -1,0 +1,361 @@
+//! Groups pushed by a directory, and their members.
+
+use std::collections::HashSet;
+
+use serde_json::{json, Map, Value};
+
+use super::users::to_i64;
+use super::{check_if_match, meta};
+use crate::access::audit::{self, Change};
+use crate::access::WriteContext;
+use crate::scim::resource::{GroupResource, MemberRef};
+use crate::scim::schema::ResourceKind;
+use crate::scim::validate::Attributes;
+use crate::scim::ScimError;
+use crate::store::models::{GroupRow, MembershipRow};
+use crate::store::sql_filter::SqlCondition;
+use crate::store::{groups, memberships, users, DbConn, StoreError};
+
+/// Membership source recorded for members pushed by a directory.
+const SOURCE_SCIM: &str = "scim";
+
+/// A validated Group split into its columns, its members and the rest.
+struct GroupFields {
+    display_name: String,
+    external_id: Option<String>,
+    members: Vec<(String, Option<ResourceKind>)>,
+    rest: Attributes,
+}
+
+impl GroupFields {
+    fn split(mut attributes: Attributes) -> Result<GroupFields, ScimError> {
+        let display_name = match attributes.remove("displayName") {
+            Some(Value::String(s)) if !s.trim().is_empty() => s,
+            _ => {
+                return Err(ScimError::invalid_value(
+                    "displayName must be a non-empty string",
+                ))
+            }
+        };
+        let external_id = match attributes.remove("externalId") {
+            Some(Value::String(s)) => Some(s),
+            _ => None,
+        };
+        let members = match attributes.remove("members") {
+            Some(Value::Array(items)) => items.iter().map(member_of).collect::<Result<_, _>>()?,
+            _ => Vec::new(),
+        };
+        Ok(GroupFields {
+            display_name,
+            external_id,
+            members,
+            rest: attributes,
+        })
+    }
+}
+
+/// Reads one validated `members` entry: its `value` and optional `type`.
+pub fn member_of(item: &Value) -> Result<(String, Option<ResourceKind>), ScimError> {
+    let value = item
+        .get("value")
+        .and_then(Value::as_str)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| {
+            ScimError::invalid_value("every member needs a 'value' with the member's id")
+        })?;
+    let kind = match item.get("type").and_then(Value::as_str) {
+        Some("Group") => Some(ResourceKind::Group),
+        Some(_) => Some(ResourceKind::User),
+        None => None,
+    };
+    Ok((value.to_owned(), kind))
+}
+
+fn taken(name: &str) -> ScimError {
+    ScimError::uniqueness(format!(
+        "a group with displayName \"{name}\" already exists in this directory"
+    ))
+}
+
+fn not_found(id: &str) -> ScimError {
+    ScimError::not_found(format!("Group {id} not found"))
+}
+
+fn find_row(conn: &mut DbConn, directory_id: &str, id: &str) -> Result<GroupRow, ScimError> {
+    match groups::find(conn, directory_id, id) {
+        Ok(row) => Ok(row),
+        Err(diesel::result::Error::NotFound) => Err(not_found(id)),
+        Err(e) => Err(StoreError::from(e).into()),
+    }
+}
+
+/// Resolves member ids to users or groups of the directory; any id that is
+/// neither refuses the whole request.
+fn resolve_members(
+    conn: &mut DbConn,
+    directory_id: &str,
+    group_id: &str,
+    members: &[(String, Option<ResourceKind>)],
+) -> Result<Vec<(String, ResourceKind)>, ScimError> {
+    let mut seen = HashSet::new();
+    let wanted: Vec<String> = members
+        .iter()
+        .filter(|(id, _)| seen.insert(id.clone()))
+        .map(|(id, _)| id.clone())
+        .collect();
+    let user_ids: HashSet<String> = users::existing_ids(conn, directory_id, &wanted)
+        .map_err(StoreError::from)?
+        .into_iter()
+        .collect();
+    let missing: Vec<String> = wanted
+        .iter()
+        .filter(|id| !user_ids.contains(*id))
+        .cloned()
+        .collect();
+    let group_ids: HashSet<String> = groups::existing_ids(conn, directory_id, &missing)
+        .map_err(StoreError::from)?
+        .into_iter()
+        .collect();
+    let mut out = Vec::with_capacity(wanted.len());
+    for id in wanted {
+        let kind = if user_ids.contains(&id) {
+            ResourceKind::User
+        } else if group_ids.contains(&id) && id != group_id {
+            ResourceKind::Group
+        } else {
+            return Err(ScimError::invalid_value(format!(
+                "member \"{id}\" is not a User or Group of this directory"
+            )));
+        };
+        out.push((id, kind));
+    }
+    Ok(out)
+}
+
+fn membership_rows(
+    ctx: &WriteContext,
+    group_id: &str,
+    members: &[(String, ResourceKind)],
+) -> Vec<MembershipRow> {
+    members
+        .iter()
+        .map(|(id, kind)| MembershipRow {
+            group_id: group_id.to_owned(),
+            member_id: id.clone(),
+            member_type: kind.name().to_owned(),
+            source: SOURCE_SCIM.to_owned(),
+            actor: ctx.actor.id.clone(),
+            created_at: ctx.now,
+        })
+        .collect()
+}
+
+fn to_resource(row: GroupRow, members: Option<Vec<MemberRef>>) -> GroupResource {
+    let attributes = match serde_json::from_str(&row.attributes) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    GroupResource {
+        meta: meta(row.created_at, row.updated_at, row.version),
+        id: row.id,
+        display_name: row.display_name,
+        external_id: row.external_id,
+        attributes,
+        members,
+    }
+}
+
+fn load_members(conn: &mut DbConn, group_id: &str) -> Result<Vec<MemberRef>, ScimError> {
+    Ok(memberships::members_of(conn, group_id)
+        .map_err(StoreError::from)?
+        .into_iter()
+        .map(|m| MemberRef {
+            kind: if m.member_type == "Group" {
+                ResourceKind::Group
+            } else {
+                ResourceKind::User
+            },
+            id: m.id,
+            display: m.display,
+        })
+        .collect())
+}
+
+fn audit_view(row: &GroupRow) -> Value {
+    json!({"displayName": row.display_name, "externalId": row.external_id})
+}
+
+/// Creates a group with its initial members.
+pub fn create(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    attributes: Attributes,
+) -> Result<GroupResource, ScimError> {
+    let fields = GroupFields::split(attributes)?;
+    let row = GroupRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        directory_id: ctx.directory_id.clone(),
+        display_name_key: fields.display_name.to_lowercase(),
+        display_name: fields.display_name,
+        external_id: fields.external_id,
+        attributes: Value::Object(fields.rest).to_string(),
+        version: 1,
+        created_at: ctx.now,
+        updated_at: ctx.now,
+    };
+    let members = resolve_members(conn, &ctx.directory_id, &row.id, &fields.members)?;
+    match groups::insert(conn, &row).map_err(StoreError::from) {
+        Err(StoreError::Conflict(_)) => return Err(taken(&row.display_name)),
+        other => other?,
+    }
+    memberships::add(conn, &membership_rows(ctx, &row.id, &members)).map_err(StoreError::from)?;
+    let mut after = audit_view(&row);
+    after["members"] = members
+        .iter()
+        .map(|(id, _)| Value::from(id.clone()))
+        .collect();
+    audit::record(
+        conn,
+        ctx,
+        Change {
+            action: "group.created",
+            target_type: "Group",
+            target_id: &row.id,
+            before: None,
+            after: Some(after),
+        },
+    )
+    .map_err(StoreError::from)?;
+    let members = load_members(conn, &row.id)?;
+    Ok(to_resource(row, Some(members)))
+}
+
+/// One group; members are loaded only when asked for, so reading a large
+/// group without them costs the same as reading an empty one.
+pub fn get(
+    conn: &mut DbConn,
+    directory_id: &str,
+    id: &str,
+    with_members: bool,
+) -> Result<GroupResource, ScimError> {
+    let row = find_row(conn, directory_id, id)?;
+    let members = if with_members {
+        Some(load_members(conn, id)?)
+    } else {
+        None
+    };
+    Ok(to_resource(row, members))
+}
+
+/// Replaces a group (PUT): attributes, and members by difference, so only the
+/// members that changed are written.
+pub fn replace(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    id: &str,
+    attributes: Attributes,
+    if_match: Option<&str>,
+) -> Result<GroupResource, ScimError> {
+    let before = find_row(conn, &ctx.directory_id, id)?;
+    check_if_match(if_match, before.version)?;
+    let fields = GroupFields::split(attributes)?;
+    let wanted = resolve_members(conn, &ctx.directory_id, id, &fields.members)?;
+    let current: HashSet<String> = memberships::member_ids(conn, id)
+        .map_err(StoreError::from)?
+        .into_iter()
+        .collect();
+    let wanted_ids: HashSet<&String> = wanted.iter().map(|(m, _)| m).collect();
+    let added: Vec<(String, ResourceKind)> = wanted
+        .iter()
+        .filter(|(m, _)| !current.contains(m))
+        .cloned()
+        .collect();
+    let removed: Vec<String> = current
+        .iter()
+        .filter(|m| !wanted_ids.contains(m))
+        .cloned()
+        .collect();
+    let row = GroupRow {
+        id: before.id.clone(),
+        directory_id: before.directory_id.clone(),
+        display_name_key: fields.display_name.to_lowercase(),
+        display_name: fields.display_name,
+        external_id: fields.external_id,
+        attributes: Value::Object(fields.rest).to_string(),
+        version: before.version + 1,
+        created_at: before.created_at,
+        updated_at: ctx.now,
+    };
+    match groups::update(conn, &row).map_err(StoreError::from) {
+        Err(StoreError::Conflict(_)) => return Err(taken(&row.display_name)),
+        other => other?,
+    }
+    memberships::remove(conn, id, &removed).map_err(StoreError::from)?;
+    memberships::add(conn, &membership_rows(ctx, id, &added)).map_err(StoreError::from)?;
+    let mut after = audit_view(&row);
+    after["membersAdded"] = added.iter().map(|(m, _)| Value::from(m.clone())).collect();
+    after["membersRemoved"] = removed.iter().cloned().map(Value::from).collect();
+    audit::record(
+        conn,
+        ctx,
+        Change {
+            action: "group.updated",
+            target_type: "Group",
+            target_id: id,
+            before: Some(audit_view(&before)),
+            after: Some(after),
+        },
+    )
+    .map_err(StoreError::from)?;
+    let members = load_members(conn, id)?;
+    Ok(to_resource(row, Some(members)))
+}
+
+/// Deletes a group: its memberships, and its own membership in other groups.
+pub fn delete(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    id: &str,
+    if_match: Option<&str>,
+) -> Result<(), ScimError> {
+    let before = find_row(conn, &ctx.directory_id, id)?;
+    check_if_match(if_match, before.version)?;
+    memberships::remove_member_everywhere(conn, id).map_err(StoreError::from)?;
+    groups::delete(conn, &ctx.directory_id, id).map_err(StoreError::from)?;
+    audit::record(
+        conn,
+        ctx,
+        Change {
+            action: "group.deleted",
+            target_type: "Group",
+            target_id: id,
+            before: Some(audit_view(&before)),
+            after: None,
+        },
+    )
+    .map_err(StoreError::from)?;
+    Ok(())
+}
+
+/// One page of groups matching `condition`, and the total.
+pub fn list(
+    conn: &mut DbConn,
+    directory_id: &str,
+    condition: Option<&SqlCondition>,
+    offset: u64,
+    limit: u64,
+    with_members: bool,
+) -> Result<(u64, Vec<GroupResource>), ScimError> {
+    let (total, rows) = groups::list(conn, directory_id, condition, to_i64(offset), to_i64(limit))
+        .map_err(StoreError::from)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let members = if with_members {
+            Some(load_members(conn, &row.id)?)
+        } else {
+            None
+        };
+        out.push(to_resource(row, members));
+    }
+    Ok((total.max(0) as u64, out))
+}

@@ -1,0 +1,271 @@
+//! Users pushed by a directory.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use super::{check_if_match, meta};
+use crate::access::audit::{self, Change};
+use crate::access::WriteContext;
+use crate::scim::resource::{GroupRef, UserResource};
+use crate::scim::validate::Attributes;
+use crate::scim::ScimError;
+use crate::store::models::UserRow;
+use crate::store::sql_filter::SqlCondition;
+use crate::store::{memberships, users, DbConn, StoreError};
+
+/// The parts of a validated User that live in columns, and the rest.
+struct UserFields {
+    user_name: String,
+    external_id: Option<String>,
+    display_name: Option<String>,
+    active: bool,
+    rest: Attributes,
+}
+
+impl UserFields {
+    fn split(mut attributes: Attributes) -> Result<UserFields, ScimError> {
+        let user_name = match attributes.remove("userName") {
+            Some(Value::String(s)) if !s.trim().is_empty() => s,
+            _ => {
+                return Err(ScimError::invalid_value(
+                    "userName must be a non-empty string",
+                ))
+            }
+        };
+        let text = |v: Option<Value>| match v {
+            Some(Value::String(s)) => Some(s),
+            _ => None,
+        };
+        Ok(UserFields {
+            user_name,
+            external_id: text(attributes.remove("externalId")),
+            display_name: text(attributes.remove("displayName")),
+            // A user is active unless the directory says otherwise (RFC 7643 §4.1.1).
+            active: attributes
+                .remove("active")
+                .and_then(|v| v.as_bool())
+                .unwrap_or(true),
+            rest: attributes,
+        })
+    }
+}
+
+fn taken(user_name: &str) -> ScimError {
+    ScimError::uniqueness(format!(
+        "userName \"{user_name}\" is already in use in this directory"
+    ))
+}
+
+fn not_found(id: &str) -> ScimError {
+    ScimError::not_found(format!("User {id} not found"))
+}
+
+fn to_resource(row: UserRow, groups: Vec<GroupRef>) -> UserResource {
+    let attributes = match serde_json::from_str(&row.attributes) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    UserResource {
+        meta: meta(row.created_at, row.updated_at, row.version),
+        id: row.id,
+        user_name: row.user_name,
+        external_id: row.external_id,
+        display_name: row.display_name,
+        active: row.active,
+        attributes,
+        groups,
+    }
+}
+
+/// What the audit log keeps of a user: its attributes, not its memberships.
+fn audit_view(row: &UserRow) -> Value {
+    let mut v = serde_json::json!({
+        "userName": row.user_name,
+        "externalId": row.external_id,
+        "displayName": row.display_name,
+        "active": row.active,
+    });
+    if let (Some(o), Ok(Value::Object(rest))) =
+        (v.as_object_mut(), serde_json::from_str(&row.attributes))
+    {
+        o.extend(rest);
+    }
+    v
+}
+
+fn find_row(conn: &mut DbConn, directory_id: &str, id: &str) -> Result<UserRow, ScimError> {
+    match users::find(conn, directory_id, id) {
+        Ok(row) => Ok(row),
+        Err(diesel::result::Error::NotFound) => Err(not_found(id)),
+        Err(e) => Err(StoreError::from(e).into()),
+    }
+}
+
+fn groups_of(
+    conn: &mut DbConn,
+    ids: &[String],
+) -> Result<HashMap<String, Vec<GroupRef>>, ScimError> {
+    let mut by_user: HashMap<String, Vec<GroupRef>> = HashMap::new();
+    for (member, group_id, display) in
+        memberships::groups_of(conn, ids).map_err(StoreError::from)?
+    {
+        by_user.entry(member).or_default().push(GroupRef {
+            id: group_id,
+            display,
+        });
+    }
+    Ok(by_user)
+}
+
+/// Creates a user from validated attributes.
+pub fn create(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    attributes: Attributes,
+) -> Result<UserResource, ScimError> {
+    let fields = UserFields::split(attributes)?;
+    let row = UserRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        directory_id: ctx.directory_id.clone(),
+        user_name_key: fields.user_name.to_lowercase(),
+        user_name: fields.user_name,
+        external_id: fields.external_id,
+        display_name: fields.display_name,
+        active: fields.active,
+        attributes: Value::Object(fields.rest).to_string(),
+        version: 1,
+        created_at: ctx.now,
+        updated_at: ctx.now,
+    };
+    match users::insert(conn, &row).map_err(StoreError::from) {
+        Err(StoreError::Conflict(_)) => return Err(taken(&row.user_name)),
+        other => other?,
+    }
+    audit::record(
+        conn,
+        ctx,
+        Change {
+            action: "user.provisioned",
+            target_type: "User",
+            target_id: &row.id,
+            before: None,
+            after: Some(audit_view(&row)),
+        },
+    )
+    .map_err(StoreError::from)?;
+    Ok(to_resource(row, Vec::new()))
+}
+
+/// One user, with the groups it belongs to.
+pub fn get(conn: &mut DbConn, directory_id: &str, id: &str) -> Result<UserResource, ScimError> {
+    let row = find_row(conn, directory_id, id)?;
+    let groups = groups_of(conn, std::slice::from_ref(&row.id))?
+        .remove(&row.id)
+        .unwrap_or_default();
+    Ok(to_resource(row, groups))
+}
+
+/// Replaces a user's attributes (PUT); id, created time and memberships stay.
+pub fn replace(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    id: &str,
+    attributes: Attributes,
+    if_match: Option<&str>,
+) -> Result<UserResource, ScimError> {
+    let before = find_row(conn, &ctx.directory_id, id)?;
+    check_if_match(if_match, before.version)?;
+    let fields = UserFields::split(attributes)?;
+    let row = UserRow {
+        id: before.id.clone(),
+        directory_id: before.directory_id.clone(),
+        user_name_key: fields.user_name.to_lowercase(),
+        user_name: fields.user_name,
+        external_id: fields.external_id,
+        display_name: fields.display_name,
+        active: fields.active,
+        attributes: Value::Object(fields.rest).to_string(),
+        version: before.version + 1,
+        created_at: before.created_at,
+        updated_at: ctx.now,
+    };
+    match users::update(conn, &row).map_err(StoreError::from) {
+        Err(StoreError::Conflict(_)) => return Err(taken(&row.user_name)),
+        other => other?,
+    }
+    let action = match (before.active, row.active) {
+        (true, false) => "user.deactivated",
+        (false, true) => "user.reactivated",
+        _ => "user.updated",
+    };
+    audit::record(
+        conn,
+        ctx,
+        Change {
+            action,
+            target_type: "User",
+            target_id: id,
+            before: Some(audit_view(&before)),
+            after: Some(audit_view(&row)),
+        },
+    )
+    .map_err(StoreError::from)?;
+    let groups = groups_of(conn, std::slice::from_ref(&row.id))?
+        .remove(&row.id)
+        .unwrap_or_default();
+    Ok(to_resource(row, groups))
+}
+
+/// Deletes a user and its memberships.
+pub fn delete(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    id: &str,
+    if_match: Option<&str>,
+) -> Result<(), ScimError> {
+    let before = find_row(conn, &ctx.directory_id, id)?;
+    check_if_match(if_match, before.version)?;
+    memberships::remove_member_everywhere(conn, id).map_err(StoreError::from)?;
+    users::delete(conn, &ctx.directory_id, id).map_err(StoreError::from)?;
+    audit::record(
+        conn,
+        ctx,
+        Change {
+            action: "user.deleted",
+            target_type: "User",
+            target_id: id,
+            before: Some(audit_view(&before)),
+            after: None,
+        },
+    )
+    .map_err(StoreError::from)?;
+    Ok(())
+}
+
+/// One page of users matching `condition`, with their groups, and the total.
+pub fn list(
+    conn: &mut DbConn,
+    directory_id: &str,
+    condition: Option<&SqlCondition>,
+    offset: u64,
+    limit: u64,
+) -> Result<(u64, Vec<UserResource>), ScimError> {
+    let (total, rows) = users::list(conn, directory_id, condition, to_i64(offset), to_i64(limit))
+        .map_err(StoreError::from)?;
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut groups = groups_of(conn, &ids)?;
+    let resources = rows
+        .into_iter()
+        .map(|row| {
+            let g = groups.remove(&row.id).unwrap_or_default();
+            to_resource(row, g)
+        })
+        .collect();
+    Ok((total.max(0) as u64, resources))
+}
+
+/// Paging numbers arrive as u64 and the database takes i64.
+pub(super) fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}

@@ -1,0 +1,318 @@
+//! The command line: `serve`, `migrate`, and the operator commands for
+//! directories and their tokens.
+
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+use serde_json::json;
+
+use crate::access::{directories, Actor, ActorKind};
+use crate::clock::{Clock, SystemClock};
+use crate::config::{self, LogFormat, Settings};
+use crate::store::pool::PoolOptions;
+use crate::store::{self, Store, StoreError};
+
+/// Gatehouse: a SCIM 2.0 provisioning server.
+#[derive(Debug, Parser)]
+#[command(name = "gatehouse", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The database to use.
+#[derive(Debug, Args, Clone)]
+pub struct DatabaseArgs {
+    /// `sqlite://path` (default) or `postgres://user@host/db`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://gatehouse.db")]
+    pub database_url: String,
+}
+
+/// The URL clients use to reach the server.
+#[derive(Debug, Args, Clone)]
+pub struct PublicUrlArgs {
+    /// Base URL clients reach Gatehouse at (used in printed SCIM URLs).
+    #[arg(
+        long,
+        env = "GATEHOUSE_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub public_url: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Runs the HTTP server.
+    Serve(ServeArgs),
+    /// Applies pending database migrations and exits.
+    Migrate(DatabaseArgs),
+    /// Manages directories (IdP connections).
+    #[command(subcommand)]
+    Directory(DirectoryCommand),
+    /// Manages a directory's SCIM bearer tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "GATEHOUSE_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Public base URL (when behind a proxy); by default taken from each request.
+    #[arg(long, env = "GATEHOUSE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Largest accepted request body in bytes.
+    #[arg(long, env = "GATEHOUSE_MAX_PAYLOAD_BYTES", default_value_t = 1024 * 1024)]
+    pub max_payload_bytes: usize,
+    /// Most resources in one list page.
+    #[arg(long, env = "GATEHOUSE_MAX_PAGE_SIZE", default_value_t = 200)]
+    pub max_page_size: u64,
+    /// Database connections per pool.
+    #[arg(long, env = "GATEHOUSE_POOL_SIZE", default_value_t = 16)]
+    pub pool_size: u32,
+    /// Log format.
+    #[arg(long, env = "GATEHOUSE_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DirectoryCommand {
+    /// Creates a directory and prints its id, SCIM base URL and a new token.
+    Create {
+        /// A name for the directory, e.g. "Okta production".
+        name: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[command(flatten)]
+        public: PublicUrlArgs,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Lists directories.
+    List {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Issues a new token for a directory (shown once).
+    Create {
+        /// The directory's id.
+        #[arg(long)]
+        directory: String,
+        /// A label for the token, e.g. "okta-2026".
+        #[arg(long, default_value = "token")]
+        name: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Lists a directory's tokens (never their secrets).
+    List {
+        #[arg(long)]
+        directory: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revokes a token; requests using it fail from then on.
+    Revoke {
+        /// The token's id (not its secret).
+        token_id: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+/// A failed command, as printed to the operator.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl From<diesel::result::Error> for CliError {
+    fn from(e: diesel::result::Error) -> Self {
+        CliError::Store(e.into())
+    }
+}
+
+fn open_store(database: &DatabaseArgs) -> Result<Store, CliError> {
+    Ok(Store::open(
+        &database.database_url,
+        &PoolOptions {
+            max_connections: 2,
+            ..PoolOptions::default()
+        },
+    )?)
+}
+
+fn operator() -> Actor {
+    Actor {
+        kind: ActorKind::Cli,
+        id: std::env::var("USER").unwrap_or_else(|_| "operator".into()),
+    }
+}
+
+/// Runs one command.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    let clock = SystemClock;
+    match cli.command {
+        Command::Serve(args) => serve(args),
+        Command::Migrate(database) => {
+            open_store(&database)?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Directory(DirectoryCommand::Create {
+            name,
+            database,
+            public,
+            json,
+        }) => {
+            if name.trim().is_empty() {
+                return Err(CliError::Usage(
+                    "the directory name must not be empty".into(),
+                ));
+            }
+            let store = open_store(&database)?;
+            let (dir, token) = store.write_now(|conn| {
+                directories::create_directory(conn, &name, &operator(), clock.now_micros())
+            })?;
+            let url = format!(
+                "{}/scim/v2/directories/{}",
+                public.public_url.trim_end_matches('/'),
+                dir.id
+            );
+            if json {
+                println!(
+                    "{}",
+                    json!({"id": dir.id, "name": dir.name, "scim_base_url": url, "token": token.secret})
+                );
+            } else {
+                println!("directory:     {} ({})", dir.name, dir.id);
+                println!("SCIM base URL: {url}");
+                println!("token:         {}", token.secret);
+                println!("(the token is shown only now; store it in your IdP)");
+            }
+            Ok(())
+        }
+        Command::Directory(DirectoryCommand::List { database, json }) => {
+            let store = open_store(&database)?;
+            let rows =
+                store.read_now(|conn| store::directories::list(conn).map_err(CliError::from))?;
+            for d in rows {
+                if json {
+                    println!("{}", json!({"id": d.id, "name": d.name}));
+                } else {
+                    println!("{}  {}", d.id, d.name);
+                }
+            }
+            Ok(())
+        }
+        Command::Token(TokenCommand::Create {
+            directory,
+            name,
+            database,
+            json,
+        }) => {
+            let store = open_store(&database)?;
+            let token = store
+                .write_now(|conn| {
+                    directories::issue_token(
+                        conn,
+                        &directory,
+                        &name,
+                        &operator(),
+                        clock.now_micros(),
+                    )
+                })
+                .map_err(|e| match e {
+                    StoreError::NotFound => CliError::Usage(format!("no directory {directory}")),
+                    e => e.into(),
+                })?;
+            if json {
+                println!(
+                    "{}",
+                    json!({"id": token.id, "directory": directory, "token": token.secret})
+                );
+            } else {
+                println!("token id: {}\ntoken:    {}", token.id, token.secret);
+            }
+            Ok(())
+        }
+        Command::Token(TokenCommand::List {
+            directory,
+            database,
+            json,
+        }) => {
+            let store = open_store(&database)?;
+            let rows = store.read_now(|conn| {
+                store::directories::list_tokens(conn, &directory).map_err(CliError::from)
+            })?;
+            for t in rows {
+                let status = if t.revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "live"
+                };
+                if json {
+                    println!(
+                        "{}",
+                        json!({"id": t.id, "name": t.name, "status": status, "created_at": crate::scim::resource::format_time(t.created_at)})
+                    );
+                } else {
+                    println!("{}  {}  {}", t.id, t.name, status);
+                }
+            }
+            Ok(())
+        }
+        Command::Token(TokenCommand::Revoke { token_id, database }) => {
+            let store = open_store(&database)?;
+            store
+                .write_now(|conn| {
+                    directories::revoke_token(conn, &token_id, &operator(), clock.now_micros())
+                })
+                .map_err(|e| match e {
+                    StoreError::NotFound => CliError::Usage(format!("no live token {token_id}")),
+                    e => e.into(),
+                })?;
+            println!("token {token_id} revoked");
+            Ok(())
+        }
+    }
+}
+
+fn serve(args: ServeArgs) -> Result<(), CliError> {
+    let settings = Settings {
+        listen: args.listen,
+        database_url: args.database.database_url,
+        public_url: args.public_url,
+        max_payload_bytes: args.max_payload_bytes,
+        max_page_size: args.max_page_size.max(1),
+        pool_size: args.pool_size.max(1),
+        log_format: args.log_format,
+        ..Settings::default()
+    };
+    crate::telemetry::init(settings.log_format);
+    for name in config::unknown_env_vars(std::env::vars().map(|(k, _)| k)) {
+        tracing::warn!(variable = %name, "unknown GATEHOUSE_* environment variable ignored");
+    }
+    let state = crate::open_state(settings, Arc::new(SystemClock))?;
+    actix_web::rt::System::new().block_on(crate::serve(state))?;
+    Ok(())
+}

@@ -1,0 +1,89 @@
+//! Typed settings, built once (defaults, then `GATEHOUSE_*` environment,
+//! then command-line flags) and passed to whatever needs them.
+
+use std::time::Duration;
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log shippers.
+    Json,
+}
+
+/// Everything the server can be told.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Address to listen on, e.g. `127.0.0.1:8080`.
+    pub listen: String,
+    /// `sqlite://path` (default) or `postgres://…`.
+    pub database_url: String,
+    /// The URL clients reach the server at (behind a proxy, say); when unset,
+    /// each response derives it from the request's Host.
+    pub public_url: Option<String>,
+    /// Largest request body accepted, in bytes (413 above it).
+    pub max_payload_bytes: usize,
+    /// Most resources returned in one list page.
+    pub max_page_size: u64,
+    /// Database connections per pool.
+    pub pool_size: u32,
+    /// How long a request waits for a database connection.
+    pub pool_timeout: Duration,
+    /// Seconds given to in-flight requests at shutdown.
+    pub shutdown_timeout_secs: u64,
+    pub log_format: LogFormat,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            listen: "127.0.0.1:8080".into(),
+            database_url: "sqlite://gatehouse.db".into(),
+            public_url: None,
+            max_payload_bytes: 1024 * 1024,
+            max_page_size: 200,
+            pool_size: 16,
+            pool_timeout: Duration::from_secs(30),
+            shutdown_timeout_secs: 30,
+            log_format: LogFormat::Text,
+        }
+    }
+}
+
+/// Environment variables Gatehouse reads; any other `GATEHOUSE_*` variable
+/// is reported at start, since it is most likely a typo.
+pub const KNOWN_ENV: &[&str] = &[
+    "GATEHOUSE_LISTEN",
+    "GATEHOUSE_PUBLIC_URL",
+    "GATEHOUSE_MAX_PAYLOAD_BYTES",
+    "GATEHOUSE_MAX_PAGE_SIZE",
+    "GATEHOUSE_POOL_SIZE",
+    "GATEHOUSE_LOG_FORMAT",
+    // Read by the test suite only.
+    "GATEHOUSE_TEST_POSTGRES",
+];
+
+/// Names of `GATEHOUSE_*` variables in `vars` that Gatehouse does not know.
+pub fn unknown_env_vars(vars: impl Iterator<Item = String>) -> Vec<String> {
+    vars.filter(|k| k.starts_with("GATEHOUSE_") && !KNOWN_ENV.contains(&k.as_str()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_gatehouse_variables_are_reported() {
+        let vars = [
+            "GATEHOUSE_LISTEN",
+            "GATEHOUSE_LISTN",
+            "PATH",
+            "GATEHOUSE_POOL_SIZE",
+        ]
+        .into_iter()
+        .map(String::from);
+        assert_eq!(unknown_env_vars(vars), ["GATEHOUSE_LISTN"]);
+    }
+}

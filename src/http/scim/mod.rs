@@ -1,0 +1,120 @@
+//! SCIM handlers, grouped by resource, and the response shapes they share.
+
+pub mod discovery;
+pub mod groups;
+pub mod users;
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse};
+use serde_json::Value;
+
+use super::error::SCIM_CONTENT_TYPE;
+use super::AppState;
+use crate::scim::filter;
+use crate::scim::list::ListParams;
+use crate::scim::projection::Projection;
+use crate::scim::schema::ResourceKind;
+use crate::scim::ScimError;
+use crate::store::sql_filter::{self, SqlCondition};
+
+/// A SCIM JSON response.
+pub fn json_response(status: StatusCode, body: &Value) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, SCIM_CONTENT_TYPE))
+        .body(body.to_string())
+}
+
+/// A single-resource response with its ETag (and Location, when created).
+pub fn resource_response(
+    status: StatusCode,
+    body: &Value,
+    etag: &str,
+    location: Option<&str>,
+) -> HttpResponse {
+    let mut response = json_response(status, body);
+    if let Ok(v) = HeaderValue::from_str(etag) {
+        response.headers_mut().insert(header::ETAG, v);
+    }
+    if let Some(Ok(v)) = location.map(HeaderValue::from_str) {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    response
+}
+
+/// 304 when `If-None-Match` names the current version.
+pub fn not_modified(req: &HttpRequest, etag: &str) -> Option<HttpResponse> {
+    let header = req.headers().get(header::IF_NONE_MATCH)?.to_str().ok()?;
+    let weak = |t: &str| t.trim().trim_start_matches("W/").to_owned();
+    let hit = header
+        .split(',')
+        .any(|t| t.trim() == "*" || weak(t) == weak(etag));
+    hit.then(|| {
+        let mut r = HttpResponse::NotModified().finish();
+        if let Ok(v) = HeaderValue::from_str(etag) {
+            r.headers_mut().insert(header::ETAG, v);
+        }
+        r
+    })
+}
+
+/// The `If-Match` header, if sent.
+pub fn if_match(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// The `{id}` of the route.
+pub fn path_id(req: &HttpRequest) -> String {
+    req.match_info().get("id").unwrap_or_default().to_owned()
+}
+
+/// `attributes` / `excludedAttributes` from the query string of a request
+/// that returns one resource.
+pub fn projection(state: &AppState, req: &HttpRequest) -> Result<Projection, ScimError> {
+    let params = ListParams::from_query(req.query_string())?;
+    Projection::parse(
+        &state.registry,
+        params.attributes.as_deref(),
+        params.excluded_attributes.as_deref(),
+    )
+}
+
+/// Parses and compiles the `filter` parameter for a resource type.
+pub fn condition(
+    state: &AppState,
+    kind: ResourceKind,
+    filter: Option<&str>,
+) -> Result<Option<SqlCondition>, ScimError> {
+    let Some(text) = filter else {
+        return Ok(None);
+    };
+    let parsed = filter::parse(text).map_err(|e| ScimError::invalid_filter(format!("{e}")))?;
+    sql_filter::compile(&parsed, kind, state.store.backend()).map(Some)
+}
+
+/// Any method a SCIM endpoint does not serve.
+pub async fn method_not_allowed(req: HttpRequest) -> Result<HttpResponse, ScimError> {
+    Err(ScimError::new(
+        405,
+        format!("{} is not supported on {}", req.method(), req.path()),
+    ))
+}
+
+/// `/Me` needs end-user authentication, which SCIM clients here do not have.
+pub async fn me() -> Result<HttpResponse, ScimError> {
+    Err(ScimError::new(
+        501,
+        "/Me is not supported: SCIM requests authenticate as a directory, not as a user",
+    ))
+}
+
+/// Any path below the SCIM base that is not an endpoint.
+pub async fn no_such_endpoint(req: HttpRequest) -> Result<HttpResponse, ScimError> {
+    Err(ScimError::not_found(format!(
+        "no SCIM endpoint at {}",
+        req.path()
+    )))
+}

@@ -1,0 +1,95 @@
+//! Gatehouse: a SCIM 2.0 provisioning server. `build_app` is the whole HTTP
+//! application; `main.rs` and the tests both use it.
+
+pub mod access;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod http;
+pub mod scim;
+pub mod store;
+pub mod telemetry;
+
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::{middleware, web, App, HttpMessage};
+use tracing_actix_web::{RequestId, TracingLogger};
+
+pub use http::AppState;
+
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::scim::schema::SchemaRegistry;
+use crate::store::pool::PoolOptions;
+use crate::store::{Store, StoreError};
+
+/// Header carrying the request id back to the client.
+const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Opens the database (running migrations) and loads the schemas.
+pub fn open_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<AppState, StoreError> {
+    let registry = SchemaRegistry::load()
+        .map_err(|e| StoreError::Config(format!("scim-schemas are malformed: {e}")))?;
+    let store = Store::open(
+        &settings.database_url,
+        &PoolOptions {
+            max_connections: settings.pool_size,
+            acquire_timeout: settings.pool_timeout,
+        },
+    )?;
+    Ok(AppState {
+        store: Arc::new(store),
+        registry: Arc::new(registry),
+        settings: Arc::new(settings),
+        clock,
+    })
+}
+
+/// The HTTP application over `state`.
+pub fn build_app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(web::Data::new(state))
+        .configure(http::routes)
+        .wrap(middleware::from_fn(echo_request_id))
+        .wrap(TracingLogger::default())
+}
+
+/// Puts the request id `TracingLogger` assigned into the response headers,
+/// so a client can quote it when reporting a problem.
+async fn echo_request_id(
+    req: ServiceRequest,
+    next: middleware::Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+    let mut response = next.call(req).await?;
+    if let Some(Ok(value)) = id.map(|id| HeaderValue::from_str(&id)) {
+        response.headers_mut().insert(REQUEST_ID_HEADER, value);
+    }
+    Ok(response)
+}
+
+/// Runs the server until SIGINT/SIGTERM, then drains in-flight requests.
+pub async fn serve(state: AppState) -> std::io::Result<()> {
+    let listen = state.settings.listen.clone();
+    let shutdown = state.settings.shutdown_timeout_secs;
+    let server = actix_web::HttpServer::new(move || build_app(state.clone()))
+        .shutdown_timeout(shutdown)
+        .bind(&listen)?;
+    for addr in server.addrs() {
+        tracing::info!(%addr, "gatehouse listening on http://{addr}");
+    }
+    server.run().await
+}

@@ -1,0 +1,161 @@
+//! List and query parameters (RFC 7644 §3.4.2) and the ListResponse body.
+
+use serde_json::{json, Value};
+
+use super::error::ScimError;
+
+/// The query parameters of a list or search request, before they are
+/// checked against schemas.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListParams {
+    pub filter: Option<String>,
+    /// 1-based index of the first result (RFC 7644 §3.4.2.4).
+    pub start_index: u64,
+    /// Page size asked for; `None` means the server's maximum.
+    pub count: Option<u64>,
+    pub sort_by: Option<String>,
+    pub sort_order: Option<String>,
+    pub attributes: Option<String>,
+    pub excluded_attributes: Option<String>,
+}
+
+impl ListParams {
+    /// Reads the parameters from a URL query string. Names are matched
+    /// case-insensitively because IdPs disagree on their case.
+    pub fn from_query(query: &str) -> Result<ListParams, ScimError> {
+        let mut params = ListParams {
+            start_index: 1,
+            ..ListParams::default()
+        };
+        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            let value = value.into_owned();
+            match name.to_ascii_lowercase().as_str() {
+                "filter" => params.filter = Some(value),
+                "startindex" => params.start_index = parse_start_index(&value)?,
+                "count" => params.count = Some(parse_count(&value)?),
+                "sortby" => params.sort_by = Some(value),
+                "sortorder" => params.sort_order = Some(value),
+                "attributes" => params.attributes = Some(value),
+                "excludedattributes" => params.excluded_attributes = Some(value),
+                _ => {}
+            }
+        }
+        Ok(params)
+    }
+
+    /// The page size to use: what was asked, never more than `max`.
+    pub fn page_size(&self, max: u64) -> u64 {
+        self.count.unwrap_or(max).min(max)
+    }
+}
+
+/// startIndex below 1 is read as 1 (RFC 7644 §3.4.2.4).
+fn parse_start_index(value: &str) -> Result<u64, ScimError> {
+    let n: i64 = value.trim().parse().map_err(|_| {
+        ScimError::invalid_value(format!("startIndex must be an integer; got \"{value}\""))
+    })?;
+    Ok(n.max(1) as u64)
+}
+
+/// A negative count is read as 0 (RFC 7644 §3.4.2.4).
+fn parse_count(value: &str) -> Result<u64, ScimError> {
+    let n: i64 = value.trim().parse().map_err(|_| {
+        ScimError::invalid_value(format!("count must be an integer; got \"{value}\""))
+    })?;
+    Ok(n.max(0) as u64)
+}
+
+/// The ListResponse body (RFC 7644 §3.4.2).
+pub fn list_response(total: u64, start_index: u64, resources: Vec<Value>) -> Value {
+    json!({
+        "schemas": [super::LIST_RESPONSE_URN],
+        "totalResults": total,
+        "startIndex": start_index,
+        "itemsPerPage": resources.len(),
+        "Resources": resources,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_parameters() {
+        let cases: Vec<(&str, ListParams)> = vec![
+            (
+                "",
+                ListParams {
+                    start_index: 1,
+                    ..Default::default()
+                },
+            ),
+            (
+                "filter=userName%20eq%20%22bjensen%22&startIndex=3&count=10",
+                ListParams {
+                    filter: Some("userName eq \"bjensen\"".into()),
+                    start_index: 3,
+                    count: Some(10),
+                    ..Default::default()
+                },
+            ),
+            (
+                "startindex=0&COUNT=-5&sortBy=userName&sortOrder=descending",
+                ListParams {
+                    start_index: 1,
+                    count: Some(0),
+                    sort_by: Some("userName".into()),
+                    sort_order: Some("descending".into()),
+                    ..Default::default()
+                },
+            ),
+            (
+                "attributes=userName,emails&excludedAttributes=members&unknown=1",
+                ListParams {
+                    start_index: 1,
+                    attributes: Some("userName,emails".into()),
+                    excluded_attributes: Some("members".into()),
+                    ..Default::default()
+                },
+            ),
+            (
+                "filter=displayName+eq+%22a+b%22",
+                ListParams {
+                    filter: Some("displayName eq \"a b\"".into()),
+                    start_index: 1,
+                    ..Default::default()
+                },
+            ),
+        ];
+        for (query, expected) in cases {
+            assert_eq!(ListParams::from_query(query).unwrap(), expected, "{query}");
+        }
+        for bad in ["startIndex=x", "count=1.5", "count="] {
+            let err = ListParams::from_query(bad).unwrap_err();
+            assert_eq!(
+                err.scim_type,
+                Some(crate::scim::ScimType::InvalidValue),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn page_size_is_capped() {
+        let p = ListParams {
+            count: Some(500),
+            ..Default::default()
+        };
+        assert_eq!(p.page_size(100), 100);
+        let p = ListParams {
+            count: None,
+            ..Default::default()
+        };
+        assert_eq!(p.page_size(100), 100);
+        let p = ListParams {
+            count: Some(0),
+            ..Default::default()
+        };
+        assert_eq!(p.page_size(100), 0);
+    }
+}

@@ -1,0 +1,274 @@
+//! `attributes` / `excludedAttributes` (RFC 7644 §3.4.2.5, §3.9) applied to a
+//! rendered resource, honouring each attribute's `returned` characteristic.
+
+use serde_json::{Map, Value};
+
+use super::error::ScimError;
+use super::schema::{Attribute, ResourceKind, Returned, Schema, SchemaRegistry};
+
+/// One entry of an `attributes` list: `[urn:]attr[.sub]`, or a whole
+/// extension named by its URN. Names are kept lowercase for matching.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct AttrRef {
+    /// The schema the reference is qualified with, if any (lowercase).
+    urn: Option<String>,
+    /// `None` when the reference names a whole extension schema.
+    attr: Option<String>,
+    sub: Option<String>,
+}
+
+/// Which attributes a response carries.
+#[derive(Debug, Clone, Default)]
+pub struct Projection {
+    include: Vec<AttrRef>,
+    exclude: Vec<AttrRef>,
+}
+
+impl Projection {
+    /// Builds a projection from the raw `attributes` and `excludedAttributes`
+    /// values (comma-separated). Both may be absent.
+    pub fn parse(
+        registry: &SchemaRegistry,
+        attributes: Option<&str>,
+        excluded: Option<&str>,
+    ) -> Result<Projection, ScimError> {
+        Ok(Projection {
+            include: parse_list(registry, attributes.unwrap_or(""))?,
+            exclude: parse_list(registry, excluded.unwrap_or(""))?,
+        })
+    }
+
+    /// Whether a top-level core attribute will be in the response, so callers
+    /// can skip loading it (e.g. a group's members).
+    pub fn includes(&self, registry: &SchemaRegistry, kind: ResourceKind, name: &str) -> bool {
+        let core = registry.core(kind);
+        let Some(attribute) = core.attribute(name) else {
+            return false;
+        };
+        match attribute.returned {
+            Returned::Always => true,
+            Returned::Never => false,
+            _ if !self.include.is_empty() => self.include.iter().any(|r| names_core(r, core, name)),
+            Returned::Request => false,
+            Returned::Default => !self
+                .exclude
+                .iter()
+                .any(|r| r.sub.is_none() && names_core(r, core, name)),
+        }
+    }
+
+    /// Applies the projection to a rendered resource.
+    pub fn apply(&self, registry: &SchemaRegistry, kind: ResourceKind, resource: Value) -> Value {
+        let Value::Object(object) = resource else {
+            return resource;
+        };
+        let core = registry.core(kind);
+        let mut out = Map::new();
+        for (key, value) in object {
+            if key == "schemas" || key == "id" {
+                out.insert(key, value);
+            } else if let Some(ext) = registry.extension(kind, &key) {
+                if let Value::Object(inner) = value {
+                    let kept = self.project_schema(ext, Some(&ext.id), inner);
+                    if !kept.is_empty() {
+                        out.insert(key, Value::Object(kept));
+                    }
+                }
+            } else if let Some(kept) = self.project_attribute(
+                core,
+                Some(kind.core_urn()),
+                &key,
+                core.attribute(&key),
+                value,
+            ) {
+                out.insert(key, kept);
+            }
+        }
+        Value::Object(out)
+    }
+
+    fn project_schema(
+        &self,
+        schema: &Schema,
+        urn: Option<&str>,
+        object: Map<String, Value>,
+    ) -> Map<String, Value> {
+        let mut out = Map::new();
+        for (key, value) in object {
+            if let Some(kept) =
+                self.project_attribute(schema, urn, &key, schema.attribute(&key), value)
+            {
+                out.insert(key, kept);
+            }
+        }
+        out
+    }
+
+    fn project_attribute(
+        &self,
+        schema: &Schema,
+        urn: Option<&str>,
+        key: &str,
+        attribute: Option<&Attribute>,
+        value: Value,
+    ) -> Option<Value> {
+        // `meta` and `externalId` are common attributes, not in any schema:
+        // returned by default (RFC 7643 §3.1).
+        let returned = attribute.map_or(Returned::Default, |a| a.returned);
+        let matches = |r: &AttrRef| ref_matches(r, schema, urn, key);
+        match returned {
+            Returned::Always => return Some(value),
+            Returned::Never => return None,
+            _ => {}
+        }
+        if !self.include.is_empty() {
+            let refs: Vec<&AttrRef> = self.include.iter().filter(|r| matches(r)).collect();
+            if refs.is_empty() {
+                return None;
+            }
+            if refs.iter().any(|r| r.sub.is_none()) {
+                return Some(value);
+            }
+            let subs: Vec<&str> = refs.iter().filter_map(|r| r.sub.as_deref()).collect();
+            return keep_subs(value, attribute, |name| {
+                subs.iter().any(|s| s.eq_ignore_ascii_case(name))
+            });
+        }
+        if returned == Returned::Request {
+            return None;
+        }
+        let refs: Vec<&AttrRef> = self.exclude.iter().filter(|r| matches(r)).collect();
+        if refs.iter().any(|r| r.sub.is_none()) {
+            return None;
+        }
+        if refs.is_empty() {
+            return Some(value);
+        }
+        let subs: Vec<&str> = refs.iter().filter_map(|r| r.sub.as_deref()).collect();
+        keep_subs(value, attribute, |name| {
+            !subs.iter().any(|s| s.eq_ignore_ascii_case(name))
+        })
+    }
+}
+
+/// Keeps the sub-attributes `keep` accepts, in an object or in every element
+/// of a list, honouring the sub-attributes' own `returned`.
+fn keep_subs(
+    value: Value,
+    attribute: Option<&Attribute>,
+    keep: impl Fn(&str) -> bool,
+) -> Option<Value> {
+    let filter_object = |object: Map<String, Value>| -> Map<String, Value> {
+        object
+            .into_iter()
+            .filter(|(name, _)| {
+                let returned = attribute
+                    .and_then(|a| a.sub_attribute(name))
+                    .map_or(Returned::Default, |s| s.returned);
+                returned == Returned::Always || (returned != Returned::Never && keep(name))
+            })
+            .collect()
+    };
+    match value {
+        Value::Object(object) => {
+            let kept = filter_object(object);
+            (!kept.is_empty()).then_some(Value::Object(kept))
+        }
+        Value::Array(items) => {
+            let kept: Vec<Value> = items
+                .into_iter()
+                .filter_map(|item| match item {
+                    Value::Object(o) => {
+                        let kept = filter_object(o);
+                        (!kept.is_empty()).then_some(Value::Object(kept))
+                    }
+                    _ => None,
+                })
+                .collect();
+            (!kept.is_empty()).then_some(Value::Array(kept))
+        }
+        // A simple value has no sub-attributes to select.
+        _ => None,
+    }
+}
+
+fn ref_matches(r: &AttrRef, schema: &Schema, urn: Option<&str>, key: &str) -> bool {
+    let schema_ok = match (&r.urn, urn) {
+        (None, _) => true,
+        (Some(want), Some(have)) => want.eq_ignore_ascii_case(have),
+        (Some(_), None) => false,
+    };
+    if !schema_ok {
+        return false;
+    }
+    match &r.attr {
+        // A whole-extension reference selects everything in that schema.
+        None => r
+            .urn
+            .as_deref()
+            .is_some_and(|u| u.eq_ignore_ascii_case(&schema.id)),
+        Some(attr) => attr.eq_ignore_ascii_case(key),
+    }
+}
+
+fn names_core(r: &AttrRef, core: &Schema, name: &str) -> bool {
+    r.urn
+        .as_deref()
+        .is_none_or(|u| u.eq_ignore_ascii_case(&core.id))
+        && r.attr
+            .as_deref()
+            .is_some_and(|a| a.eq_ignore_ascii_case(name))
+}
+
+fn parse_list(registry: &SchemaRegistry, text: &str) -> Result<Vec<AttrRef>, ScimError> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| parse_ref(registry, s))
+        .collect()
+}
+
+fn parse_ref(registry: &SchemaRegistry, text: &str) -> Result<AttrRef, ScimError> {
+    let known_schema = [&registry.user, &registry.enterprise_user, &registry.group]
+        .into_iter()
+        .find(|s| s.id.eq_ignore_ascii_case(text));
+    if let Some(schema) = known_schema {
+        return Ok(AttrRef {
+            urn: Some(schema.id.to_lowercase()),
+            attr: None,
+            sub: None,
+        });
+    }
+    let (urn, rest) = if text.len() > 4 && text[..4].eq_ignore_ascii_case("urn:") {
+        match text.rfind(':') {
+            Some(i) => (Some(text[..i].to_lowercase()), &text[i + 1..]),
+            None => (None, text),
+        }
+    } else {
+        (None, text)
+    };
+    let mut parts = rest.splitn(2, '.');
+    let attr = parts.next().unwrap_or_default();
+    let sub = parts.next();
+    let valid = |s: &str| {
+        !s.is_empty()
+            && s.chars().enumerate().all(|(i, c)| {
+                c.is_ascii_alphabetic()
+                    || (i > 0 && (c.is_ascii_digit() || c == '-' || c == '_'))
+                    || (i == 0 && c == '$')
+            })
+    };
+    if !valid(attr) || !sub.is_none_or(valid) {
+        return Err(ScimError::invalid_value(format!(
+            "'{text}' is not a valid attribute name in attributes or excludedAttributes"
+        )));
+    }
+    Ok(AttrRef {
+        urn,
+        attr: Some(attr.to_lowercase()),
+        sub: sub.map(str::to_lowercase),
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,168 @@
+use serde_json::{json, Value};
+
+use super::*;
+
+const E: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+
+fn user() -> Value {
+    json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", E],
+        "id": "u1",
+        "externalId": "e1",
+        "userName": "bjensen",
+        "name": {"givenName": "B", "familyName": "Jensen"},
+        "active": true,
+        "emails": [{"value": "b@x.org", "type": "work"}, {"value": "b@y.org", "type": "home"}],
+        "password": "never-shown",
+        E: {"department": "Ops", "manager": {"value": "m1", "displayName": "Boss"}},
+        "meta": {"resourceType": "User", "version": "W/\"1\""}
+    })
+}
+
+fn project(attributes: Option<&str>, excluded: Option<&str>) -> Value {
+    let registry = SchemaRegistry::load().unwrap();
+    Projection::parse(&registry, attributes, excluded)
+        .unwrap()
+        .apply(&registry, ResourceKind::User, user())
+}
+
+fn keys(v: &Value) -> Vec<String> {
+    v.as_object().unwrap().keys().cloned().collect()
+}
+
+#[test]
+fn default_projection_drops_only_never_returned() {
+    let got = project(None, None);
+    let mut expected = user();
+    expected.as_object_mut().unwrap().remove("password");
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn attributes_select_with_always_returned_kept() {
+    let cases: Vec<(&str, Value)> = vec![
+        (
+            "userName",
+            json!({"schemas": user()["schemas"], "id": "u1", "userName": "bjensen"}),
+        ),
+        (
+            "USERNAME",
+            json!({"schemas": user()["schemas"], "id": "u1", "userName": "bjensen"}),
+        ),
+        (
+            "name.familyName",
+            json!({"schemas": user()["schemas"], "id": "u1", "name": {"familyName": "Jensen"}}),
+        ),
+        (
+            "emails.value",
+            json!({"schemas": user()["schemas"], "id": "u1", "emails": [{"value": "b@x.org"}, {"value": "b@y.org"}]}),
+        ),
+        (
+            "emails,name.givenName",
+            json!({"schemas": user()["schemas"], "id": "u1", "name": {"givenName": "B"}, "emails": user()["emails"]}),
+        ),
+        (
+            "urn:ietf:params:scim:schemas:core:2.0:User:userName",
+            json!({"schemas": user()["schemas"], "id": "u1", "userName": "bjensen"}),
+        ),
+        (
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department",
+            json!({"schemas": user()["schemas"], "id": "u1", E: {"department": "Ops"}}),
+        ),
+        (
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value",
+            json!({"schemas": user()["schemas"], "id": "u1", E: {"manager": {"value": "m1"}}}),
+        ),
+        (
+            E,
+            json!({"schemas": user()["schemas"], "id": "u1", E: user()[E]}),
+        ),
+        (
+            "password",
+            json!({"schemas": user()["schemas"], "id": "u1"}),
+        ),
+        (
+            "meta.version",
+            json!({"schemas": user()["schemas"], "id": "u1", "meta": {"version": "W/\"1\""}}),
+        ),
+        (
+            "externalId",
+            json!({"schemas": user()["schemas"], "id": "u1", "externalId": "e1"}),
+        ),
+        (
+            "nickName",
+            json!({"schemas": user()["schemas"], "id": "u1"}),
+        ),
+    ];
+    for (attributes, expected) in cases {
+        assert_eq!(
+            project(Some(attributes), None),
+            expected,
+            "attributes={attributes}"
+        );
+    }
+}
+
+#[test]
+fn excluded_attributes_remove_but_never_always() {
+    let got = project(None, Some("emails,id,name.givenName,meta"));
+    assert_eq!(
+        keys(&got),
+        [
+            "schemas",
+            "id",
+            "externalId",
+            "userName",
+            "name",
+            "active",
+            E
+        ]
+    );
+    assert_eq!(got["name"], json!({"familyName": "Jensen"}));
+    let got = project(None, Some(&format!("{E}:manager")));
+    assert_eq!(got[E], json!({"department": "Ops"}));
+    let got = project(None, Some(E));
+    assert!(got.get(E).is_none());
+}
+
+#[test]
+fn includes_tells_whether_members_are_needed() {
+    let registry = SchemaRegistry::load().unwrap();
+    let cases = [
+        (None, None, true),
+        (None, Some("members"), false),
+        (None, Some("Members"), false),
+        (None, Some("members.value"), true),
+        (Some("displayName"), None, false),
+        (Some("members"), None, true),
+        (Some("members.value"), None, true),
+        (
+            Some("urn:ietf:params:scim:schemas:core:2.0:Group:members"),
+            None,
+            true,
+        ),
+    ];
+    for (attributes, excluded, expected) in cases {
+        let p = Projection::parse(&registry, attributes, excluded).unwrap();
+        assert_eq!(
+            p.includes(&registry, ResourceKind::Group, "members"),
+            expected,
+            "{attributes:?} {excluded:?}"
+        );
+    }
+}
+
+#[test]
+fn bad_attribute_names_are_invalid_value() {
+    let registry = SchemaRegistry::load().unwrap();
+    for bad in [
+        "user name",
+        "1abc",
+        "name..x",
+        "a.b.c",
+        "emails[type eq \"work\"]",
+    ] {
+        let err = Projection::parse(&registry, Some(bad), None).unwrap_err();
+        assert_eq!(err.status, 400, "{bad}");
+    }
+}

@@ -1,0 +1,282 @@
+//! SCIM resources as the protocol sees them, and their JSON rendering
+//! (RFC 7643 §3.1 common attributes, §4 User and Group).
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{json, Map, Value};
+
+use super::schema::{ResourceKind, Schema, SchemaRegistry};
+use super::validate::Attributes;
+
+/// `meta` of a resource: times in microseconds since the Unix epoch.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub created_us: i64,
+    pub last_modified_us: i64,
+    pub version: i64,
+}
+
+impl Meta {
+    /// The weak ETag of this version, e.g. `W/"3"`.
+    pub fn etag(&self) -> String {
+        etag(self.version)
+    }
+}
+
+/// The weak ETag of a version counter.
+pub fn etag(version: i64) -> String {
+    format!("W/\"{version}\"")
+}
+
+/// Formats microseconds since the epoch as an RFC 3339 UTC dateTime.
+pub fn format_time(micros: i64) -> String {
+    DateTime::<Utc>::from_timestamp_micros(micros)
+        .unwrap_or_default()
+        .to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+/// A group the user belongs to, for the User's read-only `groups` attribute.
+#[derive(Debug, Clone)]
+pub struct GroupRef {
+    pub id: String,
+    pub display: String,
+}
+
+/// A member of a group as returned in `members`.
+#[derive(Debug, Clone)]
+pub struct MemberRef {
+    pub id: String,
+    pub kind: ResourceKind,
+    pub display: Option<String>,
+}
+
+/// A User ready to render.
+#[derive(Debug, Clone)]
+pub struct UserResource {
+    pub id: String,
+    pub user_name: String,
+    pub external_id: Option<String>,
+    pub display_name: Option<String>,
+    pub active: bool,
+    /// Every other writable attribute (see [`Attributes`]).
+    pub attributes: Attributes,
+    pub groups: Vec<GroupRef>,
+    pub meta: Meta,
+}
+
+/// A Group ready to render; `members` is `None` when they were not loaded
+/// (e.g. `excludedAttributes=members`).
+#[derive(Debug, Clone)]
+pub struct GroupResource {
+    pub id: String,
+    pub display_name: String,
+    pub external_id: Option<String>,
+    pub attributes: Attributes,
+    pub members: Option<Vec<MemberRef>>,
+    pub meta: Meta,
+}
+
+/// Absolute URL of a resource, for `meta.location` and `$ref`.
+pub fn location(base_url: &str, kind: ResourceKind, id: &str) -> String {
+    format!(
+        "{}/{}/{id}",
+        base_url.trim_end_matches('/'),
+        kind.endpoint()
+    )
+}
+
+impl UserResource {
+    /// The SCIM JSON of this user, with every attribute it holds.
+    pub fn to_json(&self, registry: &SchemaRegistry, base_url: &str) -> Value {
+        let mut out = Map::new();
+        let mut schemas = vec![Value::from(super::USER_URN)];
+        for ext in registry.extensions(ResourceKind::User) {
+            if self.attributes.contains_key(&ext.id) {
+                schemas.push(Value::from(ext.id.clone()));
+            }
+        }
+        out.insert("schemas".into(), Value::Array(schemas));
+        out.insert("id".into(), self.id.clone().into());
+        if let Some(ext_id) = &self.external_id {
+            out.insert("externalId".into(), ext_id.clone().into());
+        }
+        out.insert("userName".into(), self.user_name.clone().into());
+        if let Some(name) = &self.display_name {
+            out.insert("displayName".into(), name.clone().into());
+        }
+        out.insert("active".into(), self.active.into());
+        copy_in_schema_order(&registry.user, &self.attributes, &mut out);
+        if !self.groups.is_empty() {
+            let groups = self
+                .groups
+                .iter()
+                .map(|g| {
+                    json!({
+                        "value": g.id,
+                        "$ref": location(base_url, ResourceKind::Group, &g.id),
+                        "display": g.display,
+                        "type": "direct",
+                    })
+                })
+                .collect();
+            out.insert("groups".into(), Value::Array(groups));
+        }
+        for ext in registry.extensions(ResourceKind::User) {
+            if let Some(v) = self.attributes.get(&ext.id) {
+                out.insert(ext.id.clone(), v.clone());
+            }
+        }
+        out.insert(
+            "meta".into(),
+            meta_json(&self.meta, ResourceKind::User, base_url, &self.id),
+        );
+        Value::Object(out)
+    }
+}
+
+impl GroupResource {
+    /// The SCIM JSON of this group.
+    pub fn to_json(&self, registry: &SchemaRegistry, base_url: &str) -> Value {
+        let mut out = Map::new();
+        out.insert("schemas".into(), json!([super::GROUP_URN]));
+        out.insert("id".into(), self.id.clone().into());
+        if let Some(ext_id) = &self.external_id {
+            out.insert("externalId".into(), ext_id.clone().into());
+        }
+        out.insert("displayName".into(), self.display_name.clone().into());
+        copy_in_schema_order(&registry.group, &self.attributes, &mut out);
+        if let Some(members) = &self.members {
+            let members = members
+                .iter()
+                .map(|m| {
+                    let mut v = json!({
+                        "value": m.id,
+                        "$ref": location(base_url, m.kind, &m.id),
+                        "type": m.kind.name(),
+                    });
+                    if let (Some(d), Some(o)) = (&m.display, v.as_object_mut()) {
+                        o.insert("display".into(), d.clone().into());
+                    }
+                    v
+                })
+                .collect();
+            out.insert("members".into(), Value::Array(members));
+        }
+        out.insert(
+            "meta".into(),
+            meta_json(&self.meta, ResourceKind::Group, base_url, &self.id),
+        );
+        Value::Object(out)
+    }
+}
+
+/// Copies the stored attributes into `out` in the order the schema lists them,
+/// so responses look the same whatever order the client sent.
+fn copy_in_schema_order(schema: &Schema, attributes: &Attributes, out: &mut Map<String, Value>) {
+    for attribute in &schema.attributes {
+        if out.contains_key(&attribute.name) {
+            continue;
+        }
+        if let Some(v) = attributes.get(&attribute.name) {
+            out.insert(attribute.name.clone(), v.clone());
+        }
+    }
+}
+
+fn meta_json(meta: &Meta, kind: ResourceKind, base_url: &str, id: &str) -> Value {
+    json!({
+        "resourceType": kind.name(),
+        "created": format_time(meta.created_us),
+        "lastModified": format_time(meta.last_modified_us),
+        "location": location(base_url, kind, id),
+        "version": meta.etag(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta() -> Meta {
+        Meta {
+            created_us: 1_700_000_000_000_000,
+            last_modified_us: 1_700_000_000_123_456,
+            version: 3,
+        }
+    }
+
+    #[test]
+    fn user_renders_common_attributes_groups_and_extension() {
+        let registry = SchemaRegistry::load().unwrap();
+        let mut attributes = Map::new();
+        attributes.insert("title".into(), "Eng".into());
+        attributes.insert("name".into(), json!({"givenName": "B"}));
+        attributes.insert(
+            super::super::ENTERPRISE_USER_URN.into(),
+            json!({"department": "Ops"}),
+        );
+        let user = UserResource {
+            id: "u1".into(),
+            user_name: "bjensen".into(),
+            external_id: Some("e1".into()),
+            display_name: None,
+            active: true,
+            attributes,
+            groups: vec![GroupRef {
+                id: "g1".into(),
+                display: "Eng".into(),
+            }],
+            meta: meta(),
+        };
+        let got = user.to_json(&registry, "http://h/scim/v2/");
+        assert_eq!(
+            got,
+            json!({
+                "schemas": [super::super::USER_URN, super::super::ENTERPRISE_USER_URN],
+                "id": "u1",
+                "externalId": "e1",
+                "userName": "bjensen",
+                "active": true,
+                "name": {"givenName": "B"},
+                "title": "Eng",
+                "groups": [{"value": "g1", "$ref": "http://h/scim/v2/Groups/g1", "display": "Eng", "type": "direct"}],
+                super::super::ENTERPRISE_USER_URN: {"department": "Ops"},
+                "meta": {
+                    "resourceType": "User",
+                    "created": "2023-11-14T22:13:20Z",
+                    "lastModified": "2023-11-14T22:13:20.123456Z",
+                    "location": "http://h/scim/v2/Users/u1",
+                    "version": "W/\"3\""
+                }
+            })
+        );
+        let keys: Vec<_> = got.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys[..4], ["schemas", "id", "externalId", "userName"]);
+    }
+
+    #[test]
+    fn group_renders_members_only_when_loaded() {
+        let registry = SchemaRegistry::load().unwrap();
+        let mut group = GroupResource {
+            id: "g1".into(),
+            display_name: "Eng".into(),
+            external_id: None,
+            attributes: Map::new(),
+            members: Some(vec![MemberRef {
+                id: "u1".into(),
+                kind: ResourceKind::User,
+                display: Some("Babs".into()),
+            }]),
+            meta: meta(),
+        };
+        let got = group.to_json(&registry, "http://h/scim/v2");
+        assert_eq!(
+            got["members"],
+            json!([{"value": "u1", "$ref": "http://h/scim/v2/Users/u1", "type": "User", "display": "Babs"}])
+        );
+        group.members = None;
+        assert!(group
+            .to_json(&registry, "http://h")
+            .get("members")
+            .is_none());
+    }
+}

@@ -1,0 +1,198 @@
+use serde_json::{json, Value};
+
+use super::*;
+use crate::scim::schema::{ResourceKind, SchemaRegistry};
+use crate::scim::ScimType;
+
+fn user(body: Value) -> Result<Attributes, ScimError> {
+    validate_resource(&SchemaRegistry::load().unwrap(), ResourceKind::User, &body)
+}
+
+fn group(body: Value) -> Result<Attributes, ScimError> {
+    validate_resource(&SchemaRegistry::load().unwrap(), ResourceKind::Group, &body)
+}
+
+const U: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+const E: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+
+#[test]
+fn accepted_bodies_normalize_to_canonical_attributes() {
+    let cases: Vec<(Value, Value)> = vec![
+        (
+            json!({"schemas": [U], "userName": "bjensen"}),
+            json!({"userName": "bjensen"}),
+        ),
+        // Attribute names are case-insensitive; output uses the schema's spelling.
+        (
+            json!({"schemas": [U], "USERNAME": "b", "Name": {"GIVENNAME": "B"}}),
+            json!({"userName": "b", "name": {"givenName": "B"}}),
+        ),
+        // readOnly attributes (id, meta, groups) are ignored on input.
+        (
+            json!({"schemas": [U], "userName": "b", "id": "x", "meta": {}, "groups": [{"value": "g"}]}),
+            json!({"userName": "b"}),
+        ),
+        // password is accepted but never kept.
+        (
+            json!({"schemas": [U], "userName": "b", "password": "t1meMa$heen"}),
+            json!({"userName": "b"}),
+        ),
+        // Entra ID sends booleans as strings.
+        (
+            json!({"schemas": [U], "userName": "b", "active": "False"}),
+            json!({"userName": "b", "active": false}),
+        ),
+        (
+            json!({"schemas": [U], "userName": "b", "active": "TRUE"}),
+            json!({"userName": "b", "active": true}),
+        ),
+        // Canonical values are matched case-insensitively and normalized.
+        (
+            json!({"schemas": [U], "userName": "b", "emails": [{"value": "b@x.org", "type": "Work", "primary": true}]}),
+            json!({"userName": "b", "emails": [{"value": "b@x.org", "type": "work", "primary": true}]}),
+        ),
+        // A single value where a list is expected becomes a list of one.
+        (
+            json!({"schemas": [U], "userName": "b", "emails": {"value": "b@x.org"}}),
+            json!({"userName": "b", "emails": [{"value": "b@x.org"}]}),
+        ),
+        // Nulls and empty lists are unassigned.
+        (
+            json!({"schemas": [U], "userName": "b", "title": null, "emails": [], "name": {}}),
+            json!({"userName": "b"}),
+        ),
+        (
+            json!({"schemas": [U, E], "userName": "b", E: {"department": "Ops", "manager": {"value": "m", "displayName": "ignored"}}}),
+            json!({"userName": "b", E: {"department": "Ops", "manager": {"value": "m"}}}),
+        ),
+        // The extension URN is matched case-insensitively.
+        (
+            json!({"schemas": [U], "userName": "b", E.to_uppercase(): {"employeeNumber": "7"}}),
+            json!({"userName": "b", E: {"employeeNumber": "7"}}),
+        ),
+        (
+            json!({"schemas": [U], "userName": "b", "externalId": "ext-1"}),
+            json!({"userName": "b", "externalId": "ext-1"}),
+        ),
+        (
+            json!({"schemas": [U.to_lowercase()], "userName": "b", "addresses": [{"type": "home", "locality": "Oslo"}]}),
+            json!({"userName": "b", "addresses": [{"type": "home", "locality": "Oslo"}]}),
+        ),
+    ];
+    for (input, expected) in cases {
+        let got = user(input.clone()).unwrap_or_else(|e| panic!("{input}: {e}"));
+        assert_eq!(Value::Object(got), expected, "input: {input}");
+    }
+}
+
+#[test]
+fn rejected_bodies_name_the_problem() {
+    let cases: Vec<(Value, ScimType, &str)> = vec![
+        (json!([1]), ScimType::InvalidSyntax, "JSON object"),
+        (
+            json!({"userName": "b"}),
+            ScimType::InvalidSyntax,
+            "'schemas'",
+        ),
+        (
+            json!({"schemas": "x", "userName": "b"}),
+            ScimType::InvalidSyntax,
+            "'schemas'",
+        ),
+        (
+            json!({"schemas": [1], "userName": "b"}),
+            ScimType::InvalidSyntax,
+            "only strings",
+        ),
+        (
+            json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "userName": "b"}),
+            ScimType::InvalidValue,
+            "not supported",
+        ),
+        (
+            json!({"schemas": [U]}),
+            ScimType::InvalidValue,
+            "'userName' is missing",
+        ),
+        (
+            json!({"schemas": [U], "userName": null}),
+            ScimType::InvalidValue,
+            "'userName' is missing",
+        ),
+        (
+            json!({"schemas": [U], "userName": 7}),
+            ScimType::InvalidValue,
+            "'userName' must be of type string",
+        ),
+        (
+            json!({"schemas": [U], "userName": "b", "active": "yes"}),
+            ScimType::InvalidValue,
+            "'active' must be of type boolean",
+        ),
+        (
+            json!({"schemas": [U], "userName": "b", "shoeSize": 9}),
+            ScimType::InvalidSyntax,
+            "unknown attribute 'shoeSize'",
+        ),
+        (
+            json!({"schemas": [U], "userName": "b", "name": "B J"}),
+            ScimType::InvalidValue,
+            "'name' must be of type complex",
+        ),
+        (
+            json!({"schemas": [U], "userName": "b", "name": {"nick": "x"}}),
+            ScimType::InvalidSyntax,
+            "'name.nick'",
+        ),
+        (
+            json!({"schemas": [U], "userName": "b", "emails": [{"value": "a", "type": "pager"}]}),
+            ScimType::InvalidValue,
+            "'emails[0].type' must be one of work, home, other",
+        ),
+        (
+            json!({"schemas": [U], "userName": "b", "emails": [{"value": "a", "primary": true}, {"value": "c", "primary": true}]}),
+            ScimType::InvalidValue,
+            "2 values marked primary",
+        ),
+        (
+            json!({"schemas": [U], "userName": "b", "externalId": 5}),
+            ScimType::InvalidValue,
+            "externalId",
+        ),
+        (
+            json!({"schemas": [U], "userName": "b", E: "x"}),
+            ScimType::InvalidSyntax,
+            "JSON object",
+        ),
+        (
+            json!({"schemas": [U], "userName": "b", E: {"floor": 3}}),
+            ScimType::InvalidSyntax,
+            "unknown attribute 'floor'",
+        ),
+        (
+            json!({"schemas": [U, "urn:example:custom"], "userName": "b"}),
+            ScimType::InvalidValue,
+            "urn:example:custom",
+        ),
+    ];
+    for (input, scim_type, needle) in cases {
+        let err = user(input.clone()).expect_err(&input.to_string());
+        assert_eq!(err.status, 400, "{input}");
+        assert_eq!(err.scim_type, Some(scim_type), "{input}: {}", err.detail);
+        assert!(err.detail.contains(needle), "{input}: {}", err.detail);
+    }
+}
+
+#[test]
+fn groups_validate_members_and_display_name() {
+    let g = "urn:ietf:params:scim:schemas:core:2.0:Group";
+    let got = group(json!({"schemas": [g], "displayName": "Eng", "members": [{"value": "u1", "type": "user", "display": "ignored"}]})).unwrap();
+    assert_eq!(
+        Value::Object(got),
+        json!({"displayName": "Eng", "members": [{"value": "u1", "type": "User"}]})
+    );
+    let err = group(json!({"schemas": [g]})).unwrap_err();
+    assert_eq!(err.detail, "required attribute 'displayName' is missing");
+    let err = group(json!({"schemas": [g], "displayName": "x", E: {}})).unwrap_err();
+    assert_eq!(err.scim_type, Some(ScimType::InvalidSyntax));
+}

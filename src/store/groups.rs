@@ -1,0 +1,101 @@
+//! Queries on SCIM groups (without their members; see `memberships`).
+
+use diesel::prelude::*;
+
+use super::models::GroupRow;
+use super::pool::{DbConn, MultiBackend};
+use super::schema::groups;
+use super::sql_filter::SqlCondition;
+
+/// Adds a group; a taken displayName fails with a unique violation.
+pub fn insert(conn: &mut DbConn, row: &GroupRow) -> QueryResult<()> {
+    diesel::insert_into(groups::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// The group with this id in this directory.
+pub fn find(conn: &mut DbConn, directory_id: &str, id: &str) -> QueryResult<GroupRow> {
+    groups::table
+        .filter(groups::directory_id.eq(directory_id))
+        .filter(groups::id.eq(id))
+        .select(GroupRow::as_select())
+        .first(conn)
+}
+
+/// Writes every column of `row` over the stored group with the same id.
+pub fn update(conn: &mut DbConn, row: &GroupRow) -> QueryResult<()> {
+    diesel::update(groups::table.filter(groups::id.eq(&row.id)))
+        .set(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// Moves a group to a new version and modification time without touching
+/// anything else (after its members changed).
+pub fn touch(conn: &mut DbConn, id: &str, version: i64, at: i64) -> QueryResult<()> {
+    diesel::update(groups::table.filter(groups::id.eq(id)))
+        .set((groups::version.eq(version), groups::updated_at.eq(at)))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Deletes a group (its memberships go with it); returns 0 or 1.
+pub fn delete(conn: &mut DbConn, directory_id: &str, id: &str) -> QueryResult<usize> {
+    diesel::delete(
+        groups::table
+            .filter(groups::directory_id.eq(directory_id))
+            .filter(groups::id.eq(id)),
+    )
+    .execute(conn)
+}
+
+/// Of `ids`, those that are groups of this directory.
+pub fn existing_ids(
+    conn: &mut DbConn,
+    directory_id: &str,
+    ids: &[String],
+) -> QueryResult<Vec<String>> {
+    let mut found = Vec::new();
+    for chunk in ids.chunks(500) {
+        found.extend(
+            groups::table
+                .filter(groups::directory_id.eq(directory_id))
+                .filter(groups::id.eq_any(chunk))
+                .select(groups::id)
+                .load::<String>(conn)?,
+        );
+    }
+    Ok(found)
+}
+
+/// One page of a directory's groups matching `condition`, and the total.
+pub fn list(
+    conn: &mut DbConn,
+    directory_id: &str,
+    condition: Option<&SqlCondition>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(i64, Vec<GroupRow>)> {
+    let base = || {
+        let mut q = groups::table
+            .filter(groups::directory_id.eq(directory_id.to_owned()))
+            .into_boxed::<MultiBackend>();
+        if let Some(c) = condition {
+            q = q.filter(c.clone());
+        }
+        q
+    };
+    let total: i64 = base().count().get_result(conn)?;
+    if limit == 0 || offset >= total {
+        return Ok((total, Vec::new()));
+    }
+    let rows = base()
+        .order((groups::created_at, groups::id))
+        .offset(offset)
+        .limit(limit)
+        .select(GroupRow::as_select())
+        .load(conn)?;
+    Ok((total, rows))
+}

@@ -1,0 +1,113 @@
+//! Group membership rows: changed one member at a time, so the cost of a
+//! change follows the members changed, not the size of the group.
+
+use diesel::prelude::*;
+
+use super::models::MembershipRow;
+use super::pool::DbConn;
+use super::schema::{groups, memberships, users};
+
+/// Adds memberships; existing (group, member) pairs are left as they are.
+/// Returns how many were new.
+pub fn add(conn: &mut DbConn, rows: &[MembershipRow]) -> QueryResult<usize> {
+    let mut added = 0;
+    for row in rows {
+        let exists = memberships::table
+            .filter(memberships::group_id.eq(&row.group_id))
+            .filter(memberships::member_id.eq(&row.member_id))
+            .count()
+            .get_result::<i64>(conn)?
+            > 0;
+        if !exists {
+            added += diesel::insert_into(memberships::table)
+                .values(row)
+                .execute(conn)?;
+        }
+    }
+    Ok(added)
+}
+
+/// Removes these members from a group; members not in it are ignored.
+/// Returns how many were removed.
+pub fn remove(conn: &mut DbConn, group_id: &str, member_ids: &[String]) -> QueryResult<usize> {
+    let mut removed = 0;
+    for chunk in member_ids.chunks(500) {
+        removed += diesel::delete(
+            memberships::table
+                .filter(memberships::group_id.eq(group_id))
+                .filter(memberships::member_id.eq_any(chunk)),
+        )
+        .execute(conn)?;
+    }
+    Ok(removed)
+}
+
+/// Removes every membership of one member (a user or group being deleted).
+pub fn remove_member_everywhere(conn: &mut DbConn, member_id: &str) -> QueryResult<usize> {
+    diesel::delete(memberships::table.filter(memberships::member_id.eq(member_id))).execute(conn)
+}
+
+/// Ids of a group's members.
+pub fn member_ids(conn: &mut DbConn, group_id: &str) -> QueryResult<Vec<String>> {
+    memberships::table
+        .filter(memberships::group_id.eq(group_id))
+        .select(memberships::member_id)
+        .load(conn)
+}
+
+/// A member as listed in a group: id, type and a display name.
+#[derive(Debug, Clone)]
+pub struct ListedMember {
+    pub id: String,
+    pub member_type: String,
+    pub display: Option<String>,
+}
+
+/// A group's members with display names (users: displayName, else userName).
+pub fn members_of(conn: &mut DbConn, group_id: &str) -> QueryResult<Vec<ListedMember>> {
+    let user_members: Vec<(String, Option<String>, String)> = memberships::table
+        .inner_join(users::table.on(users::id.eq(memberships::member_id)))
+        .filter(memberships::group_id.eq(group_id))
+        .order(memberships::created_at)
+        .select((users::id, users::display_name, users::user_name))
+        .load(conn)?;
+    let group_members: Vec<(String, String)> = memberships::table
+        .inner_join(groups::table.on(groups::id.eq(memberships::member_id)))
+        .filter(memberships::group_id.eq(group_id))
+        .order(memberships::created_at)
+        .select((groups::id, groups::display_name))
+        .load(conn)?;
+    let mut out: Vec<ListedMember> = user_members
+        .into_iter()
+        .map(|(id, display_name, user_name)| ListedMember {
+            id,
+            member_type: "User".into(),
+            display: Some(display_name.unwrap_or(user_name)),
+        })
+        .collect();
+    out.extend(group_members.into_iter().map(|(id, name)| ListedMember {
+        id,
+        member_type: "Group".into(),
+        display: Some(name),
+    }));
+    Ok(out)
+}
+
+/// For each of these members, the groups they are in: (member id, group id, group displayName).
+pub fn groups_of(
+    conn: &mut DbConn,
+    member_ids: &[String],
+) -> QueryResult<Vec<(String, String, String)>> {
+    let mut out = Vec::new();
+    for chunk in member_ids.chunks(500) {
+        out.extend(
+            memberships::table
+                .inner_join(groups::table)
+                .filter(memberships::member_id.eq_any(chunk))
+                .order((groups::display_name_key, groups::id))
+                .select((memberships::member_id, groups::id, groups::display_name))
+                .load::<(String, String, String)>(conn)?,
+        );
+    }
+    Ok(out)
+}

@@ -1,0 +1,103 @@
+//! Row structs: what the tables hold, with no logic.
+
+use diesel::prelude::*;
+
+use super::schema::{audit_events, directories, directory_tokens, groups, memberships, users};
+
+/// A directory: one IdP connection with its own SCIM base URL and tokens.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = directories)]
+pub struct DirectoryRow {
+    pub id: String,
+    pub name: String,
+    pub created_at: i64,
+}
+
+/// A directory bearer token; only its SHA-256 hash is kept.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = directory_tokens)]
+pub struct DirectoryTokenRow {
+    pub id: String,
+    pub directory_id: String,
+    pub name: String,
+    pub token_hash: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+/// A SCIM user.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = users, treat_none_as_null = true)]
+pub struct UserRow {
+    pub id: String,
+    pub directory_id: String,
+    pub user_name: String,
+    pub user_name_key: String,
+    pub external_id: Option<String>,
+    pub display_name: Option<String>,
+    pub active: bool,
+    pub attributes: String,
+    pub version: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A SCIM group.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = groups, treat_none_as_null = true)]
+pub struct GroupRow {
+    pub id: String,
+    pub directory_id: String,
+    pub display_name: String,
+    pub display_name_key: String,
+    pub external_id: Option<String>,
+    pub attributes: String,
+    pub version: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// One member of one group, with where the membership came from.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = memberships)]
+pub struct MembershipRow {
+    pub group_id: String,
+    pub member_id: String,
+    pub member_type: String,
+    pub source: String,
+    pub actor: String,
+    pub created_at: i64,
+}
+
+/// An audit event as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = audit_events)]
+pub struct AuditEventRow {
+    pub id: i64,
+    pub occurred_at: i64,
+    pub request_id: Option<String>,
+    pub actor_type: String,
+    pub actor_id: String,
+    pub directory_id: Option<String>,
+    pub action: String,
+    pub target_type: String,
+    pub target_id: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// An audit event to append.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = audit_events)]
+pub struct NewAuditEvent {
+    pub occurred_at: i64,
+    pub request_id: Option<String>,
+    pub actor_type: String,
+    pub actor_id: String,
+    pub directory_id: Option<String>,
+    pub action: String,
+    pub target_type: String,
+    pub target_id: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}

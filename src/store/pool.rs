@@ -1,0 +1,199 @@
+//! Connection pools and the one helper that runs blocking diesel work off
+//! the async workers.
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
+use diesel::{Connection, PgConnection, SqliteConnection};
+
+use super::dialect::{sqlite_path, Backend};
+use super::{StoreError, StoreResult};
+
+/// One connection type for both databases; queries are written once against it.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Opens connections of the backend named by the URL, so a SQLite path is
+/// never handed to libpq (or the other way round).
+#[derive(Debug, Clone)]
+pub struct ConnectionOpener {
+    url: String,
+    backend: Backend,
+}
+
+impl ConnectionOpener {
+    fn open(&self) -> Result<DbConn, diesel::ConnectionError> {
+        let mut conn = match self.backend {
+            Backend::Postgres => DbConn::Postgres(PgConnection::establish(&self.url)?),
+            Backend::Sqlite => DbConn::Sqlite(SqliteConnection::establish(sqlite_path(&self.url))?),
+        };
+        for statement in self.backend.connection_setup() {
+            conn.batch_execute(statement)
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+        }
+        Ok(conn)
+    }
+}
+
+impl ManageConnection for ConnectionOpener {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        self.open().map_err(r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+type DbPool = Pool<ConnectionOpener>;
+
+/// The database: a pool for reads and one for writes.
+///
+/// SQLite allows one writer at a time; giving writes a pool of one connection
+/// queues them in the pool instead of failing with `SQLITE_BUSY`, while WAL
+/// lets the read pool run beside it. On PostgreSQL both are the same pool.
+pub struct Store {
+    backend: Backend,
+    read: DbPool,
+    write: DbPool,
+}
+
+/// Pool sizes and waits.
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        PoolOptions {
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+impl Store {
+    /// Connects to the database named by `url` and runs pending migrations.
+    pub fn open(url: &str, options: &PoolOptions) -> StoreResult<Store> {
+        let backend = Backend::from_url(url);
+        let opener = ConnectionOpener {
+            url: url.to_owned(),
+            backend,
+        };
+        let build = |size: u32| {
+            Pool::builder()
+                .max_size(size)
+                .min_idle(Some(1))
+                .connection_timeout(options.acquire_timeout)
+                .build(opener.clone())
+                .map_err(|e| StoreError::Pool(e.to_string()))
+        };
+        let read = build(options.max_connections.max(1))?;
+        let write = match backend {
+            Backend::Sqlite => build(1)?,
+            Backend::Postgres => read.clone(),
+        };
+        let store = Store {
+            backend,
+            read,
+            write,
+        };
+        let mut conn = store.write_conn()?;
+        super::migrations::run_pending(&mut conn)?;
+        Ok(store)
+    }
+
+    /// Which database this store talks to.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    fn read_conn(&self) -> StoreResult<PooledConnection<ConnectionOpener>> {
+        self.read.get().map_err(|e| StoreError::Pool(e.to_string()))
+    }
+
+    fn write_conn(&self) -> StoreResult<PooledConnection<ConnectionOpener>> {
+        self.write
+            .get()
+            .map_err(|e| StoreError::Pool(e.to_string()))
+    }
+
+    /// Runs read-only work on a blocking thread with a read connection.
+    pub async fn read<T, E, F>(self: &std::sync::Arc<Self>, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let store = self.clone();
+        run_blocking(move || {
+            let mut conn = store.read_conn()?;
+            work(&mut conn)
+        })
+        .await
+    }
+
+    /// Runs work that writes inside one transaction on a blocking thread:
+    /// everything `work` does, audit rows included, commits or rolls back together.
+    pub async fn write<T, E, F>(self: &std::sync::Arc<Self>, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + From<diesel::result::Error> + Send + 'static,
+    {
+        let store = self.clone();
+        run_blocking(move || {
+            let mut pooled = store.write_conn()?;
+            let conn: &mut DbConn = &mut pooled;
+            conn.transaction(work)
+        })
+        .await
+    }
+
+    /// Synchronous access for the CLI, which has no async runtime to protect.
+    pub fn write_now<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E>,
+        E: From<StoreError> + From<diesel::result::Error>,
+    {
+        let mut pooled = self.write_conn()?;
+        let conn: &mut DbConn = &mut pooled;
+        conn.transaction(work)
+    }
+
+    /// Synchronous read for the CLI.
+    pub fn read_now<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E>,
+        E: From<StoreError>,
+    {
+        let mut conn = self.read_conn()?;
+        work(&mut conn)
+    }
+}
+
+async fn run_blocking<T, E, F>(work: F) -> Result<T, E>
+where
+    F: FnOnce() -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: From<StoreError> + Send + 'static,
+{
+    match tokio::task::spawn_blocking(work).await {
+        Ok(result) => result,
+        Err(e) => Err(StoreError::Blocking(e.to_string()).into()),
+    }
+}

@@ -1,0 +1,93 @@
+//! Queries on SCIM users.
+
+use diesel::prelude::*;
+
+use super::models::UserRow;
+use super::pool::{DbConn, MultiBackend};
+use super::schema::users;
+use super::sql_filter::SqlCondition;
+
+/// Adds a user; a taken userName fails with a unique violation.
+pub fn insert(conn: &mut DbConn, row: &UserRow) -> QueryResult<()> {
+    diesel::insert_into(users::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// The user with this id in this directory.
+pub fn find(conn: &mut DbConn, directory_id: &str, id: &str) -> QueryResult<UserRow> {
+    users::table
+        .filter(users::directory_id.eq(directory_id))
+        .filter(users::id.eq(id))
+        .select(UserRow::as_select())
+        .first(conn)
+}
+
+/// Writes every column of `row` over the stored user with the same id.
+pub fn update(conn: &mut DbConn, row: &UserRow) -> QueryResult<()> {
+    diesel::update(users::table.filter(users::id.eq(&row.id)))
+        .set(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// Deletes a user; returns how many rows went (0 or 1).
+pub fn delete(conn: &mut DbConn, directory_id: &str, id: &str) -> QueryResult<usize> {
+    diesel::delete(
+        users::table
+            .filter(users::directory_id.eq(directory_id))
+            .filter(users::id.eq(id)),
+    )
+    .execute(conn)
+}
+
+/// Of `ids`, those that are users of this directory.
+pub fn existing_ids(
+    conn: &mut DbConn,
+    directory_id: &str,
+    ids: &[String],
+) -> QueryResult<Vec<String>> {
+    let mut found = Vec::with_capacity(ids.len());
+    // Bounded IN lists stay under SQLite's bind-parameter limit.
+    for chunk in ids.chunks(500) {
+        found.extend(
+            users::table
+                .filter(users::directory_id.eq(directory_id))
+                .filter(users::id.eq_any(chunk))
+                .select(users::id)
+                .load::<String>(conn)?,
+        );
+    }
+    Ok(found)
+}
+
+/// One page of a directory's users matching `condition`, and the total.
+pub fn list(
+    conn: &mut DbConn,
+    directory_id: &str,
+    condition: Option<&SqlCondition>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(i64, Vec<UserRow>)> {
+    let base = || {
+        let mut q = users::table
+            .filter(users::directory_id.eq(directory_id.to_owned()))
+            .into_boxed::<MultiBackend>();
+        if let Some(c) = condition {
+            q = q.filter(c.clone());
+        }
+        q
+    };
+    let total: i64 = base().count().get_result(conn)?;
+    if limit == 0 || offset >= total {
+        return Ok((total, Vec::new()));
+    }
+    let rows = base()
+        .order((users::created_at, users::id))
+        .offset(offset)
+        .limit(limit)
+        .select(UserRow::as_select())
+        .load(conn)?;
+    Ok((total, rows))
+}

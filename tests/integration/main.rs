@@ -1,0 +1,9 @@
+//! The one integration-test binary: every test talks HTTP to the real app
+//! over a real database (a fresh SQLite file, or a fresh PostgreSQL schema
+//! when GATEHOUSE_TEST_POSTGRES is set).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod cli;
+mod scim;
+mod store;
+mod support;

@@ -1,0 +1,144 @@
+//! Tokens and directory isolation.
+
+use actix_web::http::Method;
+use serde_json::json;
+
+use super::{error_body, user_body};
+use crate::support::TestApp;
+
+#[actix_web::test]
+async fn missing_or_wrong_token_is_401_with_www_authenticate() {
+    let app = TestApp::new().await;
+    let expected = error_body(
+        401,
+        None,
+        "a valid bearer token is required (Authorization: Bearer <token>)",
+    );
+    let cases = [
+        None,
+        Some("Bearer nope"),
+        Some("Basic dXNlcjpwYXNz"),
+        Some("Bearer "),
+    ];
+    for header in cases {
+        let mut req = app.request(Method::GET, "/scim/v2/Users").without_auth();
+        if let Some(h) = header {
+            req = req.header("Authorization", h);
+        }
+        let r = req.send().await;
+        assert_eq!(r.status, 401, "{header:?}");
+        assert_eq!(
+            r.header("www-authenticate").unwrap(),
+            "Bearer realm=\"gatehouse\""
+        );
+        assert_eq!(r.json, expected);
+    }
+    // The scheme name is case-insensitive.
+    let r = app
+        .request(Method::GET, "/scim/v2/Users")
+        .header("Authorization", &format!("bearer {}", app.directory.token))
+        .send()
+        .await;
+    assert_eq!(r.status, 200);
+}
+
+#[actix_web::test]
+async fn a_directory_cannot_see_another_directorys_data() {
+    let app = TestApp::new().await;
+    let other = app.other_directory("Other IdP");
+    let user = app.create_user("mine@example.com").await;
+    let group = app
+        .create_group("Mine", &[user["id"].as_str().unwrap()])
+        .await;
+    let as_other = |m: Method, p: &str| {
+        app.request(m, p)
+            .header("Authorization", &format!("Bearer {}", other.token))
+    };
+
+    let group_body = json!({"schemas": [super::GROUP], "displayName": "Mine"});
+    for (path, body) in [
+        (
+            format!("/scim/v2/Users/{}", user["id"].as_str().unwrap()),
+            user_body("x@example.com"),
+        ),
+        (
+            format!("/scim/v2/Groups/{}", group["id"].as_str().unwrap()),
+            group_body,
+        ),
+    ] {
+        for method in [Method::GET, Method::DELETE] {
+            let r = as_other(method.clone(), &path).send().await;
+            assert_eq!(r.status, 404, "{method} {path}");
+        }
+        let r = as_other(Method::PUT, &path).json(&body).send().await;
+        assert_eq!(r.status, 404, "PUT {path}");
+    }
+    let r = as_other(Method::GET, "/scim/v2/Users").send().await;
+    assert_eq!(r.json["totalResults"], 0);
+    // The same userName is free in another directory.
+    let r = as_other(Method::POST, "/scim/v2/Users")
+        .json(&user_body("mine@example.com"))
+        .send()
+        .await;
+    assert_eq!(r.status, 201);
+    // A group in the other directory cannot take this directory's user as member.
+    let body = json!({"schemas": [super::GROUP], "displayName": "Steal", "members": [{"value": user["id"]}]});
+    let r = as_other(Method::POST, "/scim/v2/Groups")
+        .json(&body)
+        .send()
+        .await;
+    assert_eq!(r.status, 400);
+    // Directory-scoped URLs: the other token is refused at this directory's base URL.
+    let path = format!(
+        "/scim/v2/directories/{}/Users/{}",
+        app.directory.id,
+        user["id"].as_str().unwrap()
+    );
+    let r = as_other(Method::GET, &path).send().await;
+    assert_eq!(r.status, 404);
+    assert_eq!(
+        r.json,
+        error_body(
+            404,
+            None,
+            &format!("directory {} not found", app.directory.id)
+        )
+    );
+    let r = app.get(&path).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.json["meta"]["location"],
+        format!(
+            "{}/scim/v2/directories/{}/Users/{}",
+            app.base,
+            app.directory.id,
+            user["id"].as_str().unwrap()
+        )
+    );
+}
+
+#[actix_web::test]
+async fn revoked_token_stops_working_and_new_token_works() {
+    let app = TestApp::new().await;
+    let actor = gatehouse::access::Actor {
+        kind: gatehouse::access::ActorKind::Cli,
+        id: "t".into(),
+    };
+    let dir = app.directory.id.clone();
+    let issued = app
+        .state
+        .store
+        .write_now(|c| gatehouse::access::directories::issue_token(c, &dir, "second", &actor, 1))
+        .unwrap();
+    let with = |t: &str| {
+        app.request(Method::GET, "/scim/v2/Users")
+            .header("Authorization", &format!("Bearer {t}"))
+    };
+    assert_eq!(with(&issued.secret).send().await.status, 200);
+    app.state
+        .store
+        .write_now(|c| gatehouse::access::directories::revoke_token(c, &issued.id, &actor, 2))
+        .unwrap();
+    assert_eq!(with(&issued.secret).send().await.status, 401);
+    assert_eq!(with(&app.directory.token).send().await.status, 200);
+}

@@ -1,0 +1,42 @@
+//! SCIM endpoints, as identity providers call them.
+
+mod auth;
+mod discovery;
+mod errors;
+mod groups;
+mod users;
+
+use serde_json::{json, Value};
+
+pub const USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+pub const GROUP: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
+pub const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+pub const ERROR: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
+
+/// A user as Okta sends it on create.
+pub fn user_body(user_name: &str) -> Value {
+    json!({
+        "schemas": [USER, ENTERPRISE],
+        "userName": user_name,
+        "name": {"givenName": "Given", "familyName": "Family"},
+        "emails": [{"value": user_name, "type": "work", "primary": true}],
+        "displayName": format!("Display {user_name}"),
+        "active": true,
+        "password": "Sup3r-secret!",
+        ENTERPRISE: {"department": "Engineering", "employeeNumber": "42"}
+    })
+}
+
+/// The exact RFC 7644 §3.12 error body.
+pub fn error_body(status: u16, scim_type: Option<&str>, detail: &str) -> Value {
+    let mut v = json!({"schemas": [ERROR], "status": status.to_string(), "detail": detail});
+    if let Some(t) = scim_type {
+        v["scimType"] = t.into();
+    }
+    v
+}
+
+/// URL-encodes a filter for a query string.
+pub fn filter_query(filter: &str) -> String {
+    url::form_urlencoded::byte_serialize(filter.as_bytes()).collect()
+}

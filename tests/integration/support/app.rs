@@ -1,0 +1,247 @@
+//! A running Gatehouse on an ephemeral loopback port, and an HTTP client.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::http::Method;
+use gatehouse::access::{directories, Actor, ActorKind};
+use gatehouse::clock::{Clock, SystemClock};
+use gatehouse::config::Settings;
+use gatehouse::AppState;
+use serde_json::Value;
+
+use super::db::TestDb;
+
+/// A directory created for a test, with its token.
+#[derive(Debug, Clone)]
+pub struct TestDirectory {
+    pub id: String,
+    pub token: String,
+}
+
+/// The app under test.
+pub struct TestApp {
+    pub base: String,
+    pub state: AppState,
+    pub directory: TestDirectory,
+    server: actix_web::dev::ServerHandle,
+    // Dropped last: the database outlives the server.
+    _db: TestDb,
+}
+
+/// What came back.
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: u16,
+    pub headers: actix_web::http::header::HeaderMap,
+    pub text: String,
+    pub json: Value,
+}
+
+impl TestResponse {
+    /// A header's value as text.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    }
+}
+
+/// Settings a test may change before the app starts.
+pub struct TestAppBuilder {
+    settings: Settings,
+}
+
+impl TestAppBuilder {
+    /// Changes the settings.
+    pub fn settings(mut self, f: impl FnOnce(&mut Settings)) -> Self {
+        f(&mut self.settings);
+        self
+    }
+
+    /// Starts the app.
+    pub async fn start(mut self) -> TestApp {
+        let db = TestDb::new();
+        self.settings.database_url = db.url.clone();
+        self.settings.pool_size = 4;
+        let state =
+            gatehouse::open_state(self.settings, Arc::new(SystemClock)).expect("open state");
+        let directory = create_directory(&state, "Test IdP");
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let app_state = state.clone();
+        let server = actix_web::HttpServer::new(move || gatehouse::build_app(app_state.clone()))
+            .workers(2)
+            .disable_signals()
+            .listen(listener)
+            .unwrap()
+            .run();
+        let handle = server.handle();
+        actix_web::rt::spawn(server);
+        TestApp {
+            base: format!("http://127.0.0.1:{port}"),
+            state,
+            directory,
+            server: handle,
+            _db: db,
+        }
+    }
+}
+
+/// Creates a directory straight through the domain layer.
+pub fn create_directory(state: &AppState, name: &str) -> TestDirectory {
+    let actor = Actor {
+        kind: ActorKind::Cli,
+        id: "test".into(),
+    };
+    let (dir, token) = state
+        .store
+        .write_now(|conn| {
+            directories::create_directory(conn, name, &actor, SystemClock.now_micros())
+        })
+        .unwrap();
+    TestDirectory {
+        id: dir.id,
+        token: token.secret,
+    }
+}
+
+impl TestApp {
+    /// An app with default settings.
+    pub async fn new() -> TestApp {
+        TestApp::builder().start().await
+    }
+
+    /// An app with settings to adjust.
+    pub fn builder() -> TestAppBuilder {
+        TestAppBuilder {
+            settings: Settings::default(),
+        }
+    }
+
+    /// Another directory in the same app.
+    pub fn other_directory(&self, name: &str) -> TestDirectory {
+        create_directory(&self.state, name)
+    }
+
+    /// A request with this app's directory token.
+    pub fn request(&self, method: Method, path: &str) -> TestRequest {
+        TestRequest {
+            url: format!("{}{path}", self.base),
+            method,
+            headers: vec![(
+                "Authorization".into(),
+                format!("Bearer {}", self.directory.token),
+            )],
+            body: None,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.request(Method::GET, path).send().await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> TestResponse {
+        self.request(Method::POST, path).json(body).send().await
+    }
+
+    pub async fn put(&self, path: &str, body: &Value) -> TestResponse {
+        self.request(Method::PUT, path).json(body).send().await
+    }
+
+    pub async fn delete(&self, path: &str) -> TestResponse {
+        self.request(Method::DELETE, path).send().await
+    }
+
+    /// Creates a user and returns its JSON (asserting 201).
+    pub async fn create_user(&self, user_name: &str) -> Value {
+        let r = self
+            .post("/scim/v2/Users", &crate::scim::user_body(user_name))
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        r.json
+    }
+
+    /// Creates a group with these member ids and returns its JSON.
+    pub async fn create_group(&self, name: &str, members: &[&str]) -> Value {
+        let members: Vec<Value> = members
+            .iter()
+            .map(|m| serde_json::json!({"value": m}))
+            .collect();
+        let body = serde_json::json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+            "displayName": name,
+            "members": members,
+        });
+        let r = self.post("/scim/v2/Groups", &body).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        r.json
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Stop accepting; the runtime ends with the test anyway.
+        drop(self.server.stop(false));
+    }
+}
+
+/// A request being built.
+pub struct TestRequest {
+    url: String,
+    method: Method,
+    headers: Vec<(String, String)>,
+    body: Option<Vec<u8>>,
+}
+
+impl TestRequest {
+    /// Sets a header (replacing one of the same name).
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends no Authorization header.
+    pub fn without_auth(mut self) -> Self {
+        self.headers
+            .retain(|(n, _)| !n.eq_ignore_ascii_case("authorization"));
+        self
+    }
+
+    /// A JSON body sent as application/scim+json.
+    pub fn json(self, body: &Value) -> Self {
+        self.raw("application/scim+json", body.to_string().into_bytes())
+    }
+
+    /// A raw body with a content type.
+    pub fn raw(mut self, content_type: &str, body: Vec<u8>) -> Self {
+        self = self.header("Content-Type", content_type);
+        self.body = Some(body);
+        self
+    }
+
+    pub async fn send(self) -> TestResponse {
+        let client = awc::Client::builder()
+            .timeout(std::time::Duration::from_secs(60))
+            .finish();
+        let mut req = client.request(self.method, &self.url);
+        for (n, v) in &self.headers {
+            req = req.insert_header((n.as_str(), v.as_str()));
+        }
+        let mut res = match self.body {
+            Some(b) => req.send_body(b).await,
+            None => req.send().await,
+        }
+        .expect("request failed");
+        let bytes = res.body().limit(256 * 1024 * 1024).await.expect("body");
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        TestResponse {
+            status: res.status().as_u16(),
+            headers: res.headers().clone(),
+            json: serde_json::from_str(&text).unwrap_or(Value::Null),
+            text,
+        }
+    }
+}

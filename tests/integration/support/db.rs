@@ -1,0 +1,65 @@
+//! One isolated database per test: a SQLite file in a temporary directory,
+//! or, with GATEHOUSE_TEST_POSTGRES set, a new schema dropped afterwards.
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+
+/// A database that lives as long as this value.
+pub struct TestDb {
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, schema: String },
+}
+
+impl TestDb {
+    /// A new empty database of the kind this test run uses.
+    pub fn new() -> TestDb {
+        match std::env::var("GATEHOUSE_TEST_POSTGRES") {
+            Ok(url) if !url.is_empty() => TestDb::postgres(&url),
+            _ => TestDb::sqlite(),
+        }
+    }
+
+    fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("gatehouse.db").display());
+        TestDb {
+            url,
+            cleanup: Cleanup::Sqlite(dir),
+        }
+    }
+
+    fn postgres(admin_url: &str) -> TestDb {
+        let schema = format!("gh_test_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = PgConnection::establish(admin_url).unwrap_or_else(|e| {
+            panic!(
+                "GATEHOUSE_TEST_POSTGRES is set but PostgreSQL is unreachable at {admin_url}: {e}"
+            )
+        });
+        conn.batch_execute(&format!("CREATE SCHEMA {schema}"))
+            .expect("create schema");
+        let sep = if admin_url.contains('?') { '&' } else { '?' };
+        let url = format!("{admin_url}{sep}options=-csearch_path%3D{schema}");
+        TestDb {
+            url,
+            cleanup: Cleanup::Postgres {
+                admin_url: admin_url.to_owned(),
+                schema,
+            },
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Cleanup::Postgres { admin_url, schema } = &self.cleanup {
+            if let Ok(mut conn) = PgConnection::establish(admin_url) {
+                let _ = conn.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+            }
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! Test harness: isolated databases and a running app per test.
+
+pub mod app;
+pub mod db;
+
+pub use app::TestApp;
