@@ -36,58 +36,36 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// The SCIM endpoints, mounted under both base URLs.
 fn scim_routes(cfg: &mut web::ServiceConfig) {
-    use scim::{discovery, groups, users};
-    cfg.service(
-        web::resource("/ServiceProviderConfig")
-            .get(discovery::service_provider_config)
-            .default_service(web::to(scim::method_not_allowed)),
-    )
-    .service(
-        web::resource("/ResourceTypes")
-            .get(discovery::resource_types)
-            .default_service(web::to(scim::method_not_allowed)),
-    )
-    .service(
-        web::resource("/ResourceTypes/{name}")
-            .get(discovery::resource_type)
-            .default_service(web::to(scim::method_not_allowed)),
-    )
-    .service(
-        web::resource("/Schemas")
-            .get(discovery::schemas)
-            .default_service(web::to(scim::method_not_allowed)),
-    )
-    .service(
-        web::resource("/Schemas/{urn}")
-            .get(discovery::schema)
-            .default_service(web::to(scim::method_not_allowed)),
-    )
-    .service(
-        web::resource("/Users")
-            .get(users::list)
-            .post(users::create)
-            .default_service(web::to(scim::method_not_allowed)),
-    )
-    .service(
-        web::resource("/Users/{id}")
-            .get(users::get)
-            .put(users::replace)
-            .delete(users::delete)
-            .default_service(web::to(scim::method_not_allowed)),
-    )
-    .service(
-        web::resource("/Groups")
-            .get(groups::list)
-            .post(groups::create)
-            .default_service(web::to(scim::method_not_allowed)),
-    )
-    .service(
-        web::resource("/Groups/{id}")
-            .get(groups::get)
-            .put(groups::replace)
-            .delete(groups::delete)
-            .default_service(web::to(scim::method_not_allowed)),
-    )
-    .service(web::resource("/Me").to(scim::me))
-    .default_service(web::to(scim::no_such_endpoint));
+    use scim::discovery;
+    use scim::resources::{create, delete, get, list, replace, Groups, Users};
+    cfg.service(endpoint("/ServiceProviderConfig").get(discovery::service_provider_config))
+        .service(endpoint("/ResourceTypes").get(discovery::resource_types))
+        .service(endpoint("/ResourceTypes/{name}").get(discovery::resource_type))
+        .service(endpoint("/Schemas").get(discovery::schemas))
+        .service(endpoint("/Schemas/{urn}").get(discovery::schema))
+        .service(endpoint("/Users").get(list::<Users>).post(create::<Users>))
+        .service(
+            endpoint("/Users/{id}")
+                .get(get::<Users>)
+                .put(replace::<Users>)
+                .delete(delete::<Users>),
+        )
+        .service(
+            endpoint("/Groups")
+                .get(list::<Groups>)
+                .post(create::<Groups>),
+        )
+        .service(
+            endpoint("/Groups/{id}")
+                .get(get::<Groups>)
+                .put(replace::<Groups>)
+                .delete(delete::<Groups>),
+        )
+        .service(web::resource("/Me").to(scim::me))
+        .default_service(web::to(scim::no_such_endpoint));
+}
+
+/// A SCIM endpoint: methods it does not serve answer 405 with a SCIM error.
+fn endpoint(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(scim::method_not_allowed))
 }

@@ -1,8 +1,7 @@
 //! SCIM handlers, grouped by resource, and the response shapes they share.
 
 pub mod discovery;
-pub mod groups;
-pub mod users;
+pub mod resources;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;

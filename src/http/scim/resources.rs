@@ -1,0 +1,333 @@
+//! `/Users` and `/Groups`: one set of handlers, generic over the resource
+//! type, so both endpoints behave alike by construction.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::Value;
+
+use super::{
+    condition, if_match, json_response, not_modified, path_id, projection, resource_response,
+};
+use crate::access::provisioning::{groups, users};
+use crate::access::WriteContext;
+use crate::http::auth::DirectoryPrincipal;
+use crate::http::body::ScimBody;
+use crate::http::AppState;
+use crate::scim::list::{list_response, ListParams};
+use crate::scim::projection::Projection;
+use crate::scim::resource::{location, GroupResource, Meta, UserResource};
+use crate::scim::schema::{ResourceKind, SchemaRegistry};
+use crate::scim::validate::{validate_resource, Attributes};
+use crate::scim::ScimError;
+use crate::store::sql_filter::SqlCondition;
+use crate::store::DbConn;
+
+/// A SCIM resource type as the handlers see it: the provisioning calls and
+/// the rendering. `expanded` asks for the costly multi-valued part (a
+/// group's members) only when the response will carry it.
+pub trait Endpoint: 'static {
+    const KIND: ResourceKind;
+    type Resource: Send + 'static;
+
+    fn create(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        attributes: Attributes,
+    ) -> Result<Self::Resource, ScimError>;
+    fn get(
+        conn: &mut DbConn,
+        directory_id: &str,
+        id: &str,
+        expanded: bool,
+    ) -> Result<Self::Resource, ScimError>;
+    fn replace(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        id: &str,
+        attributes: Attributes,
+        if_match: Option<&str>,
+    ) -> Result<Self::Resource, ScimError>;
+    fn delete(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        id: &str,
+        if_match: Option<&str>,
+    ) -> Result<(), ScimError>;
+    fn list(
+        conn: &mut DbConn,
+        directory_id: &str,
+        condition: Option<&SqlCondition>,
+        offset: u64,
+        limit: u64,
+        expanded: bool,
+    ) -> Result<(u64, Vec<Self::Resource>), ScimError>;
+    /// Whether the projection needs the costly part loaded.
+    fn expanded(registry: &SchemaRegistry, projection: &Projection) -> bool;
+    fn to_json(resource: &Self::Resource, registry: &SchemaRegistry, base_url: &str) -> Value;
+    fn id(resource: &Self::Resource) -> &str;
+    fn meta(resource: &Self::Resource) -> &Meta;
+}
+
+/// `/Users`.
+pub struct Users;
+/// `/Groups`.
+pub struct Groups;
+
+impl Endpoint for Users {
+    const KIND: ResourceKind = ResourceKind::User;
+    type Resource = UserResource;
+
+    fn create(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        attributes: Attributes,
+    ) -> Result<UserResource, ScimError> {
+        users::create(conn, ctx, attributes)
+    }
+    fn get(
+        conn: &mut DbConn,
+        directory_id: &str,
+        id: &str,
+        _: bool,
+    ) -> Result<UserResource, ScimError> {
+        users::get(conn, directory_id, id)
+    }
+    fn replace(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        id: &str,
+        attributes: Attributes,
+        if_match: Option<&str>,
+    ) -> Result<UserResource, ScimError> {
+        users::replace(conn, ctx, id, attributes, if_match)
+    }
+    fn delete(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        id: &str,
+        if_match: Option<&str>,
+    ) -> Result<(), ScimError> {
+        users::delete(conn, ctx, id, if_match)
+    }
+    fn list(
+        conn: &mut DbConn,
+        directory_id: &str,
+        condition: Option<&SqlCondition>,
+        offset: u64,
+        limit: u64,
+        _: bool,
+    ) -> Result<(u64, Vec<UserResource>), ScimError> {
+        users::list(conn, directory_id, condition, offset, limit)
+    }
+    fn expanded(_: &SchemaRegistry, _: &Projection) -> bool {
+        true
+    }
+    fn to_json(resource: &UserResource, registry: &SchemaRegistry, base_url: &str) -> Value {
+        resource.to_json(registry, base_url)
+    }
+    fn id(resource: &UserResource) -> &str {
+        &resource.id
+    }
+    fn meta(resource: &UserResource) -> &Meta {
+        &resource.meta
+    }
+}
+
+impl Endpoint for Groups {
+    const KIND: ResourceKind = ResourceKind::Group;
+    type Resource = GroupResource;
+
+    fn create(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        attributes: Attributes,
+    ) -> Result<GroupResource, ScimError> {
+        groups::create(conn, ctx, attributes)
+    }
+    fn get(
+        conn: &mut DbConn,
+        directory_id: &str,
+        id: &str,
+        expanded: bool,
+    ) -> Result<GroupResource, ScimError> {
+        groups::get(conn, directory_id, id, expanded)
+    }
+    fn replace(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        id: &str,
+        attributes: Attributes,
+        if_match: Option<&str>,
+    ) -> Result<GroupResource, ScimError> {
+        groups::replace(conn, ctx, id, attributes, if_match)
+    }
+    fn delete(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        id: &str,
+        if_match: Option<&str>,
+    ) -> Result<(), ScimError> {
+        groups::delete(conn, ctx, id, if_match)
+    }
+    fn list(
+        conn: &mut DbConn,
+        directory_id: &str,
+        condition: Option<&SqlCondition>,
+        offset: u64,
+        limit: u64,
+        expanded: bool,
+    ) -> Result<(u64, Vec<GroupResource>), ScimError> {
+        groups::list(conn, directory_id, condition, offset, limit, expanded)
+    }
+    fn expanded(registry: &SchemaRegistry, projection: &Projection) -> bool {
+        projection.includes(registry, ResourceKind::Group, "members")
+    }
+    fn to_json(resource: &GroupResource, registry: &SchemaRegistry, base_url: &str) -> Value {
+        resource.to_json(registry, base_url)
+    }
+    fn id(resource: &GroupResource) -> &str {
+        &resource.id
+    }
+    fn meta(resource: &GroupResource) -> &Meta {
+        &resource.meta
+    }
+}
+
+fn render<E: Endpoint>(
+    state: &AppState,
+    who: &DirectoryPrincipal,
+    resource: &E::Resource,
+    projection: &Projection,
+) -> Value {
+    projection.apply(
+        &state.registry,
+        E::KIND,
+        E::to_json(resource, &state.registry, &who.base_url),
+    )
+}
+
+/// `POST /{Users,Groups}`.
+pub async fn create<E: Endpoint>(
+    state: web::Data<AppState>,
+    who: DirectoryPrincipal,
+    req: HttpRequest,
+    body: ScimBody,
+) -> Result<HttpResponse, ScimError> {
+    let attributes = validate_resource(&state.registry, E::KIND, &body.0)?;
+    let projection = projection(&state, &req)?;
+    let ctx = who.write_context(state.clock.now_micros());
+    let created = state
+        .store
+        .write(move |conn| E::create(conn, &ctx, attributes))
+        .await?;
+    let loc = location(&who.base_url, E::KIND, E::id(&created));
+    Ok(resource_response(
+        StatusCode::CREATED,
+        &render::<E>(&state, &who, &created, &projection),
+        &E::meta(&created).etag(),
+        Some(&loc),
+    ))
+}
+
+/// `GET /{Users,Groups}/{id}`, with `If-None-Match`.
+pub async fn get<E: Endpoint>(
+    state: web::Data<AppState>,
+    who: DirectoryPrincipal,
+    req: HttpRequest,
+) -> Result<HttpResponse, ScimError> {
+    let projection = projection(&state, &req)?;
+    let expanded = E::expanded(&state.registry, &projection);
+    let (directory, id) = (who.directory_id.clone(), path_id(&req));
+    let found = state
+        .store
+        .read(move |conn| E::get(conn, &directory, &id, expanded))
+        .await?;
+    let etag = E::meta(&found).etag();
+    if let Some(r) = not_modified(&req, &etag) {
+        return Ok(r);
+    }
+    Ok(resource_response(
+        StatusCode::OK,
+        &render::<E>(&state, &who, &found, &projection),
+        &etag,
+        None,
+    ))
+}
+
+/// `PUT /{Users,Groups}/{id}`, with `If-Match`.
+pub async fn replace<E: Endpoint>(
+    state: web::Data<AppState>,
+    who: DirectoryPrincipal,
+    req: HttpRequest,
+    body: ScimBody,
+) -> Result<HttpResponse, ScimError> {
+    let attributes = validate_resource(&state.registry, E::KIND, &body.0)?;
+    let projection = projection(&state, &req)?;
+    let ctx = who.write_context(state.clock.now_micros());
+    let (id, if_match) = (path_id(&req), if_match(&req));
+    let replaced = state
+        .store
+        .write(move |conn| E::replace(conn, &ctx, &id, attributes, if_match.as_deref()))
+        .await?;
+    Ok(resource_response(
+        StatusCode::OK,
+        &render::<E>(&state, &who, &replaced, &projection),
+        &E::meta(&replaced).etag(),
+        None,
+    ))
+}
+
+/// `DELETE /{Users,Groups}/{id}`, with `If-Match`.
+pub async fn delete<E: Endpoint>(
+    state: web::Data<AppState>,
+    who: DirectoryPrincipal,
+    req: HttpRequest,
+) -> Result<HttpResponse, ScimError> {
+    let ctx = who.write_context(state.clock.now_micros());
+    let (id, if_match) = (path_id(&req), if_match(&req));
+    state
+        .store
+        .write(move |conn| E::delete(conn, &ctx, &id, if_match.as_deref()))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `GET /{Users,Groups}` with filter and paging.
+pub async fn list<E: Endpoint>(
+    state: web::Data<AppState>,
+    who: DirectoryPrincipal,
+    req: HttpRequest,
+) -> Result<HttpResponse, ScimError> {
+    let params = ListParams::from_query(req.query_string())?;
+    let projection = Projection::parse(
+        &state.registry,
+        params.attributes.as_deref(),
+        params.excluded_attributes.as_deref(),
+    )?;
+    let condition = condition(&state, E::KIND, params.filter.as_deref())?;
+    let limit = params.page_size(state.settings.max_page_size);
+    let offset = params.start_index - 1;
+    let expanded = E::expanded(&state.registry, &projection);
+    let directory = who.directory_id.clone();
+    let (total, found) = state
+        .store
+        .read(move |conn| {
+            E::list(
+                conn,
+                &directory,
+                condition.as_ref(),
+                offset,
+                limit,
+                expanded,
+            )
+        })
+        .await?;
+    let resources = found
+        .iter()
+        .map(|r| render::<E>(&state, &who, r, &projection))
+        .collect();
+    Ok(json_response(
+        StatusCode::OK,
+        &list_response(total, params.start_index, resources),
+    ))
+}
