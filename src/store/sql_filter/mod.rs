@@ -56,6 +56,31 @@ impl SqlCondition {
         self.parts.extend(other.parts);
         self
     }
+
+    /// The SQL text with `?` for each bound value, and the values: what the
+    /// database will be sent, for tests and debug logs.
+    pub fn describe(&self) -> (String, Vec<String>) {
+        let mut text = String::new();
+        let mut binds = Vec::new();
+        for part in &self.parts {
+            match part {
+                SqlPart::Sql(s) => text.push_str(s),
+                SqlPart::Text(v) => {
+                    text.push('?');
+                    binds.push(v.clone());
+                }
+                SqlPart::BigInt(v) => {
+                    text.push('?');
+                    binds.push(v.to_string());
+                }
+                SqlPart::Bool(v) => {
+                    text.push('?');
+                    binds.push(v.to_string());
+                }
+            }
+        }
+        (text, binds)
+    }
 }
 
 impl Expression for SqlCondition {
