@@ -3,6 +3,7 @@
 mod auth;
 mod discovery;
 mod errors;
+mod filters;
 mod groups;
 mod users;
 

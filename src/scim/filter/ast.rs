@@ -1,0 +1,122 @@
+//! The filter AST (RFC 7644 §3.4.2.2) and its canonical text form.
+//!
+//! `Display` prints a filter that parses back to an equal AST: every `and`,
+//! `or` and `not` is parenthesised, strings are JSON-escaped.
+
+use std::fmt;
+
+/// An attribute path: optional schema URN, attribute name, optional sub-attribute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttrPath {
+    pub urn: Option<String>,
+    pub attr: String,
+    pub sub_attr: Option<String>,
+}
+
+/// A comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompareOp {
+    Eq,
+    Ne,
+    Co,
+    Sw,
+    Ew,
+    Gt,
+    Ge,
+    Lt,
+    Le,
+}
+
+/// A comparison literal. dateTime values arrive as `Str`; the schema
+/// decides how to compare them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CompValue {
+    Null,
+    Bool(bool),
+    Number(serde_json::Number),
+    Str(String),
+}
+
+/// A parsed filter.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Filter {
+    Compare {
+        path: AttrPath,
+        op: CompareOp,
+        value: CompValue,
+    },
+    Present(AttrPath),
+    And(Box<Filter>, Box<Filter>),
+    Or(Box<Filter>, Box<Filter>),
+    Not(Box<Filter>),
+    /// `emails[type eq "work"]`: `path` names the multi-valued attribute
+    /// (no sub-attribute); `filter` applies to each of its values, with
+    /// paths relative to the value (e.g. attr `type`).
+    ValuePath {
+        path: AttrPath,
+        filter: Box<Filter>,
+    },
+}
+
+impl CompareOp {
+    /// The operator as written in a filter.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CompareOp::Eq => "eq",
+            CompareOp::Ne => "ne",
+            CompareOp::Co => "co",
+            CompareOp::Sw => "sw",
+            CompareOp::Ew => "ew",
+            CompareOp::Gt => "gt",
+            CompareOp::Ge => "ge",
+            CompareOp::Lt => "lt",
+            CompareOp::Le => "le",
+        }
+    }
+}
+
+impl fmt::Display for CompareOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Display for AttrPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(urn) = &self.urn {
+            write!(f, "{urn}:")?;
+        }
+        f.write_str(&self.attr)?;
+        if let Some(sub) = &self.sub_attr {
+            write!(f, ".{sub}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for CompValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CompValue::Null => f.write_str("null"),
+            CompValue::Bool(b) => write!(f, "{b}"),
+            CompValue::Number(n) => write!(f, "{n}"),
+            CompValue::Str(s) => {
+                let quoted = serde_json::Value::String(s.clone()).to_string();
+                f.write_str(&quoted)
+            }
+        }
+    }
+}
+
+impl fmt::Display for Filter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Filter::Compare { path, op, value } => write!(f, "{path} {op} {value}"),
+            Filter::Present(path) => write!(f, "{path} pr"),
+            Filter::And(a, b) => write!(f, "({a} and {b})"),
+            Filter::Or(a, b) => write!(f, "({a} or {b})"),
+            Filter::Not(inner) => write!(f, "not ({inner})"),
+            Filter::ValuePath { path, filter } => write!(f, "{path}[{filter}]"),
+        }
+    }
+}
