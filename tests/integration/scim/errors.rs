@@ -119,6 +119,8 @@ async fn payload_over_the_limit_is_413() {
         )
     );
     assert_eq!(app.get("/scim/v2/Users").await.json["totalResults"], 0);
+    let spc = app.get("/scim/v2/ServiceProviderConfig").await;
+    assert_eq!(spc.json["bulk"]["maxPayloadSize"], 2048);
 }
 
 #[actix_web::test]
