@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use super::models::GroupRow;
 use super::pool::{DbConn, MultiBackend};
 use super::schema::groups;
-use super::sql_filter::SqlCondition;
+use super::sql_filter::ListQuery;
 
 /// Adds a group; a taken displayName fails with a unique violation.
 pub fn insert(conn: &mut DbConn, row: &GroupRow) -> QueryResult<()> {
@@ -70,31 +70,30 @@ pub fn existing_ids(
     Ok(found)
 }
 
-/// One page of a directory's groups matching `condition`, and the total.
+/// One page of a directory's groups matching the query, and the total.
 pub fn list(
     conn: &mut DbConn,
     directory_id: &str,
-    condition: Option<&SqlCondition>,
-    offset: i64,
-    limit: i64,
+    query: &ListQuery,
 ) -> QueryResult<(i64, Vec<GroupRow>)> {
     let base = || {
         let mut q = groups::table
             .filter(groups::directory_id.eq(directory_id.to_owned()))
             .into_boxed::<MultiBackend>();
-        if let Some(c) = condition {
+        if let Some(c) = &query.condition {
             q = q.filter(c.clone());
         }
         q
     };
     let total: i64 = base().count().get_result(conn)?;
-    if limit == 0 || offset >= total {
+    let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
+    if query.limit == 0 || offset >= total {
         return Ok((total, Vec::new()));
     }
     let rows = base()
-        .order((groups::created_at, groups::id))
+        .order(query.order.clone())
         .offset(offset)
-        .limit(limit)
+        .limit(i64::try_from(query.limit).unwrap_or(i64::MAX))
         .select(GroupRow::as_select())
         .load(conn)?;
     Ok((total, rows))

@@ -61,6 +61,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    user_emails (user_id, value_key) {
+        user_id -> Text,
+        value_key -> Text,
+    }
+}
+
+diesel::table! {
     audit_events (id) {
         id -> BigInt,
         occurred_at -> BigInt,
@@ -80,6 +87,7 @@ diesel::joinable!(directory_tokens -> directories (directory_id));
 diesel::joinable!(users -> directories (directory_id));
 diesel::joinable!(groups -> directories (directory_id));
 diesel::joinable!(memberships -> groups (group_id));
+diesel::joinable!(user_emails -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     directories,
@@ -87,5 +95,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     groups,
     memberships,
+    user_emails,
     audit_events,
 );

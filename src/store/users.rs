@@ -4,8 +4,8 @@ use diesel::prelude::*;
 
 use super::models::UserRow;
 use super::pool::{DbConn, MultiBackend};
-use super::schema::users;
-use super::sql_filter::SqlCondition;
+use super::schema::{user_emails, users};
+use super::sql_filter::ListQuery;
 
 /// Adds a user; a taken userName fails with a unique violation.
 pub fn insert(conn: &mut DbConn, row: &UserRow) -> QueryResult<()> {
@@ -13,6 +13,23 @@ pub fn insert(conn: &mut DbConn, row: &UserRow) -> QueryResult<()> {
         .values(row)
         .execute(conn)
         .map(drop)
+}
+
+/// Sets the indexed email keys of a user to exactly `keys`.
+pub fn set_email_keys(conn: &mut DbConn, user_id: &str, keys: &[String]) -> QueryResult<()> {
+    diesel::delete(user_emails::table.filter(user_emails::user_id.eq(user_id))).execute(conn)?;
+    let mut unique: Vec<&String> = keys.iter().collect();
+    unique.sort();
+    unique.dedup();
+    for key in unique {
+        diesel::insert_into(user_emails::table)
+            .values((
+                user_emails::user_id.eq(user_id),
+                user_emails::value_key.eq(key),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// The user with this id in this directory.
@@ -62,31 +79,30 @@ pub fn existing_ids(
     Ok(found)
 }
 
-/// One page of a directory's users matching `condition`, and the total.
+/// One page of a directory's users matching the query, and the total.
 pub fn list(
     conn: &mut DbConn,
     directory_id: &str,
-    condition: Option<&SqlCondition>,
-    offset: i64,
-    limit: i64,
+    query: &ListQuery,
 ) -> QueryResult<(i64, Vec<UserRow>)> {
     let base = || {
         let mut q = users::table
             .filter(users::directory_id.eq(directory_id.to_owned()))
             .into_boxed::<MultiBackend>();
-        if let Some(c) = condition {
+        if let Some(c) = &query.condition {
             q = q.filter(c.clone());
         }
         q
     };
     let total: i64 = base().count().get_result(conn)?;
-    if limit == 0 || offset >= total {
+    let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
+    if query.limit == 0 || offset >= total {
         return Ok((total, Vec::new()));
     }
     let rows = base()
-        .order((users::created_at, users::id))
+        .order(query.order.clone())
         .offset(offset)
-        .limit(limit)
+        .limit(i64::try_from(query.limit).unwrap_or(i64::MAX))
         .select(UserRow::as_select())
         .load(conn)?;
     Ok((total, rows))

@@ -4,7 +4,6 @@ use std::collections::HashSet;
 
 use serde_json::{json, Map, Value};
 
-use super::users::to_i64;
 use super::{check_if_match, meta};
 use crate::access::audit::{self, Change};
 use crate::access::WriteContext;
@@ -13,7 +12,7 @@ use crate::scim::schema::ResourceKind;
 use crate::scim::validate::Attributes;
 use crate::scim::ScimError;
 use crate::store::models::{GroupRow, MembershipRow};
-use crate::store::sql_filter::SqlCondition;
+use crate::store::sql_filter::ListQuery;
 use crate::store::{groups, memberships, users, DbConn, StoreError};
 
 /// Membership source recorded for members pushed by a directory.
@@ -337,17 +336,14 @@ pub fn delete(
     Ok(())
 }
 
-/// One page of groups matching `condition`, and the total.
+/// One page of groups matching the query, and the total.
 pub fn list(
     conn: &mut DbConn,
     directory_id: &str,
-    condition: Option<&SqlCondition>,
-    offset: u64,
-    limit: u64,
+    query: &ListQuery,
     with_members: bool,
 ) -> Result<(u64, Vec<GroupResource>), ScimError> {
-    let (total, rows) = groups::list(conn, directory_id, condition, to_i64(offset), to_i64(limit))
-        .map_err(StoreError::from)?;
+    let (total, rows) = groups::list(conn, directory_id, query).map_err(StoreError::from)?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let members = if with_members {

@@ -11,7 +11,7 @@ use crate::scim::resource::{GroupRef, UserResource};
 use crate::scim::validate::Attributes;
 use crate::scim::ScimError;
 use crate::store::models::UserRow;
-use crate::store::sql_filter::SqlCondition;
+use crate::store::sql_filter::ListQuery;
 use crate::store::{memberships, users, DbConn, StoreError};
 
 /// The parts of a validated User that live in columns, and the rest.
@@ -49,6 +49,18 @@ impl UserFields {
             rest: attributes,
         })
     }
+}
+
+/// The case-folded `emails[].value`s of a user, for the indexed lookup.
+fn email_keys(attributes: &Attributes) -> Vec<String> {
+    attributes
+        .get("emails")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.get("value").and_then(Value::as_str))
+        .map(str::to_lowercase)
+        .collect()
 }
 
 fn taken(user_name: &str) -> ScimError {
@@ -125,6 +137,7 @@ pub fn create(
     attributes: Attributes,
 ) -> Result<UserResource, ScimError> {
     let fields = UserFields::split(attributes)?;
+    let emails = email_keys(&fields.rest);
     let row = UserRow {
         id: uuid::Uuid::new_v4().to_string(),
         directory_id: ctx.directory_id.clone(),
@@ -142,6 +155,7 @@ pub fn create(
         Err(StoreError::Conflict(_)) => return Err(taken(&row.user_name)),
         other => other?,
     }
+    users::set_email_keys(conn, &row.id, &emails).map_err(StoreError::from)?;
     audit::record(
         conn,
         ctx,
@@ -177,6 +191,7 @@ pub fn replace(
     let before = find_row(conn, &ctx.directory_id, id)?;
     check_if_match(if_match, before.version)?;
     let fields = UserFields::split(attributes)?;
+    let emails = email_keys(&fields.rest);
     let row = UserRow {
         id: before.id.clone(),
         directory_id: before.directory_id.clone(),
@@ -194,6 +209,7 @@ pub fn replace(
         Err(StoreError::Conflict(_)) => return Err(taken(&row.user_name)),
         other => other?,
     }
+    users::set_email_keys(conn, &row.id, &emails).map_err(StoreError::from)?;
     let action = match (before.active, row.active) {
         (true, false) => "user.deactivated",
         (false, true) => "user.reactivated",
@@ -243,16 +259,13 @@ pub fn delete(
     Ok(())
 }
 
-/// One page of users matching `condition`, with their groups, and the total.
+/// One page of users matching the query, with their groups, and the total.
 pub fn list(
     conn: &mut DbConn,
     directory_id: &str,
-    condition: Option<&SqlCondition>,
-    offset: u64,
-    limit: u64,
+    query: &ListQuery,
 ) -> Result<(u64, Vec<UserResource>), ScimError> {
-    let (total, rows) = users::list(conn, directory_id, condition, to_i64(offset), to_i64(limit))
-        .map_err(StoreError::from)?;
+    let (total, rows) = users::list(conn, directory_id, query).map_err(StoreError::from)?;
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let mut groups = groups_of(conn, &ids)?;
     let resources = rows
@@ -263,9 +276,4 @@ pub fn list(
         })
         .collect();
     Ok((total.max(0) as u64, resources))
-}
-
-/// Paging numbers arrive as u64 and the database takes i64.
-pub(super) fn to_i64(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
 }

@@ -15,7 +15,7 @@ use crate::scim::list::ListParams;
 use crate::scim::projection::Projection;
 use crate::scim::schema::ResourceKind;
 use crate::scim::ScimError;
-use crate::store::sql_filter::{self, SqlCondition};
+use crate::store::sql_filter::{self, ListQuery};
 
 /// A SCIM JSON response.
 pub fn json_response(status: StatusCode, body: &Value) -> HttpResponse {
@@ -81,17 +81,53 @@ pub fn projection(state: &AppState, req: &HttpRequest) -> Result<Projection, Sci
     )
 }
 
-/// Parses and compiles the `filter` parameter for a resource type.
-pub fn condition(
+/// The database query for a list request: its filter, sort order and page.
+pub fn list_query(
     state: &AppState,
     kind: ResourceKind,
-    filter: Option<&str>,
-) -> Result<Option<SqlCondition>, ScimError> {
-    let Some(text) = filter else {
-        return Ok(None);
+    params: &ListParams,
+) -> Result<ListQuery, ScimError> {
+    let backend = state.store.backend();
+    let condition = match &params.filter {
+        Some(text) => {
+            let parsed =
+                filter::parse(text).map_err(|e| ScimError::invalid_filter(format!("{e}")))?;
+            Some(sql_filter::compile(
+                &parsed,
+                &state.registry,
+                kind,
+                backend,
+            )?)
+        }
+        None => None,
     };
-    let parsed = filter::parse(text).map_err(|e| ScimError::invalid_filter(format!("{e}")))?;
-    sql_filter::compile(&parsed, kind, state.store.backend()).map(Some)
+    let descending = match params
+        .sort_order
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        None | Some("ascending") => false,
+        Some("descending") => true,
+        Some(other) => {
+            return Err(ScimError::invalid_value(format!(
+                "sortOrder must be \"ascending\" or \"descending\"; got \"{other}\""
+            )))
+        }
+    };
+    let order = sql_filter::order_by(
+        params.sort_by.as_deref(),
+        descending,
+        &state.registry,
+        kind,
+        backend,
+    )?;
+    Ok(ListQuery {
+        condition,
+        order,
+        offset: params.start_index - 1,
+        limit: params.page_size(state.settings.max_page_size),
+    })
 }
 
 /// Any method a SCIM endpoint does not serve.

@@ -6,7 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::Value;
 
 use super::{
-    condition, if_match, json_response, not_modified, path_id, projection, resource_response,
+    if_match, json_response, list_query, not_modified, path_id, projection, resource_response,
 };
 use crate::access::provisioning::{groups, users};
 use crate::access::WriteContext;
@@ -19,7 +19,7 @@ use crate::scim::resource::{location, GroupResource, Meta, UserResource};
 use crate::scim::schema::{ResourceKind, SchemaRegistry};
 use crate::scim::validate::{validate_resource, Attributes};
 use crate::scim::ScimError;
-use crate::store::sql_filter::SqlCondition;
+use crate::store::sql_filter::ListQuery;
 use crate::store::DbConn;
 
 /// A SCIM resource type as the handlers see it: the provisioning calls and
@@ -56,9 +56,7 @@ pub trait Endpoint: 'static {
     fn list(
         conn: &mut DbConn,
         directory_id: &str,
-        condition: Option<&SqlCondition>,
-        offset: u64,
-        limit: u64,
+        query: &ListQuery,
         expanded: bool,
     ) -> Result<(u64, Vec<Self::Resource>), ScimError>;
     /// Whether the projection needs the costly part loaded.
@@ -112,12 +110,10 @@ impl Endpoint for Users {
     fn list(
         conn: &mut DbConn,
         directory_id: &str,
-        condition: Option<&SqlCondition>,
-        offset: u64,
-        limit: u64,
+        query: &ListQuery,
         _: bool,
     ) -> Result<(u64, Vec<UserResource>), ScimError> {
-        users::list(conn, directory_id, condition, offset, limit)
+        users::list(conn, directory_id, query)
     }
     fn expanded(_: &SchemaRegistry, _: &Projection) -> bool {
         true
@@ -172,12 +168,10 @@ impl Endpoint for Groups {
     fn list(
         conn: &mut DbConn,
         directory_id: &str,
-        condition: Option<&SqlCondition>,
-        offset: u64,
-        limit: u64,
+        query: &ListQuery,
         expanded: bool,
     ) -> Result<(u64, Vec<GroupResource>), ScimError> {
-        groups::list(conn, directory_id, condition, offset, limit, expanded)
+        groups::list(conn, directory_id, query, expanded)
     }
     fn expanded(registry: &SchemaRegistry, projection: &Projection) -> bool {
         projection.includes(registry, ResourceKind::Group, "members")
@@ -304,23 +298,12 @@ pub async fn list<E: Endpoint>(
         params.attributes.as_deref(),
         params.excluded_attributes.as_deref(),
     )?;
-    let condition = condition(&state, E::KIND, params.filter.as_deref())?;
-    let limit = params.page_size(state.settings.max_page_size);
-    let offset = params.start_index - 1;
+    let query = list_query(&state, E::KIND, &params)?;
     let expanded = E::expanded(&state.registry, &projection);
     let directory = who.directory_id.clone();
     let (total, found) = state
         .store
-        .read(move |conn| {
-            E::list(
-                conn,
-                &directory,
-                condition.as_ref(),
-                offset,
-                limit,
-                expanded,
-            )
-        })
+        .read(move |conn| E::list(conn, &directory, &query, expanded))
         .await?;
     let resources = found
         .iter()

@@ -1,354 +1,581 @@
-//! SCIM filters compiled to SQL conditions that run in the database.
+//! SCIM filters and sort orders compiled to SQL that runs in the database.
 //!
-//! A condition is trusted SQL text (column names and operators chosen here,
-//! never taken from the request) interleaved with bound parameters: values
-//! from the filter are always bound, never spliced into the text.
+//! Attributes with a column of their own (`id`, `userName`, `externalId`,
+//! `displayName`, `active`, `meta.created`, `meta.lastModified`) compare
+//! against it; every other attribute is read out of the JSON `attributes`
+//! column; multi-valued attributes become `EXISTS` over their elements; a
+//! user's `groups` and a group's `members` read the membership table; and
+//! `emails.value eq` uses the indexed `user_emails` table. The schema says
+//! each attribute's type and case rule. Nothing is filtered in Rust.
 
-use diesel::expression::{is_aggregate, AppearsOnTable, Expression, ValidGrouping};
-use diesel::query_builder::{AstPass, QueryFragment, QueryId};
-use diesel::sql_types::{BigInt, Bool, Text};
-use diesel::QueryResult;
+mod compare;
+mod fragment;
 
-use super::dialect::Backend;
-use super::pool::MultiBackend;
+pub use fragment::{SqlCondition, SqlExpr, SqlFragment, SqlOrder};
+
+use compare::{Leaf, Repr};
+
+use super::dialect::{Backend, JsonBase};
 use crate::scim::filter::{AttrPath, CompValue, CompareOp, Filter};
-use crate::scim::schema::ResourceKind;
+use crate::scim::schema::{
+    AttrType, Attribute, Mutability, ResourceKind, Returned, SchemaRegistry,
+};
 use crate::scim::ScimError;
 
-/// One piece of a compiled condition.
-#[derive(Debug, Clone, PartialEq)]
-enum SqlPart {
-    /// SQL text written by this module.
-    Sql(&'static str),
-    Text(String),
-    BigInt(i64),
-    Bool(bool),
-}
-
-/// A boolean SQL condition with its bound values, usable in `.filter()`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SqlCondition {
-    parts: Vec<SqlPart>,
-}
-
-impl SqlCondition {
-    fn sql(mut self, text: &'static str) -> Self {
-        self.parts.push(SqlPart::Sql(text));
-        self
-    }
-
-    fn text(mut self, value: String) -> Self {
-        self.parts.push(SqlPart::Text(value));
-        self
-    }
-
-    fn bigint(mut self, value: i64) -> Self {
-        self.parts.push(SqlPart::BigInt(value));
-        self
-    }
-
-    fn boolean(mut self, value: bool) -> Self {
-        self.parts.push(SqlPart::Bool(value));
-        self
-    }
-
-    fn append(mut self, other: SqlCondition) -> Self {
-        self.parts.extend(other.parts);
-        self
-    }
-
-    /// The SQL text with `?` for each bound value, and the values: what the
-    /// database will be sent, for tests and debug logs.
-    pub fn describe(&self) -> (String, Vec<String>) {
-        let mut text = String::new();
-        let mut binds = Vec::new();
-        for part in &self.parts {
-            match part {
-                SqlPart::Sql(s) => text.push_str(s),
-                SqlPart::Text(v) => {
-                    text.push('?');
-                    binds.push(v.clone());
-                }
-                SqlPart::BigInt(v) => {
-                    text.push('?');
-                    binds.push(v.to_string());
-                }
-                SqlPart::Bool(v) => {
-                    text.push('?');
-                    binds.push(v.to_string());
-                }
-            }
-        }
-        (text, binds)
-    }
-}
-
-impl Expression for SqlCondition {
-    type SqlType = Bool;
-}
-
-impl<QS> AppearsOnTable<QS> for SqlCondition {}
-
-impl ValidGrouping<()> for SqlCondition {
-    type IsAggregate = is_aggregate::Never;
-}
-
-impl QueryId for SqlCondition {
-    type QueryId = ();
-    // The text varies per filter, so prepared statements must not be cached by type.
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
-
-impl QueryFragment<MultiBackend> for SqlCondition {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
-        out.unsafe_to_cache_prepared();
-        for part in &self.parts {
-            match part {
-                SqlPart::Sql(text) => out.push_sql(text),
-                SqlPart::Text(v) => out.push_bind_param::<Text, String>(v)?,
-                SqlPart::BigInt(v) => out.push_bind_param::<BigInt, i64>(v)?,
-                SqlPart::Bool(v) => out.push_bind_param::<Bool, bool>(v)?,
-            }
-        }
-        Ok(())
-    }
-}
-
-/// How a filterable attribute is stored.
-#[derive(Debug, Clone, Copy)]
-enum Column {
-    /// Text compared exactly (caseExact attributes).
-    Exact(&'static str),
-    /// A column holding the case-folded value: compare with a folded operand.
-    FoldedKey(&'static str),
-    /// Text compared case-insensitively through SQL `lower()`.
-    Folded(&'static str),
-    Bool(&'static str),
-    /// Microseconds since the epoch; compared as times.
-    Time(&'static str),
-}
-
-/// The column behind an attribute path, if the attribute lives in one.
-fn column(kind: ResourceKind, path: &AttrPath) -> Result<Column, ScimError> {
-    if let Some(urn) = &path.urn {
-        if !urn.eq_ignore_ascii_case(kind.core_urn()) {
-            return Err(unknown(path));
-        }
-    }
-    let attr = path.attr.to_ascii_lowercase();
-    let sub = path.sub_attr.as_deref().map(str::to_ascii_lowercase);
-    let found = match (kind, attr.as_str(), sub.as_deref()) {
-        (ResourceKind::User, "id", None) => Column::Exact("users.id"),
-        (ResourceKind::User, "username", None) => Column::FoldedKey("users.user_name_key"),
-        (ResourceKind::User, "externalid", None) => Column::Exact("users.external_id"),
-        (ResourceKind::User, "displayname", None) => Column::Folded("users.display_name"),
-        (ResourceKind::User, "active", None) => Column::Bool("users.active"),
-        (ResourceKind::User, "meta", Some("created")) => Column::Time("users.created_at"),
-        (ResourceKind::User, "meta", Some("lastmodified")) => Column::Time("users.updated_at"),
-        (ResourceKind::Group, "id", None) => Column::Exact("\"groups\".id"),
-        (ResourceKind::Group, "displayname", None) => {
-            Column::FoldedKey("\"groups\".display_name_key")
-        }
-        (ResourceKind::Group, "externalid", None) => Column::Exact("\"groups\".external_id"),
-        (ResourceKind::Group, "meta", Some("created")) => Column::Time("\"groups\".created_at"),
-        (ResourceKind::Group, "meta", Some("lastmodified")) => {
-            Column::Time("\"groups\".updated_at")
-        }
-        _ => return Err(unknown(path)),
-    };
-    Ok(found)
-}
-
-fn unknown(path: &AttrPath) -> ScimError {
-    ScimError::invalid_filter(format!("filtering on '{path}' is not supported"))
+/// What a list request asks of the database: which rows, in which order,
+/// which page.
+#[derive(Debug, Clone)]
+pub struct ListQuery {
+    pub condition: Option<SqlCondition>,
+    pub order: SqlOrder,
+    pub offset: u64,
+    pub limit: u64,
 }
 
 /// Compiles a parsed filter for one resource type.
 pub fn compile(
     filter: &Filter,
+    registry: &SchemaRegistry,
     kind: ResourceKind,
     backend: Backend,
 ) -> Result<SqlCondition, ScimError> {
-    let c = SqlCondition::default();
-    Ok(match filter {
-        Filter::And(a, b) => c
-            .sql("(")
-            .append(compile(a, kind, backend)?)
-            .sql(" AND ")
-            .append(compile(b, kind, backend)?)
-            .sql(")"),
-        Filter::Or(a, b) => c
-            .sql("(")
-            .append(compile(a, kind, backend)?)
-            .sql(" OR ")
-            .append(compile(b, kind, backend)?)
-            .sql(")"),
-        Filter::Not(inner) => c
-            .sql("(NOT ")
-            .append(compile(inner, kind, backend)?)
-            .sql(")"),
-        Filter::Present(path) => present(column(kind, path)?),
-        Filter::Compare { path, op, value } => {
-            compare(column(kind, path)?, path, *op, value, backend)?
-        }
-        Filter::ValuePath { path, .. } => {
-            return Err(ScimError::invalid_filter(format!(
-                "value-path filters on '{path}' are not supported"
-            )))
-        }
-    })
-}
-
-fn present(column: Column) -> SqlCondition {
-    let c = SqlCondition::default();
-    match column {
-        Column::Exact(col) | Column::FoldedKey(col) | Column::Folded(col) => c
-            .sql("(")
-            .sql(col)
-            .sql(" IS NOT NULL AND ")
-            .sql(col)
-            .sql(" <> '')"),
-        // NOT NULL columns: always present.
-        Column::Bool(_) | Column::Time(_) => c.sql("(1 = 1)"),
+    Compiler {
+        registry,
+        kind,
+        backend,
     }
+    .filter(filter)
 }
 
-fn compare(
-    column: Column,
-    path: &AttrPath,
-    op: CompareOp,
-    value: &CompValue,
+/// The ORDER BY for `sortBy`/`sortOrder`: the attribute's value (unassigned
+/// values last), then creation time and id, so pages never overlap.
+pub fn order_by(
+    sort_by: Option<&str>,
+    descending: bool,
+    registry: &SchemaRegistry,
+    kind: ResourceKind,
     backend: Backend,
-) -> Result<SqlCondition, ScimError> {
-    if let CompValue::Null = value {
-        // `attr eq null` asks for an unassigned attribute; `ne null` for an assigned one.
-        return match op {
-            CompareOp::Eq => Ok(SqlCondition::default()
-                .sql("(NOT ")
-                .append(present(column))
-                .sql(")")),
-            CompareOp::Ne => Ok(present(column)),
-            _ => Err(ScimError::invalid_filter(format!(
-                "'{path} {op}' cannot compare with null"
-            ))),
-        };
+) -> Result<SqlOrder, ScimError> {
+    let compiler = Compiler {
+        registry,
+        kind,
+        backend,
+    };
+    let tail = match kind {
+        ResourceKind::User => "users.created_at, users.id",
+        ResourceKind::Group => "\"groups\".created_at, \"groups\".id",
+    };
+    let Some(text) = sort_by else {
+        return Ok(SqlOrder::new().sql(tail));
+    };
+    let path = crate::scim::path::parse_path(text)
+        .ok()
+        .filter(|p| p.filter.is_none())
+        .map(|p| p.attr)
+        .ok_or_else(|| {
+            ScimError::invalid_value(format!("sortBy \"{text}\" is not an attribute path"))
+        })?;
+    let key = compiler.sort_key(&path)?;
+    let direction = if descending { " DESC, " } else { " ASC, " };
+    Ok(SqlOrder::new()
+        .sql("(")
+        .append(key.clone())
+        .sql(" IS NULL), ")
+        .append(key)
+        .sql(direction)
+        .sql(tail))
+}
+
+/// Where a filter's attribute path leads.
+enum Target<'a> {
+    /// A single comparable value.
+    Leaf(Leaf),
+    /// A singular complex attribute named without a sub-attribute.
+    Complex { base: JsonBase, keys: Vec<String> },
+    /// A multi-valued attribute, and the sub-attribute named, if any.
+    Multi { list: List<'a>, sub: Option<String> },
+    /// `meta.resourceType`: the same for every row of the table.
+    ResourceType,
+    /// `schemas`: the core URN always, an extension's when it has values.
+    Schemas,
+}
+
+/// The elements of a multi-valued attribute.
+#[derive(Clone)]
+enum List<'a> {
+    /// A JSON list in the attributes column.
+    Json {
+        base: JsonBase,
+        keys: Vec<String>,
+        attribute: &'a Attribute,
+    },
+    /// A user's `groups`, from memberships.
+    UserGroups,
+    /// A group's `members`, from memberships.
+    GroupMembers,
+}
+
+struct Compiler<'a> {
+    registry: &'a SchemaRegistry,
+    kind: ResourceKind,
+    backend: Backend,
+}
+
+fn unknown(path: &AttrPath) -> ScimError {
+    ScimError::invalid_filter(format!("unknown attribute '{path}'"))
+}
+
+fn constant(value: bool) -> SqlCondition {
+    SqlCondition::new().sql(if value { "(1 = 1)" } else { "(1 = 0)" })
+}
+
+fn keys(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+impl<'a> Compiler<'a> {
+    fn filter(&self, filter: &Filter) -> Result<SqlCondition, ScimError> {
+        let c = SqlCondition::new();
+        Ok(match filter {
+            Filter::And(a, b) => c
+                .sql("(")
+                .append(self.filter(a)?)
+                .sql(" AND ")
+                .append(self.filter(b)?)
+                .sql(")"),
+            Filter::Or(a, b) => c
+                .sql("(")
+                .append(self.filter(a)?)
+                .sql(" OR ")
+                .append(self.filter(b)?)
+                .sql(")"),
+            Filter::Not(inner) => c.sql("(NOT ").append(self.filter(inner)?).sql(")"),
+            Filter::Present(path) => self.present(path)?,
+            Filter::Compare { path, op, value } => self.compare(path, *op, value)?,
+            Filter::ValuePath { path, filter } => self.value_path(path, filter)?,
+        })
     }
-    if op == CompareOp::Ne {
-        // ne matches resources without the attribute too, so it is NOT (eq),
-        // with eq written to be false (never NULL) when the column is NULL.
-        let eq = compare(column, path, CompareOp::Eq, value, backend)?;
-        return Ok(SqlCondition::default().sql("(NOT ").append(eq).sql(")"));
-    }
-    match column {
-        Column::Bool(col) => {
-            let b = match value {
-                CompValue::Bool(b) => *b,
-                CompValue::Str(s) if s.eq_ignore_ascii_case("true") => true,
-                CompValue::Str(s) if s.eq_ignore_ascii_case("false") => false,
-                _ => return Err(ScimError::invalid_filter(format!("'{path}' is a boolean"))),
-            };
-            if op != CompareOp::Eq {
-                return Err(ScimError::invalid_filter(format!(
-                    "'{path}' is a boolean and supports only eq, ne and pr"
-                )));
+
+    fn present(&self, path: &AttrPath) -> Result<SqlCondition, ScimError> {
+        Ok(match self.resolve(path)? {
+            Target::Leaf(leaf) => compare::present(&leaf),
+            Target::Complex { base, keys: k } => self.backend.json_present(base, &keys(&k)),
+            Target::Multi { list, sub: None } => self.any_element(&list, constant(true)),
+            Target::Multi {
+                list,
+                sub: Some(sub),
+            } => {
+                let leaf = self.element_leaf(&list, &sub, path)?;
+                self.any_element(&list, compare::present(&leaf))
             }
-            Ok(SqlCondition::default()
-                .sql("(")
-                .sql(col)
-                .sql(" = ")
-                .boolean(b)
-                .sql(")"))
-        }
-        Column::Time(col) => {
-            let CompValue::Str(text) = value else {
-                return Err(ScimError::invalid_filter(format!(
-                    "'{path}' is a dateTime; compare it with a string"
-                )));
-            };
-            let micros = chrono::DateTime::parse_from_rfc3339(text)
-                .map_err(|_| ScimError::invalid_filter(format!("'{text}' is not an xsd:dateTime")))?
-                .timestamp_micros();
-            let sql_op = ordering_op(op).ok_or_else(|| {
-                ScimError::invalid_filter(format!(
-                    "'{path}' is a dateTime and does not support {op}"
-                ))
-            })?;
-            Ok(SqlCondition::default()
-                .sql("(")
-                .sql(col)
-                .sql(sql_op)
-                .bigint(micros)
-                .sql(")"))
-        }
-        Column::Exact(col) | Column::FoldedKey(col) | Column::Folded(col) => {
-            let CompValue::Str(text) = value else {
-                return Err(ScimError::invalid_filter(format!(
-                    "'{path}' is a string; compare it with a string"
-                )));
-            };
-            // Folded keys hold Rust-lowercased text, so the operand is folded the
-            // same way; other case-insensitive columns fold both sides in SQL so
-            // each database compares like with like.
-            let folded_in_sql = matches!(column, Column::Folded(_));
-            let operand = match column {
-                Column::FoldedKey(_) => text.to_lowercase(),
-                _ => text.clone(),
-            };
-            let lhs = |c: SqlCondition| {
-                if folded_in_sql {
-                    c.sql("lower(").sql(col).sql(")")
+            Target::ResourceType | Target::Schemas => constant(true),
+        })
+    }
+
+    fn compare(
+        &self,
+        path: &AttrPath,
+        op: CompareOp,
+        value: &CompValue,
+    ) -> Result<SqlCondition, ScimError> {
+        match self.resolve(path)? {
+            Target::Leaf(leaf) => compare::compare(&leaf, op, value, self.backend),
+            Target::Complex { .. } => Err(ScimError::invalid_filter(format!(
+                "'{path}' is complex; compare one of its sub-attributes instead"
+            ))),
+            Target::Multi { list, sub } => {
+                // A multi-valued attribute named alone compares its `value`s
+                // and matches when any of them does (RFC 7644 §3.4.2.2).
+                let sub = sub.unwrap_or_else(|| "value".to_owned());
+                if let Some(indexed) = self.indexed_email(&list, &sub, op, value) {
+                    return Ok(indexed);
+                }
+                if op == CompareOp::Ne {
+                    let eq = self.compare(path, CompareOp::Eq, value)?;
+                    return Ok(SqlCondition::new().sql("(NOT ").append(eq).sql(")"));
+                }
+                let leaf = self.element_leaf(&list, &sub, path)?;
+                let test = compare::compare(&leaf, op, value, self.backend)?;
+                Ok(self.any_element(&list, test))
+            }
+            Target::ResourceType => match (op, value) {
+                (CompareOp::Eq, CompValue::Str(s)) => {
+                    Ok(constant(s.eq_ignore_ascii_case(self.kind.name())))
+                }
+                (CompareOp::Ne, CompValue::Str(s)) => {
+                    Ok(constant(!s.eq_ignore_ascii_case(self.kind.name())))
+                }
+                _ => Err(ScimError::invalid_filter(
+                    "meta.resourceType supports only eq and ne with a string",
+                )),
+            },
+            Target::Schemas => {
+                let CompValue::Str(urn) = value else {
+                    return Err(ScimError::invalid_filter("schemas holds strings"));
+                };
+                let has = if urn.eq_ignore_ascii_case(self.kind.core_urn()) {
+                    constant(true)
+                } else if let Some(ext) = self.registry.extension(self.kind, urn) {
+                    self.backend.json_present(self.base(), &[ext.id.as_str()])
                 } else {
-                    c.sql(col)
+                    constant(false)
+                };
+                match op {
+                    CompareOp::Eq => Ok(has),
+                    CompareOp::Ne => Ok(SqlCondition::new().sql("(NOT ").append(has).sql(")")),
+                    _ => Err(ScimError::invalid_filter(
+                        "schemas supports only eq, ne and pr",
+                    )),
                 }
-            };
-            let rhs = |c: SqlCondition, v: String| {
-                if folded_in_sql {
-                    c.sql("lower(").text(v).sql(")")
-                } else {
-                    c.text(v)
+            }
+        }
+    }
+
+    /// `attr[filter]`: some element of `attr` matches `filter`.
+    fn value_path(&self, path: &AttrPath, filter: &Filter) -> Result<SqlCondition, ScimError> {
+        let Target::Multi { list, sub: None } = self.resolve(path)? else {
+            return Err(ScimError::invalid_filter(format!(
+                "'{path}[…]' needs a multi-valued attribute"
+            )));
+        };
+        if let Filter::Compare {
+            path: inner,
+            op,
+            value,
+        } = filter
+        {
+            if inner.urn.is_none() && inner.sub_attr.is_none() {
+                if let Some(indexed) = self.indexed_email(&list, &inner.attr, *op, value) {
+                    return Ok(indexed);
                 }
-            };
-            let c = SqlCondition::default()
+            }
+        }
+        let condition = self.element_filter(&list, filter)?;
+        Ok(self.any_element(&list, condition))
+    }
+
+    fn element_filter(&self, list: &List<'a>, filter: &Filter) -> Result<SqlCondition, ScimError> {
+        let c = SqlCondition::new();
+        Ok(match filter {
+            Filter::And(a, b) => c
                 .sql("(")
-                .sql(col)
-                .sql(" IS NOT NULL AND ");
-            let c = match op {
-                CompareOp::Co => {
-                    let c = lhs(c.sql(backend.substring_position())).sql(", ");
-                    rhs(c, operand).sql(") > 0")
+                .append(self.element_filter(list, a)?)
+                .sql(" AND ")
+                .append(self.element_filter(list, b)?)
+                .sql(")"),
+            Filter::Or(a, b) => c
+                .sql("(")
+                .append(self.element_filter(list, a)?)
+                .sql(" OR ")
+                .append(self.element_filter(list, b)?)
+                .sql(")"),
+            Filter::Not(inner) => c
+                .sql("(NOT ")
+                .append(self.element_filter(list, inner)?)
+                .sql(")"),
+            Filter::Present(path) => compare::present(&self.relative_leaf(list, path)?),
+            Filter::Compare { path, op, value } => {
+                compare::compare(&self.relative_leaf(list, path)?, *op, value, self.backend)?
+            }
+            Filter::ValuePath { path, .. } => {
+                return Err(ScimError::invalid_filter(format!(
+                    "value paths cannot be nested ('{path}')"
+                )))
+            }
+        })
+    }
+
+    /// A path inside `[…]`: a sub-attribute name of the listed attribute.
+    fn relative_leaf(&self, list: &List<'a>, path: &AttrPath) -> Result<Leaf, ScimError> {
+        if path.urn.is_some() || path.sub_attr.is_some() {
+            return Err(ScimError::invalid_filter(format!(
+                "'{path}' inside a value filter must be a sub-attribute name"
+            )));
+        }
+        self.element_leaf(list, &path.attr, path)
+    }
+
+    fn element_leaf(&self, list: &List<'a>, sub: &str, path: &AttrPath) -> Result<Leaf, ScimError> {
+        let label = path.to_string();
+        let lower = sub.to_ascii_lowercase();
+        Ok(match list {
+            List::Json { attribute, .. } => {
+                let def = attribute.sub_attribute(sub).ok_or_else(|| {
+                    ScimError::invalid_filter(format!(
+                        "unknown sub-attribute '{sub}' of '{}'",
+                        attribute.name
+                    ))
+                })?;
+                if def.kind == AttrType::Complex {
+                    return Err(ScimError::invalid_filter(format!("'{label}' is complex")));
                 }
-                CompareOp::Sw => {
-                    let c = lhs(c.sql("substr(")).sql(", 1, length(");
-                    let c = rhs(c, operand.clone()).sql(")) = ");
-                    rhs(c, operand)
+                Leaf {
+                    expr: self
+                        .backend
+                        .json_scalar(JsonBase::Element, &[def.name.as_str()]),
+                    kind: def.kind,
+                    case_exact: def.case_exact,
+                    repr: Repr::Json,
+                    label,
                 }
-                CompareOp::Ew => {
-                    let c = lhs(c.sql("substr("));
-                    let c = lhs(c.sql(", length(")).sql(") - length(");
-                    let c = rhs(c, operand.clone()).sql(") + 1) = ");
-                    rhs(c, operand)
+            }
+            List::UserGroups => match lower.as_str() {
+                "value" => Leaf::column("m.group_id", AttrType::String, true, Repr::Text, &label),
+                "display" => Leaf::column(
+                    "g.display_name",
+                    AttrType::String,
+                    false,
+                    Repr::Text,
+                    &label,
+                ),
+                "type" => Leaf::column("'direct'", AttrType::String, false, Repr::Text, &label),
+                _ => {
+                    return Err(ScimError::invalid_filter(format!(
+                        "'{label}' cannot be filtered on"
+                    )))
+                }
+            },
+            List::GroupMembers => match lower.as_str() {
+                "value" => Leaf::column("m.member_id", AttrType::String, true, Repr::Text, &label),
+                "type" => {
+                    Leaf::column("m.member_type", AttrType::String, false, Repr::Text, &label)
                 }
                 _ => {
-                    let sql_op = ordering_op(op).ok_or_else(|| {
-                        ScimError::invalid_filter(format!("unsupported operator {op}"))
-                    })?;
-                    let c = lhs(c).sql(backend.binary_collation()).sql(sql_op);
-                    rhs(c, operand)
+                    return Err(ScimError::invalid_filter(format!(
+                        "'{label}' cannot be filtered on"
+                    )))
                 }
-            };
-            Ok(c.sql(")"))
+            },
+        })
+    }
+
+    fn any_element(&self, list: &List<'a>, condition: SqlCondition) -> SqlCondition {
+        match list {
+            List::Json { base, keys: k, .. } => self.backend.json_any_element(*base, &keys(k), condition),
+            List::UserGroups => SqlCondition::new()
+                .sql("EXISTS (SELECT 1 FROM memberships m JOIN \"groups\" g ON g.id = m.group_id WHERE m.member_id = users.id AND ")
+                .append(condition)
+                .sql(")"),
+            List::GroupMembers => SqlCondition::new()
+                .sql("EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = \"groups\".id AND ")
+                .append(condition)
+                .sql(")"),
         }
     }
-}
 
-fn ordering_op(op: CompareOp) -> Option<&'static str> {
-    match op {
-        CompareOp::Eq => Some(" = "),
-        CompareOp::Gt => Some(" > "),
-        CompareOp::Ge => Some(" >= "),
-        CompareOp::Lt => Some(" < "),
-        CompareOp::Le => Some(" <= "),
-        _ => None,
+    /// `emails.value eq "x"` on users: an index lookup in `user_emails`
+    /// (emails.value is caseExact=false, so the key is folded).
+    fn indexed_email(
+        &self,
+        list: &List<'a>,
+        sub: &str,
+        op: CompareOp,
+        value: &CompValue,
+    ) -> Option<SqlCondition> {
+        let List::Json {
+            base: JsonBase::Users,
+            keys: k,
+            ..
+        } = list
+        else {
+            return None;
+        };
+        let (CompareOp::Eq, CompValue::Str(text), true, true) = (
+            op,
+            value,
+            k.len() == 1 && k[0] == "emails",
+            sub.eq_ignore_ascii_case("value"),
+        ) else {
+            return None;
+        };
+        Some(
+            SqlCondition::new()
+                .sql("users.id IN (SELECT ue.user_id FROM user_emails ue WHERE ue.value_key = ")
+                .text(text.to_lowercase())
+                .sql(")"),
+        )
+    }
+
+    fn base(&self) -> JsonBase {
+        match self.kind {
+            ResourceKind::User => JsonBase::Users,
+            ResourceKind::Group => JsonBase::Groups,
+        }
+    }
+
+    fn resolve(&self, path: &AttrPath) -> Result<Target<'a>, ScimError> {
+        let core = self.registry.core(self.kind);
+        let (schema, extension) = match &path.urn {
+            None => (core, None),
+            Some(urn) if urn.eq_ignore_ascii_case(&core.id) => (core, None),
+            Some(urn) => match self.registry.extension(self.kind, urn) {
+                Some(ext) => (ext, Some(ext)),
+                None => return Err(unknown(path)),
+            },
+        };
+        if extension.is_none() {
+            if let Some(target) = self.common(path)? {
+                return Ok(target);
+            }
+        }
+        let def = schema.attribute(&path.attr).ok_or_else(|| unknown(path))?;
+        if def.returned == Returned::Never || def.mutability == Mutability::WriteOnly {
+            return Err(ScimError::invalid_filter(format!(
+                "'{}' cannot be filtered on",
+                def.name
+            )));
+        }
+        let mut json_keys: Vec<String> = extension.map(|e| e.id.clone()).into_iter().collect();
+        json_keys.push(def.name.clone());
+        let base = self.base();
+        if def.multi_valued {
+            return Ok(Target::Multi {
+                list: List::Json {
+                    base,
+                    keys: json_keys,
+                    attribute: def,
+                },
+                sub: path.sub_attr.clone(),
+            });
+        }
+        let leaf_def = match (&path.sub_attr, def.kind) {
+            (None, AttrType::Complex) => {
+                return Ok(Target::Complex {
+                    base,
+                    keys: json_keys,
+                })
+            }
+            (None, _) => def,
+            (Some(sub), AttrType::Complex) => {
+                let sub_def = def.sub_attribute(sub).ok_or_else(|| unknown(path))?;
+                json_keys.push(sub_def.name.clone());
+                sub_def
+            }
+            (Some(_), _) => return Err(unknown(path)),
+        };
+        Ok(Target::Leaf(Leaf {
+            expr: self.backend.json_scalar(base, &keys(&json_keys)),
+            kind: leaf_def.kind,
+            case_exact: leaf_def.case_exact,
+            repr: Repr::Json,
+            label: path.to_string(),
+        }))
+    }
+
+    /// Attributes with columns or tables of their own.
+    fn common(&self, path: &AttrPath) -> Result<Option<Target<'a>>, ScimError> {
+        use AttrType::{Boolean, DateTime, String as Str};
+        let label = path.to_string();
+        let attr = path.attr.to_ascii_lowercase();
+        let sub = path.sub_attr.as_deref().map(str::to_ascii_lowercase);
+        let user = self.kind == ResourceKind::User;
+        let leaf = |sql_user: &'static str, sql_group: &'static str, kind, case_exact, repr| {
+            let sql = if user { sql_user } else { sql_group };
+            Ok(Some(Target::Leaf(Leaf::column(
+                sql, kind, case_exact, repr, &label,
+            ))))
+        };
+        match (attr.as_str(), sub.as_deref()) {
+            ("id", None) => leaf("users.id", "\"groups\".id", Str, true, Repr::Text),
+            ("externalid", None) => leaf(
+                "users.external_id",
+                "\"groups\".external_id",
+                Str,
+                true,
+                Repr::Text,
+            ),
+            ("meta", Some("created")) => leaf(
+                "users.created_at",
+                "\"groups\".created_at",
+                DateTime,
+                true,
+                Repr::Micros,
+            ),
+            ("meta", Some("lastmodified")) => leaf(
+                "users.updated_at",
+                "\"groups\".updated_at",
+                DateTime,
+                true,
+                Repr::Micros,
+            ),
+            ("meta", Some("resourcetype")) => Ok(Some(Target::ResourceType)),
+            ("meta", _) => Err(ScimError::invalid_filter(format!(
+                "'{label}' cannot be filtered on"
+            ))),
+            ("schemas", None) => Ok(Some(Target::Schemas)),
+            ("username", None) if user => {
+                leaf("users.user_name_key", "", Str, false, Repr::FoldedKey)
+            }
+            ("displayname", None) if user => leaf("users.display_name", "", Str, false, Repr::Text),
+            ("displayname", None) => leaf(
+                "",
+                "\"groups\".display_name_key",
+                Str,
+                false,
+                Repr::FoldedKey,
+            ),
+            ("active", None) if user => leaf("users.active", "", Boolean, true, Repr::Bool),
+            ("groups", sub) if user => Ok(Some(Target::Multi {
+                list: List::UserGroups,
+                sub: sub.map(str::to_owned),
+            })),
+            ("members", sub) if !user => Ok(Some(Target::Multi {
+                list: List::GroupMembers,
+                sub: sub.map(str::to_owned),
+            })),
+            _ => Ok(None),
+        }
+    }
+
+    /// The sort key of `sortBy`: a singular value, or for a multi-valued
+    /// attribute its primary (else first) value (RFC 7644 §3.4.2.3).
+    fn sort_key(&self, path: &AttrPath) -> Result<SqlExpr, ScimError> {
+        let leaf = match self.resolve(path)? {
+            Target::Leaf(leaf) => leaf,
+            Target::Multi {
+                list:
+                    List::Json {
+                        base,
+                        keys: k,
+                        attribute,
+                    },
+                sub,
+            } => {
+                let sub = sub.unwrap_or_else(|| "value".to_owned());
+                let def = attribute
+                    .sub_attribute(&sub)
+                    .filter(|d| d.kind != AttrType::Complex)
+                    .ok_or_else(|| unknown(path))?;
+                Leaf {
+                    expr: self.backend.json_primary_scalar(base, &keys(&k), &def.name),
+                    kind: def.kind,
+                    case_exact: def.case_exact,
+                    repr: Repr::Json,
+                    label: path.to_string(),
+                }
+            }
+            _ => {
+                return Err(ScimError::invalid_value(format!(
+                    "sortBy \"{path}\" does not name a sortable attribute"
+                )))
+            }
+        };
+        Ok(match (leaf.kind, leaf.repr) {
+            (AttrType::String | AttrType::Reference | AttrType::Binary, repr) => {
+                let folded = if leaf.case_exact || repr == Repr::FoldedKey {
+                    leaf.expr
+                } else {
+                    SqlExpr::new().sql("lower(").append(leaf.expr).sql(")")
+                };
+                folded.sql(self.backend.binary_collation())
+            }
+            (AttrType::DateTime, Repr::Json) => self.backend.as_time(leaf.expr),
+            (AttrType::Integer | AttrType::Decimal, Repr::Json) => {
+                self.backend.json_as_double(leaf.expr)
+            }
+            (AttrType::Boolean, Repr::Json) => self.backend.json_as_bool(leaf.expr),
+            _ => leaf.expr,
+        })
     }
 }
 

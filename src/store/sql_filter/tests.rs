@@ -1,5 +1,6 @@
 use super::*;
 use crate::scim::filter::{AttrPath, CompValue, CompareOp, Filter};
+use crate::scim::schema::SchemaRegistry;
 
 fn path(attr: &str, sub: Option<&str>) -> AttrPath {
     AttrPath {
@@ -21,8 +22,18 @@ fn s(v: &str) -> CompValue {
     CompValue::Str(v.into())
 }
 
+fn registry() -> SchemaRegistry {
+    SchemaRegistry::load().unwrap()
+}
+
 fn sql(filter: &Filter, kind: ResourceKind, backend: Backend) -> (String, Vec<String>) {
-    compile(filter, kind, backend).unwrap().describe()
+    compile(filter, &registry(), kind, backend)
+        .unwrap()
+        .describe()
+}
+
+fn parsed(text: &str, kind: ResourceKind, backend: Backend) -> (String, Vec<String>) {
+    sql(&crate::scim::filter::parse(text).unwrap(), kind, backend)
 }
 
 #[test]
@@ -35,7 +46,7 @@ fn compiles_to_bound_sql() {
         (cmp("userName", None, Eq, s("BJensen")), u, Backend::Sqlite,
          "(users.user_name_key IS NOT NULL AND users.user_name_key = ?)", vec!["bjensen"]),
         (cmp("USERNAME", None, Eq, s("É")), u, Backend::Postgres,
-         "(users.user_name_key IS NOT NULL AND users.user_name_key COLLATE \"C\" = ?)", vec!["é"]),
+         "(users.user_name_key IS NOT NULL AND users.user_name_key = ?)", vec!["é"]),
         (cmp("externalId", None, Eq, s("AbC")), u, Backend::Sqlite,
          "(users.external_id IS NOT NULL AND users.external_id = ?)", vec!["AbC"]),
         (cmp("displayName", None, Eq, s("Babs")), u, Backend::Sqlite,
@@ -116,12 +127,132 @@ fn refuses_what_it_cannot_compile() {
         ),
     ];
     for (filter, kind) in cases {
-        let err = compile(&filter, kind, Backend::Sqlite).unwrap_err();
+        let err = compile(&filter, &registry(), kind, Backend::Sqlite).unwrap_err();
         assert_eq!(err.status, 400, "{filter:?}");
         assert_eq!(
             err.scim_type,
             Some(crate::scim::ScimType::InvalidFilter),
             "{filter:?}"
         );
+    }
+}
+
+#[test]
+fn json_attributes_value_paths_and_memberships() {
+    let u = ResourceKind::User;
+    let g = ResourceKind::Group;
+    let (sq, pg) = (Backend::Sqlite, Backend::Postgres);
+    let ent = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+    let cases: Vec<(&str, ResourceKind, Backend, &str, Vec<&str>)> = vec![
+        ("title eq \"Boss\"", u, sq,
+         "(json_extract(users.attributes, ?) IS NOT NULL AND lower(json_extract(users.attributes, ?)) = lower(?))",
+         vec!["$.\"title\"", "$.\"title\"", "Boss"]),
+        ("title eq \"Boss\"", u, pg,
+         "((users.attributes::jsonb #>> ?::text[]) IS NOT NULL AND lower((users.attributes::jsonb #>> ?::text[])) = lower(?))",
+         vec!["{\"title\"}", "{\"title\"}", "Boss"]),
+        ("name.familyName sw \"J\"", u, sq,
+         "(json_extract(users.attributes, ?) IS NOT NULL AND substr(lower(json_extract(users.attributes, ?)), 1, length(lower(?))) = lower(?))",
+         vec!["$.\"name\".\"familyName\"", "$.\"name\".\"familyName\"", "J", "J"]),
+        ("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq \"Ops\"", u, pg,
+         "((users.attributes::jsonb #>> ?::text[]) IS NOT NULL AND lower((users.attributes::jsonb #>> ?::text[])) = lower(?))",
+         vec!["{\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\",\"department\"}",
+              "{\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\",\"department\"}", "Ops"]),
+        ("name pr", u, sq, "(json_type(users.attributes, ?) IS NOT NULL)", vec!["$.\"name\""]),
+        // emails.value eq is an index lookup in user_emails, folded like the key.
+        ("emails.value eq \"A@X.org\"", u, sq,
+         "users.id IN (SELECT ue.user_id FROM user_emails ue WHERE ue.value_key = ?)", vec!["a@x.org"]),
+        ("emails eq \"a@x.org\"", u, pg,
+         "users.id IN (SELECT ue.user_id FROM user_emails ue WHERE ue.value_key = ?)", vec!["a@x.org"]),
+        ("emails[value eq \"a@x.org\"]", u, sq,
+         "users.id IN (SELECT ue.user_id FROM user_emails ue WHERE ue.value_key = ?)", vec!["a@x.org"]),
+        ("emails.type eq \"work\"", u, sq,
+         "EXISTS (SELECT 1 FROM json_each(users.attributes, ?) AS e WHERE (json_extract(e.value, ?) IS NOT NULL AND lower(json_extract(e.value, ?)) = lower(?)))",
+         vec!["$.\"emails\"", "$.\"type\"", "$.\"type\"", "work"]),
+        ("emails[type eq \"work\" and primary eq true]", u, pg,
+         "EXISTS (SELECT 1 FROM jsonb_array_elements(users.attributes::jsonb #> ?::text[]) AS e(v) WHERE (((e.v #>> ?::text[]) IS NOT NULL AND lower((e.v #>> ?::text[])) = lower(?)) AND ((e.v #>> ?::text[]) IS NOT NULL AND ((e.v #>> ?::text[]))::boolean = ?)))",
+         vec!["{\"emails\"}", "{\"type\"}", "{\"type\"}", "work", "{\"primary\"}", "{\"primary\"}", "true"]),
+        ("emails pr", u, sq, "EXISTS (SELECT 1 FROM json_each(users.attributes, ?) AS e WHERE (1 = 1))", vec!["$.\"emails\""]),
+        ("groups.value eq \"g1\"", u, sq,
+         "EXISTS (SELECT 1 FROM memberships m JOIN \"groups\" g ON g.id = m.group_id WHERE m.member_id = users.id AND (m.group_id IS NOT NULL AND m.group_id = ?))",
+         vec!["g1"]),
+        ("groups[display eq \"Eng\"]", u, sq,
+         "EXISTS (SELECT 1 FROM memberships m JOIN \"groups\" g ON g.id = m.group_id WHERE m.member_id = users.id AND (g.display_name IS NOT NULL AND lower(g.display_name) = lower(?)))",
+         vec!["Eng"]),
+        ("members[value eq \"u1\"]", g, sq,
+         "EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = \"groups\".id AND (m.member_id IS NOT NULL AND m.member_id = ?))",
+         vec!["u1"]),
+        ("meta.resourceType eq \"User\"", u, sq, "(1 = 1)", vec![]),
+        ("meta.resourceType eq \"User\"", g, sq, "(1 = 0)", vec![]),
+        ("schemas eq \"urn:ietf:params:scim:schemas:core:2.0:User\"", u, sq, "(1 = 1)", vec![]),
+        (&*Box::leak(format!("schemas eq \"{ent}\"").into_boxed_str()), u, sq,
+         "(json_type(users.attributes, ?) IS NOT NULL)", vec![&*Box::leak(format!("$.\"{ent}\"").into_boxed_str())]),
+    ];
+    for (filter, kind, backend, text, binds) in cases {
+        let (got_text, got_binds) = parsed(filter, kind, backend);
+        assert_eq!(got_text, text, "{filter}");
+        assert_eq!(got_binds, binds, "{filter}");
+    }
+}
+
+#[test]
+fn filters_the_schema_does_not_allow_are_invalid_filter() {
+    let cases = [
+        ("password eq \"x\"", ResourceKind::User),
+        ("name eq \"x\"", ResourceKind::User),
+        ("title.x eq \"x\"", ResourceKind::User),
+        ("emails.nope eq \"x\"", ResourceKind::User),
+        ("emails[nope eq \"x\"]", ResourceKind::User),
+        ("emails[value.x eq \"x\"]", ResourceKind::User),
+        ("title[value eq \"x\"]", ResourceKind::User),
+        ("members.display eq \"x\"", ResourceKind::Group),
+        ("urn:example:custom:shoe eq \"x\"", ResourceKind::User),
+        (
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq 1",
+            ResourceKind::User,
+        ),
+        ("meta.version eq \"x\"", ResourceKind::User),
+        ("active co \"t\"", ResourceKind::User),
+    ];
+    for (text, kind) in cases {
+        let filter = crate::scim::filter::parse(text).unwrap();
+        let err = compile(&filter, &registry(), kind, Backend::Sqlite).unwrap_err();
+        assert_eq!(
+            err.scim_type,
+            Some(crate::scim::ScimType::InvalidFilter),
+            "{text}: {}",
+            err.detail
+        );
+    }
+}
+
+#[test]
+fn sort_orders() {
+    let u = ResourceKind::User;
+    let cases: Vec<(Option<&str>, bool, Backend, &str)> = vec![
+        (None, false, Backend::Sqlite, "users.created_at, users.id"),
+        (Some("userName"), false, Backend::Sqlite, "(users.user_name_key IS NULL), users.user_name_key ASC, users.created_at, users.id"),
+        (Some("userName"), true, Backend::Postgres,
+         "(users.user_name_key COLLATE \"C\" IS NULL), users.user_name_key COLLATE \"C\" DESC, users.created_at, users.id"),
+        (Some("meta.lastModified"), true, Backend::Sqlite, "(users.updated_at IS NULL), users.updated_at DESC, users.created_at, users.id"),
+        (Some("name.familyName"), false, Backend::Sqlite,
+         "(lower(json_extract(users.attributes, ?)) IS NULL), lower(json_extract(users.attributes, ?)) ASC, users.created_at, users.id"),
+    ];
+    for (sort_by, descending, backend, text) in cases {
+        let (got, _) = order_by(sort_by, descending, &registry(), u, backend)
+            .unwrap()
+            .describe();
+        assert_eq!(got, text, "{sort_by:?}");
+    }
+    let (emails, binds) = order_by(Some("emails"), false, &registry(), u, Backend::Sqlite)
+        .unwrap()
+        .describe();
+    assert!(
+        emails.contains("ORDER BY coalesce(json_extract(e.value, ?), 0) DESC, e.key LIMIT 1"),
+        "{emails}"
+    );
+    assert_eq!(binds[..3], ["$.\"value\"", "$.\"emails\"", "$.\"primary\""]);
+    for bad in ["nope", "name", "emails[type eq \"work\"]", "groups", "1x"] {
+        let err = order_by(Some(bad), false, &registry(), u, Backend::Sqlite).unwrap_err();
+        assert_eq!(err.status, 400, "{bad}");
     }
 }

@@ -161,11 +161,7 @@ async fn filter_errors_are_invalid_filter_with_a_position() {
         .await;
     assert_eq!(
         r.json,
-        super::error_body(
-            400,
-            Some("invalidFilter"),
-            "filtering on 'userName' is not supported"
-        )
+        super::error_body(400, Some("invalidFilter"), "unknown attribute 'userName'")
     );
     let r = app
         .get(&format!(

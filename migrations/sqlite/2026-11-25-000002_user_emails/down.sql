@@ -1,0 +1,2 @@
+DROP INDEX users_directory_display_name;
+DROP TABLE user_emails;

@@ -1,0 +1,152 @@
+//! SQL fragments: trusted SQL text written by this module (never text from
+//! a request) interleaved with bound parameters. Values, and the JSON paths
+//! built from schema names, are always bound.
+
+use std::marker::PhantomData;
+
+use diesel::expression::{is_aggregate, AppearsOnTable, Expression, ValidGrouping};
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::sql_types::{BigInt, Bool, Double, SingleValue, Text};
+use diesel::QueryResult;
+
+use crate::store::pool::MultiBackend;
+
+/// One piece of a fragment.
+#[derive(Debug, Clone, PartialEq)]
+enum SqlPart {
+    Sql(&'static str),
+    Text(String),
+    BigInt(i64),
+    Double(f64),
+    Bool(bool),
+}
+
+/// A piece of SQL of type `ST` with its bound values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SqlFragment<ST> {
+    parts: Vec<SqlPart>,
+    sql_type: PhantomData<ST>,
+}
+
+/// A boolean condition, usable in `.filter()`.
+pub type SqlCondition = SqlFragment<Bool>;
+
+/// A value expression (its SQL type varies; diesel only needs one).
+pub type SqlExpr = SqlFragment<Text>;
+
+/// An `ORDER BY` list, usable in `.order()`.
+pub type SqlOrder = SqlFragment<Text>;
+
+impl<ST> Default for SqlFragment<ST> {
+    fn default() -> Self {
+        SqlFragment {
+            parts: Vec::new(),
+            sql_type: PhantomData,
+        }
+    }
+}
+
+impl<ST> SqlFragment<ST> {
+    /// An empty fragment.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends SQL text written in this crate.
+    pub fn sql(mut self, text: &'static str) -> Self {
+        self.parts.push(SqlPart::Sql(text));
+        self
+    }
+
+    /// Appends a bound text value.
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.parts.push(SqlPart::Text(value.into()));
+        self
+    }
+
+    /// Appends a bound integer.
+    pub fn bigint(mut self, value: i64) -> Self {
+        self.parts.push(SqlPart::BigInt(value));
+        self
+    }
+
+    /// Appends a bound floating-point number.
+    pub fn double(mut self, value: f64) -> Self {
+        self.parts.push(SqlPart::Double(value));
+        self
+    }
+
+    /// Appends a bound boolean.
+    pub fn boolean(mut self, value: bool) -> Self {
+        self.parts.push(SqlPart::Bool(value));
+        self
+    }
+
+    /// Appends another fragment, whatever its type.
+    pub fn append<T>(mut self, other: SqlFragment<T>) -> Self {
+        self.parts.extend(other.parts);
+        self
+    }
+
+    /// The same parts seen as another SQL type.
+    pub fn cast<T>(self) -> SqlFragment<T> {
+        SqlFragment {
+            parts: self.parts,
+            sql_type: PhantomData,
+        }
+    }
+
+    /// The SQL text with `?` for each bound value, and the values: what the
+    /// database will be sent, for tests and debug logs.
+    pub fn describe(&self) -> (String, Vec<String>) {
+        let mut text = String::new();
+        let mut binds = Vec::new();
+        for part in &self.parts {
+            let bound = match part {
+                SqlPart::Sql(s) => {
+                    text.push_str(s);
+                    continue;
+                }
+                SqlPart::Text(v) => v.clone(),
+                SqlPart::BigInt(v) => v.to_string(),
+                SqlPart::Double(v) => v.to_string(),
+                SqlPart::Bool(v) => v.to_string(),
+            };
+            text.push('?');
+            binds.push(bound);
+        }
+        (text, binds)
+    }
+}
+
+impl<ST: SingleValue> Expression for SqlFragment<ST> {
+    type SqlType = ST;
+}
+
+impl<ST, QS> AppearsOnTable<QS> for SqlFragment<ST> where SqlFragment<ST>: Expression {}
+
+impl<ST> ValidGrouping<()> for SqlFragment<ST> {
+    type IsAggregate = is_aggregate::Never;
+}
+
+impl<ST> QueryId for SqlFragment<ST> {
+    type QueryId = ();
+    // The text varies per filter, so prepared statements must not be cached by type.
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<ST> QueryFragment<MultiBackend> for SqlFragment<ST> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
+        out.unsafe_to_cache_prepared();
+        for part in &self.parts {
+            match part {
+                SqlPart::Sql(text) => out.push_sql(text),
+                SqlPart::Text(v) => out.push_bind_param::<Text, String>(v)?,
+                SqlPart::BigInt(v) => out.push_bind_param::<BigInt, i64>(v)?,
+                SqlPart::Double(v) => out.push_bind_param::<Double, f64>(v)?,
+                SqlPart::Bool(v) => out.push_bind_param::<Bool, bool>(v)?,
+            }
+        }
+        Ok(())
+    }
+}
