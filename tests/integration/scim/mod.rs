@@ -5,6 +5,7 @@ mod discovery;
 mod errors;
 mod filters;
 mod groups;
+mod queries;
 mod users;
 
 use serde_json::{json, Value};

@@ -51,6 +51,7 @@ impl TestResponse {
 /// Settings a test may change before the app starts.
 pub struct TestAppBuilder {
     settings: Settings,
+    db: Option<TestDb>,
 }
 
 impl TestAppBuilder {
@@ -60,9 +61,15 @@ impl TestAppBuilder {
         self
     }
 
+    /// Runs on this database instead of the run's default.
+    pub fn database(mut self, db: TestDb) -> Self {
+        self.db = Some(db);
+        self
+    }
+
     /// Starts the app.
     pub async fn start(mut self) -> TestApp {
-        let db = TestDb::new();
+        let db = self.db.take().unwrap_or_else(TestDb::new);
         self.settings.database_url = db.url.clone();
         self.settings.pool_size = 4;
         let state =
@@ -117,6 +124,7 @@ impl TestApp {
     pub fn builder() -> TestAppBuilder {
         TestAppBuilder {
             settings: Settings::default(),
+            db: None,
         }
     }
 

@@ -24,7 +24,8 @@ impl TestDb {
         }
     }
 
-    fn sqlite() -> TestDb {
+    /// A SQLite database, whatever this run targets.
+    pub fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("gatehouse.db").display());
         TestDb {
@@ -33,7 +34,8 @@ impl TestDb {
         }
     }
 
-    fn postgres(admin_url: &str) -> TestDb {
+    /// A PostgreSQL schema on the server at `admin_url`.
+    pub fn postgres(admin_url: &str) -> TestDb {
         let schema = format!("gh_test_{}", uuid::Uuid::new_v4().simple());
         let mut conn = PgConnection::establish(admin_url).unwrap_or_else(|e| {
             panic!(
