@@ -37,12 +37,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// The SCIM endpoints, mounted under both base URLs.
 fn scim_routes(cfg: &mut web::ServiceConfig) {
     use scim::discovery;
-    use scim::resources::{create, delete, get, list, replace, Groups, Users};
+    use scim::resources::{create, delete, get, list, replace, search, Groups, Users};
     cfg.service(endpoint("/ServiceProviderConfig").get(discovery::service_provider_config))
         .service(endpoint("/ResourceTypes").get(discovery::resource_types))
         .service(endpoint("/ResourceTypes/{name}").get(discovery::resource_type))
         .service(endpoint("/Schemas").get(discovery::schemas))
         .service(endpoint("/Schemas/{urn}").get(discovery::schema))
+        .service(endpoint("/.search").post(scim::search::search_all))
+        // `.search` before `{id}`, which would otherwise claim it.
+        .service(endpoint("/Users/.search").post(search::<Users>))
+        .service(endpoint("/Groups/.search").post(search::<Groups>))
         .service(endpoint("/Users").get(list::<Users>).post(create::<Users>))
         .service(
             endpoint("/Users/{id}")

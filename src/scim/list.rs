@@ -43,6 +43,74 @@ impl ListParams {
         Ok(params)
     }
 
+    /// Reads a SearchRequest body (RFC 7644 §3.4.3), the POST form of the
+    /// same parameters.
+    pub fn from_search_request(body: &Value) -> Result<ListParams, ScimError> {
+        let object = body
+            .as_object()
+            .ok_or_else(|| ScimError::invalid_syntax("the request body must be a JSON object"))?;
+        if let Some(schemas) = object.get("schemas") {
+            let listed = schemas.as_array().is_some_and(|s| {
+                s.iter().any(|u| {
+                    u.as_str()
+                        .is_some_and(|u| u.eq_ignore_ascii_case(super::SEARCH_REQUEST_URN))
+                })
+            });
+            if !listed {
+                return Err(ScimError::invalid_syntax(format!(
+                    "'schemas' must include \"{}\"",
+                    super::SEARCH_REQUEST_URN
+                )));
+            }
+        }
+        let mut params = ListParams {
+            start_index: 1,
+            ..ListParams::default()
+        };
+        for (name, value) in object {
+            let text = || -> Result<String, ScimError> {
+                value
+                    .as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| ScimError::invalid_value(format!("'{name}' must be a string")))
+            };
+            let integer = || -> Result<i64, ScimError> {
+                value
+                    .as_i64()
+                    .ok_or_else(|| ScimError::invalid_value(format!("'{name}' must be an integer")))
+            };
+            let list = || -> Result<String, ScimError> {
+                match value {
+                    Value::String(s) => Ok(s.clone()),
+                    Value::Array(items) => items
+                        .iter()
+                        .map(|i| i.as_str().map(str::to_owned))
+                        .collect::<Option<Vec<_>>>()
+                        .map(|v| v.join(","))
+                        .ok_or_else(|| {
+                            ScimError::invalid_value(format!(
+                                "'{name}' must be a list of attribute names"
+                            ))
+                        }),
+                    _ => Err(ScimError::invalid_value(format!(
+                        "'{name}' must be a list of attribute names"
+                    ))),
+                }
+            };
+            match name.to_ascii_lowercase().as_str() {
+                "filter" => params.filter = Some(text()?),
+                "startindex" => params.start_index = integer()?.max(1) as u64,
+                "count" => params.count = Some(integer()?.max(0) as u64),
+                "sortby" => params.sort_by = Some(text()?),
+                "sortorder" => params.sort_order = Some(text()?),
+                "attributes" => params.attributes = Some(list()?),
+                "excludedattributes" => params.excluded_attributes = Some(list()?),
+                _ => {}
+            }
+        }
+        Ok(params)
+    }
+
     /// The page size to use: what was asked, never more than `max`.
     pub fn page_size(&self, max: u64) -> u64 {
         self.count.unwrap_or(max).min(max)
@@ -135,6 +203,52 @@ mod tests {
             assert_eq!(
                 err.scim_type,
                 Some(crate::scim::ScimType::InvalidValue),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn search_request_bodies() {
+        let body = serde_json::json!({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+            "attributes": ["displayName", "userName"],
+            "excludedAttributes": "emails",
+            "filter": "displayName sw \"smith\"",
+            "startIndex": 0,
+            "count": 10,
+            "sortBy": "userName",
+            "sortOrder": "descending"
+        });
+        assert_eq!(
+            ListParams::from_search_request(&body).unwrap(),
+            ListParams {
+                filter: Some("displayName sw \"smith\"".into()),
+                start_index: 1,
+                count: Some(10),
+                sort_by: Some("userName".into()),
+                sort_order: Some("descending".into()),
+                attributes: Some("displayName,userName".into()),
+                excluded_attributes: Some("emails".into()),
+            }
+        );
+        assert_eq!(
+            ListParams::from_search_request(&serde_json::json!({})).unwrap(),
+            ListParams {
+                start_index: 1,
+                ..Default::default()
+            }
+        );
+        for bad in [
+            serde_json::json!([]),
+            serde_json::json!({"schemas": ["urn:other"]}),
+            serde_json::json!({"count": "ten"}),
+            serde_json::json!({"filter": 7}),
+            serde_json::json!({"attributes": [1]}),
+        ] {
+            assert_eq!(
+                ListParams::from_search_request(&bad).unwrap_err().status,
+                400,
                 "{bad}"
             );
         }

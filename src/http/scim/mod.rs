@@ -2,6 +2,7 @@
 
 pub mod discovery;
 pub mod resources;
+pub mod search;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;

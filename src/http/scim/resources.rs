@@ -286,19 +286,56 @@ pub async fn delete<E: Endpoint>(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// `GET /{Users,Groups}` with filter and paging.
+/// `GET /{Users,Groups}` with filter, sorting and paging.
 pub async fn list<E: Endpoint>(
     state: web::Data<AppState>,
     who: DirectoryPrincipal,
     req: HttpRequest,
 ) -> Result<HttpResponse, ScimError> {
     let params = ListParams::from_query(req.query_string())?;
+    respond_list::<E>(&state, &who, params).await
+}
+
+/// `POST /{Users,Groups}/.search`: the same, with the parameters in the body.
+pub async fn search<E: Endpoint>(
+    state: web::Data<AppState>,
+    who: DirectoryPrincipal,
+    body: ScimBody,
+) -> Result<HttpResponse, ScimError> {
+    let params = ListParams::from_search_request(&body.0)?;
+    respond_list::<E>(&state, &who, params).await
+}
+
+async fn respond_list<E: Endpoint>(
+    state: &web::Data<AppState>,
+    who: &DirectoryPrincipal,
+    params: ListParams,
+) -> Result<HttpResponse, ScimError> {
+    let (total, resources) = page::<E>(state, who, &params, None).await?;
+    Ok(json_response(
+        StatusCode::OK,
+        &list_response(total, params.start_index, resources),
+    ))
+}
+
+/// One page of rendered resources and the total. `page` overrides the
+/// offset and size of `params` (the root search pages across types).
+pub async fn page<E: Endpoint>(
+    state: &web::Data<AppState>,
+    who: &DirectoryPrincipal,
+    params: &ListParams,
+    page: Option<(u64, u64)>,
+) -> Result<(u64, Vec<Value>), ScimError> {
     let projection = Projection::parse(
         &state.registry,
         params.attributes.as_deref(),
         params.excluded_attributes.as_deref(),
     )?;
-    let query = list_query(&state, E::KIND, &params)?;
+    let mut query = list_query(state, E::KIND, params)?;
+    if let Some((offset, limit)) = page {
+        query.offset = offset;
+        query.limit = limit;
+    }
     let expanded = E::expanded(&state.registry, &projection);
     let directory = who.directory_id.clone();
     let (total, found) = state
@@ -307,10 +344,7 @@ pub async fn list<E: Endpoint>(
         .await?;
     let resources = found
         .iter()
-        .map(|r| render::<E>(&state, &who, r, &projection))
+        .map(|r| render::<E>(state, who, r, &projection))
         .collect();
-    Ok(json_response(
-        StatusCode::OK,
-        &list_response(total, params.start_index, resources),
-    ))
+    Ok((total, resources))
 }

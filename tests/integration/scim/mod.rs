@@ -6,6 +6,7 @@ mod errors;
 mod filters;
 mod groups;
 mod queries;
+mod search;
 mod users;
 
 use serde_json::{json, Value};

@@ -1,0 +1,56 @@
+//! `POST /.search` at the SCIM root: Users and Groups together (RFC 7644
+//! §3.4.3). Results list the matching users, then the matching groups,
+//! each type in its own order; `startIndex`/`count` page across both.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+
+use super::json_response;
+use super::resources::{page, Groups, Users};
+use crate::http::auth::DirectoryPrincipal;
+use crate::http::body::ScimBody;
+use crate::http::AppState;
+use crate::scim::list::{list_response, ListParams};
+use crate::scim::{ScimError, ScimType};
+
+/// A filter naming an attribute one type lacks matches nothing of that
+/// type; only when it fits neither type is it an error.
+fn none_if_foreign<T>(result: Result<T, ScimError>) -> Result<Option<T>, ScimError> {
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(e)
+            if e.scim_type == Some(ScimType::InvalidFilter)
+                && e.detail.starts_with("unknown attribute") =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `POST /.search`.
+pub async fn search_all(
+    state: web::Data<AppState>,
+    who: DirectoryPrincipal,
+    body: ScimBody,
+) -> Result<HttpResponse, ScimError> {
+    let params = ListParams::from_search_request(&body.0)?;
+    let size = params.page_size(state.settings.max_page_size);
+    let offset = params.start_index - 1;
+    let users = none_if_foreign(page::<Users>(&state, &who, &params, Some((offset, size))).await)?;
+    let user_total = users.as_ref().map_or(0, |(total, _)| *total);
+    let taken = users.as_ref().map_or(0, |(_, found)| found.len() as u64);
+    let group_page = (offset.saturating_sub(user_total), size - taken);
+    let groups = none_if_foreign(page::<Groups>(&state, &who, &params, Some(group_page)).await)?;
+    if users.is_none() && groups.is_none() {
+        // Neither type has the attribute: report it as the Users endpoint would.
+        page::<Users>(&state, &who, &params, Some((0, 0))).await?;
+    }
+    let (group_total, group_found) = groups.unwrap_or_default();
+    let mut resources = users.map(|(_, found)| found).unwrap_or_default();
+    resources.extend(group_found);
+    Ok(json_response(
+        StatusCode::OK,
+        &list_response(user_total + group_total, params.start_index, resources),
+    ))
+}
