@@ -16,6 +16,10 @@ pub enum ScimType {
     InvalidValue,
     InvalidVers,
     Sensitive,
+    /// RFC 9865: a cursor the server cannot use.
+    InvalidCursor,
+    /// RFC 9865: a page size above the maximum, with cursor paging.
+    InvalidCount,
 }
 
 impl ScimType {
@@ -32,6 +36,8 @@ impl ScimType {
             ScimType::InvalidValue => "invalidValue",
             ScimType::InvalidVers => "invalidVers",
             ScimType::Sensitive => "sensitive",
+            ScimType::InvalidCursor => "invalidCursor",
+            ScimType::InvalidCount => "invalidCount",
         }
     }
 }

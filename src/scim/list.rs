@@ -17,6 +17,10 @@ pub struct ListParams {
     pub sort_order: Option<String>,
     pub attributes: Option<String>,
     pub excluded_attributes: Option<String>,
+    /// RFC 9865 cursor; `Some("")` asks for the first page of cursor paging.
+    pub cursor: Option<String>,
+    /// Whether `startIndex` was sent (it cannot be mixed with `cursor`).
+    pub start_index_sent: bool,
 }
 
 impl ListParams {
@@ -31,7 +35,11 @@ impl ListParams {
             let value = value.into_owned();
             match name.to_ascii_lowercase().as_str() {
                 "filter" => params.filter = Some(value),
-                "startindex" => params.start_index = parse_start_index(&value)?,
+                "startindex" => {
+                    params.start_index = parse_start_index(&value)?;
+                    params.start_index_sent = true;
+                }
+                "cursor" => params.cursor = Some(value),
                 "count" => params.count = Some(parse_count(&value)?),
                 "sortby" => params.sort_by = Some(value),
                 "sortorder" => params.sort_order = Some(value),
@@ -99,7 +107,11 @@ impl ListParams {
             };
             match name.to_ascii_lowercase().as_str() {
                 "filter" => params.filter = Some(text()?),
-                "startindex" => params.start_index = integer()?.max(1) as u64,
+                "startindex" => {
+                    params.start_index = integer()?.max(1) as u64;
+                    params.start_index_sent = true;
+                }
+                "cursor" => params.cursor = Some(text()?),
                 "count" => params.count = Some(integer()?.max(0) as u64),
                 "sortby" => params.sort_by = Some(text()?),
                 "sortorder" => params.sort_order = Some(text()?),
@@ -163,6 +175,7 @@ mod tests {
                 ListParams {
                     filter: Some("userName eq \"bjensen\"".into()),
                     start_index: 3,
+                    start_index_sent: true,
                     count: Some(10),
                     ..Default::default()
                 },
@@ -171,6 +184,7 @@ mod tests {
                 "startindex=0&COUNT=-5&sortBy=userName&sortOrder=descending",
                 ListParams {
                     start_index: 1,
+                    start_index_sent: true,
                     count: Some(0),
                     sort_by: Some("userName".into()),
                     sort_order: Some("descending".into()),
@@ -178,11 +192,12 @@ mod tests {
                 },
             ),
             (
-                "attributes=userName,emails&excludedAttributes=members&unknown=1",
+                "attributes=userName,emails&excludedAttributes=members&unknown=1&cursor=",
                 ListParams {
                     start_index: 1,
                     attributes: Some("userName,emails".into()),
                     excluded_attributes: Some("members".into()),
+                    cursor: Some(String::new()),
                     ..Default::default()
                 },
             ),
@@ -230,6 +245,8 @@ mod tests {
                 sort_order: Some("descending".into()),
                 attributes: Some("displayName,userName".into()),
                 excluded_attributes: Some("emails".into()),
+                cursor: None,
+                start_index_sent: true,
             }
         );
         assert_eq!(

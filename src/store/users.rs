@@ -99,7 +99,11 @@ pub fn list(
     if query.limit == 0 || offset >= total {
         return Ok((total, Vec::new()));
     }
-    let rows = base()
+    let mut page = base();
+    if let Some(seek) = &query.seek {
+        page = page.filter(seek.clone());
+    }
+    let rows = page
         .order(query.order.clone())
         .offset(offset)
         .limit(i64::try_from(query.limit).unwrap_or(i64::MAX))

@@ -125,6 +125,7 @@ pub fn list_query(
     )?;
     Ok(ListQuery {
         condition,
+        seek: None,
         order,
         offset: params.start_index - 1,
         limit: params.page_size(state.settings.max_page_size),

@@ -3,7 +3,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::{
     if_match, json_response, list_query, not_modified, path_id, projection, resource_response,
@@ -13,13 +13,14 @@ use crate::access::WriteContext;
 use crate::http::auth::DirectoryPrincipal;
 use crate::http::body::ScimBody;
 use crate::http::AppState;
+use crate::scim::cursor::{query_digest, Cursor, Direction};
 use crate::scim::list::{list_response, ListParams};
 use crate::scim::projection::Projection;
 use crate::scim::resource::{location, GroupResource, Meta, UserResource};
 use crate::scim::schema::{ResourceKind, SchemaRegistry};
 use crate::scim::validate::{validate_resource, Attributes};
-use crate::scim::ScimError;
-use crate::store::sql_filter::ListQuery;
+use crate::scim::{ScimError, ScimType};
+use crate::store::sql_filter::{self, ListQuery};
 use crate::store::DbConn;
 
 /// A SCIM resource type as the handlers see it: the provisioning calls and
@@ -311,11 +312,13 @@ async fn respond_list<E: Endpoint>(
     who: &DirectoryPrincipal,
     params: ListParams,
 ) -> Result<HttpResponse, ScimError> {
-    let (total, resources) = page::<E>(state, who, &params, None).await?;
-    Ok(json_response(
-        StatusCode::OK,
-        &list_response(total, params.start_index, resources),
-    ))
+    let body = if params.cursor.is_some() {
+        cursor_page::<E>(state, who, &params).await?
+    } else {
+        let (total, resources) = page::<E>(state, who, &params, None).await?;
+        list_response(total, params.start_index, resources)
+    };
+    Ok(json_response(StatusCode::OK, &body))
 }
 
 /// One page of rendered resources and the total. `page` overrides the
@@ -326,25 +329,123 @@ pub async fn page<E: Endpoint>(
     params: &ListParams,
     page: Option<(u64, u64)>,
 ) -> Result<(u64, Vec<Value>), ScimError> {
-    let projection = Projection::parse(
-        &state.registry,
-        params.attributes.as_deref(),
-        params.excluded_attributes.as_deref(),
-    )?;
     let mut query = list_query(state, E::KIND, params)?;
     if let Some((offset, limit)) = page {
         query.offset = offset;
         query.limit = limit;
     }
+    let (total, found, projection) = fetch::<E>(state, who, params, query).await?;
+    let resources = found
+        .iter()
+        .map(|r| render::<E>(state, who, r, &projection))
+        .collect();
+    Ok((total, resources))
+}
+
+async fn fetch<E: Endpoint>(
+    state: &web::Data<AppState>,
+    who: &DirectoryPrincipal,
+    params: &ListParams,
+    query: ListQuery,
+) -> Result<(u64, Vec<E::Resource>, Projection), ScimError> {
+    let projection = Projection::parse(
+        &state.registry,
+        params.attributes.as_deref(),
+        params.excluded_attributes.as_deref(),
+    )?;
     let expanded = E::expanded(&state.registry, &projection);
     let directory = who.directory_id.clone();
     let (total, found) = state
         .store
         .read(move |conn| E::list(conn, &directory, &query, expanded))
         .await?;
-    let resources = found
+    Ok((total, found, projection))
+}
+
+/// A page of cursor paging (RFC 9865): rows after (or before) the cursor's
+/// position in creation order, with `nextCursor` / `previousCursor`.
+async fn cursor_page<E: Endpoint>(
+    state: &web::Data<AppState>,
+    who: &DirectoryPrincipal,
+    params: &ListParams,
+) -> Result<Value, ScimError> {
+    if params.start_index_sent {
+        return Err(ScimError::invalid_value(
+            "startIndex and cursor cannot be used together; page with one or the other",
+        ));
+    }
+    if params.sort_by.is_some() {
+        return Err(ScimError::invalid_value(
+            "sortBy cannot be combined with cursor: cursors follow creation order; page with startIndex to sort",
+        ));
+    }
+    let max = state.settings.max_page_size;
+    let size = params.count.unwrap_or(max);
+    if size > max {
+        return Err(ScimError::bad_request(
+            ScimType::InvalidCount,
+            format!("count {size} is above the maximum page size {max}"),
+        ));
+    }
+    let digest = query_digest(E::KIND.name(), params.filter.as_deref());
+    let position = match params.cursor.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => Some(Cursor::decode(text, &digest)?),
+    };
+    let backwards = position
+        .as_ref()
+        .is_some_and(|c| c.direction == Direction::Previous);
+    let mut query = list_query(state, E::KIND, params)?;
+    query.order = sql_filter::creation_order(E::KIND, backwards);
+    query.seek = position
+        .as_ref()
+        .map(|c| sql_filter::seek(E::KIND, c.created_us, &c.id, !backwards));
+    query.offset = 0;
+    // One row more than the page tells whether another page follows.
+    query.limit = size + 1;
+    let (total, mut found, projection) = fetch::<E>(state, who, params, query).await?;
+    let more = found.len() as u64 > size;
+    found.truncate(size as usize);
+    if backwards {
+        found.reverse();
+    }
+    let mark = |r: &E::Resource, direction| {
+        Cursor {
+            created_us: E::meta(r).created_us,
+            id: E::id(r).to_owned(),
+            direction,
+            query: digest.clone(),
+        }
+        .encode()
+    };
+    // Forward: more rows follow only if the extra row came back; backward:
+    // the page we came from follows. Earlier rows exist when we moved
+    // forward from a position, or moving back found the extra row.
+    let has_next = if backwards { true } else { more };
+    let has_previous = if backwards { more } else { position.is_some() };
+    let next = found
+        .last()
+        .filter(|_| has_next)
+        .map(|r| mark(r, Direction::Next));
+    let previous = found
+        .first()
+        .filter(|_| has_previous)
+        .map(|r| mark(r, Direction::Previous));
+    let resources: Vec<Value> = found
         .iter()
         .map(|r| render::<E>(state, who, r, &projection))
         .collect();
-    Ok((total, resources))
+    let mut body = json!({
+        "schemas": [crate::scim::LIST_RESPONSE_URN],
+        "totalResults": total,
+        "itemsPerPage": resources.len(),
+    });
+    if let Some(n) = next {
+        body["nextCursor"] = n.into();
+    }
+    if let Some(p) = previous {
+        body["previousCursor"] = p.into();
+    }
+    body["Resources"] = Value::Array(resources);
+    Ok(body)
 }

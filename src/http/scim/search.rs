@@ -35,6 +35,11 @@ pub async fn search_all(
     body: ScimBody,
 ) -> Result<HttpResponse, ScimError> {
     let params = ListParams::from_search_request(&body.0)?;
+    if params.cursor.is_some() {
+        return Err(ScimError::invalid_value(
+            "cursor paging is per resource type: use /Users/.search or /Groups/.search",
+        ));
+    }
     let size = params.page_size(state.settings.max_page_size);
     let offset = params.start_index - 1;
     let users = none_if_foreign(page::<Users>(&state, &who, &params, Some((offset, size))).await)?;

@@ -27,6 +27,8 @@ use crate::scim::ScimError;
 #[derive(Debug, Clone)]
 pub struct ListQuery {
     pub condition: Option<SqlCondition>,
+    /// A cursor's position: narrows the page, not the total.
+    pub seek: Option<SqlCondition>,
     pub order: SqlOrder,
     pub offset: u64,
     pub limit: u64,
@@ -84,6 +86,40 @@ pub fn order_by(
         .append(key)
         .sql(direction)
         .sql(tail))
+}
+
+/// Creation order (the order cursors follow), backwards when `descending`.
+pub fn creation_order(kind: ResourceKind, descending: bool) -> SqlOrder {
+    SqlOrder::new().sql(match (kind, descending) {
+        (ResourceKind::User, false) => "users.created_at ASC, users.id ASC",
+        (ResourceKind::User, true) => "users.created_at DESC, users.id DESC",
+        (ResourceKind::Group, false) => "\"groups\".created_at ASC, \"groups\".id ASC",
+        (ResourceKind::Group, true) => "\"groups\".created_at DESC, \"groups\".id DESC",
+    })
+}
+
+/// Rows after (or before) a position in creation order: the keyset
+/// condition of cursor paging.
+pub fn seek(kind: ResourceKind, created_us: i64, id: &str, after: bool) -> SqlCondition {
+    let (created, row_id) = match kind {
+        ResourceKind::User => ("users.created_at", "users.id"),
+        ResourceKind::Group => ("\"groups\".created_at", "\"groups\".id"),
+    };
+    let op = if after { " > " } else { " < " };
+    SqlCondition::new()
+        .sql("(")
+        .sql(created)
+        .sql(op)
+        .bigint(created_us)
+        .sql(" OR (")
+        .sql(created)
+        .sql(" = ")
+        .bigint(created_us)
+        .sql(" AND ")
+        .sql(row_id)
+        .sql(op)
+        .text(id)
+        .sql("))")
 }
 
 /// Where a filter's attribute path leads.
