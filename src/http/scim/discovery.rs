@@ -25,6 +25,9 @@ fn with_meta(mut doc: Value, resource_type: &str, location: String) -> Value {
 pub async fn service_provider_config(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     let mut doc = state.registry.service_provider_config.clone();
     doc["filter"]["maxResults"] = state.settings.max_page_size.into();
+    // RFC 9865 §4: the page size used when `count` is absent, and the most allowed.
+    doc["pagination"]["defaultPageSize"] = state.settings.max_page_size.into();
+    doc["pagination"]["maxPageSize"] = state.settings.max_page_size.into();
     // The one body-size limit RFC 7643 gives a place to advertise; it applies
     // to every request, not only to Bulk.
     doc["bulk"]["maxPayloadSize"] = state.settings.max_payload_bytes.into();

@@ -17,6 +17,13 @@ async fn service_provider_config() {
     assert_eq!(r.json["etag"]["supported"], true);
     assert_eq!(r.json["filter"]["supported"], true);
     assert_eq!(r.json["filter"]["maxResults"], 200);
+    assert_eq!(r.json["sort"]["supported"], true);
+    // RFC 9865 §4. Cursors mark a row, so they never expire: a year is a floor.
+    assert_eq!(
+        r.json["pagination"],
+        json!({"cursor": true, "index": true, "defaultPaginationMethod": "index",
+               "defaultPageSize": 200, "maxPageSize": 200, "cursorTimeout": 31536000})
+    );
     assert_eq!(
         r.json["authenticationSchemes"][0]["type"],
         "oauthbearertoken"
