@@ -1,0 +1,505 @@
+//! The compiler: resolves attribute paths through the schema to columns,
+//! JSON scalars, JSON lists or membership rows, and writes the SQL.
+
+use super::compare::{self, Leaf, Repr};
+use super::fragment::{SqlCondition, SqlExpr};
+use crate::scim::filter::{AttrPath, CompValue, CompareOp, Filter};
+use crate::scim::schema::{
+    AttrType, Attribute, Mutability, ResourceKind, Returned, SchemaRegistry,
+};
+use crate::scim::ScimError;
+use crate::store::dialect::{Backend, JsonBase};
+
+/// Where a filter's attribute path leads.
+enum Target<'a> {
+    /// A single comparable value.
+    Leaf(Leaf),
+    /// A singular complex attribute named without a sub-attribute.
+    Complex { base: JsonBase, keys: Vec<String> },
+    /// A multi-valued attribute, and the sub-attribute named, if any.
+    Multi { list: List<'a>, sub: Option<String> },
+    /// `meta.resourceType`: the same for every row of the table.
+    ResourceType,
+    /// `schemas`: the core URN always, an extension's when it has values.
+    Schemas,
+}
+
+/// The elements of a multi-valued attribute.
+#[derive(Clone)]
+enum List<'a> {
+    /// A JSON list in the attributes column.
+    Json {
+        base: JsonBase,
+        keys: Vec<String>,
+        attribute: &'a Attribute,
+    },
+    /// A user's `groups`, from memberships.
+    UserGroups,
+    /// A group's `members`, from memberships.
+    GroupMembers,
+}
+
+/// Compiles filters and sort keys for one resource type on one backend.
+pub(super) struct Compiler<'a> {
+    pub registry: &'a SchemaRegistry,
+    pub kind: ResourceKind,
+    pub backend: Backend,
+}
+
+fn unknown(path: &AttrPath) -> ScimError {
+    ScimError::invalid_filter(format!("unknown attribute '{path}'"))
+}
+
+fn constant(value: bool) -> SqlCondition {
+    SqlCondition::new().sql(if value { "(1 = 1)" } else { "(1 = 0)" })
+}
+
+fn keys(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+impl<'a> Compiler<'a> {
+    pub fn filter(&self, filter: &Filter) -> Result<SqlCondition, ScimError> {
+        let c = SqlCondition::new();
+        Ok(match filter {
+            Filter::And(a, b) => c
+                .sql("(")
+                .append(self.filter(a)?)
+                .sql(" AND ")
+                .append(self.filter(b)?)
+                .sql(")"),
+            Filter::Or(a, b) => c
+                .sql("(")
+                .append(self.filter(a)?)
+                .sql(" OR ")
+                .append(self.filter(b)?)
+                .sql(")"),
+            Filter::Not(inner) => c.sql("(NOT ").append(self.filter(inner)?).sql(")"),
+            Filter::Present(path) => self.present(path)?,
+            Filter::Compare { path, op, value } => self.compare(path, *op, value)?,
+            Filter::ValuePath { path, filter } => self.value_path(path, filter)?,
+        })
+    }
+
+    fn present(&self, path: &AttrPath) -> Result<SqlCondition, ScimError> {
+        Ok(match self.resolve(path)? {
+            Target::Leaf(leaf) => compare::present(&leaf),
+            Target::Complex { base, keys: k } => self.backend.json_present(base, &keys(&k)),
+            Target::Multi { list, sub: None } => self.any_element(&list, constant(true)),
+            Target::Multi {
+                list,
+                sub: Some(sub),
+            } => {
+                let leaf = self.element_leaf(&list, &sub, path)?;
+                self.any_element(&list, compare::present(&leaf))
+            }
+            Target::ResourceType | Target::Schemas => constant(true),
+        })
+    }
+
+    fn compare(
+        &self,
+        path: &AttrPath,
+        op: CompareOp,
+        value: &CompValue,
+    ) -> Result<SqlCondition, ScimError> {
+        match self.resolve(path)? {
+            Target::Leaf(leaf) => compare::compare(&leaf, op, value, self.backend),
+            Target::Complex { .. } => Err(ScimError::invalid_filter(format!(
+                "'{path}' is complex; compare one of its sub-attributes instead"
+            ))),
+            Target::Multi { list, sub } => {
+                // A multi-valued attribute named alone compares its `value`s
+                // and matches when any of them does (RFC 7644 §3.4.2.2).
+                let sub = sub.unwrap_or_else(|| "value".to_owned());
+                if let Some(indexed) = self.indexed_email(&list, &sub, op, value) {
+                    return Ok(indexed);
+                }
+                if op == CompareOp::Ne {
+                    let eq = self.compare(path, CompareOp::Eq, value)?;
+                    return Ok(SqlCondition::new().sql("(NOT ").append(eq).sql(")"));
+                }
+                let leaf = self.element_leaf(&list, &sub, path)?;
+                let test = compare::compare(&leaf, op, value, self.backend)?;
+                Ok(self.any_element(&list, test))
+            }
+            Target::ResourceType => match (op, value) {
+                (CompareOp::Eq, CompValue::Str(s)) => {
+                    Ok(constant(s.eq_ignore_ascii_case(self.kind.name())))
+                }
+                (CompareOp::Ne, CompValue::Str(s)) => {
+                    Ok(constant(!s.eq_ignore_ascii_case(self.kind.name())))
+                }
+                _ => Err(ScimError::invalid_filter(
+                    "meta.resourceType supports only eq and ne with a string",
+                )),
+            },
+            Target::Schemas => {
+                let CompValue::Str(urn) = value else {
+                    return Err(ScimError::invalid_filter("schemas holds strings"));
+                };
+                let has = if urn.eq_ignore_ascii_case(self.kind.core_urn()) {
+                    constant(true)
+                } else if let Some(ext) = self.registry.extension(self.kind, urn) {
+                    self.backend.json_present(self.base(), &[ext.id.as_str()])
+                } else {
+                    constant(false)
+                };
+                match op {
+                    CompareOp::Eq => Ok(has),
+                    CompareOp::Ne => Ok(SqlCondition::new().sql("(NOT ").append(has).sql(")")),
+                    _ => Err(ScimError::invalid_filter(
+                        "schemas supports only eq, ne and pr",
+                    )),
+                }
+            }
+        }
+    }
+
+    /// `attr[filter]`: some element of `attr` matches `filter`.
+    fn value_path(&self, path: &AttrPath, filter: &Filter) -> Result<SqlCondition, ScimError> {
+        let Target::Multi { list, sub: None } = self.resolve(path)? else {
+            return Err(ScimError::invalid_filter(format!(
+                "'{path}[…]' needs a multi-valued attribute"
+            )));
+        };
+        if let Filter::Compare {
+            path: inner,
+            op,
+            value,
+        } = filter
+        {
+            if inner.urn.is_none() && inner.sub_attr.is_none() {
+                if let Some(indexed) = self.indexed_email(&list, &inner.attr, *op, value) {
+                    return Ok(indexed);
+                }
+            }
+        }
+        let condition = self.element_filter(&list, filter)?;
+        Ok(self.any_element(&list, condition))
+    }
+
+    fn element_filter(&self, list: &List<'a>, filter: &Filter) -> Result<SqlCondition, ScimError> {
+        let c = SqlCondition::new();
+        Ok(match filter {
+            Filter::And(a, b) => c
+                .sql("(")
+                .append(self.element_filter(list, a)?)
+                .sql(" AND ")
+                .append(self.element_filter(list, b)?)
+                .sql(")"),
+            Filter::Or(a, b) => c
+                .sql("(")
+                .append(self.element_filter(list, a)?)
+                .sql(" OR ")
+                .append(self.element_filter(list, b)?)
+                .sql(")"),
+            Filter::Not(inner) => c
+                .sql("(NOT ")
+                .append(self.element_filter(list, inner)?)
+                .sql(")"),
+            Filter::Present(path) => compare::present(&self.relative_leaf(list, path)?),
+            Filter::Compare { path, op, value } => {
+                compare::compare(&self.relative_leaf(list, path)?, *op, value, self.backend)?
+            }
+            Filter::ValuePath { path, .. } => {
+                return Err(ScimError::invalid_filter(format!(
+                    "value paths cannot be nested ('{path}')"
+                )))
+            }
+        })
+    }
+
+    /// A path inside `[…]`: a sub-attribute name of the listed attribute.
+    fn relative_leaf(&self, list: &List<'a>, path: &AttrPath) -> Result<Leaf, ScimError> {
+        if path.urn.is_some() || path.sub_attr.is_some() {
+            return Err(ScimError::invalid_filter(format!(
+                "'{path}' inside a value filter must be a sub-attribute name"
+            )));
+        }
+        self.element_leaf(list, &path.attr, path)
+    }
+
+    fn element_leaf(&self, list: &List<'a>, sub: &str, path: &AttrPath) -> Result<Leaf, ScimError> {
+        let label = path.to_string();
+        let lower = sub.to_ascii_lowercase();
+        Ok(match list {
+            List::Json { attribute, .. } => {
+                let def = attribute.sub_attribute(sub).ok_or_else(|| {
+                    ScimError::invalid_filter(format!(
+                        "unknown sub-attribute '{sub}' of '{}'",
+                        attribute.name
+                    ))
+                })?;
+                if def.kind == AttrType::Complex {
+                    return Err(ScimError::invalid_filter(format!("'{label}' is complex")));
+                }
+                Leaf {
+                    expr: self
+                        .backend
+                        .json_scalar(JsonBase::Element, &[def.name.as_str()]),
+                    kind: def.kind,
+                    case_exact: def.case_exact,
+                    repr: Repr::Json,
+                    label,
+                }
+            }
+            List::UserGroups => match lower.as_str() {
+                "value" => Leaf::column("m.group_id", AttrType::String, true, Repr::Text, &label),
+                "display" => Leaf::column(
+                    "g.display_name",
+                    AttrType::String,
+                    false,
+                    Repr::Text,
+                    &label,
+                ),
+                "type" => Leaf::column("'direct'", AttrType::String, false, Repr::Text, &label),
+                _ => {
+                    return Err(ScimError::invalid_filter(format!(
+                        "'{label}' cannot be filtered on"
+                    )))
+                }
+            },
+            List::GroupMembers => match lower.as_str() {
+                "value" => Leaf::column("m.member_id", AttrType::String, true, Repr::Text, &label),
+                "type" => {
+                    Leaf::column("m.member_type", AttrType::String, false, Repr::Text, &label)
+                }
+                _ => {
+                    return Err(ScimError::invalid_filter(format!(
+                        "'{label}' cannot be filtered on"
+                    )))
+                }
+            },
+        })
+    }
+
+    fn any_element(&self, list: &List<'a>, condition: SqlCondition) -> SqlCondition {
+        match list {
+            List::Json { base, keys: k, .. } => self.backend.json_any_element(*base, &keys(k), condition),
+            List::UserGroups => SqlCondition::new()
+                .sql("EXISTS (SELECT 1 FROM memberships m JOIN \"groups\" g ON g.id = m.group_id WHERE m.member_id = users.id AND ")
+                .append(condition)
+                .sql(")"),
+            List::GroupMembers => SqlCondition::new()
+                .sql("EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = \"groups\".id AND ")
+                .append(condition)
+                .sql(")"),
+        }
+    }
+
+    /// `emails.value eq "x"` on users: an index lookup in `user_emails`
+    /// (emails.value is caseExact=false, so the key is folded).
+    fn indexed_email(
+        &self,
+        list: &List<'a>,
+        sub: &str,
+        op: CompareOp,
+        value: &CompValue,
+    ) -> Option<SqlCondition> {
+        let List::Json {
+            base: JsonBase::Users,
+            keys: k,
+            ..
+        } = list
+        else {
+            return None;
+        };
+        let (CompareOp::Eq, CompValue::Str(text), true, true) = (
+            op,
+            value,
+            k.len() == 1 && k[0] == "emails",
+            sub.eq_ignore_ascii_case("value"),
+        ) else {
+            return None;
+        };
+        Some(
+            SqlCondition::new()
+                .sql("users.id IN (SELECT ue.user_id FROM user_emails ue WHERE ue.value_key = ")
+                .text(text.to_lowercase())
+                .sql(")"),
+        )
+    }
+
+    fn base(&self) -> JsonBase {
+        match self.kind {
+            ResourceKind::User => JsonBase::Users,
+            ResourceKind::Group => JsonBase::Groups,
+        }
+    }
+
+    fn resolve(&self, path: &AttrPath) -> Result<Target<'a>, ScimError> {
+        let core = self.registry.core(self.kind);
+        let (schema, extension) = match &path.urn {
+            None => (core, None),
+            Some(urn) if urn.eq_ignore_ascii_case(&core.id) => (core, None),
+            Some(urn) => match self.registry.extension(self.kind, urn) {
+                Some(ext) => (ext, Some(ext)),
+                None => return Err(unknown(path)),
+            },
+        };
+        if extension.is_none() {
+            if let Some(target) = self.common(path)? {
+                return Ok(target);
+            }
+        }
+        let def = schema.attribute(&path.attr).ok_or_else(|| unknown(path))?;
+        if def.returned == Returned::Never || def.mutability == Mutability::WriteOnly {
+            return Err(ScimError::invalid_filter(format!(
+                "'{}' cannot be filtered on",
+                def.name
+            )));
+        }
+        let mut json_keys: Vec<String> = extension.map(|e| e.id.clone()).into_iter().collect();
+        json_keys.push(def.name.clone());
+        let base = self.base();
+        if def.multi_valued {
+            return Ok(Target::Multi {
+                list: List::Json {
+                    base,
+                    keys: json_keys,
+                    attribute: def,
+                },
+                sub: path.sub_attr.clone(),
+            });
+        }
+        let leaf_def = match (&path.sub_attr, def.kind) {
+            (None, AttrType::Complex) => {
+                return Ok(Target::Complex {
+                    base,
+                    keys: json_keys,
+                })
+            }
+            (None, _) => def,
+            (Some(sub), AttrType::Complex) => {
+                let sub_def = def.sub_attribute(sub).ok_or_else(|| unknown(path))?;
+                json_keys.push(sub_def.name.clone());
+                sub_def
+            }
+            (Some(_), _) => return Err(unknown(path)),
+        };
+        Ok(Target::Leaf(Leaf {
+            expr: self.backend.json_scalar(base, &keys(&json_keys)),
+            kind: leaf_def.kind,
+            case_exact: leaf_def.case_exact,
+            repr: Repr::Json,
+            label: path.to_string(),
+        }))
+    }
+
+    /// Attributes with columns or tables of their own.
+    fn common(&self, path: &AttrPath) -> Result<Option<Target<'a>>, ScimError> {
+        use AttrType::{Boolean, DateTime, String as Str};
+        let label = path.to_string();
+        let attr = path.attr.to_ascii_lowercase();
+        let sub = path.sub_attr.as_deref().map(str::to_ascii_lowercase);
+        let user = self.kind == ResourceKind::User;
+        let leaf = |sql_user: &'static str, sql_group: &'static str, kind, case_exact, repr| {
+            let sql = if user { sql_user } else { sql_group };
+            Ok(Some(Target::Leaf(Leaf::column(
+                sql, kind, case_exact, repr, &label,
+            ))))
+        };
+        match (attr.as_str(), sub.as_deref()) {
+            ("id", None) => leaf("users.id", "\"groups\".id", Str, true, Repr::Text),
+            ("externalid", None) => leaf(
+                "users.external_id",
+                "\"groups\".external_id",
+                Str,
+                true,
+                Repr::Text,
+            ),
+            ("meta", Some("created")) => leaf(
+                "users.created_at",
+                "\"groups\".created_at",
+                DateTime,
+                true,
+                Repr::Micros,
+            ),
+            ("meta", Some("lastmodified")) => leaf(
+                "users.updated_at",
+                "\"groups\".updated_at",
+                DateTime,
+                true,
+                Repr::Micros,
+            ),
+            ("meta", Some("resourcetype")) => Ok(Some(Target::ResourceType)),
+            ("meta", _) => Err(ScimError::invalid_filter(format!(
+                "'{label}' cannot be filtered on"
+            ))),
+            ("schemas", None) => Ok(Some(Target::Schemas)),
+            ("username", None) if user => {
+                leaf("users.user_name_key", "", Str, false, Repr::FoldedKey)
+            }
+            ("displayname", None) if user => leaf("users.display_name", "", Str, false, Repr::Text),
+            ("displayname", None) => leaf(
+                "",
+                "\"groups\".display_name_key",
+                Str,
+                false,
+                Repr::FoldedKey,
+            ),
+            ("active", None) if user => leaf("users.active", "", Boolean, true, Repr::Bool),
+            ("groups", sub) if user => Ok(Some(Target::Multi {
+                list: List::UserGroups,
+                sub: sub.map(str::to_owned),
+            })),
+            ("members", sub) if !user => Ok(Some(Target::Multi {
+                list: List::GroupMembers,
+                sub: sub.map(str::to_owned),
+            })),
+            _ => Ok(None),
+        }
+    }
+
+    /// The sort key of `sortBy`: a singular value, or for a multi-valued
+    /// attribute its primary (else first) value (RFC 7644 §3.4.2.3).
+    pub fn sort_key(&self, path: &AttrPath) -> Result<SqlExpr, ScimError> {
+        let leaf = match self.resolve(path)? {
+            Target::Leaf(leaf) => leaf,
+            Target::Multi {
+                list:
+                    List::Json {
+                        base,
+                        keys: k,
+                        attribute,
+                    },
+                sub,
+            } => {
+                let sub = sub.unwrap_or_else(|| "value".to_owned());
+                let def = attribute
+                    .sub_attribute(&sub)
+                    .filter(|d| d.kind != AttrType::Complex)
+                    .ok_or_else(|| unknown(path))?;
+                Leaf {
+                    expr: self.backend.json_primary_scalar(base, &keys(&k), &def.name),
+                    kind: def.kind,
+                    case_exact: def.case_exact,
+                    repr: Repr::Json,
+                    label: path.to_string(),
+                }
+            }
+            _ => {
+                return Err(ScimError::invalid_value(format!(
+                    "sortBy \"{path}\" does not name a sortable attribute"
+                )))
+            }
+        };
+        Ok(match (leaf.kind, leaf.repr) {
+            (AttrType::String | AttrType::Reference | AttrType::Binary, repr) => {
+                let folded = if leaf.case_exact || repr == Repr::FoldedKey {
+                    leaf.expr
+                } else {
+                    SqlExpr::new().sql("lower(").append(leaf.expr).sql(")")
+                };
+                folded.sql(self.backend.binary_collation())
+            }
+            (AttrType::DateTime, Repr::Json) => self.backend.as_time(leaf.expr),
+            (AttrType::Integer | AttrType::Decimal, Repr::Json) => {
+                self.backend.json_as_double(leaf.expr)
+            }
+            (AttrType::Boolean, Repr::Json) => self.backend.json_as_bool(leaf.expr),
+            _ => leaf.expr,
+        })
+    }
+}
