@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 
 use crate::scim::ScimError;
+use crate::store::pool::IsStale;
 use crate::store::StoreError;
 
 /// Content type of every SCIM response (RFC 7644 §3.1).
@@ -28,9 +29,19 @@ impl ResponseError for ScimError {
     }
 }
 
+/// The answer when a write kept losing races to other writers (after retries).
+const STALE: &str = "the resource changed while this request was applied; send it again";
+
+impl IsStale for ScimError {
+    fn is_stale(&self) -> bool {
+        self.status == 409 && self.scim_type.is_none() && self.detail == STALE
+    }
+}
+
 impl From<StoreError> for ScimError {
     fn from(e: StoreError) -> Self {
         match e {
+            StoreError::Stale => ScimError::new(409, STALE),
             StoreError::NotFound => ScimError::not_found("resource not found"),
             StoreError::Conflict(what) => {
                 ScimError::uniqueness(format!("a unique value is already in use ({what})"))

@@ -37,7 +37,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// The SCIM endpoints, mounted under both base URLs.
 fn scim_routes(cfg: &mut web::ServiceConfig) {
     use scim::discovery;
-    use scim::resources::{create, delete, get, list, replace, search, Groups, Users};
+    use scim::resources::{create, delete, get, list, patch, replace, search, Groups, Users};
     cfg.service(endpoint("/ServiceProviderConfig").get(discovery::service_provider_config))
         .service(endpoint("/ResourceTypes").get(discovery::resource_types))
         .service(endpoint("/ResourceTypes/{name}").get(discovery::resource_type))
@@ -52,6 +52,7 @@ fn scim_routes(cfg: &mut web::ServiceConfig) {
             endpoint("/Users/{id}")
                 .get(get::<Users>)
                 .put(replace::<Users>)
+                .patch(patch::<Users>)
                 .delete(delete::<Users>),
         )
         .service(
@@ -63,6 +64,7 @@ fn scim_routes(cfg: &mut web::ServiceConfig) {
             endpoint("/Groups/{id}")
                 .get(get::<Groups>)
                 .put(replace::<Groups>)
+                .patch(patch::<Groups>)
                 .delete(delete::<Groups>),
         )
         .service(web::resource("/Me").to(scim::me))

@@ -5,6 +5,7 @@ pub mod cursor;
 pub mod error;
 pub mod filter;
 pub mod list;
+pub mod patch;
 pub mod path;
 pub mod projection;
 pub mod resource;

@@ -1,5 +1,6 @@
 //! The few places where SQLite and PostgreSQL differ, side by side.
 
+use super::pool::DbConn;
 use super::sql_filter::{SqlCondition, SqlExpr};
 
 /// Which database a URL points at.
@@ -217,6 +218,33 @@ impl Backend {
             Backend::Postgres => SqlExpr::new().sql("(").append(expr).sql(")::timestamptz"),
         }
     }
+}
+
+/// Takes the write lock on one row of `table` until the transaction ends,
+/// so concurrent read-modify-write transactions queue instead of racing.
+/// SQLite needs nothing: it has one writer at a time already.
+pub fn lock_row(conn: &mut DbConn, table: LockTable, id: &str) -> diesel::QueryResult<()> {
+    use diesel::RunQueryDsl;
+    match conn {
+        DbConn::Sqlite(_) => Ok(()),
+        DbConn::Postgres(c) => {
+            let sql = match table {
+                LockTable::Users => "SELECT id FROM users WHERE id = $1 FOR UPDATE",
+                LockTable::Groups => "SELECT id FROM \"groups\" WHERE id = $1 FOR UPDATE",
+            };
+            diesel::sql_query(sql)
+                .bind::<diesel::sql_types::Text, _>(id)
+                .execute(c)
+                .map(drop)
+        }
+    }
+}
+
+/// Tables whose rows writers lock.
+#[derive(Debug, Clone, Copy)]
+pub enum LockTable {
+    Users,
+    Groups,
 }
 
 /// The file path inside a SQLite URL.

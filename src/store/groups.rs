@@ -6,6 +6,7 @@ use super::models::GroupRow;
 use super::pool::{DbConn, MultiBackend};
 use super::schema::groups;
 use super::sql_filter::ListQuery;
+use super::StoreError;
 
 /// Adds a group; a taken displayName fails with a unique violation.
 pub fn insert(conn: &mut DbConn, row: &GroupRow) -> QueryResult<()> {
@@ -25,20 +26,26 @@ pub fn find(conn: &mut DbConn, directory_id: &str, id: &str) -> QueryResult<Grou
 }
 
 /// Writes every column of `row` over the stored group with the same id.
-pub fn update(conn: &mut DbConn, row: &GroupRow) -> QueryResult<()> {
-    diesel::update(groups::table.filter(groups::id.eq(&row.id)))
-        .set(row)
-        .execute(conn)
-        .map(drop)
+/// Only if the stored version is still the one read (`row.version - 1`):
+/// a concurrent writer got there first otherwise, and the write is stale.
+pub fn update(conn: &mut DbConn, row: &GroupRow) -> Result<(), StoreError> {
+    let changed = diesel::update(
+        groups::table
+            .filter(groups::id.eq(&row.id))
+            .filter(groups::version.eq(row.version - 1)),
+    )
+    .set(row)
+    .execute(conn)?;
+    if changed == 0 {
+        return Err(StoreError::Stale);
+    }
+    Ok(())
 }
 
-/// Moves a group to a new version and modification time without touching
-/// anything else (after its members changed).
-pub fn touch(conn: &mut DbConn, id: &str, version: i64, at: i64) -> QueryResult<()> {
-    diesel::update(groups::table.filter(groups::id.eq(id)))
-        .set((groups::version.eq(version), groups::updated_at.eq(at)))
-        .execute(conn)
-        .map(drop)
+/// The row of `id`, locked for this transaction's writes.
+pub fn find_for_update(conn: &mut DbConn, directory_id: &str, id: &str) -> QueryResult<GroupRow> {
+    super::dialect::lock_row(conn, super::dialect::LockTable::Groups, id)?;
+    find(conn, directory_id, id)
 }
 
 /// Deletes a group (its memberships go with it); returns 0 or 1.

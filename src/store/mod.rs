@@ -29,6 +29,10 @@ pub enum StoreError {
     /// A unique constraint refused the write; the message names the constraint.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A row changed between this transaction's read and its write; the
+    /// whole transaction is retried.
+    #[error("concurrent update")]
+    Stale,
     /// A database or driver error that says nothing about the request.
     #[error("database error: {0}")]
     Database(DieselError),

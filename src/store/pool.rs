@@ -59,6 +59,21 @@ impl ManageConnection for ConnectionOpener {
 
 type DbPool = Pool<ConnectionOpener>;
 
+/// Tries of a write transaction that keeps losing races to other writers.
+const MAX_ATTEMPTS: u32 = 5;
+
+/// Errors that can say "a concurrent writer won; run again".
+pub trait IsStale {
+    /// Whether this error is a lost race worth retrying.
+    fn is_stale(&self) -> bool;
+}
+
+impl IsStale for StoreError {
+    fn is_stale(&self) -> bool {
+        matches!(self, StoreError::Stale)
+    }
+}
+
 /// The database: a pool for reads and one for writes.
 ///
 /// SQLite allows one writer at a time; giving writes a pool of one connection
@@ -148,18 +163,27 @@ impl Store {
     }
 
     /// Runs work that writes inside one transaction on a blocking thread:
-    /// everything `work` does, audit rows included, commits or rolls back together.
+    /// everything `work` does, audit rows included, commits or rolls back
+    /// together. When a concurrent writer changed a row first
+    /// (`StoreError::Stale`), the whole transaction runs again on fresh data.
     pub async fn write<T, E, F>(self: &std::sync::Arc<Self>, work: F) -> Result<T, E>
     where
-        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+        F: Fn(&mut DbConn) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
-        E: From<StoreError> + From<diesel::result::Error> + Send + 'static,
+        E: From<StoreError> + From<diesel::result::Error> + IsStale + Send + 'static,
     {
         let store = self.clone();
         run_blocking(move || {
             let mut pooled = store.write_conn()?;
             let conn: &mut DbConn = &mut pooled;
-            conn.transaction(work)
+            let mut attempt = 0;
+            loop {
+                attempt += 1;
+                match conn.transaction(&work) {
+                    Err(e) if e.is_stale() && attempt < MAX_ATTEMPTS => continue,
+                    other => return other,
+                }
+            }
         })
         .await
     }

@@ -6,6 +6,7 @@ use super::models::UserRow;
 use super::pool::{DbConn, MultiBackend};
 use super::schema::{user_emails, users};
 use super::sql_filter::ListQuery;
+use super::StoreError;
 
 /// Adds a user; a taken userName fails with a unique violation.
 pub fn insert(conn: &mut DbConn, row: &UserRow) -> QueryResult<()> {
@@ -42,11 +43,26 @@ pub fn find(conn: &mut DbConn, directory_id: &str, id: &str) -> QueryResult<User
 }
 
 /// Writes every column of `row` over the stored user with the same id.
-pub fn update(conn: &mut DbConn, row: &UserRow) -> QueryResult<()> {
-    diesel::update(users::table.filter(users::id.eq(&row.id)))
-        .set(row)
-        .execute(conn)
-        .map(drop)
+/// Only if the stored version is still the one read (`row.version - 1`):
+/// a concurrent writer got there first otherwise, and the write is stale.
+pub fn update(conn: &mut DbConn, row: &UserRow) -> Result<(), StoreError> {
+    let changed = diesel::update(
+        users::table
+            .filter(users::id.eq(&row.id))
+            .filter(users::version.eq(row.version - 1)),
+    )
+    .set(row)
+    .execute(conn)?;
+    if changed == 0 {
+        return Err(StoreError::Stale);
+    }
+    Ok(())
+}
+
+/// The row of `id`, locked for this transaction's writes.
+pub fn find_for_update(conn: &mut DbConn, directory_id: &str, id: &str) -> QueryResult<UserRow> {
+    super::dialect::lock_row(conn, super::dialect::LockTable::Users, id)?;
+    find(conn, directory_id, id)
 }
 
 /// Deletes a user; returns how many rows went (0 or 1).

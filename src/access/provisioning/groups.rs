@@ -7,8 +7,10 @@ use serde_json::{json, Map, Value};
 use super::{check_if_match, meta};
 use crate::access::audit::{self, Change};
 use crate::access::WriteContext;
+use crate::scim::patch::{self, MemberChanges, Operation};
 use crate::scim::resource::{GroupResource, MemberRef};
 use crate::scim::schema::ResourceKind;
+use crate::scim::schema::SchemaRegistry;
 use crate::scim::validate::Attributes;
 use crate::scim::ScimError;
 use crate::store::models::{GroupRow, MembershipRow};
@@ -81,7 +83,20 @@ fn not_found(id: &str) -> ScimError {
 }
 
 fn find_row(conn: &mut DbConn, directory_id: &str, id: &str) -> Result<GroupRow, ScimError> {
-    match groups::find(conn, directory_id, id) {
+    found(groups::find(conn, directory_id, id), id)
+}
+
+/// The row a write will change, locked until the transaction ends.
+fn find_row_for_update(
+    conn: &mut DbConn,
+    directory_id: &str,
+    id: &str,
+) -> Result<GroupRow, ScimError> {
+    found(groups::find_for_update(conn, directory_id, id), id)
+}
+
+fn found<T>(result: diesel::QueryResult<T>, id: &str) -> Result<T, ScimError> {
+    match result {
         Ok(row) => Ok(row),
         Err(diesel::result::Error::NotFound) => Err(not_found(id)),
         Err(e) => Err(StoreError::from(e).into()),
@@ -255,25 +270,100 @@ pub fn replace(
     attributes: Attributes,
     if_match: Option<&str>,
 ) -> Result<GroupResource, ScimError> {
-    let before = find_row(conn, &ctx.directory_id, id)?;
+    let before = find_row_for_update(conn, &ctx.directory_id, id)?;
     check_if_match(if_match, before.version)?;
     let fields = GroupFields::split(attributes)?;
-    let wanted = resolve_members(conn, &ctx.directory_id, id, &fields.members)?;
-    let current: HashSet<String> = memberships::member_ids(conn, id)
-        .map_err(StoreError::from)?
-        .into_iter()
-        .collect();
-    let wanted_ids: HashSet<&String> = wanted.iter().map(|(m, _)| m).collect();
-    let added: Vec<(String, ResourceKind)> = wanted
-        .iter()
-        .filter(|(m, _)| !current.contains(m))
-        .cloned()
-        .collect();
-    let removed: Vec<String> = current
-        .iter()
-        .filter(|m| !wanted_ids.contains(m))
-        .cloned()
-        .collect();
+    let plan = MemberPlan::Replace(fields.members.clone());
+    update(conn, ctx, before, fields, plan, true)
+}
+
+/// Applies PATCH operations to a group, all or none. Member operations
+/// touch only the members they name; the response carries the members only
+/// when `with_members` (a 100,000-member list is not echoed per change).
+pub fn patch(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    registry: &SchemaRegistry,
+    id: &str,
+    operations: &[Operation],
+    if_match: Option<&str>,
+    with_members: bool,
+) -> Result<GroupResource, ScimError> {
+    let before = find_row_for_update(conn, &ctx.directory_id, id)?;
+    check_if_match(if_match, before.version)?;
+    let mut document = match serde_json::from_str(&before.attributes) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    document.insert("displayName".into(), before.display_name.clone().into());
+    if let Some(e) = &before.external_id {
+        document.insert("externalId".into(), e.clone().into());
+    }
+    let mut changes = MemberChanges::default();
+    let attributes = patch::apply(
+        registry,
+        ResourceKind::Group,
+        document,
+        operations,
+        &mut changes,
+    )?;
+    let fields = GroupFields::split(attributes)?;
+    let untyped = |ids: Vec<String>| ids.into_iter().map(|id| (id, None)).collect::<Vec<_>>();
+    let plan = match changes.replace_with {
+        Some(all) => MemberPlan::Replace(untyped(all)),
+        None => MemberPlan::Delta {
+            add: untyped(changes.add),
+            remove: changes.remove,
+        },
+    };
+    update(conn, ctx, before, fields, plan, with_members)
+}
+
+/// How an update changes a group's members.
+enum MemberPlan {
+    /// The group ends with exactly these members.
+    Replace(Vec<(String, Option<ResourceKind>)>),
+    /// These members join and these leave; the rest stay untouched.
+    Delta {
+        add: Vec<(String, Option<ResourceKind>)>,
+        remove: Vec<String>,
+    },
+}
+
+/// Writes a new version of group `before` and changes its members by `plan`.
+fn update(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    before: GroupRow,
+    fields: GroupFields,
+    plan: MemberPlan,
+    with_members: bool,
+) -> Result<GroupResource, ScimError> {
+    let id = before.id.clone();
+    let id = id.as_str();
+    let (added, removed) = match plan {
+        MemberPlan::Replace(members) => {
+            let wanted = resolve_members(conn, &ctx.directory_id, id, &members)?;
+            let current: HashSet<String> = memberships::member_ids(conn, id)
+                .map_err(StoreError::from)?
+                .into_iter()
+                .collect();
+            let wanted_ids: HashSet<&String> = wanted.iter().map(|(m, _)| m).collect();
+            let removed: Vec<String> = current
+                .iter()
+                .filter(|m| !wanted_ids.contains(m))
+                .cloned()
+                .collect();
+            let added: Vec<(String, ResourceKind)> = wanted
+                .into_iter()
+                .filter(|(m, _)| !current.contains(m))
+                .collect();
+            (added, removed)
+        }
+        MemberPlan::Delta { add, remove } => {
+            (resolve_members(conn, &ctx.directory_id, id, &add)?, remove)
+        }
+    };
     let row = GroupRow {
         id: before.id.clone(),
         directory_id: before.directory_id.clone(),
@@ -285,7 +375,7 @@ pub fn replace(
         created_at: before.created_at,
         updated_at: ctx.now,
     };
-    match groups::update(conn, &row).map_err(StoreError::from) {
+    match groups::update(conn, &row) {
         Err(StoreError::Conflict(_)) => return Err(taken(&row.display_name)),
         other => other?,
     }
@@ -306,8 +396,12 @@ pub fn replace(
         },
     )
     .map_err(StoreError::from)?;
-    let members = load_members(conn, id)?;
-    Ok(to_resource(row, Some(members)))
+    let members = if with_members {
+        Some(load_members(conn, id)?)
+    } else {
+        None
+    };
+    Ok(to_resource(row, members))
 }
 
 /// Deletes a group: its memberships, and its own membership in other groups.
@@ -317,7 +411,7 @@ pub fn delete(
     id: &str,
     if_match: Option<&str>,
 ) -> Result<(), ScimError> {
-    let before = find_row(conn, &ctx.directory_id, id)?;
+    let before = find_row_for_update(conn, &ctx.directory_id, id)?;
     check_if_match(if_match, before.version)?;
     memberships::remove_member_everywhere(conn, id).map_err(StoreError::from)?;
     groups::delete(conn, &ctx.directory_id, id).map_err(StoreError::from)?;

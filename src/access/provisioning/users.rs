@@ -7,7 +7,9 @@ use serde_json::{Map, Value};
 use super::{check_if_match, meta};
 use crate::access::audit::{self, Change};
 use crate::access::WriteContext;
+use crate::scim::patch::{self, MemberChanges, Operation};
 use crate::scim::resource::{GroupRef, UserResource};
+use crate::scim::schema::{ResourceKind, SchemaRegistry};
 use crate::scim::validate::Attributes;
 use crate::scim::ScimError;
 use crate::store::models::UserRow;
@@ -107,7 +109,20 @@ fn audit_view(row: &UserRow) -> Value {
 }
 
 fn find_row(conn: &mut DbConn, directory_id: &str, id: &str) -> Result<UserRow, ScimError> {
-    match users::find(conn, directory_id, id) {
+    found(users::find(conn, directory_id, id), id)
+}
+
+/// The row a write will change, locked until the transaction ends.
+fn find_row_for_update(
+    conn: &mut DbConn,
+    directory_id: &str,
+    id: &str,
+) -> Result<UserRow, ScimError> {
+    found(users::find_for_update(conn, directory_id, id), id)
+}
+
+fn found<T>(result: diesel::QueryResult<T>, id: &str) -> Result<T, ScimError> {
+    match result {
         Ok(row) => Ok(row),
         Err(diesel::result::Error::NotFound) => Err(not_found(id)),
         Err(e) => Err(StoreError::from(e).into()),
@@ -188,8 +203,59 @@ pub fn replace(
     attributes: Attributes,
     if_match: Option<&str>,
 ) -> Result<UserResource, ScimError> {
-    let before = find_row(conn, &ctx.directory_id, id)?;
+    let before = find_row_for_update(conn, &ctx.directory_id, id)?;
     check_if_match(if_match, before.version)?;
+    overwrite(conn, ctx, before, attributes)
+}
+
+/// Applies PATCH operations to a user, all or none.
+pub fn patch(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    registry: &SchemaRegistry,
+    id: &str,
+    operations: &[Operation],
+    if_match: Option<&str>,
+) -> Result<UserResource, ScimError> {
+    let before = find_row_for_update(conn, &ctx.directory_id, id)?;
+    check_if_match(if_match, before.version)?;
+    let document = document_of(&before);
+    let attributes = patch::apply(
+        registry,
+        ResourceKind::User,
+        document,
+        operations,
+        &mut MemberChanges::default(),
+    )?;
+    overwrite(conn, ctx, before, attributes)
+}
+
+/// A stored user as the attributes PATCH works on.
+fn document_of(row: &UserRow) -> Attributes {
+    let mut doc = match serde_json::from_str(&row.attributes) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    doc.insert("userName".into(), row.user_name.clone().into());
+    if let Some(e) = &row.external_id {
+        doc.insert("externalId".into(), e.clone().into());
+    }
+    if let Some(d) = &row.display_name {
+        doc.insert("displayName".into(), d.clone().into());
+    }
+    doc.insert("active".into(), row.active.into());
+    doc
+}
+
+/// Writes `attributes` over the stored user `before` (a new version).
+fn overwrite(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    before: UserRow,
+    attributes: Attributes,
+) -> Result<UserResource, ScimError> {
+    let id = before.id.clone();
+    let id = id.as_str();
     let fields = UserFields::split(attributes)?;
     let emails = email_keys(&fields.rest);
     let row = UserRow {
@@ -205,7 +271,7 @@ pub fn replace(
         created_at: before.created_at,
         updated_at: ctx.now,
     };
-    match users::update(conn, &row).map_err(StoreError::from) {
+    match users::update(conn, &row) {
         Err(StoreError::Conflict(_)) => return Err(taken(&row.user_name)),
         other => other?,
     }
@@ -240,7 +306,7 @@ pub fn delete(
     id: &str,
     if_match: Option<&str>,
 ) -> Result<(), ScimError> {
-    let before = find_row(conn, &ctx.directory_id, id)?;
+    let before = find_row_for_update(conn, &ctx.directory_id, id)?;
     check_if_match(if_match, before.version)?;
     memberships::remove_member_everywhere(conn, id).map_err(StoreError::from)?;
     users::delete(conn, &ctx.directory_id, id).map_err(StoreError::from)?;

@@ -15,6 +15,7 @@ use crate::http::body::ScimBody;
 use crate::http::AppState;
 use crate::scim::cursor::{query_digest, Cursor, Direction};
 use crate::scim::list::{list_response, ListParams};
+use crate::scim::patch::{self, Operation};
 use crate::scim::projection::Projection;
 use crate::scim::resource::{location, GroupResource, Meta, UserResource};
 use crate::scim::schema::{ResourceKind, SchemaRegistry};
@@ -54,6 +55,21 @@ pub trait Endpoint: 'static {
         id: &str,
         if_match: Option<&str>,
     ) -> Result<(), ScimError>;
+    /// PATCH, all operations or none.
+    #[allow(clippy::too_many_arguments)]
+    fn patch(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        registry: &SchemaRegistry,
+        id: &str,
+        operations: &[Operation],
+        if_match: Option<&str>,
+        expanded: bool,
+    ) -> Result<Self::Resource, ScimError>;
+    /// Whether a PATCH response carries the costly part: for groups, only
+    /// when `attributes` asks for members, so a member change costs what it
+    /// changes, not the size of the group.
+    fn patch_expanded(registry: &SchemaRegistry, projection: &Projection) -> bool;
     fn list(
         conn: &mut DbConn,
         directory_id: &str,
@@ -116,6 +132,20 @@ impl Endpoint for Users {
     ) -> Result<(u64, Vec<UserResource>), ScimError> {
         users::list(conn, directory_id, query)
     }
+    fn patch(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        registry: &SchemaRegistry,
+        id: &str,
+        operations: &[Operation],
+        if_match: Option<&str>,
+        _: bool,
+    ) -> Result<UserResource, ScimError> {
+        users::patch(conn, ctx, registry, id, operations, if_match)
+    }
+    fn patch_expanded(_: &SchemaRegistry, _: &Projection) -> bool {
+        true
+    }
     fn expanded(_: &SchemaRegistry, _: &Projection) -> bool {
         true
     }
@@ -174,6 +204,20 @@ impl Endpoint for Groups {
     ) -> Result<(u64, Vec<GroupResource>), ScimError> {
         groups::list(conn, directory_id, query, expanded)
     }
+    fn patch(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        registry: &SchemaRegistry,
+        id: &str,
+        operations: &[Operation],
+        if_match: Option<&str>,
+        expanded: bool,
+    ) -> Result<GroupResource, ScimError> {
+        groups::patch(conn, ctx, registry, id, operations, if_match, expanded)
+    }
+    fn patch_expanded(registry: &SchemaRegistry, projection: &Projection) -> bool {
+        projection.requests(registry, ResourceKind::Group, "members")
+    }
     fn expanded(registry: &SchemaRegistry, projection: &Projection) -> bool {
         projection.includes(registry, ResourceKind::Group, "members")
     }
@@ -213,7 +257,7 @@ pub async fn create<E: Endpoint>(
     let ctx = who.write_context(state.clock.now_micros());
     let created = state
         .store
-        .write(move |conn| E::create(conn, &ctx, attributes))
+        .write(move |conn| E::create(conn, &ctx, attributes.clone()))
         .await?;
     let loc = location(&who.base_url, E::KIND, E::id(&created));
     Ok(resource_response(
@@ -262,12 +306,47 @@ pub async fn replace<E: Endpoint>(
     let (id, if_match) = (path_id(&req), if_match(&req));
     let replaced = state
         .store
-        .write(move |conn| E::replace(conn, &ctx, &id, attributes, if_match.as_deref()))
+        .write(move |conn| E::replace(conn, &ctx, &id, attributes.clone(), if_match.as_deref()))
         .await?;
     Ok(resource_response(
         StatusCode::OK,
         &render::<E>(&state, &who, &replaced, &projection),
         &E::meta(&replaced).etag(),
+        None,
+    ))
+}
+
+/// `PATCH /{Users,Groups}/{id}`, with `If-Match`: 200 with the resource.
+pub async fn patch<E: Endpoint>(
+    state: web::Data<AppState>,
+    who: DirectoryPrincipal,
+    req: HttpRequest,
+    body: ScimBody,
+) -> Result<HttpResponse, ScimError> {
+    let operations = patch::parse_request(&body.0)?;
+    let projection = projection(&state, &req)?;
+    let expanded = E::patch_expanded(&state.registry, &projection);
+    let ctx = who.write_context(state.clock.now_micros());
+    let (id, if_match) = (path_id(&req), if_match(&req));
+    let registry = state.registry.clone();
+    let patched = state
+        .store
+        .write(move |conn| {
+            E::patch(
+                conn,
+                &ctx,
+                &registry,
+                &id,
+                &operations,
+                if_match.as_deref(),
+                expanded,
+            )
+        })
+        .await?;
+    Ok(resource_response(
+        StatusCode::OK,
+        &render::<E>(&state, &who, &patched, &projection),
+        &E::meta(&patched).etag(),
         None,
     ))
 }

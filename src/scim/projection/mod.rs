@@ -57,6 +57,12 @@ impl Projection {
         }
     }
 
+    /// Whether `attributes` names this top-level core attribute explicitly.
+    pub fn requests(&self, registry: &SchemaRegistry, kind: ResourceKind, name: &str) -> bool {
+        let core = registry.core(kind);
+        self.include.iter().any(|r| names_core(r, core, name))
+    }
+
     /// Applies the projection to a rendered resource.
     pub fn apply(&self, registry: &SchemaRegistry, kind: ResourceKind, resource: Value) -> Value {
         let Value::Object(object) = resource else {

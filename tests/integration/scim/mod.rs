@@ -6,6 +6,7 @@ mod discovery;
 mod errors;
 mod filters;
 mod groups;
+mod patch;
 mod queries;
 mod search;
 mod users;

@@ -1,0 +1,574 @@
+//! Applying operations to a resource document.
+
+use serde_json::{Map, Value};
+
+use super::matcher::matches;
+use super::{MemberChanges, OpKind, Operation};
+use crate::scim::error::{ScimError, ScimType};
+use crate::scim::filter::{AttrPath, CompValue, CompareOp, Filter};
+use crate::scim::path::{parse_path, PatchPath};
+use crate::scim::schema::{AttrType, Attribute, Mutability, ResourceKind, Schema, SchemaRegistry};
+use crate::scim::validate::{validate_resource, Attributes};
+
+/// Applies `operations` in order to `document`, collects member operations
+/// of a group into `members`, then validates the result against the schemas.
+/// On error nothing the caller holds should be written: the caller applies
+/// to a copy and writes only on success.
+pub fn apply(
+    registry: &SchemaRegistry,
+    kind: ResourceKind,
+    document: Attributes,
+    operations: &[super::Operation],
+    members: &mut MemberChanges,
+) -> Result<Attributes, ScimError> {
+    let mut patcher = Patcher {
+        registry,
+        kind,
+        doc: document,
+        members,
+    };
+    for op in operations {
+        patcher.operation(op)?;
+    }
+    let mut doc = patcher.doc;
+    // Extensions left empty are unassigned.
+    doc.retain(|_, v| !matches!(v, Value::Object(o) if o.is_empty()));
+    let mut schemas = vec![Value::from(kind.core_urn())];
+    for ext in registry.extensions(kind) {
+        if doc.contains_key(&ext.id) {
+            schemas.push(Value::from(ext.id.clone()));
+        }
+    }
+    let mut body = doc;
+    body.insert("schemas".into(), Value::Array(schemas));
+    validate_resource(registry, kind, &Value::Object(body))
+}
+
+fn invalid_path(detail: String) -> ScimError {
+    ScimError::bad_request(ScimType::InvalidPath, detail)
+}
+
+fn mutability(detail: String) -> ScimError {
+    ScimError::bad_request(ScimType::Mutability, detail)
+}
+
+/// Where a path points.
+struct Place<'a> {
+    /// The extension holding the attribute, if any.
+    extension: Option<&'a Schema>,
+    attribute: &'a Attribute,
+    sub: Option<&'a Attribute>,
+    filter: Option<Filter>,
+}
+
+struct Patcher<'a, 'm> {
+    registry: &'a SchemaRegistry,
+    kind: ResourceKind,
+    doc: Attributes,
+    members: &'m mut MemberChanges,
+}
+
+impl<'a> Patcher<'a, '_> {
+    fn operation(&mut self, op: &Operation) -> Result<(), ScimError> {
+        let Some(path) = &op.path else {
+            // No path: the value is an object of attributes, each applied
+            // as if named by its key (Entra ID sends dotted and URN keys).
+            let Some(Value::Object(values)) = &op.value else {
+                return Err(ScimError::invalid_value(
+                    "without a 'path', 'value' must be an object",
+                ));
+            };
+            for (key, value) in values {
+                if ["schemas", "id", "meta"]
+                    .iter()
+                    .any(|k| key.eq_ignore_ascii_case(k))
+                {
+                    continue;
+                }
+                if let Some(ext) = self.registry.extension(self.kind, key) {
+                    let Value::Object(inner) = value else {
+                        return Err(ScimError::invalid_value(format!(
+                            "'{}' must be an object",
+                            ext.id
+                        )));
+                    };
+                    for (name, v) in inner {
+                        let path = ext_path(&ext.id, name);
+                        self.at_path(op.kind, &path, Some(v), key)?;
+                    }
+                    continue;
+                }
+                let path = parse_path(key)
+                    .map_err(|e| invalid_path(format!("invalid attribute \"{key}\": {e}")))?;
+                self.at_path(op.kind, &path, Some(value), key)?;
+            }
+            return Ok(());
+        };
+        self.at_path(op.kind, path, op.value.as_ref(), &path_text(path))
+    }
+
+    fn at_path(
+        &mut self,
+        kind: OpKind,
+        path: &PatchPath,
+        value: Option<&Value>,
+        text: &str,
+    ) -> Result<(), ScimError> {
+        if path.attr.urn.is_none() && path.attr.sub_attr.is_none() && path.filter.is_none() {
+            let name = path.attr.attr.as_str();
+            if ["id", "meta", "schemas"]
+                .iter()
+                .any(|k| name.eq_ignore_ascii_case(k))
+            {
+                return Err(mutability(format!("'{name}' is read-only")));
+            }
+            if name.eq_ignore_ascii_case("externalId") {
+                match kind {
+                    OpKind::Remove => {
+                        self.doc.remove("externalId");
+                    }
+                    _ => {
+                        self.doc
+                            .insert("externalId".into(), value.cloned().unwrap_or(Value::Null));
+                    }
+                }
+                return Ok(());
+            }
+        }
+        let place = self.resolve(path, text)?;
+        if self.kind == ResourceKind::Group
+            && place.extension.is_none()
+            && place.attribute.name == "members"
+        {
+            return self.members_op(kind, &place, value, text);
+        }
+        let container = self.container(place.extension)?;
+        let name = place.attribute.name.clone();
+        match (&place.filter, place.sub) {
+            (None, None) => whole(container, &name, place.attribute, kind, value),
+            (None, Some(sub)) => {
+                let target = container
+                    .entry(name)
+                    .or_insert_with(|| Value::Object(Map::new()));
+                let Value::Object(obj) = target else {
+                    return Err(invalid_path(format!("'{text}' has no sub-attributes")));
+                };
+                match kind {
+                    OpKind::Remove => {
+                        obj.remove(&sub.name);
+                    }
+                    _ => {
+                        obj.insert(sub.name.clone(), value.cloned().unwrap_or(Value::Null));
+                    }
+                }
+                Ok(())
+            }
+            (Some(filter), sub) => filtered(
+                container,
+                &name,
+                place.attribute,
+                filter,
+                sub,
+                kind,
+                value,
+                text,
+            ),
+        }
+    }
+
+    fn resolve(&self, path: &PatchPath, text: &str) -> Result<Place<'a>, ScimError> {
+        let core = self.registry.core(self.kind);
+        let (schema, extension) = match &path.attr.urn {
+            None => (core, None),
+            Some(urn) if urn.eq_ignore_ascii_case(&core.id) => (core, None),
+            Some(urn) => match self.registry.extension(self.kind, urn) {
+                Some(ext) => (ext, Some(ext)),
+                None => return Err(invalid_path(format!("unknown schema in path \"{text}\""))),
+            },
+        };
+        let attribute = schema
+            .attribute(&path.attr.attr)
+            .ok_or_else(|| invalid_path(format!("unknown attribute in path \"{text}\"")))?;
+        if attribute.mutability == Mutability::ReadOnly {
+            return Err(mutability(format!("'{}' is read-only", attribute.name)));
+        }
+        let sub_name = path
+            .attr
+            .sub_attr
+            .as_deref()
+            .or(path.sub_attr_after_filter.as_deref());
+        let sub = match sub_name {
+            None => None,
+            Some(name) => {
+                let sub = attribute.sub_attribute(name).ok_or_else(|| {
+                    invalid_path(format!("unknown sub-attribute in path \"{text}\""))
+                })?;
+                if sub.mutability == Mutability::ReadOnly {
+                    return Err(mutability(format!(
+                        "'{}.{}' is read-only",
+                        attribute.name, sub.name
+                    )));
+                }
+                Some(sub)
+            }
+        };
+        if path.filter.is_some() && !attribute.multi_valued {
+            return Err(invalid_path(format!(
+                "\"{text}\": a value filter needs a multi-valued attribute"
+            )));
+        }
+        if path.attr.sub_attr.is_some() && attribute.multi_valued && path.filter.is_none() {
+            // `emails.value` without a filter names every value's sub-attribute.
+            return Ok(Place {
+                extension,
+                attribute,
+                sub,
+                filter: Some(Filter::Present(sub_path("value"))),
+            });
+        }
+        Ok(Place {
+            extension,
+            attribute,
+            sub,
+            filter: path.filter.clone(),
+        })
+    }
+
+    fn container(
+        &mut self,
+        extension: Option<&Schema>,
+    ) -> Result<&mut Map<String, Value>, ScimError> {
+        let Some(ext) = extension else {
+            return Ok(&mut self.doc);
+        };
+        self.doc
+            .entry(ext.id.clone())
+            .or_insert_with(|| Value::Object(Map::new()))
+            .as_object_mut()
+            .ok_or_else(|| ScimError::invalid_value(format!("'{}' must be an object", ext.id)))
+    }
+
+    fn members_op(
+        &mut self,
+        kind: OpKind,
+        place: &Place<'_>,
+        value: Option<&Value>,
+        text: &str,
+    ) -> Result<(), ScimError> {
+        if place.sub.is_some() && place.filter.is_none() {
+            return Err(invalid_path(format!(
+                "\"{text}\": members are added or removed whole"
+            )));
+        }
+        let ids = |v: Option<&Value>| -> Result<Vec<String>, ScimError> {
+            let items = match v {
+                None => Vec::new(),
+                Some(Value::Array(items)) => items.clone(),
+                Some(other) => vec![other.clone()],
+            };
+            items
+                .iter()
+                .map(|item| {
+                    item.get("value")
+                        .and_then(Value::as_str)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .ok_or_else(|| {
+                            ScimError::invalid_value(
+                                "each member needs a 'value' with the member's id",
+                            )
+                        })
+                })
+                .collect()
+        };
+        match (kind, &place.filter) {
+            (OpKind::Add, None) => self.members.add(ids(value)?),
+            (OpKind::Replace, None) => self.members.replace(ids(value)?),
+            (OpKind::Remove, None) if value.is_some() => self.members.remove(ids(value)?),
+            (OpKind::Remove, None) => self.members.replace(Vec::new()),
+            (OpKind::Remove, Some(filter)) if place.sub.is_none() => self.members.remove(member_ids_in(filter, text)?),
+            _ => {
+                return Err(invalid_path(format!(
+                    "\"{text}\": select members by value to remove them; add or replace them without a filter"
+                )))
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The member ids a `members[value eq "…" or value eq "…"]` filter names.
+fn member_ids_in(filter: &Filter, text: &str) -> Result<Vec<String>, ScimError> {
+    match filter {
+        Filter::Or(a, b) => {
+            let mut ids = member_ids_in(a, text)?;
+            ids.extend(member_ids_in(b, text)?);
+            Ok(ids)
+        }
+        Filter::Compare {
+            path,
+            op: CompareOp::Eq,
+            value: CompValue::Str(id),
+        } if path.attr.eq_ignore_ascii_case("value") && path.sub_attr.is_none() => {
+            Ok(vec![id.clone()])
+        }
+        _ => Err(invalid_path(format!(
+            "\"{text}\": members are selected by value, e.g. members[value eq \"id\"]"
+        ))),
+    }
+}
+
+/// add/replace/remove of a whole attribute.
+fn whole(
+    container: &mut Map<String, Value>,
+    name: &str,
+    attribute: &Attribute,
+    kind: OpKind,
+    value: Option<&Value>,
+) -> Result<(), ScimError> {
+    let Some(value) = value.filter(|_| kind != OpKind::Remove) else {
+        remove_whole(container, name, attribute, value);
+        return Ok(());
+    };
+    if attribute.multi_valued {
+        let new: Vec<Value> = match value {
+            Value::Array(items) => items.clone(),
+            other => vec![other.clone()],
+        };
+        if kind == OpKind::Replace {
+            container.insert(name.to_owned(), Value::Array(new));
+            return Ok(());
+        }
+        let mut list = match container.remove(name) {
+            Some(Value::Array(items)) => items,
+            _ => Vec::new(),
+        };
+        for item in new {
+            if is_primary(&item) {
+                clear_primary(&mut list);
+            }
+            if !list.contains(&item) {
+                list.push(item);
+            }
+        }
+        container.insert(name.to_owned(), Value::Array(list));
+        return Ok(());
+    }
+    match (attribute.kind, container.get_mut(name), value) {
+        // A complex value merges into the present one (RFC 7644 §3.5.2.1, §3.5.2.3).
+        (AttrType::Complex, Some(Value::Object(present)), Value::Object(new)) => {
+            for (k, v) in new {
+                present.insert(k.clone(), v.clone());
+            }
+        }
+        _ => {
+            container.insert(name.to_owned(), value.clone());
+        }
+    }
+    Ok(())
+}
+
+/// remove of a whole attribute; for a multi-valued one, a `value` list
+/// removes only the values it names.
+fn remove_whole(
+    container: &mut Map<String, Value>,
+    name: &str,
+    attribute: &Attribute,
+    value: Option<&Value>,
+) {
+    match (attribute.multi_valued, value, container.get_mut(name)) {
+        (true, Some(named), Some(Value::Array(list))) => {
+            let named: Vec<&Value> = match named {
+                Value::Array(items) => items.iter().collect(),
+                other => vec![other],
+            };
+            list.retain(|item| !named.iter().any(|n| same_value(item, n)));
+        }
+        _ => {
+            container.remove(name);
+        }
+    }
+}
+
+/// Two values of a multi-valued attribute are the same one when equal, or
+/// when their `value` sub-attributes are equal.
+fn same_value(a: &Value, b: &Value) -> bool {
+    a == b || matches!((a.get("value"), b.get("value")), (Some(x), Some(y)) if x == y)
+}
+
+fn is_primary(v: &Value) -> bool {
+    v.get("primary")
+        .and_then(crate::scim::validate::coerce_bool)
+        == Some(true)
+}
+
+/// Keeps `primary` unique: a new primary value demotes the others.
+fn clear_primary(list: &mut [Value]) {
+    for item in list {
+        if let Some(o) = item.as_object_mut() {
+            o.remove("primary");
+        }
+    }
+}
+
+/// Operations through a value filter: `emails[type eq "work"]` or
+/// `emails[type eq "work"].value`.
+#[allow(clippy::too_many_arguments)]
+fn filtered(
+    container: &mut Map<String, Value>,
+    name: &str,
+    attribute: &Attribute,
+    filter: &Filter,
+    sub: Option<&Attribute>,
+    kind: OpKind,
+    value: Option<&Value>,
+    text: &str,
+) -> Result<(), ScimError> {
+    let mut list = match container.remove(name) {
+        Some(Value::Array(items)) => items,
+        _ => Vec::new(),
+    };
+    let hits: Vec<usize> = (0..list.len())
+        .filter(|&i| matches(filter, &list[i], attribute))
+        .collect();
+    match kind {
+        OpKind::Remove => match sub {
+            None => {
+                let mut i = 0;
+                list.retain(|_| {
+                    let keep = !hits.contains(&i);
+                    i += 1;
+                    keep
+                });
+            }
+            Some(sub) => {
+                for &i in &hits {
+                    if let Some(o) = list[i].as_object_mut() {
+                        o.remove(&sub.name);
+                    }
+                }
+            }
+        },
+        OpKind::Add | OpKind::Replace => {
+            let value = value.cloned().unwrap_or(Value::Null);
+            if hits.is_empty() {
+                // Entra ID adds (or replaces) `emails[type eq "work"].value`
+                // on a user with no work email: create it from the filter.
+                let mut created = seed_from_filter(filter).ok_or_else(|| {
+                    ScimError::bad_request(
+                        ScimType::NoTarget,
+                        format!("no value matches \"{text}\""),
+                    )
+                })?;
+                match (sub, value) {
+                    (Some(sub), v) => {
+                        created.insert(sub.name.clone(), v);
+                    }
+                    (None, Value::Object(v)) => created.extend(v),
+                    (None, _) => {
+                        return Err(ScimError::invalid_value(format!(
+                            "\"{text}\" takes an object value"
+                        )))
+                    }
+                }
+                let created = Value::Object(created);
+                if is_primary(&created) {
+                    clear_primary(&mut list);
+                }
+                list.push(created);
+            } else {
+                let sets_primary = match (sub, &value) {
+                    (Some(s), v) => {
+                        s.name == "primary" && crate::scim::validate::coerce_bool(v) == Some(true)
+                    }
+                    (None, v) => is_primary(v),
+                };
+                if sets_primary {
+                    clear_primary(&mut list);
+                }
+                for &i in &hits {
+                    match (sub, &value, kind) {
+                        (Some(sub), v, _) => {
+                            if let Some(o) = list[i].as_object_mut() {
+                                o.insert(sub.name.clone(), v.clone());
+                            }
+                        }
+                        (None, Value::Object(v), OpKind::Add) => {
+                            if let Some(o) = list[i].as_object_mut() {
+                                o.extend(v.clone());
+                            }
+                        }
+                        (None, v, _) => list[i] = v.clone(),
+                    }
+                }
+            }
+        }
+    }
+    if !list.is_empty() {
+        container.insert(name.to_owned(), Value::Array(list));
+    }
+    Ok(())
+}
+
+/// The value a filter of `eq` comparisons joined by `and` describes, or
+/// `None` when the filter says too little to build one.
+fn seed_from_filter(filter: &Filter) -> Option<Map<String, Value>> {
+    match filter {
+        Filter::Compare {
+            path,
+            op: CompareOp::Eq,
+            value,
+        } if path.sub_attr.is_none() => {
+            let v = match value {
+                CompValue::Str(s) => Value::String(s.clone()),
+                CompValue::Bool(b) => Value::Bool(*b),
+                CompValue::Number(n) => Value::Number(n.clone()),
+                CompValue::Null => return None,
+            };
+            let mut map = Map::new();
+            map.insert(path.attr.clone(), v);
+            Some(map)
+        }
+        Filter::And(a, b) => {
+            let mut map = seed_from_filter(a)?;
+            map.extend(seed_from_filter(b)?);
+            Some(map)
+        }
+        _ => None,
+    }
+}
+
+fn ext_path(urn: &str, name: &str) -> PatchPath {
+    let (attr, sub) = match name.split_once('.') {
+        Some((a, s)) => (a.to_owned(), Some(s.to_owned())),
+        None => (name.to_owned(), None),
+    };
+    PatchPath {
+        attr: AttrPath {
+            urn: Some(urn.to_owned()),
+            attr,
+            sub_attr: sub,
+        },
+        filter: None,
+        sub_attr_after_filter: None,
+    }
+}
+
+fn sub_path(name: &str) -> AttrPath {
+    AttrPath {
+        urn: None,
+        attr: name.to_owned(),
+        sub_attr: None,
+    }
+}
+
+fn path_text(path: &PatchPath) -> String {
+    let mut text = path.attr.to_string();
+    if let Some(f) = &path.filter {
+        text = format!("{}[{f}]", path.attr);
+    }
+    if let Some(s) = &path.sub_attr_after_filter {
+        text = format!("{text}.{s}");
+    }
+    text
+}

@@ -1,0 +1,307 @@
+//! PATCH as identity providers send it.
+
+use actix_web::http::Method;
+use serde_json::{json, Value};
+
+use super::{error_body, ENTERPRISE};
+use crate::support::TestApp;
+
+const PATCH_OP: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+
+fn ops(operations: Value) -> Value {
+    json!({"schemas": [PATCH_OP], "Operations": operations})
+}
+
+async fn patch(app: &TestApp, path: &str, operations: Value) -> crate::support::app::TestResponse {
+    app.request(Method::PATCH, path)
+        .json(&ops(operations))
+        .send()
+        .await
+}
+
+#[actix_web::test]
+async fn entra_id_user_patches() {
+    let app = TestApp::new().await;
+    let user = app.create_user("adele@contoso.com").await;
+    let path = format!("/scim/v2/Users/{}", user["id"].as_str().unwrap());
+    // Capitalised ops, booleans as strings, dotted and URN keys without a path.
+    let r = patch(&app, &path, json!([
+        {"op": "Replace", "path": "active", "value": "False"},
+        {"op": "Add", "value": {"name.givenName": "Adele", "name.familyName": "Vance", format!("{ENTERPRISE}:department"): "Retail"}},
+        {"op": "Replace", "path": "emails[type eq \"work\"].value", "value": "adele.v@contoso.com"},
+        {"op": "Add", "path": "phoneNumbers[type eq \"mobile\"].value", "value": "+1 555 0101"},
+        {"op": "Replace", "path": format!("{ENTERPRISE}:manager"), "value": {"value": "boss-id"}},
+    ])).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json["active"], false);
+    assert_eq!(r.json["name"]["givenName"], "Adele");
+    assert_eq!(r.json["name"]["familyName"], "Vance");
+    assert_eq!(r.json[ENTERPRISE]["department"], "Retail");
+    assert_eq!(r.json[ENTERPRISE]["manager"], json!({"value": "boss-id"}));
+    assert_eq!(
+        r.json["emails"],
+        json!([{"value": "adele.v@contoso.com", "type": "work", "primary": true}])
+    );
+    assert_eq!(
+        r.json["phoneNumbers"],
+        json!([{"type": "mobile", "value": "+1 555 0101"}])
+    );
+    assert_eq!(r.json["meta"]["version"], "W/\"2\"");
+    assert_eq!(r.header("etag").unwrap(), "W/\"2\"");
+    let again = app.get(&path).await;
+    assert_eq!(again.json, r.json);
+    // The new email is found by the indexed lookup.
+    let r = app
+        .get("/scim/v2/Users?filter=emails.value%20eq%20%22ADELE.V@contoso.com%22")
+        .await;
+    assert_eq!(r.json["totalResults"], 1);
+    // attributes on the PATCH response.
+    let r = patch(
+        &app,
+        &format!("{path}?attributes=active"),
+        json!([{"op": "replace", "path": "active", "value": true}]),
+    )
+    .await;
+    assert_eq!(
+        r.json,
+        json!({"schemas": [super::USER, ENTERPRISE], "id": user["id"], "active": true})
+    );
+}
+
+#[actix_web::test]
+async fn okta_deactivates_with_active_false_and_groups_push_members_in_batches() {
+    let app = TestApp::new().await;
+    let user = app.create_user("okta@example.com").await;
+    let uid = user["id"].as_str().unwrap();
+    let r = patch(
+        &app,
+        &format!("/scim/v2/Users/{uid}"),
+        json!([{"op": "replace", "value": {"active": false}}]),
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json["active"], false);
+
+    // Group push: create empty, then PATCH member batches.
+    let group = app.create_group("Pushed", &[]).await;
+    let gpath = format!("/scim/v2/Groups/{}", group["id"].as_str().unwrap());
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        ids.push(
+            app.create_user(&format!("m{i}@example.com")).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let batch: Vec<Value> = ids[..3]
+        .iter()
+        .map(|i| json!({"value": i, "display": "x"}))
+        .collect();
+    let r = patch(
+        &app,
+        &gpath,
+        json!([{"op": "add", "path": "members", "value": batch}]),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    // Members are not echoed unless asked for: a change costs what it changes.
+    assert!(r.json.get("members").is_none());
+    assert_eq!(r.json["displayName"], "Pushed");
+    let r = patch(
+        &app,
+        &format!("{gpath}?attributes=members"),
+        json!([
+            {"op": "add", "path": "members", "value": [{"value": ids[3]}, {"value": ids[4]}]},
+            {"op": "remove", "path": format!("members[value eq \"{}\"]", ids[0])},
+        ]),
+    )
+    .await;
+    let mut got: Vec<&str> = r.json["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["value"].as_str().unwrap())
+        .collect();
+    got.sort();
+    let mut want: Vec<&str> = ids[1..].iter().map(String::as_str).collect();
+    want.sort();
+    assert_eq!(got, want);
+    // Okta renames with a replace that carries the id.
+    let r = patch(
+        &app,
+        &gpath,
+        json!([{"op": "replace", "value": {"id": group["id"], "displayName": "Pushed 2"}}]),
+    )
+    .await;
+    assert_eq!(r.json["displayName"], "Pushed 2");
+}
+
+#[actix_web::test]
+async fn entra_id_member_removal_and_group_edge_cases() {
+    let app = TestApp::new().await;
+    let a = app.create_user("a@example.com").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let b = app.create_user("b@example.com").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let group = app.create_group("Entra", &[&a, &b]).await;
+    let gpath = format!("/scim/v2/Groups/{}", group["id"].as_str().unwrap());
+    let r = patch(
+        &app,
+        &gpath,
+        json!([{"op": "Remove", "path": "members", "value": [{"value": a}]}]),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let members = app.get(&gpath).await.json["members"].clone();
+    assert_eq!(members.as_array().unwrap().len(), 1);
+    assert_eq!(members[0]["value"], b.as_str());
+    // Removing a non-member is a no-op.
+    let r = patch(
+        &app,
+        &gpath,
+        json!([{"op": "remove", "path": "members[value eq \"not-a-member\"]"}]),
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    // Adding an unknown id refuses the whole request.
+    let r = patch(
+        &app,
+        &gpath,
+        json!([
+            {"op": "replace", "path": "displayName", "value": "Renamed"},
+            {"op": "add", "path": "members", "value": [{"value": a}, {"value": "ghost"}]},
+        ]),
+    )
+    .await;
+    assert_eq!(
+        r.json,
+        error_body(
+            400,
+            Some("invalidValue"),
+            "member \"ghost\" is not a User or Group of this directory"
+        )
+    );
+    let now = app.get(&gpath).await;
+    assert_eq!(now.json["displayName"], "Entra");
+    assert_eq!(now.json["members"].as_array().unwrap().len(), 1);
+    // Remove all, then replace the list.
+    patch(&app, &gpath, json!([{"op": "remove", "path": "members"}])).await;
+    assert_eq!(app.get(&gpath).await.json["members"], json!([]));
+    patch(
+        &app,
+        &gpath,
+        json!([{"op": "replace", "path": "members", "value": [{"value": a}]}]),
+    )
+    .await;
+    assert_eq!(
+        app.get(&gpath).await.json["members"][0]["value"],
+        a.as_str()
+    );
+}
+
+#[actix_web::test]
+async fn patch_errors_change_nothing() {
+    let app = TestApp::new().await;
+    let user = app.create_user("err@example.com").await;
+    let path = format!("/scim/v2/Users/{}", user["id"].as_str().unwrap());
+    let cases: Vec<(Value, u16, Option<&str>)> = vec![
+        (
+            json!([{"op": "replace", "path": "title", "value": "x"}, {"op": "replace", "path": "id", "value": "y"}]),
+            400,
+            Some("mutability"),
+        ),
+        (
+            json!([{"op": "replace", "path": "nope", "value": "x"}]),
+            400,
+            Some("invalidPath"),
+        ),
+        (json!([{"op": "remove"}]), 400, Some("noTarget")),
+        (
+            json!([{"op": "jump", "path": "title"}]),
+            400,
+            Some("invalidSyntax"),
+        ),
+        (
+            json!([{"op": "replace", "path": "active", "value": "perhaps"}]),
+            400,
+            Some("invalidValue"),
+        ),
+    ];
+    for (operations, status, scim_type) in cases {
+        let r = patch(&app, &path, operations.clone()).await;
+        assert_eq!(r.status, status, "{operations}");
+        assert_eq!(r.json["scimType"].as_str(), scim_type, "{operations}");
+    }
+    let r = app.get(&path).await;
+    assert_eq!(r.json, user);
+    // A userName taken by another user.
+    app.create_user("taken@example.com").await;
+    let r = patch(
+        &app,
+        &path,
+        json!([{"op": "replace", "path": "userName", "value": "TAKEN@example.com"}]),
+    )
+    .await;
+    assert_eq!(r.status, 409);
+    let r = patch(
+        &app,
+        "/scim/v2/Users/missing",
+        json!([{"op": "replace", "path": "title", "value": "x"}]),
+    )
+    .await;
+    assert_eq!(r.status, 404);
+    let r = app.get("/scim/v2/ServiceProviderConfig").await;
+    assert_eq!(r.json["patch"]["supported"], true);
+}
+
+#[actix_web::test]
+async fn concurrent_patches_both_apply_and_if_match_loser_gets_412() {
+    let app = TestApp::new().await;
+    let group = app.create_group("Busy", &[]).await;
+    let gpath = format!("/scim/v2/Groups/{}", group["id"].as_str().unwrap());
+    let mut ids = Vec::new();
+    for i in 0..20 {
+        ids.push(
+            app.create_user(&format!("busy{i}@example.com")).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let sends = ids.iter().map(|id| {
+        patch(
+            &app,
+            &gpath,
+            json!([{"op": "add", "path": "members", "value": [{"value": id}]}]),
+        )
+    });
+    for r in futures_util::future::join_all(sends).await {
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+    let r = app.get(&gpath).await;
+    assert_eq!(
+        r.json["members"].as_array().unwrap().len(),
+        20,
+        "no member may be lost"
+    );
+    assert_eq!(r.json["meta"]["version"], "W/\"21\"");
+    // Two writers holding the same ETag: one wins, the other gets 412.
+    let etag = r.header("etag").unwrap();
+    let guarded = |name: &str| {
+        app.request(Method::PATCH, &gpath)
+            .header("If-Match", &etag)
+            .json(&ops(
+                json!([{"op": "replace", "path": "displayName", "value": name}]),
+            ))
+            .send()
+    };
+    let (x, y) = futures_util::future::join(guarded("X"), guarded("Y")).await;
+    let mut statuses = [x.status, y.status];
+    statuses.sort();
+    assert_eq!(statuses, [200, 412]);
+}
