@@ -44,6 +44,7 @@ fn scim_routes(cfg: &mut web::ServiceConfig) {
         .service(endpoint("/Schemas").get(discovery::schemas))
         .service(endpoint("/Schemas/{urn}").get(discovery::schema))
         .service(endpoint("/.search").post(scim::search::search_all))
+        .service(endpoint("/Bulk").post(scim::bulk::bulk))
         // `.search` before `{id}`, which would otherwise claim it.
         .service(endpoint("/Users/.search").post(search::<Users>))
         .service(endpoint("/Groups/.search").post(search::<Groups>))

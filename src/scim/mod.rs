@@ -1,6 +1,7 @@
 //! The SCIM 2.0 protocol, pure and storage-free: schemas, validation,
 //! rendering, projection, list and error types. Unit-tested without a database.
 
+pub mod bulk;
 pub mod cursor;
 pub mod error;
 pub mod filter;

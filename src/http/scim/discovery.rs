@@ -31,6 +31,7 @@ pub async fn service_provider_config(state: web::Data<AppState>, req: HttpReques
     // The one body-size limit RFC 7643 gives a place to advertise; it applies
     // to every request, not only to Bulk.
     doc["bulk"]["maxPayloadSize"] = state.settings.max_payload_bytes.into();
+    doc["bulk"]["maxOperations"] = super::bulk::MAX_OPERATIONS.into();
     let location = format!("{}/ServiceProviderConfig", scim_base_url(&req, &state));
     json_response(
         StatusCode::OK,

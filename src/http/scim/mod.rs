@@ -1,5 +1,6 @@
 //! SCIM handlers, grouped by resource, and the response shapes they share.
 
+pub mod bulk;
 pub mod discovery;
 pub mod resources;
 pub mod search;

@@ -1,6 +1,7 @@
 //! SCIM endpoints, as identity providers call them.
 
 mod auth;
+mod bulk;
 mod cursor;
 mod discovery;
 mod errors;
