@@ -278,8 +278,8 @@ pub fn replace(
 }
 
 /// Applies PATCH operations to a group, all or none. Member operations
-/// touch only the members they name; the response carries the members only
-/// when `with_members` (a 100,000-member list is not echoed per change).
+/// touch only the members they name; the members are loaded for the
+/// response only `with_members`.
 pub fn patch(
     conn: &mut DbConn,
     ctx: &WriteContext,

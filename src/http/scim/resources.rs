@@ -66,10 +66,6 @@ pub trait Endpoint: 'static {
         if_match: Option<&str>,
         expanded: bool,
     ) -> Result<Self::Resource, ScimError>;
-    /// Whether a PATCH response carries the costly part: for groups, only
-    /// when `attributes` asks for members, so a member change costs what it
-    /// changes, not the size of the group.
-    fn patch_expanded(registry: &SchemaRegistry, projection: &Projection) -> bool;
     fn list(
         conn: &mut DbConn,
         directory_id: &str,
@@ -143,9 +139,6 @@ impl Endpoint for Users {
     ) -> Result<UserResource, ScimError> {
         users::patch(conn, ctx, registry, id, operations, if_match)
     }
-    fn patch_expanded(_: &SchemaRegistry, _: &Projection) -> bool {
-        true
-    }
     fn expanded(_: &SchemaRegistry, _: &Projection) -> bool {
         true
     }
@@ -214,9 +207,6 @@ impl Endpoint for Groups {
         expanded: bool,
     ) -> Result<GroupResource, ScimError> {
         groups::patch(conn, ctx, registry, id, operations, if_match, expanded)
-    }
-    fn patch_expanded(registry: &SchemaRegistry, projection: &Projection) -> bool {
-        projection.requests(registry, ResourceKind::Group, "members")
     }
     fn expanded(registry: &SchemaRegistry, projection: &Projection) -> bool {
         projection.includes(registry, ResourceKind::Group, "members")
@@ -325,7 +315,9 @@ pub async fn patch<E: Endpoint>(
 ) -> Result<HttpResponse, ScimError> {
     let operations = patch::parse_request(&body.0)?;
     let projection = projection(&state, &req)?;
-    let expanded = E::patch_expanded(&state.registry, &projection);
+    // As for reads: a group's members come back unless excluded, so a
+    // client pushing members to a large group sends excludedAttributes=members.
+    let expanded = E::expanded(&state.registry, &projection);
     let ctx = who.write_context(state.clock.now_micros());
     let (id, if_match) = (path_id(&req), if_match(&req));
     let registry = state.registry.clone();

@@ -135,6 +135,9 @@ impl<'a> Patcher<'a, '_> {
                 return Ok(());
             }
         }
+        if let Some(ext) = self.whole_extension(path) {
+            return self.extension_op(kind, &ext.id, value, text);
+        }
         let place = self.resolve(path, text)?;
         if self.kind == ResourceKind::Group
             && place.extension.is_none()
@@ -174,6 +177,43 @@ impl<'a> Patcher<'a, '_> {
                 text,
             ),
         }
+    }
+
+    /// A path naming a whole extension, e.g. the enterprise URN alone (its
+    /// last colon-separated part parses as an attribute name).
+    fn whole_extension(&self, path: &PatchPath) -> Option<&'a Schema> {
+        let urn = path.attr.urn.as_deref()?;
+        if path.attr.sub_attr.is_some() || path.filter.is_some() {
+            return None;
+        }
+        self.registry
+            .extension(self.kind, &format!("{urn}:{}", path.attr.attr))
+    }
+
+    /// add merges into an extension, replace sets it, remove clears it.
+    fn extension_op(
+        &mut self,
+        kind: OpKind,
+        urn: &str,
+        value: Option<&Value>,
+        text: &str,
+    ) -> Result<(), ScimError> {
+        if kind == OpKind::Remove {
+            self.doc.remove(urn);
+            return Ok(());
+        }
+        let Some(Value::Object(new)) = value else {
+            return Err(ScimError::invalid_value(format!(
+                "\"{text}\" takes an object of the extension's attributes"
+            )));
+        };
+        match (kind, self.doc.get_mut(urn)) {
+            (OpKind::Add, Some(Value::Object(present))) => present.extend(new.clone()),
+            _ => {
+                self.doc.insert(urn.to_owned(), Value::Object(new.clone()));
+            }
+        }
+        Ok(())
     }
 
     fn resolve(&self, path: &PatchPath, text: &str) -> Result<Place<'a>, ScimError> {

@@ -166,6 +166,21 @@ fn user_operations() {
                 v[E].as_object_mut().unwrap().remove("department");
             }),
         ),
+        // A whole extension by its URN.
+        (
+            json!([{"op": "add", "path": E, "value": {"costCenter": "4"}}]),
+            with(|v| v[E]["costCenter"] = json!("4")),
+        ),
+        (
+            json!([{"op": "replace", "path": E, "value": {"costCenter": "4"}}]),
+            with(|v| v[E] = json!({"costCenter": "4"})),
+        ),
+        (
+            json!([{"op": "remove", "path": E}]),
+            with(|v| {
+                v.as_object_mut().unwrap().remove(E);
+            }),
+        ),
         // No path: attributes by name, Entra's dotted and URN keys, whole extensions.
         (
             json!([{"op": "replace", "value": {"title": "Boss", "active": false}}]),

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::error::ScimError;
-use super::schema::{Attribute, ResourceKind, Returned, Schema, SchemaRegistry};
+use super::schema::{AttrType, Attribute, ResourceKind, Returned, Schema, SchemaRegistry};
 
 /// One entry of an `attributes` list: `[urn:]attr[.sub]`, or a whole
 /// extension named by its URN. Names are kept lowercase for matching.
@@ -55,12 +55,6 @@ impl Projection {
                 .iter()
                 .any(|r| r.sub.is_none() && names_core(r, core, name)),
         }
-    }
-
-    /// Whether `attributes` names this top-level core attribute explicitly.
-    pub fn requests(&self, registry: &SchemaRegistry, kind: ResourceKind, name: &str) -> bool {
-        let core = registry.core(kind);
-        self.include.iter().any(|r| names_core(r, core, name))
     }
 
     /// Applies the projection to a rendered resource.
@@ -127,18 +121,28 @@ impl Projection {
             Returned::Never => return None,
             _ => {}
         }
+        // `meta` is complex though no schema says so.
+        let complex = attribute.map_or(value.is_object(), |a| a.kind == AttrType::Complex);
+        let named = |refs: &[&AttrRef]| -> Vec<String> {
+            refs.iter().filter_map(|r| r.sub.clone()).collect()
+        };
+        let has = |list: &[String], name: &str| list.iter().any(|s| s.eq_ignore_ascii_case(name));
         if !self.include.is_empty() {
             let refs: Vec<&AttrRef> = self.include.iter().filter(|r| matches(r)).collect();
             if refs.is_empty() {
                 return None;
             }
-            if refs.iter().any(|r| r.sub.is_none()) {
-                return Some(value);
+            let whole = refs.iter().any(|r| r.sub.is_none());
+            if !complex {
+                return whole.then_some(value);
             }
-            let subs: Vec<&str> = refs.iter().filter_map(|r| r.sub.as_deref()).collect();
-            return keep_subs(value, attribute, |name| {
-                subs.iter().any(|s| s.eq_ignore_ascii_case(name))
-            });
+            let subs = named(&refs);
+            return keep_subs(
+                value,
+                attribute,
+                |n| whole || has(&subs, n),
+                |n| has(&subs, n),
+            );
         }
         if returned == Returned::Request {
             return None;
@@ -147,22 +151,22 @@ impl Projection {
         if refs.iter().any(|r| r.sub.is_none()) {
             return None;
         }
-        if refs.is_empty() {
+        if !complex {
             return Some(value);
         }
-        let subs: Vec<&str> = refs.iter().filter_map(|r| r.sub.as_deref()).collect();
-        keep_subs(value, attribute, |name| {
-            !subs.iter().any(|s| s.eq_ignore_ascii_case(name))
-        })
+        let excluded = named(&refs);
+        keep_subs(value, attribute, |n| !has(&excluded, n), |_| false)
     }
 }
 
 /// Keeps the sub-attributes `keep` accepts, in an object or in every element
-/// of a list, honouring the sub-attributes' own `returned`.
+/// of a list, honouring the sub-attributes' own `returned`: `always` ones
+/// stay, `never` ones go, `request` ones stay only when `requested`.
 fn keep_subs(
     value: Value,
     attribute: Option<&Attribute>,
     keep: impl Fn(&str) -> bool,
+    requested: impl Fn(&str) -> bool,
 ) -> Option<Value> {
     let filter_object = |object: Map<String, Value>| -> Map<String, Value> {
         object
@@ -171,7 +175,12 @@ fn keep_subs(
                 let returned = attribute
                     .and_then(|a| a.sub_attribute(name))
                     .map_or(Returned::Default, |s| s.returned);
-                returned == Returned::Always || (returned != Returned::Never && keep(name))
+                match returned {
+                    Returned::Always => true,
+                    Returned::Never => false,
+                    Returned::Request => requested(name),
+                    Returned::Default => keep(name),
+                }
             })
             .collect()
     };
@@ -180,6 +189,8 @@ fn keep_subs(
             let kept = filter_object(object);
             (!kept.is_empty()).then_some(Value::Object(kept))
         }
+        // An empty list stays as it was rendered.
+        Value::Array(items) if items.is_empty() => Some(Value::Array(items)),
         Value::Array(items) => {
             let kept: Vec<Value> = items
                 .into_iter()

@@ -119,6 +119,10 @@ fn validate_extension(extension: &Schema, value: &Value) -> Result<Attributes, S
     };
     let mut out = Map::new();
     for (key, value) in object {
+        // Some clients repeat `schemas` inside the extension object.
+        if key.eq_ignore_ascii_case("schemas") {
+            continue;
+        }
         let attribute = extension.attribute(key).ok_or_else(|| {
             ScimError::invalid_syntax(format!("unknown attribute '{key}' in {}", extension.id))
         })?;

@@ -51,7 +51,17 @@ async fn okta_group_push_lookup_create_and_members() {
         .as_str()
         .unwrap()
         .starts_with(&format!("{}/scim/v2/Users/", app.base)));
-    assert!(first["display"].as_str().unwrap().starts_with("Display "));
+    // display is computed and returned when asked for (returned "request").
+    assert!(first.get("display").is_none());
+    let r = app
+        .get(&format!(
+            "/scim/v2/Groups/{id}?attributes=members,members.display"
+        ))
+        .await;
+    assert!(r.json["members"][0]["display"]
+        .as_str()
+        .unwrap()
+        .starts_with("Display "));
 
     // Found by displayName, case-insensitively.
     let q = filter_query("displayName eq \"sales\"");
@@ -182,7 +192,9 @@ async fn nested_groups_are_stored_as_members() {
         .create_group("Outer", &[inner["id"].as_str().unwrap()])
         .await;
     assert_eq!(outer["members"][0]["type"], "Group");
-    assert_eq!(outer["members"][0]["display"], "Inner");
+    let path = format!("/scim/v2/Groups/{}", outer["id"].as_str().unwrap());
+    let r = app.get(&format!("{path}?attributes=members.display")).await;
+    assert_eq!(r.json["members"][0]["display"], "Inner");
     // Deleting the inner group removes it from the outer one.
     let r = app
         .delete(&format!(
