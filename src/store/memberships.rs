@@ -6,23 +6,35 @@ use diesel::prelude::*;
 use super::models::MembershipRow;
 use super::pool::DbConn;
 use super::schema::{groups, memberships, users};
+use super::sql_filter::SqlExpr;
 
 /// Adds memberships; existing (group, member) pairs are left as they are.
-/// Returns how many were new.
+/// Returns how many were new. One statement per 100 rows (`ON CONFLICT DO
+/// NOTHING` is the same on SQLite ≥ 3.24 and PostgreSQL; diesel's typed
+/// upsert is not available over its multi-backend connection).
 pub fn add(conn: &mut DbConn, rows: &[MembershipRow]) -> QueryResult<usize> {
     let mut added = 0;
-    for row in rows {
-        let exists = memberships::table
-            .filter(memberships::group_id.eq(&row.group_id))
-            .filter(memberships::member_id.eq(&row.member_id))
-            .count()
-            .get_result::<i64>(conn)?
-            > 0;
-        if !exists {
-            added += diesel::insert_into(memberships::table)
-                .values(row)
-                .execute(conn)?;
+    for chunk in rows.chunks(100) {
+        let mut statement = SqlExpr::new().sql(
+            "INSERT INTO memberships (group_id, member_id, member_type, source, actor, created_at) VALUES ",
+        );
+        for (i, row) in chunk.iter().enumerate() {
+            statement = statement
+                .sql(if i == 0 { "(" } else { ", (" })
+                .text(row.group_id.clone())
+                .sql(", ")
+                .text(row.member_id.clone())
+                .sql(", ")
+                .text(row.member_type.clone())
+                .sql(", ")
+                .text(row.source.clone())
+                .sql(", ")
+                .text(row.actor.clone())
+                .sql(", ")
+                .bigint(row.created_at)
+                .sql(")");
         }
+        added += statement.sql(" ON CONFLICT DO NOTHING").execute(conn)?;
     }
     Ok(added)
 }

@@ -150,3 +150,6 @@ impl<ST> QueryFragment<MultiBackend> for SqlFragment<ST> {
         Ok(())
     }
 }
+
+/// A fragment can also be a whole statement, run with `execute`.
+impl<ST, Conn> diesel::RunQueryDsl<Conn> for SqlFragment<ST> {}

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Runs the same load driver, same sizes, against Gatehouse on SQLite, on
+# PostgreSQL, and against a peer SCIM server from PyPI (scim2-server), then
+# prints the ratios. Loopback only; every server is stopped at the end.
+#
+#   bench/compare.sh [--users N] [--groups G] [--members M] [--concurrency C] [--scenario S]
+#
+# Needs: the Rust toolchain, python3 (venv + pip), PostgreSQL at
+# 127.0.0.1:5432 (trust auth, database `test`), as on the CI machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+USERS=10000 NGROUPS=100 MEMBERS=300 CONCURRENCY=8 SCENARIO=provision
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --users) USERS="$2"; shift 2 ;;
+        --groups) NGROUPS="$2"; shift 2 ;;
+        --members) MEMBERS="$2"; shift 2 ;;
+        --concurrency) CONCURRENCY="$2"; shift 2 ;;
+        --scenario) SCENARIO="$2"; shift 2 ;;
+        *) echo "unknown flag $1" >&2; exit 2 ;;
+    esac
+done
+
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+stamp="$(date -u +%Y-%m-%dT%H%M%SZ)"
+out="bench/results/$stamp"
+mkdir -p "$out"
+
+echo "== building (release, once)"
+cargo build --release -q -p gatehouse -p gatehouse-bench
+GH=./target/release/gatehouse
+DRIVER=./target/release/gatehouse-bench
+args=(--scenario "$SCENARIO" --users "$USERS" --groups "$NGROUPS" --members "$MEMBERS" --concurrency "$CONCURRENCY")
+
+wait_for() { # log file -> address
+    for _ in $(seq 1 200); do
+        addr="$(grep -o 'listening on http://[0-9.:]*' "$1" | head -n 1 | sed 's|listening on http://||')" || true
+        [ -n "$addr" ] && { echo "$addr"; return 0; }
+        sleep 0.1
+    done
+    echo "server did not start: $(cat "$1")" >&2
+    return 1
+}
+
+run_gatehouse() { # label database-url
+    local label="$1" url="$2"
+    local token
+    token="$($GH directory create bench --database-url "$url" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+    RUST_LOG=warn,gatehouse=info $GH serve --listen 127.0.0.1:0 --database-url "$url" > "$work/$label.log" 2>&1 &
+    local pid=$!
+    pids+=("$pid")
+    local addr
+    addr="$(wait_for "$work/$label.log")"
+    echo "== $label"
+    $DRIVER --base "http://$addr/scim/v2" --token "$token" --label "$label" --out "$out/$label.json" "${args[@]}" > /dev/null
+    echo "   server RSS: $(ps -o rss= -p "$pid" | tr -d ' ') KiB" | tee "$out/$label.rss"
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+run_gatehouse gatehouse-sqlite "sqlite://$work/bench.db"
+
+schema="bench_$$"
+psql -h 127.0.0.1 -U postgres -d test -q -c "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema;"
+run_gatehouse gatehouse-postgres "postgres://postgres@127.0.0.1:5432/test?options=-csearch_path%3D$schema"
+psql -h 127.0.0.1 -U postgres -d test -q -c "DROP SCHEMA IF EXISTS $schema CASCADE;"
+
+echo "== scim2-server (PyPI)"
+python3 -m venv "$work/venv"
+"$work/venv/bin/pip" install --quiet --disable-pip-version-check scim2-server
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$work/venv/bin/scim2-server" --port "$port" --bearer-token bench > "$work/peer.log" 2>&1 &
+peer=$!
+pids+=("$peer")
+for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/ServiceProviderConfig" && break; sleep 0.1; done
+$DRIVER --base "http://127.0.0.1:$port/v2" --token bench --label scim2-server --fresh-connections "${args[@]}" --out "$out/scim2-server.json" > /dev/null
+echo "   server RSS: $(ps -o rss= -p "$peer" | tr -d ' ') KiB" | tee "$out/scim2-server.rss"
+
+{
+    echo "date: $stamp"
+    echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr)"
+    echo "command: bench/compare.sh ${args[*]}"
+    python3 - "$out" <<'PY'
+import json, sys, pathlib
+out = pathlib.Path(sys.argv[1])
+runs = {p.stem: json.loads(p.read_text()) for p in out.glob("*.json")}
+def first(label):
+    return runs[label]["scenarios"][0]
+peer = first("scim2-server")
+for label in ("gatehouse-sqlite", "gatehouse-postgres", "scim2-server"):
+    s = first(label)
+    ratio = s["req_per_s"] / peer["req_per_s"] if peer["req_per_s"] else float("inf")
+    print(f"{label:20} {s['scenario']:10} {s['requests']:7} req {s['errors']:4} err "
+          f"{s['req_per_s']:8.0f} req/s p50 {s['p50_ms']:7.2f} p95 {s['p95_ms']:7.2f} p99 {s['p99_ms']:7.2f} ms"
+          f"  x{ratio:.1f} the peer's req/s")
+PY
+} | tee "$out/summary.txt"

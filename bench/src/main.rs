@@ -1,0 +1,151 @@
+//! `gatehouse-bench`: replays identity-provider workloads against a running
+//! SCIM server and prints (and writes) JSON figures per scenario.
+
+mod client;
+mod scenarios;
+mod stats;
+
+use std::process::ExitCode;
+
+use clap::{Parser, ValueEnum};
+use serde_json::{json, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Scenario {
+    Provision,
+    Resync,
+    Query,
+    BigGroup,
+    All,
+}
+
+/// Replays IdP sync workloads against a SCIM server.
+#[derive(Debug, Parser)]
+#[command(name = "gatehouse-bench")]
+struct Args {
+    /// SCIM base URL, e.g. http://127.0.0.1:8080/scim/v2
+    #[arg(long)]
+    base: String,
+    /// Bearer token (omit for servers without authentication).
+    #[arg(long)]
+    token: Option<String>,
+    #[arg(long, value_enum, default_value = "all")]
+    scenario: Scenario,
+    #[arg(long, default_value_t = 10_000)]
+    users: usize,
+    #[arg(long, default_value_t = 100)]
+    groups: usize,
+    /// Members per group in `provision`.
+    #[arg(long, default_value_t = 300)]
+    members: usize,
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// Group sizes for `big-group`, comma-separated.
+    #[arg(long, default_value = "1000,10000")]
+    big_sizes: String,
+    /// Add/remove rounds per size in `big-group`.
+    #[arg(long, default_value_t = 20)]
+    rounds: usize,
+    /// Repeats of each filter and group read in `query`.
+    #[arg(long, default_value_t = 20)]
+    repeats: usize,
+    /// A label for the run (server and database).
+    #[arg(long, default_value = "gatehouse")]
+    label: String,
+    /// Open a new connection for every request (for HTTP/1.0 servers).
+    #[arg(long)]
+    fresh_connections: bool,
+    /// Also write the JSON here.
+    #[arg(long)]
+    out: Option<std::path::PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let result = actix_rt::System::new().block_on(run(&args));
+    let text = match serde_json::to_string_pretty(&result) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("{text}");
+    if let Some(path) = &args.out {
+        if let Err(e) = std::fs::write(path, format!("{text}\n")) {
+            eprintln!("cannot write {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+async fn run(args: &Args) -> Value {
+    let scim = client::Scim::new(&args.base, args.token.clone(), args.fresh_connections);
+    let wants = |s: Scenario| args.scenario == s || args.scenario == Scenario::All;
+    let mut reports = Vec::new();
+    let mut ids: Vec<String> = Vec::new();
+    if wants(Scenario::Provision) {
+        let (report, made) = scenarios::provision(
+            &scim,
+            args.users,
+            args.groups,
+            args.members,
+            args.concurrency,
+        )
+        .await;
+        eprintln!("provision: {}", summary(&report));
+        reports.push(report);
+        ids = made;
+    }
+    if ids.is_empty() && args.scenario != Scenario::Provision {
+        ids = scenarios::user_ids(&scim).await;
+        ids.sort_by_key(|id| id.clone());
+    }
+    let group_ids = if wants(Scenario::Resync) || wants(Scenario::Query) {
+        scenarios::group_ids(&scim).await
+    } else {
+        Vec::new()
+    };
+    if wants(Scenario::Resync) {
+        let report = scenarios::resync(&scim, args.users, &ids, &group_ids, args.concurrency).await;
+        eprintln!("resync: {}", summary(&report));
+        reports.push(report);
+    }
+    if wants(Scenario::Query) {
+        let report = scenarios::query(&scim, &group_ids, args.repeats, args.concurrency).await;
+        eprintln!("query: {}", summary(&report));
+        reports.push(report);
+    }
+    if wants(Scenario::BigGroup) {
+        let sizes: Vec<usize> = args
+            .big_sizes
+            .split(',')
+            .filter_map(|s| s.trim().parse().ok())
+            .collect();
+        let report = scenarios::big_group(&scim, &ids, &sizes, args.rounds).await;
+        eprintln!("big-group: {}", summary(&report));
+        reports.push(report);
+    }
+    json!({
+        "label": args.label,
+        "base": args.base,
+        "concurrency": args.concurrency,
+        "users": args.users,
+        "groups": args.groups,
+        "members_per_group": args.members,
+        "scenarios": reports,
+    })
+}
+
+fn summary(report: &Value) -> String {
+    format!(
+        "{} requests, {} errors, {} req/s, p50 {} ms, p99 {} ms, {} s",
+        report["requests"],
+        report["errors"],
+        report["req_per_s"],
+        report["p50_ms"],
+        report["p99_ms"],
+        report["seconds"]
+    )
+}
