@@ -10,6 +10,10 @@ pub use ast::*;
 /// the parser's recursion so no input can exhaust the stack.
 pub const MAX_DEPTH: usize = 64;
 
+/// Most `and`/`or` operators in one filter (see `MAX_DEPTH`: a chain of
+/// them nests as deeply as it is long).
+pub const MAX_OPERATORS: usize = 1000;
+
 /// Why a filter did not parse, and where (a byte offset into the input).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message} at position {position}")]

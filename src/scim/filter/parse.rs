@@ -3,6 +3,7 @@
 //! may be one or more spaces or tabs (the ABNF says one SP; IdPs vary).
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
 use nom::branch::alt;
 use nom::bytes::complete::{tag_no_case, take_while, take_while1};
@@ -13,7 +14,7 @@ use nom::sequence::{pair, preceded};
 use nom::{IResult, Parser};
 
 use super::ast::{AttrPath, CompValue, CompareOp, Filter};
-use super::{FilterError, MAX_DEPTH};
+use super::{FilterError, MAX_DEPTH, MAX_OPERATORS};
 
 /// A parse failure at `input` (the unparsed rest), with a message.
 #[derive(Debug)]
@@ -75,7 +76,8 @@ pub(super) fn filter(input: &str) -> Result<Filter, FilterError> {
             message: "the filter is empty".into(),
         });
     }
-    let (rest, parsed) = or_expr(rest, 0, false).map_err(|e| to_error(input, e))?;
+    let ops = Cell::new(0);
+    let (rest, parsed) = or_expr(rest, 0, false, &ops).map_err(|e| to_error(input, e))?;
     let (rest, _) = ws0(rest).map_err(|e| to_error(input, e))?;
     if !rest.is_empty() {
         return Err(FilterError {
@@ -96,7 +98,7 @@ pub(crate) fn value_filter_in_brackets(input: &str) -> Result<(&str, Filter), Fi
     let parse = |i| {
         let (i, _) = char('[').parse(i)?;
         let (i, _) = ws0(i)?;
-        let (i, inner) = or_expr(i, 1, true)?;
+        let (i, inner) = or_expr(i, 1, true, &Cell::new(0))?;
         let (i, _) = ws0(i)?;
         match char::<&str, Failure>(']').parse(i) {
             Ok((i, _)) => Ok((i, inner)),
@@ -104,6 +106,17 @@ pub(crate) fn value_filter_in_brackets(input: &str) -> Result<(&str, Filter), Fi
         }
     };
     parse(input).map_err(|e| to_error(input, e))
+}
+
+/// Counts one `and`/`or`. A chain of them builds a tree as deep as it is
+/// long, and deep trees are dropped and walked recursively: the count is
+/// bounded like the nesting is.
+fn count_operator<'a>(i: &'a str, ops: &Cell<usize>) -> PResult<'a, ()> {
+    ops.set(ops.get() + 1);
+    if ops.get() > MAX_OPERATORS {
+        return fail(i, "too many logical operators");
+    }
+    Ok((i, ()))
 }
 
 fn ws0(i: &str) -> PResult<'_, &str> {
@@ -116,12 +129,18 @@ fn ws1(i: &str) -> PResult<'_, &str> {
 
 /// `logExp = FILTER SP ("and" / "or") SP FILTER`, with `and` binding tighter:
 /// an `or` expression is one or more `and` expressions.
-fn or_expr(i: &str, depth: usize, in_value_path: bool) -> PResult<'_, Filter> {
-    let (mut i, mut left) = and_expr(i, depth, in_value_path)?;
+fn or_expr<'a>(
+    i: &'a str,
+    depth: usize,
+    in_value_path: bool,
+    ops: &Cell<usize>,
+) -> PResult<'a, Filter> {
+    let (mut i, mut left) = and_expr(i, depth, in_value_path, ops)?;
     loop {
         match preceded(ws1, pair(tag_no_case("or"), ws1)).parse(i) {
             Ok((rest, _)) => {
-                let (rest, right) = and_expr(rest, depth, in_value_path)?;
+                count_operator(rest, ops)?;
+                let (rest, right) = and_expr(rest, depth, in_value_path, ops)?;
                 left = Filter::Or(Box::new(left), Box::new(right));
                 i = rest;
             }
@@ -131,12 +150,18 @@ fn or_expr(i: &str, depth: usize, in_value_path: bool) -> PResult<'_, Filter> {
     }
 }
 
-fn and_expr(i: &str, depth: usize, in_value_path: bool) -> PResult<'_, Filter> {
-    let (mut i, mut left) = unary(i, depth, in_value_path)?;
+fn and_expr<'a>(
+    i: &'a str,
+    depth: usize,
+    in_value_path: bool,
+    ops: &Cell<usize>,
+) -> PResult<'a, Filter> {
+    let (mut i, mut left) = unary(i, depth, in_value_path, ops)?;
     loop {
         match preceded(ws1, pair(tag_no_case("and"), ws1)).parse(i) {
             Ok((rest, _)) => {
-                let (rest, right) = unary(rest, depth, in_value_path)?;
+                count_operator(rest, ops)?;
+                let (rest, right) = unary(rest, depth, in_value_path, ops)?;
                 left = Filter::And(Box::new(left), Box::new(right));
                 i = rest;
             }
@@ -147,26 +172,36 @@ fn and_expr(i: &str, depth: usize, in_value_path: bool) -> PResult<'_, Filter> {
 }
 
 /// `FILTER = attrExp / logExp / valuePath / *1"not" "(" valFilter ")"`
-fn unary(i: &str, depth: usize, in_value_path: bool) -> PResult<'_, Filter> {
+fn unary<'a>(
+    i: &'a str,
+    depth: usize,
+    in_value_path: bool,
+    ops: &Cell<usize>,
+) -> PResult<'a, Filter> {
     if depth >= MAX_DEPTH {
         return fail(i, "filter nested too deeply");
     }
     // `*1"not" "("`: "not" counts only when a parenthesis follows, so an
     // attribute named e.g. "notes" still parses as an attribute.
     if let Ok((rest, _)) = (tag_no_case::<&str, &str, Failure>("not"), ws0, char('(')).parse(i) {
-        let (rest, inner) = group_body(rest, depth, in_value_path)?;
+        let (rest, inner) = group_body(rest, depth, in_value_path, ops)?;
         return Ok((rest, Filter::Not(Box::new(inner))));
     }
     if let Ok((rest, _)) = char::<&str, Failure>('(').parse(i) {
-        return group_body(rest, depth, in_value_path);
+        return group_body(rest, depth, in_value_path, ops);
     }
-    attr_exp(i, depth, in_value_path)
+    attr_exp(i, depth, in_value_path, ops)
 }
 
 /// The inside of `"(" valFilter ")"`, after the opening parenthesis.
-fn group_body(i: &str, depth: usize, in_value_path: bool) -> PResult<'_, Filter> {
+fn group_body<'a>(
+    i: &'a str,
+    depth: usize,
+    in_value_path: bool,
+    ops: &Cell<usize>,
+) -> PResult<'a, Filter> {
     let (i, _) = ws0(i)?;
-    let (i, inner) = or_expr(i, depth + 1, in_value_path)?;
+    let (i, inner) = or_expr(i, depth + 1, in_value_path, ops)?;
     let (i, _) = ws0(i)?;
     match char::<&str, Failure>(')').parse(i) {
         Ok((i, _)) => Ok((i, inner)),
@@ -176,7 +211,12 @@ fn group_body(i: &str, depth: usize, in_value_path: bool) -> PResult<'_, Filter>
 
 /// `attrExp = (attrPath SP "pr") / (attrPath SP compareOp SP compValue)`
 /// and `valuePath = attrPath "[" valFilter "]"`.
-fn attr_exp(i: &str, depth: usize, in_value_path: bool) -> PResult<'_, Filter> {
+fn attr_exp<'a>(
+    i: &'a str,
+    depth: usize,
+    in_value_path: bool,
+    ops: &Cell<usize>,
+) -> PResult<'a, Filter> {
     let (i, path) = attr_path(i)?;
     if i.starts_with('[') {
         if in_value_path {
@@ -190,7 +230,7 @@ fn attr_exp(i: &str, depth: usize, in_value_path: bool) -> PResult<'_, Filter> {
         }
         let (rest, _) = char('[').parse(i)?;
         let (rest, _) = ws0(rest)?;
-        let (rest, inner) = or_expr(rest, depth + 1, true)?;
+        let (rest, inner) = or_expr(rest, depth + 1, true, ops)?;
         let (rest, _) = ws0(rest)?;
         return match char::<&str, Failure>(']').parse(rest) {
             Ok((rest, _)) => Ok((

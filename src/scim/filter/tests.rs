@@ -284,9 +284,15 @@ fn depth_limit_is_exact() {
     assert!(parse(&ok).is_ok());
     let too_deep = "(".repeat(MAX_DEPTH) + "a eq 1" + &")".repeat(MAX_DEPTH);
     assert!(parse(&too_deep).is_err());
-    // Huge flat inputs are fine: only nesting is bounded.
-    let wide = vec!["a eq 1"; 2000].join(" or ");
+    // Chains of and/or nest as deep as they are long: bounded too.
+    let wide = vec!["a eq 1"; MAX_OPERATORS + 1].join(" or ");
     assert!(parse(&wide).is_ok());
+    let too_wide = vec!["a eq 1"; MAX_OPERATORS + 2].join(" and ");
+    let err = parse(&too_wide).unwrap_err();
+    assert!(err.message.contains("too many logical operators"), "{err}");
+    // Long values are fine.
+    let long = format!("userName eq \"{}\"", "x".repeat(1 << 20));
+    assert!(parse(&long).is_ok());
 }
 
 /// A small deterministic generator (xorshift) for the round-trip property.
