@@ -58,7 +58,9 @@ pub fn delete(conn: &mut DbConn, directory_id: &str, id: &str) -> QueryResult<us
     .execute(conn)
 }
 
-/// Of `ids`, those that are groups of this directory.
+/// Of `ids`, those that are groups of this directory. Looked up by primary key
+/// only: with the directory in the WHERE clause SQLite walks the
+/// directory's index instead, a cost that grows with the directory.
 pub fn existing_ids(
     conn: &mut DbConn,
     directory_id: &str,
@@ -68,10 +70,12 @@ pub fn existing_ids(
     for chunk in ids.chunks(500) {
         found.extend(
             groups::table
-                .filter(groups::directory_id.eq(directory_id))
                 .filter(groups::id.eq_any(chunk))
-                .select(groups::id)
-                .load::<String>(conn)?,
+                .select((groups::id, groups::directory_id))
+                .load::<(String, String)>(conn)?
+                .into_iter()
+                .filter(|(_, dir)| dir == directory_id)
+                .map(|(id, _)| id),
         );
     }
     Ok(found)
