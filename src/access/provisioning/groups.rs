@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use serde_json::{json, Map, Value};
 
-use super::{check_if_match, meta};
+use super::{check_if_match, found, meta};
 use crate::access::audit::{self, Change};
 use crate::access::WriteContext;
 use crate::scim::patch::{self, MemberChanges, Operation};
@@ -78,12 +78,12 @@ fn taken(name: &str) -> ScimError {
     ))
 }
 
-fn not_found(id: &str) -> ScimError {
-    ScimError::not_found(format!("Group {id} not found"))
-}
-
 fn find_row(conn: &mut DbConn, directory_id: &str, id: &str) -> Result<GroupRow, ScimError> {
-    found(groups::find(conn, directory_id, id), id)
+    found(
+        groups::find(conn, directory_id, id),
+        ResourceKind::Group,
+        id,
+    )
 }
 
 /// The row a write will change, locked until the transaction ends.
@@ -92,15 +92,11 @@ fn find_row_for_update(
     directory_id: &str,
     id: &str,
 ) -> Result<GroupRow, ScimError> {
-    found(groups::find_for_update(conn, directory_id, id), id)
-}
-
-fn found<T>(result: diesel::QueryResult<T>, id: &str) -> Result<T, ScimError> {
-    match result {
-        Ok(row) => Ok(row),
-        Err(diesel::result::Error::NotFound) => Err(not_found(id)),
-        Err(e) => Err(StoreError::from(e).into()),
-    }
+    found(
+        groups::find_for_update(conn, directory_id, id),
+        ResourceKind::Group,
+        id,
+    )
 }
 
 /// Resolves member ids to users or groups of the directory; any id that is

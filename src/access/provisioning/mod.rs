@@ -6,7 +6,9 @@ pub mod groups;
 pub mod users;
 
 use crate::scim::resource::{etag, Meta};
+use crate::scim::schema::ResourceKind;
 use crate::scim::ScimError;
+use crate::store::StoreError;
 
 /// Checks an `If-Match` header against the current version (weak comparison,
 /// RFC 7232 §3.1): `*` or any listed tag equal to the current one passes.
@@ -25,6 +27,18 @@ pub fn check_if_match(if_match: Option<&str>, version: i64) -> Result<(), ScimEr
             412,
             format!("If-Match {header} does not match the current version {current}"),
         ))
+    }
+}
+
+/// A row that must exist: absence is the 404 of its resource type.
+fn found<T>(result: diesel::QueryResult<T>, kind: ResourceKind, id: &str) -> Result<T, ScimError> {
+    match result {
+        Ok(row) => Ok(row),
+        Err(diesel::result::Error::NotFound) => Err(ScimError::not_found(format!(
+            "{} {id} not found",
+            kind.name()
+        ))),
+        Err(e) => Err(StoreError::from(e).into()),
     }
 }
 

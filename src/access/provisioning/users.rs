@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use super::{check_if_match, meta};
+use super::{check_if_match, found, meta};
 use crate::access::audit::{self, Change};
 use crate::access::WriteContext;
 use crate::scim::patch::{self, MemberChanges, Operation};
@@ -71,10 +71,6 @@ fn taken(user_name: &str) -> ScimError {
     ))
 }
 
-fn not_found(id: &str) -> ScimError {
-    ScimError::not_found(format!("User {id} not found"))
-}
-
 fn to_resource(row: UserRow, groups: Vec<GroupRef>) -> UserResource {
     let attributes = match serde_json::from_str(&row.attributes) {
         Ok(Value::Object(map)) => map,
@@ -109,7 +105,7 @@ fn audit_view(row: &UserRow) -> Value {
 }
 
 fn find_row(conn: &mut DbConn, directory_id: &str, id: &str) -> Result<UserRow, ScimError> {
-    found(users::find(conn, directory_id, id), id)
+    found(users::find(conn, directory_id, id), ResourceKind::User, id)
 }
 
 /// The row a write will change, locked until the transaction ends.
@@ -118,15 +114,11 @@ fn find_row_for_update(
     directory_id: &str,
     id: &str,
 ) -> Result<UserRow, ScimError> {
-    found(users::find_for_update(conn, directory_id, id), id)
-}
-
-fn found<T>(result: diesel::QueryResult<T>, id: &str) -> Result<T, ScimError> {
-    match result {
-        Ok(row) => Ok(row),
-        Err(diesel::result::Error::NotFound) => Err(not_found(id)),
-        Err(e) => Err(StoreError::from(e).into()),
-    }
+    found(
+        users::find_for_update(conn, directory_id, id),
+        ResourceKind::User,
+        id,
+    )
 }
 
 fn groups_of(
