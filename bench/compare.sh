@@ -68,9 +68,9 @@ run_gatehouse() { # label database-url
 run_gatehouse gatehouse-sqlite "sqlite://$work/bench.db"
 
 schema="bench_$$"
-psql -h 127.0.0.1 -U postgres -d test -q -c "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema;"
+psql -h 127.0.0.1 -U postgres -d test -q -c "SET client_min_messages = warning; DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema;"
 run_gatehouse gatehouse-postgres "postgres://postgres@127.0.0.1:5432/test?options=-csearch_path%3D$schema"
-psql -h 127.0.0.1 -U postgres -d test -q -c "DROP SCHEMA IF EXISTS $schema CASCADE;"
+psql -h 127.0.0.1 -U postgres -d test -q -c "SET client_min_messages = warning; DROP SCHEMA IF EXISTS $schema CASCADE;"
 
 echo "== scim2-server (PyPI)"
 python3 -m venv "$work/venv"

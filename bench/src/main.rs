@@ -16,6 +16,8 @@ enum Scenario {
     Resync,
     Query,
     BigGroup,
+    /// `userName eq` lookups only (not part of `all`).
+    Lookup,
     All,
 }
 
@@ -49,6 +51,9 @@ struct Args {
     /// Repeats of each filter and group read in `query`.
     #[arg(long, default_value_t = 20)]
     repeats: usize,
+    /// Lookups in `lookup`.
+    #[arg(long, default_value_t = 20_000)]
+    lookups: usize,
     /// A label for the run (server and database).
     #[arg(long, default_value = "gatehouse")]
     label: String,
@@ -97,6 +102,12 @@ async fn run(args: &Args) -> Value {
         eprintln!("provision: {}", summary(&report));
         reports.push(report);
         ids = made;
+    }
+    if args.scenario == Scenario::Lookup {
+        let report = scenarios::lookup(&scim, args.users, args.lookups, args.concurrency).await;
+        eprintln!("lookup: {}", summary(&report));
+        reports.push(report);
+        return json!({"label": args.label, "base": args.base, "concurrency": args.concurrency, "users": args.users, "scenarios": reports});
     }
     if ids.is_empty() && args.scenario != Scenario::Provision {
         ids = scenarios::user_ids(&scim).await;

@@ -234,6 +234,44 @@ pub async fn resync(
     rec.report("resync", started)
 }
 
+/// The IdP's hottest call alone: `userName eq` lookups of `lookups` users
+/// spread evenly over the first `users` names.
+pub async fn lookup(scim: &Scim, users: usize, lookups: usize, concurrency: usize) -> Value {
+    let rec: Shared = Rc::new(Recorder::default());
+    let started = Instant::now();
+    let stride = (users / lookups.max(1)).max(1);
+    let (scim2, rec2) = (scim.clone(), rec.clone());
+    fan_out(
+        (0..lookups)
+            .map(|k| (k * stride + k % 7) % users.max(1))
+            .collect(),
+        concurrency,
+        move |i| {
+            let (scim, rec) = (scim2.clone(), rec2.clone());
+            async move {
+                let filter = q(&format!("userName eq \"{}\"", user_name(i)));
+                if let Some(found) = scim
+                    .send(
+                        &rec,
+                        "lookup",
+                        Method::GET,
+                        &format!("/Users?filter={filter}"),
+                        None,
+                        &[200],
+                    )
+                    .await
+                {
+                    if found.body["totalResults"] != 1 {
+                        rec.error("lookup", format!("{} not found", user_name(i)));
+                    }
+                }
+            }
+        },
+    )
+    .await;
+    rec.report("lookup", started)
+}
+
 /// Auditor reads: paging through every user, compliance filters, group
 /// reads with and without members.
 pub async fn query(scim: &Scim, group_ids: &[String], repeats: usize, concurrency: usize) -> Value {
