@@ -27,7 +27,8 @@ pub fn hash_token(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
-fn new_secret() -> String {
+/// A new random token secret.
+pub(crate) fn new_secret() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     format!("{TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes))
@@ -70,6 +71,10 @@ pub fn issue_token(
     actor: &Actor,
     now: i64,
 ) -> StoreResult<IssuedToken> {
+    // The local directory holds what admins make; no IdP writes to it.
+    if directory_id == super::LOCAL_DIRECTORY {
+        return Err(StoreError::NotFound);
+    }
     directories::find(conn, directory_id)?;
     let secret = new_secret();
     let row = DirectoryTokenRow {

@@ -1,9 +1,21 @@
 //! The domain: directories and their tokens, provisioning of users and
-//! groups from a directory, and the audit trail of every change.
+//! groups from a directory, the access model (sites, products, mappings,
+//! effective access, licensing), and the audit trail of every change.
 
+pub mod accounts;
+pub mod admins;
 pub mod audit;
 pub mod directories;
+pub mod effective;
+pub mod error;
+pub mod licensing;
+pub mod local_groups;
+pub mod mappings;
+pub mod products;
 pub mod provisioning;
+
+pub use crate::store::directories::LOCAL_DIRECTORY;
+pub use error::AccessError;
 
 /// Who made a change, as recorded in the audit log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +31,8 @@ pub enum ActorKind {
     DirectoryToken,
     /// The command-line tool run by an operator on the server.
     Cli,
+    /// An admin API bearer token (id = token id).
+    AdminToken,
 }
 
 impl ActorKind {
@@ -27,6 +41,7 @@ impl ActorKind {
         match self {
             ActorKind::DirectoryToken => "directory_token",
             ActorKind::Cli => "cli",
+            ActorKind::AdminToken => "admin_token",
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Bearer-token authentication for the SCIM routes.
+//! Bearer-token authentication: directory and admin tokens on the SCIM
+//! routes, admin tokens on the admin API.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -8,30 +9,38 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use tracing_actix_web::RequestId;
 
 use super::AppState;
-use crate::access::{directories, Actor, ActorKind, WriteContext};
+use crate::access::{
+    admins, directories, AccessError, Actor, ActorKind, WriteContext, LOCAL_DIRECTORY,
+};
 use crate::scim::ScimError;
 
-/// A request authenticated with a directory's token, scoped to that directory.
+/// A request on the SCIM routes: a directory's token, scoped to that
+/// directory, or an admin token reading across directories (compliance).
 #[derive(Debug, Clone)]
-pub struct DirectoryPrincipal {
-    pub directory_id: String,
-    pub token_id: String,
+pub struct ScimPrincipal {
+    /// The directory whose data this request sees; `None`: every directory.
+    pub directory: Option<String>,
+    pub actor: Actor,
     /// The SCIM base URL this request came through, for `meta.location`.
     pub base_url: String,
     pub request_id: Option<String>,
 }
 
-impl DirectoryPrincipal {
-    /// The context for a write made by this principal at `now`.
-    pub fn write_context(&self, now: i64) -> WriteContext {
-        WriteContext {
-            directory_id: self.directory_id.clone(),
-            actor: Actor {
-                kind: ActorKind::DirectoryToken,
-                id: self.token_id.clone(),
-            },
-            request_id: self.request_id.clone(),
-            now,
+impl ScimPrincipal {
+    /// The context for a write made by this principal at `now`. Only a
+    /// directory's own token writes over SCIM; admin tokens read.
+    pub fn write_context(&self, now: i64) -> Result<WriteContext, ScimError> {
+        match (&self.directory, self.actor.kind) {
+            (Some(directory_id), ActorKind::DirectoryToken) => Ok(WriteContext {
+                directory_id: directory_id.clone(),
+                actor: self.actor.clone(),
+                request_id: self.request_id.clone(),
+                now,
+            }),
+            _ => Err(ScimError::new(
+                403,
+                "admin tokens may read over SCIM but not write; IdP data is written by the directory's own token",
+            )),
         }
     }
 }
@@ -68,7 +77,7 @@ pub fn scim_base_url(req: &HttpRequest, state: &AppState) -> String {
     }
 }
 
-impl FromRequest for DirectoryPrincipal {
+impl FromRequest for ScimPrincipal {
     type Error = ScimError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
@@ -83,23 +92,103 @@ impl FromRequest for DirectoryPrincipal {
                 return Err(ScimError::new(500, "application state missing"));
             };
             let token = token.ok_or_else(unauthorized)?;
+            let (directory, actor) = state
+                .store
+                .read(move |conn| principal(conn, &token, path_directory).map_err(ScimError::from))
+                .await??;
+            Ok(ScimPrincipal {
+                directory,
+                actor,
+                base_url,
+                request_id,
+            })
+        })
+    }
+}
+
+/// Who a SCIM bearer token is: a directory token (seeing its directory,
+/// which must be the one in the path), or an admin token (seeing the
+/// path's directory, or every directory).
+#[allow(clippy::type_complexity)]
+fn principal(
+    conn: &mut crate::store::DbConn,
+    token: &str,
+    path_directory: Option<String>,
+) -> Result<Result<(Option<String>, Actor), ScimError>, crate::store::StoreError> {
+    if let Some(row) = directories::authenticate(conn, token)? {
+        if let Some(wanted) = &path_directory {
+            if *wanted != row.directory_id {
+                // Another directory's data is invisible: same answer as a missing one.
+                return Ok(Err(ScimError::not_found(format!(
+                    "directory {wanted} not found"
+                ))));
+            }
+        }
+        let actor = Actor {
+            kind: ActorKind::DirectoryToken,
+            id: row.id,
+        };
+        return Ok(Ok((Some(row.directory_id), actor)));
+    }
+    if let Some(row) = admins::authenticate(conn, token)? {
+        let actor = Actor {
+            kind: ActorKind::AdminToken,
+            id: row.id,
+        };
+        return Ok(Ok((path_directory, actor)));
+    }
+    Ok(Err(unauthorized()))
+}
+
+/// A request on the admin API, made with an admin token.
+#[derive(Debug, Clone)]
+pub struct AdminPrincipal {
+    pub token_id: String,
+    pub request_id: Option<String>,
+}
+
+impl AdminPrincipal {
+    /// The context for a change made by this admin at `now`.
+    pub fn write_context(&self, now: i64) -> WriteContext {
+        WriteContext {
+            directory_id: LOCAL_DIRECTORY.to_owned(),
+            actor: Actor {
+                kind: ActorKind::AdminToken,
+                id: self.token_id.clone(),
+            },
+            request_id: self.request_id.clone(),
+            now,
+        }
+    }
+}
+
+impl FromRequest for AdminPrincipal {
+    type Error = AccessError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req);
+        let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+        Box::pin(async move {
+            let refused = || {
+                AccessError::Unauthorized(
+                    "an admin bearer token is required (Authorization: Bearer <token>; `gatehouse admin-token create` makes one)".into(),
+                )
+            };
+            let Some(state) = state else {
+                return Err(AccessError::Store(crate::store::StoreError::Pool(
+                    "application state missing".into(),
+                )));
+            };
+            let token = token.ok_or_else(refused)?;
             let row = state
                 .store
-                .read(move |conn| directories::authenticate(conn, &token).map_err(ScimError::from))
+                .read(move |conn| admins::authenticate(conn, &token).map_err(AccessError::from))
                 .await?
-                .ok_or_else(unauthorized)?;
-            if let Some(wanted) = &path_directory {
-                if *wanted != row.directory_id {
-                    // Another directory's data is invisible: same answer as a missing one.
-                    return Err(ScimError::not_found(format!(
-                        "directory {wanted} not found"
-                    )));
-                }
-            }
-            Ok(DirectoryPrincipal {
-                directory_id: row.directory_id,
+                .ok_or_else(refused)?;
+            Ok(AdminPrincipal {
                 token_id: row.id,
-                base_url,
                 request_id,
             })
         })

@@ -1,5 +1,6 @@
 //! HTTP: the route table, extractors, and the rendering of responses.
 
+pub mod admin;
 pub mod auth;
 pub mod body;
 pub mod error;
@@ -31,7 +32,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         // The directory-scoped base must come first: `/scim/v2` would
         // otherwise claim `/scim/v2/directories/…` as its own prefix.
         .service(web::scope("/scim/v2/directories/{directory_id}").configure(scim_routes))
-        .service(web::scope("/scim/v2").configure(scim_routes));
+        .service(web::scope("/scim/v2").configure(scim_routes))
+        .service(web::scope("/admin/v1").configure(admin::routes));
 }
 
 /// The SCIM endpoints, mounted under both base URLs.

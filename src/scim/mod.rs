@@ -21,6 +21,8 @@ pub const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
 pub const GROUP_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
 /// Enterprise User extension URN.
 pub const ENTERPRISE_USER_URN: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+/// Gatehouse's User extension: which group grants each entitlement.
+pub const ACCESS_URN: &str = "urn:gatehouse:scim:schemas:extension:access:1.0:User";
 /// Error message schema URN.
 pub const ERROR_URN: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
 /// List response message schema URN.

@@ -41,6 +41,25 @@ pub struct GroupRef {
     pub display: String,
 }
 
+/// A product role the user holds, and the groups that grant it, for the
+/// read-only `entitlements` and the access extension's `grants`.
+#[derive(Debug, Clone)]
+pub struct EntitlementRef {
+    pub product: String,
+    pub product_name: String,
+    pub role: String,
+    pub via: Vec<GrantingGroup>,
+}
+
+/// A group through which a user holds an entitlement.
+#[derive(Debug, Clone)]
+pub struct GrantingGroup {
+    pub id: String,
+    pub display: String,
+    pub directory: String,
+    pub synced: bool,
+}
+
 /// A member of a group as returned in `members`.
 #[derive(Debug, Clone)]
 pub struct MemberRef {
@@ -60,6 +79,7 @@ pub struct UserResource {
     /// Every other writable attribute (see [`Attributes`]).
     pub attributes: Attributes,
     pub groups: Vec<GroupRef>,
+    pub entitlements: Vec<EntitlementRef>,
     pub meta: Meta,
 }
 
@@ -90,7 +110,10 @@ impl UserResource {
         let mut out = Map::new();
         let mut schemas = vec![Value::from(super::USER_URN)];
         for ext in registry.extensions(ResourceKind::User) {
-            if self.attributes.contains_key(&ext.id) {
+            let derived = ext.id == super::ACCESS_URN;
+            if (derived && !self.entitlements.is_empty())
+                || (!derived && self.attributes.contains_key(&ext.id))
+            {
                 schemas.push(Value::from(ext.id.clone()));
             }
         }
@@ -120,8 +143,15 @@ impl UserResource {
                 .collect();
             out.insert("groups".into(), Value::Array(groups));
         }
+        if !self.entitlements.is_empty() {
+            out.insert("entitlements".into(), self.entitlements_json());
+        }
         for ext in registry.extensions(ResourceKind::User) {
-            if let Some(v) = self.attributes.get(&ext.id) {
+            if ext.id == super::ACCESS_URN {
+                if !self.entitlements.is_empty() {
+                    out.insert(ext.id.clone(), json!({"grants": self.grants_json()}));
+                }
+            } else if let Some(v) = self.attributes.get(&ext.id) {
                 out.insert(ext.id.clone(), v.clone());
             }
         }
@@ -130,6 +160,40 @@ impl UserResource {
             meta_json(&self.meta, ResourceKind::User, base_url, &self.id),
         );
         Value::Object(out)
+    }
+}
+
+impl UserResource {
+    fn entitlements_json(&self) -> Value {
+        self.entitlements
+            .iter()
+            .map(|e| {
+                json!({
+                    "value": format!("{}:{}", e.product, e.role),
+                    "display": format!("{} {}", e.product_name, e.role),
+                    "type": e.product,
+                })
+            })
+            .collect()
+    }
+
+    fn grants_json(&self) -> Value {
+        self.entitlements
+            .iter()
+            .flat_map(|e| {
+                e.via.iter().map(move |g| {
+                    json!({
+                        "value": format!("{}:{}", e.product, e.role),
+                        "product": e.product,
+                        "role": e.role,
+                        "group": g.id,
+                        "groupDisplay": g.display,
+                        "groupDirectory": g.directory,
+                        "synced": g.synced,
+                    })
+                })
+            })
+            .collect()
     }
 }
 
@@ -225,13 +289,24 @@ mod tests {
                 id: "g1".into(),
                 display: "Eng".into(),
             }],
+            entitlements: vec![EntitlementRef {
+                product: "wiki".into(),
+                product_name: "Wiki".into(),
+                role: "user".into(),
+                via: vec![GrantingGroup {
+                    id: "g1".into(),
+                    display: "Eng".into(),
+                    directory: "d1".into(),
+                    synced: true,
+                }],
+            }],
             meta: meta(),
         };
         let got = user.to_json(&registry, "http://h/scim/v2/");
         assert_eq!(
             got,
             json!({
-                "schemas": [super::super::USER_URN, super::super::ENTERPRISE_USER_URN],
+                "schemas": [super::super::USER_URN, super::super::ENTERPRISE_USER_URN, super::super::ACCESS_URN],
                 "id": "u1",
                 "externalId": "e1",
                 "userName": "bjensen",
@@ -239,7 +314,12 @@ mod tests {
                 "name": {"givenName": "B"},
                 "title": "Eng",
                 "groups": [{"value": "g1", "$ref": "http://h/scim/v2/Groups/g1", "display": "Eng", "type": "direct"}],
+                "entitlements": [{"value": "wiki:user", "display": "Wiki user", "type": "wiki"}],
                 super::super::ENTERPRISE_USER_URN: {"department": "Ops"},
+                super::super::ACCESS_URN: {"grants": [{
+                    "value": "wiki:user", "product": "wiki", "role": "user", "group": "g1",
+                    "groupDisplay": "Eng", "groupDirectory": "d1", "synced": true
+                }]},
                 "meta": {
                     "resourceType": "User",
                     "created": "2023-11-14T22:13:20Z",

@@ -143,7 +143,8 @@ impl ResourceKind {
 #[derive(Debug, Clone)]
 pub struct SchemaRegistry {
     pub user: Schema,
-    pub enterprise_user: Schema,
+    /// The User's extensions: enterprise, then Gatehouse's access grants.
+    pub user_extensions: Vec<Schema>,
     pub group: Schema,
     /// The raw schema documents, served by `/Schemas`.
     pub documents: Vec<Value>,
@@ -155,6 +156,7 @@ pub struct SchemaRegistry {
 
 const USER_JSON: &str = include_str!("../../scim-schemas/User.json");
 const ENTERPRISE_USER_JSON: &str = include_str!("../../scim-schemas/EnterpriseUser.json");
+const ACCESS_JSON: &str = include_str!("../../scim-schemas/GatehouseAccess.json");
 const GROUP_JSON: &str = include_str!("../../scim-schemas/Group.json");
 const RESOURCE_TYPES_JSON: &str = include_str!("../../scim-schemas/ResourceTypes.json");
 const SERVICE_PROVIDER_CONFIG_JSON: &str =
@@ -163,15 +165,15 @@ const SERVICE_PROVIDER_CONFIG_JSON: &str =
 impl SchemaRegistry {
     /// Parses the embedded schema files; fails only if a file is malformed.
     pub fn load() -> Result<SchemaRegistry, serde_json::Error> {
-        let documents: Vec<Value> = [USER_JSON, ENTERPRISE_USER_JSON, GROUP_JSON]
+        let documents: Vec<Value> = [USER_JSON, ENTERPRISE_USER_JSON, ACCESS_JSON, GROUP_JSON]
             .iter()
             .map(|text| serde_json::from_str(text))
             .collect::<Result<_, _>>()?;
         let parse = |i: usize| Schema::deserialize(&documents[i]);
         Ok(SchemaRegistry {
             user: parse(0)?,
-            enterprise_user: parse(1)?,
-            group: parse(2)?,
+            user_extensions: vec![parse(1)?, parse(2)?],
+            group: parse(3)?,
             resource_types: serde_json::from_str(RESOURCE_TYPES_JSON)?,
             service_provider_config: serde_json::from_str(SERVICE_PROVIDER_CONFIG_JSON)?,
             documents,
@@ -189,7 +191,7 @@ impl SchemaRegistry {
     /// The extension schemas a resource type allows.
     pub fn extensions(&self, kind: ResourceKind) -> &[Schema] {
         match kind {
-            ResourceKind::User => std::slice::from_ref(&self.enterprise_user),
+            ResourceKind::User => &self.user_extensions,
             ResourceKind::Group => &[],
         }
     }
@@ -211,7 +213,7 @@ impl SchemaRegistry {
     }
 }
 
-/// Whether `urn` is Gatehouse's enterprise extension URN.
+/// Whether `urn` is the enterprise extension's URN.
 pub fn is_enterprise(urn: &str) -> bool {
     urn.eq_ignore_ascii_case(ENTERPRISE_USER_URN)
 }

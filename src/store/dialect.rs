@@ -231,6 +231,9 @@ pub fn lock_row(conn: &mut DbConn, table: LockTable, id: &str) -> diesel::QueryR
             let sql = match table {
                 LockTable::Users => "SELECT id FROM users WHERE id = $1 FOR UPDATE",
                 LockTable::Groups => "SELECT id FROM \"groups\" WHERE id = $1 FOR UPDATE",
+                LockTable::Products => {
+                    "SELECT product_key FROM products WHERE product_key = $1 FOR UPDATE"
+                }
             };
             diesel::sql_query(sql)
                 .bind::<diesel::sql_types::Text, _>(id)
@@ -245,6 +248,8 @@ pub fn lock_row(conn: &mut DbConn, table: LockTable, id: &str) -> diesel::QueryR
 pub enum LockTable {
     Users,
     Groups,
+    /// A capped product: license checks on it take turns.
+    Products,
 }
 
 /// The file path inside a SQLite URL.

@@ -6,6 +6,10 @@ use super::models::{DirectoryRow, DirectoryTokenRow};
 use super::pool::DbConn;
 use super::schema::{directories, directory_tokens};
 
+/// The directory of accounts and groups made by admins rather than pushed
+/// by an IdP (created by the access-model migration; it has no tokens).
+pub const LOCAL_DIRECTORY: &str = "local";
+
 /// Adds a directory.
 pub fn insert(conn: &mut DbConn, row: &DirectoryRow) -> QueryResult<()> {
     diesel::insert_into(directories::table)

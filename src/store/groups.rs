@@ -17,12 +17,16 @@ pub fn insert(conn: &mut DbConn, row: &GroupRow) -> QueryResult<()> {
 }
 
 /// The group with this id in this directory.
-pub fn find(conn: &mut DbConn, directory_id: &str, id: &str) -> QueryResult<GroupRow> {
-    groups::table
-        .filter(groups::directory_id.eq(directory_id))
+///
+/// `directory` None reads across every directory (an admin's compliance reads).
+pub fn find(conn: &mut DbConn, directory: Option<&str>, id: &str) -> QueryResult<GroupRow> {
+    let mut q = groups::table
         .filter(groups::id.eq(id))
-        .select(GroupRow::as_select())
-        .first(conn)
+        .into_boxed::<MultiBackend>();
+    if let Some(d) = directory {
+        q = q.filter(groups::directory_id.eq(d.to_owned()));
+    }
+    q.select(GroupRow::as_select()).first(conn)
 }
 
 /// Writes every column of `row` over the stored group with the same id.
@@ -45,7 +49,7 @@ pub fn update(conn: &mut DbConn, row: &GroupRow) -> Result<(), StoreError> {
 /// The row of `id`, locked for this transaction's writes.
 pub fn find_for_update(conn: &mut DbConn, directory_id: &str, id: &str) -> QueryResult<GroupRow> {
     super::dialect::lock_row(conn, super::dialect::LockTable::Groups, id)?;
-    find(conn, directory_id, id)
+    find(conn, Some(directory_id), id)
 }
 
 /// Deletes a group (its memberships go with it); returns 0 or 1.
@@ -84,13 +88,14 @@ pub fn existing_ids(
 /// One page of a directory's groups matching the query, and the total.
 pub fn list(
     conn: &mut DbConn,
-    directory_id: &str,
+    directory: Option<&str>,
     query: &ListQuery,
 ) -> QueryResult<(i64, Vec<GroupRow>)> {
     let base = || {
-        let mut q = groups::table
-            .filter(groups::directory_id.eq(directory_id.to_owned()))
-            .into_boxed::<MultiBackend>();
+        let mut q = groups::table.into_boxed::<MultiBackend>();
+        if let Some(d) = directory {
+            q = q.filter(groups::directory_id.eq(d.to_owned()));
+        }
         if let Some(c) = &query.condition {
             q = q.filter(c.clone());
         }
@@ -119,4 +124,30 @@ pub fn list(
         base().count().get_result::<i64>(conn)?
     };
     Ok((total, rows))
+}
+
+/// Groups with this (folded) displayName, in one directory or in all.
+pub fn named(
+    conn: &mut DbConn,
+    name_key: &str,
+    directory: Option<&str>,
+) -> QueryResult<Vec<GroupRow>> {
+    let mut q = groups::table
+        .filter(groups::display_name_key.eq(name_key.to_owned()))
+        .into_boxed::<MultiBackend>();
+    if let Some(d) = directory {
+        q = q.filter(groups::directory_id.eq(d.to_owned()));
+    }
+    q.order((groups::created_at, groups::id))
+        .select(GroupRow::as_select())
+        .load(conn)
+}
+
+/// Every group made by admins (the local directory's), by name.
+pub fn list_local(conn: &mut DbConn) -> QueryResult<Vec<GroupRow>> {
+    groups::table
+        .filter(groups::directory_id.eq(super::directories::LOCAL_DIRECTORY))
+        .order((groups::display_name_key, groups::id))
+        .select(GroupRow::as_select())
+        .load(conn)
 }

@@ -123,3 +123,23 @@ pub fn groups_of(
     }
     Ok(out)
 }
+
+/// Whether any member of the group is a portal-only customer.
+pub fn has_portal_only_member(conn: &mut DbConn, group_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        memberships::table
+            .inner_join(users::table.on(users::id.eq(memberships::member_id)))
+            .filter(memberships::group_id.eq(group_id))
+            .filter(users::portal_only.eq(true)),
+    ))
+    .get_result(conn)
+}
+
+/// A group's membership rows (who, since when, from where), oldest first.
+pub fn rows_of(conn: &mut DbConn, group_id: &str) -> QueryResult<Vec<MembershipRow>> {
+    memberships::table
+        .filter(memberships::group_id.eq(group_id))
+        .order((memberships::created_at, memberships::member_id))
+        .select(MembershipRow::as_select())
+        .load(conn)
+}

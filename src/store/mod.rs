@@ -1,14 +1,18 @@
 //! Storage: the connection pools, the one `MultiConnection` over SQLite and
 //! PostgreSQL, migrations, and the queries. The only layer that knows SQL.
 
+pub mod admin_tokens;
 pub mod audit;
 pub mod dialect;
 pub mod directories;
+pub mod entitlements;
 pub mod groups;
+pub mod mappings;
 pub mod memberships;
 pub mod migrations;
 pub mod models;
 pub mod pool;
+pub mod products;
 pub mod schema;
 pub mod sql_filter;
 pub mod users;

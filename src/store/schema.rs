@@ -32,6 +32,8 @@ diesel::table! {
         version -> BigInt,
         created_at -> BigInt,
         updated_at -> BigInt,
+        portal_only -> Bool,
+        suspended -> Bool,
     }
 }
 
@@ -83,11 +85,74 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    admin_tokens (id) {
+        id -> Text,
+        name -> Text,
+        token_hash -> Text,
+        created_at -> BigInt,
+        revoked_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    sites (id) {
+        id -> Text,
+        name -> Text,
+        name_key -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    products (product_key) {
+        product_key -> Text,
+        site_id -> Text,
+        name -> Text,
+        service_desk -> Bool,
+        license_cap -> Nullable<BigInt>,
+        anonymous_access -> Bool,
+        default_group_id -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    group_mappings (id) {
+        id -> Text,
+        product_key -> Text,
+        role -> Text,
+        group_id -> Nullable<Text>,
+        group_name -> Text,
+        group_name_key -> Text,
+        directory_id -> Nullable<Text>,
+        created_at -> BigInt,
+        created_by -> Text,
+    }
+}
+
+diesel::table! {
+    /// A view (see the access-model migration): effective access, derived.
+    user_entitlements (user_id, value, group_id) {
+        user_id -> Text,
+        product -> Text,
+        product_name -> Text,
+        role -> Text,
+        value -> Text,
+        group_id -> Text,
+        group_display -> Text,
+        group_directory -> Text,
+    }
+}
+
 diesel::joinable!(directory_tokens -> directories (directory_id));
 diesel::joinable!(users -> directories (directory_id));
 diesel::joinable!(groups -> directories (directory_id));
 diesel::joinable!(memberships -> groups (group_id));
 diesel::joinable!(user_emails -> users (user_id));
+diesel::joinable!(products -> sites (site_id));
+diesel::joinable!(group_mappings -> products (product_key));
 
 diesel::allow_tables_to_appear_in_same_query!(
     directories,
@@ -97,4 +162,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     memberships,
     user_emails,
     audit_events,
+    admin_tokens,
+    sites,
+    products,
+    group_mappings,
+    user_entitlements,
 );

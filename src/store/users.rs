@@ -34,12 +34,16 @@ pub fn set_email_keys(conn: &mut DbConn, user_id: &str, keys: &[String]) -> Quer
 }
 
 /// The user with this id in this directory.
-pub fn find(conn: &mut DbConn, directory_id: &str, id: &str) -> QueryResult<UserRow> {
-    users::table
-        .filter(users::directory_id.eq(directory_id))
+///
+/// `directory` None reads across every directory (an admin's compliance reads).
+pub fn find(conn: &mut DbConn, directory: Option<&str>, id: &str) -> QueryResult<UserRow> {
+    let mut q = users::table
         .filter(users::id.eq(id))
-        .select(UserRow::as_select())
-        .first(conn)
+        .into_boxed::<MultiBackend>();
+    if let Some(d) = directory {
+        q = q.filter(users::directory_id.eq(d.to_owned()));
+    }
+    q.select(UserRow::as_select()).first(conn)
 }
 
 /// Writes every column of `row` over the stored user with the same id.
@@ -62,7 +66,7 @@ pub fn update(conn: &mut DbConn, row: &UserRow) -> Result<(), StoreError> {
 /// The row of `id`, locked for this transaction's writes.
 pub fn find_for_update(conn: &mut DbConn, directory_id: &str, id: &str) -> QueryResult<UserRow> {
     super::dialect::lock_row(conn, super::dialect::LockTable::Users, id)?;
-    find(conn, directory_id, id)
+    find(conn, Some(directory_id), id)
 }
 
 /// Deletes a user; returns how many rows went (0 or 1).
@@ -102,13 +106,14 @@ pub fn existing_ids(
 /// One page of a directory's users matching the query, and the total.
 pub fn list(
     conn: &mut DbConn,
-    directory_id: &str,
+    directory: Option<&str>,
     query: &ListQuery,
 ) -> QueryResult<(i64, Vec<UserRow>)> {
     let base = || {
-        let mut q = users::table
-            .filter(users::directory_id.eq(directory_id.to_owned()))
-            .into_boxed::<MultiBackend>();
+        let mut q = users::table.into_boxed::<MultiBackend>();
+        if let Some(d) = directory {
+            q = q.filter(users::directory_id.eq(d.to_owned()));
+        }
         if let Some(c) = &query.condition {
             q = q.filter(c.clone());
         }
@@ -137,4 +142,30 @@ pub fn list(
         base().count().get_result::<i64>(conn)?
     };
     Ok((total, rows))
+}
+
+/// Sets a user's suspension (a new version of the user).
+pub fn set_suspended(conn: &mut DbConn, id: &str, suspended: bool, at: i64) -> QueryResult<usize> {
+    diesel::update(users::table.filter(users::id.eq(id)))
+        .set((
+            users::suspended.eq(suspended),
+            users::version.eq(users::version + 1),
+            users::updated_at.eq(at),
+        ))
+        .execute(conn)
+}
+
+/// Of `ids`, the users of any directory that exist, with whether each is a
+/// portal-only customer.
+pub fn kinds(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<(String, bool)>> {
+    let mut found = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        found.extend(
+            users::table
+                .filter(users::id.eq_any(chunk))
+                .select((users::id, users::portal_only))
+                .load::<(String, bool)>(conn)?,
+        );
+    }
+    Ok(found)
 }

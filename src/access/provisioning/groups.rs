@@ -6,7 +6,8 @@ use serde_json::{json, Map, Value};
 
 use super::{check_if_match, found, meta};
 use crate::access::audit::{self, Change};
-use crate::access::WriteContext;
+use crate::access::licensing::CapGuard;
+use crate::access::{mappings as access_mappings, WriteContext};
 use crate::scim::patch::{self, MemberChanges, Operation};
 use crate::scim::resource::{GroupResource, MemberRef};
 use crate::scim::schema::ResourceKind;
@@ -15,7 +16,7 @@ use crate::scim::validate::Attributes;
 use crate::scim::ScimError;
 use crate::store::models::{GroupRow, MembershipRow};
 use crate::store::sql_filter::ListQuery;
-use crate::store::{groups, memberships, users, DbConn, StoreError};
+use crate::store::{groups, mappings, memberships, products, users, DbConn, StoreError};
 
 /// Membership source recorded for members pushed by a directory.
 const SOURCE_SCIM: &str = "scim";
@@ -78,12 +79,8 @@ fn taken(name: &str) -> ScimError {
     ))
 }
 
-fn find_row(conn: &mut DbConn, directory_id: &str, id: &str) -> Result<GroupRow, ScimError> {
-    found(
-        groups::find(conn, directory_id, id),
-        ResourceKind::Group,
-        id,
-    )
+fn find_row(conn: &mut DbConn, directory: Option<&str>, id: &str) -> Result<GroupRow, ScimError> {
+    found(groups::find(conn, directory, id), ResourceKind::Group, id)
 }
 
 /// The row a write will change, locked until the transaction ends.
@@ -191,6 +188,20 @@ fn load_members(conn: &mut DbConn, group_id: &str) -> Result<Vec<MemberRef>, Sci
         .collect())
 }
 
+/// Default groups are local: an IdP group can't take a default group's
+/// name (a push onto it would hand the IdP control of product access
+/// granted outside it).
+fn check_not_default_name(conn: &mut DbConn, name_key: &str, name: &str) -> Result<(), ScimError> {
+    if let Some(product) =
+        products::with_default_group_named(conn, name_key).map_err(StoreError::from)?
+    {
+        return Err(ScimError::uniqueness(format!(
+            "\"{name}\" is the name of the default group of product \"{product}\"; default groups are managed in Gatehouse, not by a directory; rename the group in the IdP"
+        )));
+    }
+    Ok(())
+}
+
 fn audit_view(row: &GroupRow) -> Value {
     json!({"displayName": row.display_name, "externalId": row.external_id})
 }
@@ -213,12 +224,17 @@ pub fn create(
         created_at: ctx.now,
         updated_at: ctx.now,
     };
+    check_not_default_name(conn, &row.display_name_key, &row.display_name)?;
     let members = resolve_members(conn, &ctx.directory_id, &row.id, &fields.members)?;
+    // Mappings made by name before the IdP pushed the group bind to it now.
+    let (waiting, guard) = access_mappings::waiting_for(conn, &row)?;
     match groups::insert(conn, &row).map_err(StoreError::from) {
         Err(StoreError::Conflict(_)) => return Err(taken(&row.display_name)),
         other => other?,
     }
     memberships::add(conn, &membership_rows(ctx, &row.id, &members)).map_err(StoreError::from)?;
+    access_mappings::bind(conn, ctx, &waiting, &row)?;
+    guard.check(conn)?;
     let mut after = audit_view(&row);
     after["members"] = members
         .iter()
@@ -244,11 +260,11 @@ pub fn create(
 /// group without them costs the same as reading an empty one.
 pub fn get(
     conn: &mut DbConn,
-    directory_id: &str,
+    directory: Option<&str>,
     id: &str,
     with_members: bool,
 ) -> Result<GroupResource, ScimError> {
-    let row = find_row(conn, directory_id, id)?;
+    let row = find_row(conn, directory, id)?;
     let members = if with_members {
         Some(load_members(conn, id)?)
     } else {
@@ -360,6 +376,21 @@ fn update(
             (resolve_members(conn, &ctx.directory_id, id, &add)?, remove)
         }
     };
+    if fields.display_name.to_lowercase() != before.display_name_key {
+        check_not_default_name(
+            conn,
+            &fields.display_name.to_lowercase(),
+            &fields.display_name,
+        )?;
+    }
+    // Members joining may take a capped product past its cap.
+    let guard = if added.is_empty() {
+        None
+    } else {
+        let products =
+            mappings::products_of_groups(conn, &[id.to_owned()]).map_err(StoreError::from)?;
+        Some(CapGuard::before(conn, &products)?)
+    };
     let row = GroupRow {
         id: before.id.clone(),
         directory_id: before.directory_id.clone(),
@@ -377,6 +408,9 @@ fn update(
     }
     memberships::remove(conn, id, &removed).map_err(StoreError::from)?;
     memberships::add(conn, &membership_rows(ctx, id, &added)).map_err(StoreError::from)?;
+    if let Some(g) = guard {
+        g.check(conn)?;
+    }
     let mut after = audit_view(&row);
     after["membersAdded"] = added.iter().map(|(m, _)| Value::from(m.clone())).collect();
     after["membersRemoved"] = removed.iter().cloned().map(Value::from).collect();
@@ -429,11 +463,11 @@ pub fn delete(
 /// One page of groups matching the query, and the total.
 pub fn list(
     conn: &mut DbConn,
-    directory_id: &str,
+    directory: Option<&str>,
     query: &ListQuery,
     with_members: bool,
 ) -> Result<(u64, Vec<GroupResource>), ScimError> {
-    let (total, rows) = groups::list(conn, directory_id, query).map_err(StoreError::from)?;
+    let (total, rows) = groups::list(conn, directory, query).map_err(StoreError::from)?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let members = if with_members {

@@ -6,15 +6,17 @@ use serde_json::{Map, Value};
 
 use super::{check_if_match, found, meta};
 use crate::access::audit::{self, Change};
+use crate::access::effective;
+use crate::access::licensing::CapGuard;
 use crate::access::WriteContext;
 use crate::scim::patch::{self, MemberChanges, Operation};
-use crate::scim::resource::{GroupRef, UserResource};
+use crate::scim::resource::{EntitlementRef, GrantingGroup, GroupRef, UserResource};
 use crate::scim::schema::{ResourceKind, SchemaRegistry};
 use crate::scim::validate::Attributes;
 use crate::scim::ScimError;
 use crate::store::models::UserRow;
 use crate::store::sql_filter::ListQuery;
-use crate::store::{memberships, users, DbConn, StoreError};
+use crate::store::{mappings, memberships, users, DbConn, StoreError};
 
 /// The parts of a validated User that live in columns, and the rest.
 struct UserFields {
@@ -71,7 +73,11 @@ fn taken(user_name: &str) -> ScimError {
     ))
 }
 
-fn to_resource(row: UserRow, groups: Vec<GroupRef>) -> UserResource {
+fn to_resource(
+    row: UserRow,
+    groups: Vec<GroupRef>,
+    entitlements: Vec<EntitlementRef>,
+) -> UserResource {
     let attributes = match serde_json::from_str(&row.attributes) {
         Ok(Value::Object(map)) => map,
         _ => Map::new(),
@@ -85,6 +91,7 @@ fn to_resource(row: UserRow, groups: Vec<GroupRef>) -> UserResource {
         active: row.active,
         attributes,
         groups,
+        entitlements,
     }
 }
 
@@ -104,8 +111,8 @@ fn audit_view(row: &UserRow) -> Value {
     v
 }
 
-fn find_row(conn: &mut DbConn, directory_id: &str, id: &str) -> Result<UserRow, ScimError> {
-    found(users::find(conn, directory_id, id), ResourceKind::User, id)
+fn find_row(conn: &mut DbConn, directory: Option<&str>, id: &str) -> Result<UserRow, ScimError> {
+    found(users::find(conn, directory, id), ResourceKind::User, id)
 }
 
 /// The row a write will change, locked until the transaction ends.
@@ -121,20 +128,65 @@ fn find_row_for_update(
     )
 }
 
-fn groups_of(
-    conn: &mut DbConn,
-    ids: &[String],
-) -> Result<HashMap<String, Vec<GroupRef>>, ScimError> {
-    let mut by_user: HashMap<String, Vec<GroupRef>> = HashMap::new();
-    for (member, group_id, display) in
-        memberships::groups_of(conn, ids).map_err(StoreError::from)?
-    {
-        by_user.entry(member).or_default().push(GroupRef {
-            id: group_id,
-            display,
-        });
+/// What a user resource shows beside its own attributes: the groups it is
+/// in and the entitlements they grant.
+struct Derived {
+    groups: HashMap<String, Vec<GroupRef>>,
+    entitlements: HashMap<String, Vec<EntitlementRef>>,
+}
+
+impl Derived {
+    fn load(conn: &mut DbConn, ids: &[String]) -> Result<Derived, ScimError> {
+        let mut groups: HashMap<String, Vec<GroupRef>> = HashMap::new();
+        for (member, group_id, display) in
+            memberships::groups_of(conn, ids).map_err(StoreError::from)?
+        {
+            groups.entry(member).or_default().push(GroupRef {
+                id: group_id,
+                display,
+            });
+        }
+        let entitlements = effective::of_users(conn, ids)
+            .map_err(StoreError::from)?
+            .into_iter()
+            .map(|(user, list)| {
+                let refs = list
+                    .into_iter()
+                    .map(|e| EntitlementRef {
+                        product: e.product,
+                        product_name: e.product_name,
+                        role: e.role,
+                        via: e
+                            .via
+                            .into_iter()
+                            .map(|v| GrantingGroup {
+                                id: v.group_id,
+                                display: v.display_name,
+                                directory: v.directory,
+                                synced: v.synced,
+                            })
+                            .collect(),
+                    })
+                    .collect();
+                (user, refs)
+            })
+            .collect();
+        Ok(Derived {
+            groups,
+            entitlements,
+        })
     }
-    Ok(by_user)
+
+    fn resource(&mut self, row: UserRow) -> UserResource {
+        let groups = self.groups.remove(&row.id).unwrap_or_default();
+        let entitlements = self.entitlements.remove(&row.id).unwrap_or_default();
+        to_resource(row, groups, entitlements)
+    }
+}
+
+/// A user with its groups and entitlements.
+fn decorated(conn: &mut DbConn, row: UserRow) -> Result<UserResource, ScimError> {
+    Ok(Derived::load(conn, std::slice::from_ref(&row.id))?.resource(row))
 }
 
 /// Creates a user from validated attributes.
@@ -157,6 +209,8 @@ pub fn create(
         version: 1,
         created_at: ctx.now,
         updated_at: ctx.now,
+        portal_only: false,
+        suspended: false,
     };
     match users::insert(conn, &row).map_err(StoreError::from) {
         Err(StoreError::Conflict(_)) => return Err(taken(&row.user_name)),
@@ -175,16 +229,18 @@ pub fn create(
         },
     )
     .map_err(StoreError::from)?;
-    Ok(to_resource(row, Vec::new()))
+    Ok(to_resource(row, Vec::new(), Vec::new()))
 }
 
-/// One user, with the groups it belongs to.
-pub fn get(conn: &mut DbConn, directory_id: &str, id: &str) -> Result<UserResource, ScimError> {
-    let row = find_row(conn, directory_id, id)?;
-    let groups = groups_of(conn, std::slice::from_ref(&row.id))?
-        .remove(&row.id)
-        .unwrap_or_default();
-    Ok(to_resource(row, groups))
+/// One user, with its groups and entitlements; `directory` None looks in
+/// every directory.
+pub fn get(
+    conn: &mut DbConn,
+    directory: Option<&str>,
+    id: &str,
+) -> Result<UserResource, ScimError> {
+    let row = find_row(conn, directory, id)?;
+    decorated(conn, row)
 }
 
 /// Replaces a user's attributes (PUT); id, created time and memberships stay.
@@ -262,10 +318,22 @@ fn overwrite(
         version: before.version + 1,
         created_at: before.created_at,
         updated_at: ctx.now,
+        portal_only: before.portal_only,
+        suspended: before.suspended,
+    };
+    // Reactivation gives back the licenses the user's groups grant.
+    let guard = if row.active && !before.active {
+        let products = mappings::products_of_member(conn, id).map_err(StoreError::from)?;
+        Some(CapGuard::before(conn, &products)?)
+    } else {
+        None
     };
     match users::update(conn, &row) {
         Err(StoreError::Conflict(_)) => return Err(taken(&row.user_name)),
         other => other?,
+    }
+    if let Some(g) = guard {
+        g.check(conn)?;
     }
     users::set_email_keys(conn, &row.id, &emails).map_err(StoreError::from)?;
     let action = match (before.active, row.active) {
@@ -285,10 +353,7 @@ fn overwrite(
         },
     )
     .map_err(StoreError::from)?;
-    let groups = groups_of(conn, std::slice::from_ref(&row.id))?
-        .remove(&row.id)
-        .unwrap_or_default();
-    Ok(to_resource(row, groups))
+    decorated(conn, row)
 }
 
 /// Deletes a user and its memberships.
@@ -317,21 +382,16 @@ pub fn delete(
     Ok(())
 }
 
-/// One page of users matching the query, with their groups, and the total.
+/// One page of users matching the query, with their groups and
+/// entitlements, and the total; `directory` None reads every directory.
 pub fn list(
     conn: &mut DbConn,
-    directory_id: &str,
+    directory: Option<&str>,
     query: &ListQuery,
 ) -> Result<(u64, Vec<UserResource>), ScimError> {
-    let (total, rows) = users::list(conn, directory_id, query).map_err(StoreError::from)?;
+    let (total, rows) = users::list(conn, directory, query).map_err(StoreError::from)?;
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let mut groups = groups_of(conn, &ids)?;
-    let resources = rows
-        .into_iter()
-        .map(|row| {
-            let g = groups.remove(&row.id).unwrap_or_default();
-            to_resource(row, g)
-        })
-        .collect();
+    let mut derived = Derived::load(conn, &ids)?;
+    let resources = rows.into_iter().map(|row| derived.resource(row)).collect();
     Ok((total.max(0) as u64, resources))
 }

@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 
 use super::json_response;
 use super::resources::{Endpoint, Groups, Users};
-use crate::http::auth::DirectoryPrincipal;
+use crate::http::auth::ScimPrincipal;
 use crate::http::body::ScimBody;
 use crate::http::AppState;
 use crate::scim::bulk::{self, BulkOperation, Listed, Method, BULK_RESPONSE_URN};
@@ -33,9 +33,11 @@ struct Done {
 /// `POST /Bulk`.
 pub async fn bulk(
     state: web::Data<AppState>,
-    who: DirectoryPrincipal,
+    who: ScimPrincipal,
     body: ScimBody,
 ) -> Result<HttpResponse, ScimError> {
+    // Bulk writes: refuse a read-only principal before any operation runs.
+    who.write_context(state.clock.now_micros())?;
     let request = bulk::parse(&body.0, MAX_OPERATIONS)?;
     let declared: HashSet<String> = request
         .operations
@@ -148,7 +150,7 @@ pub async fn bulk(
 
 async fn run(
     state: &web::Data<AppState>,
-    who: &DirectoryPrincipal,
+    who: &ScimPrincipal,
     op: &BulkOperation,
 ) -> Result<Done, ScimError> {
     match op.kind {
@@ -159,10 +161,10 @@ async fn run(
 
 async fn run_on<E: Endpoint>(
     state: &web::Data<AppState>,
-    who: &DirectoryPrincipal,
+    who: &ScimPrincipal,
     op: &BulkOperation,
 ) -> Result<Done, ScimError> {
-    let ctx = who.write_context(state.clock.now_micros());
+    let ctx = who.write_context(state.clock.now_micros())?;
     let id = op.id.clone().unwrap_or_default();
     let version = op.version.clone();
     let data = op.data.clone().unwrap_or(Value::Null);
@@ -222,7 +224,7 @@ async fn run_on<E: Endpoint>(
     }
 }
 
-fn success(who: &DirectoryPrincipal, op: &BulkOperation, done: &Done) -> Value {
+fn success(who: &ScimPrincipal, op: &BulkOperation, done: &Done) -> Value {
     let mut out = Map::new();
     out.insert("method".into(), op.method.as_str().into());
     if let Some(b) = &op.bulk_id {

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::access::provisioning::{groups, users};
 use crate::access::WriteContext;
-use crate::http::auth::DirectoryPrincipal;
+use crate::http::auth::ScimPrincipal;
 use crate::http::body::ScimBody;
 use crate::http::AppState;
 use crate::scim::cursor::{query_digest, Cursor, Direction};
@@ -38,7 +38,7 @@ pub trait Endpoint: 'static {
     ) -> Result<Self::Resource, ScimError>;
     fn get(
         conn: &mut DbConn,
-        directory_id: &str,
+        directory: Option<&str>,
         id: &str,
         expanded: bool,
     ) -> Result<Self::Resource, ScimError>;
@@ -68,7 +68,7 @@ pub trait Endpoint: 'static {
     ) -> Result<Self::Resource, ScimError>;
     fn list(
         conn: &mut DbConn,
-        directory_id: &str,
+        directory: Option<&str>,
         query: &ListQuery,
         expanded: bool,
     ) -> Result<(u64, Vec<Self::Resource>), ScimError>;
@@ -97,11 +97,11 @@ impl Endpoint for Users {
     }
     fn get(
         conn: &mut DbConn,
-        directory_id: &str,
+        directory: Option<&str>,
         id: &str,
         _: bool,
     ) -> Result<UserResource, ScimError> {
-        users::get(conn, directory_id, id)
+        users::get(conn, directory, id)
     }
     fn replace(
         conn: &mut DbConn,
@@ -122,11 +122,11 @@ impl Endpoint for Users {
     }
     fn list(
         conn: &mut DbConn,
-        directory_id: &str,
+        directory: Option<&str>,
         query: &ListQuery,
         _: bool,
     ) -> Result<(u64, Vec<UserResource>), ScimError> {
-        users::list(conn, directory_id, query)
+        users::list(conn, directory, query)
     }
     fn patch(
         conn: &mut DbConn,
@@ -166,11 +166,11 @@ impl Endpoint for Groups {
     }
     fn get(
         conn: &mut DbConn,
-        directory_id: &str,
+        directory: Option<&str>,
         id: &str,
         expanded: bool,
     ) -> Result<GroupResource, ScimError> {
-        groups::get(conn, directory_id, id, expanded)
+        groups::get(conn, directory, id, expanded)
     }
     fn replace(
         conn: &mut DbConn,
@@ -191,11 +191,11 @@ impl Endpoint for Groups {
     }
     fn list(
         conn: &mut DbConn,
-        directory_id: &str,
+        directory: Option<&str>,
         query: &ListQuery,
         expanded: bool,
     ) -> Result<(u64, Vec<GroupResource>), ScimError> {
-        groups::list(conn, directory_id, query, expanded)
+        groups::list(conn, directory, query, expanded)
     }
     fn patch(
         conn: &mut DbConn,
@@ -224,7 +224,7 @@ impl Endpoint for Groups {
 
 fn render<E: Endpoint>(
     state: &AppState,
-    who: &DirectoryPrincipal,
+    who: &ScimPrincipal,
     resource: &E::Resource,
     projection: &Projection,
 ) -> Value {
@@ -238,13 +238,13 @@ fn render<E: Endpoint>(
 /// `POST /{Users,Groups}`.
 pub async fn create<E: Endpoint>(
     state: web::Data<AppState>,
-    who: DirectoryPrincipal,
+    who: ScimPrincipal,
     req: HttpRequest,
     body: ScimBody,
 ) -> Result<HttpResponse, ScimError> {
     let attributes = validate_resource(&state.registry, E::KIND, &body.0)?;
     let projection = projection(&state, &req)?;
-    let ctx = who.write_context(state.clock.now_micros());
+    let ctx = who.write_context(state.clock.now_micros())?;
     let created = state
         .store
         .write(move |conn| E::create(conn, &ctx, attributes.clone()))
@@ -261,15 +261,15 @@ pub async fn create<E: Endpoint>(
 /// `GET /{Users,Groups}/{id}`, with `If-None-Match`.
 pub async fn get<E: Endpoint>(
     state: web::Data<AppState>,
-    who: DirectoryPrincipal,
+    who: ScimPrincipal,
     req: HttpRequest,
 ) -> Result<HttpResponse, ScimError> {
     let projection = projection(&state, &req)?;
     let expanded = E::expanded(&state.registry, &projection);
-    let (directory, id) = (who.directory_id.clone(), path_id(&req));
+    let (directory, id) = (who.directory.clone(), path_id(&req));
     let found = state
         .store
-        .read(move |conn| E::get(conn, &directory, &id, expanded))
+        .read(move |conn| E::get(conn, directory.as_deref(), &id, expanded))
         .await?;
     let etag = E::meta(&found).etag();
     if let Some(r) = not_modified(&req, &etag) {
@@ -286,13 +286,13 @@ pub async fn get<E: Endpoint>(
 /// `PUT /{Users,Groups}/{id}`, with `If-Match`.
 pub async fn replace<E: Endpoint>(
     state: web::Data<AppState>,
-    who: DirectoryPrincipal,
+    who: ScimPrincipal,
     req: HttpRequest,
     body: ScimBody,
 ) -> Result<HttpResponse, ScimError> {
     let attributes = validate_resource(&state.registry, E::KIND, &body.0)?;
     let projection = projection(&state, &req)?;
-    let ctx = who.write_context(state.clock.now_micros());
+    let ctx = who.write_context(state.clock.now_micros())?;
     let (id, if_match) = (path_id(&req), if_match(&req));
     let replaced = state
         .store
@@ -309,7 +309,7 @@ pub async fn replace<E: Endpoint>(
 /// `PATCH /{Users,Groups}/{id}`, with `If-Match`: 200 with the resource.
 pub async fn patch<E: Endpoint>(
     state: web::Data<AppState>,
-    who: DirectoryPrincipal,
+    who: ScimPrincipal,
     req: HttpRequest,
     body: ScimBody,
 ) -> Result<HttpResponse, ScimError> {
@@ -318,7 +318,7 @@ pub async fn patch<E: Endpoint>(
     // As for reads: a group's members come back unless excluded, so a
     // client pushing members to a large group sends excludedAttributes=members.
     let expanded = E::expanded(&state.registry, &projection);
-    let ctx = who.write_context(state.clock.now_micros());
+    let ctx = who.write_context(state.clock.now_micros())?;
     let (id, if_match) = (path_id(&req), if_match(&req));
     let registry = state.registry.clone();
     let patched = state
@@ -346,10 +346,10 @@ pub async fn patch<E: Endpoint>(
 /// `DELETE /{Users,Groups}/{id}`, with `If-Match`.
 pub async fn delete<E: Endpoint>(
     state: web::Data<AppState>,
-    who: DirectoryPrincipal,
+    who: ScimPrincipal,
     req: HttpRequest,
 ) -> Result<HttpResponse, ScimError> {
-    let ctx = who.write_context(state.clock.now_micros());
+    let ctx = who.write_context(state.clock.now_micros())?;
     let (id, if_match) = (path_id(&req), if_match(&req));
     state
         .store
@@ -361,7 +361,7 @@ pub async fn delete<E: Endpoint>(
 /// `GET /{Users,Groups}` with filter, sorting and paging.
 pub async fn list<E: Endpoint>(
     state: web::Data<AppState>,
-    who: DirectoryPrincipal,
+    who: ScimPrincipal,
     req: HttpRequest,
 ) -> Result<HttpResponse, ScimError> {
     let params = ListParams::from_query(req.query_string())?;
@@ -371,7 +371,7 @@ pub async fn list<E: Endpoint>(
 /// `POST /{Users,Groups}/.search`: the same, with the parameters in the body.
 pub async fn search<E: Endpoint>(
     state: web::Data<AppState>,
-    who: DirectoryPrincipal,
+    who: ScimPrincipal,
     body: ScimBody,
 ) -> Result<HttpResponse, ScimError> {
     let params = ListParams::from_search_request(&body.0)?;
@@ -380,7 +380,7 @@ pub async fn search<E: Endpoint>(
 
 async fn respond_list<E: Endpoint>(
     state: &web::Data<AppState>,
-    who: &DirectoryPrincipal,
+    who: &ScimPrincipal,
     params: ListParams,
 ) -> Result<HttpResponse, ScimError> {
     let body = if params.cursor.is_some() {
@@ -396,7 +396,7 @@ async fn respond_list<E: Endpoint>(
 /// offset and size of `params` (the root search pages across types).
 pub async fn page<E: Endpoint>(
     state: &web::Data<AppState>,
-    who: &DirectoryPrincipal,
+    who: &ScimPrincipal,
     params: &ListParams,
     page: Option<(u64, u64)>,
 ) -> Result<(u64, Vec<Value>), ScimError> {
@@ -415,7 +415,7 @@ pub async fn page<E: Endpoint>(
 
 async fn fetch<E: Endpoint>(
     state: &web::Data<AppState>,
-    who: &DirectoryPrincipal,
+    who: &ScimPrincipal,
     params: &ListParams,
     query: ListQuery,
 ) -> Result<(u64, Vec<E::Resource>, Projection), ScimError> {
@@ -425,10 +425,10 @@ async fn fetch<E: Endpoint>(
         params.excluded_attributes.as_deref(),
     )?;
     let expanded = E::expanded(&state.registry, &projection);
-    let directory = who.directory_id.clone();
+    let directory = who.directory.clone();
     let (total, found) = state
         .store
-        .read(move |conn| E::list(conn, &directory, &query, expanded))
+        .read(move |conn| E::list(conn, directory.as_deref(), &query, expanded))
         .await?;
     Ok((total, found, projection))
 }
@@ -437,7 +437,7 @@ async fn fetch<E: Endpoint>(
 /// position in creation order, with `nextCursor` / `previousCursor`.
 async fn cursor_page<E: Endpoint>(
     state: &web::Data<AppState>,
-    who: &DirectoryPrincipal,
+    who: &ScimPrincipal,
     params: &ListParams,
 ) -> Result<Value, ScimError> {
     if params.start_index_sent {

@@ -7,7 +7,7 @@ use actix_web::{web, HttpResponse};
 
 use super::json_response;
 use super::resources::{page, Groups, Users};
-use crate::http::auth::DirectoryPrincipal;
+use crate::http::auth::ScimPrincipal;
 use crate::http::body::ScimBody;
 use crate::http::AppState;
 use crate::scim::list::{list_response, ListParams};
@@ -31,7 +31,7 @@ fn none_if_foreign<T>(result: Result<T, ScimError>) -> Result<Option<T>, ScimErr
 /// `POST /.search`.
 pub async fn search_all(
     state: web::Data<AppState>,
-    who: DirectoryPrincipal,
+    who: ScimPrincipal,
     body: ScimBody,
 ) -> Result<HttpResponse, ScimError> {
     let params = ListParams::from_search_request(&body.0)?;

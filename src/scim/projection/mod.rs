@@ -246,8 +246,9 @@ fn parse_list(registry: &SchemaRegistry, text: &str) -> Result<Vec<AttrRef>, Sci
 }
 
 fn parse_ref(registry: &SchemaRegistry, text: &str) -> Result<AttrRef, ScimError> {
-    let known_schema = [&registry.user, &registry.enterprise_user, &registry.group]
+    let known_schema = [&registry.user, &registry.group]
         .into_iter()
+        .chain(registry.user_extensions.iter())
         .find(|s| s.id.eq_ignore_ascii_case(text));
     if let Some(schema) = known_schema {
         return Ok(AttrRef {

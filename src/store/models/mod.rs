@@ -2,7 +2,10 @@
 
 use diesel::prelude::*;
 
-use super::schema::{audit_events, directories, directory_tokens, groups, memberships, users};
+use super::schema::{
+    admin_tokens, audit_events, directories, directory_tokens, group_mappings, groups, memberships,
+    products, sites, user_entitlements, users,
+};
 
 /// A directory: one IdP connection with its own SCIM base URL and tokens.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -40,6 +43,10 @@ pub struct UserRow {
     pub version: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// A portal-only customer: can hold a service desk's customer role, nothing else.
+    pub portal_only: bool,
+    /// Suspended by an admin: no access, no license, the IdP's record untouched.
+    pub suspended: bool,
 }
 
 /// A SCIM group.
@@ -100,4 +107,71 @@ pub struct NewAuditEvent {
     pub target_id: String,
     pub before: Option<String>,
     pub after: Option<String>,
+}
+
+/// An admin API bearer token; only its SHA-256 hash is kept.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = admin_tokens)]
+pub struct AdminTokenRow {
+    pub id: String,
+    pub name: String,
+    pub token_hash: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+/// A site of the organization.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = sites)]
+pub struct SiteRow {
+    pub id: String,
+    pub name: String,
+    pub name_key: String,
+    pub created_at: i64,
+}
+
+/// A product on a site.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = products, treat_none_as_null = true)]
+pub struct ProductRow {
+    pub product_key: String,
+    pub site_id: String,
+    pub name: String,
+    pub service_desk: bool,
+    pub license_cap: Option<i64>,
+    pub anonymous_access: bool,
+    pub default_group_id: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A group-to-role mapping; `group_id` is `None` while it waits for a group
+/// of its name to arrive.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = group_mappings)]
+pub struct MappingRow {
+    pub id: String,
+    pub product_key: String,
+    pub role: String,
+    pub group_id: Option<String>,
+    pub group_name: String,
+    pub group_name_key: String,
+    pub directory_id: Option<String>,
+    pub created_at: i64,
+    pub created_by: String,
+}
+
+/// One row of the `user_entitlements` view: a role a user holds on a
+/// product through one group.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = user_entitlements)]
+pub struct EntitlementRow {
+    pub user_id: String,
+    pub product: String,
+    pub product_name: String,
+    pub role: String,
+    pub value: String,
+    pub group_id: String,
+    pub group_display: String,
+    pub group_directory: String,
 }

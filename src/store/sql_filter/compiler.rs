@@ -37,6 +37,10 @@ enum List<'a> {
     UserGroups,
     /// A group's `members`, from memberships.
     GroupMembers,
+    /// A user's `entitlements`, from the derived `user_entitlements` view.
+    Entitlements,
+    /// The access extension's `grants`: the same rows, with their groups.
+    Grants,
 }
 
 /// Compiles filters and sort keys for one resource type on one backend.
@@ -140,6 +144,10 @@ impl<'a> Compiler<'a> {
                 };
                 let has = if urn.eq_ignore_ascii_case(self.kind.core_urn()) {
                     constant(true)
+                } else if urn.eq_ignore_ascii_case(crate::scim::ACCESS_URN)
+                    && self.kind == ResourceKind::User
+                {
+                    self.any_element(&List::Grants, constant(true))
                 } else if let Some(ext) = self.registry.extension(self.kind, urn) {
                     self.backend.json_present(self.base(), &[ext.id.as_str()])
                 } else {
@@ -271,6 +279,54 @@ impl<'a> Compiler<'a> {
                     )))
                 }
             },
+            List::Entitlements => match lower.as_str() {
+                "value" => Leaf::column("e.value", AttrType::String, false, Repr::Text, &label),
+                "type" => Leaf::column("e.product", AttrType::String, false, Repr::Text, &label),
+                "display" => Leaf::column(
+                    "(e.product_name || ' ' || e.role)",
+                    AttrType::String,
+                    false,
+                    Repr::Text,
+                    &label,
+                ),
+                _ => {
+                    return Err(ScimError::invalid_filter(format!(
+                        "'{label}' cannot be filtered on"
+                    )))
+                }
+            },
+            List::Grants => match lower.as_str() {
+                "value" => Leaf::column("e.value", AttrType::String, false, Repr::Text, &label),
+                "product" => Leaf::column("e.product", AttrType::String, false, Repr::Text, &label),
+                "role" => Leaf::column("e.role", AttrType::String, false, Repr::Text, &label),
+                "group" => Leaf::column("e.group_id", AttrType::String, true, Repr::Text, &label),
+                "groupdisplay" => Leaf::column(
+                    "e.group_display",
+                    AttrType::String,
+                    false,
+                    Repr::Text,
+                    &label,
+                ),
+                "groupdirectory" => Leaf::column(
+                    "e.group_directory",
+                    AttrType::String,
+                    true,
+                    Repr::Text,
+                    &label,
+                ),
+                "synced" => Leaf::column(
+                    "(e.group_directory <> 'local')",
+                    AttrType::Boolean,
+                    true,
+                    Repr::Bool,
+                    &label,
+                ),
+                _ => {
+                    return Err(ScimError::invalid_filter(format!(
+                        "unknown sub-attribute '{sub}' of 'grants'"
+                    )))
+                }
+            },
         })
     }
 
@@ -283,6 +339,10 @@ impl<'a> Compiler<'a> {
                 .sql(")"),
             List::GroupMembers => SqlCondition::new()
                 .sql("EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = \"groups\".id AND ")
+                .append(condition)
+                .sql(")"),
+            List::Entitlements | List::Grants => SqlCondition::new()
+                .sql("EXISTS (SELECT 1 FROM user_entitlements e WHERE e.user_id = users.id AND ")
                 .append(condition)
                 .sql(")"),
         }
@@ -342,6 +402,16 @@ impl<'a> Compiler<'a> {
             if let Some(target) = self.common(path)? {
                 return Ok(target);
             }
+        }
+        if extension.is_some_and(|e| e.id == crate::scim::ACCESS_URN) {
+            // The access extension is derived, not stored: it reads the view.
+            if !path.attr.eq_ignore_ascii_case("grants") {
+                return Err(unknown(path));
+            }
+            return Ok(Target::Multi {
+                list: List::Grants,
+                sub: path.sub_attr.clone(),
+            });
         }
         let def = schema.attribute(&path.attr).ok_or_else(|| unknown(path))?;
         if def.returned == Returned::Never || def.mutability == Mutability::WriteOnly {
@@ -446,6 +516,10 @@ impl<'a> Compiler<'a> {
             })),
             ("members", sub) if !user => Ok(Some(Target::Multi {
                 list: List::GroupMembers,
+                sub: sub.map(str::to_owned),
+            })),
+            ("entitlements", sub) if user => Ok(Some(Target::Multi {
+                list: List::Entitlements,
                 sub: sub.map(str::to_owned),
             })),
             _ => Ok(None),

@@ -4,7 +4,9 @@
 //! `displayName`, `active`, `meta.created`, `meta.lastModified`) compare
 //! against it; every other attribute is read out of the JSON `attributes`
 //! column; multi-valued attributes become `EXISTS` over their elements; a
-//! user's `groups` and a group's `members` read the membership table; and
+//! user's `groups` and a group's `members` read the membership table; a
+//! user's `entitlements` (and the access extension's `grants`) read the
+//! derived `user_entitlements` view; and
 //! `emails.value eq` uses the indexed `user_emails` table. The schema says
 //! each attribute's type and case rule. Nothing is filtered in Rust.
 

@@ -1,5 +1,7 @@
 //! The command line: `serve`, `migrate`, and the operator commands for
-//! directories and their tokens.
+//! directories and their tokens; the access-model commands are in `access`.
+
+mod access;
 
 use std::sync::Arc;
 
@@ -52,6 +54,21 @@ pub enum Command {
     /// Manages a directory's SCIM bearer tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Manages admin API tokens.
+    #[command(subcommand, name = "admin-token")]
+    AdminToken(access::AdminTokenCommand),
+    /// Manages sites.
+    #[command(subcommand)]
+    Site(access::SiteCommand),
+    /// Manages products.
+    #[command(subcommand)]
+    Product(access::ProductCommand),
+    /// Maps a group (id or displayName) to a product role.
+    Map(access::MapArgs),
+    /// Prints a user's effective access and the groups granting it.
+    Access(access::AccessArgs),
+    /// Prints license use per product.
+    Licenses(access::LicensesArgs),
 }
 
 #[derive(Debug, Args)]
@@ -143,6 +160,8 @@ pub enum CliError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Usage(String),
+    #[error("{0}")]
+    Access(#[from] crate::access::AccessError),
 }
 
 impl From<diesel::result::Error> for CliError {
@@ -151,7 +170,7 @@ impl From<diesel::result::Error> for CliError {
     }
 }
 
-fn open_store(database: &DatabaseArgs) -> Result<Store, CliError> {
+pub(crate) fn open_store(database: &DatabaseArgs) -> Result<Store, CliError> {
     Ok(Store::open(
         &database.database_url,
         &PoolOptions {
@@ -161,7 +180,7 @@ fn open_store(database: &DatabaseArgs) -> Result<Store, CliError> {
     )?)
 }
 
-fn operator() -> Actor {
+pub(crate) fn operator() -> Actor {
     Actor {
         kind: ActorKind::Cli,
         id: std::env::var("USER").unwrap_or_else(|_| "operator".into()),
@@ -215,7 +234,11 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let store = open_store(&database)?;
             let rows =
                 store.read_now(|conn| store::directories::list(conn).map_err(CliError::from))?;
-            for d in rows {
+            // The local directory (admin-made accounts and groups) is no IdP connection.
+            for d in rows
+                .into_iter()
+                .filter(|d| d.id != crate::access::LOCAL_DIRECTORY)
+            {
                 if json {
                     println!("{}", json!({"id": d.id, "name": d.name}));
                 } else {
@@ -281,6 +304,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             }
             Ok(())
         }
+        Command::AdminToken(c) => access::admin_token(c, &clock),
+        Command::Site(c) => access::site(c, &clock),
+        Command::Product(c) => access::product(c, &clock),
+        Command::Map(args) => access::map(args, &clock),
+        Command::Access(args) => access::access(args),
+        Command::Licenses(args) => access::licenses(args),
         Command::Token(TokenCommand::Revoke { token_id, database }) => {
             let store = open_store(&database)?;
             store

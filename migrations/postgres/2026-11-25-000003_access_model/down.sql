@@ -1,0 +1,11 @@
+DROP VIEW user_entitlements;
+DROP TABLE group_mappings;
+DROP TABLE role_implications;
+DROP TABLE products;
+DROP TABLE sites;
+DROP TABLE admin_tokens;
+DELETE FROM "groups" WHERE directory_id = 'local';
+DELETE FROM users WHERE directory_id = 'local';
+ALTER TABLE users DROP COLUMN suspended;
+ALTER TABLE users DROP COLUMN portal_only;
+DELETE FROM directories WHERE id = 'local';

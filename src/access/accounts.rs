@@ -1,0 +1,144 @@
+//! Accounts made or held by admins: portal-only customers, and suspension
+//! (no access, no license, the IdP's record untouched).
+
+use serde_json::json;
+
+use super::audit::{self, Change};
+use super::effective::{self, UserAccess};
+use super::error::AccessError;
+use super::licensing::CapGuard;
+use super::{WriteContext, LOCAL_DIRECTORY};
+use crate::store::models::UserRow;
+use crate::store::{mappings, users, DbConn, StoreError};
+
+/// Creates a portal-only customer: a local account that can hold a service
+/// desk's `customer` role and never a licensed one.
+pub fn create_customer(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    email: &str,
+    display_name: Option<&str>,
+) -> Result<UserAccess, AccessError> {
+    let email = email.trim();
+    if !looks_like_email(email) {
+        return Err(AccessError::Invalid(format!(
+            "\"{email}\" is not an email address"
+        )));
+    }
+    let attributes = json!({"emails": [{"value": email, "primary": true}]});
+    let row = UserRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        directory_id: LOCAL_DIRECTORY.to_owned(),
+        user_name: email.to_owned(),
+        user_name_key: email.to_lowercase(),
+        external_id: None,
+        display_name: display_name.map(str::to_owned),
+        active: true,
+        attributes: attributes.to_string(),
+        version: 1,
+        created_at: ctx.now,
+        updated_at: ctx.now,
+        portal_only: true,
+        suspended: false,
+    };
+    match users::insert(conn, &row).map_err(StoreError::from) {
+        Err(StoreError::Conflict(_)) => {
+            return Err(AccessError::Conflict(format!(
+                "a local account \"{email}\" already exists"
+            )))
+        }
+        other => other?,
+    }
+    users::set_email_keys(conn, &row.id, &[email.to_lowercase()])?;
+    audit::record(
+        conn,
+        ctx,
+        Change {
+            action: "user.provisioned",
+            target_type: "User",
+            target_id: &row.id,
+            before: None,
+            after: Some(json!({"userName": email, "portal_only": true})),
+        },
+    )?;
+    effective::of_user(conn, &row.id)
+}
+
+/// Just enough to refuse what is plainly not an address.
+pub fn looks_like_email(s: &str) -> bool {
+    match s.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+/// Suspends (`true`) or restores (`false`) a user of any directory.
+/// Restoring gives back licenses, so it is refused past a cap.
+pub fn set_suspended(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    user_id: &str,
+    suspended: bool,
+) -> Result<UserAccess, AccessError> {
+    let before = users::find(conn, None, user_id).map_err(|e| match e {
+        diesel::result::Error::NotFound => {
+            AccessError::NotFound(format!("user \"{user_id}\" not found"))
+        }
+        e => e.into(),
+    })?;
+    if before.suspended == suspended {
+        return effective::of_user(conn, user_id);
+    }
+    let guard = if suspended {
+        None
+    } else {
+        let products = mappings::products_of_member(conn, user_id)?;
+        Some(CapGuard::before(conn, &products)?)
+    };
+    users::set_suspended(conn, user_id, suspended, ctx.now)?;
+    if let Some(g) = guard {
+        g.check(conn)?;
+    }
+    audit::record(
+        conn,
+        ctx,
+        Change {
+            action: if suspended {
+                "user.suspended"
+            } else {
+                "user.restored"
+            },
+            target_type: "User",
+            target_id: user_id,
+            before: Some(json!({"suspended": before.suspended})),
+            after: Some(json!({"suspended": suspended})),
+        },
+    )?;
+    effective::of_user(conn, user_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_email;
+
+    #[test]
+    fn email_shapes() {
+        for (s, ok) in [
+            ("a@b.co", true),
+            ("first.last@example.org", true),
+            ("a@b", false),
+            ("@b.co", false),
+            ("a b@c.de", false),
+            ("a@.de", false),
+            ("plain", false),
+        ] {
+            assert_eq!(looks_like_email(s), ok, "{s}");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! Admin API tokens: shown once when issued, stored as a SHA-256 hash.
+
+use serde_json::json;
+
+use super::audit::{self, Change};
+use super::directories::{hash_token, new_secret, IssuedToken};
+use super::{Actor, WriteContext, LOCAL_DIRECTORY};
+use crate::store::models::AdminTokenRow;
+use crate::store::{admin_tokens, DbConn, StoreError, StoreResult};
+
+fn context(actor: &Actor, now: i64) -> WriteContext {
+    WriteContext {
+        directory_id: LOCAL_DIRECTORY.to_owned(),
+        actor: actor.clone(),
+        request_id: None,
+        now,
+    }
+}
+
+/// Issues an admin token.
+pub fn issue(conn: &mut DbConn, name: &str, actor: &Actor, now: i64) -> StoreResult<IssuedToken> {
+    let secret = new_secret();
+    let row = AdminTokenRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        name: name.to_owned(),
+        token_hash: hash_token(&secret),
+        created_at: now,
+        revoked_at: None,
+    };
+    admin_tokens::insert(conn, &row)?;
+    audit::record(
+        conn,
+        &context(actor, now),
+        Change {
+            action: "admin_token.created",
+            target_type: "AdminToken",
+            target_id: &row.id,
+            before: None,
+            after: Some(json!({"name": name})),
+        },
+    )?;
+    Ok(IssuedToken { id: row.id, secret })
+}
+
+/// Revokes an admin token; an unknown or already revoked one is `NotFound`.
+pub fn revoke(conn: &mut DbConn, id: &str, actor: &Actor, now: i64) -> StoreResult<()> {
+    if admin_tokens::revoke(conn, id, now)? == 0 {
+        return Err(StoreError::NotFound);
+    }
+    audit::record(
+        conn,
+        &context(actor, now),
+        Change {
+            action: "admin_token.revoked",
+            target_type: "AdminToken",
+            target_id: id,
+            before: None,
+            after: None,
+        },
+    )?;
+    Ok(())
+}
+
+/// The live admin token matching a presented secret, if any.
+pub fn authenticate(conn: &mut DbConn, secret: &str) -> StoreResult<Option<AdminTokenRow>> {
+    match admin_tokens::find_live(conn, &hash_token(secret)) {
+        Ok(row) => Ok(Some(row)),
+        Err(diesel::result::Error::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,71 @@
+//! The access layer's error: why an admin, product or access change was
+//! refused. The HTTP layer renders it (problem+json on the admin API, a
+//! SCIM error body on SCIM routes).
+
+use crate::scim::ScimError;
+use crate::store::StoreError;
+
+/// A refused or failed access-model operation.
+#[derive(Debug, thiserror::Error)]
+pub enum AccessError {
+    /// No valid token came with the request.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Something the request names does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// The request is malformed or names an impossible value.
+    #[error("{0}")]
+    Invalid(String),
+    /// The request clashes with what exists (a taken name, a duplicate mapping).
+    #[error("{0}")]
+    Conflict(String),
+    /// A rule of the access model refuses the change.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The change would take a product past its license cap; nothing was applied.
+    #[error("this change needs {needed} licenses of product \"{product}\", whose cap is {cap}; nothing was changed")]
+    LicenseCap {
+        product: String,
+        cap: i64,
+        needed: i64,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<diesel::result::Error> for AccessError {
+    fn from(e: diesel::result::Error) -> Self {
+        AccessError::Store(e.into())
+    }
+}
+
+impl AccessError {
+    /// The HTTP status this error answers with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AccessError::Unauthorized(_) => 401,
+            AccessError::NotFound(_) => 404,
+            AccessError::Invalid(_) => 400,
+            AccessError::Conflict(_) => 409,
+            AccessError::Forbidden(_) | AccessError::LicenseCap { .. } => 403,
+            AccessError::Store(StoreError::NotFound) => 404,
+            AccessError::Store(StoreError::Conflict(_) | StoreError::Stale) => 409,
+            AccessError::Store(StoreError::Pool(_)) => 503,
+            AccessError::Store(_) => 500,
+        }
+    }
+}
+
+/// Access rules met on SCIM routes (a license cap reached by a group push)
+/// answer as SCIM errors; storage failures keep their own mapping.
+impl From<AccessError> for ScimError {
+    fn from(e: AccessError) -> Self {
+        match e {
+            AccessError::Store(s) => s.into(),
+            AccessError::Invalid(detail) => ScimError::invalid_value(detail),
+            AccessError::Conflict(detail) => ScimError::uniqueness(detail),
+            other => ScimError::new(other.status(), other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! Licensing: an active, unsuspended user holding a licensed role on a
+//! product consumes one license of it. Counts are read from the derived
+//! entitlements, so they are exact after every change; caps are enforced
+//! by counting before and after a change inside its transaction.
+
+use serde::Serialize;
+
+use super::error::AccessError;
+use crate::store::{entitlements, products, DbConn};
+
+/// License use of one product.
+#[derive(Debug, Clone, Serialize)]
+pub struct LicenseUse {
+    pub product: String,
+    pub used: i64,
+    pub cap: Option<i64>,
+}
+
+/// License use of one product.
+pub fn of_product(conn: &mut DbConn, key: &str) -> Result<LicenseUse, AccessError> {
+    let product = products::find(conn, key)
+        .map_err(|_| AccessError::NotFound(format!("product \"{key}\" not found")))?;
+    Ok(LicenseUse {
+        used: entitlements::licenses_used(conn, key)?,
+        product: product.product_key,
+        cap: product.license_cap,
+    })
+}
+
+/// License use of every product.
+pub fn all(conn: &mut DbConn) -> Result<Vec<LicenseUse>, AccessError> {
+    let used: std::collections::HashMap<String, i64> =
+        entitlements::licenses_used_by_product(conn)?
+            .into_iter()
+            .collect();
+    Ok(products::list(conn)?
+        .into_iter()
+        .map(|p| LicenseUse {
+            used: used.get(&p.product_key).copied().unwrap_or(0),
+            product: p.product_key,
+            cap: p.license_cap,
+        })
+        .collect())
+}
+
+/// The license use of the capped products a change may touch, taken before
+/// it; `check` after the change refuses it if it took any of them past its
+/// cap. A change that only lowers use (or leaves a product already over a
+/// lowered cap no worse) passes.
+#[derive(Debug)]
+pub struct CapGuard {
+    before: Vec<(String, i64, i64)>,
+}
+
+impl CapGuard {
+    /// Locks and counts the capped products among `product_keys`.
+    pub fn before(conn: &mut DbConn, product_keys: &[String]) -> Result<CapGuard, AccessError> {
+        let mut before = Vec::new();
+        for key in product_keys {
+            let product = match products::find(conn, key) {
+                Ok(p) => p,
+                Err(diesel::result::Error::NotFound) => continue,
+                Err(e) => return Err(e.into()),
+            };
+            let Some(cap) = product.license_cap else {
+                continue;
+            };
+            products::find_for_update(conn, key)?;
+            before.push((key.clone(), cap, entitlements::licenses_used(conn, key)?));
+        }
+        Ok(CapGuard { before })
+    }
+
+    /// Refuses the change if a product now uses more licenses than its cap
+    /// and more than before.
+    pub fn check(self, conn: &mut DbConn) -> Result<(), AccessError> {
+        for (product, cap, used_before) in self.before {
+            let used = entitlements::licenses_used(conn, &product)?;
+            if used > cap && used > used_before {
+                return Err(AccessError::LicenseCap {
+                    product,
+                    cap,
+                    needed: used,
+                });
+            }
+        }
+        Ok(())
+    }
+}

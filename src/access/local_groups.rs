@@ -1,0 +1,314 @@
+//! Groups made by admins (local groups, default groups among them) and
+//! their members. Synced groups are read here but changed only by their
+//! directory.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+use serde_json::json;
+
+use super::audit::{self, Change};
+use super::effective;
+use super::error::AccessError;
+use super::licensing::CapGuard;
+use super::products::CUSTOMER;
+use super::{mappings as access_mappings, WriteContext, LOCAL_DIRECTORY};
+use crate::scim::resource::format_time;
+use crate::store::models::{GroupRow, MembershipRow};
+use crate::store::{groups, mappings, memberships, products, users, DbConn, StoreError};
+
+/// Membership source of members added by an admin.
+pub const SOURCE_ADMIN: &str = "admin";
+
+/// A group as the admin API shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupView {
+    pub id: String,
+    #[serde(rename = "displayName")]
+    pub display_name: String,
+    pub directory: String,
+    /// Pushed by a directory; changed only through it.
+    pub synced: bool,
+    /// The product whose default group this is.
+    pub default_for: Option<String>,
+    pub created: String,
+}
+
+/// One member of a group, with where the membership came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberView {
+    pub user: String,
+    pub source: String,
+    pub actor: String,
+    pub since: String,
+}
+
+fn view(conn: &mut DbConn, row: GroupRow) -> Result<GroupView, AccessError> {
+    Ok(GroupView {
+        default_for: products::with_default_group(conn, &row.id)?,
+        synced: row.directory_id != LOCAL_DIRECTORY,
+        id: row.id,
+        display_name: row.display_name,
+        directory: row.directory_id,
+        created: format_time(row.created_at),
+    })
+}
+
+fn find(conn: &mut DbConn, id: &str) -> Result<GroupRow, AccessError> {
+    groups::find(conn, None, id).map_err(|e| match e {
+        diesel::result::Error::NotFound => {
+            AccessError::NotFound(format!("group \"{id}\" not found"))
+        }
+        e => e.into(),
+    })
+}
+
+/// A group that admins may change: a local one.
+fn find_local(conn: &mut DbConn, id: &str) -> Result<GroupRow, AccessError> {
+    let row = find(conn, id)?;
+    if row.directory_id != LOCAL_DIRECTORY {
+        return Err(AccessError::Forbidden(format!(
+            "group \"{}\" is synced from directory {}; only the directory changes it",
+            row.display_name, row.directory_id
+        )));
+    }
+    Ok(row)
+}
+
+/// Any group, synced or local.
+pub fn get(conn: &mut DbConn, id: &str) -> Result<GroupView, AccessError> {
+    let row = find(conn, id)?;
+    view(conn, row)
+}
+
+/// Every local group.
+pub fn list(conn: &mut DbConn) -> Result<Vec<GroupView>, AccessError> {
+    let rows = groups::list_local(conn)?;
+    rows.into_iter().map(|r| view(conn, r)).collect()
+}
+
+/// Creates a local group; mappings waiting for its name bind to it.
+pub fn create(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    display_name: &str,
+) -> Result<GroupView, AccessError> {
+    let name = display_name.trim();
+    if name.is_empty() || name.len() > 256 {
+        return Err(AccessError::Invalid(
+            "displayName must be 1 to 256 characters".into(),
+        ));
+    }
+    let row = GroupRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        directory_id: LOCAL_DIRECTORY.to_owned(),
+        display_name: name.to_owned(),
+        display_name_key: name.to_lowercase(),
+        external_id: None,
+        attributes: "{}".into(),
+        version: 1,
+        created_at: ctx.now,
+        updated_at: ctx.now,
+    };
+    let (waiting, guard) = access_mappings::waiting_for(conn, &row)?;
+    match groups::insert(conn, &row).map_err(StoreError::from) {
+        Err(StoreError::Conflict(_)) => {
+            return Err(AccessError::Conflict(format!(
+                "a local group named \"{name}\" already exists"
+            )))
+        }
+        other => other?,
+    }
+    access_mappings::bind(conn, ctx, &waiting, &row)?;
+    guard.check(conn)?;
+    audit::record(
+        conn,
+        ctx,
+        Change {
+            action: "group.created",
+            target_type: "Group",
+            target_id: &row.id,
+            before: None,
+            after: Some(json!({"displayName": row.display_name, "directory": LOCAL_DIRECTORY})),
+        },
+    )?;
+    view(conn, row)
+}
+
+/// Deletes a local group that is no product's default group.
+pub fn delete(conn: &mut DbConn, ctx: &WriteContext, id: &str) -> Result<(), AccessError> {
+    let row = find_local(conn, id)?;
+    if let Some(product) = products::with_default_group(conn, id)? {
+        return Err(AccessError::Conflict(format!(
+            "group \"{}\" is the default group of product \"{product}\" and can't be deleted",
+            row.display_name
+        )));
+    }
+    memberships::remove_member_everywhere(conn, id)?;
+    groups::delete(conn, LOCAL_DIRECTORY, id)?;
+    audit::record(
+        conn,
+        ctx,
+        Change {
+            action: "group.deleted",
+            target_type: "Group",
+            target_id: id,
+            before: Some(json!({"displayName": row.display_name})),
+            after: None,
+        },
+    )?;
+    Ok(())
+}
+
+/// The members of any group, with their sources.
+pub fn members(conn: &mut DbConn, id: &str) -> Result<Vec<MemberView>, AccessError> {
+    find(conn, id)?;
+    Ok(memberships::rows_of(conn, id)?
+        .into_iter()
+        .map(|m| MemberView {
+            user: m.member_id,
+            source: m.source,
+            actor: m.actor,
+            since: format_time(m.created_at),
+        })
+        .collect())
+}
+
+/// Seed 001: a user-access-admin grants only products they administer, so
+/// they can't add members to a group (a default group, typically) that
+/// also grants a product they don't administer.
+fn check_granter(
+    conn: &mut DbConn,
+    group: &GroupRow,
+    granted: &[String],
+    acting_as: &str,
+) -> Result<(), AccessError> {
+    let held = effective::of_users(conn, &[acting_as.to_owned()])?
+        .remove(acting_as)
+        .unwrap_or_default();
+    let administers = |product: &str| {
+        held.iter()
+            .any(|e| e.product == product && (e.role == "user-access-admin" || e.role == "admin"))
+    };
+    let (mine, others): (Vec<&String>, Vec<&String>) = granted.iter().partition(|p| administers(p));
+    if others.is_empty() {
+        return Ok(());
+    }
+    let default_of = products::with_default_group(conn, &group.id)?;
+    Err(AccessError::Forbidden(match (default_of, mine.first()) {
+        (Some(p), Some(_)) => format!(
+            "user {acting_as} can't grant \"{p}\" through its default group \"{}\": the group also grants {}, which they don't administer; use a group that grants only \"{p}\"",
+            group.display_name,
+            others.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ")
+        ),
+        _ => format!(
+            "user {acting_as} doesn't administer {}, which group \"{}\" grants",
+            others.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", "),
+            group.display_name
+        ),
+    }))
+}
+
+/// Adds users (of any directory) to a local group. `acting_as` names the
+/// user-access-admin making the grant, whose reach is checked; `source`
+/// says where the membership came from. Refused as a whole if any user is
+/// unknown, a portal-only customer would get a non-customer role, or a
+/// license cap would be passed.
+pub fn add_members(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    id: &str,
+    user_ids: &[String],
+    acting_as: Option<&str>,
+    source: &str,
+) -> Result<Vec<MemberView>, AccessError> {
+    let group = find_local(conn, id)?;
+    if user_ids.is_empty() {
+        return Err(AccessError::Invalid(
+            "users must list at least one user id".into(),
+        ));
+    }
+    let mut seen = HashSet::new();
+    let wanted: Vec<String> = user_ids
+        .iter()
+        .filter(|u| seen.insert(*u))
+        .cloned()
+        .collect();
+    let kinds = users::kinds(conn, &wanted)?;
+    if let Some(missing) = wanted.iter().find(|u| !kinds.iter().any(|(k, _)| k == *u)) {
+        return Err(AccessError::Invalid(format!(
+            "user \"{missing}\" not found"
+        )));
+    }
+    let group_mappings = mappings::of_group(conn, id)?;
+    if let Some((customer, _)) = kinds.iter().find(|(_, portal_only)| *portal_only) {
+        if let Some(m) = group_mappings.iter().find(|m| m.role != CUSTOMER) {
+            return Err(AccessError::Forbidden(format!(
+                "user {customer} is a portal-only customer and can never hold a product role; group \"{}\" grants {}:{}",
+                group.display_name, m.product_key, m.role
+            )));
+        }
+    }
+    let mut granted: Vec<String> = group_mappings
+        .iter()
+        .map(|m| m.product_key.clone())
+        .collect();
+    granted.sort();
+    granted.dedup();
+    if let Some(actor) = acting_as {
+        check_granter(conn, &group, &granted, actor)?;
+    }
+    let guard = CapGuard::before(conn, &granted)?;
+    let rows: Vec<MembershipRow> = wanted
+        .iter()
+        .map(|u| MembershipRow {
+            group_id: id.to_owned(),
+            member_id: u.clone(),
+            member_type: "User".into(),
+            source: source.to_owned(),
+            actor: acting_as.unwrap_or(&ctx.actor.id).to_owned(),
+            created_at: ctx.now,
+        })
+        .collect();
+    memberships::add(conn, &rows)?;
+    guard.check(conn)?;
+    audit::record(
+        conn,
+        ctx,
+        Change {
+            action: "group.member_added",
+            target_type: "Group",
+            target_id: id,
+            before: None,
+            after: Some(json!({"members": wanted, "source": source, "acting_as": acting_as})),
+        },
+    )?;
+    members(conn, id)
+}
+
+/// Removes a user from a local group; a non-member is a 404.
+pub fn remove_member(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    id: &str,
+    user_id: &str,
+) -> Result<(), AccessError> {
+    find_local(conn, id)?;
+    if memberships::remove(conn, id, &[user_id.to_owned()])? == 0 {
+        return Err(AccessError::NotFound(format!(
+            "user \"{user_id}\" is not a member of group \"{id}\""
+        )));
+    }
+    audit::record(
+        conn,
+        ctx,
+        Change {
+            action: "group.member_removed",
+            target_type: "Group",
+            target_id: id,
+            before: Some(json!({"member": user_id})),
+            after: None,
+        },
+    )?;
+    Ok(())
+}

@@ -1,0 +1,333 @@
+//! Access-model commands: admin tokens, sites, products, mappings, a
+//! user's access, licenses. Each is one transaction, audited with the
+//! operator as actor.
+
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use super::{open_store, operator, CliError, DatabaseArgs};
+use crate::access::mappings::NewMapping;
+use crate::access::products::NewProduct;
+use crate::access::{
+    admins, effective, licensing, mappings, products, WriteContext, LOCAL_DIRECTORY,
+};
+use crate::clock::Clock;
+use crate::store::{self, StoreError};
+
+#[derive(Debug, Subcommand)]
+pub enum AdminTokenCommand {
+    /// Issues an admin API token (shown once).
+    Create {
+        /// A label for the token.
+        #[arg(long, default_value = "admin")]
+        name: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// Print one JSON object `{"id","token"}`.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Lists admin tokens (never their secrets).
+    List {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revokes an admin token.
+    Revoke {
+        /// The token's id (not its secret).
+        token_id: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SiteCommand {
+    /// Creates a site.
+    Add {
+        name: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProductCommand {
+    /// Creates a product (and its default group) on a site.
+    Add {
+        /// The product key, unique in the organization (e.g. `jira-software`).
+        key: String,
+        /// The site's id or name.
+        #[arg(long)]
+        site: String,
+        /// A display name (default: the key).
+        #[arg(long)]
+        name: Option<String>,
+        /// Most licenses the product may use.
+        #[arg(long)]
+        license_cap: Option<i64>,
+        /// A service desk (adds the `customer` role).
+        #[arg(long)]
+        service_desk: bool,
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Lists products.
+    List {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct MapArgs {
+    /// The group's id or displayName (it may not have been pushed yet).
+    group: String,
+    /// The product key.
+    product: String,
+    /// The role: user, admin, user-access-admin, guest or customer.
+    role: String,
+    /// Only a group of this directory.
+    #[arg(long)]
+    directory: Option<String>,
+    #[command(flatten)]
+    database: DatabaseArgs,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AccessArgs {
+    /// The user's id.
+    user: String,
+    #[command(flatten)]
+    database: DatabaseArgs,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LicensesArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    #[arg(long)]
+    json: bool,
+}
+
+fn context(clock: &dyn Clock) -> WriteContext {
+    WriteContext {
+        directory_id: LOCAL_DIRECTORY.to_owned(),
+        actor: operator(),
+        request_id: None,
+        now: clock.now_micros(),
+    }
+}
+
+fn print_json(value: &impl serde::Serialize) {
+    println!("{}", serde_json::to_string(value).unwrap_or_default());
+}
+
+/// `gatehouse admin-token …`.
+pub fn admin_token(command: AdminTokenCommand, clock: &dyn Clock) -> Result<(), CliError> {
+    match command {
+        AdminTokenCommand::Create {
+            name,
+            database,
+            json,
+        } => {
+            let store = open_store(&database)?;
+            let token = store
+                .write_now(|conn| admins::issue(conn, &name, &operator(), clock.now_micros()))?;
+            if json {
+                print_json(&json!({"id": token.id, "token": token.secret}));
+            } else {
+                println!(
+                    "admin token id: {}\ntoken:          {}",
+                    token.id, token.secret
+                );
+                println!("(the token is shown only now)");
+            }
+            Ok(())
+        }
+        AdminTokenCommand::List { database, json } => {
+            let store = open_store(&database)?;
+            let rows =
+                store.read_now(|conn| store::admin_tokens::list(conn).map_err(CliError::from))?;
+            for t in rows {
+                let status = if t.revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "live"
+                };
+                if json {
+                    print_json(&json!({"id": t.id, "name": t.name, "status": status}));
+                } else {
+                    println!("{}  {}  {}", t.id, t.name, status);
+                }
+            }
+            Ok(())
+        }
+        AdminTokenCommand::Revoke { token_id, database } => {
+            let store = open_store(&database)?;
+            store
+                .write_now(|conn| admins::revoke(conn, &token_id, &operator(), clock.now_micros()))
+                .map_err(|e| match e {
+                    StoreError::NotFound => {
+                        CliError::Usage(format!("no live admin token {token_id}"))
+                    }
+                    e => e.into(),
+                })?;
+            println!("admin token {token_id} revoked");
+            Ok(())
+        }
+    }
+}
+
+/// `gatehouse site …`.
+pub fn site(command: SiteCommand, clock: &dyn Clock) -> Result<(), CliError> {
+    let SiteCommand::Add {
+        name,
+        database,
+        json,
+    } = command;
+    let store = open_store(&database)?;
+    let site = store.write_now(|conn| products::create_site(conn, &context(clock), &name))?;
+    if json {
+        print_json(&site);
+    } else {
+        println!("site {} ({})", site.name, site.id);
+    }
+    Ok(())
+}
+
+/// `gatehouse product …`.
+pub fn product(command: ProductCommand, clock: &dyn Clock) -> Result<(), CliError> {
+    match command {
+        ProductCommand::Add {
+            key,
+            site,
+            name,
+            license_cap,
+            service_desk,
+            database,
+            json,
+        } => {
+            let store = open_store(&database)?;
+            let new = NewProduct {
+                site,
+                key,
+                name,
+                license_cap,
+                service_desk: service_desk.then_some(true),
+                anonymous_access: false,
+            };
+            let product = store
+                .write_now(|conn| products::create_product(conn, &context(clock), new.clone()))?;
+            if json {
+                print_json(&product);
+            } else {
+                println!(
+                    "product {} on site {}; roles {}; default group {}",
+                    product.key,
+                    product.site,
+                    product.roles.join(", "),
+                    product.default_group["displayName"]
+                        .as_str()
+                        .unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        ProductCommand::List { database, json } => {
+            let store = open_store(&database)?;
+            for p in store.read_now(|conn| products::list(conn).map_err(CliError::from))? {
+                if json {
+                    print_json(&p);
+                } else {
+                    println!("{}  {}  cap {:?}", p.key, p.name, p.license_cap);
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// `gatehouse map GROUP PRODUCT ROLE`.
+pub fn map(args: MapArgs, clock: &dyn Clock) -> Result<(), CliError> {
+    let store = open_store(&args.database)?;
+    let new = NewMapping {
+        group: args.group,
+        product: args.product,
+        role: args.role,
+        directory: args.directory,
+    };
+    let mapping = store
+        .write_now(|conn| mappings::create(conn, &context(clock), new.clone()))
+        .map_err(CliError::from)?;
+    if args.json {
+        print_json(&mapping);
+    } else {
+        println!(
+            "mapping {}: group {} → {}:{} ({})",
+            mapping.id,
+            mapping.group["displayName"].as_str().unwrap_or_default(),
+            mapping.product,
+            mapping.role,
+            mapping.status
+        );
+    }
+    Ok(())
+}
+
+/// `gatehouse access USER`.
+pub fn access(args: AccessArgs) -> Result<(), CliError> {
+    let store = open_store(&args.database)?;
+    let access = store.read_now(|conn| effective::of_user(conn, &args.user))?;
+    if args.json {
+        print_json(&access);
+        return Ok(());
+    }
+    println!(
+        "{} ({}){}",
+        access.user_name,
+        access.user,
+        match (access.active, access.suspended) {
+            (false, _) => " — deactivated",
+            (true, true) => " — suspended",
+            _ => "",
+        }
+    );
+    if access.entitlements.is_empty() {
+        println!("  no product access");
+    }
+    for e in &access.entitlements {
+        let via: Vec<&str> = e.via.iter().map(|v| v.display_name.as_str()).collect();
+        println!("  {}:{}  via {}", e.product, e.role, via.join(", "));
+    }
+    Ok(())
+}
+
+/// `gatehouse licenses`.
+pub fn licenses(args: LicensesArgs) -> Result<(), CliError> {
+    let store = open_store(&args.database)?;
+    let all = store.read_now(licensing::all)?;
+    for l in all {
+        if args.json {
+            print_json(&l);
+        } else {
+            match l.cap {
+                Some(cap) => println!("{}  {} / {}", l.product, l.used, cap),
+                None => println!("{}  {}", l.product, l.used),
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,87 @@
+//! `/mappings`: groups to product roles.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+use super::{created, items, ok, parse};
+use crate::access::mappings::{self, NewMapping};
+use crate::access::AccessError;
+use crate::http::auth::AdminPrincipal;
+use crate::http::AppState;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MappingBody {
+    group: String,
+    product: String,
+    role: String,
+    directory: Option<String>,
+}
+
+/// `POST /mappings`.
+pub async fn create(
+    state: web::Data<AppState>,
+    who: AdminPrincipal,
+    body: web::Bytes,
+) -> Result<HttpResponse, AccessError> {
+    let b: MappingBody = parse(&body)?;
+    let new = NewMapping {
+        group: b.group,
+        product: b.product,
+        role: b.role,
+        directory: b.directory,
+    };
+    let ctx = who.write_context(state.clock.now_micros());
+    let mapping = state
+        .store
+        .write(move |conn| mappings::create(conn, &ctx, new.clone()))
+        .await?;
+    Ok(created(&mapping))
+}
+
+/// `GET /mappings[?product=KEY]`.
+pub async fn list(
+    state: web::Data<AppState>,
+    _: AdminPrincipal,
+    req: HttpRequest,
+) -> Result<HttpResponse, AccessError> {
+    let product =
+        web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+            .map_err(|e| AccessError::Invalid(format!("bad query string: {e}")))?
+            .get("product")
+            .cloned();
+    Ok(items(
+        state
+            .store
+            .read(move |conn| mappings::list(conn, product.as_deref()))
+            .await?,
+    ))
+}
+
+/// `GET /mappings/{id}`.
+pub async fn get(
+    state: web::Data<AppState>,
+    _: AdminPrincipal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AccessError> {
+    let id = id.into_inner();
+    Ok(ok(&state
+        .store
+        .read(move |conn| mappings::get(conn, &id))
+        .await?))
+}
+
+/// `DELETE /mappings/{id}`.
+pub async fn delete(
+    state: web::Data<AppState>,
+    who: AdminPrincipal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AccessError> {
+    let id = id.into_inner();
+    let ctx = who.write_context(state.clock.now_micros());
+    state
+        .store
+        .write(move |conn| mappings::delete(conn, &ctx, &id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,51 @@
+//! Reads of the `user_entitlements` view: effective access and license use.
+
+use diesel::dsl::count;
+use diesel::prelude::*;
+
+use super::models::EntitlementRow;
+use super::pool::DbConn;
+use super::schema::user_entitlements as e;
+
+/// The roles that consume a license of their product.
+pub const LICENSED_ROLES: [&str; 3] = ["user", "admin", "user-access-admin"];
+
+/// The entitlement rows of these users, by user, product and role.
+pub fn of_users(conn: &mut DbConn, user_ids: &[String]) -> QueryResult<Vec<EntitlementRow>> {
+    let mut out = Vec::new();
+    for chunk in user_ids.chunks(500) {
+        out.extend(
+            e::table
+                .filter(e::user_id.eq_any(chunk))
+                .order((
+                    e::user_id,
+                    e::product,
+                    e::role,
+                    e::group_display,
+                    e::group_id,
+                ))
+                .select(EntitlementRow::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(out)
+}
+
+/// Licenses of one product in use: users holding a licensed role on it.
+pub fn licenses_used(conn: &mut DbConn, product: &str) -> QueryResult<i64> {
+    e::table
+        .filter(e::product.eq(product))
+        .filter(e::role.eq_any(LICENSED_ROLES))
+        .select(count(e::user_id).aggregate_distinct())
+        .first(conn)
+}
+
+/// Licenses in use per product (products using none are absent).
+pub fn licenses_used_by_product(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
+    e::table
+        .filter(e::role.eq_any(LICENSED_ROLES))
+        .group_by(e::product)
+        .select((e::product, count(e::user_id).aggregate_distinct()))
+        .order(e::product)
+        .load(conn)
+}

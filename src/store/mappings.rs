@@ -1,0 +1,128 @@
+//! Group-to-role mappings.
+
+use diesel::prelude::*;
+
+use super::models::MappingRow;
+use super::pool::{DbConn, MultiBackend};
+use super::schema::{group_mappings, memberships};
+
+/// Adds a mapping.
+pub fn insert(conn: &mut DbConn, row: &MappingRow) -> QueryResult<()> {
+    diesel::insert_into(group_mappings::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// The mapping with this id.
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<MappingRow> {
+    group_mappings::table
+        .find(id)
+        .select(MappingRow::as_select())
+        .first(conn)
+}
+
+/// Deletes a mapping; returns 0 or 1.
+pub fn delete(conn: &mut DbConn, id: &str) -> QueryResult<usize> {
+    diesel::delete(group_mappings::table.find(id)).execute(conn)
+}
+
+/// Mappings, oldest first; only one product's when `product` is given.
+pub fn list(conn: &mut DbConn, product: Option<&str>) -> QueryResult<Vec<MappingRow>> {
+    let mut q = group_mappings::table.into_boxed::<MultiBackend>();
+    if let Some(p) = product {
+        q = q.filter(group_mappings::product_key.eq(p.to_owned()));
+    }
+    q.order((group_mappings::created_at, group_mappings::id))
+        .select(MappingRow::as_select())
+        .load(conn)
+}
+
+/// The mappings bound to one group.
+pub fn of_group(conn: &mut DbConn, group_id: &str) -> QueryResult<Vec<MappingRow>> {
+    group_mappings::table
+        .filter(group_mappings::group_id.eq(group_id))
+        .order((group_mappings::product_key, group_mappings::role))
+        .select(MappingRow::as_select())
+        .load(conn)
+}
+
+/// A mapping of the same group (bound, or waiting for the same name and
+/// directory) to the same role of the same product, if one exists.
+pub fn find_same(conn: &mut DbConn, row: &MappingRow) -> QueryResult<Option<MappingRow>> {
+    let mut q = group_mappings::table
+        .filter(group_mappings::product_key.eq(row.product_key.clone()))
+        .filter(group_mappings::role.eq(row.role.clone()))
+        .into_boxed::<MultiBackend>();
+    q = match &row.group_id {
+        Some(g) => q.filter(group_mappings::group_id.eq(g.clone())),
+        None => {
+            let q = q
+                .filter(group_mappings::group_id.is_null())
+                .filter(group_mappings::group_name_key.eq(row.group_name_key.clone()));
+            match &row.directory_id {
+                Some(d) => q.filter(group_mappings::directory_id.eq(d.clone())),
+                None => q.filter(group_mappings::directory_id.is_null()),
+            }
+        }
+    };
+    q.select(MappingRow::as_select()).first(conn).optional()
+}
+
+/// Mappings waiting for a group named `name_key` that a group of
+/// `directory_id` would satisfy.
+pub fn waiting_for(
+    conn: &mut DbConn,
+    name_key: &str,
+    directory_id: &str,
+) -> QueryResult<Vec<MappingRow>> {
+    group_mappings::table
+        .filter(group_mappings::group_id.is_null())
+        .filter(group_mappings::group_name_key.eq(name_key))
+        .filter(
+            group_mappings::directory_id
+                .is_null()
+                .or(group_mappings::directory_id.eq(directory_id)),
+        )
+        .select(MappingRow::as_select())
+        .load(conn)
+}
+
+/// Binds waiting mappings to the group that arrived.
+pub fn bind(conn: &mut DbConn, mapping_ids: &[String], group_id: &str) -> QueryResult<usize> {
+    diesel::update(group_mappings::table.filter(group_mappings::id.eq_any(mapping_ids)))
+        .set(group_mappings::group_id.eq(Some(group_id)))
+        .execute(conn)
+}
+
+/// The products that mappings of these groups grant, without repeats.
+pub fn products_of_groups(conn: &mut DbConn, group_ids: &[String]) -> QueryResult<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for chunk in group_ids.chunks(500) {
+        out.extend(
+            group_mappings::table
+                .filter(group_mappings::group_id.eq_any(chunk))
+                .select(group_mappings::product_key)
+                .distinct()
+                .load::<String>(conn)?,
+        );
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// The products that a user's groups grant, whatever the user's state.
+pub fn products_of_member(conn: &mut DbConn, user_id: &str) -> QueryResult<Vec<String>> {
+    group_mappings::table
+        .inner_join(
+            memberships::table.on(memberships::group_id
+                .nullable()
+                .eq(group_mappings::group_id)),
+        )
+        .filter(memberships::member_id.eq(user_id))
+        .select(group_mappings::product_key)
+        .distinct()
+        .order(group_mappings::product_key)
+        .load(conn)
+}

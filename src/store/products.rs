@@ -1,0 +1,93 @@
+//! Sites and their products.
+
+use diesel::prelude::*;
+
+use super::dialect::{lock_row, LockTable};
+use super::models::{ProductRow, SiteRow};
+use super::pool::DbConn;
+use super::schema::{groups, products, sites};
+
+/// Adds a site; a taken name fails with a unique violation.
+pub fn insert_site(conn: &mut DbConn, row: &SiteRow) -> QueryResult<()> {
+    diesel::insert_into(sites::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// The site with this id, or else with this name (case-insensitive).
+pub fn find_site(conn: &mut DbConn, id_or_name: &str) -> QueryResult<SiteRow> {
+    sites::table
+        .filter(
+            sites::id
+                .eq(id_or_name)
+                .or(sites::name_key.eq(id_or_name.to_lowercase())),
+        )
+        .select(SiteRow::as_select())
+        .first(conn)
+}
+
+/// Every site, oldest first.
+pub fn list_sites(conn: &mut DbConn) -> QueryResult<Vec<SiteRow>> {
+    sites::table
+        .order((sites::created_at, sites::id))
+        .select(SiteRow::as_select())
+        .load(conn)
+}
+
+/// Adds a product; a taken key fails with a unique violation.
+pub fn insert(conn: &mut DbConn, row: &ProductRow) -> QueryResult<()> {
+    diesel::insert_into(products::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// Writes every column of `row` over the product with the same key.
+pub fn update(conn: &mut DbConn, row: &ProductRow) -> QueryResult<usize> {
+    diesel::update(products::table.find(&row.product_key))
+        .set(row)
+        .execute(conn)
+}
+
+/// The product with this key.
+pub fn find(conn: &mut DbConn, key: &str) -> QueryResult<ProductRow> {
+    products::table
+        .find(key)
+        .select(ProductRow::as_select())
+        .first(conn)
+}
+
+/// The product, locked until the transaction ends (PostgreSQL; SQLite has
+/// one writer at a time anyway), so two license checks on it take turns.
+pub fn find_for_update(conn: &mut DbConn, key: &str) -> QueryResult<ProductRow> {
+    lock_row(conn, LockTable::Products, key)?;
+    find(conn, key)
+}
+
+/// Every product, by key.
+pub fn list(conn: &mut DbConn) -> QueryResult<Vec<ProductRow>> {
+    products::table
+        .order(products::product_key)
+        .select(ProductRow::as_select())
+        .load(conn)
+}
+
+/// The key of the product whose default group has this (folded) name.
+pub fn with_default_group_named(conn: &mut DbConn, name_key: &str) -> QueryResult<Option<String>> {
+    products::table
+        .inner_join(groups::table.on(groups::id.eq(products::default_group_id)))
+        .filter(groups::display_name_key.eq(name_key))
+        .select(products::product_key)
+        .first(conn)
+        .optional()
+}
+
+/// The key of the product whose default group this is, if any.
+pub fn with_default_group(conn: &mut DbConn, group_id: &str) -> QueryResult<Option<String>> {
+    products::table
+        .filter(products::default_group_id.eq(group_id))
+        .select(products::product_key)
+        .first(conn)
+        .optional()
+}
