@@ -3,6 +3,7 @@
 //! when GATEHOUSE_TEST_POSTGRES is set).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod admin;
 mod cli;
 mod scim;
 mod store;

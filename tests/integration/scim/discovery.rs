@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{ENTERPRISE, GROUP, USER};
+use super::{ACCESS, ENTERPRISE, GROUP, USER};
 use crate::support::TestApp;
 
 #[actix_web::test]
@@ -43,7 +43,7 @@ async fn resource_types_and_schemas() {
     assert_eq!(user["endpoint"], "/Users");
     assert_eq!(
         user["schemaExtensions"],
-        json!([{"schema": ENTERPRISE, "required": false}])
+        json!([{"schema": ENTERPRISE, "required": false}, {"schema": ACCESS, "required": false}])
     );
     assert_eq!(
         user["meta"]["location"],
@@ -60,7 +60,12 @@ async fn resource_types_and_schemas() {
         .iter()
         .map(|s| s["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, [USER, ENTERPRISE, GROUP]);
+    assert_eq!(ids, [USER, ENTERPRISE, ACCESS, GROUP]);
+    // The access extension and entitlements are derived: read-only.
+    let r = app.get(&format!("/scim/v2/Schemas/{ACCESS}")).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json["attributes"][0]["name"], "grants");
+    assert_eq!(r.json["attributes"][0]["mutability"], "readOnly");
     let r = app.get(&format!("/scim/v2/Schemas/{USER}")).await;
     let user_name = r.json["attributes"]
         .as_array()
@@ -86,5 +91,5 @@ async fn resource_types_and_schemas() {
             app.directory.id
         ))
         .await;
-    assert_eq!(r.json["totalResults"], 3);
+    assert_eq!(r.json["totalResults"], 4);
 }

@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 pub const USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
 pub const GROUP: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
 pub const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+pub const ACCESS: &str = "urn:gatehouse:scim:schemas:extension:access:1.0:User";
 pub const ERROR: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
 
 /// A user as Okta sends it on create.

@@ -4,7 +4,7 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::http::Method;
-use gatehouse::access::{directories, Actor, ActorKind};
+use gatehouse::access::{admins, directories, Actor, ActorKind};
 use gatehouse::clock::{Clock, SystemClock};
 use gatehouse::config::Settings;
 use gatehouse::AppState;
@@ -24,6 +24,8 @@ pub struct TestApp {
     pub base: String,
     pub state: AppState,
     pub directory: TestDirectory,
+    /// An admin API token.
+    pub admin_token: String,
     server: actix_web::dev::ServerHandle,
     // Dropped last: the database outlives the server.
     _db: TestDb,
@@ -75,6 +77,11 @@ impl TestAppBuilder {
         let state =
             gatehouse::open_state(self.settings, Arc::new(SystemClock)).expect("open state");
         let directory = create_directory(&state, "Test IdP");
+        let admin_token = state
+            .store
+            .write_now(|conn| admins::issue(conn, "test", &test_actor(), SystemClock.now_micros()))
+            .unwrap()
+            .secret;
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let app_state = state.clone();
@@ -90,18 +97,23 @@ impl TestAppBuilder {
             base: format!("http://127.0.0.1:{port}"),
             state,
             directory,
+            admin_token,
             server: handle,
             _db: db,
         }
     }
 }
 
-/// Creates a directory straight through the domain layer.
-pub fn create_directory(state: &AppState, name: &str) -> TestDirectory {
-    let actor = Actor {
+fn test_actor() -> Actor {
+    Actor {
         kind: ActorKind::Cli,
         id: "test".into(),
-    };
+    }
+}
+
+/// Creates a directory straight through the domain layer.
+pub fn create_directory(state: &AppState, name: &str) -> TestDirectory {
+    let actor = test_actor();
     let (dir, token) = state
         .store
         .write_now(|conn| {
@@ -144,6 +156,97 @@ impl TestApp {
             )],
             body: None,
         }
+    }
+
+    /// A request with a given bearer token.
+    pub fn request_as(&self, token: &str, method: Method, path: &str) -> TestRequest {
+        self.request(method, path)
+            .header("Authorization", &format!("Bearer {token}"))
+    }
+
+    /// An admin API request (`path` below `/admin/v1`) with the admin token.
+    pub fn admin(&self, method: Method, path: &str) -> TestRequest {
+        self.request_as(&self.admin_token, method, &format!("/admin/v1{path}"))
+    }
+
+    pub async fn admin_get(&self, path: &str) -> TestResponse {
+        self.admin(Method::GET, path).send().await
+    }
+
+    pub async fn admin_post(&self, path: &str, body: &Value) -> TestResponse {
+        self.admin(Method::POST, path)
+            .raw("application/json", body.to_string().into_bytes())
+            .send()
+            .await
+    }
+
+    pub async fn admin_delete(&self, path: &str) -> TestResponse {
+        self.admin(Method::DELETE, path).send().await
+    }
+
+    /// Creates a site and a product on it (asserting 201); returns the product.
+    pub async fn create_product(&self, site: &str, key: &str, cap: Option<i64>) -> Value {
+        let r = self.admin_get("/sites").await;
+        let exists = r.json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["name"] == site);
+        if !exists {
+            let r = self
+                .admin_post("/sites", &serde_json::json!({"name": site}))
+                .await;
+            assert_eq!(r.status, 201, "{}", r.text);
+        }
+        let r = self
+            .admin_post(
+                "/products",
+                &serde_json::json!({"site": site, "key": key, "license_cap": cap}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        r.json
+    }
+
+    /// Maps a group (id or name) to a product role (asserting 201).
+    pub async fn map(&self, group: &str, product: &str, role: &str) -> Value {
+        let r = self
+            .admin_post(
+                "/mappings",
+                &serde_json::json!({"group": group, "product": product, "role": role}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        r.json
+    }
+
+    /// The `<product>:<role>` values a user holds, per the admin API.
+    pub async fn entitlements(&self, user_id: &str) -> Vec<String> {
+        let r = self.admin_get(&format!("/users/{user_id}/access")).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        let mut out: Vec<String> = r.json["entitlements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                format!(
+                    "{}:{}",
+                    e["product"].as_str().unwrap(),
+                    e["role"].as_str().unwrap()
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Licenses used by a product.
+    pub async fn licenses_used(&self, product: &str) -> i64 {
+        let r = self
+            .admin_get(&format!("/products/{product}/licenses"))
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        r.json["used"].as_i64().unwrap()
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {

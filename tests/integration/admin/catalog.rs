@@ -1,0 +1,279 @@
+//! Sites, products and their default groups; admin API errors.
+
+use actix_web::http::Method;
+use serde_json::json;
+
+use super::id;
+use crate::support::TestApp;
+
+#[actix_web::test]
+async fn a_product_comes_with_roles_and_a_default_group_mapped_to_user() {
+    let app = TestApp::new().await;
+    let r = app.admin_post("/sites", &json!({"name": "acme"})).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.header("content-type").unwrap(), "application/json");
+    let site = id(&r.json);
+    let r = app
+        .admin_post(
+            "/products",
+            &json!({"site": site, "key": "jira-software", "name": "Jira", "license_cap": 10}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.json["key"], "jira-software");
+    assert_eq!(r.json["site"], site.as_str());
+    assert_eq!(r.json["license_cap"], 10);
+    assert_eq!(
+        r.json["roles"],
+        json!(["user", "admin", "user-access-admin", "guest"])
+    );
+    assert_eq!(
+        r.json["default_group"]["displayName"],
+        "jira-software-users-acme"
+    );
+    let default_group = r.json["default_group"]["id"].as_str().unwrap().to_owned();
+
+    // A service desk also has portal customers.
+    let r = app
+        .admin_post(
+            "/products",
+            &json!({"site": "acme", "key": "jira-service-management"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(
+        r.json["roles"],
+        json!(["user", "admin", "user-access-admin", "guest", "customer"])
+    );
+
+    // The default group is local, mapped to `user`, and grants it.
+    let r = app.admin_get(&format!("/groups/{default_group}")).await;
+    assert_eq!(r.json["synced"], false);
+    assert_eq!(r.json["default_for"], "jira-software");
+    let r = app.admin_get("/mappings?product=jira-software").await;
+    let mappings = r.json["items"].as_array().unwrap();
+    assert_eq!(mappings.len(), 1);
+    assert_eq!(mappings[0]["role"], "user");
+    assert_eq!(mappings[0]["group"]["id"], default_group.as_str());
+    let user = id(&app.create_user("dana@acme.test").await);
+    let r = app
+        .admin_post(
+            &format!("/groups/{default_group}/members"),
+            &json!({"users": [user]}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.json["items"][0]["source"], "admin");
+    assert_eq!(app.entitlements(&user).await, ["jira-software:user"]);
+    assert_eq!(app.licenses_used("jira-software").await, 1);
+    let r = app.admin_get(&format!("/users/{user}/access")).await;
+    assert_eq!(r.json["entitlements"][0]["via"][0]["synced"], false);
+
+    // It can't be deleted, nor can its mapping to `user`.
+    let r = app.admin_delete(&format!("/groups/{default_group}")).await;
+    assert_eq!(r.status, 409, "{}", r.text);
+    let r = app
+        .admin_delete(&format!(
+            "/mappings/{}",
+            mappings[0]["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(r.status, 409, "{}", r.text);
+
+    // An IdP can't push a group onto a default group's name.
+    let r = app
+        .post(
+            "/scim/v2/Groups",
+            &json!({"schemas": [crate::scim::GROUP], "displayName": "JIRA-SOFTWARE-USERS-ACME"}),
+        )
+        .await;
+    assert_eq!(r.status, 409, "{}", r.text);
+    assert_eq!(r.json["scimType"], "uniqueness");
+    assert!(r.json["detail"]
+        .as_str()
+        .unwrap()
+        .contains("default group of product \"jira-software\""));
+
+    // Removing the member takes the access away.
+    let r = app
+        .admin_delete(&format!("/groups/{default_group}/members/{user}"))
+        .await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    assert!(app.entitlements(&user).await.is_empty());
+    let r = app.admin_get("/licenses").await;
+    assert_eq!(
+        r.json["items"],
+        json!([{"product": "jira-service-management", "used": 0, "cap": null},
+               {"product": "jira-software", "used": 0, "cap": 10}])
+    );
+}
+
+#[actix_web::test]
+async fn admin_errors_are_problem_documents() {
+    let app = TestApp::new().await;
+    // No token, a directory token, a wrong token: 401.
+    for r in [
+        app.request(Method::GET, "/admin/v1/sites")
+            .without_auth()
+            .send()
+            .await,
+        app.get("/admin/v1/sites").await,
+        app.request_as("gh_nope", Method::GET, "/admin/v1/sites")
+            .send()
+            .await,
+    ] {
+        assert_eq!(r.status, 401, "{}", r.text);
+        assert_eq!(
+            r.header("content-type").unwrap(),
+            "application/problem+json"
+        );
+        assert_eq!(r.json["code"], "unauthorized");
+        assert!(r.header("www-authenticate").unwrap().starts_with("Bearer"));
+    }
+    let r = app
+        .admin(Method::POST, "/sites")
+        .raw("application/json", b"{not json".to_vec())
+        .send()
+        .await;
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json["type"], "about:blank");
+    assert_eq!(r.json["title"], "Bad Request");
+    assert_eq!(r.json["status"], 400);
+    assert_eq!(r.json["code"], "invalid");
+    let r = app
+        .admin_post("/sites", &json!({"name": "acme", "colour": "red"}))
+        .await;
+    assert_eq!(r.status, 400);
+    assert!(
+        r.json["detail"].as_str().unwrap().contains("colour"),
+        "{}",
+        r.text
+    );
+    assert_eq!(
+        app.admin_post("/sites", &json!({"name": " "})).await.status,
+        400
+    );
+    assert_eq!(
+        app.admin_post("/sites", &json!({"name": "acme"}))
+            .await
+            .status,
+        201
+    );
+    assert_eq!(
+        app.admin_post("/sites", &json!({"name": "ACME"}))
+            .await
+            .status,
+        409
+    );
+
+    let product = |key: &str| json!({"site": "acme", "key": key});
+    assert_eq!(
+        app.admin_post("/products", &product("Bad Key"))
+            .await
+            .status,
+        400
+    );
+    assert_eq!(
+        app.admin_post("/products", &product("a:b")).await.status,
+        400
+    );
+    let r = app
+        .admin_post("/products", &json!({"site": "nowhere", "key": "wiki"}))
+        .await;
+    assert_eq!(r.status, 404, "{}", r.text);
+    let r = app
+        .admin_post(
+            "/products",
+            &json!({"site": "acme", "key": "wiki", "license_cap": -1}),
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(
+        app.admin_post("/products", &product("wiki")).await.status,
+        201
+    );
+    let r = app.admin_post("/products", &product("wiki")).await;
+    assert_eq!(r.status, 409);
+    assert_eq!(r.json["code"], "conflict");
+
+    assert_eq!(app.admin_get("/products/nope").await.status, 404);
+    assert_eq!(app.admin_get("/products/nope/licenses").await.status, 404);
+    assert_eq!(app.admin_get("/users/nope/access").await.status, 404);
+    assert_eq!(app.admin_get("/mappings/nope").await.status, 404);
+    assert_eq!(app.admin_delete("/mappings/nope").await.status, 404);
+    assert_eq!(app.admin_get("/groups/nope").await.status, 404);
+    let r = app
+        .admin_post(
+            "/mappings",
+            &json!({"group": "g", "product": "wiki", "role": "owner"}),
+        )
+        .await;
+    assert_eq!(r.status, 400);
+    assert!(
+        r.json["detail"].as_str().unwrap().contains("user, admin"),
+        "{}",
+        r.text
+    );
+    let r = app
+        .admin_post(
+            "/mappings",
+            &json!({"group": "g", "product": "wiki", "role": "customer"}),
+        )
+        .await;
+    assert_eq!(
+        r.status, 400,
+        "no customer role outside service desks: {}",
+        r.text
+    );
+    let r = app
+        .admin_post(
+            "/mappings",
+            &json!({"group": "g", "product": "wiki", "role": "user", "directory": "nope"}),
+        )
+        .await;
+    assert_eq!(r.status, 404, "{}", r.text);
+    app.map("g", "wiki", "user").await;
+    let r = app
+        .admin_post(
+            "/mappings",
+            &json!({"group": "G", "product": "wiki", "role": "user"}),
+        )
+        .await;
+    assert_eq!(r.status, 409, "the same waiting mapping twice: {}", r.text);
+
+    let r = app.admin_get("/no/such/thing").await;
+    assert_eq!(r.status, 404);
+    assert_eq!(r.json["code"], "not_found");
+    let r = app.admin(Method::PUT, "/sites").send().await;
+    assert_eq!(r.status, 405);
+    assert_eq!(r.json["code"], "method_not_allowed");
+}
+
+#[actix_web::test]
+async fn a_group_name_in_two_directories_needs_the_directory() {
+    let app = TestApp::new().await;
+    app.create_product("acme", "wiki", None).await;
+    let other = app.other_directory("Entra");
+    app.create_group("Staff", &[]).await;
+    let r = app
+        .request_as(&other.token, Method::POST, "/scim/v2/Groups")
+        .json(&json!({"schemas": [crate::scim::GROUP], "displayName": "Staff"}))
+        .send()
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let r = app
+        .admin_post(
+            "/mappings",
+            &json!({"group": "Staff", "product": "wiki", "role": "user"}),
+        )
+        .await;
+    assert_eq!(r.status, 409, "{}", r.text);
+    let r = app
+        .admin_post(
+            "/mappings",
+            &json!({"group": "Staff", "product": "wiki", "role": "user", "directory": other.id}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.json["group"]["directory"], other.id.as_str());
+}
