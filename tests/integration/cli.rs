@@ -160,3 +160,108 @@ fn serve_logs_its_address_answers_and_shuts_down_gracefully() {
     };
     assert!(status.success(), "{status:?}");
 }
+
+/// Runs gatehouse and parses its single line of JSON (asserting success).
+fn gatehouse_json(args: &[&str]) -> Value {
+    let (ok, out, err) = gatehouse(args);
+    assert!(ok, "{args:?}: {err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 1, "one JSON object: {out}");
+    serde_json::from_str(lines[0]).unwrap()
+}
+
+#[test]
+fn access_model_commands() {
+    let db = TestDb::new();
+    let url = db.url.as_str();
+    let token = gatehouse_json(&["admin-token", "create", "--database-url", url, "--json"]);
+    let keys: Vec<&String> = token.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["id", "token"]);
+    assert!(token["token"].as_str().unwrap().starts_with("gh_"));
+
+    gatehouse_json(&["site", "add", "acme", "--database-url", url, "--json"]);
+    let product = gatehouse_json(&[
+        "product",
+        "add",
+        "wiki",
+        "--site",
+        "acme",
+        "--license-cap",
+        "5",
+        "--database-url",
+        url,
+        "--json",
+    ]);
+    assert_eq!(product["key"], "wiki");
+    assert_eq!(product["default_group"]["displayName"], "wiki-users-acme");
+    let (ok, _, err) = gatehouse(&[
+        "product",
+        "add",
+        "wiki",
+        "--site",
+        "acme",
+        "--database-url",
+        url,
+    ]);
+    assert!(!ok);
+    assert!(err.contains("already exists"), "{err}");
+
+    // A mapping by name before the IdP pushes the group waits for it.
+    let mapping = gatehouse_json(&[
+        "map",
+        "Staff",
+        "wiki",
+        "admin",
+        "--database-url",
+        url,
+        "--json",
+    ]);
+    assert_eq!(mapping["status"], "waiting");
+    let (ok, _, err) = gatehouse(&["map", "Staff", "wiki", "owner", "--database-url", url]);
+    assert!(!ok);
+    assert!(err.contains("no role \"owner\""), "{err}");
+
+    let licenses = gatehouse_json(&["licenses", "--database-url", url, "--json"]);
+    assert_eq!(
+        licenses,
+        serde_json::json!({"product": "wiki", "used": 0, "cap": 5})
+    );
+    let (ok, out, _) = gatehouse(&["licenses", "--database-url", url]);
+    assert!(ok);
+    assert_eq!(out.trim(), "wiki  0 / 5");
+    // A user to look at: a portal customer made through the domain layer.
+    let store = gatehouse::store::Store::open(url, &Default::default()).unwrap();
+    let ctx = gatehouse::access::WriteContext {
+        directory_id: gatehouse::access::LOCAL_DIRECTORY.into(),
+        actor: gatehouse::access::Actor {
+            kind: gatehouse::access::ActorKind::Cli,
+            id: "test".into(),
+        },
+        request_id: None,
+        now: 1,
+    };
+    let customer = store
+        .write_now(|conn| {
+            gatehouse::access::accounts::create_customer(conn, &ctx, "pat@example.org", None)
+        })
+        .unwrap();
+    let access = gatehouse_json(&["access", &customer.user, "--database-url", url, "--json"]);
+    assert_eq!(access["userName"], "pat@example.org");
+    assert_eq!(access["portal_only"], true);
+    assert_eq!(access["entitlements"], serde_json::json!([]));
+    let (ok, out, _) = gatehouse(&["access", &customer.user, "--database-url", url]);
+    assert!(ok);
+    assert!(out.contains("no product access"), "{out}");
+    let (ok, _, err) = gatehouse(&["access", "no-such-user", "--database-url", url]);
+    assert!(!ok);
+    assert!(err.contains("not found"), "{err}");
+    let (ok, _, err) = gatehouse(&[
+        "token",
+        "create",
+        "--directory",
+        "local",
+        "--database-url",
+        url,
+    ]);
+    assert!(!ok, "the local directory takes no IdP token: {err}");
+}

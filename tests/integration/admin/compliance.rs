@@ -59,7 +59,7 @@ async fn an_admin_token_reads_all_directories_and_writes_nothing() {
     // Each directory token still sees only its own.
     assert_eq!(
         ids_as(&app, &entra.token, "/scim/v2/Users").await,
-        [entra_user.clone()]
+        vec![entra_user.clone()]
     );
     // The directory-scoped base narrows an admin's reads to that directory.
     assert_eq!(
@@ -69,14 +69,14 @@ async fn an_admin_token_reads_all_directories_and_writes_nothing() {
             &format!("/scim/v2/directories/{}/Users", entra.id)
         )
         .await,
-        [entra_user.clone()]
+        vec![entra_user.clone()]
     );
     // Local (default) groups are visible to an admin, not to a directory.
     let groups = ids_as(&app, &admin, "/scim/v2/Groups").await;
     assert_eq!(groups.len(), 4, "two synced and two default groups");
     assert_eq!(
         ids_as(&app, &app.directory.token, "/scim/v2/Groups").await,
-        [okta_group.clone()]
+        vec![okta_group.clone()]
     );
 
     // The compliance questions, answered by the database.

@@ -103,7 +103,7 @@ async fn access_and_licenses_follow_idp_pushes_and_admin_mappings() {
     assert_eq!(app.licenses_used("confluence").await, 1);
     assert_eq!(
         users_matching(&app, r#"entitlements[value eq "confluence:user"]"#).await,
-        [alice.clone()]
+        vec![alice.clone()]
     );
     // The freed license lets carol in.
     let r = scim_patch(
