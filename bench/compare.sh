@@ -52,15 +52,17 @@ wait_for() { # log file -> address
 
 run_gatehouse() { # label database-url
     local label="$1" url="$2"
-    local token
+    local token admin
     token="$($GH directory create bench --database-url "$url" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+    admin="$($GH admin-token create --database-url "$url" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
     RUST_LOG=warn,gatehouse=info $GH serve --listen 127.0.0.1:0 --database-url "$url" > "$work/$label.log" 2>&1 &
     local pid=$!
     pids+=("$pid")
     local addr
     addr="$(wait_for "$work/$label.log")"
     echo "== $label"
-    $DRIVER --base "http://$addr/scim/v2" --token "$token" --label "$label" --out "$out/$label.json" "${args[@]}" > /dev/null
+    $DRIVER --base "http://$addr/scim/v2" --token "$token" --admin-base "http://$addr/admin/v1" --admin-token "$admin" \
+        --label "$label" --out "$out/$label.json" "${args[@]}" > /dev/null
     echo "   server RSS: $(ps -o rss= -p "$pid" | tr -d ' ') KiB" | tee "$out/$label.rss"
     kill "$pid"; wait "$pid" 2>/dev/null || true
 }

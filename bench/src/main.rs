@@ -63,6 +63,13 @@ struct Args {
     /// Also write the JSON here.
     #[arg(long)]
     out: Option<std::path::PathBuf>,
+    /// Gatehouse admin API base, e.g. http://127.0.0.1:8080/admin/v1: with
+    /// `--admin-token`, `query` maps a group to a product first and adds the
+    /// compliance filter on `entitlements`.
+    #[arg(long, requires = "admin_token")]
+    admin_base: Option<String>,
+    #[arg(long)]
+    admin_token: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -124,7 +131,18 @@ async fn run(args: &Args) -> Value {
         reports.push(report);
     }
     if wants(Scenario::Query) {
-        let report = scenarios::query(&scim, &group_ids, args.repeats, args.concurrency).await;
+        let admin = args
+            .admin_base
+            .as_ref()
+            .map(|base| client::Scim::new(base, args.admin_token.clone(), false));
+        let report = scenarios::query(
+            &scim,
+            admin.as_ref(),
+            &group_ids,
+            args.repeats,
+            args.concurrency,
+        )
+        .await;
         eprintln!("query: {}", summary(&report));
         reports.push(report);
     }

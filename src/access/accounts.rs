@@ -19,6 +19,31 @@ pub fn create_customer(
     email: &str,
     display_name: Option<&str>,
 ) -> Result<UserAccess, AccessError> {
+    let row = create_local(conn, ctx, email, display_name, true)?;
+    effective::of_user(conn, &row.id)
+}
+
+/// The account an email belongs to, or a new local one (a person joining
+/// by request, invitation or approved domain, outside the IdP).
+pub fn find_or_create_member(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    email: &str,
+) -> Result<UserRow, AccessError> {
+    match users::find_by_email(conn, &email.trim().to_lowercase())? {
+        Some(user) => Ok(user),
+        None => create_local(conn, ctx, email, None, false),
+    }
+}
+
+/// Creates a local account for an email address.
+fn create_local(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    email: &str,
+    display_name: Option<&str>,
+    portal_only: bool,
+) -> Result<UserRow, AccessError> {
     let email = email.trim();
     if !looks_like_email(email) {
         return Err(AccessError::Invalid(format!(
@@ -38,7 +63,7 @@ pub fn create_customer(
         version: 1,
         created_at: ctx.now,
         updated_at: ctx.now,
-        portal_only: true,
+        portal_only,
         suspended: false,
     };
     match users::insert(conn, &row).map_err(StoreError::from) {
@@ -58,10 +83,10 @@ pub fn create_customer(
             target_type: "User",
             target_id: &row.id,
             before: None,
-            after: Some(json!({"userName": email, "portal_only": true})),
+            after: Some(json!({"userName": email, "portal_only": portal_only, "directory": LOCAL_DIRECTORY})),
         },
     )?;
-    effective::of_user(conn, &row.id)
+    Ok(row)
 }
 
 /// Just enough to refuse what is plainly not an address.

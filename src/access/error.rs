@@ -23,6 +23,13 @@ pub enum AccessError {
     /// A rule of the access model refuses the change.
     #[error("{0}")]
     Forbidden(String),
+    /// The organization's access policy refuses the request; `setting`
+    /// names the policy field that refused it (e.g. `it_only`).
+    #[error("{detail}")]
+    Refused {
+        setting: &'static str,
+        detail: String,
+    },
     /// The change would take a product past its license cap; nothing was applied.
     #[error("this change needs {needed} licenses of product \"{product}\", whose cap is {cap}; nothing was changed")]
     LicenseCap {
@@ -48,7 +55,9 @@ impl AccessError {
             AccessError::NotFound(_) => 404,
             AccessError::Invalid(_) => 400,
             AccessError::Conflict(_) => 409,
-            AccessError::Forbidden(_) | AccessError::LicenseCap { .. } => 403,
+            AccessError::Forbidden(_)
+            | AccessError::LicenseCap { .. }
+            | AccessError::Refused { .. } => 403,
             AccessError::Store(StoreError::NotFound) => 404,
             AccessError::Store(StoreError::Conflict(_) | StoreError::Stale) => 409,
             AccessError::Store(StoreError::Pool(_)) => 503,

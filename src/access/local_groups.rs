@@ -144,6 +144,7 @@ pub fn delete(conn: &mut DbConn, ctx: &WriteContext, id: &str) -> Result<(), Acc
             row.display_name
         )));
     }
+    access_mappings::record_unbinding(conn, ctx, &row)?;
     memberships::remove_member_everywhere(conn, id)?;
     groups::delete(conn, LOCAL_DIRECTORY, id)?;
     audit::record(
@@ -209,19 +210,54 @@ fn check_granter(
     }))
 }
 
-/// Adds users (of any directory) to a local group. `acting_as` names the
-/// user-access-admin making the grant, whose reach is checked; `source`
-/// says where the membership came from. Refused as a whole if any user is
-/// unknown, a portal-only customer would get a non-customer role, or a
-/// license cap would be passed.
+/// A grant of group membership: who joins, for whom, from where, and why.
+#[derive(Debug, Clone, Copy)]
+pub struct Grant<'a> {
+    pub users: &'a [String],
+    /// The user-access-admin making the grant, whose reach is checked.
+    pub acting_as: Option<&'a str>,
+    /// Where the membership comes from (`admin`, `access_request`, …).
+    pub source: &'a str,
+    /// A break-glass reason, for an admin grant in IT-only mode.
+    pub reason: Option<&'a str>,
+}
+
+/// An admin adding users to a local group. In IT-only mode this is access
+/// outside synced groups: refused unless it carries a break-glass reason,
+/// which is then recorded on the membership and in the audit log.
+pub fn admin_add_members(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    id: &str,
+    grant: Grant<'_>,
+) -> Result<Vec<MemberView>, AccessError> {
+    let reason = grant.reason.map(str::trim).filter(|r| !r.is_empty());
+    if reason.is_none() {
+        for product in mappings::products_of_groups(conn, &[id.to_owned()])? {
+            let policy = super::policy::for_product(conn, &product)?;
+            if policy.it_only {
+                return Err(AccessError::Refused {
+                    setting: "it_only",
+                    detail: format!(
+                        "IT-only mode is on for product \"{product}\": access outside synced groups needs a break_glass_reason"
+                    ),
+                });
+            }
+        }
+    }
+    add_members(conn, ctx, id, Grant { reason, ..grant })
+}
+
+/// Adds users (of any directory) to a local group. Refused as a whole if
+/// any user is unknown, a portal-only customer would get a non-customer
+/// role, the granter may not grant, or a license cap would be passed.
 pub fn add_members(
     conn: &mut DbConn,
     ctx: &WriteContext,
     id: &str,
-    user_ids: &[String],
-    acting_as: Option<&str>,
-    source: &str,
+    grant: Grant<'_>,
 ) -> Result<Vec<MemberView>, AccessError> {
+    let (user_ids, acting_as, source) = (grant.users, grant.acting_as, grant.source);
     let group = find_local(conn, id)?;
     if user_ids.is_empty() {
         return Err(AccessError::Invalid(
@@ -268,6 +304,7 @@ pub fn add_members(
             source: source.to_owned(),
             actor: acting_as.unwrap_or(&ctx.actor.id).to_owned(),
             created_at: ctx.now,
+            reason: grant.reason.map(str::to_owned),
         })
         .collect();
     memberships::add(conn, &rows)?;
@@ -280,7 +317,7 @@ pub fn add_members(
             target_type: "Group",
             target_id: id,
             before: None,
-            after: Some(json!({"members": wanted, "source": source, "acting_as": acting_as})),
+            after: Some(json!({"members": wanted, "source": source, "acting_as": acting_as, "break_glass_reason": grant.reason})),
         },
     )?;
     members(conn, id)

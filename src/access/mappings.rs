@@ -66,6 +66,8 @@ pub struct NewMapping {
     pub product: String,
     pub role: String,
     pub directory: Option<String>,
+    /// Why a local group must grant access while IT-only mode is on.
+    pub break_glass_reason: Option<String>,
 }
 
 /// The group a mapping names: by id, else by displayName (in `directory`
@@ -153,6 +155,19 @@ pub fn create(
     }
     if let Some(g) = &group {
         check_customers(conn, &row.role, &g.id)?;
+        let reason = new.break_glass_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+        if g.directory_id == super::LOCAL_DIRECTORY
+            && reason.is_none()
+            && super::policy::for_product(conn, &product.product_key)?.it_only
+        {
+            return Err(AccessError::Refused {
+                setting: "it_only",
+                detail: format!(
+                    "IT-only mode is on: \"{}\" is a local group, and only groups synced by the identity provider may grant access (give a break_glass_reason for an emergency)",
+                    g.display_name
+                ),
+            });
+        }
     }
     let guard = CapGuard::before(conn, std::slice::from_ref(&product.product_key))?;
     mappings::insert(conn, &row)?;
@@ -166,7 +181,7 @@ pub fn create(
             target_type: "Mapping",
             target_id: &row.id,
             before: None,
-            after: Some(serde_json::to_value(&view).unwrap_or_default()),
+            after: Some(json!({"mapping": view, "break_glass_reason": new.break_glass_reason})),
         },
     )?;
     Ok(view)
@@ -179,10 +194,21 @@ pub fn map_default_group(
     product: &ProductRow,
     group: &GroupRow,
 ) -> Result<(), AccessError> {
+    map_role_group(conn, ctx, product, group, "user")
+}
+
+/// Maps a group Gatehouse made for a product role to that role.
+pub fn map_role_group(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    product: &ProductRow,
+    group: &GroupRow,
+    role: &str,
+) -> Result<(), AccessError> {
     let row = MappingRow {
         id: uuid::Uuid::new_v4().to_string(),
         product_key: product.product_key.clone(),
-        role: "user".into(),
+        role: role.to_owned(),
         group_id: Some(group.id.clone()),
         group_name: group.display_name.clone(),
         group_name_key: group.display_name_key.clone(),
@@ -282,6 +308,29 @@ pub fn bind(
                 after: Some(
                     json!({"group": group.id, "displayName": group.display_name, "product": m.product_key, "role": m.role}),
                 ),
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// Records that the mappings of a group about to be deleted go back to
+/// waiting for its name (the database unbinds them with the row).
+pub fn record_unbinding(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    group: &GroupRow,
+) -> Result<(), AccessError> {
+    for m in mappings::of_group(conn, &group.id)? {
+        audit::record(
+            conn,
+            ctx,
+            Change {
+                action: "mapping.unbound",
+                target_type: "Mapping",
+                target_id: &m.id,
+                before: Some(json!({"group": group.id, "displayName": group.display_name, "product": m.product_key, "role": m.role})),
+                after: None,
             },
         )?;
     }

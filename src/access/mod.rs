@@ -11,8 +11,11 @@ pub mod error;
 pub mod licensing;
 pub mod local_groups;
 pub mod mappings;
+pub mod people;
+pub mod policy;
 pub mod products;
 pub mod provisioning;
+pub mod requests;
 
 pub use crate::store::directories::LOCAL_DIRECTORY;
 pub use error::AccessError;

@@ -339,3 +339,43 @@ pub fn update(
     )?;
     Ok(view)
 }
+
+/// The local group through which a product's role is handed out: the
+/// default group for `user`, else `<key>-<role>s-<site>`, made and mapped
+/// on first use (every role gets a default group, as in the seeds).
+pub fn role_group(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    product: &ProductRow,
+    role: &str,
+) -> Result<GroupRow, AccessError> {
+    if !roles(product).contains(&role) {
+        return Err(AccessError::Invalid(format!(
+            "product \"{}\" has no role \"{role}\" (its roles: {})",
+            product.product_key,
+            roles(product).join(", ")
+        )));
+    }
+    if role == "user" {
+        return Ok(groups::find(conn, None, &product.default_group_id)?);
+    }
+    let site = find_site(conn, &product.site_id)?;
+    let name = default_group_name(&product.product_key, &site).replacen("-users-", &format!("-{role}s-"), 1);
+    if let Some(existing) = groups::named(conn, &name.to_lowercase(), Some(LOCAL_DIRECTORY))?.pop() {
+        return Ok(existing);
+    }
+    let group = GroupRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        directory_id: LOCAL_DIRECTORY.to_owned(),
+        display_name_key: name.to_lowercase(),
+        display_name: name,
+        external_id: None,
+        attributes: "{}".into(),
+        version: 1,
+        created_at: ctx.now,
+        updated_at: ctx.now,
+    };
+    groups::insert(conn, &group)?;
+    mappings::map_role_group(conn, ctx, product, &group, role)?;
+    Ok(group)
+}

@@ -98,6 +98,9 @@ pub struct MapArgs {
     /// Only a group of this directory.
     #[arg(long)]
     directory: Option<String>,
+    /// Why a local group must grant access while IT-only mode is on.
+    #[arg(long)]
+    break_glass_reason: Option<String>,
     #[command(flatten)]
     database: DatabaseArgs,
     #[arg(long)]
@@ -268,6 +271,7 @@ pub fn map(args: MapArgs, clock: &dyn Clock) -> Result<(), CliError> {
         product: args.product,
         role: args.role,
         directory: args.directory,
+        break_glass_reason: args.break_glass_reason,
     };
     let mapping = store
         .write_now(|conn| mappings::create(conn, &context(clock), new.clone()))

@@ -81,6 +81,7 @@ fn problem_code(e: &AccessError) -> &'static str {
         AccessError::Conflict(_) => "conflict",
         AccessError::Forbidden(_) => "forbidden",
         AccessError::LicenseCap { .. } => "license_cap",
+        AccessError::Refused { .. } => "policy",
         AccessError::Store(StoreError::NotFound) => "not_found",
         AccessError::Store(StoreError::Conflict(_) | StoreError::Stale) => "conflict",
         AccessError::Store(StoreError::Pool(_)) => "unavailable",
@@ -128,6 +129,9 @@ impl ResponseError for AccessError {
             body["product"] = product.clone().into();
             body["cap"] = (*cap).into();
             body["needed"] = (*needed).into();
+        }
+        if let AccessError::Refused { setting, .. } = self {
+            body["setting"] = (*setting).into();
         }
         let mut response = HttpResponse::build(status);
         response.insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE));

@@ -16,7 +16,7 @@ pub fn add(conn: &mut DbConn, rows: &[MembershipRow]) -> QueryResult<usize> {
     let mut added = 0;
     for chunk in rows.chunks(100) {
         let mut statement = SqlExpr::new().sql(
-            "INSERT INTO memberships (group_id, member_id, member_type, source, actor, created_at) VALUES ",
+            "INSERT INTO memberships (group_id, member_id, member_type, source, actor, created_at, reason) VALUES ",
         );
         for (i, row) in chunk.iter().enumerate() {
             statement = statement
@@ -32,6 +32,8 @@ pub fn add(conn: &mut DbConn, rows: &[MembershipRow]) -> QueryResult<usize> {
                 .text(row.actor.clone())
                 .sql(", ")
                 .bigint(row.created_at)
+                .sql(", ")
+                .nullable_text(row.reason.clone())
                 .sql(")");
         }
         added += statement.sql(" ON CONFLICT DO NOTHING").execute(conn)?;
@@ -105,7 +107,10 @@ pub fn members_of(conn: &mut DbConn, group_id: &str) -> QueryResult<Vec<ListedMe
     Ok(out)
 }
 
-/// For each of these members, the groups they are in: (member id, group id, group displayName).
+/// For each of these users, the groups of their own directory they are in:
+/// (member id, group id, group displayName). Local groups (default groups
+/// among them) are left out: a directory can't read them, and the access
+/// they give shows in the user's entitlements.
 pub fn groups_of(
     conn: &mut DbConn,
     member_ids: &[String],
@@ -115,7 +120,9 @@ pub fn groups_of(
         out.extend(
             memberships::table
                 .inner_join(groups::table)
+                .inner_join(users::table.on(users::id.eq(memberships::member_id)))
                 .filter(memberships::member_id.eq_any(chunk))
+                .filter(groups::directory_id.eq(users::directory_id))
                 .order((groups::display_name_key, groups::id))
                 .select((memberships::member_id, groups::id, groups::display_name))
                 .load::<(String, String, String)>(conn)?,

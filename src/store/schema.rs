@@ -59,6 +59,7 @@ diesel::table! {
         source -> Text,
         actor -> Text,
         created_at -> BigInt,
+        reason -> Nullable<Text>,
     }
 }
 
@@ -146,6 +147,75 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    policies (scope) {
+        scope -> Text,
+        body -> Text,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    product_tokens (id) {
+        id -> Text,
+        name -> Text,
+        token_hash -> Text,
+        created_at -> BigInt,
+        revoked_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    access_requests (id) {
+        id -> Text,
+        product_key -> Text,
+        requester_id -> Nullable<Text>,
+        requester_email -> Nullable<Text>,
+        subject_id -> Nullable<Text>,
+        subject_email -> Nullable<Text>,
+        email_verified -> Bool,
+        origin -> Text,
+        status -> Text,
+        message -> Nullable<Text>,
+        created_at -> BigInt,
+        decided_at -> Nullable<BigInt>,
+        decided_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> Text,
+        product_key -> Text,
+        role -> Text,
+        email -> Text,
+        invited_by -> Nullable<Text>,
+        status -> Text,
+        user_id -> Nullable<Text>,
+        created_at -> BigInt,
+        accepted_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    guests (id) {
+        id -> Text,
+        user_id -> Text,
+        site_id -> Text,
+        status -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    guest_spaces (guest_id) {
+        guest_id -> Text,
+        space -> Text,
+        product_key -> Text,
+        created_at -> BigInt,
+    }
+}
+
 diesel::joinable!(directory_tokens -> directories (directory_id));
 diesel::joinable!(users -> directories (directory_id));
 diesel::joinable!(groups -> directories (directory_id));
@@ -153,6 +223,8 @@ diesel::joinable!(memberships -> groups (group_id));
 diesel::joinable!(user_emails -> users (user_id));
 diesel::joinable!(products -> sites (site_id));
 diesel::joinable!(group_mappings -> products (product_key));
+diesel::joinable!(guest_spaces -> guests (guest_id));
+diesel::joinable!(guests -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     directories,
@@ -167,4 +239,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     products,
     group_mappings,
     user_entitlements,
+    policies,
+    product_tokens,
+    access_requests,
+    invitations,
+    guests,
+    guest_spaces,
 );

@@ -169,3 +169,21 @@ pub fn kinds(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<(String, bool
     }
     Ok(found)
 }
+
+/// The user an email address belongs to, in any directory: by userName or
+/// by an email value (both folded); an active account first.
+pub fn find_by_email(conn: &mut DbConn, email_key: &str) -> QueryResult<Option<UserRow>> {
+    let by_email = user_emails::table
+        .filter(user_emails::value_key.eq(email_key.to_owned()))
+        .select(user_emails::user_id);
+    users::table
+        .filter(
+            users::user_name_key
+                .eq(email_key.to_owned())
+                .or(users::id.eq_any(by_email)),
+        )
+        .order((users::active.desc(), users::created_at, users::id))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}

@@ -153,6 +153,7 @@ fn membership_rows(
             source: SOURCE_SCIM.to_owned(),
             actor: ctx.actor.id.clone(),
             created_at: ctx.now,
+            reason: None,
         })
         .collect()
 }
@@ -443,6 +444,7 @@ pub fn delete(
 ) -> Result<(), ScimError> {
     let before = find_row_for_update(conn, &ctx.directory_id, id)?;
     check_if_match(if_match, before.version)?;
+    access_mappings::record_unbinding(conn, ctx, &before)?;
     memberships::remove_member_everywhere(conn, id).map_err(StoreError::from)?;
     groups::delete(conn, &ctx.directory_id, id).map_err(StoreError::from)?;
     audit::record(

@@ -4,7 +4,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use super::{created, items, ok, parse};
-use crate::access::local_groups::{self, SOURCE_ADMIN};
+use crate::access::local_groups::{self, Grant, SOURCE_ADMIN};
 use crate::access::AccessError;
 use crate::http::auth::AdminPrincipal;
 use crate::http::AppState;
@@ -88,6 +88,8 @@ struct NewMembers {
     users: Vec<String>,
     /// The user-access-admin on whose behalf the grant is made.
     acting_as: Option<String>,
+    /// Why access outside synced groups is needed while IT-only mode is on.
+    break_glass_reason: Option<String>,
 }
 
 /// `POST /groups/{id}/members {"users":[…],"acting_as"?}`.
@@ -103,13 +105,16 @@ pub async fn add_members(
     let members = state
         .store
         .write(move |conn| {
-            local_groups::add_members(
+            local_groups::admin_add_members(
                 conn,
                 &ctx,
                 &id,
-                &new.users,
-                new.acting_as.as_deref(),
-                SOURCE_ADMIN,
+                Grant {
+                    users: &new.users,
+                    acting_as: new.acting_as.as_deref(),
+                    source: SOURCE_ADMIN,
+                    reason: new.break_glass_reason.as_deref(),
+                },
             )
         })
         .await?;

@@ -16,6 +16,7 @@ struct MappingBody {
     product: String,
     role: String,
     directory: Option<String>,
+    break_glass_reason: Option<String>,
 }
 
 /// `POST /mappings`.
@@ -30,6 +31,7 @@ pub async fn create(
         product: b.product,
         role: b.role,
         directory: b.directory,
+        break_glass_reason: b.break_glass_reason,
     };
     let ctx = who.write_context(state.clock.now_micros());
     let mapping = state

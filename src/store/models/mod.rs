@@ -3,8 +3,9 @@
 use diesel::prelude::*;
 
 use super::schema::{
-    admin_tokens, audit_events, directories, directory_tokens, group_mappings, groups, memberships,
-    products, sites, user_entitlements, users,
+    access_requests, admin_tokens, audit_events, directories, directory_tokens, group_mappings,
+    groups, guest_spaces, guests, invitations, memberships, policies, product_tokens, products,
+    sites, user_entitlements, users,
 };
 
 /// A directory: one IdP connection with its own SCIM base URL and tokens.
@@ -74,6 +75,8 @@ pub struct MembershipRow {
     pub source: String,
     pub actor: String,
     pub created_at: i64,
+    /// Why an admin granted this outside synced groups in IT-only mode.
+    pub reason: Option<String>,
 }
 
 /// An audit event as stored.
@@ -174,4 +177,82 @@ pub struct EntitlementRow {
     pub group_id: String,
     pub group_display: String,
     pub group_directory: String,
+}
+
+/// The policy fields set at one scope (`org` or a site id), as JSON.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = policies)]
+pub struct PolicyRow {
+    pub scope: String,
+    pub body: String,
+    pub updated_at: i64,
+}
+
+/// A product API token; only its SHA-256 hash is kept.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = product_tokens)]
+pub struct ProductTokenRow {
+    pub id: String,
+    pub name: String,
+    pub token_hash: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+/// An access request.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = access_requests, treat_none_as_null = true)]
+pub struct AccessRequestRow {
+    pub id: String,
+    pub product_key: String,
+    pub requester_id: Option<String>,
+    pub requester_email: Option<String>,
+    pub subject_id: Option<String>,
+    pub subject_email: Option<String>,
+    pub email_verified: bool,
+    /// `request` (asked for) or `approved_domain` (a signup needing approval).
+    pub origin: String,
+    /// `pending`, `approved`, `denied` or `closed`.
+    pub status: String,
+    pub message: Option<String>,
+    pub created_at: i64,
+    pub decided_at: Option<i64>,
+    pub decided_by: Option<String>,
+}
+
+/// An invitation to a product role.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = invitations, treat_none_as_null = true)]
+pub struct InvitationRow {
+    pub id: String,
+    pub product_key: String,
+    pub role: String,
+    pub email: String,
+    pub invited_by: Option<String>,
+    /// `sent`, `accepted` or `revoked`.
+    pub status: String,
+    pub user_id: Option<String>,
+    pub created_at: i64,
+    pub accepted_at: Option<i64>,
+}
+
+/// A guest of a site.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = guests)]
+pub struct GuestRow {
+    pub id: String,
+    pub user_id: String,
+    pub site_id: String,
+    pub status: String,
+    pub created_at: i64,
+}
+
+/// The one space a guest is in on its site.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = guest_spaces)]
+pub struct GuestSpaceRow {
+    pub guest_id: String,
+    pub space: String,
+    pub product_key: String,
+    pub created_at: i64,
 }

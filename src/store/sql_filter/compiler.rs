@@ -3,6 +3,7 @@
 
 use super::compare::{self, Leaf, Repr};
 use super::fragment::{SqlCondition, SqlExpr};
+use super::tables::TableList;
 use crate::scim::filter::{AttrPath, CompValue, CompareOp, Filter};
 use crate::scim::schema::{
     AttrType, Attribute, Mutability, ResourceKind, Returned, SchemaRegistry,
@@ -33,14 +34,8 @@ enum List<'a> {
         keys: Vec<String>,
         attribute: &'a Attribute,
     },
-    /// A user's `groups`, from memberships.
-    UserGroups,
-    /// A group's `members`, from memberships.
-    GroupMembers,
-    /// A user's `entitlements`, from the derived `user_entitlements` view.
-    Entitlements,
-    /// The access extension's `grants`: the same rows, with their groups.
-    Grants,
+    /// Rows of a table or view of their own.
+    Table(TableList),
 }
 
 /// Compiles filters and sort keys for one resource type on one backend.
@@ -147,7 +142,7 @@ impl<'a> Compiler<'a> {
                 } else if urn.eq_ignore_ascii_case(crate::scim::ACCESS_URN)
                     && self.kind == ResourceKind::User
                 {
-                    self.any_element(&List::Grants, constant(true))
+                    self.any_element(&List::Table(TableList::Grants), constant(true))
                 } else if let Some(ext) = self.registry.extension(self.kind, urn) {
                     self.backend.json_present(self.base(), &[ext.id.as_str()])
                 } else {
@@ -252,99 +247,16 @@ impl<'a> Compiler<'a> {
                     label,
                 }
             }
-            List::UserGroups => match lower.as_str() {
-                "value" => Leaf::column("m.group_id", AttrType::String, true, Repr::Text, &label),
-                "display" => Leaf::column(
-                    "g.display_name",
-                    AttrType::String,
-                    false,
-                    Repr::Text,
-                    &label,
-                ),
-                "type" => Leaf::column("'direct'", AttrType::String, false, Repr::Text, &label),
-                _ => {
-                    return Err(ScimError::invalid_filter(format!(
-                        "'{label}' cannot be filtered on"
-                    )))
-                }
-            },
-            List::GroupMembers => match lower.as_str() {
-                "value" => Leaf::column("m.member_id", AttrType::String, true, Repr::Text, &label),
-                "type" => {
-                    Leaf::column("m.member_type", AttrType::String, false, Repr::Text, &label)
-                }
-                _ => {
-                    return Err(ScimError::invalid_filter(format!(
-                        "'{label}' cannot be filtered on"
-                    )))
-                }
-            },
-            List::Entitlements => match lower.as_str() {
-                "value" => Leaf::column("e.value", AttrType::String, false, Repr::Text, &label),
-                "type" => Leaf::column("e.product", AttrType::String, false, Repr::Text, &label),
-                "display" => Leaf::column(
-                    "(e.product_name || ' ' || e.role)",
-                    AttrType::String,
-                    false,
-                    Repr::Text,
-                    &label,
-                ),
-                _ => {
-                    return Err(ScimError::invalid_filter(format!(
-                        "'{label}' cannot be filtered on"
-                    )))
-                }
-            },
-            List::Grants => match lower.as_str() {
-                "value" => Leaf::column("e.value", AttrType::String, false, Repr::Text, &label),
-                "product" => Leaf::column("e.product", AttrType::String, false, Repr::Text, &label),
-                "role" => Leaf::column("e.role", AttrType::String, false, Repr::Text, &label),
-                "group" => Leaf::column("e.group_id", AttrType::String, true, Repr::Text, &label),
-                "groupdisplay" => Leaf::column(
-                    "e.group_display",
-                    AttrType::String,
-                    false,
-                    Repr::Text,
-                    &label,
-                ),
-                "groupdirectory" => Leaf::column(
-                    "e.group_directory",
-                    AttrType::String,
-                    true,
-                    Repr::Text,
-                    &label,
-                ),
-                "synced" => Leaf::column(
-                    "(e.group_directory <> 'local')",
-                    AttrType::Boolean,
-                    true,
-                    Repr::Bool,
-                    &label,
-                ),
-                _ => {
-                    return Err(ScimError::invalid_filter(format!(
-                        "unknown sub-attribute '{sub}' of 'grants'"
-                    )))
-                }
-            },
+            List::Table(table) => table.leaf(&lower, sub, &label)?,
         })
     }
 
     fn any_element(&self, list: &List<'a>, condition: SqlCondition) -> SqlCondition {
         match list {
-            List::Json { base, keys: k, .. } => self.backend.json_any_element(*base, &keys(k), condition),
-            List::UserGroups => SqlCondition::new()
-                .sql("EXISTS (SELECT 1 FROM memberships m JOIN \"groups\" g ON g.id = m.group_id WHERE m.member_id = users.id AND ")
-                .append(condition)
-                .sql(")"),
-            List::GroupMembers => SqlCondition::new()
-                .sql("EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = \"groups\".id AND ")
-                .append(condition)
-                .sql(")"),
-            List::Entitlements | List::Grants => SqlCondition::new()
-                .sql("EXISTS (SELECT 1 FROM user_entitlements e WHERE e.user_id = users.id AND ")
-                .append(condition)
-                .sql(")"),
+            List::Json { base, keys: k, .. } => {
+                self.backend.json_any_element(*base, &keys(k), condition)
+            }
+            List::Table(table) => table.exists(condition),
         }
     }
 
@@ -409,7 +321,7 @@ impl<'a> Compiler<'a> {
                 return Err(unknown(path));
             }
             return Ok(Target::Multi {
-                list: List::Grants,
+                list: List::Table(TableList::Grants),
                 sub: path.sub_attr.clone(),
             });
         }
@@ -511,15 +423,15 @@ impl<'a> Compiler<'a> {
             ),
             ("active", None) if user => leaf("users.active", "", Boolean, true, Repr::Bool),
             ("groups", sub) if user => Ok(Some(Target::Multi {
-                list: List::UserGroups,
+                list: List::Table(TableList::UserGroups),
                 sub: sub.map(str::to_owned),
             })),
             ("members", sub) if !user => Ok(Some(Target::Multi {
-                list: List::GroupMembers,
+                list: List::Table(TableList::GroupMembers),
                 sub: sub.map(str::to_owned),
             })),
             ("entitlements", sub) if user => Ok(Some(Target::Multi {
-                list: List::Entitlements,
+                list: List::Table(TableList::Entitlements),
                 sub: sub.map(str::to_owned),
             })),
             _ => Ok(None),

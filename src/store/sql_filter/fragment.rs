@@ -64,6 +64,14 @@ impl<ST> SqlFragment<ST> {
         self
     }
 
+    /// Appends a bound text value, or NULL.
+    pub fn nullable_text(self, value: Option<String>) -> Self {
+        match value {
+            Some(v) => self.text(v),
+            None => self.sql("NULL"),
+        }
+    }
+
     /// Appends a bound integer.
     pub fn bigint(mut self, value: i64) -> Self {
         self.parts.push(SqlPart::BigInt(value));

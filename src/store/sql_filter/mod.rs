@@ -13,6 +13,7 @@
 mod compare;
 mod compiler;
 mod fragment;
+mod tables;
 
 pub use fragment::{SqlCondition, SqlExpr, SqlFragment, SqlOrder};
 

@@ -68,6 +68,18 @@ async fn a_product_comes_with_roles_and_a_default_group_mapped_to_user() {
     assert_eq!(app.licenses_used("jira-software").await, 1);
     let r = app.admin_get(&format!("/users/{user}/access")).await;
     assert_eq!(r.json["entitlements"][0]["via"][0]["synced"], false);
+    // The IdP sees the access, not the local group it can't read.
+    let r = app.get(&format!("/scim/v2/Users/{user}")).await;
+    assert!(r.json.get("groups").is_none(), "{}", r.text);
+    assert_eq!(r.json["entitlements"][0]["value"], "jira-software:user");
+    assert_eq!(
+        super::users_matching(&app, "groups pr").await,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        super::users_matching(&app, r#"entitlements[value eq "jira-software:user"]"#).await,
+        vec![user.clone()]
+    );
 
     // It can't be deleted, nor can its mapping to `user`.
     let r = app.admin_delete(&format!("/groups/{default_group}")).await;

@@ -194,6 +194,7 @@ async fn access_and_licenses_follow_idp_pushes_and_admin_mappings() {
             "mapping.deleted admin_token",
             "mapping.created admin_token",
             "mapping.bound directory_token",
+            "mapping.unbound directory_token",
         ]
     );
 }

@@ -1,0 +1,108 @@
+//! Access requests and invitations.
+
+use diesel::prelude::*;
+
+use super::models::{AccessRequestRow, InvitationRow};
+use super::pool::{DbConn, MultiBackend};
+use super::schema::{access_requests, invitations};
+
+/// Adds a request.
+pub fn insert(conn: &mut DbConn, row: &AccessRequestRow) -> QueryResult<()> {
+    diesel::insert_into(access_requests::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// Writes every column of `row` over the request with the same id.
+pub fn update(conn: &mut DbConn, row: &AccessRequestRow) -> QueryResult<usize> {
+    diesel::update(access_requests::table.find(&row.id))
+        .set(row)
+        .execute(conn)
+}
+
+/// The request with this id.
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<AccessRequestRow> {
+    access_requests::table
+        .find(id)
+        .select(AccessRequestRow::as_select())
+        .first(conn)
+}
+
+/// Requests, oldest first; only those in `status` when given.
+pub fn list(conn: &mut DbConn, status: Option<&str>) -> QueryResult<Vec<AccessRequestRow>> {
+    let mut q = access_requests::table.into_boxed::<MultiBackend>();
+    if let Some(s) = status {
+        q = q.filter(access_requests::status.eq(s.to_owned()));
+    }
+    q.order((access_requests::created_at, access_requests::id))
+        .select(AccessRequestRow::as_select())
+        .load(conn)
+}
+
+/// A request on `product` about the subject (by user id or email key) in
+/// `status`, if any.
+pub fn find_about(
+    conn: &mut DbConn,
+    product: &str,
+    subject_id: Option<&str>,
+    subject_email: Option<&str>,
+    status: &str,
+) -> QueryResult<Option<AccessRequestRow>> {
+    let by_id = access_requests::subject_id.eq(subject_id.map(str::to_owned));
+    let by_email = access_requests::subject_email.eq(subject_email.map(str::to_owned));
+    access_requests::table
+        .filter(access_requests::product_key.eq(product))
+        .filter(access_requests::status.eq(status))
+        .filter(by_id.or(by_email))
+        .select(AccessRequestRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Pending requests for these products, which IT-only mode closes.
+pub fn pending_for(conn: &mut DbConn, products: &[String]) -> QueryResult<Vec<AccessRequestRow>> {
+    access_requests::table
+        .filter(access_requests::status.eq("pending"))
+        .filter(access_requests::product_key.eq_any(products))
+        .select(AccessRequestRow::as_select())
+        .load(conn)
+}
+
+/// Adds an invitation.
+pub fn insert_invitation(conn: &mut DbConn, row: &InvitationRow) -> QueryResult<()> {
+    diesel::insert_into(invitations::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// The invitation with this id.
+pub fn find_invitation(conn: &mut DbConn, id: &str) -> QueryResult<InvitationRow> {
+    invitations::table
+        .find(id)
+        .select(InvitationRow::as_select())
+        .first(conn)
+}
+
+/// Writes every column of `row` over the invitation with the same id.
+pub fn update_invitation(conn: &mut DbConn, row: &InvitationRow) -> QueryResult<usize> {
+    diesel::update(invitations::table.find(&row.id))
+        .set(row)
+        .execute(conn)
+}
+
+/// An open invitation of this email to this product, if any.
+pub fn open_invitation(
+    conn: &mut DbConn,
+    product: &str,
+    email: &str,
+) -> QueryResult<Option<InvitationRow>> {
+    invitations::table
+        .filter(invitations::product_key.eq(product))
+        .filter(invitations::email.eq(email))
+        .filter(invitations::status.eq("sent"))
+        .select(InvitationRow::as_select())
+        .first(conn)
+        .optional()
+}

@@ -1,0 +1,118 @@
+//! Multi-valued attributes kept in tables of their own rather than in the
+//! JSON column: a user's `groups` and a group's `members` (memberships),
+//! a user's `entitlements` and the access extension's `grants` (the
+//! derived `user_entitlements` view).
+
+use super::compare::{Leaf, Repr};
+use super::fragment::SqlCondition;
+use crate::scim::schema::AttrType;
+use crate::scim::ScimError;
+
+/// A multi-valued attribute read from rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum TableList {
+    /// A user's `groups` (of the user's own directory), from memberships.
+    UserGroups,
+    /// A group's `members`, from memberships.
+    GroupMembers,
+    /// A user's `entitlements`, from the derived view.
+    Entitlements,
+    /// The access extension's `grants`: the same rows, with their groups.
+    Grants,
+}
+
+impl TableList {
+    /// The column of sub-attribute `lower` (folded; `sub` as written) of
+    /// one element, named `label` in errors.
+    pub fn leaf(self, lower: &str, sub: &str, label: &str) -> Result<Leaf, ScimError> {
+        Ok(match self {
+            TableList::UserGroups => match lower {
+                "value" => Leaf::column("m.group_id", AttrType::String, true, Repr::Text, label),
+                "display" => {
+                    Leaf::column("g.display_name", AttrType::String, false, Repr::Text, label)
+                }
+                "type" => Leaf::column("'direct'", AttrType::String, false, Repr::Text, label),
+                _ => {
+                    return Err(ScimError::invalid_filter(format!(
+                        "'{label}' cannot be filtered on"
+                    )))
+                }
+            },
+            TableList::GroupMembers => match lower {
+                "value" => Leaf::column("m.member_id", AttrType::String, true, Repr::Text, label),
+                "type" => Leaf::column("m.member_type", AttrType::String, false, Repr::Text, label),
+                _ => {
+                    return Err(ScimError::invalid_filter(format!(
+                        "'{label}' cannot be filtered on"
+                    )))
+                }
+            },
+            TableList::Entitlements => match lower {
+                "value" => Leaf::column("e.value", AttrType::String, false, Repr::Text, label),
+                "type" => Leaf::column("e.product", AttrType::String, false, Repr::Text, label),
+                "display" => Leaf::column(
+                    "(e.product_name || ' ' || e.role)",
+                    AttrType::String,
+                    false,
+                    Repr::Text,
+                    label,
+                ),
+                _ => {
+                    return Err(ScimError::invalid_filter(format!(
+                        "'{label}' cannot be filtered on"
+                    )))
+                }
+            },
+            TableList::Grants => match lower {
+                "value" => Leaf::column("e.value", AttrType::String, false, Repr::Text, label),
+                "product" => Leaf::column("e.product", AttrType::String, false, Repr::Text, label),
+                "role" => Leaf::column("e.role", AttrType::String, false, Repr::Text, label),
+                "group" => Leaf::column("e.group_id", AttrType::String, true, Repr::Text, label),
+                "groupdisplay" => Leaf::column(
+                    "e.group_display",
+                    AttrType::String,
+                    false,
+                    Repr::Text,
+                    label,
+                ),
+                "groupdirectory" => Leaf::column(
+                    "e.group_directory",
+                    AttrType::String,
+                    true,
+                    Repr::Text,
+                    label,
+                ),
+                "synced" => Leaf::column(
+                    "(e.group_directory <> 'local')",
+                    AttrType::Boolean,
+                    true,
+                    Repr::Bool,
+                    label,
+                ),
+                _ => {
+                    return Err(ScimError::invalid_filter(format!(
+                        "unknown sub-attribute '{sub}' of 'grants'"
+                    )))
+                }
+            },
+        })
+    }
+
+    /// `condition` holds for some element.
+    pub fn exists(self, condition: SqlCondition) -> SqlCondition {
+        match self {
+            TableList::UserGroups => SqlCondition::new()
+                .sql("EXISTS (SELECT 1 FROM memberships m JOIN \"groups\" g ON g.id = m.group_id WHERE m.member_id = users.id AND g.directory_id = users.directory_id AND ")
+                .append(condition)
+                .sql(")"),
+            TableList::GroupMembers => SqlCondition::new()
+                .sql("EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = \"groups\".id AND ")
+                .append(condition)
+                .sql(")"),
+            TableList::Entitlements | TableList::Grants => SqlCondition::new()
+                .sql("EXISTS (SELECT 1 FROM user_entitlements e WHERE e.user_id = users.id AND ")
+                .append(condition)
+                .sql(")"),
+        }
+    }
+}
