@@ -83,7 +83,9 @@ fn create_local(
             target_type: "User",
             target_id: &row.id,
             before: None,
-            after: Some(json!({"userName": email, "portal_only": portal_only, "directory": LOCAL_DIRECTORY})),
+            after: Some(
+                json!({"userName": email, "portal_only": portal_only, "directory": LOCAL_DIRECTORY}),
+            ),
         },
     )?;
     Ok(row)

@@ -39,3 +39,136 @@ pub fn record(
         },
     )
 }
+
+/// An audit event as auditors read it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AuditView {
+    pub id: i64,
+    pub time: String,
+    pub request_id: Option<String>,
+    pub actor_type: String,
+    pub actor: String,
+    pub directory: Option<String>,
+    pub action: String,
+    pub target_type: String,
+    pub target: String,
+    pub before: Value,
+    pub after: Value,
+}
+
+impl From<crate::store::models::AuditEventRow> for AuditView {
+    fn from(r: crate::store::models::AuditEventRow) -> Self {
+        let parse = |t: Option<String>| {
+            t.and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or(Value::Null)
+        };
+        AuditView {
+            id: r.id,
+            time: crate::scim::resource::format_time(r.occurred_at),
+            request_id: r.request_id,
+            actor_type: r.actor_type,
+            actor: r.actor_id,
+            directory: r.directory_id,
+            action: r.action,
+            target_type: r.target_type,
+            target: r.target_id,
+            before: parse(r.before),
+            after: parse(r.after),
+        }
+    }
+}
+
+/// A page of the audit log and the cursor of the next one.
+#[derive(Debug, Clone)]
+pub struct AuditPage {
+    pub events: Vec<AuditView>,
+    pub next_cursor: Option<String>,
+}
+
+/// A cursor is the last event id seen; ids only grow, so pages stay
+/// consistent while events are appended.
+fn decode_cursor(cursor: &str) -> Option<i64> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()?;
+    std::str::from_utf8(&bytes)
+        .ok()?
+        .strip_prefix("audit:")?
+        .parse()
+        .ok()
+}
+
+fn encode_cursor(id: i64) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("audit:{id}"))
+}
+
+/// Events matching `filter`, `limit` at a time, from `cursor` on.
+pub fn query(
+    conn: &mut DbConn,
+    filter: &audit::AuditFilter,
+    cursor: Option<&str>,
+    limit: i64,
+) -> Result<AuditPage, super::AccessError> {
+    let after = match cursor.filter(|c| !c.is_empty()) {
+        Some(c) => decode_cursor(c)
+            .ok_or_else(|| super::AccessError::Invalid("cursor is not one this API gave".into()))?,
+        None => 0,
+    };
+    let rows = audit::query(conn, filter, after, limit)?;
+    let next_cursor = (rows.len() as i64 == limit)
+        .then(|| rows.last().map(|r| encode_cursor(r.id)))
+        .flatten();
+    Ok(AuditPage {
+        events: rows.into_iter().map(AuditView::from).collect(),
+        next_cursor,
+    })
+}
+
+/// Events as CSV (one row per event; before/after as JSON text).
+pub fn to_csv(events: &[AuditView]) -> Result<String, super::AccessError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let failed = |e: csv::Error| super::AccessError::Invalid(format!("CSV: {e}"));
+    w.write_record([
+        "id",
+        "time",
+        "request_id",
+        "actor_type",
+        "actor",
+        "directory",
+        "action",
+        "target_type",
+        "target",
+        "before",
+        "after",
+    ])
+    .map_err(failed)?;
+    for e in events {
+        let text = |v: &Value| {
+            if v.is_null() {
+                String::new()
+            } else {
+                v.to_string()
+            }
+        };
+        w.write_record([
+            e.id.to_string(),
+            e.time.clone(),
+            e.request_id.clone().unwrap_or_default(),
+            e.actor_type.clone(),
+            e.actor.clone(),
+            e.directory.clone().unwrap_or_default(),
+            e.action.clone(),
+            e.target_type.clone(),
+            e.target.clone(),
+            text(&e.before),
+            text(&e.after),
+        ])
+        .map_err(failed)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| super::AccessError::Invalid(format!("CSV: {e}")))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}

@@ -317,7 +317,9 @@ pub fn add_members(
             target_type: "Group",
             target_id: id,
             before: None,
-            after: Some(json!({"members": wanted, "source": source, "acting_as": acting_as, "break_glass_reason": grant.reason})),
+            after: Some(
+                json!({"members": wanted, "source": source, "acting_as": acting_as, "break_glass_reason": grant.reason}),
+            ),
         },
     )?;
     members(conn, id)

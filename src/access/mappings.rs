@@ -155,7 +155,11 @@ pub fn create(
     }
     if let Some(g) = &group {
         check_customers(conn, &row.role, &g.id)?;
-        let reason = new.break_glass_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+        let reason = new
+            .break_glass_reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty());
         if g.directory_id == super::LOCAL_DIRECTORY
             && reason.is_none()
             && super::policy::for_product(conn, &product.product_key)?.it_only
@@ -329,7 +333,9 @@ pub fn record_unbinding(
                 action: "mapping.unbound",
                 target_type: "Mapping",
                 target_id: &m.id,
-                before: Some(json!({"group": group.id, "displayName": group.display_name, "product": m.product_key, "role": m.role})),
+                before: Some(
+                    json!({"group": group.id, "displayName": group.display_name, "product": m.product_key, "role": m.role}),
+                ),
                 after: None,
             },
         )?;

@@ -5,9 +5,13 @@
 pub mod accounts;
 pub mod admins;
 pub mod audit;
+pub mod auto_access;
+pub mod decisions;
 pub mod directories;
 pub mod effective;
 pub mod error;
+pub mod guests;
+pub mod invitations;
 pub mod licensing;
 pub mod local_groups;
 pub mod mappings;
@@ -15,6 +19,7 @@ pub mod people;
 pub mod policy;
 pub mod products;
 pub mod provisioning;
+pub mod reports;
 pub mod requests;
 
 pub use crate::store::directories::LOCAL_DIRECTORY;
@@ -36,6 +41,8 @@ pub enum ActorKind {
     Cli,
     /// An admin API bearer token (id = token id).
     AdminToken,
+    /// A product API bearer token (id = token id).
+    ProductToken,
 }
 
 impl ActorKind {
@@ -45,6 +52,7 @@ impl ActorKind {
             ActorKind::DirectoryToken => "directory_token",
             ActorKind::Cli => "cli",
             ActorKind::AdminToken => "admin_token",
+            ActorKind::ProductToken => "product_token",
         }
     }
 }

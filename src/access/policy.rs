@@ -223,8 +223,7 @@ fn check(conn: &mut DbConn, fields: &PolicyFields) -> Result<(), AccessError> {
         !d.is_empty()
             && d.contains('.')
             && !d.starts_with('.')
-            && d
-                .chars()
+            && d.chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
     };
     for d in fields.approved_domains.iter().flatten() {
@@ -237,7 +236,9 @@ fn check(conn: &mut DbConn, fields: &PolicyFields) -> Result<(), AccessError> {
     }
     for d in fields.verified_domains.iter().flatten() {
         if !domain_ok(d) {
-            return Err(AccessError::Invalid(format!("\"{d}\" is not a domain name")));
+            return Err(AccessError::Invalid(format!(
+                "\"{d}\" is not a domain name"
+            )));
         }
     }
     for key in fields.auto_access.iter().flatten() {
@@ -289,4 +290,29 @@ pub fn products_in_scope(conn: &mut DbConn, scope: &str) -> Result<Vec<String>, 
         .filter(|p| scope == ORG || p.site_id == scope)
         .map(|p| p.product_key)
         .collect())
+}
+
+/// Records a refused self-service attempt (in a transaction of its own:
+/// the refused one rolled back). `setting` names the policy field that
+/// refused it, when a setting did.
+pub fn record_refusal(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    attempt: &str,
+    setting: Option<&str>,
+    detail: &str,
+    request: &serde_json::Value,
+) -> Result<(), AccessError> {
+    audit::record(
+        conn,
+        ctx,
+        Change {
+            action: "policy.rejected",
+            target_type: "SelfService",
+            target_id: attempt,
+            before: None,
+            after: Some(json!({"request": request, "setting": setting, "detail": detail})),
+        },
+    )?;
+    Ok(())
 }

@@ -360,8 +360,13 @@ pub fn role_group(
         return Ok(groups::find(conn, None, &product.default_group_id)?);
     }
     let site = find_site(conn, &product.site_id)?;
-    let name = default_group_name(&product.product_key, &site).replacen("-users-", &format!("-{role}s-"), 1);
-    if let Some(existing) = groups::named(conn, &name.to_lowercase(), Some(LOCAL_DIRECTORY))?.pop() {
+    let name = default_group_name(&product.product_key, &site).replacen(
+        "-users-",
+        &format!("-{role}s-"),
+        1,
+    );
+    if let Some(existing) = groups::named(conn, &name.to_lowercase(), Some(LOCAL_DIRECTORY))?.pop()
+    {
         return Ok(existing);
     }
     let group = GroupRow {

@@ -106,17 +106,27 @@ pub fn create(
         }
     }
     let email = subject.email_key();
-    if requests::find_about(conn, &product.product_key, subject.user_id(), Some(&email), "denied")?
-        .is_some()
+    if requests::find_about(
+        conn,
+        &product.product_key,
+        subject.user_id(),
+        Some(&email),
+        "denied",
+    )?
+    .is_some()
     {
         return Err(AccessError::Forbidden(format!(
             "a request of {email} for \"{}\" was denied; it can't be requested again",
             product.product_key
         )));
     }
-    if let Some(open) =
-        requests::find_about(conn, &product.product_key, subject.user_id(), Some(&email), "pending")?
-    {
+    if let Some(open) = requests::find_about(
+        conn,
+        &product.product_key,
+        subject.user_id(),
+        Some(&email),
+        "pending",
+    )? {
         return Err(AccessError::Conflict(format!(
             "request {} for the same person and product is already pending",
             open.id
@@ -142,7 +152,11 @@ pub fn create(
 }
 
 /// Records a new pending request (also used by approved-domain signups).
-pub fn insert(conn: &mut DbConn, ctx: &WriteContext, row: &AccessRequestRow) -> Result<(), AccessError> {
+pub fn insert(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    row: &AccessRequestRow,
+) -> Result<(), AccessError> {
     requests::insert(conn, row)?;
     audit::record(
         conn,
@@ -152,7 +166,9 @@ pub fn insert(conn: &mut DbConn, ctx: &WriteContext, row: &AccessRequestRow) -> 
             target_type: "AccessRequest",
             target_id: &row.id,
             before: None,
-            after: Some(json!({"product": row.product_key, "requester": row.requester_email, "subject": row.subject_email, "origin": row.origin})),
+            after: Some(
+                json!({"product": row.product_key, "requester": row.requester_email, "subject": row.subject_email, "origin": row.origin}),
+            ),
         },
     )?;
     Ok(())
@@ -163,7 +179,11 @@ fn find(conn: &mut DbConn, id: &str) -> Result<AccessRequestRow, AccessError> {
         .map_err(|_| AccessError::NotFound(format!("access request \"{id}\" not found")))
 }
 
-fn decide(conn: &mut DbConn, ctx: &WriteContext, id: &str) -> Result<AccessRequestRow, AccessError> {
+fn decide(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    id: &str,
+) -> Result<AccessRequestRow, AccessError> {
     let row = find(conn, id)?;
     if row.status != "pending" {
         return Err(AccessError::Conflict(format!(
@@ -179,23 +199,38 @@ fn decide(conn: &mut DbConn, ctx: &WriteContext, id: &str) -> Result<AccessReque
 
 /// Approves a request: the subject (made an account if new) joins the
 /// product's default group, and licensing starts.
-pub fn approve(conn: &mut DbConn, ctx: &WriteContext, id: &str) -> Result<RequestView, AccessError> {
+pub fn approve(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    id: &str,
+) -> Result<RequestView, AccessError> {
     let mut row = decide(conn, ctx, id)?;
     let product = products::find(conn, &row.product_key)?;
-    policy::for_product(conn, &product.product_key)?.refuse_if_it_only("access request approvals")?;
+    policy::for_product(conn, &product.product_key)?
+        .refuse_if_it_only("access request approvals")?;
     let subject = match &row.subject_id {
-        Some(uid) => users::find(conn, None, uid)
-            .map_err(|_| AccessError::Conflict(format!("the subject of request {id} no longer exists")))?,
-        None => accounts::find_or_create_member(conn, ctx, row.subject_email.as_deref().unwrap_or_default())?,
+        Some(uid) => users::find(conn, None, uid).map_err(|_| {
+            AccessError::Conflict(format!("the subject of request {id} no longer exists"))
+        })?,
+        None => accounts::find_or_create_member(
+            conn,
+            ctx,
+            row.subject_email.as_deref().unwrap_or_default(),
+        )?,
     };
     local_groups::add_members(
         conn,
         ctx,
         &product.default_group_id,
         Grant {
-            users: &[subject.id.clone()],
+            users: std::slice::from_ref(&subject.id),
             acting_as: None,
-            source: SOURCE_REQUEST,
+            // A signup that needed approval keeps its own source.
+            source: if row.origin == "approved_domain" {
+                super::invitations::SOURCE_DOMAIN
+            } else {
+                SOURCE_REQUEST
+            },
             reason: None,
         },
     )?;
@@ -210,7 +245,9 @@ pub fn approve(conn: &mut DbConn, ctx: &WriteContext, id: &str) -> Result<Reques
             target_type: "AccessRequest",
             target_id: id,
             before: Some(json!({"status": "pending"})),
-            after: Some(json!({"status": "approved", "user": subject.id, "product": row.product_key})),
+            after: Some(
+                json!({"status": "approved", "user": subject.id, "product": row.product_key}),
+            ),
         },
     )?;
     view(conn, row)
@@ -312,8 +349,16 @@ fn person(conn: &mut DbConn, id: Option<&str>, email: Option<&str>) -> Result<Va
 
 /// Renders a request.
 pub fn view(conn: &mut DbConn, row: AccessRequestRow) -> Result<RequestView, AccessError> {
-    let requester = person(conn, row.requester_id.as_deref(), row.requester_email.as_deref())?;
-    let subject = person(conn, row.subject_id.as_deref(), row.subject_email.as_deref())?;
+    let requester = person(
+        conn,
+        row.requester_id.as_deref(),
+        row.requester_email.as_deref(),
+    )?;
+    let subject = person(
+        conn,
+        row.subject_id.as_deref(),
+        row.subject_email.as_deref(),
+    )?;
     Ok(RequestView {
         for_self: row.requester_email == row.subject_email,
         id: row.id,

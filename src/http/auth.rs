@@ -194,3 +194,60 @@ impl FromRequest for AdminPrincipal {
         })
     }
 }
+
+/// A request on the product API, made with a product token.
+#[derive(Debug, Clone)]
+pub struct ProductPrincipal {
+    pub token_id: String,
+    pub request_id: Option<String>,
+}
+
+impl ProductPrincipal {
+    /// The context for a change made through this product at `now`.
+    pub fn write_context(&self, now: i64) -> WriteContext {
+        WriteContext {
+            directory_id: LOCAL_DIRECTORY.to_owned(),
+            actor: Actor {
+                kind: ActorKind::ProductToken,
+                id: self.token_id.clone(),
+            },
+            request_id: self.request_id.clone(),
+            now,
+        }
+    }
+}
+
+impl FromRequest for ProductPrincipal {
+    type Error = AccessError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req);
+        let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+        Box::pin(async move {
+            let refused = || {
+                AccessError::Unauthorized(
+                    "a product bearer token is required (Authorization: Bearer <token>; `gatehouse product-token create` makes one)".into(),
+                )
+            };
+            let Some(state) = state else {
+                return Err(AccessError::Store(crate::store::StoreError::Pool(
+                    "application state missing".into(),
+                )));
+            };
+            let token = token.ok_or_else(refused)?;
+            let row = state
+                .store
+                .read(move |conn| {
+                    admins::authenticate_product(conn, &token).map_err(AccessError::from)
+                })
+                .await?
+                .ok_or_else(refused)?;
+            Ok(ProductPrincipal {
+                token_id: row.id,
+                request_id,
+            })
+        })
+    }
+}

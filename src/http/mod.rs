@@ -1,6 +1,7 @@
 //! HTTP: the route table, extractors, and the rendering of responses.
 
 pub mod admin;
+pub mod api;
 pub mod auth;
 pub mod body;
 pub mod error;
@@ -33,7 +34,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         // otherwise claim `/scim/v2/directories/…` as its own prefix.
         .service(web::scope("/scim/v2/directories/{directory_id}").configure(scim_routes))
         .service(web::scope("/scim/v2").configure(scim_routes))
-        .service(web::scope("/admin/v1").configure(admin::routes));
+        .service(web::scope("/admin/v1").configure(admin::routes))
+        .service(web::scope("/api/v1").configure(api::routes));
 }
 
 /// The SCIM endpoints, mounted under both base URLs.

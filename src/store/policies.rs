@@ -21,7 +21,17 @@ pub fn save(conn: &mut DbConn, row: &PolicyRow) -> QueryResult<()> {
         .set(row)
         .execute(conn)?;
     if changed == 0 {
-        diesel::insert_into(policies::table).values(row).execute(conn)?;
+        diesel::insert_into(policies::table)
+            .values(row)
+            .execute(conn)?;
     }
     Ok(())
+}
+
+/// Every policy row (one per scope that set anything).
+pub fn all(conn: &mut DbConn) -> QueryResult<Vec<PolicyRow>> {
+    policies::table
+        .order(policies::scope)
+        .select(PolicyRow::as_select())
+        .load(conn)
 }

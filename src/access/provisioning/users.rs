@@ -217,6 +217,7 @@ pub fn create(
         other => other?,
     }
     users::set_email_keys(conn, &row.id, &emails).map_err(StoreError::from)?;
+    let granted = crate::access::auto_access::grant_new_user(conn, ctx, &row.id)?;
     audit::record(
         conn,
         ctx,
@@ -229,6 +230,9 @@ pub fn create(
         },
     )
     .map_err(StoreError::from)?;
+    if granted {
+        return decorated(conn, row);
+    }
     Ok(to_resource(row, Vec::new(), Vec::new()))
 }
 

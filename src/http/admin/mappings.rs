@@ -47,11 +47,7 @@ pub async fn list(
     _: AdminPrincipal,
     req: HttpRequest,
 ) -> Result<HttpResponse, AccessError> {
-    let product =
-        web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
-            .map_err(|e| AccessError::Invalid(format!("bad query string: {e}")))?
-            .get("product")
-            .cloned();
+    let product = super::query(&req)?.remove("product");
     Ok(items(
         state
             .store

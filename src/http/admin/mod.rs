@@ -3,10 +3,15 @@
 //! problem documents. Every request carries an admin bearer token, except
 //! the OpenAPI document.
 
+mod audit;
 mod catalog;
 mod groups;
+mod guests;
 mod mappings;
 pub mod openapi;
+mod policy;
+mod reports;
+mod requests;
 mod users;
 
 use actix_web::http::StatusCode;
@@ -63,6 +68,24 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/users/{id}/suspend").post(users::suspend))
         .service(resource("/users/{id}/restore").post(users::restore))
         .service(resource("/customers").post(users::create_customer))
+        .service(resource("/policy").get(policy::get).put(policy::put))
+        .service(resource("/access-requests").get(requests::list))
+        .service(resource("/access-requests/{id}").get(requests::get))
+        .service(resource("/access-requests/{id}/approve").post(requests::approve))
+        .service(resource("/access-requests/{id}/deny").post(requests::deny))
+        .service(resource("/guests").get(guests::list).post(guests::invite))
+        .service(
+            resource("/guests/{id}")
+                .get(guests::get)
+                .delete(guests::remove),
+        )
+        .service(resource("/guests/{id}/spaces").post(guests::add_space))
+        .service(resource("/guests/{id}/spaces/{space}").delete(guests::remove_space))
+        .service(resource("/guests/{id}/promote").post(guests::promote))
+        .service(resource("/audit").get(audit::list))
+        .service(resource("/reports/access").get(reports::access))
+        .service(resource("/reports/non-synced-access").get(reports::non_synced))
+        .service(resource("/reports/licenses").get(reports::licenses))
         .default_service(web::to(no_such_route));
 }
 
@@ -108,12 +131,21 @@ impl actix_web::Responder for AccessError {
 
 /// Reads a JSON request body into `T`; unknown fields and wrong types are
 /// a 400 that says which.
-fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, AccessError> {
+pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, AccessError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(AccessError::Invalid("the request needs a JSON body".into()));
     }
     serde_json::from_slice(body)
         .map_err(|e| AccessError::Invalid(format!("the JSON body is not valid here: {e}")))
+}
+
+/// The query string as a map (a later repeat of a key wins).
+pub(crate) fn query(
+    req: &actix_web::HttpRequest,
+) -> Result<std::collections::HashMap<String, String>, AccessError> {
+    web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+        .map(web::Query::into_inner)
+        .map_err(|e| AccessError::Invalid(format!("bad query string: {e}")))
 }
 
 /// A JSON response.
@@ -123,11 +155,11 @@ fn reply(status: StatusCode, body: &impl Serialize) -> HttpResponse {
         .body(serde_json::to_string(body).unwrap_or_else(|_| "{}".into()))
 }
 
-fn ok(body: &impl Serialize) -> HttpResponse {
+pub(crate) fn ok(body: &impl Serialize) -> HttpResponse {
     reply(StatusCode::OK, body)
 }
 
-fn created(body: &impl Serialize) -> HttpResponse {
+pub(crate) fn created(body: &impl Serialize) -> HttpResponse {
     reply(StatusCode::CREATED, body)
 }
 

@@ -1,0 +1,171 @@
+//! Reports for auditors: who has each product and through which group;
+//! access that did not come from synced groups; licenses.
+
+use serde::Serialize;
+use serde_json::json;
+
+use super::audit::{self, Change};
+use super::error::AccessError;
+use super::licensing::{self, LicenseUse};
+use super::{policy, requests, WriteContext, LOCAL_DIRECTORY};
+use crate::scim::resource::format_time;
+use crate::store::reports::NonSyncedRow;
+use crate::store::{guests, memberships, reports, DbConn};
+
+/// One user's role on one product, with the groups that grant it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccessLine {
+    pub product: String,
+    pub role: String,
+    pub user: String,
+    #[serde(rename = "userName")]
+    pub user_name: String,
+    pub via: Vec<serde_json::Value>,
+}
+
+/// Who has which product, and through which group.
+pub fn access(conn: &mut DbConn, product: Option<&str>) -> Result<Vec<AccessLine>, AccessError> {
+    let mut out: Vec<AccessLine> = Vec::new();
+    for (row, user_name) in reports::access(conn, product)? {
+        let via = json!({"group_id": row.group_id, "displayName": row.group_display,
+                         "synced": row.group_directory != LOCAL_DIRECTORY});
+        match out.last_mut() {
+            Some(l) if l.product == row.product && l.role == row.role && l.user == row.user_id => {
+                if !l.via.contains(&via) {
+                    l.via.push(via);
+                }
+            }
+            _ => out.push(AccessLine {
+                product: row.product,
+                role: row.role,
+                user: row.user_id,
+                user_name,
+                via: vec![via],
+            }),
+        }
+    }
+    Ok(out)
+}
+
+/// A licensed role held outside synced groups.
+#[derive(Debug, Clone, Serialize)]
+pub struct NonSyncedLine {
+    pub user: String,
+    #[serde(rename = "userName")]
+    pub user_name: String,
+    pub product: String,
+    pub role: String,
+    pub group_id: String,
+    #[serde(rename = "displayName")]
+    pub display_name: String,
+    /// How the membership came about: admin, access_request, invitation, …
+    pub source: String,
+    pub actor: String,
+    pub since: String,
+    pub break_glass_reason: Option<String>,
+}
+
+impl From<NonSyncedRow> for NonSyncedLine {
+    fn from(r: NonSyncedRow) -> Self {
+        NonSyncedLine {
+            user: r.user_id,
+            user_name: r.user_name,
+            product: r.product,
+            role: r.role,
+            group_id: r.group_id,
+            display_name: r.group_display,
+            source: r.source,
+            actor: r.actor,
+            since: format_time(r.since),
+            break_glass_reason: r.reason,
+        }
+    }
+}
+
+/// Licensed access that no synced group explains, by membership source.
+pub fn non_synced(
+    conn: &mut DbConn,
+    products: Option<&[String]>,
+) -> Result<Vec<NonSyncedLine>, AccessError> {
+    Ok(reports::non_synced(conn, products)?
+        .into_iter()
+        .map(NonSyncedLine::from)
+        .collect())
+}
+
+/// License use per product, with guests counted apart (they use none).
+#[derive(Debug, Clone, Serialize)]
+pub struct LicenseLine {
+    #[serde(flatten)]
+    pub licenses: LicenseUse,
+    pub guests: i64,
+}
+
+/// Licenses per product.
+pub fn licenses(conn: &mut DbConn) -> Result<Vec<LicenseLine>, AccessError> {
+    let guests = guests::list(conn)?;
+    Ok(licensing::all(conn)?
+        .into_iter()
+        .map(|l| LicenseLine {
+            guests: guests
+                .iter()
+                .filter(|(_, s)| s.as_ref().is_some_and(|s| s.product_key == l.product))
+                .count() as i64,
+            licenses: l,
+        })
+        .collect())
+}
+
+/// What turning IT-only mode on did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Lockdown {
+    pub closed_requests: Vec<String>,
+    pub non_synced_access: Vec<NonSyncedLine>,
+    pub revoked: usize,
+}
+
+/// IT-only mode at `scope`: closes pending requests, lists every licensed
+/// access that did not come from a synced group, and with `revoke` removes
+/// those memberships (each audited).
+pub fn lockdown(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    scope: &str,
+    close: bool,
+    revoke: bool,
+) -> Result<Lockdown, AccessError> {
+    let products = policy::products_in_scope(conn, scope)?;
+    let closed_requests = if close {
+        requests::close_pending(conn, ctx, &products)?
+    } else {
+        Vec::new()
+    };
+    let lines = non_synced(conn, Some(&products))?;
+    let mut revoked = 0;
+    if revoke {
+        // One membership can grant several products: remove it once.
+        let mut seen = std::collections::HashSet::new();
+        for line in lines
+            .iter()
+            .filter(|l| seen.insert((l.group_id.clone(), l.user.clone())))
+        {
+            revoked += memberships::remove(conn, &line.group_id, std::slice::from_ref(&line.user))?;
+            audit::record(
+                conn,
+                ctx,
+                Change {
+                    action: "group.member_removed",
+                    target_type: "Group",
+                    target_id: &line.group_id,
+                    before: Some(json!({"member": line.user, "source": line.source})),
+                    after: Some(json!({"setting": "it_only", "revoked": true})),
+                },
+            )?;
+        }
+    }
+    Ok(Lockdown {
+        closed_requests,
+        non_synced_access: lines,
+        revoked,
+    })
+}

@@ -1,0 +1,71 @@
+//! `/policy`: the access policy of the organization or of a site.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::json;
+
+use super::{ok, parse, query};
+use crate::access::policy::{self, PolicyFields, ORG};
+use crate::access::{reports, AccessError};
+use crate::http::auth::AdminPrincipal;
+use crate::http::AppState;
+
+/// `GET /policy[?site=ID]`: effective policy and the fields set there.
+pub async fn get(
+    state: web::Data<AppState>,
+    _: AdminPrincipal,
+    req: HttpRequest,
+) -> Result<HttpResponse, AccessError> {
+    let site = query(&req)?.remove("site");
+    Ok(ok(&state
+        .store
+        .read(move |conn| policy::view(conn, site.as_deref()))
+        .await?))
+}
+
+/// `PUT /policy[?site=ID][&revoke_non_synced=true]`: sets any subset of
+/// the fields. Turning IT-only mode on closes pending requests and reports
+/// the access that did not come from synced groups; `revoke_non_synced`
+/// also removes it.
+pub async fn put(
+    state: web::Data<AppState>,
+    who: AdminPrincipal,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, AccessError> {
+    let changes: PolicyFields = parse(&body)?;
+    let mut q = query(&req)?;
+    let site = q.remove("site");
+    let revoke = match q.remove("revoke_non_synced").as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            return Err(AccessError::Invalid(format!(
+                "revoke_non_synced is true or false, not \"{other}\""
+            )))
+        }
+    };
+    let ctx = who.write_context(state.clock.now_micros());
+    let body = state
+        .store
+        .write(move |conn| {
+            let (view, locked_now) = policy::update(conn, &ctx, site.as_deref(), &changes)?;
+            if revoke && !view.effective.it_only {
+                return Err(AccessError::Invalid(
+                    "revoke_non_synced applies when IT-only mode is on".into(),
+                ));
+            }
+            let lockdown = if locked_now || revoke {
+                let scope = if view.scope == ORG {
+                    ORG
+                } else {
+                    view.scope.as_str()
+                };
+                Some(reports::lockdown(conn, &ctx, scope, locked_now, revoke)?)
+            } else {
+                None
+            };
+            Ok(json!({"policy": view, "lockdown": lockdown}))
+        })
+        .await?;
+    Ok(ok(&body))
+}

@@ -1,0 +1,213 @@
+//! The product API under `/api/v1`, called by the products themselves
+//! with a product token: access requests, invitations, approved-domain
+//! signups, and access decisions. Every refused self-service attempt is
+//! recorded in the audit log.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::access::invitations::{self, NewInvitation};
+use crate::access::requests::{self, NewRequest};
+use crate::access::{decisions, policy, AccessError};
+use crate::http::admin::{created, ok, parse};
+use crate::http::auth::ProductPrincipal;
+use crate::http::AppState;
+
+/// The product API routes, mounted at `/api/v1`.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/access-requests", web::post().to(create_request))
+        .route("/invitations", web::post().to(invite))
+        .route(
+            "/invitations/{id}/accept",
+            web::post().to(accept_invitation),
+        )
+        .route("/signups", web::post().to(signup))
+        .route("/decisions", web::get().to(decide))
+        .default_service(web::to(no_such_route));
+}
+
+async fn no_such_route() -> AccessError {
+    AccessError::NotFound("no such product API route".into())
+}
+
+/// Runs a self-service change; a refusal is audited in its own transaction.
+async fn self_service<T, F>(
+    state: &web::Data<AppState>,
+    who: &ProductPrincipal,
+    attempt: &'static str,
+    request: Value,
+    work: F,
+) -> Result<T, AccessError>
+where
+    F: Fn(&mut crate::store::DbConn, &crate::access::WriteContext) -> Result<T, AccessError>
+        + Send
+        + 'static,
+    T: Send + 'static,
+{
+    let ctx = who.write_context(state.clock.now_micros());
+    with_refusals_audited(state, ctx, attempt, request, work).await
+}
+
+/// Runs a change that policy may refuse; a refusal (403) is recorded in
+/// the audit log in a transaction of its own, since the change's rolled back.
+pub(crate) async fn with_refusals_audited<T, F>(
+    state: &web::Data<AppState>,
+    ctx: crate::access::WriteContext,
+    attempt: &'static str,
+    request: Value,
+    work: F,
+) -> Result<T, AccessError>
+where
+    F: Fn(&mut crate::store::DbConn, &crate::access::WriteContext) -> Result<T, AccessError>
+        + Send
+        + 'static,
+    T: Send + 'static,
+{
+    let run_ctx = ctx.clone();
+    let result = state.store.write(move |conn| work(conn, &run_ctx)).await;
+    if let Err(e @ (AccessError::Refused { .. } | AccessError::Forbidden(_))) = &result {
+        let detail = e.to_string();
+        let setting = match e {
+            AccessError::Refused { setting, .. } => Some(*setting),
+            _ => None,
+        };
+        state
+            .store
+            .write(move |conn| {
+                policy::record_refusal(conn, &ctx, attempt, setting, &detail, &request)
+            })
+            .await?;
+    }
+    result
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RequestBody {
+    requester: String,
+    product: String,
+    #[serde(rename = "for")]
+    for_whom: Option<String>,
+    #[serde(default)]
+    email_verified: bool,
+}
+
+/// `POST /access-requests`.
+async fn create_request(
+    state: web::Data<AppState>,
+    who: ProductPrincipal,
+    body: web::Bytes,
+) -> Result<HttpResponse, AccessError> {
+    let b: RequestBody = parse(&body)?;
+    let new = NewRequest {
+        requester: b.requester,
+        product: b.product,
+        for_whom: b.for_whom,
+        email_verified: b.email_verified,
+    };
+    let summary = json!({"requester": new.requester, "product": new.product, "for": new.for_whom});
+    let view = self_service(&state, &who, "access_request", summary, move |conn, ctx| {
+        requests::create(conn, ctx, &new)
+    })
+    .await?;
+    Ok(created(&view))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InvitationBody {
+    email: String,
+    product: String,
+    #[serde(default = "user_role")]
+    role: String,
+    invited_by: Option<String>,
+}
+
+fn user_role() -> String {
+    "user".into()
+}
+
+/// `POST /invitations`.
+async fn invite(
+    state: web::Data<AppState>,
+    who: ProductPrincipal,
+    body: web::Bytes,
+) -> Result<HttpResponse, AccessError> {
+    let b: InvitationBody = parse(&body)?;
+    let new = NewInvitation {
+        email: b.email,
+        product: b.product,
+        role: b.role,
+        invited_by: b.invited_by,
+    };
+    let summary = json!({"email": new.email, "product": new.product, "role": new.role, "invited_by": new.invited_by});
+    let view = self_service(&state, &who, "invitation", summary, move |conn, ctx| {
+        invitations::invite(conn, ctx, &new)
+    })
+    .await?;
+    Ok(created(&view))
+}
+
+/// `POST /invitations/{id}/accept`.
+async fn accept_invitation(
+    state: web::Data<AppState>,
+    who: ProductPrincipal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AccessError> {
+    let id = id.into_inner();
+    let summary = json!({"invitation": id});
+    let view = self_service(
+        &state,
+        &who,
+        "invitation_accept",
+        summary,
+        move |conn, ctx| invitations::accept(conn, ctx, &id),
+    )
+    .await?;
+    Ok(ok(&view))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignupBody {
+    email: String,
+    product: String,
+    #[serde(default)]
+    email_verified: bool,
+}
+
+/// `POST /signups`.
+async fn signup(
+    state: web::Data<AppState>,
+    who: ProductPrincipal,
+    body: web::Bytes,
+) -> Result<HttpResponse, AccessError> {
+    let b: SignupBody = parse(&body)?;
+    let summary =
+        json!({"email": b.email, "product": b.product, "email_verified": b.email_verified});
+    let view = self_service(&state, &who, "signup", summary, move |conn, ctx| {
+        invitations::signup(conn, ctx, &b.email, &b.product, b.email_verified)
+    })
+    .await?;
+    Ok(created(&view))
+}
+
+/// `GET /decisions?user=…&product=…`.
+async fn decide(
+    state: web::Data<AppState>,
+    _: ProductPrincipal,
+    req: HttpRequest,
+) -> Result<HttpResponse, AccessError> {
+    let mut q = crate::http::admin::query(&req)?;
+    let (Some(user), Some(product)) = (q.remove("user"), q.remove("product")) else {
+        return Err(AccessError::Invalid(
+            "decisions need ?user=…&product=…".into(),
+        ));
+    };
+    let decision = state
+        .store
+        .read(move |conn| decisions::decide(conn, &user, &product))
+        .await?;
+    Ok(ok(&decision))
+}
