@@ -2,6 +2,7 @@
 //! directories and their tokens; the access-model commands are in `access`.
 
 mod access;
+mod policy;
 
 use std::sync::Arc;
 
@@ -69,6 +70,17 @@ pub enum Command {
     Access(access::AccessArgs),
     /// Prints license use per product.
     Licenses(access::LicensesArgs),
+    /// Manages product API tokens.
+    #[command(subcommand, name = "product-token")]
+    ProductToken(policy::ProductTokenCommand),
+    /// Shows or sets the access policy (IT-only mode and self-service).
+    #[command(subcommand)]
+    Policy(policy::PolicyCommand),
+    /// Reviews access requests.
+    #[command(subcommand)]
+    Requests(policy::RequestsCommand),
+    /// Prints a report: access, non-synced-access or licenses.
+    Report(policy::ReportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -310,6 +322,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Map(args) => access::map(args, &clock),
         Command::Access(args) => access::access(args),
         Command::Licenses(args) => access::licenses(args),
+        Command::ProductToken(c) => policy::product_token(c, &clock),
+        Command::Policy(c) => policy::policy(c, &clock),
+        Command::Requests(c) => policy::requests(c, &clock),
+        Command::Report(args) => policy::report(args),
         Command::Token(TokenCommand::Revoke { token_id, database }) => {
             let store = open_store(&database)?;
             store

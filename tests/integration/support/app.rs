@@ -26,6 +26,8 @@ pub struct TestApp {
     pub directory: TestDirectory,
     /// An admin API token.
     pub admin_token: String,
+    /// A product API token.
+    pub product_token: String,
     server: actix_web::dev::ServerHandle,
     // Dropped last: the database outlives the server.
     _db: TestDb,
@@ -82,6 +84,13 @@ impl TestAppBuilder {
             .write_now(|conn| admins::issue(conn, "test", &test_actor(), SystemClock.now_micros()))
             .unwrap()
             .secret;
+        let product_token = state
+            .store
+            .write_now(|conn| {
+                admins::issue_product_token(conn, "test", &test_actor(), SystemClock.now_micros())
+            })
+            .unwrap()
+            .secret;
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let app_state = state.clone();
@@ -98,6 +107,7 @@ impl TestAppBuilder {
             state,
             directory,
             admin_token,
+            product_token,
             server: handle,
             _db: db,
         }
@@ -182,6 +192,43 @@ impl TestApp {
 
     pub async fn admin_delete(&self, path: &str) -> TestResponse {
         self.admin(Method::DELETE, path).send().await
+    }
+
+    /// A product API request (`path` below `/api/v1`) with the product token.
+    pub async fn api_post(&self, path: &str, body: &Value) -> TestResponse {
+        self.request_as(&self.product_token, Method::POST, &format!("/api/v1{path}"))
+            .raw("application/json", body.to_string().into_bytes())
+            .send()
+            .await
+    }
+
+    pub async fn api_get(&self, path: &str) -> TestResponse {
+        self.request_as(&self.product_token, Method::GET, &format!("/api/v1{path}"))
+            .send()
+            .await
+    }
+
+    /// Sets policy fields (asserting 200); `query` is e.g. `?site=…`.
+    pub async fn set_policy(&self, query: &str, fields: &Value) -> TestResponse {
+        let r = self
+            .admin(Method::PUT, &format!("/policy{query}"))
+            .raw("application/json", fields.to_string().into_bytes())
+            .send()
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        r
+    }
+
+    /// The audit actions recorded so far, oldest first.
+    pub async fn audit_actions(&self, query: &str) -> Vec<String> {
+        let r = self.admin_get(&format!("/audit?limit=1000{query}")).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        r.json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap().to_owned())
+            .collect()
     }
 
     /// Creates a site and a product on it (asserting 201); returns the product.

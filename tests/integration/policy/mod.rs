@@ -1,0 +1,8 @@
+//! Access policy and self-service (seeds 000, 003, 004): the product API,
+//! IT-only mode, requests, invitations, signups, guests, audit and reports.
+
+mod audit;
+mod guests;
+mod invitations;
+mod it_only;
+mod requests;
