@@ -265,3 +265,51 @@ fn access_model_commands() {
     ]);
     assert!(!ok, "the local directory takes no IdP token: {err}");
 }
+
+#[test]
+fn policy_commands() {
+    let db = TestDb::new();
+    let url = db.url.as_str();
+    let token = gatehouse_json(&["product-token", "create", "--database-url", url, "--json"]);
+    let keys: Vec<&String> = token.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["id", "token"]);
+    let (ok, out, err) = gatehouse(&[
+        "policy",
+        "set",
+        r#"{"it_only": true, "invitations": "off"}"#,
+        "--database-url",
+        url,
+    ]);
+    assert!(ok, "{err}");
+    let set: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(set["policy"]["effective"]["it_only"], true);
+    assert_eq!(set["lockdown"]["closed_requests"], serde_json::json!([]));
+    let (ok, out, _) = gatehouse(&["policy", "show", "--database-url", url]);
+    assert!(ok);
+    let shown: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(shown["effective"]["invitations"], "off");
+    assert_eq!(shown["effective"]["access_requests"], "on");
+    let (ok, _, err) = gatehouse(&[
+        "policy",
+        "set",
+        r#"{"it_only": "yes"}"#,
+        "--database-url",
+        url,
+    ]);
+    assert!(!ok);
+    assert!(err.contains("policy fields"), "{err}");
+    let (ok, out, _) = gatehouse(&["requests", "list", "--database-url", url]);
+    assert!(ok);
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap(),
+        serde_json::json!([])
+    );
+    let (ok, out, _) = gatehouse(&["report", "licenses", "--database-url", url]);
+    assert!(ok);
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap(),
+        serde_json::json!([])
+    );
+    let (ok, _, _) = gatehouse(&["report", "nonsense", "--database-url", url]);
+    assert!(!ok);
+}

@@ -14,79 +14,122 @@ mod reports;
 mod requests;
 mod users;
 
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode};
 use actix_web::{web, HttpResponse};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::access::AccessError;
 
-/// The admin routes, mounted at `/admin/v1`. `openapi.json` describes
-/// exactly these (a test holds the two together).
+/// Every admin operation: method, path below `/admin/v1`, handler. The
+/// route table is built from this list, and a test holds `openapi.json`
+/// to exactly the same operations.
+fn operations() -> Vec<(Method, &'static str, actix_web::Route)> {
+    use Method as M;
+    let to = web::route;
+    vec![
+        (M::GET, "/openapi.json", to().to(openapi::document)),
+        (M::GET, "/sites", to().to(catalog::list_sites)),
+        (M::POST, "/sites", to().to(catalog::create_site)),
+        (M::GET, "/products", to().to(catalog::list_products)),
+        (M::POST, "/products", to().to(catalog::create_product)),
+        (M::GET, "/products/{key}", to().to(catalog::get_product)),
+        (
+            M::PATCH,
+            "/products/{key}",
+            to().to(catalog::update_product),
+        ),
+        (
+            M::GET,
+            "/products/{key}/licenses",
+            to().to(catalog::product_licenses),
+        ),
+        (M::GET, "/licenses", to().to(catalog::licenses)),
+        (M::GET, "/mappings", to().to(mappings::list)),
+        (M::POST, "/mappings", to().to(mappings::create)),
+        (M::GET, "/mappings/{id}", to().to(mappings::get)),
+        (M::DELETE, "/mappings/{id}", to().to(mappings::delete)),
+        (M::GET, "/groups", to().to(groups::list)),
+        (M::POST, "/groups", to().to(groups::create)),
+        (M::GET, "/groups/{id}", to().to(groups::get)),
+        (M::DELETE, "/groups/{id}", to().to(groups::delete)),
+        (M::GET, "/groups/{id}/members", to().to(groups::members)),
+        (
+            M::POST,
+            "/groups/{id}/members",
+            to().to(groups::add_members),
+        ),
+        (
+            M::DELETE,
+            "/groups/{id}/members/{user_id}",
+            to().to(groups::remove_member),
+        ),
+        (M::GET, "/users/{id}/access", to().to(users::access)),
+        (M::POST, "/users/{id}/suspend", to().to(users::suspend)),
+        (M::POST, "/users/{id}/restore", to().to(users::restore)),
+        (M::POST, "/customers", to().to(users::create_customer)),
+        (M::GET, "/policy", to().to(policy::get)),
+        (M::PUT, "/policy", to().to(policy::put)),
+        (M::GET, "/access-requests", to().to(requests::list)),
+        (M::GET, "/access-requests/{id}", to().to(requests::get)),
+        (
+            M::POST,
+            "/access-requests/{id}/approve",
+            to().to(requests::approve),
+        ),
+        (
+            M::POST,
+            "/access-requests/{id}/deny",
+            to().to(requests::deny),
+        ),
+        (M::GET, "/guests", to().to(guests::list)),
+        (M::POST, "/guests", to().to(guests::invite)),
+        (M::GET, "/guests/{id}", to().to(guests::get)),
+        (M::DELETE, "/guests/{id}", to().to(guests::remove)),
+        (M::POST, "/guests/{id}/spaces", to().to(guests::add_space)),
+        (
+            M::DELETE,
+            "/guests/{id}/spaces/{space}",
+            to().to(guests::remove_space),
+        ),
+        (M::POST, "/guests/{id}/promote", to().to(guests::promote)),
+        (M::GET, "/audit", to().to(audit::list)),
+        (M::GET, "/reports/access", to().to(reports::access)),
+        (
+            M::GET,
+            "/reports/non-synced-access",
+            to().to(reports::non_synced),
+        ),
+        (M::GET, "/reports/licenses", to().to(reports::licenses)),
+    ]
+}
+
+/// The admin routes, mounted at `/admin/v1`: one resource per path, in
+/// the order of `operations`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/openapi.json").get(openapi::document))
-        .service(
-            resource("/sites")
-                .get(catalog::list_sites)
-                .post(catalog::create_site),
-        )
-        .service(
-            resource("/products")
-                .get(catalog::list_products)
-                .post(catalog::create_product),
-        )
-        .service(
-            resource("/products/{key}")
-                .get(catalog::get_product)
-                .patch(catalog::update_product),
-        )
-        .service(resource("/products/{key}/licenses").get(catalog::product_licenses))
-        .service(resource("/licenses").get(catalog::licenses))
-        .service(
-            resource("/mappings")
-                .get(mappings::list)
-                .post(mappings::create),
-        )
-        .service(
-            resource("/mappings/{id}")
-                .get(mappings::get)
-                .delete(mappings::delete),
-        )
-        .service(resource("/groups").get(groups::list).post(groups::create))
-        .service(
-            resource("/groups/{id}")
-                .get(groups::get)
-                .delete(groups::delete),
-        )
-        .service(
-            resource("/groups/{id}/members")
-                .get(groups::members)
-                .post(groups::add_members),
-        )
-        .service(resource("/groups/{id}/members/{user_id}").delete(groups::remove_member))
-        .service(resource("/users/{id}/access").get(users::access))
-        .service(resource("/users/{id}/suspend").post(users::suspend))
-        .service(resource("/users/{id}/restore").post(users::restore))
-        .service(resource("/customers").post(users::create_customer))
-        .service(resource("/policy").get(policy::get).put(policy::put))
-        .service(resource("/access-requests").get(requests::list))
-        .service(resource("/access-requests/{id}").get(requests::get))
-        .service(resource("/access-requests/{id}/approve").post(requests::approve))
-        .service(resource("/access-requests/{id}/deny").post(requests::deny))
-        .service(resource("/guests").get(guests::list).post(guests::invite))
-        .service(
-            resource("/guests/{id}")
-                .get(guests::get)
-                .delete(guests::remove),
-        )
-        .service(resource("/guests/{id}/spaces").post(guests::add_space))
-        .service(resource("/guests/{id}/spaces/{space}").delete(guests::remove_space))
-        .service(resource("/guests/{id}/promote").post(guests::promote))
-        .service(resource("/audit").get(audit::list))
-        .service(resource("/reports/access").get(reports::access))
-        .service(resource("/reports/non-synced-access").get(reports::non_synced))
-        .service(resource("/reports/licenses").get(reports::licenses))
-        .default_service(web::to(no_such_route));
+    let mut resources: Vec<(&str, actix_web::Resource)> = Vec::new();
+    for (method, path, route) in operations() {
+        let route = route.method(method);
+        match resources.iter().position(|(p, _)| *p == path) {
+            Some(i) => {
+                let (p, r) = resources.remove(i);
+                resources.insert(i, (p, r.route(route)));
+            }
+            None => resources.push((path, resource(path).route(route))),
+        }
+    }
+    for (_, r) in resources {
+        cfg.service(r);
+    }
+    cfg.default_service(web::to(no_such_route));
+}
+
+/// `(method, path)` of every admin operation, for the OpenAPI check.
+pub fn operation_list() -> Vec<(String, &'static str)> {
+    operations()
+        .into_iter()
+        .map(|(m, p, _)| (m.as_str().to_lowercase(), p))
+        .collect()
 }
 
 /// An admin endpoint: methods it does not serve answer 405 as a problem.
