@@ -264,32 +264,7 @@ pub fn signup(
         DomainMode::Approval => {
             let existing = users::find_by_email(conn, &email)?;
             let subject_id = existing.as_ref().map(|u| u.id.clone());
-            if store_requests::find_about(
-                conn,
-                &product.product_key,
-                subject_id.as_deref(),
-                Some(&email),
-                "denied",
-            )?
-            .is_some()
-            {
-                return Err(AccessError::Forbidden(format!(
-                    "a request of {email} for \"{}\" was denied; it can't be requested again",
-                    product.product_key
-                )));
-            }
-            if let Some(open) = store_requests::find_about(
-                conn,
-                &product.product_key,
-                subject_id.as_deref(),
-                Some(&email),
-                "pending",
-            )? {
-                return Err(AccessError::Conflict(format!(
-                    "request {} is already pending",
-                    open.id
-                )));
-            }
+            requests::check_may_ask(conn, &product.product_key, subject_id.as_deref(), &email)?;
             let row = AccessRequestRow {
                 id: uuid::Uuid::new_v4().to_string(),
                 product_key: product.product_key.clone(),

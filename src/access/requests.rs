@@ -106,32 +106,7 @@ pub fn create(
         }
     }
     let email = subject.email_key();
-    if requests::find_about(
-        conn,
-        &product.product_key,
-        subject.user_id(),
-        Some(&email),
-        "denied",
-    )?
-    .is_some()
-    {
-        return Err(AccessError::Forbidden(format!(
-            "a request of {email} for \"{}\" was denied; it can't be requested again",
-            product.product_key
-        )));
-    }
-    if let Some(open) = requests::find_about(
-        conn,
-        &product.product_key,
-        subject.user_id(),
-        Some(&email),
-        "pending",
-    )? {
-        return Err(AccessError::Conflict(format!(
-            "request {} for the same person and product is already pending",
-            open.id
-        )));
-    }
+    check_may_ask(conn, &product.product_key, subject.user_id(), &email)?;
     let row = AccessRequestRow {
         id: uuid::Uuid::new_v4().to_string(),
         product_key: product.product_key.clone(),
@@ -149,6 +124,28 @@ pub fn create(
     };
     insert(conn, ctx, &row)?;
     view(conn, row)
+}
+
+/// Refuses a request about someone denied that product before (for good)
+/// or with one already pending.
+pub fn check_may_ask(
+    conn: &mut DbConn,
+    product: &str,
+    subject_id: Option<&str>,
+    email: &str,
+) -> Result<(), AccessError> {
+    if requests::find_about(conn, product, subject_id, Some(email), "denied")?.is_some() {
+        return Err(AccessError::Forbidden(format!(
+            "a request of {email} for \"{product}\" was denied; it can't be requested again"
+        )));
+    }
+    if let Some(open) = requests::find_about(conn, product, subject_id, Some(email), "pending")? {
+        return Err(AccessError::Conflict(format!(
+            "request {} for the same person and product is already pending",
+            open.id
+        )));
+    }
+    Ok(())
 }
 
 /// Records a new pending request (also used by approved-domain signups).

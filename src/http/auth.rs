@@ -2,6 +2,7 @@
 //! routes, admin tokens on the admin API.
 
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 
 use actix_web::http::header;
@@ -13,6 +14,7 @@ use crate::access::{
     admins, directories, AccessError, Actor, ActorKind, WriteContext, LOCAL_DIRECTORY,
 };
 use crate::scim::ScimError;
+use crate::store::{DbConn, StoreError, StoreResult};
 
 /// A request on the SCIM routes: a directory's token, scoped to that
 /// directory, or an admin token reading across directories (compliance).
@@ -111,10 +113,10 @@ impl FromRequest for ScimPrincipal {
 /// path's directory, or every directory).
 #[allow(clippy::type_complexity)]
 fn principal(
-    conn: &mut crate::store::DbConn,
+    conn: &mut DbConn,
     token: &str,
     path_directory: Option<String>,
-) -> Result<Result<(Option<String>, Actor), ScimError>, crate::store::StoreError> {
+) -> Result<Result<(Option<String>, Actor), ScimError>, StoreError> {
     if let Some(row) = directories::authenticate(conn, token)? {
         if let Some(wanted) = &path_directory {
             if *wanted != row.directory_id {
@@ -140,20 +142,56 @@ fn principal(
     Ok(Err(unauthorized()))
 }
 
-/// A request on the admin API, made with an admin token.
-#[derive(Debug, Clone)]
-pub struct AdminPrincipal {
-    pub token_id: String,
-    pub request_id: Option<String>,
+/// The kinds of API token besides directory tokens, and how each is checked.
+pub trait TokenKind: 'static {
+    /// Who the audit log says made a change with it.
+    const ACTOR: ActorKind;
+    /// What a 401 tells the caller to present.
+    const MISSING: &'static str;
+    /// The id of the live token with this secret, if any.
+    fn authenticate(conn: &mut DbConn, secret: &str) -> StoreResult<Option<String>>;
 }
 
-impl AdminPrincipal {
-    /// The context for a change made by this admin at `now`.
+/// Admin API tokens.
+pub struct AdminToken;
+/// Product API tokens.
+pub struct ProductToken;
+
+impl TokenKind for AdminToken {
+    const ACTOR: ActorKind = ActorKind::AdminToken;
+    const MISSING: &'static str = "an admin bearer token is required (Authorization: Bearer <token>; `gatehouse admin-token create` makes one)";
+    fn authenticate(conn: &mut DbConn, secret: &str) -> StoreResult<Option<String>> {
+        Ok(admins::authenticate(conn, secret)?.map(|t| t.id))
+    }
+}
+
+impl TokenKind for ProductToken {
+    const ACTOR: ActorKind = ActorKind::ProductToken;
+    const MISSING: &'static str = "a product bearer token is required (Authorization: Bearer <token>; `gatehouse product-token create` makes one)";
+    fn authenticate(conn: &mut DbConn, secret: &str) -> StoreResult<Option<String>> {
+        Ok(admins::authenticate_product(conn, secret)?.map(|t| t.id))
+    }
+}
+
+/// A request made with a token of kind `K`.
+pub struct TokenPrincipal<K> {
+    pub token_id: String,
+    pub request_id: Option<String>,
+    kind: PhantomData<K>,
+}
+
+/// A request on the admin API.
+pub type AdminPrincipal = TokenPrincipal<AdminToken>;
+/// A request on the product API.
+pub type ProductPrincipal = TokenPrincipal<ProductToken>;
+
+impl<K: TokenKind> TokenPrincipal<K> {
+    /// The context for a change made with this token at `now`.
     pub fn write_context(&self, now: i64) -> WriteContext {
         WriteContext {
             directory_id: LOCAL_DIRECTORY.to_owned(),
             actor: Actor {
-                kind: ActorKind::AdminToken,
+                kind: K::ACTOR,
                 id: self.token_id.clone(),
             },
             request_id: self.request_id.clone(),
@@ -162,7 +200,7 @@ impl AdminPrincipal {
     }
 }
 
-impl FromRequest for AdminPrincipal {
+impl<K: TokenKind> FromRequest for TokenPrincipal<K> {
     type Error = AccessError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
@@ -171,82 +209,22 @@ impl FromRequest for AdminPrincipal {
         let token = bearer(req);
         let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
         Box::pin(async move {
-            let refused = || {
-                AccessError::Unauthorized(
-                    "an admin bearer token is required (Authorization: Bearer <token>; `gatehouse admin-token create` makes one)".into(),
-                )
-            };
+            let refused = || AccessError::Unauthorized(K::MISSING.into());
             let Some(state) = state else {
-                return Err(AccessError::Store(crate::store::StoreError::Pool(
+                return Err(AccessError::Store(StoreError::Pool(
                     "application state missing".into(),
                 )));
             };
             let token = token.ok_or_else(refused)?;
-            let row = state
+            let token_id = state
                 .store
-                .read(move |conn| admins::authenticate(conn, &token).map_err(AccessError::from))
+                .read(move |conn| K::authenticate(conn, &token).map_err(AccessError::from))
                 .await?
                 .ok_or_else(refused)?;
-            Ok(AdminPrincipal {
-                token_id: row.id,
+            Ok(TokenPrincipal {
+                token_id,
                 request_id,
-            })
-        })
-    }
-}
-
-/// A request on the product API, made with a product token.
-#[derive(Debug, Clone)]
-pub struct ProductPrincipal {
-    pub token_id: String,
-    pub request_id: Option<String>,
-}
-
-impl ProductPrincipal {
-    /// The context for a change made through this product at `now`.
-    pub fn write_context(&self, now: i64) -> WriteContext {
-        WriteContext {
-            directory_id: LOCAL_DIRECTORY.to_owned(),
-            actor: Actor {
-                kind: ActorKind::ProductToken,
-                id: self.token_id.clone(),
-            },
-            request_id: self.request_id.clone(),
-            now,
-        }
-    }
-}
-
-impl FromRequest for ProductPrincipal {
-    type Error = AccessError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = bearer(req);
-        let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
-        Box::pin(async move {
-            let refused = || {
-                AccessError::Unauthorized(
-                    "a product bearer token is required (Authorization: Bearer <token>; `gatehouse product-token create` makes one)".into(),
-                )
-            };
-            let Some(state) = state else {
-                return Err(AccessError::Store(crate::store::StoreError::Pool(
-                    "application state missing".into(),
-                )));
-            };
-            let token = token.ok_or_else(refused)?;
-            let row = state
-                .store
-                .read(move |conn| {
-                    admins::authenticate_product(conn, &token).map_err(AccessError::from)
-                })
-                .await?
-                .ok_or_else(refused)?;
-            Ok(ProductPrincipal {
-                token_id: row.id,
-                request_id,
+                kind: PhantomData,
             })
         })
     }
