@@ -128,7 +128,7 @@ pub fn set_suspended(
         let products = mappings::products_of_member(conn, user_id)?;
         Some(CapGuard::before(conn, &products)?)
     };
-    users::set_suspended(conn, user_id, suspended, ctx.now)?;
+    users::set_suspended(conn, user_id, suspended)?;
     if let Some(g) = guard {
         g.check(conn)?;
     }

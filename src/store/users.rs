@@ -144,14 +144,11 @@ pub fn list(
     Ok((total, rows))
 }
 
-/// Sets a user's suspension (a new version of the user).
-pub fn set_suspended(conn: &mut DbConn, id: &str, suspended: bool, at: i64) -> QueryResult<usize> {
+/// Sets a user's suspension. The SCIM record (its version and
+/// lastModified) is left alone: suspension is Gatehouse's, not the IdP's.
+pub fn set_suspended(conn: &mut DbConn, id: &str, suspended: bool) -> QueryResult<usize> {
     diesel::update(users::table.filter(users::id.eq(id)))
-        .set((
-            users::suspended.eq(suspended),
-            users::version.eq(users::version + 1),
-            users::updated_at.eq(at),
-        ))
+        .set(users::suspended.eq(suspended))
         .execute(conn)
 }
 
