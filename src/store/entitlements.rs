@@ -12,6 +12,16 @@ pub const LICENSED_ROLES: [&str; 3] = ["user", "admin", "user-access-admin"];
 
 /// The entitlement rows of these users, by user, product and role.
 pub fn of_users(conn: &mut DbConn, user_ids: &[String]) -> QueryResult<Vec<EntitlementRow>> {
+    // One user (a lookup, a single read) is the common case: `=` keeps the
+    // statement the same text every time, so it is prepared once and
+    // cached, where `IN (…)` is compiled anew each time.
+    if let [one] = user_ids {
+        return e::table
+            .filter(e::user_id.eq(one))
+            .order((e::product, e::role, e::group_display, e::group_id))
+            .select(EntitlementRow::as_select())
+            .load(conn);
+    }
     let mut out = Vec::new();
     for chunk in user_ids.chunks(500) {
         out.extend(

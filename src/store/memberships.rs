@@ -115,18 +115,41 @@ pub fn groups_of(
     conn: &mut DbConn,
     member_ids: &[String],
 ) -> QueryResult<Vec<(String, String, String)>> {
+    // The directories are compared here rather than in SQL: given the
+    // comparison, SQLite walks every group of the directory instead of the
+    // member's few memberships.
+    type Row = (String, String, String, String, String);
+    let keep = |rows: Vec<Row>| {
+        rows.into_iter()
+            .filter(|(_, _, _, group_dir, user_dir)| group_dir == user_dir)
+            .map(|(member, id, name, _, _)| (member, id, name))
+    };
+    let query = || {
+        memberships::table
+            .inner_join(groups::table)
+            .inner_join(users::table.on(users::id.eq(memberships::member_id)))
+            .order((groups::display_name_key, groups::id))
+            .select((
+                memberships::member_id,
+                groups::id,
+                groups::display_name,
+                groups::directory_id,
+                users::directory_id,
+            ))
+    };
+    // One member: `=` keeps the statement cacheable (see entitlements).
+    if let [one] = member_ids {
+        let rows = query()
+            .filter(memberships::member_id.eq(one))
+            .load::<Row>(conn)?;
+        return Ok(keep(rows).collect());
+    }
     let mut out = Vec::new();
     for chunk in member_ids.chunks(500) {
-        out.extend(
-            memberships::table
-                .inner_join(groups::table)
-                .inner_join(users::table.on(users::id.eq(memberships::member_id)))
-                .filter(memberships::member_id.eq_any(chunk))
-                .filter(groups::directory_id.eq(users::directory_id))
-                .order((groups::display_name_key, groups::id))
-                .select((memberships::member_id, groups::id, groups::display_name))
-                .load::<(String, String, String)>(conn)?,
-        );
+        let rows = query()
+            .filter(memberships::member_id.eq_any(chunk))
+            .load::<Row>(conn)?;
+        out.extend(keep(rows));
     }
     Ok(out)
 }
