@@ -109,8 +109,11 @@ impl TableList {
                 .sql("EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = \"groups\".id AND ")
                 .append(condition)
                 .sql(")"),
+            // Uncorrelated, so the database builds the set of holders once
+            // (from the mapped groups' memberships) and probes users by
+            // key, instead of evaluating the view for every user.
             TableList::Entitlements | TableList::Grants => SqlCondition::new()
-                .sql("EXISTS (SELECT 1 FROM user_entitlements e WHERE e.user_id = users.id AND ")
+                .sql("users.id IN (SELECT e.user_id FROM user_entitlements e WHERE ")
                 .append(condition)
                 .sql(")"),
         }
