@@ -4,7 +4,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
 use super::{ok, parse, query};
-use crate::access::policy::{self, PolicyFields, ORG};
+use crate::access::policy::{self, PolicyFields};
 use crate::access::{reports, AccessError};
 use crate::http::auth::AdminPrincipal;
 use crate::http::AppState;
@@ -55,12 +55,13 @@ pub async fn put(
                 ));
             }
             let lockdown = if locked_now || revoke {
-                let scope = if view.scope == ORG {
-                    ORG
-                } else {
-                    view.scope.as_str()
-                };
-                Some(reports::lockdown(conn, &ctx, scope, locked_now, revoke)?)
+                Some(reports::lockdown(
+                    conn,
+                    &ctx,
+                    &view.scope,
+                    locked_now,
+                    revoke,
+                )?)
             } else {
                 None
             };
