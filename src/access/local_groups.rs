@@ -41,6 +41,8 @@ pub struct MemberView {
     pub source: String,
     pub actor: String,
     pub since: String,
+    /// The break-glass reason of an admin grant made in IT-only mode.
+    pub reason: Option<String>,
 }
 
 fn view(conn: &mut DbConn, row: GroupRow) -> Result<GroupView, AccessError> {
@@ -166,13 +168,18 @@ pub fn members(conn: &mut DbConn, id: &str) -> Result<Vec<MemberView>, AccessErr
     find(conn, id)?;
     Ok(memberships::rows_of(conn, id)?
         .into_iter()
-        .map(|m| MemberView {
-            user: m.member_id,
-            source: m.source,
-            actor: m.actor,
-            since: format_time(m.created_at),
-        })
+        .map(member_view)
         .collect())
+}
+
+fn member_view(m: MembershipRow) -> MemberView {
+    MemberView {
+        user: m.member_id,
+        source: m.source,
+        actor: m.actor,
+        since: format_time(m.created_at),
+        reason: m.reason,
+    }
 }
 
 /// Seed 001: a user-access-admin grants only products they administer, so
@@ -248,9 +255,10 @@ pub fn admin_add_members(
     add_members(conn, ctx, id, Grant { reason, ..grant })
 }
 
-/// Adds users (of any directory) to a local group. Refused as a whole if
-/// any user is unknown, a portal-only customer would get a non-customer
-/// role, the granter may not grant, or a license cap would be passed.
+/// Adds users (of any directory) to a local group and returns their
+/// memberships. Refused as a whole if any user is unknown, a portal-only
+/// customer would get a non-customer role, the granter may not grant, or
+/// a license cap would be passed.
 pub fn add_members(
     conn: &mut DbConn,
     ctx: &WriteContext,
@@ -322,7 +330,12 @@ pub fn add_members(
             ),
         },
     )?;
-    members(conn, id)
+    // The memberships of the users named, not the whole group: a grant
+    // to a 100k-member default group costs what it adds.
+    Ok(memberships::rows_for(conn, id, &wanted)?
+        .into_iter()
+        .map(member_view)
+        .collect())
 }
 
 /// Removes a user from a local group; a non-member is a 404.

@@ -173,3 +173,23 @@ pub fn rows_of(conn: &mut DbConn, group_id: &str) -> QueryResult<Vec<MembershipR
         .select(MembershipRow::as_select())
         .load(conn)
 }
+
+/// The membership rows of these members in one group.
+pub fn rows_for(
+    conn: &mut DbConn,
+    group_id: &str,
+    member_ids: &[String],
+) -> QueryResult<Vec<MembershipRow>> {
+    let mut out = Vec::new();
+    for chunk in member_ids.chunks(500) {
+        out.extend(
+            memberships::table
+                .filter(memberships::group_id.eq(group_id))
+                .filter(memberships::member_id.eq_any(chunk))
+                .order((memberships::created_at, memberships::member_id))
+                .select(MembershipRow::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(out)
+}
