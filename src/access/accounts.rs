@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::audit::{self, Change};
 use super::effective::{self, UserAccess};
-use super::error::AccessError;
+use super::error::{found, AccessError};
 use super::licensing::CapGuard;
 use super::{WriteContext, LOCAL_DIRECTORY};
 use crate::store::models::UserRow;
@@ -113,11 +113,8 @@ pub fn set_suspended(
     user_id: &str,
     suspended: bool,
 ) -> Result<UserAccess, AccessError> {
-    let before = users::find(conn, None, user_id).map_err(|e| match e {
-        diesel::result::Error::NotFound => {
-            AccessError::NotFound(format!("user \"{user_id}\" not found"))
-        }
-        e => e.into(),
+    let before = found(users::find(conn, None, user_id), || {
+        format!("user \"{user_id}\"")
     })?;
     if before.suspended == suspended {
         return effective::of_user(conn, user_id);

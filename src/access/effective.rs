@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::error::AccessError;
+use super::error::{found, AccessError};
 use crate::store::models::EntitlementRow;
 use crate::store::{entitlements, users, DbConn};
 
@@ -90,11 +90,8 @@ pub struct UserAccess {
 
 /// The access of one user (of any directory).
 pub fn of_user(conn: &mut DbConn, user_id: &str) -> Result<UserAccess, AccessError> {
-    let user = users::find(conn, None, user_id).map_err(|e| match e {
-        diesel::result::Error::NotFound => {
-            AccessError::NotFound(format!("user \"{user_id}\" not found"))
-        }
-        e => e.into(),
+    let user = found(users::find(conn, None, user_id), || {
+        format!("user \"{user_id}\"")
     })?;
     let entitlements = of_users(conn, std::slice::from_ref(&user.id))?
         .remove(&user.id)

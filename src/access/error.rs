@@ -47,6 +47,20 @@ impl From<diesel::result::Error> for AccessError {
     }
 }
 
+/// A row that must exist: its absence is a 404 naming `what` (e.g.
+/// `product "wiki"`); any other database failure stays a storage error.
+pub fn found<T>(
+    result: diesel::QueryResult<T>,
+    what: impl FnOnce() -> String,
+) -> Result<T, AccessError> {
+    match result {
+        Err(diesel::result::Error::NotFound) => {
+            Err(AccessError::NotFound(format!("{} not found", what())))
+        }
+        other => Ok(other?),
+    }
+}
+
 impl AccessError {
     /// The HTTP status this error answers with.
     pub fn status(&self) -> u16 {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::audit::{self, Change};
-use super::error::AccessError;
+use super::error::{found, AccessError};
 use super::local_groups::{self, Grant, SOURCE_ADMIN};
 use super::{accounts, policy, products, WriteContext};
 use crate::scim::resource::format_time;
@@ -48,7 +48,7 @@ fn view(conn: &mut DbConn, row: GuestRow) -> Result<GuestView, AccessError> {
 }
 
 fn find(conn: &mut DbConn, id: &str) -> Result<GuestRow, AccessError> {
-    guests::find(conn, id).map_err(|_| AccessError::NotFound(format!("guest \"{id}\" not found")))
+    found(guests::find(conn, id), || format!("guest \"{id}\""))
 }
 
 /// Invites an external email as a guest of a site.

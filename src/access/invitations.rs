@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::audit::{self, Change};
-use super::error::AccessError;
+use super::error::{found, AccessError};
 use super::local_groups::{self, Grant};
 use super::policy::{DomainMode, Invitations};
 use super::{accounts, effective, policy, products, requests, WriteContext};
@@ -80,8 +80,9 @@ pub fn invite(
         )));
     }
     if let Some(inviter) = &new.invited_by {
-        let user = users::find(conn, None, inviter)
-            .map_err(|_| AccessError::NotFound(format!("inviter \"{inviter}\" not found")))?;
+        let user = found(users::find(conn, None, inviter), || {
+            format!("inviter \"{inviter}\"")
+        })?;
         let held = effective::of_users(conn, std::slice::from_ref(&user.id))?
             .remove(&user.id)
             .unwrap_or_default();
@@ -160,8 +161,9 @@ pub fn accept(
     ctx: &WriteContext,
     id: &str,
 ) -> Result<InvitationView, AccessError> {
-    let mut row = store_requests::find_invitation(conn, id)
-        .map_err(|_| AccessError::NotFound(format!("invitation \"{id}\" not found")))?;
+    let mut row = found(store_requests::find_invitation(conn, id), || {
+        format!("invitation \"{id}\"")
+    })?;
     if row.status != "sent" {
         return Err(AccessError::Conflict(format!(
             "invitation {id} is {}, not open",

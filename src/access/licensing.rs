@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::error::AccessError;
+use super::error::{found, AccessError};
 use crate::store::{entitlements, products, DbConn};
 
 /// License use of one product.
@@ -18,8 +18,7 @@ pub struct LicenseUse {
 
 /// License use of one product.
 pub fn of_product(conn: &mut DbConn, key: &str) -> Result<LicenseUse, AccessError> {
-    let product = products::find(conn, key)
-        .map_err(|_| AccessError::NotFound(format!("product \"{key}\" not found")))?;
+    let product = found(products::find(conn, key), || format!("product \"{key}\""))?;
     Ok(LicenseUse {
         used: entitlements::licenses_used(conn, key)?,
         product: product.product_key,

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::audit::{self, Change};
 use super::effective;
-use super::error::AccessError;
+use super::error::{found, AccessError};
 use super::licensing::CapGuard;
 use super::products::CUSTOMER;
 use super::{mappings as access_mappings, WriteContext, LOCAL_DIRECTORY};
@@ -57,12 +57,7 @@ fn view(conn: &mut DbConn, row: GroupRow) -> Result<GroupView, AccessError> {
 }
 
 fn find(conn: &mut DbConn, id: &str) -> Result<GroupRow, AccessError> {
-    groups::find(conn, None, id).map_err(|e| match e {
-        diesel::result::Error::NotFound => {
-            AccessError::NotFound(format!("group \"{id}\" not found"))
-        }
-        e => e.into(),
-    })
+    found(groups::find(conn, None, id), || format!("group \"{id}\""))
 }
 
 /// A group that admins may change: a local one.

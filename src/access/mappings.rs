@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::audit::{self, Change};
-use super::error::AccessError;
+use super::error::{found, AccessError};
 use super::licensing::CapGuard;
 use super::products::{self, CUSTOMER};
 use super::WriteContext;
@@ -127,8 +127,7 @@ pub fn create(
         ));
     }
     if let Some(d) = &new.directory {
-        directories::find(conn, d)
-            .map_err(|_| AccessError::NotFound(format!("directory \"{d}\" not found")))?;
+        found(directories::find(conn, d), || format!("directory \"{d}\""))?;
     }
     let group = resolve_group(conn, new.group.trim(), new.directory.as_deref())?;
     let row = MappingRow {
@@ -238,8 +237,7 @@ pub fn map_role_group(
 /// Deletes a mapping. The mapping of a product's default group to `user`
 /// stays as long as the product: every product keeps a default group.
 pub fn delete(conn: &mut DbConn, ctx: &WriteContext, id: &str) -> Result<(), AccessError> {
-    let row = mappings::find(conn, id)
-        .map_err(|_| AccessError::NotFound(format!("mapping \"{id}\" not found")))?;
+    let row = found(mappings::find(conn, id), || format!("mapping \"{id}\""))?;
     let product = products::find(conn, &row.product_key)?;
     if row.group_id.as_deref() == Some(product.default_group_id.as_str()) && row.role == "user" {
         return Err(AccessError::Conflict(format!(
@@ -265,8 +263,7 @@ pub fn delete(conn: &mut DbConn, ctx: &WriteContext, id: &str) -> Result<(), Acc
 
 /// One mapping.
 pub fn get(conn: &mut DbConn, id: &str) -> Result<MappingView, AccessError> {
-    let row = mappings::find(conn, id)
-        .map_err(|_| AccessError::NotFound(format!("mapping \"{id}\" not found")))?;
+    let row = found(mappings::find(conn, id), || format!("mapping \"{id}\""))?;
     render(conn, &row)
 }
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::audit::{self, Change};
-use super::error::AccessError;
+use super::error::{found, AccessError};
 use super::{mappings, WriteContext, LOCAL_DIRECTORY};
 use crate::scim::resource::format_time;
 use crate::store::models::{GroupRow, ProductRow, SiteRow};
@@ -101,11 +101,8 @@ pub fn create_site(
 
 /// The site with this id or name.
 pub fn find_site(conn: &mut DbConn, id_or_name: &str) -> Result<SiteRow, AccessError> {
-    products::find_site(conn, id_or_name).map_err(|e| match e {
-        diesel::result::Error::NotFound => {
-            AccessError::NotFound(format!("site \"{id_or_name}\" not found"))
-        }
-        e => e.into(),
+    found(products::find_site(conn, id_or_name), || {
+        format!("site \"{id_or_name}\"")
     })
 }
 
@@ -240,12 +237,7 @@ fn view(row: &ProductRow, site: &SiteRow, group: &GroupRow) -> ProductView {
 
 /// The product with this key.
 pub fn find(conn: &mut DbConn, key: &str) -> Result<ProductRow, AccessError> {
-    products::find(conn, key).map_err(|e| match e {
-        diesel::result::Error::NotFound => {
-            AccessError::NotFound(format!("product \"{key}\" not found"))
-        }
-        e => e.into(),
-    })
+    found(products::find(conn, key), || format!("product \"{key}\""))
 }
 
 /// A product as the admin API shows it.
@@ -291,11 +283,8 @@ pub fn update(
     key: &str,
     changes: ProductChanges,
 ) -> Result<ProductView, AccessError> {
-    let before = products::find_for_update(conn, key).map_err(|e| match e {
-        diesel::result::Error::NotFound => {
-            AccessError::NotFound(format!("product \"{key}\" not found"))
-        }
-        e => e.into(),
+    let before = found(products::find_for_update(conn, key), || {
+        format!("product \"{key}\"")
     })?;
     let mut row = before.clone();
     if let Some(name) = changes.name {

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::audit::{self, Change};
-use super::error::AccessError;
+use super::error::{found, AccessError};
 use super::local_groups::{self, Grant};
 use super::people::{self, Person};
 use super::{accounts, effective, policy, products, WriteContext};
@@ -172,8 +172,9 @@ pub fn insert(
 }
 
 fn find(conn: &mut DbConn, id: &str) -> Result<AccessRequestRow, AccessError> {
-    requests::find(conn, id)
-        .map_err(|_| AccessError::NotFound(format!("access request \"{id}\" not found")))
+    found(requests::find(conn, id), || {
+        format!("access request \"{id}\"")
+    })
 }
 
 fn decide(

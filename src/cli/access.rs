@@ -5,12 +5,10 @@
 use clap::{Args, Subcommand};
 use serde_json::json;
 
-use super::{open_store, operator, CliError, DatabaseArgs};
+use super::{open_store, operator, operator_context, CliError, DatabaseArgs};
 use crate::access::mappings::NewMapping;
 use crate::access::products::NewProduct;
-use crate::access::{
-    admins, effective, licensing, mappings, products, WriteContext, LOCAL_DIRECTORY,
-};
+use crate::access::{admins, effective, licensing, mappings, products};
 use crate::clock::Clock;
 use crate::store::{self, StoreError};
 
@@ -125,15 +123,6 @@ pub struct LicensesArgs {
     json: bool,
 }
 
-fn context(clock: &dyn Clock) -> WriteContext {
-    WriteContext {
-        directory_id: LOCAL_DIRECTORY.to_owned(),
-        actor: operator(),
-        request_id: None,
-        now: clock.now_micros(),
-    }
-}
-
 fn print_json(value: &impl serde::Serialize) {
     println!("{}", serde_json::to_string(value).unwrap_or_default());
 }
@@ -202,7 +191,8 @@ pub fn site(command: SiteCommand, clock: &dyn Clock) -> Result<(), CliError> {
         json,
     } = command;
     let store = open_store(&database)?;
-    let site = store.write_now(|conn| products::create_site(conn, &context(clock), &name))?;
+    let site =
+        store.write_now(|conn| products::create_site(conn, &operator_context(clock), &name))?;
     if json {
         print_json(&site);
     } else {
@@ -232,8 +222,9 @@ pub fn product(command: ProductCommand, clock: &dyn Clock) -> Result<(), CliErro
                 service_desk: service_desk.then_some(true),
                 anonymous_access: false,
             };
-            let product = store
-                .write_now(|conn| products::create_product(conn, &context(clock), new.clone()))?;
+            let product = store.write_now(|conn| {
+                products::create_product(conn, &operator_context(clock), new.clone())
+            })?;
             if json {
                 print_json(&product);
             } else {
@@ -274,7 +265,7 @@ pub fn map(args: MapArgs, clock: &dyn Clock) -> Result<(), CliError> {
         break_glass_reason: args.break_glass_reason,
     };
     let mapping = store
-        .write_now(|conn| mappings::create(conn, &context(clock), new.clone()))
+        .write_now(|conn| mappings::create(conn, &operator_context(clock), new.clone()))
         .map_err(CliError::from)?;
     if args.json {
         print_json(&mapping);

@@ -4,9 +4,9 @@
 use clap::{Args, Subcommand};
 use serde_json::json;
 
-use super::{open_store, operator, CliError, DatabaseArgs};
+use super::{open_store, operator, operator_context, CliError, DatabaseArgs};
 use crate::access::policy::{self, PolicyFields};
-use crate::access::{admins, reports, requests, WriteContext, LOCAL_DIRECTORY};
+use crate::access::{admins, reports, requests};
 use crate::clock::Clock;
 
 #[derive(Debug, Subcommand)]
@@ -86,15 +86,6 @@ pub struct ReportArgs {
     database: DatabaseArgs,
 }
 
-fn context(clock: &dyn Clock) -> WriteContext {
-    WriteContext {
-        directory_id: LOCAL_DIRECTORY.to_owned(),
-        actor: operator(),
-        request_id: None,
-        now: clock.now_micros(),
-    }
-}
-
 fn print(value: &impl serde::Serialize) {
     println!(
         "{}",
@@ -161,7 +152,7 @@ pub fn policy(command: PolicyCommand, clock: &dyn Clock) -> Result<(), CliError>
                 .map_err(|e| CliError::Usage(format!("policy fields: {e}")))?;
             let store = open_store(&database)?;
             let out = store.write_now(|conn| {
-                let ctx = context(clock);
+                let ctx = operator_context(clock);
                 let (view, locked_now) = policy::update(conn, &ctx, site.as_deref(), &changes)?;
                 let lockdown = if locked_now || (revoke_non_synced && view.effective.it_only) {
                     Some(reports::lockdown(
@@ -191,7 +182,7 @@ pub fn requests(command: RequestsCommand, clock: &dyn Clock) -> Result<(), CliEr
         }
         RequestsCommand::Approve { id, database } => {
             let store = open_store(&database)?;
-            print(&store.write_now(|conn| requests::approve(conn, &context(clock), &id))?);
+            print(&store.write_now(|conn| requests::approve(conn, &operator_context(clock), &id))?);
         }
         RequestsCommand::Deny {
             id,
@@ -200,7 +191,7 @@ pub fn requests(command: RequestsCommand, clock: &dyn Clock) -> Result<(), CliEr
         } => {
             let store = open_store(&database)?;
             print(&store.write_now(|conn| {
-                requests::deny(conn, &context(clock), &id, message.as_deref())
+                requests::deny(conn, &operator_context(clock), &id, message.as_deref())
             })?);
         }
     }

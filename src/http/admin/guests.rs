@@ -117,12 +117,8 @@ pub async fn remove_space(
 #[serde(deny_unknown_fields)]
 struct Promotion {
     product: String,
-    #[serde(default = "user_role")]
+    #[serde(default = "super::user_role")]
     role: String,
-}
-
-fn user_role() -> String {
-    "user".into()
 }
 
 /// `POST /guests/{id}/promote {"product","role"}`.

@@ -191,6 +191,11 @@ pub(crate) fn query(
         .map_err(|e| AccessError::Invalid(format!("bad query string: {e}")))
 }
 
+/// The role a grant gives when the request names none.
+pub(crate) fn user_role() -> String {
+    "user".into()
+}
+
 /// A JSON response.
 fn reply(status: StatusCode, body: &impl Serialize) -> HttpResponse {
     HttpResponse::build(status)

@@ -119,13 +119,9 @@ async fn create_request(
 struct InvitationBody {
     email: String,
     product: String,
-    #[serde(default = "user_role")]
+    #[serde(default = "crate::http::admin::user_role")]
     role: String,
     invited_by: Option<String>,
-}
-
-fn user_role() -> String {
-    "user".into()
 }
 
 /// `POST /invitations`.
