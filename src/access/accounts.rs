@@ -52,7 +52,7 @@ fn create_local(
     }
     let attributes = json!({"emails": [{"value": email, "primary": true}]});
     let row = UserRow {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: crate::access::new_id(),
         directory_id: LOCAL_DIRECTORY.to_owned(),
         user_name: email.to_owned(),
         user_name_key: email.to_lowercase(),

@@ -42,7 +42,7 @@ pub fn create_directory(
     now: i64,
 ) -> StoreResult<(DirectoryRow, IssuedToken)> {
     let row = DirectoryRow {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: crate::access::new_id(),
         name: name.to_owned(),
         created_at: now,
     };
@@ -78,7 +78,7 @@ pub fn issue_token(
     directories::find(conn, directory_id)?;
     let secret = new_secret();
     let row = DirectoryTokenRow {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: crate::access::new_id(),
         directory_id: directory_id.to_owned(),
         name: name.to_owned(),
         token_hash: hash_token(&secret),

@@ -69,7 +69,7 @@ pub fn invite(
     }
     let user = accounts::find_or_create_member(conn, ctx, email)?;
     let row = GuestRow {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: crate::access::new_id(),
         user_id: user.id.clone(),
         site_id: site.id.clone(),
         status: "site_guest".into(),

@@ -127,7 +127,7 @@ pub fn invite(
         )));
     }
     let row = InvitationRow {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: crate::access::new_id(),
         product_key: product.product_key.clone(),
         role: new.role.clone(),
         email,
@@ -268,7 +268,7 @@ pub fn signup(
             let subject_id = existing.as_ref().map(|u| u.id.clone());
             requests::check_may_ask(conn, &product.product_key, subject_id.as_deref(), &email)?;
             let row = AccessRequestRow {
-                id: uuid::Uuid::new_v4().to_string(),
+                id: crate::access::new_id(),
                 product_key: product.product_key.clone(),
                 requester_id: subject_id.clone(),
                 requester_email: Some(email.clone()),

@@ -97,7 +97,7 @@ pub fn create(
         ));
     }
     let row = GroupRow {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: crate::access::new_id(),
         directory_id: LOCAL_DIRECTORY.to_owned(),
         display_name: name.to_owned(),
         display_name_key: name.to_lowercase(),

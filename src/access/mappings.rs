@@ -131,7 +131,7 @@ pub fn create(
     }
     let group = resolve_group(conn, new.group.trim(), new.directory.as_deref())?;
     let row = MappingRow {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: crate::access::new_id(),
         product_key: product.product_key.clone(),
         role: new.role.clone(),
         group_id: group.as_ref().map(|g| g.id.clone()),
@@ -209,7 +209,7 @@ pub fn map_role_group(
     role: &str,
 ) -> Result<(), AccessError> {
     let row = MappingRow {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: crate::access::new_id(),
         product_key: product.product_key.clone(),
         role: role.to_owned(),
         group_id: Some(group.id.clone()),

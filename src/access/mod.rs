@@ -66,3 +66,12 @@ pub struct WriteContext {
     /// The time of the change, microseconds since the epoch.
     pub now: i64,
 }
+
+/// A new id for a row the access layer creates. Version 7 UUIDs start with
+/// the time, so new rows land at the right edge of every index keyed by id
+/// (users, memberships, emails, audit targets) instead of dirtying a random
+/// page of each: fewer pages per commit, warmer caches. Ids stay opaque to
+/// clients; the creation time they reveal is in `meta.created` anyway.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

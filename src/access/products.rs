@@ -72,7 +72,7 @@ pub fn create_site(
         ));
     }
     let row = SiteRow {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: crate::access::new_id(),
         name: name.to_owned(),
         name_key: name.to_lowercase(),
         created_at: ctx.now,
@@ -171,7 +171,7 @@ pub fn create_product(
     }
     let group_name = default_group_name(&new.key, &site);
     let group = GroupRow {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: crate::access::new_id(),
         directory_id: LOCAL_DIRECTORY.to_owned(),
         display_name_key: group_name.to_lowercase(),
         display_name: group_name.clone(),
@@ -359,7 +359,7 @@ pub fn role_group(
         return Ok(existing);
     }
     let group = GroupRow {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: crate::access::new_id(),
         directory_id: LOCAL_DIRECTORY.to_owned(),
         display_name_key: name.to_lowercase(),
         display_name: name,

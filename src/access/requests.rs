@@ -108,7 +108,7 @@ pub fn create(
     let email = subject.email_key();
     check_may_ask(conn, &product.product_key, subject.user_id(), &email)?;
     let row = AccessRequestRow {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: crate::access::new_id(),
         product_key: product.product_key.clone(),
         requester_id: requester.user_id().map(str::to_owned),
         requester_email: Some(requester.email_key()),

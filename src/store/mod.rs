@@ -6,6 +6,7 @@ pub mod audit;
 pub mod dialect;
 pub mod directories;
 pub mod entitlements;
+pub mod group_commit;
 pub mod groups;
 pub mod guests;
 pub mod mappings;
@@ -54,6 +55,10 @@ pub enum StoreError {
     /// Migrations failed to run.
     #[error("migrations: {0}")]
     Migration(String),
+    /// The batch of writes this write was committed with failed to commit
+    /// (or could not start); nothing of it was kept.
+    #[error("commit failed: {0}")]
+    Commit(String),
     /// The blocking task running the query panicked or was cancelled.
     #[error("blocking task failed: {0}")]
     Blocking(String),

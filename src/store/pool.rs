@@ -8,6 +8,7 @@ use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 
 use super::dialect::{sqlite_path, Backend};
+use super::group_commit::GroupCommit;
 use super::{StoreError, StoreResult};
 
 /// One connection type for both databases; queries are written once against it.
@@ -52,15 +53,23 @@ impl ManageConnection for ConnectionOpener {
             .map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
-        false
+    /// A connection left inside a transaction, or whose transaction manager
+    /// is in error (a failed rollback), is closed rather than reused.
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        use diesel::connection::TransactionManager;
+        type Tm = <DbConn as Connection>::TransactionManager;
+        std::thread::panicking()
+            || !matches!(
+                Tm::transaction_manager_status_mut(conn).transaction_depth(),
+                Ok(None)
+            )
     }
 }
 
 type DbPool = Pool<ConnectionOpener>;
 
 /// Tries of a write transaction that keeps losing races to other writers.
-const MAX_ATTEMPTS: u32 = 5;
+pub(super) const MAX_ATTEMPTS: u32 = 5;
 
 /// Errors that can say "a concurrent writer won; run again".
 pub trait IsStale {
@@ -83,6 +92,9 @@ pub struct Store {
     backend: Backend,
     read: DbPool,
     write: DbPool,
+    /// SQLite's writes go through group commit (see `group_commit`);
+    /// PostgreSQL runs concurrent write transactions and syncs them itself.
+    committer: Option<GroupCommit>,
 }
 
 /// Pool sizes and waits.
@@ -122,10 +134,18 @@ impl Store {
             Backend::Sqlite => build(1)?,
             Backend::Postgres => read.clone(),
         };
+        let committer = match backend {
+            Backend::Sqlite => Some(
+                GroupCommit::start(write.clone())
+                    .map_err(|e| StoreError::Pool(format!("could not start the writer: {e}")))?,
+            ),
+            Backend::Postgres => None,
+        };
         let store = Store {
             backend,
             read,
             write,
+            committer,
         };
         let mut conn = store.write_conn()?;
         super::migrations::run_pending(&mut conn)?;
@@ -172,6 +192,9 @@ impl Store {
         T: Send + 'static,
         E: From<StoreError> + From<diesel::result::Error> + IsStale + Send + 'static,
     {
+        if let Some(committer) = &self.committer {
+            return committer.submit(work).await;
+        }
         let store = self.clone();
         run_blocking(move || {
             let mut pooled = store.write_conn()?;

@@ -98,6 +98,107 @@ async fn a_refused_write_leaves_no_audit_row() {
     assert_eq!(count, 1);
 }
 
+/// Writes that arrive together share one commit on SQLite (group commit);
+/// each must still stand or fall alone. Half of these writes insert a row
+/// and then fail: none of their rows may survive, and every write that
+/// succeeded must be there, on either backend.
+#[actix_web::test]
+async fn concurrent_writes_stand_or_fall_alone() {
+    use gatehouse::store::models::DirectoryRow;
+    use gatehouse::store::{directories, StoreError};
+
+    let app = TestApp::new().await;
+    let writes: Vec<_> = (0..40)
+        .map(|i| {
+            let store = app.state.store.clone();
+            actix_rt::spawn(async move {
+                store
+                    .write(move |conn| {
+                        let row = DirectoryRow {
+                            id: format!("concurrent-{i}"),
+                            name: format!("concurrent {i}"),
+                            created_at: i,
+                        };
+                        directories::insert(conn, &row)?;
+                        if i % 2 == 1 {
+                            // Fails after writing: its row must be rolled back.
+                            return Err(StoreError::Conflict(format!("refused {i}")));
+                        }
+                        Ok(i)
+                    })
+                    .await
+            })
+        })
+        .collect();
+    for (i, write) in writes.into_iter().enumerate() {
+        let result = write.await.unwrap();
+        match (i % 2, result) {
+            (0, Ok(n)) => assert_eq!(n, i as i64),
+            (1, Err(StoreError::Conflict(why))) => assert_eq!(why, format!("refused {i}")),
+            (_, other) => panic!("write {i}: unexpected {other:?}"),
+        }
+    }
+    let kept: BTreeSet<String> = app
+        .state
+        .store
+        .read_now(|c| directories::list(c).map_err(StoreError::from))
+        .unwrap()
+        .into_iter()
+        .map(|d| d.id)
+        .filter(|id| id.starts_with("concurrent-"))
+        .collect();
+    let expected: BTreeSet<String> = (0..40)
+        .filter(|i| i % 2 == 0)
+        .map(|i| format!("concurrent-{i}"))
+        .collect();
+    assert_eq!(kept, expected);
+}
+
+/// Concurrent SCIM creates, some of them duplicates: every acknowledged
+/// create is readable with its audit row, every refused one left nothing.
+#[actix_web::test]
+async fn concurrent_creates_with_duplicates_keep_exactly_the_acknowledged_ones() {
+    let app = TestApp::new().await;
+    // users 0..16, and a second create of users 0..8.
+    let names: Vec<String> = (0..16)
+        .chain(0..8)
+        .map(|i| format!("together{i}@example.com"))
+        .collect();
+    let sends: Vec<_> = names
+        .iter()
+        .map(|name| {
+            let request = app
+                .request(actix_web::http::Method::POST, "/scim/v2/Users")
+                .json(&user_body(name));
+            actix_rt::spawn(request.send())
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for send in sends {
+        statuses.push(send.await.unwrap().status);
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 16);
+    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 8);
+    let listed = app
+        .get("/scim/v2/Users?filter=userName%20sw%20%22together%22&count=100")
+        .await;
+    assert_eq!(listed.json["totalResults"], 16);
+    let audited = app
+        .state
+        .store
+        .read_now(|c| {
+            use diesel::prelude::*;
+            use gatehouse::store::schema::audit_events::dsl::*;
+            audit_events
+                .filter(action.eq("user.provisioned"))
+                .count()
+                .get_result::<i64>(c)
+                .map_err(gatehouse::store::StoreError::from)
+        })
+        .unwrap();
+    assert_eq!(audited, 16);
+}
+
 /// The plan the database chooses for `SELECT id FROM <table> WHERE <directory> AND <filter>`,
 /// as text. Bound values are inlined as literals (test data only).
 fn plan(app: &TestApp, kind: gatehouse::scim::schema::ResourceKind, filter: &str) -> String {

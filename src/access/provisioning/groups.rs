@@ -215,7 +215,7 @@ pub fn create(
 ) -> Result<GroupResource, ScimError> {
     let fields = GroupFields::split(attributes)?;
     let row = GroupRow {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: crate::access::new_id(),
         directory_id: ctx.directory_id.clone(),
         display_name_key: fields.display_name.to_lowercase(),
         display_name: fields.display_name,

@@ -198,7 +198,7 @@ pub fn create(
     let fields = UserFields::split(attributes)?;
     let emails = email_keys(&fields.rest);
     let row = UserRow {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: crate::access::new_id(),
         directory_id: ctx.directory_id.clone(),
         user_name_key: fields.user_name.to_lowercase(),
         user_name: fields.user_name,

@@ -10,6 +10,7 @@ use super::schema::{
 
 /// A directory: one IdP connection with its own SCIM base URL and tokens.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = directories)]
 pub struct DirectoryRow {
     pub id: String,
@@ -19,6 +20,7 @@ pub struct DirectoryRow {
 
 /// A directory bearer token; only its SHA-256 hash is kept.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = directory_tokens)]
 pub struct DirectoryTokenRow {
     pub id: String,
@@ -31,6 +33,7 @@ pub struct DirectoryTokenRow {
 
 /// A SCIM user.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = users, treat_none_as_null = true)]
 pub struct UserRow {
     pub id: String,
@@ -52,6 +55,7 @@ pub struct UserRow {
 
 /// A SCIM group.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = groups, treat_none_as_null = true)]
 pub struct GroupRow {
     pub id: String,
@@ -67,6 +71,7 @@ pub struct GroupRow {
 
 /// One member of one group, with where the membership came from.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = memberships)]
 pub struct MembershipRow {
     pub group_id: String,
@@ -98,6 +103,7 @@ pub struct AuditEventRow {
 
 /// An audit event to append.
 #[derive(Debug, Clone, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = audit_events)]
 pub struct NewAuditEvent {
     pub occurred_at: i64,
@@ -114,6 +120,7 @@ pub struct NewAuditEvent {
 
 /// An admin API bearer token; only its SHA-256 hash is kept.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = admin_tokens)]
 pub struct AdminTokenRow {
     pub id: String,
@@ -125,6 +132,7 @@ pub struct AdminTokenRow {
 
 /// A site of the organization.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = sites)]
 pub struct SiteRow {
     pub id: String,
@@ -135,6 +143,7 @@ pub struct SiteRow {
 
 /// A product on a site.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = products, treat_none_as_null = true)]
 pub struct ProductRow {
     pub product_key: String,
@@ -151,6 +160,7 @@ pub struct ProductRow {
 /// A group-to-role mapping; `group_id` is `None` while it waits for a group
 /// of its name to arrive.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = group_mappings)]
 pub struct MappingRow {
     pub id: String,
@@ -181,6 +191,7 @@ pub struct EntitlementRow {
 
 /// The policy fields set at one scope (`org` or a site id), as JSON.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = policies)]
 pub struct PolicyRow {
     pub scope: String,
@@ -190,6 +201,7 @@ pub struct PolicyRow {
 
 /// A product API token; only its SHA-256 hash is kept.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = product_tokens)]
 pub struct ProductTokenRow {
     pub id: String,
@@ -201,6 +213,7 @@ pub struct ProductTokenRow {
 
 /// An access request.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = access_requests, treat_none_as_null = true)]
 pub struct AccessRequestRow {
     pub id: String,
@@ -222,6 +235,7 @@ pub struct AccessRequestRow {
 
 /// An invitation to a product role.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = invitations, treat_none_as_null = true)]
 pub struct InvitationRow {
     pub id: String,
@@ -238,6 +252,7 @@ pub struct InvitationRow {
 
 /// A guest of a site.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = guests)]
 pub struct GuestRow {
     pub id: String,
@@ -249,6 +264,7 @@ pub struct GuestRow {
 
 /// The one space a guest is in on its site.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = guest_spaces)]
 pub struct GuestSpaceRow {
     pub guest_id: String,

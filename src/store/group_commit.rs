@@ -1,0 +1,195 @@
+//! Group commit for SQLite.
+//!
+//! SQLite takes one writer at a time and, with `synchronous = FULL`, each
+//! commit waits for an fsync of the WAL (about 1–2 ms on the CI machine's
+//! disk). One transaction per request therefore caps writes at a few hundred
+//! a second whatever the CPU, and every queued writer waits for each fsync
+//! ahead of it. Instead one writer thread takes the writes that queued up
+//! while the previous commit was syncing, runs each in its own savepoint of
+//! one transaction, and commits them with a single fsync.
+//!
+//! What each caller sees is unchanged: its work runs alone (writes are still
+//! serial), a failed write's savepoint is rolled back so it leaves nothing,
+//! and its answer is sent only once the batch's commit is on disk, so an
+//! acknowledged write survives a crash. If the commit itself fails, every
+//! write in the batch is answered with that failure. Under light load a
+//! batch holds one write and nobody waits for company.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::mpsc;
+
+use diesel::connection::{Connection, TransactionManager};
+use diesel::r2d2::Pool;
+
+use super::pool::{ConnectionOpener, DbConn, IsStale, MAX_ATTEMPTS};
+use super::StoreError;
+
+/// Writes in one batch at most: bounds how long the first write of a batch
+/// waits for the others to run before its commit.
+const MAX_BATCH: usize = 64;
+
+type Tm = <DbConn as Connection>::TransactionManager;
+
+/// One queued write, with its reply channel; the writer thread sees it
+/// through this trait, whatever its result type.
+trait Job: Send {
+    /// Runs the work in a savepoint of the open batch transaction, retrying
+    /// it while it reports a lost race.
+    fn run(&mut self, conn: &mut DbConn);
+    /// Sends the caller its result now that the batch's fate is known:
+    /// `Err` carries why the batch was not committed.
+    fn answer(self: Box<Self>, batch: Result<(), &str>);
+}
+
+struct Pending<T, E, F> {
+    work: F,
+    outcome: Option<Result<T, E>>,
+    reply: tokio::sync::oneshot::Sender<Result<T, E>>,
+}
+
+impl<T, E, F> Job for Pending<T, E, F>
+where
+    F: Fn(&mut DbConn) -> Result<T, E> + Send,
+    T: Send,
+    E: From<StoreError> + From<diesel::result::Error> + IsStale + Send,
+{
+    fn run(&mut self, conn: &mut DbConn) {
+        let mut attempt = 0;
+        self.outcome = Some(loop {
+            attempt += 1;
+            match conn.transaction(&self.work) {
+                Err(e) if e.is_stale() && attempt < MAX_ATTEMPTS => continue,
+                other => break other,
+            }
+        });
+    }
+
+    fn answer(self: Box<Self>, batch: Result<(), &str>) {
+        let Pending { outcome, reply, .. } = *self;
+        let result = match (outcome, batch) {
+            (Some(Ok(_)), Err(why)) | (None, Err(why)) => {
+                Err(StoreError::Commit(why.to_owned()).into())
+            }
+            (Some(outcome), _) => outcome,
+            (None, Ok(())) => Err(StoreError::Commit("the write was not run".into()).into()),
+        };
+        // A caller that went away (client disconnected) needs no answer;
+        // its write stands or falls with the batch like any other.
+        let _ = reply.send(result);
+    }
+}
+
+/// The queue in front of the writer thread.
+pub struct GroupCommit {
+    queue: mpsc::Sender<Box<dyn Job>>,
+}
+
+impl GroupCommit {
+    /// Starts the writer thread over `pool` (the one-connection write pool).
+    /// The thread ends when this handle is dropped.
+    pub fn start(pool: Pool<ConnectionOpener>) -> std::io::Result<GroupCommit> {
+        let (queue, jobs) = mpsc::channel::<Box<dyn Job>>();
+        std::thread::Builder::new()
+            .name("gatehouse-writer".into())
+            .spawn(move || serve(&pool, &jobs))?;
+        Ok(GroupCommit { queue })
+    }
+
+    /// Queues `work` and waits for its committed result.
+    pub async fn submit<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: Fn(&mut DbConn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + From<diesel::result::Error> + IsStale + Send + 'static,
+    {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job = Pending {
+            work,
+            outcome: None,
+            reply,
+        };
+        if self.queue.send(Box::new(job)).is_err() {
+            return Err(StoreError::Commit("the writer thread has stopped".into()).into());
+        }
+        answer.await.unwrap_or_else(|_| {
+            Err(StoreError::Commit("the writer thread dropped the write".into()).into())
+        })
+    }
+}
+
+fn serve(pool: &Pool<ConnectionOpener>, jobs: &mpsc::Receiver<Box<dyn Job>>) {
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        run_batch(pool, batch);
+    }
+}
+
+/// How a batch ended.
+enum Ended {
+    /// Committed (`Ok`) or rolled back as a whole (`Err`, with the reason).
+    Settled(Result<(), String>),
+    /// The write at this index panicked; the whole batch was rolled back.
+    Panicked(usize),
+}
+
+fn run_batch(pool: &Pool<ConnectionOpener>, mut jobs: Vec<Box<dyn Job>>) {
+    loop {
+        let ended = match pool.get() {
+            Ok(mut conn) => commit_together(&mut conn, &mut jobs),
+            Err(e) => Ended::Settled(Err(format!("no write connection: {e}"))),
+        };
+        match ended {
+            Ended::Settled(result) => {
+                let batch = result.as_ref().map(|_| ()).map_err(String::as_str);
+                for job in jobs {
+                    job.answer(batch);
+                }
+                return;
+            }
+            Ended::Panicked(culprit) => {
+                // The others did nothing wrong: run them again without it.
+                jobs.remove(culprit)
+                    .answer(Err("the write failed unexpectedly; nothing of it was kept"));
+                if jobs.is_empty() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+fn commit_together(conn: &mut DbConn, jobs: &mut [Box<dyn Job>]) -> Ended {
+    if let Err(e) = Tm::begin_transaction(conn) {
+        return Ended::Settled(Err(format!("could not begin: {e}")));
+    }
+    for (index, job) in jobs.iter_mut().enumerate() {
+        if catch_unwind(AssertUnwindSafe(|| job.run(conn))).is_err() {
+            roll_back_everything(conn);
+            return Ended::Panicked(index);
+        }
+    }
+    match Tm::commit_transaction(conn) {
+        Ok(()) => Ended::Settled(Ok(())),
+        Err(e) => {
+            roll_back_everything(conn);
+            Ended::Settled(Err(format!("commit failed: {e}")))
+        }
+    }
+}
+
+/// Closes every open savepoint and the transaction. If that fails the
+/// connection's transaction manager is left in error and the pool discards
+/// the connection (`ConnectionOpener::has_broken`).
+fn roll_back_everything(conn: &mut DbConn) {
+    while let Ok(Some(_)) = Tm::transaction_manager_status_mut(conn).transaction_depth() {
+        if Tm::rollback_transaction(conn).is_err() {
+            break;
+        }
+    }
+}
