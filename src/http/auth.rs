@@ -79,31 +79,92 @@ pub fn scim_base_url(req: &HttpRequest, state: &AppState) -> String {
     }
 }
 
+/// A SCIM request before its token is checked: what the request itself
+/// says. Read handlers check the token inside the same database call as
+/// their read (`authenticate`), which saves each request a round trip to a
+/// blocking thread; `ScimPrincipal` checks it in a call of its own first.
+#[derive(Debug, Clone)]
+pub struct ScimCaller {
+    token: String,
+    path_directory: Option<String>,
+    /// The SCIM base URL this request came through, for `meta.location`.
+    pub base_url: String,
+    request_id: Option<String>,
+}
+
+impl ScimCaller {
+    fn from_parts(req: &HttpRequest) -> Result<(ScimCaller, web::Data<AppState>), ScimError> {
+        let state = req
+            .app_data::<web::Data<AppState>>()
+            .cloned()
+            .ok_or_else(|| ScimError::new(500, "application state missing"))?;
+        let token = bearer(req).ok_or_else(unauthorized)?;
+        let caller = ScimCaller {
+            token,
+            path_directory: req.match_info().get("directory_id").map(str::to_owned),
+            base_url: scim_base_url(req, &state),
+            request_id: req.extensions().get::<RequestId>().map(|id| id.to_string()),
+        };
+        Ok((caller, state))
+    }
+
+    /// Who the token is, checked on a connection the handler already holds.
+    pub fn authenticate(&self, conn: &mut DbConn) -> Result<ScimPrincipal, ScimError> {
+        let (directory, actor) = principal(conn, &self.token, self.path_directory.clone())??;
+        Ok(ScimPrincipal {
+            directory,
+            actor,
+            base_url: self.base_url.clone(),
+            request_id: self.request_id.clone(),
+        })
+    }
+
+    /// Who the token is, checked in a database call of its own.
+    pub async fn check(&self, state: &AppState) -> Result<ScimPrincipal, ScimError> {
+        let caller = self.clone();
+        state
+            .store
+            .read(move |conn| caller.authenticate(conn))
+            .await
+    }
+
+    /// Passes `result` through, but returns an error only once the token
+    /// has checked out: a caller without a valid token learns nothing but
+    /// 401, whatever else was wrong with its request.
+    pub async fn vouch<T>(
+        &self,
+        state: &AppState,
+        result: Result<T, ScimError>,
+    ) -> Result<T, ScimError> {
+        match result {
+            Ok(value) => Ok(value),
+            Err(error) if error.status == 401 => Err(error),
+            Err(error) => {
+                self.check(state).await?;
+                Err(error)
+            }
+        }
+    }
+}
+
+impl FromRequest for ScimCaller {
+    type Error = ScimError;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(ScimCaller::from_parts(req).map(|(caller, _)| caller))
+    }
+}
+
 impl FromRequest for ScimPrincipal {
     type Error = ScimError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = bearer(req);
-        let path_directory = req.match_info().get("directory_id").map(str::to_owned);
-        let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
-        let base = state.as_ref().map(|s| scim_base_url(req, s));
+        let parts = ScimCaller::from_parts(req);
         Box::pin(async move {
-            let (Some(state), Some(base_url)) = (state, base) else {
-                return Err(ScimError::new(500, "application state missing"));
-            };
-            let token = token.ok_or_else(unauthorized)?;
-            let (directory, actor) = state
-                .store
-                .read(move |conn| principal(conn, &token, path_directory).map_err(ScimError::from))
-                .await??;
-            Ok(ScimPrincipal {
-                directory,
-                actor,
-                base_url,
-                request_id,
-            })
+            let (caller, state) = parts?;
+            caller.check(&state).await
         })
     }
 }

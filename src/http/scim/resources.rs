@@ -10,7 +10,7 @@ use super::{
 };
 use crate::access::provisioning::{groups, users};
 use crate::access::WriteContext;
-use crate::http::auth::ScimPrincipal;
+use crate::http::auth::{ScimCaller, ScimPrincipal};
 use crate::http::body::ScimBody;
 use crate::http::AppState;
 use crate::scim::cursor::{query_digest, Cursor, Direction};
@@ -224,14 +224,14 @@ impl Endpoint for Groups {
 
 fn render<E: Endpoint>(
     state: &AppState,
-    who: &ScimPrincipal,
+    base_url: &str,
     resource: &E::Resource,
     projection: &Projection,
 ) -> Value {
     projection.apply(
         &state.registry,
         E::KIND,
-        E::to_json(resource, &state.registry, &who.base_url),
+        E::to_json(resource, &state.registry, base_url),
     )
 }
 
@@ -252,7 +252,7 @@ pub async fn create<E: Endpoint>(
     let loc = location(&who.base_url, E::KIND, E::id(&created));
     Ok(resource_response(
         StatusCode::CREATED,
-        &render::<E>(&state, &who, &created, &projection),
+        &render::<E>(&state, &who.base_url, &created, &projection),
         &E::meta(&created).etag(),
         Some(&loc),
     ))
@@ -261,23 +261,35 @@ pub async fn create<E: Endpoint>(
 /// `GET /{Users,Groups}/{id}`, with `If-None-Match`.
 pub async fn get<E: Endpoint>(
     state: web::Data<AppState>,
-    who: ScimPrincipal,
+    caller: ScimCaller,
     req: HttpRequest,
 ) -> Result<HttpResponse, ScimError> {
-    let projection = projection(&state, &req)?;
+    let result = get_checked::<E>(&state, &caller, &req).await;
+    caller.vouch(&state, result).await
+}
+
+async fn get_checked<E: Endpoint>(
+    state: &AppState,
+    caller: &ScimCaller,
+    req: &HttpRequest,
+) -> Result<HttpResponse, ScimError> {
+    let projection = projection(state, req)?;
     let expanded = E::expanded(&state.registry, &projection);
-    let (directory, id) = (who.directory.clone(), path_id(&req));
+    let (who, id) = (caller.clone(), path_id(req));
     let found = state
         .store
-        .read(move |conn| E::get(conn, directory.as_deref(), &id, expanded))
+        .read(move |conn| {
+            let who = who.authenticate(conn)?;
+            E::get(conn, who.directory.as_deref(), &id, expanded)
+        })
         .await?;
     let etag = E::meta(&found).etag();
-    if let Some(r) = not_modified(&req, &etag) {
+    if let Some(r) = not_modified(req, &etag) {
         return Ok(r);
     }
     Ok(resource_response(
         StatusCode::OK,
-        &render::<E>(&state, &who, &found, &projection),
+        &render::<E>(state, &caller.base_url, &found, &projection),
         &etag,
         None,
     ))
@@ -300,7 +312,7 @@ pub async fn replace<E: Endpoint>(
         .await?;
     Ok(resource_response(
         StatusCode::OK,
-        &render::<E>(&state, &who, &replaced, &projection),
+        &render::<E>(&state, &who.base_url, &replaced, &projection),
         &E::meta(&replaced).etag(),
         None,
     ))
@@ -337,7 +349,7 @@ pub async fn patch<E: Endpoint>(
         .await?;
     Ok(resource_response(
         StatusCode::OK,
-        &render::<E>(&state, &who, &patched, &projection),
+        &render::<E>(&state, &who.base_url, &patched, &projection),
         &E::meta(&patched).etag(),
         None,
     ))
@@ -361,32 +373,38 @@ pub async fn delete<E: Endpoint>(
 /// `GET /{Users,Groups}` with filter, sorting and paging.
 pub async fn list<E: Endpoint>(
     state: web::Data<AppState>,
-    who: ScimPrincipal,
+    caller: ScimCaller,
     req: HttpRequest,
 ) -> Result<HttpResponse, ScimError> {
-    let params = ListParams::from_query(req.query_string())?;
-    respond_list::<E>(&state, &who, params).await
+    let result = match ListParams::from_query(req.query_string()) {
+        Ok(params) => respond_list::<E>(&state, &caller, params).await,
+        Err(e) => Err(e),
+    };
+    caller.vouch(&state, result).await
 }
 
 /// `POST /{Users,Groups}/.search`: the same, with the parameters in the body.
 pub async fn search<E: Endpoint>(
     state: web::Data<AppState>,
-    who: ScimPrincipal,
+    caller: ScimCaller,
     body: ScimBody,
 ) -> Result<HttpResponse, ScimError> {
-    let params = ListParams::from_search_request(&body.0)?;
-    respond_list::<E>(&state, &who, params).await
+    let result = match ListParams::from_search_request(&body.0) {
+        Ok(params) => respond_list::<E>(&state, &caller, params).await,
+        Err(e) => Err(e),
+    };
+    caller.vouch(&state, result).await
 }
 
 async fn respond_list<E: Endpoint>(
     state: &web::Data<AppState>,
-    who: &ScimPrincipal,
+    caller: &ScimCaller,
     params: ListParams,
 ) -> Result<HttpResponse, ScimError> {
     let body = if params.cursor.is_some() {
-        cursor_page::<E>(state, who, &params).await?
+        cursor_page::<E>(state, caller, &params).await?
     } else {
-        let (total, resources) = page::<E>(state, who, &params, None).await?;
+        let (total, resources) = page::<E>(state, caller, &params, None).await?;
         list_response(total, params.start_index, resources)
     };
     Ok(json_response(StatusCode::OK, &body))
@@ -394,9 +412,11 @@ async fn respond_list<E: Endpoint>(
 
 /// One page of rendered resources and the total. `page` overrides the
 /// offset and size of `params` (the root search pages across types).
+/// The caller's token is checked in the same database call as the read;
+/// errors found before it are the handler's to `vouch` for.
 pub async fn page<E: Endpoint>(
     state: &web::Data<AppState>,
-    who: &ScimPrincipal,
+    caller: &ScimCaller,
     params: &ListParams,
     page: Option<(u64, u64)>,
 ) -> Result<(u64, Vec<Value>), ScimError> {
@@ -405,17 +425,17 @@ pub async fn page<E: Endpoint>(
         query.offset = offset;
         query.limit = limit;
     }
-    let (total, found, projection) = fetch::<E>(state, who, params, query).await?;
+    let (total, found, projection) = fetch::<E>(state, caller, params, query).await?;
     let resources = found
         .iter()
-        .map(|r| render::<E>(state, who, r, &projection))
+        .map(|r| render::<E>(state, &caller.base_url, r, &projection))
         .collect();
     Ok((total, resources))
 }
 
 async fn fetch<E: Endpoint>(
     state: &web::Data<AppState>,
-    who: &ScimPrincipal,
+    caller: &ScimCaller,
     params: &ListParams,
     query: ListQuery,
 ) -> Result<(u64, Vec<E::Resource>, Projection), ScimError> {
@@ -425,10 +445,13 @@ async fn fetch<E: Endpoint>(
         params.excluded_attributes.as_deref(),
     )?;
     let expanded = E::expanded(&state.registry, &projection);
-    let directory = who.directory.clone();
+    let who = caller.clone();
     let (total, found) = state
         .store
-        .read(move |conn| E::list(conn, directory.as_deref(), &query, expanded))
+        .read(move |conn| {
+            let who = who.authenticate(conn)?;
+            E::list(conn, who.directory.as_deref(), &query, expanded)
+        })
         .await?;
     Ok((total, found, projection))
 }
@@ -437,7 +460,7 @@ async fn fetch<E: Endpoint>(
 /// position in creation order, with `nextCursor` / `previousCursor`.
 async fn cursor_page<E: Endpoint>(
     state: &web::Data<AppState>,
-    who: &ScimPrincipal,
+    caller: &ScimCaller,
     params: &ListParams,
 ) -> Result<Value, ScimError> {
     if params.start_index_sent {
@@ -474,7 +497,7 @@ async fn cursor_page<E: Endpoint>(
     query.offset = 0;
     // One row more than the page tells whether another page follows.
     query.limit = size + 1;
-    let (total, mut found, projection) = fetch::<E>(state, who, params, query).await?;
+    let (total, mut found, projection) = fetch::<E>(state, caller, params, query).await?;
     let more = found.len() as u64 > size;
     found.truncate(size as usize);
     if backwards {
@@ -504,7 +527,7 @@ async fn cursor_page<E: Endpoint>(
         .map(|r| mark(r, Direction::Previous));
     let resources: Vec<Value> = found
         .iter()
-        .map(|r| render::<E>(state, who, r, &projection))
+        .map(|r| render::<E>(state, &caller.base_url, r, &projection))
         .collect();
     let mut body = json!({
         "schemas": [crate::scim::LIST_RESPONSE_URN],

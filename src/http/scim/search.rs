@@ -7,7 +7,7 @@ use actix_web::{web, HttpResponse};
 
 use super::json_response;
 use super::resources::{page, Groups, Users};
-use crate::http::auth::ScimPrincipal;
+use crate::http::auth::ScimCaller;
 use crate::http::body::ScimBody;
 use crate::http::AppState;
 use crate::scim::list::{list_response, ListParams};
@@ -31,8 +31,17 @@ fn none_if_foreign<T>(result: Result<T, ScimError>) -> Result<Option<T>, ScimErr
 /// `POST /.search`.
 pub async fn search_all(
     state: web::Data<AppState>,
-    who: ScimPrincipal,
+    caller: ScimCaller,
     body: ScimBody,
+) -> Result<HttpResponse, ScimError> {
+    let result = search_both(&state, &caller, &body).await;
+    caller.vouch(&state, result).await
+}
+
+async fn search_both(
+    state: &web::Data<AppState>,
+    caller: &ScimCaller,
+    body: &ScimBody,
 ) -> Result<HttpResponse, ScimError> {
     let params = ListParams::from_search_request(&body.0)?;
     if params.cursor.is_some() {
@@ -42,14 +51,14 @@ pub async fn search_all(
     }
     let size = params.page_size(state.settings.max_page_size);
     let offset = params.start_index - 1;
-    let users = none_if_foreign(page::<Users>(&state, &who, &params, Some((offset, size))).await)?;
+    let users = none_if_foreign(page::<Users>(state, caller, &params, Some((offset, size))).await)?;
     let user_total = users.as_ref().map_or(0, |(total, _)| *total);
     let taken = users.as_ref().map_or(0, |(_, found)| found.len() as u64);
     let group_page = (offset.saturating_sub(user_total), size - taken);
-    let groups = none_if_foreign(page::<Groups>(&state, &who, &params, Some(group_page)).await)?;
+    let groups = none_if_foreign(page::<Groups>(state, caller, &params, Some(group_page)).await)?;
     if users.is_none() && groups.is_none() {
         // Neither type has the attribute: report it as the Users endpoint would.
-        page::<Users>(&state, &who, &params, Some((0, 0))).await?;
+        page::<Users>(state, caller, &params, Some((0, 0))).await?;
     }
     let (group_total, group_found) = groups.unwrap_or_default();
     let mut resources = users.map(|(_, found)| found).unwrap_or_default();

@@ -25,6 +25,9 @@ enum SqlPart {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SqlFragment<ST> {
     parts: Vec<SqlPart>,
+    /// Whether statements holding this fragment may be prepared once and
+    /// reused (see `cacheable`).
+    cacheable: bool,
     sql_type: PhantomData<ST>,
 }
 
@@ -41,6 +44,7 @@ impl<ST> Default for SqlFragment<ST> {
     fn default() -> Self {
         SqlFragment {
             parts: Vec::new(),
+            cacheable: false,
             sql_type: PhantomData,
         }
     }
@@ -93,13 +97,32 @@ impl<ST> SqlFragment<ST> {
     /// Appends another fragment, whatever its type.
     pub fn append<T>(mut self, other: SqlFragment<T>) -> Self {
         self.parts.extend(other.parts);
+        self.cacheable &= other.cacheable;
         self
+    }
+
+    /// Marks this fragment as one of a bounded set of statement shapes, so
+    /// a statement holding it is prepared once per connection and reused
+    /// (its text differs only by bound values between requests: the lookup
+    /// an IdP makes before every write). Diesel keeps cached statements for
+    /// the connection's life, so a fragment whose shape a client controls
+    /// without bound (any number of `and`/`or` terms) must stay unmarked and
+    /// is prepared afresh each time.
+    pub fn cacheable(mut self) -> Self {
+        self.cacheable = true;
+        self
+    }
+
+    /// Whether `cacheable` marked it (and nothing unmarked was appended since).
+    pub fn is_cacheable(&self) -> bool {
+        self.cacheable
     }
 
     /// The same parts seen as another SQL type.
     pub fn cast<T>(self) -> SqlFragment<T> {
         SqlFragment {
             parts: self.parts,
+            cacheable: self.cacheable,
             sql_type: PhantomData,
         }
     }
@@ -145,7 +168,9 @@ impl<ST> QueryId for SqlFragment<ST> {
 
 impl<ST> QueryFragment<MultiBackend> for SqlFragment<ST> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
-        out.unsafe_to_cache_prepared();
+        if !self.cacheable {
+            out.unsafe_to_cache_prepared();
+        }
         for part in &self.parts {
             match part {
                 SqlPart::Sql(text) => out.push_sql(text),

@@ -43,12 +43,19 @@ pub fn compile(
     kind: ResourceKind,
     backend: Backend,
 ) -> Result<SqlCondition, ScimError> {
-    Compiler {
+    let condition = Compiler {
         registry,
         kind,
         backend,
     }
-    .filter(filter)
+    .filter(filter)?;
+    // One comparison has as many shapes as the schema has attributes and
+    // operators; anything with `and`/`or`/`not` or a value path can grow
+    // without bound.
+    Ok(match filter {
+        Filter::Compare { .. } | Filter::Present(_) => condition.cacheable(),
+        _ => condition,
+    })
 }
 
 /// The ORDER BY for `sortBy`/`sortOrder`: the attribute's value (unassigned
@@ -70,7 +77,7 @@ pub fn order_by(
         ResourceKind::Group => "\"groups\".created_at, \"groups\".id",
     };
     let Some(text) = sort_by else {
-        return Ok(SqlOrder::new().sql(tail));
+        return Ok(SqlOrder::new().sql(tail).cacheable());
     };
     let path = crate::scim::path::parse_path(text)
         .ok()
@@ -87,17 +94,21 @@ pub fn order_by(
         .sql(" IS NULL), ")
         .append(key)
         .sql(direction)
-        .sql(tail))
+        .sql(tail)
+        // One shape per sortable attribute and direction.
+        .cacheable())
 }
 
 /// Creation order (the order cursors follow), backwards when `descending`.
 pub fn creation_order(kind: ResourceKind, descending: bool) -> SqlOrder {
-    SqlOrder::new().sql(match (kind, descending) {
-        (ResourceKind::User, false) => "users.created_at ASC, users.id ASC",
-        (ResourceKind::User, true) => "users.created_at DESC, users.id DESC",
-        (ResourceKind::Group, false) => "\"groups\".created_at ASC, \"groups\".id ASC",
-        (ResourceKind::Group, true) => "\"groups\".created_at DESC, \"groups\".id DESC",
-    })
+    SqlOrder::new()
+        .sql(match (kind, descending) {
+            (ResourceKind::User, false) => "users.created_at ASC, users.id ASC",
+            (ResourceKind::User, true) => "users.created_at DESC, users.id DESC",
+            (ResourceKind::Group, false) => "\"groups\".created_at ASC, \"groups\".id ASC",
+            (ResourceKind::Group, true) => "\"groups\".created_at DESC, \"groups\".id DESC",
+        })
+        .cacheable()
 }
 
 /// Rows after (or before) a position in creation order: the keyset
@@ -122,6 +133,7 @@ pub fn seek(kind: ResourceKind, created_us: i64, id: &str, after: bool) -> SqlCo
         .sql(op)
         .text(id)
         .sql("))")
+        .cacheable()
 }
 
 #[cfg(test)]

@@ -268,3 +268,52 @@ fn sort_orders() {
         assert_eq!(err.status, 400, "{bad}");
     }
 }
+
+/// Only statement shapes from a bounded set are cached per connection: one
+/// comparison, sort orders, cursor seeks. Anything a client can grow
+/// without bound is prepared afresh.
+#[test]
+fn only_bounded_shapes_are_cacheable() {
+    let u = ResourceKind::User;
+    let g = ResourceKind::Group;
+    let cases: Vec<(&str, ResourceKind, bool)> = vec![
+        ("userName eq \"bjensen\"", u, true),
+        ("externalId eq \"x\"", u, true),
+        ("emails.value eq \"a@example.com\"", u, true),
+        ("displayName eq \"Ops\"", g, true),
+        ("title pr", u, true),
+        ("meta.lastModified gt \"2026-01-01T00:00:00Z\"", u, true),
+        ("userName eq \"a\" or userName eq \"b\"", u, false),
+        ("userName eq \"a\" and active eq true", u, false),
+        ("not (userName eq \"a\")", u, false),
+        (
+            "emails[type eq \"work\" and value eq \"a@example.com\"]",
+            u,
+            false,
+        ),
+        ("members[value eq \"x\"]", g, false),
+    ];
+    for (text, kind, cacheable) in cases {
+        let filter = crate::scim::filter::parse(text).unwrap();
+        for backend in [Backend::Sqlite, Backend::Postgres] {
+            let condition = compile(&filter, &registry(), kind, backend).unwrap();
+            assert_eq!(condition.is_cacheable(), cacheable, "{text} on {backend:?}");
+        }
+    }
+    let r = registry();
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        assert!(order_by(None, false, &r, u, backend)
+            .unwrap()
+            .is_cacheable());
+        assert!(order_by(Some("userName"), true, &r, u, backend)
+            .unwrap()
+            .is_cacheable());
+    }
+    assert!(creation_order(g, true).is_cacheable());
+    assert!(seek(u, 1, "id", true).is_cacheable());
+    // Appending an unmarked fragment unmarks the whole.
+    let grown = SqlCondition::new()
+        .cacheable()
+        .append(SqlCondition::new().sql("1 = 1"));
+    assert!(!grown.is_cacheable());
+}
