@@ -146,6 +146,10 @@ fn run_batch(pool: &Pool<ConnectionOpener>, mut jobs: Vec<Box<dyn Job>>) {
         };
         match ended {
             Ended::Settled(result) => {
+                match &result {
+                    Ok(()) => tracing::trace!(writes = jobs.len(), "group commit"),
+                    Err(why) => tracing::error!(writes = jobs.len(), %why, "group commit failed"),
+                }
                 let batch = result.as_ref().map(|_| ()).map_err(String::as_str);
                 for job in jobs {
                     job.answer(batch);
