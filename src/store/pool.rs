@@ -125,6 +125,11 @@ impl Store {
             Pool::builder()
                 .max_size(size)
                 .min_idle(Some(1))
+                // A PostgreSQL connection can die with its server, so each is
+                // checked (`SELECT 1`) when taken from the pool; a SQLite
+                // connection is an open file and cannot, and the check was
+                // 3% of a lookup's cost.
+                .test_on_check_out(backend == Backend::Postgres)
                 .connection_timeout(options.acquire_timeout)
                 .build(opener.clone())
                 .map_err(|e| StoreError::Pool(e.to_string()))

@@ -387,9 +387,11 @@ pub async fn list<E: Endpoint>(
 pub async fn search<E: Endpoint>(
     state: web::Data<AppState>,
     caller: ScimCaller,
-    body: ScimBody,
+    // Taken as a result so that a bad body is reported only to a caller
+    // whose token checks out (`vouch`).
+    body: Result<ScimBody, ScimError>,
 ) -> Result<HttpResponse, ScimError> {
-    let result = match ListParams::from_search_request(&body.0) {
+    let result = match body.and_then(|b| ListParams::from_search_request(&b.0)) {
         Ok(params) => respond_list::<E>(&state, &caller, params).await,
         Err(e) => Err(e),
     };

@@ -32,9 +32,14 @@ fn none_if_foreign<T>(result: Result<T, ScimError>) -> Result<Option<T>, ScimErr
 pub async fn search_all(
     state: web::Data<AppState>,
     caller: ScimCaller,
-    body: ScimBody,
+    // Taken as a result so that a bad body is reported only to a caller
+    // whose token checks out (`vouch`).
+    body: Result<ScimBody, ScimError>,
 ) -> Result<HttpResponse, ScimError> {
-    let result = search_both(&state, &caller, &body).await;
+    let result = match body {
+        Ok(body) => search_both(&state, &caller, &body).await,
+        Err(e) => Err(e),
+    };
     caller.vouch(&state, result).await
 }
 

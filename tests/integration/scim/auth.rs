@@ -42,6 +42,52 @@ async fn missing_or_wrong_token_is_401_with_www_authenticate() {
     assert_eq!(r.status, 200);
 }
 
+/// Reads check the token in the same database call as the read; whatever
+/// else is wrong with a request, a caller with a bad token learns only 401,
+/// and a good token then gets the request's own error.
+#[actix_web::test]
+async fn a_bad_token_gets_401_before_any_other_error() {
+    let app = TestApp::new().await;
+    let cases: [(Method, &str, Option<&str>, u16); 6] = [
+        (
+            Method::GET,
+            "/scim/v2/Users?filter=userName%20eq",
+            None,
+            400,
+        ),
+        (Method::GET, "/scim/v2/Users?sortOrder=sideways", None, 400),
+        (Method::GET, "/scim/v2/Users/no-such-user", None, 404),
+        (Method::GET, "/scim/v2/Groups?startIndex=abc", None, 400),
+        (
+            Method::POST,
+            "/scim/v2/Users/.search",
+            Some("{not json"),
+            400,
+        ),
+        (Method::POST, "/scim/v2/.search", Some("{not json"), 400),
+    ];
+    for (method, path, body, with_good_token) in cases {
+        let send = |token: Option<&str>| {
+            let mut req = app.request(method.clone(), path).without_auth();
+            if let Some(t) = token {
+                req = req.header("Authorization", &format!("Bearer {t}"));
+            }
+            if let Some(b) = body {
+                req = req.raw("application/scim+json", b.as_bytes().to_vec());
+            }
+            req.send()
+        };
+        let r = send(Some("not-a-token")).await;
+        assert_eq!(
+            r.status, 401,
+            "{method} {path} with a bad token: {}",
+            r.text
+        );
+        let r = send(Some(&app.directory.token)).await;
+        assert_eq!(r.status, with_good_token, "{method} {path}: {}", r.text);
+    }
+}
+
 #[actix_web::test]
 async fn a_directory_cannot_see_another_directorys_data() {
     let app = TestApp::new().await;
