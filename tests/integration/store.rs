@@ -345,3 +345,32 @@ async fn identity_lookups_are_index_lookups_on_both_databases() {
         );
     }
 }
+
+/// An entitlements filter starts from the mapped groups and reaches their
+/// memberships by primary key; it never scans every membership. (SQLite,
+/// which has no statistics to go on; PostgreSQL plans from its own.)
+#[actix_web::test]
+async fn entitlement_filters_start_from_the_mapped_groups() {
+    use gatehouse::scim::schema::ResourceKind::User;
+    let app = TestApp::new().await;
+    if app.state.store.backend() != gatehouse::store::Backend::Sqlite {
+        return;
+    }
+    for filter in [
+        "entitlements[value eq \"wiki:user\"]",
+        "urn:gatehouse:scim:schemas:extension:access:1.0:User:grants[product eq \"wiki\"]",
+    ] {
+        let plan = plan(&app, User, filter);
+        assert!(plan.contains("SCAN gmx"), "{filter}:\n{plan}");
+        assert!(
+            plan.contains(
+                "SEARCH m USING COVERING INDEX sqlite_autoindex_memberships_1 (group_id=?)"
+            ),
+            "{filter} should reach memberships by group:\n{plan}"
+        );
+        assert!(
+            !plan.contains("SCAN m "),
+            "{filter} scans memberships:\n{plan}"
+        );
+    }
+}

@@ -110,10 +110,16 @@ impl TableList {
                 .append(condition)
                 .sql(")"),
             // Uncorrelated, so the database builds the set of holders once
-            // (from the mapped groups' memberships) and probes users by
-            // key, instead of evaluating the view for every user.
+            // and probes users by key, instead of evaluating the view for
+            // every user. The set is built from the mapped groups outward:
+            // `CROSS JOIN` makes SQLite start from `group_mappings` (a few
+            // rows) and reach memberships through their primary key; left
+            // to itself, without statistics, it scanned every membership
+            // (4x slower at 20k users). Every row of the view comes from a
+            // mapped group, so the join removes nothing. PostgreSQL plans
+            // a CROSS JOIN like any other join.
             TableList::Entitlements | TableList::Grants => SqlCondition::new()
-                .sql("users.id IN (SELECT e.user_id FROM user_entitlements e WHERE ")
+                .sql("users.id IN (SELECT e.user_id FROM group_mappings gmx CROSS JOIN user_entitlements e WHERE e.group_id = gmx.group_id AND ")
                 .append(condition)
                 .sql(")"),
         }
