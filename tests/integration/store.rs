@@ -154,6 +154,55 @@ async fn concurrent_writes_stand_or_fall_alone() {
     assert_eq!(kept, expected);
 }
 
+/// A write that panics fails alone: the writes it was batched with are
+/// run again without it and kept.
+#[actix_web::test]
+async fn a_panicking_write_fails_alone() {
+    use gatehouse::store::models::DirectoryRow;
+    use gatehouse::store::{directories, StoreError};
+
+    let app = TestApp::new().await;
+    let writes: Vec<_> = (0..12)
+        .map(|i| {
+            let store = app.state.store.clone();
+            actix_rt::spawn(async move {
+                store
+                    .write(move |conn| {
+                        let row = DirectoryRow {
+                            id: format!("panicky-{i}"),
+                            name: format!("panicky {i}"),
+                            created_at: i,
+                        };
+                        directories::insert(conn, &row)?;
+                        if i == 5 {
+                            panic!("write {i} panics after writing");
+                        }
+                        Ok::<_, StoreError>(i)
+                    })
+                    .await
+            })
+        })
+        .collect();
+    for (i, write) in writes.into_iter().enumerate() {
+        let result = write.await.unwrap();
+        assert_eq!(result.is_ok(), i != 5, "write {i}: {result:?}");
+    }
+    let kept: BTreeSet<String> = app
+        .state
+        .store
+        .read_now(|c| directories::list(c).map_err(StoreError::from))
+        .unwrap()
+        .into_iter()
+        .map(|d| d.id)
+        .filter(|id| id.starts_with("panicky-"))
+        .collect();
+    let expected: BTreeSet<String> = (0..12)
+        .filter(|i| *i != 5)
+        .map(|i| format!("panicky-{i}"))
+        .collect();
+    assert_eq!(kept, expected);
+}
+
 /// Concurrent SCIM creates, some of them duplicates: every acknowledged
 /// create is readable with its audit row, every refused one left nothing.
 #[actix_web::test]
