@@ -98,38 +98,64 @@ async fn a_refused_write_leaves_no_audit_row() {
     assert_eq!(count, 1);
 }
 
+/// Starts `count` concurrent writes; write `i` inserts directory
+/// `{prefix}-{i}` and then ends as `then(i)` says (an error or a panic
+/// after writing, or success).
+fn concurrent_directory_writes(
+    app: &TestApp,
+    prefix: &'static str,
+    count: i64,
+    then: fn(i64) -> Result<i64, gatehouse::store::StoreError>,
+) -> Vec<actix_rt::task::JoinHandle<Result<i64, gatehouse::store::StoreError>>> {
+    (0..count)
+        .map(|i| {
+            let store = app.state.store.clone();
+            actix_rt::spawn(async move {
+                store
+                    .write(move |conn| {
+                        let row = gatehouse::store::models::DirectoryRow {
+                            id: format!("{prefix}-{i}"),
+                            name: format!("{prefix} {i}"),
+                            created_at: i,
+                        };
+                        gatehouse::store::directories::insert(conn, &row)?;
+                        then(i)
+                    })
+                    .await
+            })
+        })
+        .collect()
+}
+
+/// The ids of the directories named `{prefix}-…` that the database kept.
+fn kept_directories(app: &TestApp, prefix: &str) -> BTreeSet<String> {
+    use gatehouse::store::{directories, StoreError};
+    app.state
+        .store
+        .read_now(|c| directories::list(c).map_err(StoreError::from))
+        .unwrap()
+        .into_iter()
+        .map(|d| d.id)
+        .filter(|id| id.starts_with(&format!("{prefix}-")))
+        .collect()
+}
+
 /// Writes that arrive together share one commit on SQLite (group commit);
 /// each must still stand or fall alone. Half of these writes insert a row
 /// and then fail: none of their rows may survive, and every write that
 /// succeeded must be there, on either backend.
 #[actix_web::test]
 async fn concurrent_writes_stand_or_fall_alone() {
-    use gatehouse::store::models::DirectoryRow;
-    use gatehouse::store::{directories, StoreError};
+    use gatehouse::store::StoreError;
 
     let app = TestApp::new().await;
-    let writes: Vec<_> = (0..40)
-        .map(|i| {
-            let store = app.state.store.clone();
-            actix_rt::spawn(async move {
-                store
-                    .write(move |conn| {
-                        let row = DirectoryRow {
-                            id: format!("concurrent-{i}"),
-                            name: format!("concurrent {i}"),
-                            created_at: i,
-                        };
-                        directories::insert(conn, &row)?;
-                        if i % 2 == 1 {
-                            // Fails after writing: its row must be rolled back.
-                            return Err(StoreError::Conflict(format!("refused {i}")));
-                        }
-                        Ok(i)
-                    })
-                    .await
-            })
-        })
-        .collect();
+    let writes = concurrent_directory_writes(&app, "concurrent", 40, |i| {
+        if i % 2 == 1 {
+            // Fails after writing: its row must be rolled back.
+            return Err(StoreError::Conflict(format!("refused {i}")));
+        }
+        Ok(i)
+    });
     for (i, write) in writes.into_iter().enumerate() {
         let result = write.await.unwrap();
         match (i % 2, result) {
@@ -138,69 +164,33 @@ async fn concurrent_writes_stand_or_fall_alone() {
             (_, other) => panic!("write {i}: unexpected {other:?}"),
         }
     }
-    let kept: BTreeSet<String> = app
-        .state
-        .store
-        .read_now(|c| directories::list(c).map_err(StoreError::from))
-        .unwrap()
-        .into_iter()
-        .map(|d| d.id)
-        .filter(|id| id.starts_with("concurrent-"))
-        .collect();
     let expected: BTreeSet<String> = (0..40)
         .filter(|i| i % 2 == 0)
         .map(|i| format!("concurrent-{i}"))
         .collect();
-    assert_eq!(kept, expected);
+    assert_eq!(kept_directories(&app, "concurrent"), expected);
 }
 
 /// A write that panics fails alone: the writes it was batched with are
 /// run again without it and kept.
 #[actix_web::test]
 async fn a_panicking_write_fails_alone() {
-    use gatehouse::store::models::DirectoryRow;
-    use gatehouse::store::{directories, StoreError};
-
     let app = TestApp::new().await;
-    let writes: Vec<_> = (0..12)
-        .map(|i| {
-            let store = app.state.store.clone();
-            actix_rt::spawn(async move {
-                store
-                    .write(move |conn| {
-                        let row = DirectoryRow {
-                            id: format!("panicky-{i}"),
-                            name: format!("panicky {i}"),
-                            created_at: i,
-                        };
-                        directories::insert(conn, &row)?;
-                        if i == 5 {
-                            panic!("write {i} panics after writing");
-                        }
-                        Ok::<_, StoreError>(i)
-                    })
-                    .await
-            })
-        })
-        .collect();
+    let writes = concurrent_directory_writes(&app, "panicky", 12, |i| {
+        if i == 5 {
+            panic!("write {i} panics after writing");
+        }
+        Ok(i)
+    });
     for (i, write) in writes.into_iter().enumerate() {
         let result = write.await.unwrap();
         assert_eq!(result.is_ok(), i != 5, "write {i}: {result:?}");
     }
-    let kept: BTreeSet<String> = app
-        .state
-        .store
-        .read_now(|c| directories::list(c).map_err(StoreError::from))
-        .unwrap()
-        .into_iter()
-        .map(|d| d.id)
-        .filter(|id| id.starts_with("panicky-"))
-        .collect();
     let expected: BTreeSet<String> = (0..12)
         .filter(|i| *i != 5)
         .map(|i| format!("panicky-{i}"))
         .collect();
-    assert_eq!(kept, expected);
+    assert_eq!(kept_directories(&app, "panicky"), expected);
 }
 
 /// Concurrent SCIM creates, some of them duplicates: every acknowledged
