@@ -17,6 +17,7 @@ pub mod policies;
 pub mod pool;
 pub mod product_tokens;
 pub mod products;
+pub mod readers;
 pub mod reports;
 pub mod requests;
 pub mod schema;

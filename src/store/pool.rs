@@ -9,6 +9,7 @@ use diesel::{Connection, PgConnection, SqliteConnection};
 
 use super::dialect::{sqlite_path, Backend};
 use super::group_commit::GroupCommit;
+use super::readers::Readers;
 use super::{StoreError, StoreResult};
 
 /// One connection type for both databases; queries are written once against it.
@@ -27,7 +28,13 @@ pub struct ConnectionOpener {
 }
 
 impl ConnectionOpener {
-    fn open(&self) -> Result<DbConn, diesel::ConnectionError> {
+    /// Which database the connections are to.
+    pub(super) fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Opens one connection and applies the backend's settings.
+    pub(super) fn open(&self) -> Result<DbConn, diesel::ConnectionError> {
         let mut conn = match self.backend {
             Backend::Postgres => DbConn::Postgres(PgConnection::establish(&self.url)?),
             Backend::Sqlite => DbConn::Sqlite(SqliteConnection::establish(sqlite_path(&self.url))?),
@@ -56,14 +63,19 @@ impl ManageConnection for ConnectionOpener {
     /// A connection left inside a transaction, or whose transaction manager
     /// is in error (a failed rollback), is closed rather than reused.
     fn has_broken(&self, conn: &mut DbConn) -> bool {
-        use diesel::connection::TransactionManager;
-        type Tm = <DbConn as Connection>::TransactionManager;
-        std::thread::panicking()
-            || !matches!(
-                Tm::transaction_manager_status_mut(conn).transaction_depth(),
-                Ok(None)
-            )
+        std::thread::panicking() || !is_reusable(conn)
     }
+}
+
+/// Whether a connection can be handed to the next piece of work: not left
+/// inside a transaction, and its transaction manager not in error.
+pub(super) fn is_reusable(conn: &mut DbConn) -> bool {
+    use diesel::connection::TransactionManager;
+    type Tm = <DbConn as Connection>::TransactionManager;
+    matches!(
+        Tm::transaction_manager_status_mut(conn).transaction_depth(),
+        Ok(None)
+    )
 }
 
 type DbPool = Pool<ConnectionOpener>;
@@ -83,14 +95,15 @@ impl IsStale for StoreError {
     }
 }
 
-/// The database: a pool for reads and one for writes.
+/// The database: reader threads for reads (`readers`) and a pool for
+/// writes.
 ///
 /// SQLite allows one writer at a time; giving writes a pool of one connection
 /// queues them in the pool instead of failing with `SQLITE_BUSY`, while WAL
-/// lets the read pool run beside it. On PostgreSQL both are the same pool.
+/// lets the readers run beside it.
 pub struct Store {
     backend: Backend,
-    read: DbPool,
+    readers: Readers,
     write: DbPool,
     /// SQLite's writes go through group commit (see `group_commit`);
     /// PostgreSQL runs concurrent write transactions and syncs them itself.
@@ -134,10 +147,15 @@ impl Store {
                 .build(opener.clone())
                 .map_err(|e| StoreError::Pool(e.to_string()))
         };
-        let read = build(options.max_connections.max(1))?;
+        let readers = Readers::start(
+            options.max_connections.max(1),
+            opener.clone(),
+            options.acquire_timeout,
+        )
+        .map_err(|e| StoreError::Pool(format!("could not start the readers: {e}")))?;
         let write = match backend {
             Backend::Sqlite => build(1)?,
-            Backend::Postgres => read.clone(),
+            Backend::Postgres => build(options.max_connections.max(1))?,
         };
         let committer = match backend {
             Backend::Sqlite => Some(
@@ -148,7 +166,7 @@ impl Store {
         };
         let store = Store {
             backend,
-            read,
+            readers,
             write,
             committer,
         };
@@ -162,29 +180,42 @@ impl Store {
         self.backend
     }
 
-    fn read_conn(&self) -> StoreResult<PooledConnection<ConnectionOpener>> {
-        self.read.get().map_err(|e| StoreError::Pool(e.to_string()))
-    }
-
     fn write_conn(&self) -> StoreResult<PooledConnection<ConnectionOpener>> {
         self.write
             .get()
             .map_err(|e| StoreError::Pool(e.to_string()))
     }
 
-    /// Runs read-only work on a blocking thread with a read connection.
+    /// Runs read-only work on a reader thread (see `readers`).
     pub async fn read<T, E, F>(self: &std::sync::Arc<Self>, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
     {
-        let store = self.clone();
-        run_blocking(move || {
-            let mut conn = store.read_conn()?;
-            work(&mut conn)
-        })
-        .await
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.submit_read(work, move |result| {
+            // A caller that went away (client disconnected) needs no answer.
+            let _ = reply.send(result);
+        });
+        answer.await.unwrap_or_else(|_| Err(read_lost().into()))
+    }
+
+    /// Queues `work` for a reader; `answer` gets its result. A read whose
+    /// caller has stopped waiting is still run: it changes nothing.
+    fn submit_read<T, E, F, A>(&self, work: F, answer: A)
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+        E: From<StoreError>,
+        A: FnOnce(Result<T, E>) + Send + 'static,
+    {
+        let backend = self.backend;
+        self.readers.submit(Box::new(move |conn| {
+            answer(match conn {
+                Ok(conn) => read_on(backend, conn, work),
+                Err(e) => Err(e.into()),
+            })
+        }));
     }
 
     /// Runs work that writes inside one transaction on a blocking thread:
@@ -230,14 +261,15 @@ impl Store {
         conn.transaction(work)
     }
 
-    /// Synchronous read for the CLI.
+    /// Synchronous read for the CLI. The CLI does one thing at a time, so
+    /// its reads borrow the write pool's connection rather than a reader.
     pub fn read_now<T, E, F>(&self, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConn) -> Result<T, E>,
         E: From<StoreError>,
     {
-        let mut conn = self.read_conn()?;
-        work(&mut conn)
+        let mut conn = self.write_conn()?;
+        read_on(self.backend, &mut conn, work)
     }
 }
 
@@ -251,4 +283,40 @@ where
         Ok(result) => result,
         Err(e) => Err(StoreError::Blocking(e.to_string()).into()),
     }
+}
+
+/// Runs `work` on `conn`, in one read transaction where the backend
+/// wants it (`Backend::reads_in_one_transaction`). It commits when the
+/// work succeeds (a read keeps nothing, but the commit costs the same as
+/// a rollback and keeps autocommit's behaviour should a read ever
+/// write) and rolls back when it fails; a failed rollback marks the
+/// connection broken and the pool closes it.
+fn read_on<T, E, F>(backend: Backend, conn: &mut DbConn, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<StoreError>,
+{
+    use diesel::connection::TransactionManager;
+    type Tm = <DbConn as Connection>::TransactionManager;
+    if !backend.reads_in_one_transaction() {
+        return work(conn);
+    }
+    Tm::begin_transaction(conn).map_err(StoreError::from)?;
+    match work(conn) {
+        Ok(value) => {
+            Tm::commit_transaction(conn).map_err(StoreError::from)?;
+            Ok(value)
+        }
+        Err(e) => {
+            // The work's error is the one to report.
+            let _ = Tm::rollback_transaction(conn);
+            Err(e)
+        }
+    }
+}
+
+/// What a caller gets when its read's reader dropped the reply: the read
+/// panicked.
+fn read_lost() -> StoreError {
+    StoreError::Blocking("the read failed without an answer".into())
 }

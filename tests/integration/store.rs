@@ -413,3 +413,62 @@ async fn entitlement_filters_start_from_the_mapped_groups() {
         );
     }
 }
+
+/// Reads run on reader threads that own their connections: a slow read
+/// holds one reader only, a read that panics fails alone (and its reader
+/// carries on with a fresh connection), and every other read answers.
+#[actix_web::test]
+async fn reads_run_side_by_side_and_a_panicking_read_fails_alone() {
+    use gatehouse::store::{directories, StoreError};
+    use std::time::{Duration, Instant};
+
+    let app = TestApp::new().await;
+    let store = app.state.store.clone();
+    let slow = actix_rt::spawn({
+        let store = store.clone();
+        async move {
+            store
+                .read(|_| {
+                    std::thread::sleep(Duration::from_millis(400));
+                    Ok::<_, StoreError>(Instant::now())
+                })
+                .await
+        }
+    });
+    // Give the slow read time to reach its reader.
+    actix_rt::time::sleep(Duration::from_millis(50)).await;
+    let reads: Vec<_> = (0..24)
+        .map(|i| {
+            let store = store.clone();
+            actix_rt::spawn(async move {
+                store
+                    .read(move |conn| {
+                        if i == 7 {
+                            panic!("read {i} panics");
+                        }
+                        directories::list(conn).map_err(StoreError::from)?;
+                        Ok::<_, StoreError>(Instant::now())
+                    })
+                    .await
+            })
+        })
+        .collect();
+    let mut answered = Vec::new();
+    for (i, read) in reads.into_iter().enumerate() {
+        let result = read.await.unwrap();
+        assert_eq!(result.is_ok(), i != 7, "read {i}: {result:?}");
+        answered.extend(result.ok());
+    }
+    let slow_done = slow.await.unwrap().unwrap();
+    assert!(
+        answered.iter().all(|at| *at < slow_done),
+        "quick reads waited for the slow one"
+    );
+    // Every reader is still serving.
+    for _ in 0..24 {
+        store
+            .read(|conn| directories::list(conn).map_err(StoreError::from))
+            .await
+            .unwrap();
+    }
+}

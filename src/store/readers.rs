@@ -1,0 +1,174 @@
+//! The reader threads: a fixed set of threads, each owning one database
+//! connection, that run the store's reads.
+//!
+//! Why not `spawn_blocking` and a connection pool: tokio wakes its idle
+//! blocking threads in turn, so under steady load every read lands on the
+//! thread (and the connection, with its page and statement caches) that has
+//! been idle longest, the coldest one. Here the most recently idle reader
+//! takes the next read (a stack, not a queue), so a steady load runs on a
+//! few threads whose caches stay warm, while a burst of slow reads (an
+//! auditor's scans) can still use every reader. A reader keeps its
+//! connection for life: no pool checkout per read, and no lock is ever
+//! held around a connection.
+
+use std::collections::VecDeque;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread::{self, Thread};
+use std::time::{Duration, Instant};
+
+use diesel::connection::SimpleConnection;
+
+use super::dialect::Backend;
+use super::pool::{is_reusable, ConnectionOpener, DbConn};
+use super::StoreError;
+
+/// A read as a reader thread sees it: given its connection (or why there
+/// is none), it runs and sends its own answer.
+type Job = Box<dyn FnOnce(Result<&mut DbConn, StoreError>) + Send>;
+
+/// The handle the store keeps; dropping it lets the readers finish the
+/// reads already queued and exit.
+pub struct Readers {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    opener: ConnectionOpener,
+    /// A read that waited longer than this for a reader is answered with a
+    /// pool error instead of being run (the caller has waited long enough).
+    max_wait: Duration,
+}
+
+#[derive(Default)]
+struct State {
+    queued: VecDeque<(Instant, Job)>,
+    /// Parked readers, the most recently parked last.
+    idle: Vec<(usize, Thread)>,
+    closing: bool,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // The lock guards only the queue, never user code, so a poisoned
+        // lock holds a consistent queue.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Readers {
+    /// Starts `count` reader threads; each opens its connection when it
+    /// is first given a read.
+    pub fn start(
+        count: u32,
+        opener: ConnectionOpener,
+        max_wait: Duration,
+    ) -> std::io::Result<Readers> {
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State::default()),
+            opener,
+            max_wait,
+        });
+        for n in 0..count.max(1) as usize {
+            let shared = shared.clone();
+            thread::Builder::new()
+                .name(format!("gatehouse-read-{n}"))
+                .spawn(move || run_reader(n, &shared))?;
+        }
+        Ok(Readers { shared })
+    }
+
+    /// Queues `job` and wakes the reader that parked last.
+    pub fn submit(&self, job: Job) {
+        let waking = {
+            let mut state = self.shared.lock();
+            state.queued.push_back((Instant::now(), job));
+            state.idle.pop()
+        };
+        if let Some((_, reader)) = waking {
+            reader.unpark();
+        }
+    }
+}
+
+impl Drop for Readers {
+    fn drop(&mut self) {
+        let idle = {
+            let mut state = self.shared.lock();
+            state.closing = true;
+            std::mem::take(&mut state.idle)
+        };
+        for (_, reader) in idle {
+            reader.unpark();
+        }
+    }
+}
+
+fn run_reader(n: usize, shared: &Shared) {
+    let mut conn: Option<DbConn> = None;
+    while let Some((queued_at, job)) = next_job(n, shared) {
+        if queued_at.elapsed() > shared.max_wait {
+            job(Err(StoreError::Pool(format!(
+                "no database connection was free within {} s",
+                shared.max_wait.as_secs()
+            ))));
+            continue;
+        }
+        let ready = connection(&mut conn, &shared.opener);
+        // A read that panics answers nobody (its caller sees the dropped
+        // reply as a failed read) and may have left its transaction open,
+        // so the connection goes with it; the reader carries on.
+        if catch_unwind(AssertUnwindSafe(|| job(ready))).is_err() {
+            conn = None;
+        }
+        if let Some(c) = conn.as_mut() {
+            if !is_reusable(c) {
+                conn = None;
+            }
+        }
+    }
+}
+
+/// Waits for the next queued read; `None` once the store is gone and the
+/// queue is empty.
+fn next_job(n: usize, shared: &Shared) -> Option<(Instant, Job)> {
+    let mut state = shared.lock();
+    loop {
+        if let Some(job) = state.queued.pop_front() {
+            return Some(job);
+        }
+        if state.closing {
+            return None;
+        }
+        // A reader woken without being taken off the stack (a spurious
+        // wake-up) is still on it: never list it twice.
+        if !state.idle.iter().any(|(id, _)| *id == n) {
+            state.idle.push((n, thread::current()));
+        }
+        drop(state);
+        thread::park();
+        state = shared.lock();
+    }
+}
+
+/// The reader's connection, opened on first use and after a failure. A
+/// PostgreSQL connection dies with its server or its network, so it is
+/// checked before each read (as the pool did on checkout); a SQLite
+/// connection is an open file and cannot.
+fn connection<'c>(
+    conn: &'c mut Option<DbConn>,
+    opener: &ConnectionOpener,
+) -> Result<&'c mut DbConn, StoreError> {
+    let alive = conn.take().and_then(|mut c| {
+        let dead = opener.backend() == Backend::Postgres && c.batch_execute("SELECT 1").is_err();
+        (!dead).then_some(c)
+    });
+    let c = match alive {
+        Some(c) => c,
+        None => opener
+            .open()
+            .map_err(|e| StoreError::Pool(format!("could not connect: {e}")))?,
+    };
+    Ok(conn.insert(c))
+}
