@@ -2,6 +2,7 @@
 
 use diesel::prelude::*;
 
+use super::dialect::{columns_of, load_direct};
 use super::models::{DirectoryRow, DirectoryTokenRow};
 use super::pool::DbConn;
 use super::schema::{directories, directory_tokens};
@@ -44,11 +45,18 @@ pub fn insert_token(conn: &mut DbConn, row: &DirectoryTokenRow) -> QueryResult<(
 
 /// The live (unrevoked) token with this hash.
 pub fn find_live_token(conn: &mut DbConn, token_hash: &str) -> QueryResult<DirectoryTokenRow> {
-    directory_tokens::table
-        .filter(directory_tokens::token_hash.eq(token_hash))
-        .filter(directory_tokens::revoked_at.is_null())
-        .select(DirectoryTokenRow::as_select())
-        .first(conn)
+    // Every SCIM request runs this first: see `load_direct`.
+    load_direct(
+        conn,
+        directory_tokens::table
+            .filter(directory_tokens::token_hash.eq(token_hash))
+            .filter(directory_tokens::revoked_at.is_null())
+            .select(columns_of::<DirectoryTokenRow>())
+            .limit(1),
+    )?
+    .into_iter()
+    .next()
+    .ok_or(diesel::result::Error::NotFound)
 }
 
 /// A directory's tokens, oldest first (hashes included; callers must not print them).

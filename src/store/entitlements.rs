@@ -3,6 +3,7 @@
 use diesel::dsl::count;
 use diesel::prelude::*;
 
+use super::dialect::{columns_of, load_direct};
 use super::models::EntitlementRow;
 use super::pool::DbConn;
 use super::schema::user_entitlements as e;
@@ -16,11 +17,13 @@ pub fn of_users(conn: &mut DbConn, user_ids: &[String]) -> QueryResult<Vec<Entit
     // statement the same text every time, so it is prepared once and
     // cached, where `IN (…)` is compiled anew each time.
     if let [one] = user_ids {
-        return e::table
-            .filter(e::user_id.eq(one))
-            .order((e::product, e::role, e::group_display, e::group_id))
-            .select(EntitlementRow::as_select())
-            .load(conn);
+        return load_direct(
+            conn,
+            e::table
+                .filter(e::user_id.eq(one))
+                .order((e::product, e::role, e::group_display, e::group_id))
+                .select(columns_of::<EntitlementRow>()),
+        );
     }
     let mut out = Vec::new();
     for chunk in user_ids.chunks(500) {

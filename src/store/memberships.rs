@@ -3,6 +3,7 @@
 
 use diesel::prelude::*;
 
+use super::dialect::load_direct;
 use super::models::MembershipRow;
 use super::pool::DbConn;
 use super::schema::{groups, memberships, users};
@@ -139,9 +140,7 @@ pub fn groups_of(
     };
     // One member: `=` keeps the statement cacheable (see entitlements).
     if let [one] = member_ids {
-        let rows = query()
-            .filter(memberships::member_id.eq(one))
-            .load::<Row>(conn)?;
+        let rows: Vec<Row> = load_direct(conn, query().filter(memberships::member_id.eq(one)))?;
         return Ok(keep(rows).collect());
     }
     let mut out = Vec::new();
