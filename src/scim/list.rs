@@ -147,13 +147,15 @@ fn parse_count(value: &str) -> Result<u64, ScimError> {
 
 /// The ListResponse body (RFC 7644 §3.4.2).
 pub fn list_response(total: u64, start_index: u64, resources: Vec<Value>) -> Value {
-    json!({
+    let mut body = json!({
         "schemas": [super::LIST_RESPONSE_URN],
         "totalResults": total,
         "startIndex": start_index,
         "itemsPerPage": resources.len(),
-        "Resources": resources,
-    })
+    });
+    // Moved in, not through `json!`, which would copy every resource.
+    body["Resources"] = Value::Array(resources);
+    body
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use diesel::prelude::*;
 
+use super::dialect::{columns_of, load_direct};
 use super::models::UserRow;
 use super::pool::{DbConn, MultiBackend};
 use super::schema::{user_emails, users};
@@ -119,6 +120,9 @@ pub fn list(
         }
         q
     };
+    if let (Some(d), Some(key), None) = (directory, &query.user_name_key, &query.seek) {
+        return by_user_name(conn, d, key, query.offset, query.limit);
+    }
     let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
     let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
     if limit == 0 {
@@ -142,6 +146,33 @@ pub fn list(
         base().count().get_result::<i64>(conn)?
     };
     Ok((total, rows))
+}
+
+/// `userName eq "…"` in one directory: at most one user, since the key is
+/// unique per directory, read with a fixed-shape statement on the
+/// connection's own backend (`load_direct`). A page past the first, or of
+/// size 0, holds nothing; the total is still the match count.
+fn by_user_name(
+    conn: &mut DbConn,
+    directory: &str,
+    key: &str,
+    offset: u64,
+    limit: u64,
+) -> QueryResult<(i64, Vec<UserRow>)> {
+    let found: Vec<UserRow> = load_direct(
+        conn,
+        users::table
+            .filter(users::directory_id.eq(directory))
+            .filter(users::user_name_key.eq(key))
+            .select(columns_of::<UserRow>()),
+    )?;
+    let total = found.len() as i64;
+    let page = if offset == 0 && limit > 0 {
+        found
+    } else {
+        Vec::new()
+    };
+    Ok((total, page))
 }
 
 /// Sets a user's suspension. The SCIM record (its version and

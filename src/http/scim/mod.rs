@@ -90,18 +90,14 @@ pub fn list_query(
     params: &ListParams,
 ) -> Result<ListQuery, ScimError> {
     let backend = state.store.backend();
-    let condition = match &params.filter {
+    let (condition, user_name_key) = match &params.filter {
         Some(text) => {
             let parsed =
                 filter::parse(text).map_err(|e| ScimError::invalid_filter(format!("{e}")))?;
-            Some(sql_filter::compile(
-                &parsed,
-                &state.registry,
-                kind,
-                backend,
-            )?)
+            let condition = sql_filter::compile(&parsed, &state.registry, kind, backend)?;
+            (Some(condition), sql_filter::user_name_lookup(&parsed, kind))
         }
-        None => None,
+        None => (None, None),
     };
     let descending = match params
         .sort_order
@@ -126,6 +122,7 @@ pub fn list_query(
     )?;
     Ok(ListQuery {
         condition,
+        user_name_key,
         seek: None,
         order,
         offset: params.start_index - 1,

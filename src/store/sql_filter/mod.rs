@@ -20,7 +20,7 @@ pub use fragment::{SqlCondition, SqlExpr, SqlFragment, SqlOrder};
 use compiler::Compiler;
 
 use super::dialect::Backend;
-use crate::scim::filter::Filter;
+use crate::scim::filter::{CompValue, CompareOp, Filter};
 use crate::scim::schema::{ResourceKind, SchemaRegistry};
 use crate::scim::ScimError;
 
@@ -29,11 +29,37 @@ use crate::scim::ScimError;
 #[derive(Debug, Clone)]
 pub struct ListQuery {
     pub condition: Option<SqlCondition>,
+    /// Set when the filter is exactly `userName eq "…"` (see
+    /// `user_name_lookup`): the folded key the `condition` compares with.
+    pub user_name_key: Option<String>,
     /// A cursor's position: narrows the page, not the total.
     pub seek: Option<SqlCondition>,
     pub order: SqlOrder,
     pub offset: u64,
     pub limit: u64,
+}
+
+/// The folded `userName` of a users filter that is exactly
+/// `userName eq "…"`, the lookup an IdP makes before every create and for
+/// every user of a sync. The key is unique per directory, so the store
+/// answers it with one fixed-shape query instead of the compiled filter
+/// (`store::users::list`); the compiled condition says the same.
+pub fn user_name_lookup(filter: &Filter, kind: ResourceKind) -> Option<String> {
+    let Filter::Compare {
+        path,
+        op: CompareOp::Eq,
+        value: CompValue::Str(text),
+    } = filter
+    else {
+        return None;
+    };
+    let core = path
+        .urn
+        .as_deref()
+        .is_none_or(|urn| urn.eq_ignore_ascii_case(kind.core_urn()));
+    let user_name = path.attr.eq_ignore_ascii_case("userName") && path.sub_attr.is_none();
+    // Folded as the writes fold it, and as `compare_text` folds the operand.
+    (kind == ResourceKind::User && core && user_name).then(|| text.to_lowercase())
 }
 
 /// Compiles a parsed filter for one resource type.

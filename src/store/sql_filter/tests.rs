@@ -317,3 +317,47 @@ fn only_bounded_shapes_are_cacheable() {
         .append(SqlCondition::new().sql("1 = 1"));
     assert!(!grown.is_cacheable());
 }
+
+#[test]
+fn only_an_exact_user_name_match_is_a_key_lookup() {
+    use crate::scim::filter::parse;
+    let cases = [
+        (
+            "userName eq \"BJensen@Example.com\"",
+            ResourceKind::User,
+            Some("bjensen@example.com"),
+        ),
+        ("USERNAME EQ \"x\"", ResourceKind::User, Some("x")),
+        (
+            "urn:ietf:params:scim:schemas:core:2.0:User:userName eq \"Ä\"",
+            ResourceKind::User,
+            Some("ä"),
+        ),
+        ("userName eq \"x\"", ResourceKind::Group, None),
+        ("userName ne \"x\"", ResourceKind::User, None),
+        ("userName sw \"x\"", ResourceKind::User, None),
+        ("userName eq null", ResourceKind::User, None),
+        (
+            "userName eq \"x\" and active eq true",
+            ResourceKind::User,
+            None,
+        ),
+        ("not (userName eq \"x\")", ResourceKind::User, None),
+        ("externalId eq \"x\"", ResourceKind::User, None),
+        ("emails[value eq \"x\"]", ResourceKind::User, None),
+        ("userName pr", ResourceKind::User, None),
+        (
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:userName eq \"x\"",
+            ResourceKind::User,
+            None,
+        ),
+    ];
+    for (text, kind, expected) in cases {
+        let filter = parse(text).unwrap();
+        assert_eq!(
+            user_name_lookup(&filter, kind).as_deref(),
+            expected,
+            "{text} on {kind:?}"
+        );
+    }
+}

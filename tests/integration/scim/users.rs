@@ -49,6 +49,59 @@ async fn okta_style_lookup_then_create() {
     assert!(r.json["Resources"][0].get("password").is_none());
 }
 
+/// `userName eq` is answered by a key lookup of its own: it must page,
+/// count and keep to the caller's directory like any other filter.
+#[actix_web::test]
+async fn user_name_lookup_pages_counts_and_keeps_to_its_directory() {
+    use actix_web::http::Method;
+    let app = TestApp::new().await;
+    let id = app.create_user("Carol@Example.com").await["id"].clone();
+    let other = app.other_directory("Other");
+    let r = app
+        .request_as(&other.token, Method::POST, "/scim/v2/Users")
+        .json(&user_body("carol@example.com"))
+        .send()
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let other_id = r.json["id"].clone();
+    let q = filter_query("userName eq \"CAROL@example.COM\"");
+    let cases = [
+        ("", 1, 1),
+        ("&startIndex=1&count=1", 1, 1),
+        ("&startIndex=2", 1, 0),
+        ("&count=0", 1, 0),
+    ];
+    for (paging, total, items) in cases {
+        let r = app.get(&format!("/scim/v2/Users?filter={q}{paging}")).await;
+        assert_eq!(r.status, 200, "{paging}: {}", r.text);
+        assert_eq!(r.json["totalResults"], total, "{paging}");
+        assert_eq!(r.json["itemsPerPage"], items, "{paging}");
+        if items == 1 {
+            assert_eq!(r.json["Resources"][0]["id"], id, "{paging}");
+        }
+    }
+    let r = app
+        .request_as(
+            &other.token,
+            Method::GET,
+            &format!("/scim/v2/Users?filter={q}"),
+        )
+        .send()
+        .await;
+    assert_eq!(r.json["totalResults"], 1);
+    assert_eq!(r.json["Resources"][0]["id"], other_id);
+    // The same filter through `.search`, with attributes projected.
+    let r = app
+        .post(
+            "/scim/v2/Users/.search",
+            &json!({"filter": "userName eq \"carol@example.com\"", "attributes": ["userName"]}),
+        )
+        .await;
+    assert_eq!(r.json["totalResults"], 1);
+    assert_eq!(r.json["Resources"][0]["userName"], "Carol@Example.com");
+    assert!(r.json["Resources"][0].get("emails").is_none());
+}
+
 #[actix_web::test]
 async fn entra_style_external_id_lookup() {
     let app = TestApp::new().await;
