@@ -94,7 +94,7 @@ pub async fn provision(
                 else {
                     return;
                 };
-                if let Some(id) = found.body["Resources"][0]["id"].as_str() {
+                if let Some(id) = found.json()["Resources"][0]["id"].as_str() {
                     ids.borrow_mut()[i] = id.to_owned();
                     return;
                 }
@@ -110,7 +110,7 @@ pub async fn provision(
                     .await
                 {
                     ids.borrow_mut()[i] =
-                        created.body["id"].as_str().unwrap_or_default().to_owned();
+                        created.json()["id"].as_str().unwrap_or_default().to_owned();
                 }
             }
         })
@@ -137,7 +137,7 @@ pub async fn provision(
                 else {
                     return;
                 };
-                let id = match found.body["Resources"][0]["id"].as_str() {
+                let id = match found.json()["Resources"][0]["id"].as_str() {
                     Some(id) => id.to_owned(),
                     None => {
                         let body = json!({"schemas": [GROUP], "displayName": name, "members": []});
@@ -154,7 +154,7 @@ pub async fn provision(
                         else {
                             return;
                         };
-                        created.body["id"].as_str().unwrap_or_default().to_owned()
+                        created.json()["id"].as_str().unwrap_or_default().to_owned()
                     }
                 };
                 let picked: Vec<&String> = (0..members)
@@ -261,7 +261,7 @@ pub async fn lookup(scim: &Scim, users: usize, lookups: usize, concurrency: usiz
                     )
                     .await
                 {
-                    if found.body["totalResults"] != 1 {
+                    if found.total_results() != Some(1) {
                         rec.error("lookup", format!("{} not found", user_name(i)));
                     }
                 }
@@ -299,7 +299,7 @@ pub async fn query(
         else {
             break;
         };
-        match page.body["nextCursor"].as_str() {
+        match page.json()["nextCursor"].as_str() {
             Some(next) => cursor = next.to_owned(),
             None => break,
         }
@@ -401,7 +401,7 @@ pub async fn big_group(scim: &Scim, ids: &[String], sizes: &[usize], rounds: usi
         else {
             continue;
         };
-        let gid = created.body["id"].as_str().unwrap_or_default().to_owned();
+        let gid = created.json()["id"].as_str().unwrap_or_default().to_owned();
         let path = format!("/Groups/{gid}?excludedAttributes=members");
         for chunk in ids[..size].chunks(1000) {
             let value: Vec<Value> = chunk.iter().map(|m| json!({"value": m})).collect();
@@ -463,14 +463,15 @@ pub async fn user_ids(scim: &Scim) -> Vec<String> {
         else {
             break;
         };
+        let page = page.json();
         ids.extend(
-            page.body["Resources"]
+            page["Resources"]
                 .as_array()
                 .into_iter()
                 .flatten()
                 .filter_map(|u| u["id"].as_str().map(str::to_owned)),
         );
-        match page.body["nextCursor"].as_str() {
+        match page["nextCursor"].as_str() {
             Some(next) => cursor = next.to_owned(),
             None => break,
         }
@@ -494,7 +495,7 @@ pub async fn group_ids(scim: &Scim) -> Vec<String> {
         else {
             break;
         };
-        let got: Vec<String> = page.body["Resources"]
+        let got: Vec<String> = page.json()["Resources"]
             .as_array()
             .into_iter()
             .flatten()
