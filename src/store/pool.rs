@@ -289,8 +289,9 @@ where
 /// wants it (`Backend::reads_in_one_transaction`). It commits when the
 /// work succeeds (a read keeps nothing, but the commit costs the same as
 /// a rollback and keeps autocommit's behaviour should a read ever
-/// write) and rolls back when it fails; a failed rollback marks the
-/// connection broken and the pool closes it.
+/// write) and rolls back when it fails; a failed rollback leaves the
+/// connection marked as in a transaction, and it is not reused
+/// (`is_reusable`).
 fn read_on<T, E, F>(backend: Backend, conn: &mut DbConn, work: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
