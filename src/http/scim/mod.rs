@@ -95,9 +95,7 @@ pub fn list_query(
             let parsed =
                 filter::parse(text).map_err(|e| ScimError::invalid_filter(format!("{e}")))?;
             let condition = sql_filter::compile(&parsed, &state.registry, kind, backend)?;
-            let key = sql_filter::user_name_lookup(&parsed, kind)
-                .filter(|_| backend.looks_up_user_names_by_key());
-            (Some(condition), key)
+            (Some(condition), sql_filter::user_name_lookup(&parsed, kind))
         }
         None => (None, None),
     };
