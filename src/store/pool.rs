@@ -45,6 +45,17 @@ impl ConnectionOpener {
         }
         Ok(conn)
     }
+
+    /// Opens one connection for a reader: the backend's settings, then those
+    /// for reads ([`Backend::reader_setup`]).
+    pub(super) fn open_for_reads(&self) -> Result<DbConn, diesel::ConnectionError> {
+        let mut conn = self.open()?;
+        for statement in self.backend.reader_setup() {
+            conn.batch_execute(statement)
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+        }
+        Ok(conn)
+    }
 }
 
 impl ManageConnection for ConnectionOpener {

@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 
-use super::dialect::{columns_of, load_direct, Backend};
+use super::dialect::{columns_of, load_direct};
 use super::models::UserRow;
 use super::pool::{DbConn, MultiBackend};
 use super::schema::{user_emails, users};
@@ -121,9 +121,7 @@ pub fn list(
         q
     };
     if let (Some(d), Some(key), None) = (directory, &query.user_name_key, &query.seek) {
-        if Backend::of(conn).looks_up_user_names_by_key() {
-            return by_user_name(conn, d, key, query.offset, query.limit);
-        }
+        return by_user_name(conn, d, key, query.offset, query.limit);
     }
     let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
     let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);

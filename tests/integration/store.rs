@@ -474,3 +474,55 @@ async fn reads_run_side_by_side_and_a_panicking_read_fails_alone() {
             .unwrap();
     }
 }
+
+/// PostgreSQL: reads are planned with their own parameters, every time.
+/// diesel keeps statements prepared; left to itself PostgreSQL switches a
+/// statement to a generic plan after five executions, costed on whatever
+/// the table held then. On a new `users` table that plan walks the whole
+/// directory for each `userName` lookup as the directory grows (seen in
+/// the benchmark), so reader connections never take generic plans.
+#[actix_web::test]
+async fn postgres_reads_never_settle_on_a_generic_plan() {
+    use diesel::prelude::*;
+    use gatehouse::store::schema::users;
+    use gatehouse::store::{DbConn, StoreError};
+
+    #[derive(QueryableByName)]
+    struct Plans {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        generic: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        custom: i64,
+    }
+
+    let app = TestApp::new().await;
+    if app.state.store.backend() != gatehouse::store::Backend::Postgres {
+        return;
+    }
+    let plans = app
+        .state
+        .store
+        .read(|conn| {
+            let DbConn::Postgres(c) = conn else {
+                unreachable!("checked above")
+            };
+            for n in 0..10 {
+                users::table
+                    .filter(users::directory_id.eq("d"))
+                    .filter(users::user_name_key.eq(format!("user{n}@example.com")))
+                    .select(users::id)
+                    .load::<String>(c)?;
+            }
+            diesel::sql_query(
+                "SELECT coalesce(sum(generic_plans), 0)::bigint AS generic, \
+                 coalesce(sum(custom_plans), 0)::bigint AS custom \
+                 FROM pg_prepared_statements WHERE statement LIKE '%user_name_key%'",
+            )
+            .get_result::<Plans>(c)
+            .map_err(StoreError::from)
+        })
+        .await
+        .unwrap();
+    assert_eq!(plans.generic, 0, "a read was given a generic plan");
+    assert!(plans.custom >= 10, "{} custom plans", plans.custom);
+}
