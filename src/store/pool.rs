@@ -183,6 +183,9 @@ impl Store {
         };
         let mut conn = store.write_conn()?;
         super::migrations::run_pending(&mut conn)?;
+        if backend == Backend::Sqlite {
+            super::group_commit::refresh_statistics(&mut conn);
+        }
         Ok(store)
     }
 

@@ -526,3 +526,65 @@ async fn postgres_reads_never_settle_on_a_generic_plan() {
     assert_eq!(plans.generic, 0, "a read was given a generic plan");
     assert!(plans.custom >= 10, "{} custom plans", plans.custom);
 }
+
+/// SQLite: the planner gets statistics when the store opens (and again as
+/// writes pile up). Without them it cannot tell that a directory holds
+/// thousands of users: `externalId eq "…"`, paged in `meta.created` order,
+/// walked the whole directory through the creation-order index (200 ms at
+/// a million users) instead of finding the one user and sorting it.
+#[actix_web::test]
+async fn sqlite_plans_lookups_from_statistics_taken_at_open() {
+    use diesel::sql_types::Text;
+    use diesel::{QueryableByName, RunQueryDsl};
+    use gatehouse::store::pool::PoolOptions;
+    use gatehouse::store::{Store, StoreError};
+
+    #[derive(QueryableByName)]
+    struct Step {
+        #[diesel(sql_type = Text)]
+        detail: String,
+    }
+
+    let db = crate::support::db::TestDb::sqlite();
+    let url = db.url.clone();
+    let app = TestApp::builder().database(db).start().await;
+    let directory = app.directory.id.clone();
+    app.state
+        .store
+        .write_now(|conn| {
+            diesel::sql_query(
+                "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 4999) \
+                 INSERT INTO users (id, directory_id, user_name, user_name_key, external_id, \
+                                    display_name, active, attributes, version, created_at, updated_at) \
+                 SELECT 'u' || i, ?, 'user' || i, 'user' || i, 'ext-' || i, NULL, 1, '{}', 1, i, i FROM n",
+            )
+            .bind::<Text, _>(&directory)
+            .execute(conn)
+            .map_err(StoreError::from)
+        })
+        .unwrap();
+    let reopened = Store::open(&url, &PoolOptions::default()).unwrap();
+    let plan = reopened
+        .read_now(|conn| -> Result<String, StoreError> {
+            let gatehouse::store::DbConn::Sqlite(c) = conn else {
+                unreachable!("a SQLite database")
+            };
+            Ok(diesel::sql_query(
+                "EXPLAIN QUERY PLAN SELECT id FROM users WHERE directory_id = ? \
+                 AND (external_id IS NOT NULL AND external_id = ?) \
+                 ORDER BY created_at, id LIMIT 10 OFFSET 0",
+            )
+            .bind::<Text, _>(&directory)
+            .bind::<Text, _>("ext-42")
+            .load::<Step>(c)?
+            .into_iter()
+            .map(|s| s.detail)
+            .collect::<Vec<_>>()
+            .join("\n"))
+        })
+        .unwrap();
+    assert!(
+        plan.contains("users_directory_external_id"),
+        "externalId eq should use its index:\n{plan}"
+    );
+}

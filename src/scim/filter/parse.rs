@@ -232,17 +232,49 @@ fn attr_exp<'a>(
         let (rest, _) = ws0(rest)?;
         let (rest, inner) = or_expr(rest, depth + 1, true, ops)?;
         let (rest, _) = ws0(rest)?;
-        return match char::<&str, Failure>(']').parse(rest) {
-            Ok((rest, _)) => Ok((
-                rest,
-                Filter::ValuePath {
-                    path,
-                    filter: Box::new(inner),
-                },
-            )),
-            Err(_) => fail(rest, "expected ']' to close the value filter"),
+        let Ok((rest, _)) = char::<&str, Failure>(']').parse(rest) else {
+            return fail(rest, "expected ']' to close the value filter");
         };
+        let (rest, inner) = match char::<&str, Failure>('.').parse(rest) {
+            Ok((after_dot, _)) => {
+                let (rest, test) = sub_attr_test(after_dot)?;
+                (rest, Filter::And(Box::new(inner), Box::new(test)))
+            }
+            Err(_) => (rest, inner),
+        };
+        return Ok((
+            rest,
+            Filter::ValuePath {
+                path,
+                filter: Box::new(inner),
+            },
+        ));
     }
+    comparison(i, path)
+}
+
+/// `emails[type eq "work"].value eq "…"`: a test of one sub-attribute of
+/// the values the brackets select. RFC 7644's filter grammar has no such
+/// form (its PATCH paths do), but Entra ID sends it to look users up by
+/// work email, and Microsoft asks SCIM servers to accept it. It means the
+/// same value passes both tests, so it is read as
+/// `emails[type eq "work" and value eq "…"]`.
+fn sub_attr_test(i: &str) -> PResult<'_, Filter> {
+    let (rest, name) = match attr_name(i) {
+        Ok(found) => found,
+        Err(_) => return fail(i, "expected a sub-attribute name after '].'"),
+    };
+    let relative = AttrPath {
+        urn: None,
+        attr: name.to_owned(),
+        sub_attr: None,
+    };
+    comparison(rest, relative)
+}
+
+/// What follows an attribute path outside brackets: `SP "pr"` or
+/// `SP compareOp SP compValue`.
+fn comparison(i: &str, path: AttrPath) -> PResult<'_, Filter> {
     let Ok((i, _)) = ws1(i) else {
         return fail(i, "expected a space and an operator after the attribute");
     };

@@ -213,6 +213,17 @@ fn precedence_case_literals_and_whitespace() {
         ("entitlements[value eq \"confluence:user\"] and active eq true",
             and(vp("entitlements", c(p("value"), Eq, s("confluence:user"))), c(p("active"), Eq, CompValue::Bool(true)))),
         ("not (emails[type eq \"work\"])", not(vp("emails", c(p("type"), Eq, s("work"))))),
+        // Entra ID's lookup by work email: a sub-attribute test after the
+        // brackets applies to the same value.
+        ("emails[type eq \"work\"].value eq \"a@x.org\"",
+            vp("emails", and(c(p("type"), Eq, s("work")), c(p("value"), Eq, s("a@x.org"))))),
+        ("emails[type eq \"work\" or primary eq true].value pr and active eq true",
+            and(
+                vp("emails", and(or(c(p("type"), Eq, s("work")), c(p("primary"), Eq, CompValue::Bool(true))), pr("value"))),
+                c(p("active"), Eq, CompValue::Bool(true)),
+            )),
+        ("addresses[type eq \"work\"].postalCode sw \"75\"",
+            vp("addresses", and(c(p("type"), Eq, s("work")), c(p("postalCode"), Sw, s("75"))))),
     ];
     for (input, expected) in cases {
         assert_eq!(parse(input), Ok(expected), "{input}");
@@ -249,6 +260,26 @@ fn invalid_filters_report_a_position() {
             "value paths cannot be nested",
         ),
         ("emails.type[value eq 1]", 11, "sub-attribute"),
+        (
+            "emails[type eq \"work\"].",
+            23,
+            "expected a sub-attribute name",
+        ),
+        (
+            "emails[type eq \"work\"].value",
+            28,
+            "expected a space and an operator",
+        ),
+        (
+            "emails[type eq \"work\"].value.x eq 1",
+            28,
+            "expected a space and an operator",
+        ),
+        (
+            "emails[type eq \"work\"] .value eq 1",
+            23,
+            "unexpected trailing input",
+        ),
         ("1abc eq 1", 0, "expected an attribute name"),
         ("a.b.c eq 1", 3, "at most one sub-attribute"),
         ("x eq 1x", 5, "expected a value"),

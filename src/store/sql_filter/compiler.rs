@@ -178,8 +178,30 @@ impl<'a> Compiler<'a> {
                 }
             }
         }
-        let condition = self.element_filter(&list, filter)?;
-        Ok(self.any_element(&list, condition))
+        let condition = self.any_element(&list, self.element_filter(&list, filter)?);
+        // `emails[type eq "work" and value eq "…"]` (Entra ID's lookup by
+        // work email): only users holding that address can match, so the
+        // indexed lookup narrows the rows before the JSON test runs.
+        for conjunct in conjuncts(filter) {
+            if let Filter::Compare {
+                path: inner,
+                op,
+                value,
+            } = conjunct
+            {
+                if inner.urn.is_none() && inner.sub_attr.is_none() {
+                    if let Some(indexed) = self.indexed_email(&list, &inner.attr, *op, value) {
+                        return Ok(SqlCondition::new()
+                            .sql("(")
+                            .append(indexed)
+                            .sql(" AND ")
+                            .append(condition)
+                            .sql(")"));
+                    }
+                }
+            }
+        }
+        Ok(condition)
     }
 
     fn element_filter(&self, list: &List<'a>, filter: &Filter) -> Result<SqlCondition, ScimError> {
@@ -487,5 +509,17 @@ impl<'a> Compiler<'a> {
             (AttrType::Boolean, Repr::Json) => self.backend.json_as_bool(leaf.expr),
             _ => leaf.expr,
         })
+    }
+}
+
+/// The filters joined by the top-level `and`s of `filter`.
+fn conjuncts(filter: &Filter) -> Vec<&Filter> {
+    match filter {
+        Filter::And(a, b) => {
+            let mut all = conjuncts(a);
+            all.extend(conjuncts(b));
+            all
+        }
+        other => vec![other],
     }
 }

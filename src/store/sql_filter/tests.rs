@@ -165,6 +165,10 @@ fn json_attributes_value_paths_and_memberships() {
          "users.id IN (SELECT ue.user_id FROM user_emails ue WHERE ue.value_key = ?)", vec!["a@x.org"]),
         ("emails[value eq \"a@x.org\"]", u, sq,
          "users.id IN (SELECT ue.user_id FROM user_emails ue WHERE ue.value_key = ?)", vec!["a@x.org"]),
+        // A value filter that pins the address narrows by the index first.
+        ("emails[type eq \"work\"].value eq \"A@X.org\"", u, sq,
+         "(users.id IN (SELECT ue.user_id FROM user_emails ue WHERE ue.value_key = ?) AND EXISTS (SELECT 1 FROM json_each(users.attributes, ?) AS e WHERE ((json_extract(e.value, ?) IS NOT NULL AND lower(json_extract(e.value, ?)) = lower(?)) AND (json_extract(e.value, ?) IS NOT NULL AND lower(json_extract(e.value, ?)) = lower(?)))))",
+         vec!["a@x.org", "$.\"emails\"", "$.\"type\"", "$.\"type\"", "work", "$.\"value\"", "$.\"value\"", "A@X.org"]),
         ("emails.type eq \"work\"", u, sq,
          "EXISTS (SELECT 1 FROM json_each(users.attributes, ?) AS e WHERE (json_extract(e.value, ?) IS NOT NULL AND lower(json_extract(e.value, ?)) = lower(?)))",
          vec!["$.\"emails\"", "$.\"type\"", "$.\"type\"", "work"]),

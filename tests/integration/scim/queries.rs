@@ -187,9 +187,24 @@ async fn json_attribute_filters_select_the_right_users() {
             ],
         ),
         (
-            "addresses[type eq \"work\"].locality pr"
-                .replace(".locality pr", "")
-                .replace("]", " and locality eq \"oslo\"]"),
+            "addresses[type eq \"work\" and locality eq \"oslo\"]".into(),
+            vec!["alice@acme.com"],
+        ),
+        // Entra ID's lookup by work email: both tests hold for one value.
+        (
+            "emails[type eq \"work\"].value eq \"CAROL@acme.com\"".into(),
+            vec!["Carol@Acme.com"],
+        ),
+        (
+            "emails[type eq \"work\"].value eq \"carol@example.org\"".into(),
+            vec![],
+        ),
+        (
+            "emails[type eq \"home\"].value eq \"alice@home.org\" and active eq true".into(),
+            vec!["alice@acme.com"],
+        ),
+        (
+            "addresses[type eq \"work\"].locality eq \"oslo\"".into(),
             vec!["alice@acme.com"],
         ),
         (
