@@ -16,12 +16,13 @@
 //! batch holds one write and nobody waits for company.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 
 use diesel::connection::{Connection, TransactionManager};
 use diesel::r2d2::Pool;
 
 use super::pool::{ConnectionOpener, DbConn, IsStale, MAX_ATTEMPTS};
+use super::statistics::{Statistics, WRITES_BETWEEN_REFRESHES};
 use super::StoreError;
 
 /// Writes in one batch at most: bounds how long the first write of a batch
@@ -86,12 +87,16 @@ pub struct GroupCommit {
 
 impl GroupCommit {
     /// Starts the writer thread over `pool` (the one-connection write pool).
-    /// The thread ends when this handle is dropped.
-    pub fn start(pool: Pool<ConnectionOpener>) -> std::io::Result<GroupCommit> {
+    /// Every [`WRITES_BETWEEN_REFRESHES`] writes it refreshes the planner's
+    /// `statistics`. The thread ends when this handle is dropped.
+    pub fn start(
+        pool: Pool<ConnectionOpener>,
+        statistics: Arc<Statistics>,
+    ) -> std::io::Result<GroupCommit> {
         let (queue, jobs) = mpsc::channel::<Box<dyn Job>>();
         std::thread::Builder::new()
             .name("gatehouse-writer".into())
-            .spawn(move || serve(&pool, &jobs))?;
+            .spawn(move || serve(&pool, &statistics, &jobs))?;
         Ok(GroupCommit { queue })
     }
 
@@ -117,7 +122,11 @@ impl GroupCommit {
     }
 }
 
-fn serve(pool: &Pool<ConnectionOpener>, jobs: &mpsc::Receiver<Box<dyn Job>>) {
+fn serve(
+    pool: &Pool<ConnectionOpener>,
+    statistics: &Statistics,
+    jobs: &mpsc::Receiver<Box<dyn Job>>,
+) {
     let mut since_statistics = 0;
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
@@ -129,33 +138,12 @@ fn serve(pool: &Pool<ConnectionOpener>, jobs: &mpsc::Receiver<Box<dyn Job>>) {
         }
         since_statistics += batch.len();
         run_batch(pool, batch);
-        if since_statistics >= WRITES_BETWEEN_STATISTICS {
+        if since_statistics >= WRITES_BETWEEN_REFRESHES {
             since_statistics = 0;
             if let Ok(mut conn) = pool.get() {
-                refresh_statistics(&mut conn);
+                statistics.refresh(&mut conn);
             }
         }
-    }
-}
-
-/// Writes between two refreshes of the planner's statistics.
-const WRITES_BETWEEN_STATISTICS: usize = 10_000;
-
-/// Brings SQLite's planner statistics (`sqlite_stat1`) up to date where a
-/// table has grown or shrunk enough to matter, as SQLite advises for
-/// long-lived connections: at open, and again every
-/// [`WRITES_BETWEEN_STATISTICS`] writes. Without statistics SQLite cannot
-/// tell that a directory holds a million users: for `externalId eq "…"`
-/// it walked the whole directory in `meta.created` order (200 ms at 1M
-/// users) rather than look the one user up and sort it. `PRAGMA optimize`
-/// is a no-op when nothing changed much and bounds its own `ANALYZE` work.
-/// A failure costs only plan quality, so it is logged, not raised.
-pub(super) fn refresh_statistics(conn: &mut DbConn) {
-    use diesel::connection::SimpleConnection;
-    let started = std::time::Instant::now();
-    match conn.batch_execute("PRAGMA optimize = 0x10002") {
-        Ok(()) => tracing::debug!(took = ?started.elapsed(), "planner statistics refreshed"),
-        Err(e) => tracing::warn!(error = %e, "could not refresh the planner statistics"),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Connection pools and the one helper that runs blocking diesel work off
 //! the async workers.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -10,6 +11,7 @@ use diesel::{Connection, PgConnection, SqliteConnection};
 use super::dialect::{sqlite_path, Backend};
 use super::group_commit::GroupCommit;
 use super::readers::Readers;
+use super::statistics::Statistics;
 use super::{StoreError, StoreResult};
 
 /// One connection type for both databases; queries are written once against it.
@@ -119,6 +121,7 @@ pub struct Store {
     /// SQLite's writes go through group commit (see `group_commit`);
     /// PostgreSQL runs concurrent write transactions and syncs them itself.
     committer: Option<GroupCommit>,
+    statistics: Arc<Statistics>,
 }
 
 /// Pool sizes and waits.
@@ -158,10 +161,12 @@ impl Store {
                 .build(opener.clone())
                 .map_err(|e| StoreError::Pool(e.to_string()))
         };
+        let statistics = Arc::new(Statistics::default());
         let readers = Readers::start(
             options.max_connections.max(1),
             opener.clone(),
             options.acquire_timeout,
+            statistics.clone(),
         )
         .map_err(|e| StoreError::Pool(format!("could not start the readers: {e}")))?;
         let write = match backend {
@@ -170,7 +175,7 @@ impl Store {
         };
         let committer = match backend {
             Backend::Sqlite => Some(
-                GroupCommit::start(write.clone())
+                GroupCommit::start(write.clone(), statistics.clone())
                     .map_err(|e| StoreError::Pool(format!("could not start the writer: {e}")))?,
             ),
             Backend::Postgres => None,
@@ -180,18 +185,30 @@ impl Store {
             readers,
             write,
             committer,
+            statistics,
         };
         let mut conn = store.write_conn()?;
         super::migrations::run_pending(&mut conn)?;
-        if backend == Backend::Sqlite {
-            super::group_commit::refresh_statistics(&mut conn);
-        }
+        drop(conn);
+        store.refresh_statistics()?;
         Ok(store)
     }
 
     /// Which database this store talks to.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Refreshes SQLite's planner statistics now (see `statistics`); the
+    /// store does so itself when it opens and as writes pile up. Readers
+    /// plan with the new statistics from their next read. PostgreSQL keeps
+    /// its own.
+    pub fn refresh_statistics(&self) -> StoreResult<()> {
+        if self.backend == Backend::Sqlite {
+            let mut conn = self.write_conn()?;
+            self.statistics.refresh(&mut conn);
+        }
+        Ok(())
     }
 
     fn write_conn(&self) -> StoreResult<PooledConnection<ConnectionOpener>> {

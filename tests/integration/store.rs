@@ -527,30 +527,33 @@ async fn postgres_reads_never_settle_on_a_generic_plan() {
     assert!(plans.custom >= 10, "{} custom plans", plans.custom);
 }
 
-/// SQLite: the planner gets statistics when the store opens (and again as
-/// writes pile up). Without them it cannot tell that a directory holds
+/// SQLite: the planner gets statistics when the store opens and as writes
+/// pile up, and readers that opened their connections earlier plan with
+/// them too. Without them SQLite cannot tell that a directory holds
 /// thousands of users: `externalId eq "…"`, paged in `meta.created` order,
-/// walked the whole directory through the creation-order index (200 ms at
-/// a million users) instead of finding the one user and sorting it.
+/// walked the whole directory through the creation-order index (200 ms at a
+/// million users) instead of finding the one user and sorting it.
 #[actix_web::test]
-async fn sqlite_plans_lookups_from_statistics_taken_at_open() {
+async fn sqlite_readers_plan_with_statistics_refreshed_after_they_opened() {
     use diesel::sql_types::Text;
-    use diesel::{QueryableByName, RunQueryDsl};
+    use diesel::RunQueryDsl;
     use gatehouse::store::pool::PoolOptions;
     use gatehouse::store::{Store, StoreError};
-
-    #[derive(QueryableByName)]
-    struct Step {
-        #[diesel(sql_type = Text)]
-        detail: String,
-    }
 
     let db = crate::support::db::TestDb::sqlite();
     let url = db.url.clone();
     let app = TestApp::builder().database(db).start().await;
     let directory = app.directory.id.clone();
-    app.state
-        .store
+    let store = app.state.store.clone();
+    // The reader opens its connection while the directory is empty.
+    let before = {
+        let directory = directory.clone();
+        store
+            .read(move |conn| external_id_plan(conn, &directory))
+            .await
+            .unwrap()
+    };
+    store
         .write_now(|conn| {
             diesel::sql_query(
                 "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 4999) \
@@ -563,28 +566,52 @@ async fn sqlite_plans_lookups_from_statistics_taken_at_open() {
             .map_err(StoreError::from)
         })
         .unwrap();
+    store.refresh_statistics().unwrap();
+    let after = {
+        let directory = directory.clone();
+        store
+            .read(move |conn| external_id_plan(conn, &directory))
+            .await
+            .unwrap()
+    };
+    assert!(
+        after.contains("users_directory_external_id"),
+        "externalId eq should use its index once statistics exist:\n{after}\n(before: {before})"
+    );
+    // A store opened on the grown database has them from the start.
     let reopened = Store::open(&url, &PoolOptions::default()).unwrap();
     let plan = reopened
-        .read_now(|conn| -> Result<String, StoreError> {
-            let gatehouse::store::DbConn::Sqlite(c) = conn else {
-                unreachable!("a SQLite database")
-            };
-            Ok(diesel::sql_query(
-                "EXPLAIN QUERY PLAN SELECT id FROM users WHERE directory_id = ? \
-                 AND (external_id IS NOT NULL AND external_id = ?) \
-                 ORDER BY created_at, id LIMIT 10 OFFSET 0",
-            )
-            .bind::<Text, _>(&directory)
-            .bind::<Text, _>("ext-42")
-            .load::<Step>(c)?
-            .into_iter()
-            .map(|s| s.detail)
-            .collect::<Vec<_>>()
-            .join("\n"))
-        })
+        .read_now(|conn| external_id_plan(conn, &directory))
         .unwrap();
-    assert!(
-        plan.contains("users_directory_external_id"),
-        "externalId eq should use its index:\n{plan}"
-    );
+    assert!(plan.contains("users_directory_external_id"), "{plan}");
+}
+
+/// SQLite's plan for a page of `externalId eq "ext-42"` in `directory`.
+fn external_id_plan(
+    conn: &mut gatehouse::store::DbConn,
+    directory: &str,
+) -> Result<String, gatehouse::store::StoreError> {
+    use diesel::sql_types::Text;
+    use diesel::{QueryableByName, RunQueryDsl};
+
+    #[derive(QueryableByName)]
+    struct Step {
+        #[diesel(sql_type = Text)]
+        detail: String,
+    }
+    let gatehouse::store::DbConn::Sqlite(c) = conn else {
+        unreachable!("a SQLite database")
+    };
+    Ok(diesel::sql_query(
+        "EXPLAIN QUERY PLAN SELECT id FROM users WHERE directory_id = ? \
+         AND (external_id IS NOT NULL AND external_id = ?) \
+         ORDER BY created_at, id LIMIT 10 OFFSET 0",
+    )
+    .bind::<Text, _>(directory)
+    .bind::<Text, _>("ext-42")
+    .load::<Step>(c)?
+    .into_iter()
+    .map(|s| s.detail)
+    .collect::<Vec<_>>()
+    .join("\n"))
 }
