@@ -241,9 +241,45 @@ async fn concurrent_creates_with_duplicates_keep_exactly_the_acknowledged_ones()
 /// The plan the database chooses for `SELECT id FROM <table> WHERE <directory> AND <filter>`,
 /// as text. Bound values are inlined as literals (test data only).
 fn plan(app: &TestApp, kind: gatehouse::scim::schema::ResourceKind, filter: &str) -> String {
+    use gatehouse::scim::schema::ResourceKind;
+
+    let parsed = gatehouse::scim::filter::parse(filter).unwrap();
+    let condition = gatehouse::store::sql_filter::compile(
+        &parsed,
+        &app.state.registry,
+        kind,
+        app.state.store.backend(),
+    )
+    .unwrap();
+    let sql = inline(&condition);
+    let table = match kind {
+        ResourceKind::User => "users",
+        ResourceKind::Group => "\"groups\"",
+    };
+    let query =
+        format!("SELECT {table}.id FROM {table} WHERE {table}.directory_id = 'd' AND {sql}");
+    explain(app, &query)
+}
+
+/// `condition` with its binds spliced in as literals (for `EXPLAIN` only).
+fn inline(condition: &gatehouse::store::sql_filter::SqlCondition) -> String {
+    let (text, binds) = condition.describe();
+    let mut sql = String::new();
+    let mut binds = binds.into_iter();
+    for c in text.chars() {
+        if c == '?' {
+            sql.push_str(&format!("'{}'", binds.next().unwrap().replace('\'', "''")));
+        } else {
+            sql.push(c);
+        }
+    }
+    sql
+}
+
+/// The database's plan for `query`.
+fn explain(app: &TestApp, query: &str) -> String {
     use diesel::sql_types::Text;
     use diesel::{QueryableByName, RunQueryDsl};
-    use gatehouse::scim::schema::ResourceKind;
     use gatehouse::store::DbConn;
 
     #[derive(QueryableByName)]
@@ -256,31 +292,6 @@ fn plan(app: &TestApp, kind: gatehouse::scim::schema::ResourceKind, filter: &str
         #[diesel(sql_type = Text, column_name = "QUERY PLAN")]
         line: String,
     }
-
-    let parsed = gatehouse::scim::filter::parse(filter).unwrap();
-    let condition = gatehouse::store::sql_filter::compile(
-        &parsed,
-        &app.state.registry,
-        kind,
-        app.state.store.backend(),
-    )
-    .unwrap();
-    let (text, binds) = condition.describe();
-    let mut sql = String::new();
-    let mut binds = binds.into_iter();
-    for c in text.chars() {
-        if c == '?' {
-            sql.push_str(&format!("'{}'", binds.next().unwrap().replace('\'', "''")));
-        } else {
-            sql.push(c);
-        }
-    }
-    let table = match kind {
-        ResourceKind::User => "users",
-        ResourceKind::Group => "\"groups\"",
-    };
-    let query =
-        format!("SELECT {table}.id FROM {table} WHERE {table}.directory_id = 'd' AND {sql}");
     app.state
         .store
         .read_now(|conn| -> Result<String, gatehouse::store::StoreError> {
@@ -384,6 +395,42 @@ async fn identity_lookups_are_index_lookups_on_both_databases() {
             !plan.contains("SCAN users") && !plan.contains("SCAN groups"),
             "{filter} scans:\n{plan}"
         );
+    }
+}
+
+/// A cursor page starts at its position in the `(directory, created, id)`
+/// index on both databases, rather than walking the directory from its
+/// first user to get there.
+#[actix_web::test]
+async fn cursor_pages_seek_into_the_creation_order_index() {
+    use gatehouse::scim::schema::ResourceKind::{Group, User};
+    use gatehouse::store::sql_filter::seek;
+
+    let app = TestApp::new().await;
+    for (kind, table, index) in [
+        (User, "users", "users_directory_created"),
+        (Group, "\"groups\"", "groups_directory_created"),
+    ] {
+        for after in [true, false] {
+            let condition = inline(&seek(kind, 1_700_000_000_000_000, "some-id", after));
+            let direction = if after { "ASC" } else { "DESC" };
+            let plan = explain(
+                &app,
+                &format!(
+                    "SELECT {table}.id FROM {table} WHERE {table}.directory_id = 'd' AND {condition} \
+                     ORDER BY {table}.created_at {direction}, {table}.id {direction} LIMIT 10"
+                ),
+            );
+            let sought = match app.state.store.backend() {
+                gatehouse::store::Backend::Sqlite => {
+                    plan.contains(&format!("{index} (directory_id=? AND (created_at,id)"))
+                }
+                gatehouse::store::Backend::Postgres => {
+                    plan.contains(index) && plan.contains("Index Cond") && plan.contains("ROW(")
+                }
+            };
+            assert!(sought, "{table}, after={after}:\n{plan}");
+        }
     }
 }
 

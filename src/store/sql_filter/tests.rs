@@ -315,6 +315,17 @@ fn only_bounded_shapes_are_cacheable() {
     }
     assert!(creation_order(g, true).is_cacheable());
     assert!(seek(u, 1, "id", true).is_cacheable());
+    // Cursor positions compare row values, which index range scans serve.
+    for (kind, after, text) in [
+        (u, true, "(users.created_at, users.id) > (?, ?)"),
+        (g, false, "(\"groups\".created_at, \"groups\".id) < (?, ?)"),
+    ] {
+        let (got, binds) = seek(kind, 7, "x", after).describe();
+        assert_eq!(
+            (got.as_str(), binds),
+            (text, vec!["7".to_owned(), "x".to_owned()])
+        );
+    }
     // Appending an unmarked fragment unmarks the whole.
     let grown = SqlCondition::new()
         .cacheable()
