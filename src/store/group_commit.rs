@@ -16,13 +16,12 @@
 //! batch holds one write and nobody waits for company.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{mpsc, Arc};
+use std::sync::mpsc;
 
 use diesel::connection::{Connection, TransactionManager};
 use diesel::r2d2::Pool;
 
 use super::pool::{ConnectionOpener, DbConn, IsStale, MAX_ATTEMPTS};
-use super::statistics::{Statistics, WRITES_BETWEEN_REFRESHES};
 use super::StoreError;
 
 /// Writes in one batch at most: bounds how long the first write of a batch
@@ -87,16 +86,12 @@ pub struct GroupCommit {
 
 impl GroupCommit {
     /// Starts the writer thread over `pool` (the one-connection write pool).
-    /// Every [`WRITES_BETWEEN_REFRESHES`] writes it refreshes the planner's
-    /// `statistics`. The thread ends when this handle is dropped.
-    pub fn start(
-        pool: Pool<ConnectionOpener>,
-        statistics: Arc<Statistics>,
-    ) -> std::io::Result<GroupCommit> {
+    /// The thread ends when this handle is dropped.
+    pub fn start(pool: Pool<ConnectionOpener>) -> std::io::Result<GroupCommit> {
         let (queue, jobs) = mpsc::channel::<Box<dyn Job>>();
         std::thread::Builder::new()
             .name("gatehouse-writer".into())
-            .spawn(move || serve(&pool, &statistics, &jobs))?;
+            .spawn(move || serve(&pool, &jobs))?;
         Ok(GroupCommit { queue })
     }
 
@@ -122,12 +117,7 @@ impl GroupCommit {
     }
 }
 
-fn serve(
-    pool: &Pool<ConnectionOpener>,
-    statistics: &Statistics,
-    jobs: &mpsc::Receiver<Box<dyn Job>>,
-) {
-    let mut since_statistics = 0;
+fn serve(pool: &Pool<ConnectionOpener>, jobs: &mpsc::Receiver<Box<dyn Job>>) {
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -136,14 +126,7 @@ fn serve(
                 Err(_) => break,
             }
         }
-        since_statistics += batch.len();
         run_batch(pool, batch);
-        if since_statistics >= WRITES_BETWEEN_REFRESHES {
-            since_statistics = 0;
-            if let Ok(mut conn) = pool.get() {
-                statistics.refresh(&mut conn);
-            }
-        }
     }
 }
 

@@ -22,7 +22,6 @@ pub mod reports;
 pub mod requests;
 pub mod schema;
 pub mod sql_filter;
-pub mod statistics;
 pub mod users;
 
 use std::sync::Arc;

@@ -1,7 +1,6 @@
 //! Connection pools and the one helper that runs blocking diesel work off
 //! the async workers.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -11,7 +10,6 @@ use diesel::{Connection, PgConnection, SqliteConnection};
 use super::dialect::{sqlite_path, Backend};
 use super::group_commit::GroupCommit;
 use super::readers::Readers;
-use super::statistics::Statistics;
 use super::{StoreError, StoreResult};
 
 /// One connection type for both databases; queries are written once against it.
@@ -121,7 +119,6 @@ pub struct Store {
     /// SQLite's writes go through group commit (see `group_commit`);
     /// PostgreSQL runs concurrent write transactions and syncs them itself.
     committer: Option<GroupCommit>,
-    statistics: Arc<Statistics>,
 }
 
 /// Pool sizes and waits.
@@ -161,12 +158,10 @@ impl Store {
                 .build(opener.clone())
                 .map_err(|e| StoreError::Pool(e.to_string()))
         };
-        let statistics = Arc::new(Statistics::default());
         let readers = Readers::start(
             options.max_connections.max(1),
             opener.clone(),
             options.acquire_timeout,
-            statistics.clone(),
         )
         .map_err(|e| StoreError::Pool(format!("could not start the readers: {e}")))?;
         let write = match backend {
@@ -175,7 +170,7 @@ impl Store {
         };
         let committer = match backend {
             Backend::Sqlite => Some(
-                GroupCommit::start(write.clone(), statistics.clone())
+                GroupCommit::start(write.clone())
                     .map_err(|e| StoreError::Pool(format!("could not start the writer: {e}")))?,
             ),
             Backend::Postgres => None,
@@ -185,30 +180,15 @@ impl Store {
             readers,
             write,
             committer,
-            statistics,
         };
         let mut conn = store.write_conn()?;
         super::migrations::run_pending(&mut conn)?;
-        drop(conn);
-        store.refresh_statistics()?;
         Ok(store)
     }
 
     /// Which database this store talks to.
     pub fn backend(&self) -> Backend {
         self.backend
-    }
-
-    /// Refreshes SQLite's planner statistics now (see `statistics`); the
-    /// store does so itself when it opens and as writes pile up. Readers
-    /// plan with the new statistics from their next read. PostgreSQL keeps
-    /// its own.
-    pub fn refresh_statistics(&self) -> StoreResult<()> {
-        if self.backend == Backend::Sqlite {
-            let mut conn = self.write_conn()?;
-            self.statistics.refresh(&mut conn);
-        }
-        Ok(())
     }
 
     fn write_conn(&self) -> StoreResult<PooledConnection<ConnectionOpener>> {

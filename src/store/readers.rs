@@ -21,7 +21,6 @@ use diesel::connection::SimpleConnection;
 
 use super::dialect::Backend;
 use super::pool::{is_reusable, ConnectionOpener, DbConn};
-use super::statistics::Statistics;
 use super::StoreError;
 
 /// A read as a reader thread sees it: given its connection (or why there
@@ -37,9 +36,6 @@ pub struct Readers {
 struct Shared {
     state: Mutex<State>,
     opener: ConnectionOpener,
-    /// A reader whose connection loaded older planner statistics than
-    /// these reopens it before its next read (see `statistics`).
-    statistics: Arc<Statistics>,
     /// A read that waited longer than this for a reader is answered with a
     /// pool error instead of being run (the caller has waited long enough).
     max_wait: Duration,
@@ -68,12 +64,10 @@ impl Readers {
         count: u32,
         opener: ConnectionOpener,
         max_wait: Duration,
-        statistics: Arc<Statistics>,
     ) -> std::io::Result<Readers> {
         let shared = Arc::new(Shared {
             state: Mutex::new(State::default()),
             opener,
-            statistics,
             max_wait,
         });
         for n in 0..count.max(1) as usize {
@@ -113,13 +107,7 @@ impl Drop for Readers {
 
 fn run_reader(n: usize, shared: &Shared) {
     let mut conn: Option<DbConn> = None;
-    let mut planned_with = shared.statistics.generation();
     while let Some((queued_at, job)) = next_job(n, shared) {
-        let current = shared.statistics.generation();
-        if current != planned_with {
-            planned_with = current;
-            conn = None;
-        }
         if queued_at.elapsed() > shared.max_wait {
             job(Err(StoreError::Pool(format!(
                 "no database connection was free within {} s",
