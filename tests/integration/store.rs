@@ -663,6 +663,18 @@ async fn sqlite_plans_every_database_as_a_large_one() {
             "SEARCH m USING INDEX memberships_member (member_id=?)",
         ),
     ];
+    // `userName sw` reads a range of the key's index.
+    let plan = plan(
+        &app,
+        gatehouse::scim::schema::ResourceKind::User,
+        "userName sw \"User01\"",
+    );
+    assert!(
+        plan.contains(
+            "users_directory_user_name (directory_id=? AND user_name_key>? AND user_name_key<?)"
+        ),
+        "userName sw should read a range of keys:\n{plan}"
+    );
     for (query, expected) in cases {
         let plan = explain(&app, &query);
         assert!(

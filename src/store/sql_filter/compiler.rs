@@ -166,42 +166,42 @@ impl<'a> Compiler<'a> {
                 "'{path}[…]' needs a multi-valued attribute"
             )));
         };
-        if let Filter::Compare {
+        // `emails[type eq "work" and value eq "…"]` (Entra ID's lookup by
+        // work email): only users holding that address can match, so the
+        // indexed lookup narrows the rows before the JSON test runs; when
+        // the filter is that one test, the lookup is the whole answer.
+        let narrowing = conjuncts(filter)
+            .into_iter()
+            .find_map(|f| self.indexed_element_test(&list, f));
+        let Some(indexed) = narrowing else {
+            return Ok(self.any_element(&list, self.element_filter(&list, filter)?));
+        };
+        if matches!(filter, Filter::Compare { .. }) {
+            return Ok(indexed);
+        }
+        let condition = self.any_element(&list, self.element_filter(&list, filter)?);
+        Ok(SqlCondition::new()
+            .sql("(")
+            .append(indexed)
+            .sql(" AND ")
+            .append(condition)
+            .sql(")"))
+    }
+
+    /// `value eq "…"` inside `emails[…]` as an index lookup, if it is one.
+    fn indexed_element_test(&self, list: &List<'a>, test: &Filter) -> Option<SqlCondition> {
+        let Filter::Compare {
             path: inner,
             op,
             value,
-        } = filter
-        {
-            if inner.urn.is_none() && inner.sub_attr.is_none() {
-                if let Some(indexed) = self.indexed_email(&list, &inner.attr, *op, value) {
-                    return Ok(indexed);
-                }
-            }
+        } = test
+        else {
+            return None;
+        };
+        if inner.urn.is_some() || inner.sub_attr.is_some() {
+            return None;
         }
-        let condition = self.any_element(&list, self.element_filter(&list, filter)?);
-        // `emails[type eq "work" and value eq "…"]` (Entra ID's lookup by
-        // work email): only users holding that address can match, so the
-        // indexed lookup narrows the rows before the JSON test runs.
-        for conjunct in conjuncts(filter) {
-            if let Filter::Compare {
-                path: inner,
-                op,
-                value,
-            } = conjunct
-            {
-                if inner.urn.is_none() && inner.sub_attr.is_none() {
-                    if let Some(indexed) = self.indexed_email(&list, &inner.attr, *op, value) {
-                        return Ok(SqlCondition::new()
-                            .sql("(")
-                            .append(indexed)
-                            .sql(" AND ")
-                            .append(condition)
-                            .sql(")"));
-                    }
-                }
-            }
-        }
-        Ok(condition)
+        self.indexed_email(list, &inner.attr, *op, value)
     }
 
     fn element_filter(&self, list: &List<'a>, filter: &Filter) -> Result<SqlCondition, ScimError> {

@@ -86,8 +86,15 @@ fn compiles_to_bound_sql() {
                 Box::new(Filter::Not(Box::new(Filter::Present(path("displayName", None))))),
             )),
         ), u, Backend::Sqlite,
-         "((users.active = ?) AND ((users.user_name_key IS NOT NULL AND substr(users.user_name_key, 1, length(?)) = ?) OR (NOT (users.display_name IS NOT NULL AND users.display_name <> ''))))",
-         vec!["true", "a", "a"]),
+         "((users.active = ?) AND ((users.user_name_key IS NOT NULL AND users.user_name_key >= ? AND users.user_name_key < ? AND substr(users.user_name_key, 1, length(?)) = ?) OR (NOT (users.display_name IS NOT NULL AND users.display_name <> ''))))",
+         vec!["true", "a", "b", "a", "a"]),
+        // sw on a folded key is also a range of its index on SQLite only
+        // (PostgreSQL orders text by the database's collation).
+        (cmp("userName", None, Sw, s("Jo")), u, Backend::Postgres,
+         "(users.user_name_key IS NOT NULL AND substr(users.user_name_key, 1, length(?)) = ?)", vec!["jo", "jo"]),
+        (cmp("displayName", None, Sw, s("Ops")), g, Backend::Sqlite,
+         "(\"groups\".display_name_key IS NOT NULL AND \"groups\".display_name_key >= ? AND \"groups\".display_name_key < ? AND substr(\"groups\".display_name_key, 1, length(?)) = ?)",
+         vec!["ops", "opt", "ops", "ops"]),
         (Filter::Compare {
             path: AttrPath { urn: Some("urn:ietf:params:scim:schemas:core:2.0:User".into()), attr: "userName".into(), sub_attr: None },
             op: Eq, value: s("x") }, u, Backend::Sqlite,
@@ -374,5 +381,21 @@ fn only_an_exact_user_name_match_is_a_key_lookup() {
             expected,
             "{text} on {kind:?}"
         );
+    }
+}
+
+#[test]
+fn a_prefix_range_ends_at_the_successor_of_the_prefix() {
+    use super::compare::successor;
+    let cases: Vec<(&str, Option<&str>)> = vec![
+        ("", None),
+        ("a", Some("b")),
+        ("user00", Some("user01")),
+        ("é", Some("ê")),
+        ("a\u{D7FF}", Some("a\u{E000}")),
+        ("a\u{10FFFF}", None),
+    ];
+    for (prefix, expected) in cases {
+        assert_eq!(successor(prefix).as_deref(), expected, "{prefix:?}");
     }
 }

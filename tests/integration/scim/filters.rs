@@ -65,6 +65,13 @@ async fn operators_and_logic_on_users() {
             vec!["Carol@Example.com", "alice@example.com", "bob@example.org"],
         ),
         ("userName sw \"c\"", vec!["Carol@Example.com"]),
+        ("userName sw \"ALICE@\"", vec!["alice@example.com"]),
+        ("userName sw \"\"", all.to_vec()),
+        (
+            "userName sw \"alice@example.com\"",
+            vec!["alice@example.com"],
+        ),
+        ("userName sw \"alice@example.comx\"", vec![]),
         (
             "userName ew \".COM\"",
             vec!["Carol@Example.com", "alice@example.com"],
