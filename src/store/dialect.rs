@@ -61,25 +61,6 @@ impl Backend {
         self == Backend::Sqlite
     }
 
-    /// Settings for the connections that serve reads, after
-    /// [`Backend::connection_setup`].
-    ///
-    /// PostgreSQL: plan every execution with its own parameters. diesel keeps
-    /// statements prepared, and after five executions PostgreSQL may settle
-    /// on a generic plan costed when the table was new; on a new, small
-    /// `users` table that plan walks the directory through any index that
-    /// starts with `directory_id` (measured: 1,435 lookups reading 10.4
-    /// million index entries while provisioning 20,000 users), and it stays
-    /// until autovacuum next analyzes the table. Writes keep the default:
-    /// planning every insert cost ~10% of provisioning throughput, and
-    /// their reads go by primary key.
-    pub fn reader_setup(self) -> &'static [&'static str] {
-        match self {
-            Backend::Sqlite => &[],
-            Backend::Postgres => &["SET plan_cache_mode = force_custom_plan"],
-        }
-    }
-
     /// The function that finds a substring, opened up to its first argument:
     /// `instr(hay, needle)` in SQLite, `strpos(hay, needle)` in PostgreSQL.
     pub fn substring_position(self) -> &'static str {

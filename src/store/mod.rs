@@ -2,6 +2,7 @@
 //! PostgreSQL, migrations, and the queries. The only layer that knows SQL.
 
 pub mod admin_tokens;
+pub mod analyze;
 pub mod audit;
 pub mod dialect;
 pub mod directories;

@@ -7,6 +7,7 @@ use diesel::connection::SimpleConnection;
 use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 
+use super::analyze::Analyzer;
 use super::dialect::{sqlite_path, Backend};
 use super::group_commit::GroupCommit;
 use super::readers::Readers;
@@ -40,17 +41,6 @@ impl ConnectionOpener {
             Backend::Sqlite => DbConn::Sqlite(SqliteConnection::establish(sqlite_path(&self.url))?),
         };
         for statement in self.backend.connection_setup() {
-            conn.batch_execute(statement)
-                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
-        }
-        Ok(conn)
-    }
-
-    /// Opens one connection for a reader: the backend's settings, then those
-    /// for reads ([`Backend::reader_setup`]).
-    pub(super) fn open_for_reads(&self) -> Result<DbConn, diesel::ConnectionError> {
-        let mut conn = self.open()?;
-        for statement in self.backend.reader_setup() {
             conn.batch_execute(statement)
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
         }
@@ -119,6 +109,8 @@ pub struct Store {
     /// SQLite's writes go through group commit (see `group_commit`);
     /// PostgreSQL runs concurrent write transactions and syncs them itself.
     committer: Option<GroupCommit>,
+    /// PostgreSQL: analyzes tables as they grow (see `analyze`).
+    analyzer: Analyzer,
 }
 
 /// Pool sizes and waits.
@@ -180,6 +172,7 @@ impl Store {
             readers,
             write,
             committer,
+            analyzer: Analyzer::default(),
         };
         let mut conn = store.write_conn()?;
         super::migrations::run_pending(&mut conn)?;
@@ -246,7 +239,7 @@ impl Store {
             return committer.submit(work).await;
         }
         let store = self.clone();
-        run_blocking(move || {
+        let written = run_blocking(move || {
             let mut pooled = store.write_conn()?;
             let conn: &mut DbConn = &mut pooled;
             let mut attempt = 0;
@@ -258,7 +251,15 @@ impl Store {
                 }
             }
         })
-        .await
+        .await;
+        if written.is_ok() && self.analyzer.count_write() {
+            let store = self.clone();
+            tokio::task::spawn_blocking(move || {
+                let mut conn = store.write_conn();
+                store.analyzer.check(conn.as_deref_mut().ok());
+            });
+        }
+        written
     }
 
     /// Synchronous access for the CLI, which has no async runtime to protect.

@@ -167,7 +167,7 @@ fn connection<'c>(
     let c = match alive {
         Some(c) => c,
         None => opener
-            .open_for_reads()
+            .open()
             .map_err(|e| StoreError::Pool(format!("could not connect: {e}")))?,
     };
     Ok(conn.insert(c))

@@ -1,0 +1,116 @@
+//! PostgreSQL: table statistics kept up with a growing database, ahead of
+//! autovacuum.
+//!
+//! diesel keeps statements prepared, and after five executions on a
+//! connection PostgreSQL may settle on a generic plan, costed with the
+//! table's statistics at that moment. Made while `users` is new and nearly
+//! empty, the generic plan of a `userName` lookup reads
+//! `users_directory_display_name` on `directory_id` alone (any index that
+//! starts with the directory looks as cheap as the unique one on an empty
+//! table), and from then on each lookup walks the whole directory: one
+//! benchmark run's lookups read 10.4 million index entries in 1,435 scans.
+//! The plan stays until the table is next analyzed, which autovacuum does
+//! up to a minute later. Planning every statement afresh
+//! (`plan_cache_mode = force_custom_plan`) avoided it but made every read
+//! three times as expensive at a million users (1,926–2,162 against
+//! 5,648–6,508 lookups/s). So instead the store counts its writes and,
+//! every [`WRITES_BETWEEN_CHECKS`], analyzes the tables that changed by
+//! more than autovacuum's own threshold since their last analysis. An
+//! `ANALYZE` invalidates the cached plans on the table, on every
+//! connection, and they are planned again with the new statistics.
+//!
+//! SQLite plans with fixed statistics instead (migration
+//! `000005_planner_statistics`).
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use diesel::connection::SimpleConnection;
+use diesel::sql_types::Text;
+use diesel::{QueryResult, QueryableByName, RunQueryDsl};
+
+use super::pool::DbConn;
+
+/// Committed writes between two looks at the tables' change counts.
+pub const WRITES_BETWEEN_CHECKS: usize = 1_000;
+
+/// Counts writes and says when the tables are due a look.
+#[derive(Debug, Default)]
+pub struct Analyzer {
+    writes: AtomicUsize,
+    checking: AtomicBool,
+}
+
+impl Analyzer {
+    /// Counts one committed write. `true` means a check is due and nobody
+    /// else is running one: the caller runs [`Analyzer::check`].
+    pub fn count_write(&self) -> bool {
+        let n = self.writes.fetch_add(1, Ordering::Relaxed) + 1;
+        n % WRITES_BETWEEN_CHECKS == 0
+            && self
+                .checking
+                .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+    }
+
+    /// Analyzes the tables that are due (see [`analyze_grown_tables`]). A
+    /// failure costs only plan quality until autovacuum gets there, so it
+    /// is logged, not raised.
+    pub fn check(&self, conn: Option<&mut DbConn>) {
+        let Some(conn) = conn else {
+            tracing::warn!("no connection to analyze the grown tables with");
+            self.checking.store(false, Ordering::Release);
+            return;
+        };
+        match analyze_grown_tables(conn) {
+            Ok(analyzed) if !analyzed.is_empty() => {
+                tracing::debug!(?analyzed, "tables analyzed")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "could not analyze the grown tables"),
+        }
+        self.checking.store(false, Ordering::Release);
+    }
+}
+
+#[derive(QueryableByName)]
+struct Due {
+    #[diesel(sql_type = Text)]
+    name: String,
+}
+
+/// `ANALYZE`s each table of the current schema whose rows changed since its
+/// last analysis by more than autovacuum's default threshold (50 rows plus
+/// 10% of the table), and returns their names.
+pub fn analyze_grown_tables(conn: &mut DbConn) -> QueryResult<Vec<String>> {
+    let due: Vec<Due> = diesel::sql_query(
+        "SELECT relname::text AS name FROM pg_stat_user_tables \
+         WHERE schemaname = current_schema() \
+         AND n_mod_since_analyze > 50 + n_live_tup / 10 \
+         ORDER BY relname",
+    )
+    .load(conn)?;
+    for table in &due {
+        conn.batch_execute(&format!("ANALYZE \"{}\"", table.name.replace('"', "\"\"")))?;
+    }
+    Ok(due.into_iter().map(|t| t.name).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_check_falls_due_every_thousand_writes_one_at_a_time() {
+        let analyzer = Analyzer::default();
+        let due = |from: usize, to: usize| -> Vec<usize> {
+            (from..=to).filter(|_| analyzer.count_write()).collect()
+        };
+        assert_eq!(
+            due(1, 2_000),
+            vec![1_000],
+            "the check at 2,000 waits for the one running"
+        );
+        analyzer.check(None);
+        assert_eq!(due(2_001, 3_000), vec![3_000]);
+    }
+}
