@@ -56,9 +56,10 @@ impl Analyzer {
     /// failure costs only plan quality until autovacuum gets there, so it
     /// is logged, not raised.
     pub fn check(&self, conn: Option<&mut DbConn>) {
+        // Whatever happens below (a panic included), the next check can run.
+        let _done = CheckDone(&self.checking);
         let Some(conn) = conn else {
             tracing::warn!("no connection to analyze the grown tables with");
-            self.checking.store(false, Ordering::Release);
             return;
         };
         match analyze_grown_tables(conn) {
@@ -68,7 +69,15 @@ impl Analyzer {
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "could not analyze the grown tables"),
         }
-        self.checking.store(false, Ordering::Release);
+    }
+}
+
+/// Clears the "check running" flag when dropped.
+struct CheckDone<'a>(&'a AtomicBool);
+
+impl Drop for CheckDone<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
     }
 }
 

@@ -14,14 +14,6 @@ pub enum Backend {
 }
 
 impl Backend {
-    /// The backend of an open connection.
-    pub fn of(conn: &DbConn) -> Backend {
-        match conn {
-            DbConn::Sqlite(_) => Backend::Sqlite,
-            DbConn::Postgres(_) => Backend::Postgres,
-        }
-    }
-
     /// Picks the backend from a database URL: `postgres://` or `postgresql://`
     /// is PostgreSQL; `sqlite://path`, `sqlite:path` or a bare path is SQLite.
     pub fn from_url(url: &str) -> Backend {
