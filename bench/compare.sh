@@ -34,21 +34,10 @@ stamp="$(date -u +%Y-%m-%dT%H%M%SZ)"
 out="bench/results/$stamp"
 mkdir -p "$out"
 
-echo "== building (release, once)"
-cargo build --release -q -p gatehouse -p gatehouse-bench
-GH=./target/release/gatehouse
-DRIVER=./target/release/gatehouse-bench
+# shellcheck source=bench/common.sh
+. bench/common.sh
+build_release
 args=(--scenario "$SCENARIO" --users "$USERS" --groups "$NGROUPS" --members "$MEMBERS" --concurrency "$CONCURRENCY")
-
-wait_for() { # log file -> address
-    for _ in $(seq 1 200); do
-        addr="$(grep -o 'listening on http://[0-9.:]*' "$1" | head -n 1 | sed 's|listening on http://||')" || true
-        [ -n "$addr" ] && { echo "$addr"; return 0; }
-        sleep 0.1
-    done
-    echo "server did not start: $(cat "$1")" >&2
-    return 1
-}
 
 run_gatehouse() { # label database-url
     local label="$1" url="$2"

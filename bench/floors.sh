@@ -42,10 +42,9 @@ trap cleanup EXIT
 out="bench/results/$(date -u +%Y-%m-%dT%H%M%SZ)-floors"
 mkdir -p "$out"
 
-echo "== building (release, once)"
-cargo build --release -q -p gatehouse -p gatehouse-bench
-GH=./target/release/gatehouse
-DRIVER=./target/release/gatehouse-bench
+# shellcheck source=bench/common.sh
+. bench/common.sh
+build_release
 
 cpu_line() { head -n 1 /proc/stat; }
 stat_before="$(cpu_line)"
@@ -57,14 +56,7 @@ stat_before="$(cpu_line)"
 serve() { # database-url -> sets $server and $addr
     RUST_LOG=warn,gatehouse=info "$GH" serve --listen 127.0.0.1:0 --database-url "$1" > "$work/serve.log" 2>&1 &
     server=$!
-    addr=""
-    for _ in $(seq 1 200); do
-        addr="$(grep -o 'listening on http://[0-9.:]*' "$work/serve.log" | head -n 1 | sed 's|listening on http://||')" || true
-        [ -n "$addr" ] && return 0
-        sleep 0.1
-    done
-    echo "server did not start: $(cat "$work/serve.log")" >&2
-    exit 1
+    addr="$(wait_for "$work/serve.log")" || exit 1
 }
 stop() {
     kill "$server"; wait "$server" 2>/dev/null || true

@@ -1,0 +1,23 @@
+# Shared by compare.sh and floors.sh (sourced, not run): builds the release
+# binaries once and finds the address a server listens on.
+
+# Builds the server and the load driver in release mode; sets GH and DRIVER.
+build_release() {
+    echo "== building (release, once)"
+    cargo build --release -q -p gatehouse -p gatehouse-bench
+    GH=./target/release/gatehouse
+    DRIVER=./target/release/gatehouse-bench
+}
+
+# Prints the address from a server's log ("listening on http://…") once it
+# appears; gives up after 20 s with the log on stderr.
+wait_for() { # log file -> address
+    local addr
+    for _ in $(seq 1 200); do
+        addr="$(grep -o 'listening on http://[0-9.:]*' "$1" | head -n 1 | sed 's|listening on http://||')" || true
+        [ -n "$addr" ] && { echo "$addr"; return 0; }
+        sleep 0.1
+    done
+    echo "server did not start: $(cat "$1")" >&2
+    return 1
+}
