@@ -20,6 +20,8 @@ use tracing_actix_web::{RequestId, TracingLogger};
 
 pub use http::AppState;
 
+use crate::access::schemas::LiveSchemas;
+use crate::access::sync_health::SyncHealth;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::scim::schema::SchemaRegistry;
@@ -40,9 +42,12 @@ pub fn open_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<AppState,
             acquire_timeout: settings.pool_timeout,
         },
     )?;
+    let schemas = LiveSchemas::new(registry);
+    store.read_now(|conn| schemas.reload(conn))?;
     Ok(AppState {
         store: Arc::new(store),
-        registry: Arc::new(registry),
+        schemas: Arc::new(schemas),
+        sync: Arc::new(SyncHealth::default()),
         settings: Arc::new(settings),
         clock,
     })
@@ -63,6 +68,8 @@ pub fn build_app(
     App::new()
         .app_data(web::Data::new(state))
         .configure(http::routes)
+        // Before routing: IdPs write endpoint names in any case.
+        .wrap(middleware::from_fn(http::scim::endpoint_names::normalize))
         .wrap(middleware::from_fn(echo_request_id))
         .wrap(TracingLogger::default())
 }

@@ -45,6 +45,8 @@ pub fn create_directory(
         id: crate::access::new_id(),
         name: name.to_owned(),
         created_at: now,
+        strict_schema: false,
+        last_push_at: None,
     };
     directories::insert(conn, &row)?;
     let ctx = context(&row.id, actor, now);

@@ -2,6 +2,7 @@
 //! refused. The HTTP layer renders it (problem+json on the admin API, a
 //! SCIM error body on SCIM routes).
 
+use crate::scim::error::Cause;
 use crate::scim::ScimError;
 use crate::store::StoreError;
 
@@ -88,6 +89,9 @@ impl From<AccessError> for ScimError {
             AccessError::Store(s) => s.into(),
             AccessError::Invalid(detail) => ScimError::invalid_value(detail),
             AccessError::Conflict(detail) => ScimError::uniqueness(detail),
+            cap @ AccessError::LicenseCap { .. } => {
+                ScimError::new(cap.status(), cap.to_string()).because(Cause::LicenseCap)
+            }
             other => ScimError::new(other.status(), other.to_string()),
         }
     }

@@ -21,6 +21,8 @@ pub mod products;
 pub mod provisioning;
 pub mod reports;
 pub mod requests;
+pub mod schemas;
+pub mod sync_health;
 
 pub use crate::store::directories::LOCAL_DIRECTORY;
 pub use error::AccessError;

@@ -4,6 +4,7 @@
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
 
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
@@ -79,6 +80,19 @@ pub fn scim_base_url(req: &HttpRequest, state: &AppState) -> String {
     }
 }
 
+/// The directory whose token a SCIM request carried, once the token
+/// checked out (empty for admin tokens and refused tokens). The sync-health
+/// middleware puts one in the request and reads it after the handler ran.
+#[derive(Debug, Clone, Default)]
+pub struct CheckedDirectory(Arc<OnceLock<String>>);
+
+impl CheckedDirectory {
+    /// The directory, if a directory token checked out.
+    pub fn get(&self) -> Option<&str> {
+        self.0.get().map(String::as_str)
+    }
+}
+
 /// A SCIM request before its token is checked: what the request itself
 /// says. Read handlers check the token inside the same database call as
 /// their read (`authenticate`), which saves each request a round trip to a
@@ -90,6 +104,7 @@ pub struct ScimCaller {
     /// The SCIM base URL this request came through, for `meta.location`.
     pub base_url: String,
     request_id: Option<String>,
+    checked: CheckedDirectory,
 }
 
 impl ScimCaller {
@@ -104,6 +119,11 @@ impl ScimCaller {
             path_directory: req.match_info().get("directory_id").map(str::to_owned),
             base_url: scim_base_url(req, &state),
             request_id: req.extensions().get::<RequestId>().map(|id| id.to_string()),
+            checked: req
+                .extensions()
+                .get::<CheckedDirectory>()
+                .cloned()
+                .unwrap_or_default(),
         };
         Ok((caller, state))
     }
@@ -111,6 +131,10 @@ impl ScimCaller {
     /// Who the token is, checked on a connection the handler already holds.
     pub fn authenticate(&self, conn: &mut DbConn) -> Result<ScimPrincipal, ScimError> {
         let (directory, actor) = principal(conn, &self.token, self.path_directory.clone())??;
+        if let (Some(d), ActorKind::DirectoryToken) = (&directory, actor.kind) {
+            // Already set when a handler checks twice; the same directory.
+            let _ = self.checked.0.set(d.clone());
+        }
         Ok(ScimPrincipal {
             directory,
             actor,

@@ -10,8 +10,10 @@ pub mod scim;
 
 use std::sync::Arc;
 
-use actix_web::web;
+use actix_web::{middleware, web};
 
+use crate::access::schemas::LiveSchemas;
+use crate::access::sync_health::SyncHealth;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::scim::schema::SchemaRegistry;
@@ -21,9 +23,19 @@ use crate::store::SharedStore;
 #[derive(Clone)]
 pub struct AppState {
     pub store: SharedStore,
-    pub registry: Arc<SchemaRegistry>,
+    /// The schemas in force (built-in, registered, and kept attributes).
+    pub schemas: Arc<LiveSchemas>,
+    /// What each directory's requests saw, on its way to the database.
+    pub sync: Arc<SyncHealth>,
     pub settings: Arc<Settings>,
     pub clock: Arc<dyn Clock>,
+}
+
+impl AppState {
+    /// The schema snapshot a request works on.
+    pub fn registry(&self) -> Arc<SchemaRegistry> {
+        self.schemas.current()
+    }
 }
 
 /// The whole route table.
@@ -32,8 +44,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/readyz", web::get().to(health::readyz))
         // The directory-scoped base must come first: `/scim/v2` would
         // otherwise claim `/scim/v2/directories/…` as its own prefix.
-        .service(web::scope("/scim/v2/directories/{directory_id}").configure(scim_routes))
-        .service(web::scope("/scim/v2").configure(scim_routes))
+        .service(
+            web::scope("/scim/v2/directories/{directory_id}")
+                .wrap(middleware::from_fn(scim::sync::record))
+                .configure(scim_routes),
+        )
+        .service(
+            web::scope("/scim/v2")
+                .wrap(middleware::from_fn(scim::sync::record))
+                .configure(scim_routes),
+        )
         .service(web::scope("/admin/v1").configure(admin::routes))
         .service(web::scope("/api/v1").configure(api::routes));
 }

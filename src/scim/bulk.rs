@@ -104,6 +104,7 @@ pub fn parse(body: &Value, max_operations: usize) -> Result<BulkRequest, ScimErr
                 "{} operations is more than the {max_operations} a bulk request may hold (maxOperations)",
                 operations.len()
             ),
+            cause: None,
         });
     }
     Ok(BulkRequest {

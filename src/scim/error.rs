@@ -42,12 +42,22 @@ impl ScimType {
     }
 }
 
+/// Why an error happened, for code that must tell errors apart: callers
+/// branch on this, never on the wording of `detail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    /// A product's license cap refused the change.
+    LicenseCap,
+}
+
 /// A SCIM protocol error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScimError {
     pub status: u16,
     pub scim_type: Option<ScimType>,
     pub detail: String,
+    /// Set where callers branch on the kind of error; not rendered.
+    pub cause: Option<Cause>,
 }
 
 impl ScimError {
@@ -57,6 +67,7 @@ impl ScimError {
             status,
             scim_type: None,
             detail: detail.into(),
+            cause: None,
         }
     }
 
@@ -66,6 +77,7 @@ impl ScimError {
             status: 400,
             scim_type: Some(scim_type),
             detail: detail.into(),
+            cause: None,
         }
     }
 
@@ -90,12 +102,19 @@ impl ScimError {
             status: 409,
             scim_type: Some(ScimType::Uniqueness),
             detail: detail.into(),
+            cause: None,
         }
     }
 
     /// 404 for a resource that does not exist in the caller's directory.
     pub fn not_found(detail: impl Into<String>) -> Self {
         Self::new(404, detail)
+    }
+
+    /// The same error, marked with why it happened.
+    pub fn because(mut self, cause: Cause) -> Self {
+        self.cause = Some(cause);
+        self
     }
 
     /// The JSON body RFC 7644 §3.12 prescribes (`status` is a string).

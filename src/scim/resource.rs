@@ -117,6 +117,7 @@ impl UserResource {
                 schemas.push(Value::from(ext.id.clone()));
             }
         }
+        schemas.extend(unregistered_extensions(registry, ResourceKind::User, &self.attributes).map(|(urn, _)| Value::from(urn.clone())));
         out.insert("schemas".into(), Value::Array(schemas));
         out.insert("id".into(), self.id.clone().into());
         if let Some(ext_id) = &self.external_id {
@@ -128,6 +129,7 @@ impl UserResource {
         }
         out.insert("active".into(), self.active.into());
         copy_in_schema_order(&registry.user, &self.attributes, &mut out);
+        copy_unregistered(&self.attributes, &mut out);
         if !self.groups.is_empty() {
             let groups = self
                 .groups
@@ -154,6 +156,9 @@ impl UserResource {
             } else if let Some(v) = self.attributes.get(&ext.id) {
                 out.insert(ext.id.clone(), v.clone());
             }
+        }
+        for (urn, v) in unregistered_extensions(registry, ResourceKind::User, &self.attributes) {
+            out.insert(urn.clone(), v.clone());
         }
         out.insert(
             "meta".into(),
@@ -201,13 +206,25 @@ impl GroupResource {
     /// The SCIM JSON of this group.
     pub fn to_json(&self, registry: &SchemaRegistry, base_url: &str) -> Value {
         let mut out = Map::new();
-        out.insert("schemas".into(), json!([super::GROUP_URN]));
+        let kind = ResourceKind::Group;
+        let mut schemas = vec![Value::from(super::GROUP_URN)];
+        for ext in registry.extensions(kind) {
+            if self.attributes.contains_key(&ext.id) {
+                schemas.push(Value::from(ext.id.clone()));
+            }
+        }
+        schemas.extend(
+            unregistered_extensions(registry, kind, &self.attributes)
+                .map(|(urn, _)| Value::from(urn.clone())),
+        );
+        out.insert("schemas".into(), Value::Array(schemas));
         out.insert("id".into(), self.id.clone().into());
         if let Some(ext_id) = &self.external_id {
             out.insert("externalId".into(), ext_id.clone().into());
         }
         out.insert("displayName".into(), self.display_name.clone().into());
         copy_in_schema_order(&registry.group, &self.attributes, &mut out);
+        copy_unregistered(&self.attributes, &mut out);
         if let Some(members) = &self.members {
             let members = members
                 .iter()
@@ -224,6 +241,14 @@ impl GroupResource {
                 })
                 .collect();
             out.insert("members".into(), Value::Array(members));
+        }
+        for ext in registry.extensions(kind) {
+            if let Some(v) = self.attributes.get(&ext.id) {
+                out.insert(ext.id.clone(), v.clone());
+            }
+        }
+        for (urn, v) in unregistered_extensions(registry, kind, &self.attributes) {
+            out.insert(urn.clone(), v.clone());
         }
         out.insert(
             "meta".into(),
@@ -244,6 +269,28 @@ fn copy_in_schema_order(schema: &Schema, attributes: &Attributes, out: &mut Map<
             out.insert(attribute.name.clone(), v.clone());
         }
     }
+}
+
+/// Core attributes no schema defines, kept as sent: after the defined
+/// ones. (Extension objects, whose keys hold a colon, are placed apart.)
+fn copy_unregistered(attributes: &Attributes, out: &mut Map<String, Value>) {
+    for (key, v) in attributes {
+        if !key.contains(':') && !out.contains_key(key) {
+            out.insert(key.clone(), v.clone());
+        }
+    }
+}
+
+/// Objects held under a URN that names no extension of the resource type:
+/// extensions nobody registered, kept as sent.
+fn unregistered_extensions<'a>(
+    registry: &'a SchemaRegistry,
+    kind: ResourceKind,
+    attributes: &'a Attributes,
+) -> impl Iterator<Item = (&'a String, &'a Value)> + 'a {
+    attributes
+        .iter()
+        .filter(move |(key, _)| key.contains(':') && registry.extension(kind, key).is_none())
 }
 
 fn meta_json(meta: &Meta, kind: ResourceKind, base_url: &str, id: &str) -> Value {

@@ -110,6 +110,10 @@ pub enum JsonBase {
     Users,
     Groups,
     Element,
+    /// The indexed table's own column, unqualified: SQLite refuses
+    /// `table.column` in an index expression (it still matches the
+    /// qualified form in queries).
+    OwnColumn,
 }
 
 impl JsonBase {
@@ -118,9 +122,11 @@ impl JsonBase {
             (Backend::Sqlite, JsonBase::Users) => "users.attributes",
             (Backend::Sqlite, JsonBase::Groups) => "\"groups\".attributes",
             (Backend::Sqlite, JsonBase::Element) => "e.value",
+            (Backend::Sqlite, JsonBase::OwnColumn) => "attributes",
             (Backend::Postgres, JsonBase::Users) => "users.attributes::jsonb",
             (Backend::Postgres, JsonBase::Groups) => "\"groups\".attributes::jsonb",
             (Backend::Postgres, JsonBase::Element) => "e.v",
+            (Backend::Postgres, JsonBase::OwnColumn) => "attributes::jsonb",
         }
     }
 }
@@ -140,7 +146,31 @@ fn json_path(backend: Backend, keys: &[&str]) -> String {
     }
 }
 
+/// Whether a JSON key may be written into SQL literally: the characters
+/// of RFC 7643 attribute names and schema URNs, and nothing that could end
+/// a quoted string or a path.
+fn is_literal_key(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '.' | '-' | '_' | '$'))
+}
+
 impl Backend {
+    /// `json_scalar` with the path written literally rather than bound, so
+    /// an expression index on the same text applies; `None` when a key
+    /// holds any character `is_literal_key` does not allow.
+    pub fn json_scalar_literal(self, base: JsonBase, keys: &[&str]) -> Option<String> {
+        if keys.is_empty() || !keys.iter().all(|k| is_literal_key(k)) {
+            return None;
+        }
+        let path = json_path(self, keys);
+        Some(match self {
+            Backend::Sqlite => format!("json_extract({}, '{path}')", base.sql(self)),
+            Backend::Postgres => format!("({} #>> '{path}'::text[])", base.sql(self)),
+        })
+    }
+
     /// The scalar at `keys` below `base`, as SQL text (strings) or the
     /// database's JSON scalar form (numbers, booleans); NULL when absent.
     pub fn json_scalar(self, base: JsonBase, keys: &[&str]) -> SqlExpr {

@@ -86,3 +86,35 @@ pub fn find_token(conn: &mut DbConn, token_id: &str) -> QueryResult<DirectoryTok
         .select(DirectoryTokenRow::as_select())
         .first(conn)
 }
+
+/// Whether the directory refuses attributes no schema defines.
+pub fn strict_schema(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
+    directories::table
+        .find(id)
+        .select(directories::strict_schema)
+        .first(conn)
+}
+
+/// Sets whether the directory refuses attributes no schema defines;
+/// returns the rows changed (0: no such directory).
+pub fn set_strict_schema(conn: &mut DbConn, id: &str, strict: bool) -> QueryResult<usize> {
+    diesel::update(directories::table.find(id))
+        .set(directories::strict_schema.eq(strict))
+        .execute(conn)
+}
+
+/// Records when a directory's writes last succeeded (never moving back).
+pub fn mark_pushed(conn: &mut DbConn, id: &str, at: i64) -> QueryResult<()> {
+    diesel::update(
+        directories::table
+            .find(id)
+            .filter(
+                directories::last_push_at
+                    .is_null()
+                    .or(directories::last_push_at.lt(at)),
+            ),
+    )
+    .set(directories::last_push_at.eq(Some(at)))
+    .execute(conn)
+    .map(drop)
+}

@@ -4,6 +4,7 @@
 pub mod admin_tokens;
 pub mod analyze;
 pub mod audit;
+pub mod custom_schemas;
 pub mod dialect;
 pub mod directories;
 pub mod entitlements;
@@ -23,6 +24,7 @@ pub mod reports;
 pub mod requests;
 pub mod schema;
 pub mod sql_filter;
+pub mod sync_health;
 pub mod users;
 
 use std::sync::Arc;

@@ -5,6 +5,8 @@ diesel::table! {
         id -> Text,
         name -> Text,
         created_at -> BigInt,
+        strict_schema -> Bool,
+        last_push_at -> Nullable<BigInt>,
     }
 }
 
@@ -216,6 +218,54 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    custom_schemas (urn) {
+        urn -> Text,
+        resource_type -> Text,
+        document -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    unregistered_attributes (directory_id, resource_type, schema_urn, name) {
+        directory_id -> Text,
+        resource_type -> Text,
+        schema_urn -> Text,
+        name -> Text,
+        seen -> BigInt,
+        example -> Text,
+        first_seen -> BigInt,
+        last_seen -> BigInt,
+    }
+}
+
+diesel::table! {
+    sync_issues (id) {
+        id -> BigInt,
+        directory_id -> Text,
+        occurred_at -> BigInt,
+        kind -> Text,
+        method -> Text,
+        path -> Text,
+        status -> Integer,
+        scim_type -> Nullable<Text>,
+        detail -> Text,
+        request_id -> Nullable<Text>,
+        group_id -> Nullable<Text>,
+        member_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    sync_requests (directory_id, hour, status) {
+        directory_id -> Text,
+        hour -> BigInt,
+        status -> Integer,
+        requests -> BigInt,
+    }
+}
+
 diesel::joinable!(directory_tokens -> directories (directory_id));
 diesel::joinable!(users -> directories (directory_id));
 diesel::joinable!(groups -> directories (directory_id));
@@ -245,4 +295,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitations,
     guests,
     guest_spaces,
+    custom_schemas,
+    unregistered_attributes,
+    sync_issues,
+    sync_requests,
 );

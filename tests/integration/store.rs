@@ -117,6 +117,8 @@ fn concurrent_directory_writes(
                             id: format!("{prefix}-{i}"),
                             name: format!("{prefix} {i}"),
                             created_at: i,
+                            strict_schema: false,
+                            last_push_at: None,
                         };
                         gatehouse::store::directories::insert(conn, &row)?;
                         then(i)
@@ -246,7 +248,7 @@ fn plan(app: &TestApp, kind: gatehouse::scim::schema::ResourceKind, filter: &str
     let parsed = gatehouse::scim::filter::parse(filter).unwrap();
     let condition = gatehouse::store::sql_filter::compile(
         &parsed,
-        &app.state.registry,
+        &app.state.registry(),
         kind,
         app.state.store.backend(),
     )

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use serde_json::{json, Map, Value};
 
-use super::{check_if_match, found, meta};
+use super::{check_if_match, check_unregistered, found, meta, Written};
 use crate::access::audit::{self, Change};
 use crate::access::licensing::CapGuard;
 use crate::access::{mappings as access_mappings, WriteContext};
@@ -12,7 +12,7 @@ use crate::scim::patch::{self, MemberChanges, Operation};
 use crate::scim::resource::{GroupResource, MemberRef};
 use crate::scim::schema::ResourceKind;
 use crate::scim::schema::SchemaRegistry;
-use crate::scim::validate::Attributes;
+use crate::scim::validate::{Attributes, Validated};
 use crate::scim::ScimError;
 use crate::store::models::{GroupRow, MembershipRow};
 use crate::store::sql_filter::ListQuery;
@@ -96,14 +96,20 @@ fn find_row_for_update(
     )
 }
 
-/// Resolves member ids to users or groups of the directory; any id that is
-/// neither refuses the whole request.
+/// Members resolved to users or groups of the directory, and the ids that
+/// are neither.
+type Resolved = (Vec<(String, ResourceKind)>, Vec<String>);
+
+/// Resolves member ids to users or groups of the directory. An id that is
+/// neither (a user whose create was refused, one of another directory, the
+/// group itself) is skipped, not fatal: an IdP does not retry a refused
+/// push, so refusing it whole would lose every other member of it.
 fn resolve_members(
     conn: &mut DbConn,
     directory_id: &str,
     group_id: &str,
     members: &[(String, Option<ResourceKind>)],
-) -> Result<Vec<(String, ResourceKind)>, ScimError> {
+) -> Result<Resolved, ScimError> {
     let mut seen = HashSet::new();
     let wanted: Vec<String> = members
         .iter()
@@ -124,19 +130,17 @@ fn resolve_members(
         .into_iter()
         .collect();
     let mut out = Vec::with_capacity(wanted.len());
+    let mut skipped = Vec::new();
     for id in wanted {
-        let kind = if user_ids.contains(&id) {
-            ResourceKind::User
+        if user_ids.contains(&id) {
+            out.push((id, ResourceKind::User));
         } else if group_ids.contains(&id) && id != group_id {
-            ResourceKind::Group
+            out.push((id, ResourceKind::Group));
         } else {
-            return Err(ScimError::invalid_value(format!(
-                "member \"{id}\" is not a User or Group of this directory"
-            )));
-        };
-        out.push((id, kind));
+            skipped.push(id);
+        }
     }
-    Ok(out)
+    Ok((out, skipped))
 }
 
 fn membership_rows(
@@ -211,9 +215,10 @@ fn audit_view(row: &GroupRow) -> Value {
 pub fn create(
     conn: &mut DbConn,
     ctx: &WriteContext,
-    attributes: Attributes,
-) -> Result<GroupResource, ScimError> {
-    let fields = GroupFields::split(attributes)?;
+    validated: Validated,
+) -> Result<Written<GroupResource>, ScimError> {
+    check_unregistered(conn, ctx, &validated.unregistered)?;
+    let fields = GroupFields::split(validated.attributes)?;
     let row = GroupRow {
         id: crate::access::new_id(),
         directory_id: ctx.directory_id.clone(),
@@ -226,7 +231,7 @@ pub fn create(
         updated_at: ctx.now,
     };
     check_not_default_name(conn, &row.display_name_key, &row.display_name)?;
-    let members = resolve_members(conn, &ctx.directory_id, &row.id, &fields.members)?;
+    let (members, skipped) = resolve_members(conn, &ctx.directory_id, &row.id, &fields.members)?;
     // Mappings made by name before the IdP pushed the group bind to it now.
     let (waiting, guard) = access_mappings::waiting_for(conn, &row)?;
     match groups::insert(conn, &row).map_err(StoreError::from) {
@@ -254,7 +259,11 @@ pub fn create(
     )
     .map_err(StoreError::from)?;
     let members = load_members(conn, &row.id)?;
-    Ok(to_resource(row, Some(members)))
+    Ok(Written {
+        resource: to_resource(row, Some(members)),
+        unregistered: validated.unregistered,
+        skipped_members: skipped,
+    })
 }
 
 /// One group; members are loaded only when asked for, so reading a large
@@ -280,14 +289,20 @@ pub fn replace(
     conn: &mut DbConn,
     ctx: &WriteContext,
     id: &str,
-    attributes: Attributes,
+    validated: Validated,
     if_match: Option<&str>,
-) -> Result<GroupResource, ScimError> {
+) -> Result<Written<GroupResource>, ScimError> {
     let before = find_row_for_update(conn, &ctx.directory_id, id)?;
     check_if_match(if_match, before.version)?;
-    let fields = GroupFields::split(attributes)?;
+    check_unregistered(conn, ctx, &validated.unregistered)?;
+    let fields = GroupFields::split(validated.attributes)?;
     let plan = MemberPlan::Replace(fields.members.clone());
-    update(conn, ctx, before, fields, plan, true)
+    let (group, skipped_members) = update(conn, ctx, before, fields, plan, true)?;
+    Ok(Written {
+        resource: group,
+        unregistered: validated.unregistered,
+        skipped_members,
+    })
 }
 
 /// Applies PATCH operations to a group, all or none. Member operations
@@ -301,7 +316,7 @@ pub fn patch(
     operations: &[Operation],
     if_match: Option<&str>,
     with_members: bool,
-) -> Result<GroupResource, ScimError> {
+) -> Result<Written<GroupResource>, ScimError> {
     let before = find_row_for_update(conn, &ctx.directory_id, id)?;
     check_if_match(if_match, before.version)?;
     let mut document = match serde_json::from_str(&before.attributes) {
@@ -313,14 +328,15 @@ pub fn patch(
         document.insert("externalId".into(), e.clone().into());
     }
     let mut changes = MemberChanges::default();
-    let attributes = patch::apply(
+    let validated = patch::apply(
         registry,
         ResourceKind::Group,
         document,
         operations,
         &mut changes,
     )?;
-    let fields = GroupFields::split(attributes)?;
+    check_unregistered(conn, ctx, &validated.unregistered)?;
+    let fields = GroupFields::split(validated.attributes)?;
     let untyped = |ids: Vec<String>| ids.into_iter().map(|id| (id, None)).collect::<Vec<_>>();
     let plan = match changes.replace_with {
         Some(all) => MemberPlan::Replace(untyped(all)),
@@ -329,7 +345,12 @@ pub fn patch(
             remove: changes.remove,
         },
     };
-    update(conn, ctx, before, fields, plan, with_members)
+    let (group, skipped_members) = update(conn, ctx, before, fields, plan, with_members)?;
+    Ok(Written {
+        resource: group,
+        unregistered: validated.unregistered,
+        skipped_members,
+    })
 }
 
 /// How an update changes a group's members.
@@ -343,7 +364,8 @@ enum MemberPlan {
     },
 }
 
-/// Writes a new version of group `before` and changes its members by `plan`.
+/// Writes a new version of group `before` and changes its members by
+/// `plan`; returns the group and the member ids skipped.
 fn update(
     conn: &mut DbConn,
     ctx: &WriteContext,
@@ -351,12 +373,12 @@ fn update(
     fields: GroupFields,
     plan: MemberPlan,
     with_members: bool,
-) -> Result<GroupResource, ScimError> {
+) -> Result<(GroupResource, Vec<String>), ScimError> {
     let id = before.id.clone();
     let id = id.as_str();
-    let (added, removed) = match plan {
+    let (added, removed, skipped) = match plan {
         MemberPlan::Replace(members) => {
-            let wanted = resolve_members(conn, &ctx.directory_id, id, &members)?;
+            let (wanted, skipped) = resolve_members(conn, &ctx.directory_id, id, &members)?;
             let current: HashSet<String> = memberships::member_ids(conn, id)
                 .map_err(StoreError::from)?
                 .into_iter()
@@ -371,10 +393,11 @@ fn update(
                 .into_iter()
                 .filter(|(m, _)| !current.contains(m))
                 .collect();
-            (added, removed)
+            (added, removed, skipped)
         }
         MemberPlan::Delta { add, remove } => {
-            (resolve_members(conn, &ctx.directory_id, id, &add)?, remove)
+            let (added, skipped) = resolve_members(conn, &ctx.directory_id, id, &add)?;
+            (added, remove, skipped)
         }
     };
     if fields.display_name.to_lowercase() != before.display_name_key {
@@ -432,7 +455,7 @@ fn update(
     } else {
         None
     };
-    Ok(to_resource(row, members))
+    Ok((to_resource(row, members), skipped))
 }
 
 /// Deletes a group: its memberships, and its own membership in other groups.

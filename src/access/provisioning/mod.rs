@@ -7,8 +7,49 @@ pub mod users;
 
 use crate::scim::resource::{etag, Meta};
 use crate::scim::schema::ResourceKind;
+use crate::scim::validate::Unregistered;
 use crate::scim::ScimError;
-use crate::store::StoreError;
+use crate::store::{directories, DbConn, StoreError};
+
+use super::WriteContext;
+
+/// A resource a write left, and what of the request did not fit without
+/// being refused, for the directory's sync health.
+#[derive(Debug, Clone)]
+pub struct Written<R> {
+    pub resource: R,
+    /// Attributes no schema defines, kept as sent.
+    pub unregistered: Vec<Unregistered>,
+    /// Member ids the directory holds no resource for, skipped.
+    pub skipped_members: Vec<String>,
+}
+
+impl<R> Written<R> {
+    fn new(resource: R, unregistered: Vec<Unregistered>) -> Written<R> {
+        Written {
+            resource,
+            unregistered,
+            skipped_members: Vec::new(),
+        }
+    }
+}
+
+/// Keeps what no schema defines, unless the directory is `strict_schema`:
+/// then the first such attribute refuses the request, as before any was
+/// kept. Costs nothing when everything sent is defined.
+fn check_unregistered(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    unregistered: &[Unregistered],
+) -> Result<(), ScimError> {
+    let Some(first) = unregistered.first() else {
+        return Ok(());
+    };
+    if directories::strict_schema(conn, &ctx.directory_id).map_err(StoreError::from)? {
+        return Err(first.refusal.clone());
+    }
+    Ok(())
+}
 
 /// Checks an `If-Match` header against the current version (weak comparison,
 /// RFC 7232 §3.1): `*` or any listed tag equal to the current one passes.

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use super::{check_if_match, found, meta};
+use super::{check_if_match, check_unregistered, found, meta, Written};
 use crate::access::audit::{self, Change};
 use crate::access::effective;
 use crate::access::licensing::CapGuard;
@@ -12,7 +12,7 @@ use crate::access::WriteContext;
 use crate::scim::patch::{self, MemberChanges, Operation};
 use crate::scim::resource::{EntitlementRef, GrantingGroup, GroupRef, UserResource};
 use crate::scim::schema::{ResourceKind, SchemaRegistry};
-use crate::scim::validate::Attributes;
+use crate::scim::validate::{Attributes, Validated};
 use crate::scim::ScimError;
 use crate::store::models::UserRow;
 use crate::store::sql_filter::ListQuery;
@@ -193,9 +193,10 @@ fn decorated(conn: &mut DbConn, row: UserRow) -> Result<UserResource, ScimError>
 pub fn create(
     conn: &mut DbConn,
     ctx: &WriteContext,
-    attributes: Attributes,
-) -> Result<UserResource, ScimError> {
-    let fields = UserFields::split(attributes)?;
+    validated: Validated,
+) -> Result<Written<UserResource>, ScimError> {
+    check_unregistered(conn, ctx, &validated.unregistered)?;
+    let fields = UserFields::split(validated.attributes)?;
     let emails = email_keys(&fields.rest);
     let row = UserRow {
         id: crate::access::new_id(),
@@ -230,10 +231,12 @@ pub fn create(
         },
     )
     .map_err(StoreError::from)?;
-    if granted {
-        return decorated(conn, row);
-    }
-    Ok(to_resource(row, Vec::new(), Vec::new()))
+    let resource = if granted {
+        decorated(conn, row)?
+    } else {
+        to_resource(row, Vec::new(), Vec::new())
+    };
+    Ok(Written::new(resource, validated.unregistered))
 }
 
 /// One user, with its groups and entitlements; `directory` None looks in
@@ -252,12 +255,14 @@ pub fn replace(
     conn: &mut DbConn,
     ctx: &WriteContext,
     id: &str,
-    attributes: Attributes,
+    validated: Validated,
     if_match: Option<&str>,
-) -> Result<UserResource, ScimError> {
+) -> Result<Written<UserResource>, ScimError> {
     let before = find_row_for_update(conn, &ctx.directory_id, id)?;
     check_if_match(if_match, before.version)?;
-    overwrite(conn, ctx, before, attributes)
+    check_unregistered(conn, ctx, &validated.unregistered)?;
+    let user = overwrite(conn, ctx, before, validated.attributes)?;
+    Ok(Written::new(user, validated.unregistered))
 }
 
 /// Applies PATCH operations to a user, all or none.
@@ -268,18 +273,20 @@ pub fn patch(
     id: &str,
     operations: &[Operation],
     if_match: Option<&str>,
-) -> Result<UserResource, ScimError> {
+) -> Result<Written<UserResource>, ScimError> {
     let before = find_row_for_update(conn, &ctx.directory_id, id)?;
     check_if_match(if_match, before.version)?;
     let document = document_of(&before);
-    let attributes = patch::apply(
+    let validated = patch::apply(
         registry,
         ResourceKind::User,
         document,
         operations,
         &mut MemberChanges::default(),
     )?;
-    overwrite(conn, ctx, before, attributes)
+    check_unregistered(conn, ctx, &validated.unregistered)?;
+    let user = overwrite(conn, ctx, before, validated.attributes)?;
+    Ok(Written::new(user, validated.unregistered))
 }
 
 /// A stored user as the attributes PATCH works on.

@@ -5,11 +5,12 @@
 use std::collections::{HashMap, HashSet};
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Map, Value};
 
 use super::json_response;
-use super::resources::{Endpoint, Groups, Users};
+use super::resources::{note_written, Endpoint, Groups, Users};
+use crate::access::sync_health::RequestSeen;
 use crate::http::auth::ScimPrincipal;
 use crate::http::body::ScimBody;
 use crate::http::AppState;
@@ -34,6 +35,7 @@ struct Done {
 pub async fn bulk(
     state: web::Data<AppState>,
     who: ScimPrincipal,
+    req: HttpRequest,
     body: ScimBody,
 ) -> Result<HttpResponse, ScimError> {
     // Bulk writes: refuse a read-only principal before any operation runs.
@@ -79,6 +81,7 @@ pub async fn bulk(
                             scim_type: Some(crate::scim::ScimType::InvalidValue),
                             detail: "refers to a bulkId that was not created by this request"
                                 .into(),
+                            cause: None,
                         };
                         op.bulk_id.iter().for_each(|b| {
                             failed.insert(b.clone());
@@ -91,7 +94,7 @@ pub async fn bulk(
                     } else if refs.iter().all(|r| created.contains_key(r)) {
                         let mut op = op.clone();
                         bulk::substitute(&mut op, &created);
-                        Some(match run(&state, &who, &op).await {
+                        Some(match run(&state, &who, &req, &op).await {
                             Ok(done) => {
                                 if let Some(b) = &op.bulk_id {
                                     created.insert(b.clone(), done.id.clone());
@@ -99,6 +102,7 @@ pub async fn bulk(
                                 success(&who, &op, &done)
                             }
                             Err(error) => {
+                                note_refused(&state, &who, &req, &op, &error);
                                 op.bulk_id.iter().for_each(|b| {
                                     failed.insert(b.clone());
                                 });
@@ -130,6 +134,7 @@ pub async fn bulk(
                         status: 409,
                         scim_type: Some(crate::scim::ScimType::InvalidValue),
                         detail: "bulkId references form a cycle".into(),
+                        cause: None,
                     };
                     results[index] = Some(error_result(
                         op.method.as_str(),
@@ -151,20 +156,52 @@ pub async fn bulk(
 async fn run(
     state: &web::Data<AppState>,
     who: &ScimPrincipal,
+    req: &HttpRequest,
     op: &BulkOperation,
 ) -> Result<Done, ScimError> {
     match op.kind {
-        ResourceKind::User => run_on::<Users>(state, who, op).await,
-        ResourceKind::Group => run_on::<Groups>(state, who, op).await,
+        ResourceKind::User => run_on::<Users>(state, who, req, op).await,
+        ResourceKind::Group => run_on::<Groups>(state, who, req, op).await,
     }
+}
+
+/// An operation of a bulk request that failed is a refused request of the
+/// directory's sync health, like the same request sent alone.
+fn note_refused(
+    state: &AppState,
+    who: &ScimPrincipal,
+    req: &HttpRequest,
+    op: &BulkOperation,
+    error: &ScimError,
+) {
+    let Some(directory_id) = &who.directory else {
+        return;
+    };
+    let path = format!(
+        "{} {}/{}",
+        req.path(),
+        op.kind.endpoint(),
+        op.id.as_deref().unwrap_or_default()
+    );
+    state.sync.refused(RequestSeen {
+        directory_id,
+        method: op.method.as_str(),
+        path: path.trim_end_matches('/'),
+        status: error.status,
+        error: Some(error),
+        request_id: who.request_id.as_deref(),
+        now: state.clock.now_micros(),
+    });
 }
 
 async fn run_on<E: Endpoint>(
     state: &web::Data<AppState>,
     who: &ScimPrincipal,
+    req: &HttpRequest,
     op: &BulkOperation,
 ) -> Result<Done, ScimError> {
     let ctx = who.write_context(state.clock.now_micros())?;
+    let noted = ctx.clone();
     let id = op.id.clone().unwrap_or_default();
     let version = op.version.clone();
     let data = op.data.clone().unwrap_or(Value::Null);
@@ -175,24 +212,26 @@ async fn run_on<E: Endpoint>(
     };
     match op.method {
         Method::Post => {
-            let attributes = validate_resource(&state.registry, E::KIND, &data)?;
+            let validated = validate_resource(&state.registry(), E::KIND, &data)?;
             let r = state
                 .store
-                .write(move |c| E::create(c, &ctx, attributes.clone()))
+                .write(move |c| E::create(c, &ctx, validated.clone()))
                 .await?;
-            Ok(done(201, &r))
+            note_written(state, req, &noted, E::KIND, E::id(&r.resource), &r);
+            Ok(done(201, &r.resource))
         }
         Method::Put => {
-            let attributes = validate_resource(&state.registry, E::KIND, &data)?;
+            let validated = validate_resource(&state.registry(), E::KIND, &data)?;
             let r = state
                 .store
-                .write(move |c| E::replace(c, &ctx, &id, attributes.clone(), version.as_deref()))
+                .write(move |c| E::replace(c, &ctx, &id, validated.clone(), version.as_deref()))
                 .await?;
-            Ok(done(200, &r))
+            note_written(state, req, &noted, E::KIND, E::id(&r.resource), &r);
+            Ok(done(200, &r.resource))
         }
         Method::Patch => {
             let operations = patch::parse_request(&data)?;
-            let registry = state.registry.clone();
+            let registry = state.registry();
             let r = state
                 .store
                 .write(move |c| {
@@ -207,7 +246,8 @@ async fn run_on<E: Endpoint>(
                     )
                 })
                 .await?;
-            Ok(done(200, &r))
+            note_written(state, req, &noted, E::KIND, E::id(&r.resource), &r);
+            Ok(done(200, &r.resource))
         }
         Method::Delete => {
             let target = id.clone();

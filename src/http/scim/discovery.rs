@@ -23,7 +23,7 @@ fn with_meta(mut doc: Value, resource_type: &str, location: String) -> Value {
 
 /// `GET /ServiceProviderConfig`.
 pub async fn service_provider_config(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
-    let mut doc = state.registry.service_provider_config.clone();
+    let mut doc = state.registry().service_provider_config().clone();
     doc["filter"]["maxResults"] = state.settings.max_page_size.into();
     // RFC 9865 §4: the page size used when `count` is absent, and the most allowed.
     doc["pagination"]["defaultPageSize"] = state.settings.max_page_size.into();
@@ -48,8 +48,8 @@ fn resource_type_doc(state: &AppState, req: &HttpRequest, doc: &Value) -> Value 
 /// `GET /ResourceTypes`.
 pub async fn resource_types(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     let docs: Vec<Value> = state
-        .registry
-        .resource_types
+        .registry()
+        .resource_types()
         .iter()
         .map(|d| resource_type_doc(&state, &req, d))
         .collect();
@@ -62,9 +62,9 @@ pub async fn resource_type(
     req: HttpRequest,
 ) -> Result<HttpResponse, ScimError> {
     let name = req.match_info().get("name").unwrap_or_default();
-    let doc = state
-        .registry
-        .resource_types
+    let registry = state.registry();
+    let doc = registry
+        .resource_types()
         .iter()
         .find(|d| {
             d["id"]
@@ -87,8 +87,8 @@ fn schema_doc(state: &AppState, req: &HttpRequest, doc: &Value) -> Value {
 /// `GET /Schemas`.
 pub async fn schemas(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     let docs: Vec<Value> = state
-        .registry
-        .documents
+        .registry()
+        .documents()
         .iter()
         .map(|d| schema_doc(&state, &req, d))
         .collect();
@@ -101,8 +101,8 @@ pub async fn schema(
     req: HttpRequest,
 ) -> Result<HttpResponse, ScimError> {
     let urn = req.match_info().get("urn").unwrap_or_default();
-    let doc = state
-        .registry
+    let registry = state.registry();
+    let doc = registry
         .document(urn)
         .ok_or_else(|| ScimError::not_found(format!("no schema {urn}")))?;
     Ok(json_response(

@@ -2,8 +2,10 @@
 
 pub mod bulk;
 pub mod discovery;
+pub mod endpoint_names;
 pub mod resources;
 pub mod search;
+pub mod sync;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
@@ -15,7 +17,7 @@ use super::AppState;
 use crate::scim::filter;
 use crate::scim::list::ListParams;
 use crate::scim::projection::Projection;
-use crate::scim::schema::ResourceKind;
+use crate::scim::schema::{ResourceKind, SchemaRegistry};
 use crate::scim::ScimError;
 use crate::store::sql_filter::{self, ListQuery};
 
@@ -74,10 +76,10 @@ pub fn path_id(req: &HttpRequest) -> String {
 
 /// `attributes` / `excludedAttributes` from the query string of a request
 /// that returns one resource.
-pub fn projection(state: &AppState, req: &HttpRequest) -> Result<Projection, ScimError> {
+pub fn projection(registry: &SchemaRegistry, req: &HttpRequest) -> Result<Projection, ScimError> {
     let params = ListParams::from_query(req.query_string())?;
     Projection::parse(
-        &state.registry,
+        registry,
         params.attributes.as_deref(),
         params.excluded_attributes.as_deref(),
     )
@@ -86,6 +88,7 @@ pub fn projection(state: &AppState, req: &HttpRequest) -> Result<Projection, Sci
 /// The database query for a list request: its filter, sort order and page.
 pub fn list_query(
     state: &AppState,
+    registry: &SchemaRegistry,
     kind: ResourceKind,
     params: &ListParams,
 ) -> Result<ListQuery, ScimError> {
@@ -94,7 +97,7 @@ pub fn list_query(
         Some(text) => {
             let parsed =
                 filter::parse(text).map_err(|e| ScimError::invalid_filter(format!("{e}")))?;
-            let condition = sql_filter::compile(&parsed, &state.registry, kind, backend)?;
+            let condition = sql_filter::compile(&parsed, registry, kind, backend)?;
             (Some(condition), sql_filter::user_name_lookup(&parsed, kind))
         }
         None => (None, None),
@@ -116,7 +119,7 @@ pub fn list_query(
     let order = sql_filter::order_by(
         params.sort_by.as_deref(),
         descending,
-        &state.registry,
+        registry,
         kind,
         backend,
     )?;

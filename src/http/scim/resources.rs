@@ -8,7 +8,8 @@ use serde_json::{json, Value};
 use super::{
     if_match, json_response, list_query, not_modified, path_id, projection, resource_response,
 };
-use crate::access::provisioning::{groups, users};
+use crate::access::provisioning::{groups, users, Written};
+use crate::access::sync_health::RequestSeen;
 use crate::access::WriteContext;
 use crate::http::auth::{ScimCaller, ScimPrincipal};
 use crate::http::body::ScimBody;
@@ -19,7 +20,7 @@ use crate::scim::patch::{self, Operation};
 use crate::scim::projection::Projection;
 use crate::scim::resource::{location, GroupResource, Meta, UserResource};
 use crate::scim::schema::{ResourceKind, SchemaRegistry};
-use crate::scim::validate::{validate_resource, Attributes};
+use crate::scim::validate::{validate_resource, Validated};
 use crate::scim::{ScimError, ScimType};
 use crate::store::sql_filter::{self, ListQuery};
 use crate::store::DbConn;
@@ -34,8 +35,8 @@ pub trait Endpoint: 'static {
     fn create(
         conn: &mut DbConn,
         ctx: &WriteContext,
-        attributes: Attributes,
-    ) -> Result<Self::Resource, ScimError>;
+        validated: Validated,
+    ) -> Result<Written<Self::Resource>, ScimError>;
     fn get(
         conn: &mut DbConn,
         directory: Option<&str>,
@@ -46,9 +47,9 @@ pub trait Endpoint: 'static {
         conn: &mut DbConn,
         ctx: &WriteContext,
         id: &str,
-        attributes: Attributes,
+        validated: Validated,
         if_match: Option<&str>,
-    ) -> Result<Self::Resource, ScimError>;
+    ) -> Result<Written<Self::Resource>, ScimError>;
     fn delete(
         conn: &mut DbConn,
         ctx: &WriteContext,
@@ -65,7 +66,7 @@ pub trait Endpoint: 'static {
         operations: &[Operation],
         if_match: Option<&str>,
         expanded: bool,
-    ) -> Result<Self::Resource, ScimError>;
+    ) -> Result<Written<Self::Resource>, ScimError>;
     fn list(
         conn: &mut DbConn,
         directory: Option<&str>,
@@ -74,6 +75,10 @@ pub trait Endpoint: 'static {
     ) -> Result<(u64, Vec<Self::Resource>), ScimError>;
     /// Whether the projection needs the costly part loaded.
     fn expanded(registry: &SchemaRegistry, projection: &Projection) -> bool;
+    /// Whether a PATCH answers with the resource when the client did not
+    /// ask for attributes: users yes; groups no (204), since a group's
+    /// members are what its PATCHes change and can be 200,000 long.
+    const PATCH_ANSWERS_RESOURCE: bool;
     fn to_json(resource: &Self::Resource, registry: &SchemaRegistry, base_url: &str) -> Value;
     fn id(resource: &Self::Resource) -> &str;
     fn meta(resource: &Self::Resource) -> &Meta;
@@ -86,14 +91,15 @@ pub struct Groups;
 
 impl Endpoint for Users {
     const KIND: ResourceKind = ResourceKind::User;
+    const PATCH_ANSWERS_RESOURCE: bool = true;
     type Resource = UserResource;
 
     fn create(
         conn: &mut DbConn,
         ctx: &WriteContext,
-        attributes: Attributes,
-    ) -> Result<UserResource, ScimError> {
-        users::create(conn, ctx, attributes)
+        validated: Validated,
+    ) -> Result<Written<UserResource>, ScimError> {
+        users::create(conn, ctx, validated)
     }
     fn get(
         conn: &mut DbConn,
@@ -107,10 +113,10 @@ impl Endpoint for Users {
         conn: &mut DbConn,
         ctx: &WriteContext,
         id: &str,
-        attributes: Attributes,
+        validated: Validated,
         if_match: Option<&str>,
-    ) -> Result<UserResource, ScimError> {
-        users::replace(conn, ctx, id, attributes, if_match)
+    ) -> Result<Written<UserResource>, ScimError> {
+        users::replace(conn, ctx, id, validated, if_match)
     }
     fn delete(
         conn: &mut DbConn,
@@ -136,7 +142,7 @@ impl Endpoint for Users {
         operations: &[Operation],
         if_match: Option<&str>,
         _: bool,
-    ) -> Result<UserResource, ScimError> {
+    ) -> Result<Written<UserResource>, ScimError> {
         users::patch(conn, ctx, registry, id, operations, if_match)
     }
     fn expanded(_: &SchemaRegistry, _: &Projection) -> bool {
@@ -155,14 +161,15 @@ impl Endpoint for Users {
 
 impl Endpoint for Groups {
     const KIND: ResourceKind = ResourceKind::Group;
+    const PATCH_ANSWERS_RESOURCE: bool = false;
     type Resource = GroupResource;
 
     fn create(
         conn: &mut DbConn,
         ctx: &WriteContext,
-        attributes: Attributes,
-    ) -> Result<GroupResource, ScimError> {
-        groups::create(conn, ctx, attributes)
+        validated: Validated,
+    ) -> Result<Written<GroupResource>, ScimError> {
+        groups::create(conn, ctx, validated)
     }
     fn get(
         conn: &mut DbConn,
@@ -176,10 +183,10 @@ impl Endpoint for Groups {
         conn: &mut DbConn,
         ctx: &WriteContext,
         id: &str,
-        attributes: Attributes,
+        validated: Validated,
         if_match: Option<&str>,
-    ) -> Result<GroupResource, ScimError> {
-        groups::replace(conn, ctx, id, attributes, if_match)
+    ) -> Result<Written<GroupResource>, ScimError> {
+        groups::replace(conn, ctx, id, validated, if_match)
     }
     fn delete(
         conn: &mut DbConn,
@@ -205,7 +212,7 @@ impl Endpoint for Groups {
         operations: &[Operation],
         if_match: Option<&str>,
         expanded: bool,
-    ) -> Result<GroupResource, ScimError> {
+    ) -> Result<Written<GroupResource>, ScimError> {
         groups::patch(conn, ctx, registry, id, operations, if_match, expanded)
     }
     fn expanded(registry: &SchemaRegistry, projection: &Projection) -> bool {
@@ -223,16 +230,54 @@ impl Endpoint for Groups {
 }
 
 fn render<E: Endpoint>(
-    state: &AppState,
+    registry: &SchemaRegistry,
     base_url: &str,
     resource: &E::Resource,
     projection: &Projection,
 ) -> Value {
     projection.apply(
-        &state.registry,
+        registry,
         E::KIND,
-        E::to_json(resource, &state.registry, base_url),
+        E::to_json(resource, registry, base_url),
     )
+}
+
+/// Tells the directory's sync health, and the schema registry, what a
+/// write kept that no schema defines and which members it skipped.
+pub fn note_written<R>(
+    state: &AppState,
+    req: &HttpRequest,
+    ctx: &WriteContext,
+    kind: ResourceKind,
+    resource_id: &str,
+    written: &Written<R>,
+) {
+    if !written.unregistered.is_empty() {
+        let kept: Vec<_> = written
+            .unregistered
+            .iter()
+            .filter_map(|u| u.kept(kind))
+            .collect();
+        state.schemas.keep(&kept);
+        state
+            .sync
+            .unregistered(&ctx.directory_id, kind, &written.unregistered, ctx.now);
+    }
+    if !written.skipped_members.is_empty() {
+        let method = req.method().as_str();
+        let seen = RequestSeen {
+            directory_id: &ctx.directory_id,
+            method,
+            path: req.path(),
+            status: 200,
+            error: None,
+            request_id: ctx.request_id.as_deref(),
+            now: ctx.now,
+        };
+        state
+            .sync
+            .skipped_members(seen, resource_id, &written.skipped_members);
+    }
 }
 
 /// `POST /{Users,Groups}`.
@@ -242,18 +287,22 @@ pub async fn create<E: Endpoint>(
     req: HttpRequest,
     body: ScimBody,
 ) -> Result<HttpResponse, ScimError> {
-    let attributes = validate_resource(&state.registry, E::KIND, &body.0)?;
-    let projection = projection(&state, &req)?;
+    let registry = state.registry();
+    let validated = validate_resource(&registry, E::KIND, &body.0)?;
+    let projection = projection(&registry, &req)?;
     let ctx = who.write_context(state.clock.now_micros())?;
+    let write_ctx = ctx.clone();
     let created = state
         .store
-        .write(move |conn| E::create(conn, &ctx, attributes.clone()))
+        .write(move |conn| E::create(conn, &write_ctx, validated.clone()))
         .await?;
-    let loc = location(&who.base_url, E::KIND, E::id(&created));
+    let id = E::id(&created.resource);
+    note_written(&state, &req, &ctx, E::KIND, id, &created);
+    let loc = location(&who.base_url, E::KIND, id);
     Ok(resource_response(
         StatusCode::CREATED,
-        &render::<E>(&state, &who.base_url, &created, &projection),
-        &E::meta(&created).etag(),
+        &render::<E>(&registry, &who.base_url, &created.resource, &projection),
+        &E::meta(&created.resource).etag(),
         Some(&loc),
     ))
 }
@@ -273,8 +322,9 @@ async fn get_checked<E: Endpoint>(
     caller: &ScimCaller,
     req: &HttpRequest,
 ) -> Result<HttpResponse, ScimError> {
-    let projection = projection(state, req)?;
-    let expanded = E::expanded(&state.registry, &projection);
+    let registry = state.registry();
+    let projection = projection(&registry, req)?;
+    let expanded = E::expanded(&registry, &projection);
     let (who, id) = (caller.clone(), path_id(req));
     let found = state
         .store
@@ -289,7 +339,7 @@ async fn get_checked<E: Endpoint>(
     }
     Ok(resource_response(
         StatusCode::OK,
-        &render::<E>(state, &caller.base_url, &found, &projection),
+        &render::<E>(&registry, &caller.base_url, &found, &projection),
         &etag,
         None,
     ))
@@ -302,23 +352,44 @@ pub async fn replace<E: Endpoint>(
     req: HttpRequest,
     body: ScimBody,
 ) -> Result<HttpResponse, ScimError> {
-    let attributes = validate_resource(&state.registry, E::KIND, &body.0)?;
-    let projection = projection(&state, &req)?;
+    let registry = state.registry();
+    let validated = validate_resource(&registry, E::KIND, &body.0)?;
+    let projection = projection(&registry, &req)?;
     let ctx = who.write_context(state.clock.now_micros())?;
+    let write_ctx = ctx.clone();
     let (id, if_match) = (path_id(&req), if_match(&req));
     let replaced = state
         .store
-        .write(move |conn| E::replace(conn, &ctx, &id, attributes.clone(), if_match.as_deref()))
+        .write(move |conn| {
+            E::replace(
+                conn,
+                &write_ctx,
+                &id,
+                validated.clone(),
+                if_match.as_deref(),
+            )
+        })
         .await?;
+    note_written(
+        &state,
+        &req,
+        &ctx,
+        E::KIND,
+        E::id(&replaced.resource),
+        &replaced,
+    );
     Ok(resource_response(
         StatusCode::OK,
-        &render::<E>(&state, &who.base_url, &replaced, &projection),
-        &E::meta(&replaced).etag(),
+        &render::<E>(&registry, &who.base_url, &replaced.resource, &projection),
+        &E::meta(&replaced.resource).etag(),
         None,
     ))
 }
 
-/// `PATCH /{Users,Groups}/{id}`, with `If-Match`: 200 with the resource.
+/// `PATCH /{Users,Groups}/{id}`, with `If-Match`. A user's PATCH answers
+/// 200 with the user; a group's answers 204 (Entra ID's preference, which
+/// Okta accepts), unless the request asks for attributes with `attributes`
+/// or `excludedAttributes`: then 200 with the group as asked.
 pub async fn patch<E: Endpoint>(
     state: web::Data<AppState>,
     who: ScimPrincipal,
@@ -326,20 +397,23 @@ pub async fn patch<E: Endpoint>(
     body: ScimBody,
 ) -> Result<HttpResponse, ScimError> {
     let operations = patch::parse_request(&body.0)?;
-    let projection = projection(&state, &req)?;
-    // As for reads: a group's members come back unless excluded, so a
-    // client pushing members to a large group sends excludedAttributes=members.
-    let expanded = E::expanded(&state.registry, &projection);
+    let registry = state.registry();
+    let params = ListParams::from_query(req.query_string())?;
+    let asked = params.attributes.is_some() || params.excluded_attributes.is_some();
+    let answer = E::PATCH_ANSWERS_RESOURCE || asked;
+    let projection = projection(&registry, &req)?;
+    let expanded = answer && E::expanded(&registry, &projection);
     let ctx = who.write_context(state.clock.now_micros())?;
+    let write_ctx = ctx.clone();
     let (id, if_match) = (path_id(&req), if_match(&req));
-    let registry = state.registry.clone();
+    let patch_registry = registry.clone();
     let patched = state
         .store
         .write(move |conn| {
             E::patch(
                 conn,
-                &ctx,
-                &registry,
+                &write_ctx,
+                &patch_registry,
                 &id,
                 &operations,
                 if_match.as_deref(),
@@ -347,10 +421,28 @@ pub async fn patch<E: Endpoint>(
             )
         })
         .await?;
+    note_written(
+        &state,
+        &req,
+        &ctx,
+        E::KIND,
+        E::id(&patched.resource),
+        &patched,
+    );
+    let etag = E::meta(&patched.resource).etag();
+    if !answer {
+        let mut response = HttpResponse::NoContent().finish();
+        if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&etag) {
+            response
+                .headers_mut()
+                .insert(actix_web::http::header::ETAG, v);
+        }
+        return Ok(response);
+    }
     Ok(resource_response(
         StatusCode::OK,
-        &render::<E>(&state, &who.base_url, &patched, &projection),
-        &E::meta(&patched).etag(),
+        &render::<E>(&registry, &who.base_url, &patched.resource, &projection),
+        &etag,
         None,
     ))
 }
@@ -422,31 +514,33 @@ pub async fn page<E: Endpoint>(
     params: &ListParams,
     page: Option<(u64, u64)>,
 ) -> Result<(u64, Vec<Value>), ScimError> {
-    let mut query = list_query(state, E::KIND, params)?;
+    let registry = state.registry();
+    let mut query = list_query(state, &registry, E::KIND, params)?;
     if let Some((offset, limit)) = page {
         query.offset = offset;
         query.limit = limit;
     }
-    let (total, found, projection) = fetch::<E>(state, caller, params, query).await?;
+    let (total, found, projection) = fetch::<E>(state, &registry, caller, params, query).await?;
     let resources = found
         .iter()
-        .map(|r| render::<E>(state, &caller.base_url, r, &projection))
+        .map(|r| render::<E>(&registry, &caller.base_url, r, &projection))
         .collect();
     Ok((total, resources))
 }
 
 async fn fetch<E: Endpoint>(
     state: &web::Data<AppState>,
+    registry: &SchemaRegistry,
     caller: &ScimCaller,
     params: &ListParams,
     query: ListQuery,
 ) -> Result<(u64, Vec<E::Resource>, Projection), ScimError> {
     let projection = Projection::parse(
-        &state.registry,
+        registry,
         params.attributes.as_deref(),
         params.excluded_attributes.as_deref(),
     )?;
-    let expanded = E::expanded(&state.registry, &projection);
+    let expanded = E::expanded(registry, &projection);
     let who = caller.clone();
     let (total, found) = state
         .store
@@ -491,7 +585,8 @@ async fn cursor_page<E: Endpoint>(
     let backwards = position
         .as_ref()
         .is_some_and(|c| c.direction == Direction::Previous);
-    let mut query = list_query(state, E::KIND, params)?;
+    let registry = state.registry();
+    let mut query = list_query(state, &registry, E::KIND, params)?;
     query.order = sql_filter::creation_order(E::KIND, backwards);
     query.seek = position
         .as_ref()
@@ -499,7 +594,8 @@ async fn cursor_page<E: Endpoint>(
     query.offset = 0;
     // One row more than the page tells whether another page follows.
     query.limit = size + 1;
-    let (total, mut found, projection) = fetch::<E>(state, caller, params, query).await?;
+    let (total, mut found, projection) =
+        fetch::<E>(state, &registry, caller, params, query).await?;
     let more = found.len() as u64 > size;
     found.truncate(size as usize);
     if backwards {
@@ -529,7 +625,7 @@ async fn cursor_page<E: Endpoint>(
         .map(|r| mark(r, Direction::Previous));
     let resources: Vec<Value> = found
         .iter()
-        .map(|r| render::<E>(state, &caller.base_url, r, &projection))
+        .map(|r| render::<E>(&registry, &caller.base_url, r, &projection))
         .collect();
     let mut body = json!({
         "schemas": [crate::scim::LIST_RESPONSE_URN],

@@ -381,7 +381,11 @@ fn name_and_sub(i: &str) -> PResult<'_, (&str, Option<&str>)> {
     (attr_name, opt(preceded(char('.'), attr_name))).parse(i)
 }
 
-/// `compValue = false / null / true / number / string`
+/// `compValue = false / null / true / number / string`, and, as a
+/// tolerance, a bare word: Microsoft's SCIM test collection sends
+/// `userName sw O`. A value with no quotes that is one word (no spaces,
+/// brackets, parentheses or quotes) and not `true`, `false`, `null` or a
+/// number is read as that string; no quoted filter changes meaning.
 fn comp_value(i: &str) -> PResult<'_, CompValue> {
     if i.starts_with('"') {
         return string(i);
@@ -395,8 +399,15 @@ fn comp_value(i: &str) -> PResult<'_, CompValue> {
     if let Ok(found) = word {
         return Ok(found);
     }
-    match number(i) {
-        Ok(found) => Ok(found),
+    if let Ok(found) = number(i) {
+        return Ok(found);
+    }
+    let bare = take_while1::<_, _, Failure>(|c: char| {
+        !c.is_whitespace() && !matches!(c, '(' | ')' | '[' | ']' | '"')
+    })
+    .parse(i);
+    match bare {
+        Ok((rest, word)) => Ok((rest, CompValue::Str(word.to_owned()))),
         Err(_) => fail(
             i,
             "expected a value: a string in double quotes, a number, true, false or null",

@@ -7,20 +7,26 @@ use super::{MemberChanges, OpKind, Operation};
 use crate::scim::error::{ScimError, ScimType};
 use crate::scim::filter::{AttrPath, CompValue, CompareOp, Filter};
 use crate::scim::path::{parse_path, PatchPath};
-use crate::scim::schema::{AttrType, Attribute, Mutability, ResourceKind, Schema, SchemaRegistry};
-use crate::scim::validate::{validate_resource, Attributes};
+use crate::scim::schema::{
+    AttrType, Attribute, Mutability, Named, ResourceKind, Schema, SchemaRegistry,
+};
+use crate::scim::validate::{coerce, validate_resource, Attributes, Validated};
 
 /// Applies `operations` in order to `document`, collects member operations
 /// of a group into `members`, then validates the result against the schemas.
 /// On error nothing the caller holds should be written: the caller applies
-/// to a copy and writes only on success.
+/// to a copy and writes only on success. The result's `unregistered` lists
+/// only what the operations brought in, not what the resource already held.
 pub fn apply(
     registry: &SchemaRegistry,
     kind: ResourceKind,
     document: Attributes,
     operations: &[super::Operation],
     members: &mut MemberChanges,
-) -> Result<Attributes, ScimError> {
+) -> Result<Validated, ScimError> {
+    let held = validate_resource(registry, kind, &as_body(registry, kind, document.clone()))
+        .map(|v| v.unregistered)
+        .unwrap_or_default();
     let mut patcher = Patcher {
         registry,
         kind,
@@ -33,6 +39,13 @@ pub fn apply(
     let mut doc = patcher.doc;
     // Extensions left empty are unassigned.
     doc.retain(|_, v| !matches!(v, Value::Object(o) if o.is_empty()));
+    let mut validated = validate_resource(registry, kind, &as_body(registry, kind, doc))?;
+    validated.unregistered.retain(|u| !held.contains(u));
+    Ok(validated)
+}
+
+/// A document as a resource body: its attributes and the schemas they use.
+fn as_body(registry: &SchemaRegistry, kind: ResourceKind, doc: Attributes) -> Value {
     let mut schemas = vec![Value::from(kind.core_urn())];
     for ext in registry.extensions(kind) {
         if doc.contains_key(&ext.id) {
@@ -41,7 +54,7 @@ pub fn apply(
     }
     let mut body = doc;
     body.insert("schemas".into(), Value::Array(schemas));
-    validate_resource(registry, kind, &Value::Object(body))
+    Value::Object(body)
 }
 
 fn invalid_path(detail: String) -> ScimError {
@@ -93,8 +106,21 @@ impl<'a> Patcher<'a, '_> {
                         )));
                     };
                     for (name, v) in inner {
-                        let path = ext_path(&ext.id, name);
-                        self.at_path(op.kind, &path, Some(v), key)?;
+                        if !name.eq_ignore_ascii_case("schemas") {
+                            let path = ext_path(&ext.id, name);
+                            self.at_path(op.kind, &path, Some(v), key)?;
+                        }
+                    }
+                    continue;
+                }
+                if let (true, Value::Object(inner)) = (self.unregistered_urn(key), value) {
+                    // An extension nobody registered, as an object: each
+                    // attribute is kept as if named with the URN.
+                    for (name, v) in inner {
+                        if !name.eq_ignore_ascii_case("schemas") {
+                            let path = ext_path(key, name);
+                            self.at_path(op.kind, &path, Some(v), key)?;
+                        }
                     }
                     continue;
                 }
@@ -135,16 +161,23 @@ impl<'a> Patcher<'a, '_> {
                 return Ok(());
             }
         }
-        if let Some(ext) = self.whole_extension(path) {
-            return self.extension_op(kind, &ext.id, value, text);
+        if let Some(urn) = self.whole_extension(path) {
+            return self.extension_op(kind, &urn, value, text);
         }
-        let place = self.resolve(path, text)?;
+        let Some(place) = self.resolve(path, text)? else {
+            return self.unregistered_op(kind, path, value, text);
+        };
         if self.kind == ResourceKind::Group
             && place.extension.is_none()
             && place.attribute.name == "members"
         {
             return self.members_op(kind, &place, value, text);
         }
+        let coerced = match (&place.filter, place.sub, value) {
+            (_, None, Some(v)) => Some(coerce(place.attribute, v).into_owned()),
+            _ => value.cloned(),
+        };
+        let value = coerced.as_ref();
         let container = self.container(place.extension)?;
         let name = place.attribute.name.clone();
         match (&place.filter, place.sub) {
@@ -180,14 +213,107 @@ impl<'a> Patcher<'a, '_> {
     }
 
     /// A path naming a whole extension, e.g. the enterprise URN alone (its
-    /// last colon-separated part parses as an attribute name).
-    fn whole_extension(&self, path: &PatchPath) -> Option<&'a Schema> {
+    /// last colon-separated part parses as an attribute name): the URN the
+    /// extension is stored under, registered or kept.
+    fn whole_extension(&self, path: &PatchPath) -> Option<String> {
         let urn = path.attr.urn.as_deref()?;
         if path.attr.sub_attr.is_some() || path.filter.is_some() {
             return None;
         }
+        let full = format!("{urn}:{}", path.attr.attr);
+        if let Some(ext) = self.registry.extension(self.kind, &full) {
+            return Some(ext.id.clone());
+        }
         self.registry
-            .extension(self.kind, &format!("{urn}:{}", path.attr.attr))
+            .kept_schema(self.kind, &full)
+            .map(str::to_owned)
+            .or_else(|| {
+                self.doc
+                    .keys()
+                    .find(|k| k.eq_ignore_ascii_case(&full))
+                    .cloned()
+            })
+    }
+
+    /// Whether a path-less key is the URN of an extension nobody
+    /// registered (rather than a URN-qualified attribute of a known schema,
+    /// which Entra ID also sends as a key).
+    fn unregistered_urn(&self, key: &str) -> bool {
+        if !key.contains(':') || self.registry.extension(self.kind, key).is_some() {
+            return false;
+        }
+        match parse_path(key) {
+            Ok(path) => !path
+                .attr
+                .urn
+                .as_deref()
+                .is_some_and(|urn| self.registry.named(self.kind, urn).is_some()),
+            Err(_) => true,
+        }
+    }
+
+    /// An operation on an attribute no schema defines: it is kept as sent
+    /// (or removed), under the spelling already stored or known.
+    fn unregistered_op(
+        &mut self,
+        kind: OpKind,
+        path: &PatchPath,
+        value: Option<&Value>,
+        text: &str,
+    ) -> Result<(), ScimError> {
+        if path.filter.is_some() {
+            return Err(invalid_path(format!(
+                "\"{text}\": a value filter needs an attribute a schema defines"
+            )));
+        }
+        let schema = path.attr.urn.as_deref().filter(|u| !self.registry.is_core(self.kind, u));
+        let container: &mut Map<String, Value> = match schema {
+            None => &mut self.doc,
+            Some(urn) => {
+                let stored = match self.registry.extension(self.kind, urn) {
+                    Some(ext) => ext.id.clone(),
+                    None => stored_key(&self.doc, self.registry.kept_schema(self.kind, urn).unwrap_or(urn)),
+                };
+                let entry = self
+                    .doc
+                    .entry(stored)
+                    .or_insert_with(|| Value::Object(Map::new()));
+                entry.as_object_mut().ok_or_else(|| {
+                    invalid_path(format!("\"{text}\": the extension is not an object"))
+                })?
+            }
+        };
+        let name = stored_key(container, &path.attr.attr);
+        let target: &mut Map<String, Value> = match &path.attr.sub_attr {
+            None => container,
+            Some(_) => container
+                .entry(name.clone())
+                .or_insert_with(|| Value::Object(Map::new()))
+                .as_object_mut()
+                .ok_or_else(|| invalid_path(format!("'{text}' has no sub-attributes")))?,
+        };
+        let key = match &path.attr.sub_attr {
+            None => name,
+            Some(sub) => stored_key(target, sub),
+        };
+        match (kind, value) {
+            (OpKind::Remove, _) | (_, None) => {
+                target.remove(&key);
+            }
+            (OpKind::Add, Some(v)) => match (target.get_mut(&key), v) {
+                (Some(Value::Array(list)), Value::Array(new)) => list.extend(new.iter().cloned()),
+                (Some(Value::Object(present)), Value::Object(new)) => {
+                    present.extend(new.iter().map(|(k, v)| (k.clone(), v.clone())))
+                }
+                _ => {
+                    target.insert(key, v.clone());
+                }
+            },
+            (OpKind::Replace, Some(v)) => {
+                target.insert(key, v.clone());
+            }
+        }
+        Ok(())
     }
 
     /// add merges into an extension, replace sets it, remove clears it.
@@ -216,19 +342,20 @@ impl<'a> Patcher<'a, '_> {
         Ok(())
     }
 
-    fn resolve(&self, path: &PatchPath, text: &str) -> Result<Place<'a>, ScimError> {
+    /// Where a path points, or `None` for an attribute no schema defines.
+    fn resolve(&self, path: &PatchPath, text: &str) -> Result<Option<Place<'a>>, ScimError> {
         let core = self.registry.core(self.kind);
         let (schema, extension) = match &path.attr.urn {
             None => (core, None),
-            Some(urn) if urn.eq_ignore_ascii_case(&core.id) => (core, None),
-            Some(urn) => match self.registry.extension(self.kind, urn) {
-                Some(ext) => (ext, Some(ext)),
-                None => return Err(invalid_path(format!("unknown schema in path \"{text}\""))),
+            Some(urn) => match self.registry.named(self.kind, urn) {
+                Some(Named::Core(_)) => (core, None),
+                Some(Named::Extension(ext)) => (ext, Some(ext)),
+                None => return Ok(None),
             },
         };
-        let attribute = schema
-            .attribute(&path.attr.attr)
-            .ok_or_else(|| invalid_path(format!("unknown attribute in path \"{text}\"")))?;
+        let Some(attribute) = schema.attribute(&path.attr.attr) else {
+            return Ok(None);
+        };
         if attribute.mutability == Mutability::ReadOnly {
             return Err(mutability(format!("'{}' is read-only", attribute.name)));
         }
@@ -240,9 +367,14 @@ impl<'a> Patcher<'a, '_> {
         let sub = match sub_name {
             None => None,
             Some(name) => {
-                let sub = attribute.sub_attribute(name).ok_or_else(|| {
-                    invalid_path(format!("unknown sub-attribute in path \"{text}\""))
-                })?;
+                let Some(sub) = attribute.sub_attribute(name) else {
+                    if path.filter.is_some() || attribute.multi_valued {
+                        return Err(invalid_path(format!(
+                            "unknown sub-attribute in path \"{text}\""
+                        )));
+                    }
+                    return Ok(None);
+                };
                 if sub.mutability == Mutability::ReadOnly {
                     return Err(mutability(format!(
                         "'{}.{}' is read-only",
@@ -259,19 +391,19 @@ impl<'a> Patcher<'a, '_> {
         }
         if path.attr.sub_attr.is_some() && attribute.multi_valued && path.filter.is_none() {
             // `emails.value` without a filter names every value's sub-attribute.
-            return Ok(Place {
+            return Ok(Some(Place {
                 extension,
                 attribute,
                 sub,
                 filter: Some(Filter::Present(sub_path("value"))),
-            });
+            }));
         }
-        Ok(Place {
+        Ok(Some(Place {
             extension,
             attribute,
             sub,
             filter: path.filter.clone(),
-        })
+        }))
     }
 
     fn container(
@@ -309,8 +441,9 @@ impl<'a> Patcher<'a, '_> {
             items
                 .iter()
                 .map(|item| {
-                    item.get("value")
-                        .and_then(Value::as_str)
+                    // A member given as its bare id (Microsoft's test collection).
+                    item.as_str()
+                        .or_else(|| item.get("value").and_then(Value::as_str))
                         .filter(|s| !s.is_empty())
                         .map(str::to_owned)
                         .ok_or_else(|| {
@@ -576,6 +709,15 @@ fn seed_from_filter(filter: &Filter) -> Option<Map<String, Value>> {
         }
         _ => None,
     }
+}
+
+/// The key `name` is stored under in `map`: an existing key equal to it
+/// ignoring case, else `name` itself (attribute names are case-insensitive).
+fn stored_key(map: &Map<String, Value>, name: &str) -> String {
+    map.keys()
+        .find(|k| k.eq_ignore_ascii_case(name))
+        .cloned()
+        .unwrap_or_else(|| name.to_owned())
 }
 
 fn ext_path(urn: &str, name: &str) -> PatchPath {

@@ -4,7 +4,9 @@
 use serde_json::{Map, Value};
 
 use super::error::ScimError;
-use super::schema::{AttrType, Attribute, ResourceKind, Returned, Schema, SchemaRegistry};
+use super::schema::{
+    AttrType, Attribute, Named, ResourceKind, Returned, Schema, SchemaRegistry,
+};
 
 /// One entry of an `attributes` list: `[urn:]attr[.sub]`, or a whole
 /// extension named by its URN. Names are kept lowercase for matching.
@@ -73,6 +75,18 @@ impl Projection {
                     if !kept.is_empty() {
                         out.insert(key, Value::Object(kept));
                     }
+                }
+            } else if let (true, Value::Object(inner)) = (key.contains(':'), &value) {
+                // An extension nobody registered: its attributes are
+                // projected by name, with the defaults of RFC 7643 §7.
+                let unregistered = Schema {
+                    id: key.clone(),
+                    name: String::new(),
+                    attributes: Vec::new(),
+                };
+                let kept = self.project_schema(&unregistered, Some(&key), inner.clone());
+                if !kept.is_empty() {
+                    out.insert(key, Value::Object(kept));
                 }
             } else if let Some(kept) = self.project_attribute(
                 core,
@@ -245,21 +259,46 @@ fn parse_list(registry: &SchemaRegistry, text: &str) -> Result<Vec<AttrRef>, Sci
         .collect()
 }
 
-fn parse_ref(registry: &SchemaRegistry, text: &str) -> Result<AttrRef, ScimError> {
-    let known_schema = [&registry.user, &registry.group]
+/// The URN a reference's schema part names: a schema's own id (for an
+/// alias, the RFC URN it stands for) or a kept extension's URN.
+fn schema_urn(registry: &SchemaRegistry, text: &str) -> Option<String> {
+    [ResourceKind::User, ResourceKind::Group]
         .into_iter()
-        .chain(registry.user_extensions.iter())
-        .find(|s| s.id.eq_ignore_ascii_case(text));
-    if let Some(schema) = known_schema {
+        .find_map(|kind| match registry.named(kind, text) {
+            Some(Named::Core(s) | Named::Extension(s)) => Some(s.id.to_lowercase()),
+            None => registry.kept_schema(kind, text).map(str::to_lowercase),
+        })
+}
+
+/// `attr[filter]` or `attr[filter].sub` (Microsoft's test collection
+/// asks for `emails[type eq "work"]`): the attribute, without the filter;
+/// a response carries whole attributes, not some of their values.
+fn without_value_filter(text: &str) -> std::borrow::Cow<'_, str> {
+    match (text.find('['), text.rfind(']')) {
+        (Some(open), Some(close)) if close > open => {
+            format!("{}{}", &text[..open], &text[close + 1..]).into()
+        }
+        _ => text.into(),
+    }
+}
+
+fn parse_ref(registry: &SchemaRegistry, text: &str) -> Result<AttrRef, ScimError> {
+    let original = text;
+    let text = without_value_filter(text);
+    let text = text.as_ref();
+    if let Some(urn) = schema_urn(registry, text) {
         return Ok(AttrRef {
-            urn: Some(schema.id.to_lowercase()),
+            urn: Some(urn),
             attr: None,
             sub: None,
         });
     }
     let (urn, rest) = if text.len() > 4 && text[..4].eq_ignore_ascii_case("urn:") {
         match text.rfind(':') {
-            Some(i) => (Some(text[..i].to_lowercase()), &text[i + 1..]),
+            Some(i) => (
+                Some(schema_urn(registry, &text[..i]).unwrap_or_else(|| text[..i].to_lowercase())),
+                &text[i + 1..],
+            ),
             None => (None, text),
         }
     } else {
@@ -278,7 +317,7 @@ fn parse_ref(registry: &SchemaRegistry, text: &str) -> Result<AttrRef, ScimError
     };
     if !valid(attr) || !sub.is_none_or(valid) {
         return Err(ScimError::invalid_value(format!(
-            "'{text}' is not a valid attribute name in attributes or excludedAttributes"
+            "'{original}' is not a valid attribute name in attributes or excludedAttributes"
         )));
     }
     Ok(AttrRef {

@@ -5,11 +5,14 @@ use crate::scim::schema::{ResourceKind, SchemaRegistry};
 use crate::scim::ScimType;
 
 fn user(body: Value) -> Result<Attributes, ScimError> {
-    validate_resource(&SchemaRegistry::load().unwrap(), ResourceKind::User, &body)
+    let got = validate_resource(&SchemaRegistry::load().unwrap(), ResourceKind::User, &body)?;
+    assert_eq!(got.unregistered, [], "{body}");
+    Ok(got.attributes)
 }
 
 fn group(body: Value) -> Result<Attributes, ScimError> {
     validate_resource(&SchemaRegistry::load().unwrap(), ResourceKind::Group, &body)
+        .map(|v| v.attributes)
 }
 
 const U: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
@@ -130,19 +133,9 @@ fn rejected_bodies_name_the_problem() {
             "'active' must be of type boolean",
         ),
         (
-            json!({"schemas": [U], "userName": "b", "shoeSize": 9}),
-            ScimType::InvalidSyntax,
-            "unknown attribute 'shoeSize'",
-        ),
-        (
             json!({"schemas": [U], "userName": "b", "name": "B J"}),
             ScimType::InvalidValue,
             "'name' must be of type complex",
-        ),
-        (
-            json!({"schemas": [U], "userName": "b", "name": {"nick": "x"}}),
-            ScimType::InvalidSyntax,
-            "'name.nick'",
         ),
         (
             json!({"schemas": [U], "userName": "b", "emails": [{"value": "a", "type": "pager"}]}),
@@ -164,16 +157,6 @@ fn rejected_bodies_name_the_problem() {
             ScimType::InvalidSyntax,
             "JSON object",
         ),
-        (
-            json!({"schemas": [U], "userName": "b", E: {"floor": 3}}),
-            ScimType::InvalidSyntax,
-            "unknown attribute 'floor'",
-        ),
-        (
-            json!({"schemas": [U, "urn:example:custom"], "userName": "b"}),
-            ScimType::InvalidValue,
-            "urn:example:custom",
-        ),
     ];
     for (input, scim_type, needle) in cases {
         let err = user(input.clone()).expect_err(&input.to_string());
@@ -193,6 +176,122 @@ fn groups_validate_members_and_display_name() {
     );
     let err = group(json!({"schemas": [g]})).unwrap_err();
     assert_eq!(err.detail, "required attribute 'displayName' is missing");
+    // The User's extension on a group is a mistake, not an unknown extension.
     let err = group(json!({"schemas": [g], "displayName": "x", E: {}})).unwrap_err();
-    assert_eq!(err.scim_type, Some(ScimType::InvalidSyntax));
+    assert_eq!(err.scim_type, Some(ScimType::InvalidValue));
+}
+
+#[test]
+fn idp_shapes_are_read_as_meant() {
+    let onelogin_enterprise = "urn:scim:schemas:extension:enterprise:2.0";
+    let cases: Vec<(Value, Value)> = vec![
+        // OneLogin: pre-RFC URNs, attributes under the alias land under the RFC URN.
+        (
+            json!({"schemas": ["urn:scim:schemas:core:2.0", onelogin_enterprise], "userName": "b",
+                   onelogin_enterprise: {"department": "Ops"}}),
+            json!({"userName": "b", E: {"department": "Ops"}}),
+        ),
+        // Google Workspace: SCIM 1.1's core URN beside the RFC one.
+        (
+            json!({"schemas": ["urn:scim:schemas:core:1.0", U], "userName": "b"}),
+            json!({"userName": "b"}),
+        ),
+        // Entra ID: manager as a bare id, roles as JSON-encoded text.
+        (
+            json!({"schemas": [U, E], "userName": "b", E: {"manager": "271"},
+                   "roles": "[{\"primary\":false,\"type\":\"WindowsAzureActiveDirectoryRole\",\"value\":\"Admin\"}]"}),
+            json!({"userName": "b",
+                   "roles": [{"primary": false, "type": "WindowsAzureActiveDirectoryRole", "value": "Admin"}],
+                   E: {"manager": {"value": "271"}}}),
+        ),
+        // Capitalised names (Microsoft's test collection).
+        (
+            json!({"schemas": [U], "UserName": "b", "Active": "True", "Emails": [{"Primary": "true", "Value": "b@x.org"}]}),
+            json!({"userName": "b", "active": true, "emails": [{"primary": true, "value": "b@x.org"}]}),
+        ),
+    ];
+    for (input, expected) in cases {
+        let got = user(input.clone()).unwrap_or_else(|e| panic!("{input}: {e}"));
+        assert_eq!(Value::Object(got), expected, "input: {input}");
+    }
+    let entra_group = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group";
+    let got = group(json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group", entra_group],
+                           "displayName": "Eng", "members": ["u1", {"value": "u2"}]}))
+    .unwrap();
+    assert_eq!(
+        Value::Object(got),
+        json!({"displayName": "Eng", "members": [{"value": "u1"}, {"value": "u2"}]})
+    );
+}
+
+#[test]
+fn attributes_no_schema_defines_are_kept_and_listed() {
+    let acme = "urn:ietf:params:scim:schemas:extension:Acme:2.0:User";
+    let registry = SchemaRegistry::load().unwrap();
+    let body = json!({
+        "schemas": [U, acme, "urn:example:empty"],
+        "userName": "b",
+        "costCenter": "77",
+        "name": {"givenName": "B", "pronunciation": "bee"},
+        E: {"floor": 3},
+        acme: {"badge": "B1"},
+    });
+    let got = validate_resource(&registry, ResourceKind::User, &body).unwrap();
+    assert_eq!(
+        Value::Object(got.attributes),
+        json!({"userName": "b", "costCenter": "77", "name": {"givenName": "B", "pronunciation": "bee"},
+               E: {"floor": 3}, acme: {"badge": "B1"}})
+    );
+    let listed: Vec<(Option<&str>, &str, &Value, ScimType, &str)> = got
+        .unregistered
+        .iter()
+        .map(|u| {
+            (
+                u.schema.as_deref(),
+                u.name.as_str(),
+                &u.example,
+                u.refusal.scim_type.unwrap(),
+                u.refusal.detail.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            (Some(acme), "", &Value::Null, ScimType::InvalidValue,
+             "schema \"urn:ietf:params:scim:schemas:extension:Acme:2.0:User\" is not supported for resource type User"),
+            (Some("urn:example:empty"), "", &Value::Null, ScimType::InvalidValue,
+             "schema \"urn:example:empty\" is not supported for resource type User"),
+            (None, "costCenter", &json!("77"), ScimType::InvalidSyntax,
+             "unknown attribute 'costCenter' for resource type User"),
+            (None, "name.pronunciation", &json!("bee"), ScimType::InvalidSyntax,
+             "unknown sub-attribute 'name.pronunciation'"),
+            (Some(E), "floor", &json!(3), ScimType::InvalidSyntax,
+             "unknown attribute 'floor' in urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"),
+            (Some(acme), "badge", &json!("B1"), ScimType::InvalidValue,
+             "schema \"urn:ietf:params:scim:schemas:extension:Acme:2.0:User\" is not supported for resource type User"),
+        ]
+    );
+    // A name already kept in another case is stored under the kept spelling.
+    let mut registry = registry;
+    registry.keep(&[KeptAttribute {
+        kind: ResourceKind::User,
+        schema: None,
+        name: "costCenter".into(),
+    }]);
+    let got = validate_resource(
+        &registry,
+        ResourceKind::User,
+        &json!({"schemas": [U], "userName": "b", "COSTCENTER": "78"}),
+    )
+    .unwrap();
+    assert_eq!(got.attributes["costCenter"], "78");
+    // Another resource type's schema is a mistake, not an extension.
+    let err = validate_resource(
+        &registry,
+        ResourceKind::Group,
+        &json!({"schemas": [U], "displayName": "x"}),
+    )
+    .unwrap_err();
+    assert_eq!(err.scim_type, Some(ScimType::InvalidValue));
 }

@@ -2,6 +2,10 @@
 
 use diesel::prelude::*;
 
+mod sync;
+
+pub use sync::{CustomSchemaRow, NewSyncIssue, SyncIssueRow, SyncRequestsRow, UnregisteredAttributeRow};
+
 use super::schema::{
     access_requests, admin_tokens, audit_events, directories, directory_tokens, group_mappings,
     groups, guest_spaces, guests, invitations, memberships, policies, product_tokens, products,
@@ -16,6 +20,10 @@ pub struct DirectoryRow {
     pub id: String,
     pub name: String,
     pub created_at: i64,
+    /// Refuse attributes no schema defines instead of keeping them.
+    pub strict_schema: bool,
+    /// When a write of this directory last succeeded.
+    pub last_push_at: Option<i64>,
 }
 
 /// A directory bearer token; only its SHA-256 hash is kept.

@@ -6,7 +6,7 @@ use super::fragment::{SqlCondition, SqlExpr};
 use super::tables::TableList;
 use crate::scim::filter::{AttrPath, CompValue, CompareOp, Filter};
 use crate::scim::schema::{
-    AttrType, Attribute, Mutability, ResourceKind, Returned, SchemaRegistry,
+    AttrType, Attribute, Mutability, Named, ResourceKind, Returned, SchemaRegistry,
 };
 use crate::scim::ScimError;
 use crate::store::dialect::{Backend, JsonBase};
@@ -145,6 +145,8 @@ impl<'a> Compiler<'a> {
                     self.any_element(&List::Table(TableList::Grants), constant(true))
                 } else if let Some(ext) = self.registry.extension(self.kind, urn) {
                     self.backend.json_present(self.base(), &[ext.id.as_str()])
+                } else if let Some(kept) = self.registry.kept_schema(self.kind, urn) {
+                    self.backend.json_present(self.base(), &[kept])
                 } else {
                     constant(false)
                 };
@@ -326,10 +328,10 @@ impl<'a> Compiler<'a> {
         let core = self.registry.core(self.kind);
         let (schema, extension) = match &path.urn {
             None => (core, None),
-            Some(urn) if urn.eq_ignore_ascii_case(&core.id) => (core, None),
-            Some(urn) => match self.registry.extension(self.kind, urn) {
-                Some(ext) => (ext, Some(ext)),
-                None => return Err(unknown(path)),
+            Some(urn) => match self.registry.named(self.kind, urn) {
+                Some(Named::Core(_)) => (core, None),
+                Some(Named::Extension(ext)) => (ext, Some(ext)),
+                None => return self.kept(path, Some(urn)),
             },
         };
         if extension.is_none() {
@@ -347,7 +349,10 @@ impl<'a> Compiler<'a> {
                 sub: path.sub_attr.clone(),
             });
         }
-        let def = schema.attribute(&path.attr).ok_or_else(|| unknown(path))?;
+        let schema_id = extension.map(|e| e.id.as_str());
+        let Some(def) = schema.attribute(&path.attr) else {
+            return self.kept(path, schema_id);
+        };
         if def.returned == Returned::Never || def.mutability == Mutability::WriteOnly {
             return Err(ScimError::invalid_filter(format!(
                 "'{}' cannot be filtered on",
@@ -376,16 +381,49 @@ impl<'a> Compiler<'a> {
             }
             (None, _) => def,
             (Some(sub), AttrType::Complex) => {
-                let sub_def = def.sub_attribute(sub).ok_or_else(|| unknown(path))?;
+                let Some(sub_def) = def.sub_attribute(sub) else {
+                    return self.kept(path, schema_id);
+                };
                 json_keys.push(sub_def.name.clone());
                 sub_def
             }
-            (Some(_), _) => return Err(unknown(path)),
+            (Some(_), _) => return self.kept(path, schema_id),
+        };
+        // A registered extension's attributes have expression indexes
+        // (access::schemas), which apply only to the same text: the path
+        // is written literally, not bound.
+        let custom = extension.is_some_and(|e| self.registry.is_custom(&e.id));
+        let expr = match custom
+            .then(|| self.backend.json_scalar_literal(base, &keys(&json_keys)))
+            .flatten()
+        {
+            Some(text) => SqlExpr::new().trusted(text),
+            None => self.backend.json_scalar(base, &keys(&json_keys)),
         };
         Ok(Target::Leaf(Leaf {
-            expr: self.backend.json_scalar(base, &keys(&json_keys)),
+            expr,
             kind: leaf_def.kind,
             case_exact: leaf_def.case_exact,
+            repr: Repr::Json,
+            label: path.to_string(),
+        }))
+    }
+
+    /// An attribute no schema defines: filterable, as a string that is not
+    /// caseExact, once a directory has sent it (it is then kept on the
+    /// resources, under the spelling first seen); otherwise unknown.
+    fn kept(&self, path: &AttrPath, schema: Option<&str>) -> Result<Target<'a>, ScimError> {
+        let mut names = vec![path.attr.as_str()];
+        names.extend(path.sub_attr.as_deref());
+        let (stored_schema, stored_names) = self
+            .registry
+            .kept_path(self.kind, schema, &names)
+            .ok_or_else(|| unknown(path))?;
+        let json_keys: Vec<String> = stored_schema.into_iter().chain(stored_names).collect();
+        Ok(Target::Leaf(Leaf {
+            expr: self.backend.json_scalar(self.base(), &keys(&json_keys)),
+            kind: AttrType::String,
+            case_exact: false,
             repr: Repr::Json,
             label: path.to_string(),
         }))

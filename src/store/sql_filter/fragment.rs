@@ -1,6 +1,8 @@
 //! SQL fragments: trusted SQL text written by this module (never text from
-//! a request) interleaved with bound parameters. Values, and the JSON paths
-//! built from schema names, are always bound.
+//! a request) interleaved with bound parameters. Values are always bound;
+//! JSON paths are bound, except those of registered extension attributes,
+//! written literally (from names the schema checks held to RFC 7643's
+//! grammar) so that the expression indexes made for them apply.
 
 use std::marker::PhantomData;
 
@@ -15,6 +17,8 @@ use crate::store::pool::MultiBackend;
 #[derive(Debug, Clone, PartialEq)]
 enum SqlPart {
     Sql(&'static str),
+    /// SQL text built from checked schema names (see `trusted`).
+    Trusted(String),
     Text(String),
     BigInt(i64),
     Double(f64),
@@ -59,6 +63,14 @@ impl<ST> SqlFragment<ST> {
     /// Appends SQL text written in this crate.
     pub fn sql(mut self, text: &'static str) -> Self {
         self.parts.push(SqlPart::Sql(text));
+        self
+    }
+
+    /// Appends SQL text this crate built from schema names that were
+    /// checked to hold no quote or other SQL syntax
+    /// (`dialect::json_scalar_literal`); never text from a request.
+    pub fn trusted(mut self, text: String) -> Self {
+        self.parts.push(SqlPart::Trusted(text));
         self
     }
 
@@ -138,6 +150,10 @@ impl<ST> SqlFragment<ST> {
                     text.push_str(s);
                     continue;
                 }
+                SqlPart::Trusted(s) => {
+                    text.push_str(s);
+                    continue;
+                }
                 SqlPart::Text(v) => v.clone(),
                 SqlPart::BigInt(v) => v.to_string(),
                 SqlPart::Double(v) => v.to_string(),
@@ -174,6 +190,7 @@ impl<ST> QueryFragment<MultiBackend> for SqlFragment<ST> {
         for part in &self.parts {
             match part {
                 SqlPart::Sql(text) => out.push_sql(text),
+                SqlPart::Trusted(text) => out.push_sql(text),
                 SqlPart::Text(v) => out.push_bind_param::<Text, String>(v)?,
                 SqlPart::BigInt(v) => out.push_bind_param::<BigInt, i64>(v)?,
                 SqlPart::Double(v) => out.push_bind_param::<Double, f64>(v)?,

@@ -1,11 +1,17 @@
-//! SCIM schemas (RFC 7643 §7), loaded from the JSON files in `scim-schemas/`.
-//! The same definitions are served by the discovery endpoints and drive
-//! validation, projection and filtering, so they can never disagree.
+//! SCIM schemas (RFC 7643 §7): the built-in ones, loaded from the JSON files
+//! in `scim-schemas/`, and the extensions an admin registers. The same
+//! definitions are served by the discovery endpoints and drive validation,
+//! projection and filtering, so they can never disagree.
+
+mod aliases;
+pub mod custom;
+mod registry;
 
 use serde::Deserialize;
-use serde_json::Value;
 
-use super::{ENTERPRISE_USER_URN, GROUP_URN, USER_URN};
+use super::{GROUP_URN, USER_URN};
+
+pub use registry::{KeptAttribute, Named, SchemaRegistry, MAX_KEPT_ATTRIBUTES};
 
 /// An attribute's data type (RFC 7643 §2.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -22,21 +28,24 @@ pub enum AttrType {
 }
 
 /// Whether and how a client may change an attribute (RFC 7643 §7).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub enum Mutability {
     ReadOnly,
+    /// RFC 7643 §7's default when a schema leaves it out.
+    #[default]
     ReadWrite,
     Immutable,
     WriteOnly,
 }
 
 /// When an attribute is returned (RFC 7643 §7).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub enum Returned {
     Always,
     Never,
+    #[default]
     Default,
     Request,
 }
@@ -65,7 +74,9 @@ pub struct Attribute {
     pub case_exact: bool,
     #[serde(default)]
     pub canonical_values: Vec<String>,
+    #[serde(default)]
     pub mutability: Mutability,
+    #[serde(default)]
     pub returned: Returned,
     #[serde(default = "no_uniqueness")]
     pub uniqueness: Uniqueness,
@@ -89,6 +100,7 @@ impl Attribute {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Schema {
     pub id: String,
+    #[serde(default)]
     pub name: String,
     pub attributes: Vec<Attribute>,
 }
@@ -139,88 +151,10 @@ impl ResourceKind {
     }
 }
 
-/// Every schema and discovery document, parsed once at start.
-#[derive(Debug, Clone)]
-pub struct SchemaRegistry {
-    pub user: Schema,
-    /// The User's extensions: enterprise, then Gatehouse's access grants.
-    pub user_extensions: Vec<Schema>,
-    pub group: Schema,
-    /// The raw schema documents, served by `/Schemas`.
-    pub documents: Vec<Value>,
-    /// `/ResourceTypes`, before `meta` is added.
-    pub resource_types: Vec<Value>,
-    /// `/ServiceProviderConfig`, before run-time limits are filled in.
-    pub service_provider_config: Value,
-}
-
-const USER_JSON: &str = include_str!("../../scim-schemas/User.json");
-const ENTERPRISE_USER_JSON: &str = include_str!("../../scim-schemas/EnterpriseUser.json");
-const ACCESS_JSON: &str = include_str!("../../scim-schemas/GatehouseAccess.json");
-const GROUP_JSON: &str = include_str!("../../scim-schemas/Group.json");
-const RESOURCE_TYPES_JSON: &str = include_str!("../../scim-schemas/ResourceTypes.json");
-const SERVICE_PROVIDER_CONFIG_JSON: &str =
-    include_str!("../../scim-schemas/ServiceProviderConfig.json");
-
-impl SchemaRegistry {
-    /// Parses the embedded schema files; fails only if a file is malformed.
-    pub fn load() -> Result<SchemaRegistry, serde_json::Error> {
-        let documents: Vec<Value> = [USER_JSON, ENTERPRISE_USER_JSON, ACCESS_JSON, GROUP_JSON]
-            .iter()
-            .map(|text| serde_json::from_str(text))
-            .collect::<Result<_, _>>()?;
-        let parse = |i: usize| Schema::deserialize(&documents[i]);
-        Ok(SchemaRegistry {
-            user: parse(0)?,
-            user_extensions: vec![parse(1)?, parse(2)?],
-            group: parse(3)?,
-            resource_types: serde_json::from_str(RESOURCE_TYPES_JSON)?,
-            service_provider_config: serde_json::from_str(SERVICE_PROVIDER_CONFIG_JSON)?,
-            documents,
-        })
-    }
-
-    /// The core schema of a resource type.
-    pub fn core(&self, kind: ResourceKind) -> &Schema {
-        match kind {
-            ResourceKind::User => &self.user,
-            ResourceKind::Group => &self.group,
-        }
-    }
-
-    /// The extension schemas a resource type allows.
-    pub fn extensions(&self, kind: ResourceKind) -> &[Schema] {
-        match kind {
-            ResourceKind::User => &self.user_extensions,
-            ResourceKind::Group => &[],
-        }
-    }
-
-    /// The extension schema with this URN (case-insensitive) for a resource type.
-    pub fn extension(&self, kind: ResourceKind, urn: &str) -> Option<&Schema> {
-        self.extensions(kind)
-            .iter()
-            .find(|s| s.id.eq_ignore_ascii_case(urn))
-    }
-
-    /// A schema document by URN, for `/Schemas/{urn}`.
-    pub fn document(&self, urn: &str) -> Option<&Value> {
-        self.documents.iter().find(|d| {
-            d.get("id")
-                .and_then(Value::as_str)
-                .is_some_and(|id| id.eq_ignore_ascii_case(urn))
-        })
-    }
-}
-
-/// Whether `urn` is the enterprise extension's URN.
-pub fn is_enterprise(urn: &str) -> bool {
-    urn.eq_ignore_ascii_case(ENTERPRISE_USER_URN)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scim::ENTERPRISE_USER_URN;
 
     #[test]
     fn embedded_schemas_parse_and_describe_the_rfc_attributes() {
@@ -249,7 +183,7 @@ mod tests {
         assert!(reg
             .extension(ResourceKind::Group, ENTERPRISE_USER_URN)
             .is_none());
-        assert_eq!(reg.resource_types.len(), 2);
+        assert_eq!(reg.resource_types().len(), 2);
         assert!(reg.document(GROUP_URN).is_some());
     }
 }

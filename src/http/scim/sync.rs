@@ -1,0 +1,53 @@
+//! The sync-health middleware: every SCIM request made with a directory's
+//! token is counted for that directory, and a refused one noted with its
+//! status, `scimType`, detail and request id (`access::sync_health`).
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::{middleware, web, HttpMessage};
+use tracing_actix_web::RequestId;
+
+use crate::access::sync_health::RequestSeen;
+use crate::http::auth::CheckedDirectory;
+use crate::http::AppState;
+use crate::scim::ScimError;
+
+/// Counts and notes the request once its answer is known; starts a
+/// write of what was noted when one is due.
+pub async fn record(
+    req: ServiceRequest,
+    next: middleware::Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let checked = CheckedDirectory::default();
+    req.extensions_mut().insert(checked.clone());
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let response = next.call(req).await?;
+    let (Some(directory_id), Some(state)) = (checked.get(), state) else {
+        return Ok(response);
+    };
+    let request_id = response
+        .request()
+        .extensions()
+        .get::<RequestId>()
+        .map(|id| id.to_string());
+    let error = response
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<ScimError>());
+    let now = state.clock.now_micros();
+    state.sync.request(RequestSeen {
+        directory_id,
+        method: response.request().method().as_str(),
+        path: response.request().path(),
+        status: response.status().as_u16(),
+        error,
+        request_id: request_id.as_deref(),
+        now,
+    });
+    if state.sync.is_due(now) {
+        actix_web::rt::spawn(async move {
+            state.sync.flush(&state.store, now, false).await;
+        });
+    }
+    Ok(response)
+}
