@@ -92,11 +92,50 @@ async fn echo_request_id(
 pub async fn serve(state: AppState) -> std::io::Result<()> {
     let listen = state.settings.listen.clone();
     let shutdown = state.settings.shutdown_timeout_secs;
-    let server = actix_web::HttpServer::new(move || build_app(state.clone()))
+    let app_state = state.clone();
+    let server = actix_web::HttpServer::new(move || build_app(app_state.clone()))
         .shutdown_timeout(shutdown)
         .bind(&listen)?;
     for addr in server.addrs() {
         tracing::info!(%addr, "gatehouse listening on http://{addr}");
     }
-    server.run().await
+    let upkeep = actix_web::rt::spawn(upkeep(state.clone()));
+    let result = server.run().await;
+    upkeep.abort();
+    // What requests noted for sync health since the last write.
+    state
+        .sync
+        .flush(&state.store, state.clock.now_micros(), true)
+        .await;
+    result
+}
+
+/// Seconds between schema reloads: how soon a schema registered through
+/// another instance (or the CLI) is in force here.
+const SCHEMA_RELOAD_SECS: u64 = 10;
+
+/// Background upkeep while the server runs: writes what requests noted
+/// for sync health when no request comes to trigger it, and picks up
+/// schemas registered elsewhere.
+async fn upkeep(state: AppState) {
+    let every =
+        std::time::Duration::from_micros(access::sync_health::FLUSH_EVERY_US.unsigned_abs());
+    let mut tick = actix_web::rt::time::interval(every);
+    let mut last_reload = std::time::Instant::now();
+    loop {
+        tick.tick().await;
+        state
+            .sync
+            .flush(&state.store, state.clock.now_micros(), false)
+            .await;
+        if last_reload.elapsed().as_secs() >= SCHEMA_RELOAD_SECS {
+            last_reload = std::time::Instant::now();
+            let live = state.schemas.clone();
+            let reloaded: Result<(), StoreError> =
+                state.store.read(move |conn| live.reload(conn)).await;
+            if let Err(error) = reloaded {
+                tracing::warn!(%error, "schemas could not be reloaded; keeping the ones in force");
+            }
+        }
+    }
 }

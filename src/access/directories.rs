@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::audit::{self, Change};
 use super::{Actor, WriteContext};
+use crate::scim::resource::format_time;
 use crate::store::models::{DirectoryRow, DirectoryTokenRow};
 use crate::store::{directories, DbConn, StoreError, StoreResult};
 
@@ -120,6 +121,72 @@ pub fn revoke_token(conn: &mut DbConn, token_id: &str, actor: &Actor, now: i64) 
         },
     )?;
     Ok(())
+}
+
+/// A directory as the admin API shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DirectoryView {
+    pub id: String,
+    pub name: String,
+    pub created: String,
+    /// Attributes no schema defines are refused (400) instead of kept.
+    pub strict_schema: bool,
+    pub last_successful_push: Option<String>,
+}
+
+impl From<DirectoryRow> for DirectoryView {
+    fn from(row: DirectoryRow) -> Self {
+        DirectoryView {
+            id: row.id,
+            name: row.name,
+            created: format_time(row.created_at),
+            strict_schema: row.strict_schema,
+            last_successful_push: row.last_push_at.map(format_time),
+        }
+    }
+}
+
+/// The directories IdPs push to (not the local one admins fill).
+pub fn list(conn: &mut DbConn) -> StoreResult<Vec<DirectoryView>> {
+    Ok(directories::list(conn)?
+        .into_iter()
+        .filter(|d| d.id != super::LOCAL_DIRECTORY)
+        .map(DirectoryView::from)
+        .collect())
+}
+
+/// One directory IdPs push to.
+pub fn get(conn: &mut DbConn, id: &str) -> StoreResult<DirectoryView> {
+    if id == super::LOCAL_DIRECTORY {
+        return Err(StoreError::NotFound);
+    }
+    Ok(directories::find(conn, id)?.into())
+}
+
+/// Sets whether a directory refuses attributes no schema defines (audited).
+pub fn set_strict_schema(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    id: &str,
+    strict: bool,
+) -> StoreResult<DirectoryView> {
+    let before = get(conn, id)?;
+    directories::set_strict_schema(conn, id, strict)?;
+    audit::record(
+        conn,
+        &WriteContext {
+            directory_id: id.to_owned(),
+            ..ctx.clone()
+        },
+        Change {
+            action: "directory.updated",
+            target_type: "Directory",
+            target_id: id,
+            before: Some(json!({"strict_schema": before.strict_schema})),
+            after: Some(json!({"strict_schema": strict})),
+        },
+    )?;
+    get(conn, id)
 }
 
 /// The live token matching a presented secret, if any.

@@ -67,8 +67,7 @@ impl Pending {
             .collect();
         sync_health::add_requests(conn, &counts, now / HOUR_US)?;
         sync_health::add_issues(conn, &self.issues)?;
-        let attributes: Vec<UnregisteredAttributeRow> =
-            self.attributes.values().cloned().collect();
+        let attributes: Vec<UnregisteredAttributeRow> = self.attributes.values().cloned().collect();
         sync_health::add_unregistered(conn, &attributes)?;
         for (directory, at) in &self.pushed {
             directories::mark_pushed(conn, directory, *at)?;

@@ -2,6 +2,7 @@
 //! directories and their tokens; the access-model commands are in `access`.
 
 mod access;
+mod idp;
 mod policy;
 
 use std::sync::Arc;
@@ -81,6 +82,9 @@ pub enum Command {
     Requests(policy::RequestsCommand),
     /// Prints a report: access, non-synced-access or licenses.
     Report(policy::ReportArgs),
+    /// Manages extension schemas (RFC 7643 §7) for users and groups.
+    #[command(subcommand)]
+    Schema(idp::SchemaCommand),
 }
 
 #[derive(Debug, Args)]
@@ -128,6 +132,11 @@ pub enum DirectoryCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Prints a directory's sync health: refused requests, skipped
+    /// members, attributes no schema defines, last push, requests by status.
+    Health(idp::HealthArgs),
+    /// Changes a directory's settings.
+    Set(idp::SetArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -336,6 +345,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Policy(c) => policy::policy(c, &clock),
         Command::Requests(c) => policy::requests(c, &clock),
         Command::Report(args) => policy::report(args),
+        Command::Schema(c) => idp::schema(c, &clock),
+        Command::Directory(DirectoryCommand::Health(args)) => idp::health(args, &clock),
+        Command::Directory(DirectoryCommand::Set(args)) => idp::set(args, &clock),
         Command::Token(TokenCommand::Revoke { token_id, database }) => {
             let store = open_store(&database)?;
             store

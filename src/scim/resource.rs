@@ -117,7 +117,10 @@ impl UserResource {
                 schemas.push(Value::from(ext.id.clone()));
             }
         }
-        schemas.extend(unregistered_extensions(registry, ResourceKind::User, &self.attributes).map(|(urn, _)| Value::from(urn.clone())));
+        schemas.extend(
+            unregistered_extensions(registry, ResourceKind::User, &self.attributes)
+                .map(|(urn, _)| Value::from(urn.clone())),
+        );
         out.insert("schemas".into(), Value::Array(schemas));
         out.insert("id".into(), self.id.clone().into());
         if let Some(ext_id) = &self.external_id {

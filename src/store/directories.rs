@@ -106,13 +106,11 @@ pub fn set_strict_schema(conn: &mut DbConn, id: &str, strict: bool) -> QueryResu
 /// Records when a directory's writes last succeeded (never moving back).
 pub fn mark_pushed(conn: &mut DbConn, id: &str, at: i64) -> QueryResult<()> {
     diesel::update(
-        directories::table
-            .find(id)
-            .filter(
-                directories::last_push_at
-                    .is_null()
-                    .or(directories::last_push_at.lt(at)),
-            ),
+        directories::table.find(id).filter(
+            directories::last_push_at
+                .is_null()
+                .or(directories::last_push_at.lt(at)),
+        ),
     )
     .set(directories::last_push_at.eq(Some(at)))
     .execute(conn)

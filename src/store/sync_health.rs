@@ -170,8 +170,10 @@ pub fn add_requests(conn: &mut DbConn, rows: &[SyncRequestsRow], hour: i64) -> Q
             .bigint(i64::from(row.status))
             .sql(", ")
             .bigint(row.requests)
-            .sql(") ON CONFLICT (directory_id, hour, status) DO UPDATE SET \
-                  requests = sync_requests.requests + excluded.requests")
+            .sql(
+                ") ON CONFLICT (directory_id, hour, status) DO UPDATE SET \
+                  requests = sync_requests.requests + excluded.requests",
+            )
             .execute(conn)?;
     }
     if !rows.is_empty() {

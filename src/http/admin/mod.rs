@@ -5,6 +5,7 @@
 
 mod audit;
 mod catalog;
+mod directories;
 mod groups;
 mod guests;
 mod mappings;
@@ -12,6 +13,7 @@ pub mod openapi;
 mod policy;
 mod reports;
 mod requests;
+mod schemas;
 mod users;
 
 use actix_web::http::{Method, StatusCode};
@@ -29,6 +31,18 @@ fn operations() -> Vec<(Method, &'static str, actix_web::Route)> {
     let to = web::route;
     vec![
         (M::GET, "/openapi.json", to().to(openapi::document)),
+        (M::GET, "/directories", to().to(directories::list)),
+        (M::GET, "/directories/{id}", to().to(directories::get)),
+        (M::PATCH, "/directories/{id}", to().to(directories::update)),
+        (
+            M::GET,
+            "/directories/{id}/sync-health",
+            to().to(directories::sync_health),
+        ),
+        (M::GET, "/schemas", to().to(schemas::list)),
+        (M::POST, "/schemas", to().to(schemas::register)),
+        (M::GET, "/schemas/{urn}", to().to(schemas::get)),
+        (M::DELETE, "/schemas/{urn}", to().to(schemas::remove)),
         (M::GET, "/sites", to().to(catalog::list_sites)),
         (M::POST, "/sites", to().to(catalog::create_site)),
         (M::GET, "/products", to().to(catalog::list_products)),

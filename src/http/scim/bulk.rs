@@ -217,7 +217,8 @@ async fn run_on<E: Endpoint>(
                 .store
                 .write(move |c| E::create(c, &ctx, validated.clone()))
                 .await?;
-            note_written(state, req, &noted, E::KIND, E::id(&r.resource), &r);
+            let target = (E::KIND, E::id(&r.resource));
+            note_written(state, req, &noted, target, StatusCode::CREATED, &r);
             Ok(done(201, &r.resource))
         }
         Method::Put => {
@@ -226,7 +227,8 @@ async fn run_on<E: Endpoint>(
                 .store
                 .write(move |c| E::replace(c, &ctx, &id, validated.clone(), version.as_deref()))
                 .await?;
-            note_written(state, req, &noted, E::KIND, E::id(&r.resource), &r);
+            let target = (E::KIND, E::id(&r.resource));
+            note_written(state, req, &noted, target, StatusCode::OK, &r);
             Ok(done(200, &r.resource))
         }
         Method::Patch => {
@@ -246,7 +248,8 @@ async fn run_on<E: Endpoint>(
                     )
                 })
                 .await?;
-            note_written(state, req, &noted, E::KIND, E::id(&r.resource), &r);
+            let target = (E::KIND, E::id(&r.resource));
+            note_written(state, req, &noted, target, StatusCode::OK, &r);
             Ok(done(200, &r.resource))
         }
         Method::Delete => {

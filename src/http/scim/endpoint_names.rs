@@ -98,12 +98,24 @@ mod tests {
             ("/scim/v2/Users/", Some("/scim/v2/Users")),
             ("/scim/v2/USERS/abc/", Some("/scim/v2/Users/abc")),
             ("/scim/v2/groups/.SEARCH", Some("/scim/v2/Groups/.search")),
-            ("/scim/v2/serviceConfiguration", Some("/scim/v2/ServiceProviderConfig")),
-            ("/scim/v2/serviceproviderconfig/", Some("/scim/v2/ServiceProviderConfig")),
-            ("/scim/v2/directories/d1/users", Some("/scim/v2/directories/d1/Users")),
+            (
+                "/scim/v2/serviceConfiguration",
+                Some("/scim/v2/ServiceProviderConfig"),
+            ),
+            (
+                "/scim/v2/serviceproviderconfig/",
+                Some("/scim/v2/ServiceProviderConfig"),
+            ),
+            (
+                "/scim/v2/directories/d1/users",
+                Some("/scim/v2/directories/d1/Users"),
+            ),
             ("/scim/v2/directories/d1/Groups/g1", None),
             ("/scim/v2/Schemas/urn:x:User", None),
-            ("/scim/v2/schemas/urn:x:User", Some("/scim/v2/Schemas/urn:x:User")),
+            (
+                "/scim/v2/schemas/urn:x:User",
+                Some("/scim/v2/Schemas/urn:x:User"),
+            ),
             ("/scim/v2/Users/AbC", None),
             ("/scim/v2/nothing", None),
             ("/scim/v2/", None),

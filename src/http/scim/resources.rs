@@ -235,11 +235,7 @@ fn render<E: Endpoint>(
     resource: &E::Resource,
     projection: &Projection,
 ) -> Value {
-    projection.apply(
-        registry,
-        E::KIND,
-        E::to_json(resource, registry, base_url),
-    )
+    projection.apply(registry, E::KIND, E::to_json(resource, registry, base_url))
 }
 
 /// Tells the directory's sync health, and the schema registry, what a
@@ -248,8 +244,8 @@ pub fn note_written<R>(
     state: &AppState,
     req: &HttpRequest,
     ctx: &WriteContext,
-    kind: ResourceKind,
-    resource_id: &str,
+    (kind, resource_id): (ResourceKind, &str),
+    status: StatusCode,
     written: &Written<R>,
 ) {
     if !written.unregistered.is_empty() {
@@ -269,7 +265,7 @@ pub fn note_written<R>(
             directory_id: &ctx.directory_id,
             method,
             path: req.path(),
-            status: 200,
+            status: status.as_u16(),
             error: None,
             request_id: ctx.request_id.as_deref(),
             now: ctx.now,
@@ -297,7 +293,14 @@ pub async fn create<E: Endpoint>(
         .write(move |conn| E::create(conn, &write_ctx, validated.clone()))
         .await?;
     let id = E::id(&created.resource);
-    note_written(&state, &req, &ctx, E::KIND, id, &created);
+    note_written(
+        &state,
+        &req,
+        &ctx,
+        (E::KIND, id),
+        StatusCode::CREATED,
+        &created,
+    );
     let loc = location(&who.base_url, E::KIND, id);
     Ok(resource_response(
         StatusCode::CREATED,
@@ -374,8 +377,8 @@ pub async fn replace<E: Endpoint>(
         &state,
         &req,
         &ctx,
-        E::KIND,
-        E::id(&replaced.resource),
+        (E::KIND, E::id(&replaced.resource)),
+        StatusCode::OK,
         &replaced,
     );
     Ok(resource_response(
@@ -421,12 +424,17 @@ pub async fn patch<E: Endpoint>(
             )
         })
         .await?;
+    let status = if answer {
+        StatusCode::OK
+    } else {
+        StatusCode::NO_CONTENT
+    };
     note_written(
         &state,
         &req,
         &ctx,
-        E::KIND,
-        E::id(&patched.resource),
+        (E::KIND, E::id(&patched.resource)),
+        status,
         &patched,
     );
     let etag = E::meta(&patched.resource).etag();

@@ -464,7 +464,10 @@ fn one_unquoted_word_is_a_string() {
     // numbers keep their meaning.
     let cases: Vec<(&str, Filter)> = vec![
         ("userName sw O", c(p("userName"), CompareOp::Sw, s("O"))),
-        ("userName eq bjensen", c(p("userName"), CompareOp::Eq, s("bjensen"))),
+        (
+            "userName eq bjensen",
+            c(p("userName"), CompareOp::Eq, s("bjensen")),
+        ),
         ("x eq 1x", c(p("x"), CompareOp::Eq, s("1x"))),
         ("x eq truex", c(p("x"), CompareOp::Eq, s("truex"))),
         ("x eq 01", c(p("x"), CompareOp::Eq, s("01"))),

@@ -266,13 +266,20 @@ impl<'a> Patcher<'a, '_> {
                 "\"{text}\": a value filter needs an attribute a schema defines"
             )));
         }
-        let schema = path.attr.urn.as_deref().filter(|u| !self.registry.is_core(self.kind, u));
+        let schema = path
+            .attr
+            .urn
+            .as_deref()
+            .filter(|u| !self.registry.is_core(self.kind, u));
         let container: &mut Map<String, Value> = match schema {
             None => &mut self.doc,
             Some(urn) => {
                 let stored = match self.registry.extension(self.kind, urn) {
                     Some(ext) => ext.id.clone(),
-                    None => stored_key(&self.doc, self.registry.kept_schema(self.kind, urn).unwrap_or(urn)),
+                    None => stored_key(
+                        &self.doc,
+                        self.registry.kept_schema(self.kind, urn).unwrap_or(urn),
+                    ),
                 };
                 let entry = self
                     .doc

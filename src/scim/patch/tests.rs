@@ -537,7 +537,9 @@ fn attributes_no_schema_defines_are_kept_and_idp_values_read_as_meant() {
         ),
         (
             json!([{"op": "Add", "path": "roles", "value": "[{\"primary\":false,\"type\":\"WindowsAzureActiveDirectoryRole\",\"value\":\"Admin\"}]"}]),
-            with(|d| d["roles"] = json!([{"primary": false, "type": "WindowsAzureActiveDirectoryRole", "value": "Admin"}])),
+            with(
+                |d| d["roles"] = json!([{"primary": false, "type": "WindowsAzureActiveDirectoryRole", "value": "Admin"}]),
+            ),
         ),
         // OneLogin's enterprise alias in a path.
         (
@@ -571,7 +573,9 @@ fn only_what_the_operations_bring_in_is_listed_as_unregistered() {
         {"op": "add", "path": "badge", "value": "B1"}
     ]});
     let ops = parse_request(&body).unwrap();
-    let Value::Object(mut doc) = base() else { panic!() };
+    let Value::Object(mut doc) = base() else {
+        panic!()
+    };
     doc.insert("costCenter".into(), json!("77"));
     let got = apply(
         &registry,

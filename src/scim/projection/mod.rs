@@ -4,9 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::error::ScimError;
-use super::schema::{
-    AttrType, Attribute, Named, ResourceKind, Returned, Schema, SchemaRegistry,
-};
+use super::schema::{AttrType, Attribute, Named, ResourceKind, Returned, Schema, SchemaRegistry};
 
 /// One entry of an `attributes` list: `[urn:]attr[.sub]`, or a whole
 /// extension named by its URN. Names are kept lowercase for matching.

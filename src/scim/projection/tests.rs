@@ -155,13 +155,7 @@ fn includes_tells_whether_members_are_needed() {
 #[test]
 fn bad_attribute_names_are_invalid_value() {
     let registry = SchemaRegistry::load().unwrap();
-    for bad in [
-        "user name",
-        "1abc",
-        "name..x",
-        "a.b.c",
-        "emails[type eq",
-    ] {
+    for bad in ["user name", "1abc", "name..x", "a.b.c", "emails[type eq"] {
         let err = Projection::parse(&registry, Some(bad), None).unwrap_err();
         assert_eq!(err.status, 400, "{bad}");
     }
@@ -171,7 +165,8 @@ fn bad_attribute_names_are_invalid_value() {
 fn a_value_filter_in_attributes_names_the_attribute() {
     // Microsoft's SCIM test collection asks for `emails[type eq "work"]`.
     let registry = SchemaRegistry::load().unwrap();
-    let with = Projection::parse(&registry, Some("emails[type eq \"work\"],userName"), None).unwrap();
+    let with =
+        Projection::parse(&registry, Some("emails[type eq \"work\"],userName"), None).unwrap();
     let plain = Projection::parse(&registry, Some("emails,userName"), None).unwrap();
     assert_eq!(with.include, plain.include);
     let sub = Projection::parse(&registry, Some("emails[type eq \"work\"].value"), None).unwrap();

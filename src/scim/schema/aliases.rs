@@ -20,8 +20,16 @@ const ALIASES: &[(&str, Option<ResourceKind>, Alias)] = &[
     ("urn:scim:schemas:core:1.0", None, Alias::Core),
     // The pre-RFC 2.0 drafts (OneLogin).
     ("urn:scim:schemas:core:2.0", None, Alias::Core),
-    ("urn:scim:schemas:core:2.0:User", Some(ResourceKind::User), Alias::Core),
-    ("urn:scim:schemas:core:2.0:Group", Some(ResourceKind::Group), Alias::Core),
+    (
+        "urn:scim:schemas:core:2.0:User",
+        Some(ResourceKind::User),
+        Alias::Core,
+    ),
+    (
+        "urn:scim:schemas:core:2.0:Group",
+        Some(ResourceKind::Group),
+        Alias::Core,
+    ),
     (
         "urn:scim:schemas:extension:enterprise:1.0",
         Some(ResourceKind::User),
@@ -57,7 +65,9 @@ pub(super) fn resolve(kind: ResourceKind, urn: &str) -> Option<Alias> {
 
 /// Whether `urn` is an alias of any schema (a custom schema may not take it).
 pub(super) fn is_alias(urn: &str) -> bool {
-    ALIASES.iter().any(|(alias, _, _)| alias.eq_ignore_ascii_case(urn))
+    ALIASES
+        .iter()
+        .any(|(alias, _, _)| alias.eq_ignore_ascii_case(urn))
 }
 
 #[cfg(test)]
@@ -88,7 +98,11 @@ mod tests {
                 None,
             ),
             (u, crate::scim::USER_URN, None),
-            (u, "urn:ietf:params:scim:schemas:extension:Acme:2.0:User", None),
+            (
+                u,
+                "urn:ietf:params:scim:schemas:extension:Acme:2.0:User",
+                None,
+            ),
         ];
         for (kind, urn, want) in cases {
             assert_eq!(resolve(kind, urn), want, "{kind:?} {urn}");

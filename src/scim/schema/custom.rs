@@ -138,8 +138,8 @@ fn attribute(value: &Value, top: bool, count: &mut usize) -> Result<Value, ScimE
         )));
     }
     let at = |m: &str| invalid(format!("attribute \"{name}\": {m}"));
-    let def: Attribute = serde_json::from_value(Value::Object(object.clone()))
-        .map_err(|e| at(&format!("{e}")))?;
+    let def: Attribute =
+        serde_json::from_value(Value::Object(object.clone())).map_err(|e| at(&format!("{e}")))?;
     if def.kind == AttrType::Complex {
         if !top {
             return Err(at("a sub-attribute cannot be complex (RFC 7643 §2.3.8)"));
@@ -273,7 +273,10 @@ mod tests {
     fn bad_documents_are_refused_with_the_reason() {
         let cases: Vec<(Value, &str)> = vec![
             (json!([]), "a schema document must be a JSON object"),
-            (json!({"attributes": []}), "a schema document needs an \"id\": its URN"),
+            (
+                json!({"attributes": []}),
+                "a schema document needs an \"id\": its URN",
+            ),
             (
                 json!({"id": "acme", "attributes": [{"name": "a", "type": "string"}]}),
                 "\"acme\" is not a usable schema URN",
@@ -282,12 +285,30 @@ mod tests {
                 json!({"id": "urn:a\"b:User", "attributes": [{"name": "a", "type": "string"}]}),
                 "is not a usable schema URN",
             ),
-            (json!({"id": URN, "attributes": []}), "non-empty \"attributes\""),
-            (doc(json!([{"name": "1a", "type": "string"}])), "\"1a\" is not an attribute name"),
-            (doc(json!([{"name": "a b", "type": "string"}])), "is not an attribute name"),
-            (doc(json!([{"name": "a", "type": "text"}])), "attribute \"a\": unknown variant"),
-            (doc(json!([{"name": "a"}])), "attribute \"a\": missing field `type`"),
-            (doc(json!([{"name": "a", "type": "complex"}])), "needs subAttributes"),
+            (
+                json!({"id": URN, "attributes": []}),
+                "non-empty \"attributes\"",
+            ),
+            (
+                doc(json!([{"name": "1a", "type": "string"}])),
+                "\"1a\" is not an attribute name",
+            ),
+            (
+                doc(json!([{"name": "a b", "type": "string"}])),
+                "is not an attribute name",
+            ),
+            (
+                doc(json!([{"name": "a", "type": "text"}])),
+                "attribute \"a\": unknown variant",
+            ),
+            (
+                doc(json!([{"name": "a"}])),
+                "attribute \"a\": missing field `type`",
+            ),
+            (
+                doc(json!([{"name": "a", "type": "complex"}])),
+                "needs subAttributes",
+            ),
             (
                 doc(json!([{"name": "a", "type": "complex", "subAttributes": [
                     {"name": "b", "type": "complex", "subAttributes": [{"name": "c", "type": "string"}]}
@@ -295,7 +316,9 @@ mod tests {
                 "a sub-attribute cannot be complex",
             ),
             (
-                doc(json!([{"name": "a", "type": "string", "subAttributes": [{"name": "b", "type": "string"}]}])),
+                doc(
+                    json!([{"name": "a", "type": "string", "subAttributes": [{"name": "b", "type": "string"}]}]),
+                ),
                 "only a complex attribute has subAttributes",
             ),
             (
@@ -335,7 +358,11 @@ mod tests {
             ("urn:acme:Group", Some("User"), ResourceKind::User),
         ];
         for (urn, given, want) in cases {
-            assert_eq!(resource_kind(urn, given).ok(), Some(want), "{urn} {given:?}");
+            assert_eq!(
+                resource_kind(urn, given).ok(),
+                Some(want),
+                "{urn} {given:?}"
+            );
         }
         assert!(resource_kind("urn:a:B", Some("Device")).is_err());
     }

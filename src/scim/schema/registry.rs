@@ -345,7 +345,10 @@ mod tests {
             Some((Some(acme.to_owned()), vec!["badge".into(), "level".into()]))
         );
         assert_eq!(reg.kept_path(u, None, &["badge"]), None);
-        assert_eq!(reg.kept_path(ResourceKind::Group, None, &["costCenter"]), None);
+        assert_eq!(
+            reg.kept_path(ResourceKind::Group, None, &["costCenter"]),
+            None
+        );
         assert_eq!(reg.kept_schema(u, &acme.to_uppercase()), Some(acme));
         assert!(reg.knows_all(&[kept(None, "costcenter")]));
         assert!(!reg.knows_all(&[kept(None, "other")]));

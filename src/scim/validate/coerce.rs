@@ -114,7 +114,11 @@ mod tests {
                 entra_roles,
                 json!([{"primary": false, "type": "WindowsAzureActiveDirectoryRole", "value": "Admin"}]),
             ),
-            (roles, json!("{\"value\":\"Admin\"}"), json!({"value": "Admin"})),
+            (
+                roles,
+                json!("{\"value\":\"Admin\"}"),
+                json!({"value": "Admin"}),
+            ),
             (manager, json!("271"), json!({"value": "271"})),
             (manager, json!({"value": "271"}), json!({"value": "271"})),
             // Unchanged: already well-formed, or no meaning to read.
@@ -129,7 +133,12 @@ mod tests {
             (members, json!([{"value": "u1"}]), json!([{"value": "u1"}])),
         ];
         for (attribute, input, want) in cases {
-            assert_eq!(*coerce(attribute, &input), want, "{} {input}", attribute.name);
+            assert_eq!(
+                *coerce(attribute, &input),
+                want,
+                "{} {input}",
+                attribute.name
+            );
         }
         let elements: Vec<(&Attribute, Value, Value)> = vec![
             (members, json!("u1"), json!({"value": "u1"})),
@@ -147,7 +156,12 @@ mod tests {
             (roles, json!({"value": "Admin"}), json!({"value": "Admin"})),
         ];
         for (attribute, input, want) in elements {
-            assert_eq!(*element(attribute, &input), want, "{} {input}", attribute.name);
+            assert_eq!(
+                *element(attribute, &input),
+                want,
+                "{} {input}",
+                attribute.name
+            );
         }
         assert_eq!(coerce_bool(&json!("False")), Some(false));
         assert_eq!(coerce_bool(&json!("yes")), None);

@@ -215,8 +215,10 @@ fn idp_shapes_are_read_as_meant() {
         assert_eq!(Value::Object(got), expected, "input: {input}");
     }
     let entra_group = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group";
-    let got = group(json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group", entra_group],
-                           "displayName": "Eng", "members": ["u1", {"value": "u2"}]}))
+    let got = group(
+        json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group", entra_group],
+                           "displayName": "Eng", "members": ["u1", {"value": "u2"}]}),
+    )
     .unwrap();
     assert_eq!(
         Value::Object(got),

@@ -4,7 +4,9 @@ use diesel::prelude::*;
 
 mod sync;
 
-pub use sync::{CustomSchemaRow, NewSyncIssue, SyncIssueRow, SyncRequestsRow, UnregisteredAttributeRow};
+pub use sync::{
+    CustomSchemaRow, NewSyncIssue, SyncIssueRow, SyncRequestsRow, UnregisteredAttributeRow,
+};
 
 use super::schema::{
     access_requests, admin_tokens, audit_events, directories, directory_tokens, group_mappings,

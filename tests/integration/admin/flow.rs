@@ -112,7 +112,7 @@ async fn access_and_licenses_follow_idp_pushes_and_admin_mappings() {
         json!([{"op": "add", "path": "members", "value": [{"value": carol}]}]),
     )
     .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.status, 204, "{}", r.text);
     assert_eq!(app.licenses_used("confluence").await, 2);
 
     // Reactivating bob would be a third license: refused, bob stays inactive.
@@ -135,7 +135,7 @@ async fn access_and_licenses_follow_idp_pushes_and_admin_mappings() {
         json!([{"op": "remove", "path": format!("members[value eq \"{alice}\"]")}]),
     )
     .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.status, 204, "{}", r.text);
     assert!(app.entitlements(&alice).await.is_empty());
     let r = scim_patch(
         &app,
@@ -255,6 +255,6 @@ async fn lowering_a_cap_below_use_is_refused_and_raising_it_lets_changes_in() {
         json!([{"op": "add", "path": "members", "value": [{"value": c}]}]),
     )
     .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.status, 204, "{}", r.text);
     assert_eq!(app.licenses_used("wiki").await, 3);
 }

@@ -141,7 +141,7 @@ async fn it_only_mode_leaves_synced_groups_as_the_only_road_to_a_license() {
         json!([{"op": "add", "path": "members", "value": [{"value": newcomer}]}]),
     )
     .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.status, 204, "{}", r.text);
     assert_eq!(app.entitlements(&newcomer).await, ["wiki:user"]);
 
     // On request, everything not from a synced group goes.

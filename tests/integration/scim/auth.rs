@@ -127,13 +127,25 @@ async fn a_directory_cannot_see_another_directorys_data() {
         .send()
         .await;
     assert_eq!(r.status, 201);
-    // A group in the other directory cannot take this directory's user as member.
+    // A group in the other directory cannot take this directory's user as
+    // member: the id is skipped as unknown there, like any id it does not hold.
     let body = json!({"schemas": [super::GROUP], "displayName": "Steal", "members": [{"value": user["id"]}]});
     let r = as_other(Method::POST, "/scim/v2/Groups")
         .json(&body)
         .send()
         .await;
-    assert_eq!(r.status, 400);
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.json["members"], json!([]));
+    let r = app
+        .get(&format!("/scim/v2/Users/{}", user["id"].as_str().unwrap()))
+        .await;
+    let groups: Vec<&str> = r.json["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["display"].as_str().unwrap())
+        .collect();
+    assert_eq!(groups, ["Mine"]);
     // Directory-scoped URLs: the other token is refused at this directory's base URL.
     let path = format!(
         "/scim/v2/directories/{}/Users/{}",

@@ -1,6 +1,7 @@
 //! `/Groups`: Okta group push (create empty, then members), Entra reads
 //! without members, replace and delete.
 
+use actix_web::http::Method;
 use serde_json::json;
 
 use super::{error_body, filter_query, GROUP};
@@ -122,27 +123,67 @@ async fn duplicate_display_name_is_409() {
     );
 }
 
+/// An IdP does not retry a refused push (Okta, on a 400): an id the
+/// directory does not hold is skipped and the rest of the push applies.
 #[actix_web::test]
-async fn unknown_member_is_400_and_nothing_is_created() {
+async fn unknown_members_are_skipped_and_the_rest_applied() {
     let app = TestApp::new().await;
     let u = app.create_user("real@example.com").await;
+    let v = app.create_user("other@example.com").await;
     let body = json!({
         "schemas": [GROUP],
         "displayName": "Half",
         "members": [{"value": u["id"]}, {"value": "no-such-user"}]
     });
     let r = app.post("/scim/v2/Groups", &body).await;
-    assert_eq!(r.status, 400);
-    assert_eq!(
-        r.json,
-        error_body(
-            400,
-            Some("invalidValue"),
-            "member \"no-such-user\" is not a User or Group of this directory"
+    assert_eq!(r.status, 201, "{}", r.text);
+    let ids: Vec<&str> = r.json["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [u["id"].as_str().unwrap()]);
+    let group = r.json["id"].as_str().unwrap().to_owned();
+    // PATCH and PUT alike; a bare id is a member too.
+    let r = app
+        .request(Method::PATCH, &format!("/scim/v2/Groups/{group}"))
+        .json(
+            &json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "add", "path": "members", "value": ["ghost", v["id"]]}]}),
         )
+        .send()
+        .await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    let r = app.get(&format!("/scim/v2/Groups/{group}")).await;
+    assert_eq!(r.json["members"].as_array().unwrap().len(), 2, "{}", r.text);
+    let r = app
+        .put(
+            &format!("/scim/v2/Groups/{group}"),
+            &json!({"schemas": [GROUP], "displayName": "Half", "members": [{"value": v["id"]}, {"value": "ghost2"}]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json["members"].as_array().unwrap().len(), 1, "{}", r.text);
+    // Each skip is listed in the directory's sync health.
+    let health = app
+        .admin_get(&format!("/directories/{}/sync-health", app.directory.id))
+        .await;
+    assert_eq!(health.status, 200, "{}", health.text);
+    let skipped: Vec<(&str, &str)> = health.json["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["kind"].as_str().unwrap(), i["member"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            ("skipped_member", "ghost2"),
+            ("skipped_member", "ghost"),
+            ("skipped_member", "no-such-user")
+        ]
     );
-    let r = app.get("/scim/v2/Groups").await;
-    assert_eq!(r.json["totalResults"], 0);
 }
 
 #[actix_web::test]
