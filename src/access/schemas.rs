@@ -161,7 +161,7 @@ pub fn indexed_attributes(schema: &CustomSchema) -> Vec<IndexedAttribute> {
             kind,
             AttrType::String | AttrType::Reference | AttrType::Binary
         );
-        (numeric || textual).then(|| IndexedAttribute {
+        (numeric || textual).then_some(IndexedAttribute {
             base,
             keys,
             folded: textual && !case_exact,

@@ -191,6 +191,16 @@ impl Backend {
         }
     }
 
+    /// The element itself of a JSON list being walked (`JsonBase::Element`),
+    /// when the elements are scalars: SQLite's `json_each` gives it as SQL
+    /// text already; PostgreSQL's element is `jsonb`.
+    pub fn json_element_scalar(self) -> SqlExpr {
+        match self {
+            Backend::Sqlite => SqlExpr::new().sql("e.value"),
+            Backend::Postgres => SqlExpr::new().sql("(e.v #>> '{}')"),
+        }
+    }
+
     /// Whether any JSON value (object, list or scalar) sits at `keys`.
     pub fn json_present(self, base: JsonBase, keys: &[&str]) -> SqlCondition {
         let path = json_path(self, keys);

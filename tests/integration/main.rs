@@ -5,6 +5,7 @@
 
 mod admin;
 mod cli;
+mod idp;
 mod policy;
 mod scim;
 mod store;

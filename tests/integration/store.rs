@@ -400,6 +400,60 @@ async fn identity_lookups_are_index_lookups_on_both_databases() {
     }
 }
 
+/// A registered extension's attributes get expression indexes, and their
+/// filters are written so that the database uses them (both databases).
+#[actix_web::test]
+async fn registered_extension_filters_are_index_lookups() {
+    use gatehouse::scim::schema::ResourceKind::User;
+    let urn = "urn:ietf:params:scim:schemas:extension:Acme:2.0:User";
+    let app = TestApp::new().await;
+    let r = app
+        .admin_post(
+            "/schemas",
+            &serde_json::json!({"id": urn, "attributes": [
+                {"name": "badge", "type": "string"},
+                {"name": "level", "type": "integer"},
+                {"name": "office", "type": "complex", "subAttributes": [
+                    {"name": "building", "type": "string", "caseExact": true}
+                ]}
+            ]}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    if let gatehouse::store::Backend::Postgres = app.state.store.backend() {
+        use diesel::connection::SimpleConnection;
+        app.state
+            .store
+            .write_now(|conn| -> Result<(), gatehouse::store::StoreError> {
+                conn.batch_execute(&format!(
+                    "INSERT INTO directories (id, name, created_at) VALUES ('d', 'd', 0);
+                     INSERT INTO users (id, directory_id, user_name, user_name_key, active, attributes,
+                                        version, created_at, updated_at, portal_only, suspended)
+                       SELECT 'u' || g, 'd', 'n' || g, 'n' || g, true,
+                              '{{\"{urn}\": {{\"badge\": \"B' || g || '\", \"level\": ' || g || ',
+                                \"office\": {{\"building\": \"H' || g || '\"}}}}}}', 1, g, g, false, false
+                       FROM generate_series(1, 3000) g;
+                     ANALYZE users;"
+                ))
+                .map_err(gatehouse::store::StoreError::Database)
+            })
+            .unwrap();
+    }
+    for filter in [
+        format!("{urn}:badge eq \"B7\""),
+        format!("{urn}:level eq 7"),
+        format!("{urn}:level gt 2990"),
+        format!("{urn}:office.building eq \"H7\""),
+    ] {
+        let plan = plan(&app, User, &filter);
+        assert!(
+            plan.contains("ext_u_"),
+            "{filter} should use its index:\n{plan}"
+        );
+        assert!(!plan.contains("SCAN users"), "{filter} scans:\n{plan}");
+    }
+}
+
 /// A cursor page starts at its position in the `(directory, created, id)`
 /// index on both databases, rather than walking the directory from its
 /// first user to get there.

@@ -235,6 +235,10 @@ impl<'a> Patcher<'a, '_> {
             })
     }
 
+    fn sole_extension_with(&self, name: &str) -> Option<&'a Schema> {
+        self.registry.sole_complex_extension(self.kind, name)
+    }
+
     /// Whether a path-less key is the URN of an extension nobody
     /// registered (rather than a URN-qualified attribute of a known schema,
     /// which Entra ID also sends as a key).
@@ -243,11 +247,11 @@ impl<'a> Patcher<'a, '_> {
             return false;
         }
         match parse_path(key) {
-            Ok(path) => !path
+            Ok(path) => path
                 .attr
                 .urn
                 .as_deref()
-                .is_some_and(|urn| self.registry.named(self.kind, urn).is_some()),
+                .is_none_or(|urn| self.registry.named(self.kind, urn).is_none()),
             Err(_) => true,
         }
     }
@@ -353,6 +357,12 @@ impl<'a> Patcher<'a, '_> {
     fn resolve(&self, path: &PatchPath, text: &str) -> Result<Option<Place<'a>>, ScimError> {
         let core = self.registry.core(self.kind);
         let (schema, extension) = match &path.attr.urn {
+            None if core.attribute(&path.attr.attr).is_none() => {
+                match self.sole_extension_with(&path.attr.attr) {
+                    Some(ext) => (ext, Some(ext)),
+                    None => (core, None),
+                }
+            }
             None => (core, None),
             Some(urn) => match self.registry.named(self.kind, urn) {
                 Some(Named::Core(_)) => (core, None),

@@ -541,6 +541,11 @@ fn attributes_no_schema_defines_are_kept_and_idp_values_read_as_meant() {
                 |d| d["roles"] = json!([{"primary": false, "type": "WindowsAzureActiveDirectoryRole", "value": "Admin"}]),
             ),
         ),
+        // Entra ID's documented manager update: no URN, a list of one.
+        (
+            json!([{"op": "Add", "path": "manager", "value": [{"$ref": null, "value": "272"}]}]),
+            with(|d| d[e]["manager"] = json!({"value": "272"})),
+        ),
         // OneLogin's enterprise alias in a path.
         (
             json!([{"op": "replace", "path": "urn:scim:schemas:extension:enterprise:2.0:department", "value": "Sales"}]),

@@ -182,6 +182,25 @@ impl SchemaRegistry {
         }
     }
 
+    /// The one extension of `kind` with a complex attribute `name` the core
+    /// schema lacks: Entra ID's documented manager update names `manager`
+    /// without the enterprise URN. Only complex attributes are looked up
+    /// this way (a plain `costCenter` is Okta's own attribute, kept as
+    /// sent), and a name two extensions define stays unknown.
+    pub fn sole_complex_extension(&self, kind: ResourceKind, name: &str) -> Option<&Schema> {
+        if self.core(kind).attribute(name).is_some() {
+            return None;
+        }
+        let mut found = self.extensions(kind).iter().filter(|e| {
+            e.attribute(name)
+                .is_some_and(|a| a.kind == super::AttrType::Complex)
+        });
+        match (found.next(), found.next()) {
+            (Some(ext), None) => Some(ext),
+            _ => None,
+        }
+    }
+
     /// Whether `urn` names the core schema of `kind` (or an alias of it).
     pub fn is_core(&self, kind: ResourceKind, urn: &str) -> bool {
         matches!(self.named(kind, urn), Some(Named::Core(_)))

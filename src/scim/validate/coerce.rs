@@ -23,7 +23,10 @@ pub fn coerce_bool(value: &Value) -> Option<bool> {
 ///   (`"[{\"value\":\"Admin\"}]"`, Entra ID's `roles`) is the decoded list;
 /// - a complex attribute with a `value` sub-attribute sent as a bare
 ///   string, number or boolean is that `value` (Entra ID's enterprise
-///   `manager: "271"`, a member given as its id).
+///   `manager: "271"`, a member given as its id);
+/// - a singular complex attribute sent as a list of one object is that
+///   object (Entra ID's documented `manager` update);
+/// - SCIM 1.1's `managerId` is the manager's `value` (OneLogin).
 pub fn coerce<'v>(attribute: &Attribute, value: &'v Value) -> Cow<'v, Value> {
     if attribute.kind != AttrType::Complex {
         return Cow::Borrowed(value);
@@ -36,7 +39,19 @@ pub fn coerce<'v>(attribute: &Attribute, value: &'v Value) -> Cow<'v, Value> {
     if attribute.multi_valued {
         return Cow::Borrowed(value);
     }
-    Cow::Owned(wrapped(attribute, value).unwrap_or_else(|| value.clone()))
+    match value {
+        Value::Array(items) if items.len() == 1 && items[0].is_object() => {
+            Cow::Owned(coerce(attribute, &items[0]).into_owned())
+        }
+        Value::Object(o) if attribute.name == "manager" && o.contains_key("managerId") => {
+            let mut o = o.clone();
+            if let Some(id) = o.remove("managerId") {
+                o.entry("value").or_insert(id);
+            }
+            Cow::Owned(Value::Object(o))
+        }
+        _ => Cow::Owned(wrapped(attribute, value).unwrap_or_else(|| value.clone())),
+    }
 }
 
 /// One element of a multi-valued complex attribute as the IdP meant it: a
@@ -121,6 +136,16 @@ mod tests {
             ),
             (manager, json!("271"), json!({"value": "271"})),
             (manager, json!({"value": "271"}), json!({"value": "271"})),
+            (
+                manager,
+                json!([{"value": "271", "$ref": "x"}]),
+                json!({"value": "271", "$ref": "x"}),
+            ),
+            (
+                manager,
+                json!({"managerId": "271", "displayName": "Boss"}),
+                json!({"displayName": "Boss", "value": "271"}),
+            ),
             // Unchanged: already well-formed, or no meaning to read.
             (name, json!("B J"), json!("B J")),
             (emails, json!("[not json"), json!("[not json")),

@@ -190,6 +190,22 @@ impl Checker<'_> {
                 continue;
             }
             let core = self.registry.core(kind);
+            if let Some(ext) = self.registry.sole_complex_extension(kind, key) {
+                // `manager` without the enterprise URN (Entra ID): where
+                // it belongs, beside what the body sends under the URN.
+                let mut inner = Map::new();
+                inner.insert(key.clone(), value.clone());
+                let checked = self.extension(ext, &Value::Object(inner))?;
+                if !checked.is_empty() {
+                    let slot = out
+                        .entry(ext.id.clone())
+                        .or_insert_with(|| Value::Object(Map::new()));
+                    if let Value::Object(o) = slot {
+                        o.extend(checked);
+                    }
+                }
+                continue;
+            }
             let Some(attribute) = core.attribute(key) else {
                 let refusal = ScimError::invalid_syntax(format!(
                     "unknown attribute '{key}' for resource type {}",
@@ -222,7 +238,13 @@ impl Checker<'_> {
         if let Some(extension) = self.registry.extension(self.kind, urn) {
             let ext = self.extension(extension, value)?;
             if !ext.is_empty() {
-                out.insert(extension.id.clone(), Value::Object(ext));
+                // Merged: an alias and the RFC URN may both be sent.
+                match out.get_mut(&extension.id) {
+                    Some(Value::Object(present)) => present.extend(ext),
+                    _ => {
+                        out.insert(extension.id.clone(), Value::Object(ext));
+                    }
+                }
             }
             return Ok(());
         }

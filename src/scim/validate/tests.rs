@@ -204,6 +204,12 @@ fn idp_shapes_are_read_as_meant() {
                    "roles": [{"primary": false, "type": "WindowsAzureActiveDirectoryRole", "value": "Admin"}],
                    E: {"manager": {"value": "271"}}}),
         ),
+        // `manager` without its URN lands in the enterprise extension,
+        // beside what is sent under the URN.
+        (
+            json!({"schemas": [U, E], "userName": "b", "manager": {"value": "m9"}, E: {"department": "Ops"}}),
+            json!({"userName": "b", E: {"manager": {"value": "m9"}, "department": "Ops"}}),
+        ),
         // Capitalised names (Microsoft's test collection).
         (
             json!({"schemas": [U], "UserName": "b", "Active": "True", "Emails": [{"Primary": "true", "Value": "b@x.org"}]}),

@@ -251,6 +251,20 @@ impl<'a> Compiler<'a> {
         let label = path.to_string();
         let lower = sub.to_ascii_lowercase();
         Ok(match list {
+            // A multi-valued simple attribute (a list of strings): its
+            // elements are the values, named `value` as RFC 7644 §3.4.2.2
+            // names them.
+            List::Json { attribute, .. }
+                if attribute.kind != AttrType::Complex && lower == "value" =>
+            {
+                Leaf {
+                    expr: self.backend.json_element_scalar(),
+                    kind: attribute.kind,
+                    case_exact: attribute.case_exact,
+                    repr: Repr::Json,
+                    label,
+                }
+            }
             List::Json { attribute, .. } => {
                 let def = attribute.sub_attribute(sub).ok_or_else(|| {
                     ScimError::invalid_filter(format!(

@@ -5,6 +5,7 @@ mod bulk;
 mod cursor;
 mod discovery;
 mod errors;
+mod extensions;
 mod filters;
 mod groups;
 mod patch;

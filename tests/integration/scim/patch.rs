@@ -3,7 +3,7 @@
 use actix_web::http::Method;
 use serde_json::{json, Value};
 
-use super::{error_body, ENTERPRISE};
+use super::ENTERPRISE;
 use crate::support::TestApp;
 
 const PATCH_OP: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
