@@ -313,3 +313,94 @@ fn policy_commands() {
     let (ok, _, _) = gatehouse(&["report", "nonsense", "--database-url", url]);
     assert!(!ok);
 }
+
+/// Extension schemas and a directory's sync health from the command line.
+#[test]
+fn schemas_and_directory_health_from_the_command_line() {
+    let db = TestDb::new();
+    let (ok, out, err) = gatehouse(&[
+        "directory",
+        "create",
+        "Entra",
+        "--database-url",
+        &db.url,
+        "--json",
+    ]);
+    assert!(ok, "{err}");
+    let dir: Value = serde_json::from_str(out.trim()).unwrap();
+    let id = dir["id"].as_str().unwrap();
+
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let urn = "urn:ietf:params:scim:schemas:extension:Acme:2.0:User";
+    std::fs::write(
+        file.path(),
+        serde_json::json!({"id": urn, "attributes": [{"name": "badge", "type": "string"}]})
+            .to_string(),
+    )
+    .unwrap();
+    let path = file.path().to_str().unwrap();
+    let (ok, out, err) = gatehouse(&["schema", "add", path, "--database-url", &db.url, "--json"]);
+    assert!(ok, "{err}");
+    let view: Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(view["id"], urn);
+    assert_eq!(view["indexed"], serde_json::json!(["badge"]));
+    let (ok, _, err) = gatehouse(&["schema", "add", path, "--database-url", &db.url]);
+    assert!(!ok);
+    assert!(err.contains("already defined"), "{err}");
+    std::fs::write(file.path(), "{not json").unwrap();
+    let (ok, _, err) = gatehouse(&["schema", "add", path, "--database-url", &db.url]);
+    assert!(!ok);
+    assert!(err.contains("is not JSON"), "{err}");
+    let (ok, out, _) = gatehouse(&["schema", "list", "--database-url", &db.url]);
+    assert!(ok);
+    assert!(out.starts_with(urn), "{out}");
+
+    let (ok, out, err) = gatehouse(&[
+        "directory",
+        "set",
+        id,
+        "--strict-schema",
+        "true",
+        "--database-url",
+        &db.url,
+        "--json",
+    ]);
+    assert!(ok, "{err}");
+    let set: Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(set["strict_schema"], true);
+    let (ok, _, err) = gatehouse(&[
+        "directory",
+        "set",
+        "nope",
+        "--strict-schema",
+        "true",
+        "--database-url",
+        &db.url,
+    ]);
+    assert!(!ok);
+    assert!(err.contains("no directory nope"), "{err}");
+
+    let (ok, out, err) = gatehouse(&[
+        "directory",
+        "health",
+        id,
+        "--database-url",
+        &db.url,
+        "--json",
+    ]);
+    assert!(ok, "{err}");
+    let health: Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(health["directory"]["strict_schema"], true);
+    assert_eq!(health["issues"], serde_json::json!([]));
+    assert_eq!(health["requests_24h"]["total"], 0);
+    let (ok, out, err) = gatehouse(&["directory", "health", id, "--database-url", &db.url]);
+    assert!(ok, "{err}");
+    assert!(out.contains("last push:     never"), "{out}");
+
+    let (ok, out, err) = gatehouse(&["schema", "remove", urn, "--database-url", &db.url]);
+    assert!(ok, "{err}");
+    assert!(out.contains("removed"));
+    let (ok, out, _) = gatehouse(&["schema", "list", "--database-url", &db.url]);
+    assert!(ok);
+    assert_eq!(out, "");
+}
