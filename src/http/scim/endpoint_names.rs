@@ -26,45 +26,48 @@ const ENDPOINTS: &[(&str, &str)] = &[
     (".search", ".search"),
 ];
 
-/// The canonical spelling of a SCIM path, or `None` when it already is.
+/// The canonical spelling of a SCIM path, or `None` when it already is
+/// (every request asks; a canonical path costs no allocation).
 pub fn canonical_path(path: &str) -> Option<String> {
-    let (base, rest) = if let Some(rest) = strip_prefix_ignore_case(path, DIRECTORY_BASE) {
-        let (directory, tail) = rest.split_once('/')?;
-        (format!("{DIRECTORY_BASE}{directory}/"), tail)
-    } else {
-        let rest = strip_prefix_ignore_case(path, SHORT_BASE)?;
-        (SHORT_BASE.to_owned(), rest)
-    };
-    let rest = rest.trim_end_matches('/');
-    let (name, tail) = match rest.split_once('/') {
+    let (base, rest) = split_base(path)?;
+    let trimmed = rest.trim_end_matches('/');
+    let (name, tail) = match trimmed.split_once('/') {
         Some((name, tail)) => (name, Some(tail)),
-        None => (rest, None),
+        None => (trimmed, None),
     };
-    let lower = name.to_ascii_lowercase();
     let canonical = ENDPOINTS
         .iter()
-        .find(|(l, _)| *l == lower)
+        .find(|(lower, _)| lower.eq_ignore_ascii_case(name))
         .map_or(name, |(_, c)| c);
     // `/.search` below a resource type is a name too.
-    let tail = tail.map(|t| {
+    let tail_canonical = tail.map(|t| {
         if t.eq_ignore_ascii_case(".search") {
             ".search"
         } else {
             t
         }
     });
+    if canonical == name && tail_canonical == tail && trimmed.len() == rest.len() {
+        return None;
+    }
     let mut out = format!("{base}{canonical}");
-    if let Some(t) = tail {
+    if let Some(t) = tail_canonical {
         out.push('/');
         out.push_str(t);
     }
-    (out != path).then_some(out)
+    Some(out)
 }
 
-fn strip_prefix_ignore_case<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
-    let head = path.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &path[prefix.len()..])
+/// A SCIM path split after its base (`/scim/v2/` or
+/// `/scim/v2/directories/{id}/`), or `None` for any other path.
+fn split_base(path: &str) -> Option<(&str, &str)> {
+    let rest = path.strip_prefix(SHORT_BASE)?;
+    let Some(after) = path.strip_prefix(DIRECTORY_BASE) else {
+        return Some((SHORT_BASE, rest));
+    };
+    let (directory, tail) = after.split_once('/')?;
+    let base_len = DIRECTORY_BASE.len() + directory.len() + 1;
+    Some((&path[..base_len], tail))
 }
 
 /// Rewrites a non-canonical SCIM path before routing.

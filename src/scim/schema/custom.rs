@@ -166,7 +166,7 @@ fn attribute(value: &Value, top: bool, count: &mut usize) -> Result<Value, ScimE
         .transpose()?;
     let mut out = Map::new();
     out.insert("name".into(), name.into());
-    out.insert("type".into(), type_name(def.kind).into());
+    out.insert("type".into(), def.kind.as_str().into());
     out.insert("multiValued".into(), def.multi_valued.into());
     if let Some(d) = object.get("description").and_then(Value::as_str) {
         out.insert("description".into(), d.into());
@@ -205,19 +205,6 @@ fn check_distinct(attributes: &[Value], parent: &str) -> Result<(), ScimError> {
         seen.push(name);
     }
     Ok(())
-}
-
-fn type_name(kind: AttrType) -> &'static str {
-    match kind {
-        AttrType::String => "string",
-        AttrType::Boolean => "boolean",
-        AttrType::Decimal => "decimal",
-        AttrType::Integer => "integer",
-        AttrType::DateTime => "dateTime",
-        AttrType::Binary => "binary",
-        AttrType::Reference => "reference",
-        AttrType::Complex => "complex",
-    }
 }
 
 fn mutability_name(a: &Attribute) -> &'static str {

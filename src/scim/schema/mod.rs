@@ -27,6 +27,22 @@ pub enum AttrType {
     Complex,
 }
 
+impl AttrType {
+    /// The name RFC 7643 §7 gives the type, e.g. `dateTime`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttrType::String => "string",
+            AttrType::Boolean => "boolean",
+            AttrType::Decimal => "decimal",
+            AttrType::Integer => "integer",
+            AttrType::DateTime => "dateTime",
+            AttrType::Binary => "binary",
+            AttrType::Reference => "reference",
+            AttrType::Complex => "complex",
+        }
+    }
+}
+
 /// Whether and how a client may change an attribute (RFC 7643 §7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]

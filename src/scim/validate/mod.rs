@@ -420,7 +420,7 @@ impl Checker<'_> {
         let wrong_type = || {
             ScimError::invalid_value(format!(
                 "'{path}' must be of type {}",
-                type_name(attribute.kind)
+                attribute.kind.as_str()
             ))
         };
         let checked = match attribute.kind {
@@ -522,19 +522,6 @@ fn canonical(attribute: &Attribute, text: &str, path: &str) -> Result<String, Sc
             attribute.canonical_values.join(", ")
         ))
     })
-}
-
-fn type_name(kind: AttrType) -> &'static str {
-    match kind {
-        AttrType::String => "string",
-        AttrType::Boolean => "boolean",
-        AttrType::Decimal => "decimal",
-        AttrType::Integer => "integer",
-        AttrType::DateTime => "dateTime",
-        AttrType::Binary => "binary",
-        AttrType::Reference => "reference",
-        AttrType::Complex => "complex",
-    }
 }
 
 #[cfg(test)]
