@@ -42,6 +42,8 @@ pub fn open_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<AppState,
             acquire_timeout: settings.pool_timeout,
         },
     )?;
+    access::persons::link_all(&store)
+        .map_err(|e| StoreError::Migration(format!("linking accounts to persons: {e}")))?;
     let schemas = LiveSchemas::new(registry);
     store.read_now(|conn| schemas.reload(conn))?;
     Ok(AppState {

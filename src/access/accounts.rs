@@ -19,30 +19,35 @@ pub fn create_customer(
     email: &str,
     display_name: Option<&str>,
 ) -> Result<UserAccess, AccessError> {
-    let row = create_local(conn, ctx, email, display_name, true)?;
+    // An admin vouches for the address: it links to the person of that email.
+    let row = create_local(conn, ctx, email, display_name, true, true)?;
     effective::of_user(conn, &row.id)
 }
 
 /// The account an email belongs to, or a new local one (a person joining
-/// by request, invitation or approved domain, outside the IdP).
+/// by request, invitation or approved domain, outside the IdP). `verified`:
+/// whether the address is proven (only then does it link to the person of
+/// that email; see `persons`).
 pub fn find_or_create_member(
     conn: &mut DbConn,
     ctx: &WriteContext,
     email: &str,
+    verified: bool,
 ) -> Result<UserRow, AccessError> {
     match users::find_by_email(conn, &email.trim().to_lowercase())? {
         Some(user) => Ok(user),
-        None => create_local(conn, ctx, email, None, false),
+        None => create_local(conn, ctx, email, None, false, verified),
     }
 }
 
-/// Creates a local account for an email address.
+/// Creates a local account for an email address, linked to its person.
 fn create_local(
     conn: &mut DbConn,
     ctx: &WriteContext,
     email: &str,
     display_name: Option<&str>,
     portal_only: bool,
+    verified: bool,
 ) -> Result<UserRow, AccessError> {
     let email = email.trim();
     if !looks_like_email(email) {
@@ -65,6 +70,8 @@ fn create_local(
         updated_at: ctx.now,
         portal_only,
         suspended: false,
+        person_id: None,
+        email_verified: verified,
     };
     match users::insert(conn, &row).map_err(StoreError::from) {
         Err(StoreError::Conflict(_)) => {
@@ -75,6 +82,13 @@ fn create_local(
         other => other?,
     }
     users::set_email_keys(conn, &row.id, &[email.to_lowercase()])?;
+    // A local account joining a person who is not live (every identity
+    // deactivated) holds nothing; one joining a live person may add a
+    // license only through later grants, which check caps themselves.
+    super::persons::link(conn, ctx, &row)?;
+    let row = found(users::find(conn, None, &row.id), || {
+        format!("user \"{}\"", row.id)
+    })?;
     audit::record(
         conn,
         ctx,
@@ -125,7 +139,7 @@ pub fn set_suspended(
         let products = mappings::products_of_member(conn, user_id)?;
         Some(CapGuard::before(conn, &products)?)
     };
-    users::set_suspended(conn, user_id, suspended)?;
+    users::set_suspended(conn, user_id, suspended, ctx.now)?;
     if let Some(g) = guard {
         g.check(conn)?;
     }

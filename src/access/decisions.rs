@@ -3,10 +3,10 @@
 
 use serde::Serialize;
 
+use super::accounts::looks_like_email;
 use super::error::AccessError;
-use super::people::{self, Person};
-use super::{effective, products};
-use crate::store::DbConn;
+use super::{effective, persons, products};
+use crate::store::{persons as store_persons, DbConn};
 
 /// The answer.
 #[derive(Debug, Clone, Serialize)]
@@ -28,7 +28,9 @@ fn deny(reason: impl Into<String>) -> Decision {
 /// Roles that let a user in, strongest first.
 const ENTERING_ROLES: [&str; 4] = ["admin", "user", "guest", "customer"];
 
-/// Decides for a user (id or email) on a product. Unknown people get the
+/// Decides for a person (named by an account id, a person id or an email)
+/// on a product, from every account of the person. A person whom every
+/// IdP has deactivated or removed holds nothing. Unknown people get the
 /// product's anonymous access, if it has it.
 pub fn decide(conn: &mut DbConn, user: &str, product_key: &str) -> Result<Decision, AccessError> {
     let product = products::find(conn, product_key)?;
@@ -43,30 +45,44 @@ pub fn decide(conn: &mut DbConn, user: &str, product_key: &str) -> Result<Decisi
             deny(why)
         }
     };
-    let person = match people::resolve(conn, user) {
-        Ok(p) => p,
-        Err(AccessError::NotFound(_)) => return Ok(anonymous("unknown user")),
-        Err(e) => return Err(e),
+    let Some(person) = persons::find(conn, user)? else {
+        return Ok(anonymous(if looks_like_email(user.trim()) {
+            "no account for this email"
+        } else {
+            "unknown user"
+        }));
     };
-    let Person::User(row) = person else {
-        return Ok(anonymous("no account for this email"));
-    };
-    if !row.active {
-        return Ok(deny("the account is deactivated"));
+    if !person.live {
+        return Ok(deny(
+            "every identity of this person in the identity provider is deactivated or deleted",
+        ));
     }
-    if row.suspended {
+    let accounts = store_persons::accounts(conn, &person.id)?;
+    if accounts.iter().all(|a| a.suspended) {
         return Ok(deny("the account is suspended"));
     }
-    let held = effective::of_users(conn, std::slice::from_ref(&row.id))?
-        .remove(&row.id)
-        .unwrap_or_default();
+    if accounts.iter().all(|a| !a.active) {
+        return Ok(deny("the account is deactivated"));
+    }
+    let ids: Vec<String> = accounts.into_iter().map(|a| a.id).collect();
+    let held: Vec<effective::Entitlement> = effective::of_users(conn, &ids)?
+        .into_values()
+        .flatten()
+        .collect();
     let roles: Vec<&effective::Entitlement> = held
         .iter()
         .filter(|e| e.product == product.product_key)
         .collect();
     for role in ENTERING_ROLES {
-        if let Some(e) = roles.iter().find(|e| e.role == role) {
-            let via: Vec<&str> = e.via.iter().map(|v| v.display_name.as_str()).collect();
+        let granting: Vec<&&effective::Entitlement> =
+            roles.iter().filter(|e| e.role == role).collect();
+        if !granting.is_empty() {
+            let mut via: Vec<&str> = granting
+                .iter()
+                .flat_map(|e| e.via.iter().map(|v| v.display_name.as_str()))
+                .collect();
+            via.sort_unstable();
+            via.dedup();
             return Ok(Decision {
                 allow: true,
                 role: Some(role.to_owned()),

@@ -67,7 +67,8 @@ pub fn invite(
             email.trim()
         )));
     }
-    let user = accounts::find_or_create_member(conn, ctx, email)?;
+    // The site admin vouches for the address they invite.
+    let user = accounts::find_or_create_member(conn, ctx, email, true)?;
     let row = GuestRow {
         id: crate::access::new_id(),
         user_id: user.id.clone(),
@@ -184,7 +185,12 @@ fn leave_space(
     };
     let product = products::find(conn, &space.product_key)?;
     let group = products::role_group(conn, ctx, &product, "guest")?;
-    memberships::remove(conn, &group.id, std::slice::from_ref(&guest.user_id))?;
+    memberships::remove(
+        conn,
+        &group.id,
+        std::slice::from_ref(&guest.user_id),
+        ctx.now,
+    )?;
     guests::delete_space(conn, &guest.id)?;
     Ok(Some(space.space))
 }

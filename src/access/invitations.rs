@@ -172,7 +172,8 @@ pub fn accept(
     }
     let product = products::find(conn, &row.product_key)?;
     policy::for_product(conn, &product.product_key)?.refuse_if_it_only("invitations")?;
-    let user = accounts::find_or_create_member(conn, ctx, &row.email)?;
+    // Accepting proves the invited address.
+    let user = accounts::find_or_create_member(conn, ctx, &row.email, true)?;
     let group = products::role_group(conn, ctx, &product, &row.role)?;
     local_groups::add_members(
         conn,
@@ -244,7 +245,7 @@ pub fn signup(
     };
     match mode {
         DomainMode::Direct => {
-            let user = accounts::find_or_create_member(conn, ctx, &email)?;
+            let user = accounts::find_or_create_member(conn, ctx, &email, true)?;
             local_groups::add_members(
                 conn,
                 ctx,

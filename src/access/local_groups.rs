@@ -142,6 +142,8 @@ pub fn delete(conn: &mut DbConn, ctx: &WriteContext, id: &str) -> Result<(), Acc
         )));
     }
     access_mappings::record_unbinding(conn, ctx, &row)?;
+    // Its members lose it from `groups`, and its grants.
+    crate::store::users::touch_members_of(conn, id, ctx.now)?;
     memberships::remove_member_everywhere(conn, id)?;
     groups::delete(conn, LOCAL_DIRECTORY, id)?;
     audit::record(
@@ -341,7 +343,7 @@ pub fn remove_member(
     user_id: &str,
 ) -> Result<(), AccessError> {
     find_local(conn, id)?;
-    if memberships::remove(conn, id, &[user_id.to_owned()])? == 0 {
+    if memberships::remove(conn, id, &[user_id.to_owned()], ctx.now)? == 0 {
         return Err(AccessError::NotFound(format!(
             "user \"{user_id}\" is not a member of group \"{id}\""
         )));

@@ -12,7 +12,7 @@ use super::products::{self, CUSTOMER};
 use super::WriteContext;
 use crate::scim::resource::format_time;
 use crate::store::models::{GroupRow, MappingRow, ProductRow};
-use crate::store::{directories, groups, mappings, memberships, DbConn};
+use crate::store::{directories, groups, mappings, memberships, users, DbConn};
 
 /// A mapping as the admin API shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -175,6 +175,9 @@ pub fn create(
     let guard = CapGuard::before(conn, std::slice::from_ref(&product.product_key))?;
     mappings::insert(conn, &row)?;
     guard.check(conn)?;
+    if let Some(g) = &row.group_id {
+        users::touch_members_of(conn, g, ctx.now)?;
+    }
     let view = view(&row, group.as_ref());
     audit::record(
         conn,
@@ -247,6 +250,9 @@ pub fn delete(conn: &mut DbConn, ctx: &WriteContext, id: &str) -> Result<(), Acc
     }
     let before = render(conn, &row)?;
     mappings::delete(conn, id)?;
+    if let Some(g) = &row.group_id {
+        users::touch_members_of(conn, g, ctx.now)?;
+    }
     audit::record(
         conn,
         ctx,
@@ -297,6 +303,7 @@ pub fn bind(
     }
     let ids: Vec<String> = waiting.iter().map(|m| m.id.clone()).collect();
     mappings::bind(conn, &ids, &group.id)?;
+    users::touch_members_of(conn, &group.id, ctx.now)?;
     for m in waiting {
         audit::record(
             conn,

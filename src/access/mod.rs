@@ -16,6 +16,7 @@ pub mod licensing;
 pub mod local_groups;
 pub mod mappings;
 pub mod people;
+pub mod persons;
 pub mod policy;
 pub mod products;
 pub mod provisioning;

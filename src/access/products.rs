@@ -310,6 +310,14 @@ pub fn update(
     }
     row.updated_at = ctx.now;
     products::update(conn, &row)?;
+    if row.name != before.name {
+        // Holders show the product's name (`entitlements.display`).
+        for m in crate::store::mappings::list(conn, Some(key))? {
+            if let Some(g) = &m.group_id {
+                crate::store::users::touch_members_of(conn, g, ctx.now)?;
+            }
+        }
+    }
     let view = render(conn, &row)?;
     audit::record(
         conn,

@@ -149,7 +149,12 @@ pub fn lockdown(
             .iter()
             .filter(|l| seen.insert((l.group_id.clone(), l.user.clone())))
         {
-            revoked += memberships::remove(conn, &line.group_id, std::slice::from_ref(&line.user))?;
+            revoked += memberships::remove(
+                conn,
+                &line.group_id,
+                std::slice::from_ref(&line.user),
+                ctx.now,
+            )?;
             audit::record(
                 conn,
                 ctx,

@@ -210,10 +210,13 @@ pub fn approve(
         Some(uid) => users::find(conn, None, uid).map_err(|_| {
             AccessError::Conflict(format!("the subject of request {id} no longer exists"))
         })?,
+        // The address is proven only when its owner asked, with a
+        // verified email; one typed by someone else links to no person.
         None => accounts::find_or_create_member(
             conn,
             ctx,
             row.subject_email.as_deref().unwrap_or_default(),
+            row.email_verified && row.requester_email == row.subject_email,
         )?,
     };
     local_groups::add_members(

@@ -192,13 +192,16 @@ impl From<diesel::result::Error> for CliError {
 }
 
 pub(crate) fn open_store(database: &DatabaseArgs) -> Result<Store, CliError> {
-    Ok(Store::open(
+    let store = Store::open(
         &database.database_url,
         &PoolOptions {
             max_connections: 2,
             ..PoolOptions::default()
         },
-    )?)
+    )?;
+    // Accounts made before persons existed belong to one from now on.
+    crate::access::persons::link_all(&store)?;
+    Ok(store)
 }
 
 /// The context of a change an operator makes from the command line.

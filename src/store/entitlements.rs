@@ -44,12 +44,13 @@ pub fn of_users(conn: &mut DbConn, user_ids: &[String]) -> QueryResult<Vec<Entit
     Ok(out)
 }
 
-/// Licenses of one product in use: users holding a licensed role on it.
+/// Licenses of one product in use: persons holding a licensed role on it
+/// (through any of their accounts; one license however many reach it).
 pub fn licenses_used(conn: &mut DbConn, product: &str) -> QueryResult<i64> {
     e::table
         .filter(e::product.eq(product))
         .filter(e::role.eq_any(LICENSED_ROLES))
-        .select(count(e::user_id).aggregate_distinct())
+        .select(count(e::person_id).aggregate_distinct())
         .first(conn)
 }
 
@@ -58,7 +59,7 @@ pub fn licenses_used_by_product(conn: &mut DbConn) -> QueryResult<Vec<(String, i
     e::table
         .filter(e::role.eq_any(LICENSED_ROLES))
         .group_by(e::product)
-        .select((e::product, count(e::user_id).aggregate_distinct()))
+        .select((e::product, count(e::person_id).aggregate_distinct()))
         .order(e::product)
         .load(conn)
 }

@@ -126,3 +126,23 @@ pub fn products_of_member(conn: &mut DbConn, user_id: &str) -> QueryResult<Vec<S
         .order(group_mappings::product_key)
         .load(conn)
 }
+
+/// The products that the groups of any account of a person grant,
+/// whatever the accounts' state.
+pub fn products_of_person(conn: &mut DbConn, person_id: &str) -> QueryResult<Vec<String>> {
+    use super::schema::users;
+    let accounts = users::table
+        .filter(users::person_id.eq(person_id.to_owned()))
+        .select(users::id);
+    group_mappings::table
+        .inner_join(
+            memberships::table.on(memberships::group_id
+                .nullable()
+                .eq(group_mappings::group_id)),
+        )
+        .filter(memberships::member_id.eq_any(accounts))
+        .select(group_mappings::product_key)
+        .distinct()
+        .order(group_mappings::product_key)
+        .load(conn)
+}

@@ -12,8 +12,13 @@ use super::sql_filter::SqlExpr;
 /// Adds memberships; existing (group, member) pairs are left as they are.
 /// Returns how many were new. One statement per 100 rows (`ON CONFLICT DO
 /// NOTHING` is the same on SQLite ≥ 3.24 and PostgreSQL; diesel's typed
-/// upsert is not available over its multi-backend connection).
+/// upsert is not available over its multi-backend connection). The users
+/// added get a new version: their `groups` (and maybe entitlements) changed.
 pub fn add(conn: &mut DbConn, rows: &[MembershipRow]) -> QueryResult<usize> {
+    if let Some(first) = rows.first() {
+        let ids: Vec<String> = rows.iter().map(|r| r.member_id.clone()).collect();
+        super::users::touch(conn, &ids, first.created_at)?;
+    }
     let mut added = 0;
     for chunk in rows.chunks(100) {
         let mut statement = SqlExpr::new().sql(
@@ -43,8 +48,15 @@ pub fn add(conn: &mut DbConn, rows: &[MembershipRow]) -> QueryResult<usize> {
 }
 
 /// Removes these members from a group; members not in it are ignored.
-/// Returns how many were removed.
-pub fn remove(conn: &mut DbConn, group_id: &str, member_ids: &[String]) -> QueryResult<usize> {
+/// Returns how many were removed. The users removed get a new version
+/// (as of `now`).
+pub fn remove(
+    conn: &mut DbConn,
+    group_id: &str,
+    member_ids: &[String],
+    now: i64,
+) -> QueryResult<usize> {
+    super::users::touch(conn, member_ids, now)?;
     let mut removed = 0;
     for chunk in member_ids.chunks(500) {
         removed += diesel::delete(

@@ -15,6 +15,7 @@ pub mod mappings;
 pub mod memberships;
 pub mod migrations;
 pub mod models;
+pub mod persons;
 pub mod policies;
 pub mod pool;
 pub mod product_tokens;

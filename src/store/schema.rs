@@ -36,6 +36,19 @@ diesel::table! {
         updated_at -> BigInt,
         portal_only -> Bool,
         suspended -> Bool,
+        person_id -> Nullable<Text>,
+        email_verified -> Bool,
+    }
+}
+
+diesel::table! {
+    persons (id) {
+        id -> Text,
+        email_key -> Nullable<Text>,
+        managed -> Bool,
+        live -> Bool,
+        created_at -> BigInt,
+        updated_at -> BigInt,
     }
 }
 
@@ -139,6 +152,7 @@ diesel::table! {
     /// A view (see the access-model migration): effective access, derived.
     user_entitlements (user_id, value, group_id) {
         user_id -> Text,
+        person_id -> Text,
         product -> Text,
         product_name -> Text,
         role -> Text,
@@ -289,6 +303,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     products,
     group_mappings,
     user_entitlements,
+    persons,
     policies,
     product_tokens,
     access_requests,

@@ -175,11 +175,15 @@ fn by_user_name(
     Ok((total, page))
 }
 
-/// Sets a user's suspension. The SCIM record (its version and
-/// lastModified) is left alone: suspension is Gatehouse's, not the IdP's.
-pub fn set_suspended(conn: &mut DbConn, id: &str, suspended: bool) -> QueryResult<usize> {
+/// Sets a user's suspension. Its version moves (its entitlements come or
+/// go), though its attributes are the IdP's and stay as they are.
+pub fn set_suspended(conn: &mut DbConn, id: &str, suspended: bool, now: i64) -> QueryResult<usize> {
     diesel::update(users::table.filter(users::id.eq(id)))
-        .set(users::suspended.eq(suspended))
+        .set((
+            users::suspended.eq(suspended),
+            users::version.eq(users::version + 1),
+            users::updated_at.eq(now),
+        ))
         .execute(conn)
 }
 
@@ -214,4 +218,58 @@ pub fn find_by_email(conn: &mut DbConn, email_key: &str) -> QueryResult<Option<U
         .select(UserRow::as_select())
         .first(conn)
         .optional()
+}
+
+/// A new version (and `lastModified` of `now`) for users whose
+/// representation changed without a write of their own: their groups,
+/// entitlements or person changed. ETags and `meta.lastModified gt` then
+/// see the change. Ids that are not users (groups as members) match
+/// nothing.
+pub fn touch(conn: &mut DbConn, ids: &[String], now: i64) -> QueryResult<()> {
+    for chunk in ids.chunks(500) {
+        diesel::update(users::table.filter(users::id.eq_any(chunk)))
+            .set((
+                users::version.eq(users::version + 1),
+                users::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// `touch` for every user member of a group (its name, mappings or
+/// existence changed).
+pub fn touch_members_of(conn: &mut DbConn, group_id: &str, now: i64) -> QueryResult<()> {
+    use super::schema::memberships;
+    let members = memberships::table
+        .filter(memberships::group_id.eq(group_id.to_owned()))
+        .select(memberships::member_id);
+    diesel::update(users::table.filter(users::id.eq_any(members)))
+        .set((
+            users::version.eq(users::version + 1),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// `touch` for every account of a person but `except` (whether the
+/// person may hold access changed).
+pub fn touch_person(
+    conn: &mut DbConn,
+    person_id: &str,
+    except: Option<&str>,
+    now: i64,
+) -> QueryResult<()> {
+    diesel::update(
+        users::table
+            .filter(users::person_id.eq(person_id))
+            .filter(users::id.ne(except.unwrap_or_default())),
+    )
+    .set((
+        users::version.eq(users::version + 1),
+        users::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .map(drop)
 }

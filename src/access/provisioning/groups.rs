@@ -430,7 +430,11 @@ fn update(
         Err(StoreError::Conflict(_)) => return Err(taken(&row.display_name)),
         other => other?,
     }
-    memberships::remove(conn, id, &removed).map_err(StoreError::from)?;
+    if row.display_name != before.display_name {
+        // Its members show its name (`groups`, the grants' `groupDisplay`).
+        users::touch_members_of(conn, id, ctx.now).map_err(StoreError::from)?;
+    }
+    memberships::remove(conn, id, &removed, ctx.now).map_err(StoreError::from)?;
     memberships::add(conn, &membership_rows(ctx, id, &added)).map_err(StoreError::from)?;
     if let Some(g) = guard {
         g.check(conn)?;
@@ -468,6 +472,8 @@ pub fn delete(
     let before = find_row_for_update(conn, &ctx.directory_id, id)?;
     check_if_match(if_match, before.version)?;
     access_mappings::record_unbinding(conn, ctx, &before)?;
+    // Its members lose it from `groups`, and its grants.
+    users::touch_members_of(conn, id, ctx.now).map_err(StoreError::from)?;
     memberships::remove_member_everywhere(conn, id).map_err(StoreError::from)?;
     groups::delete(conn, &ctx.directory_id, id).map_err(StoreError::from)?;
     audit::record(

@@ -8,6 +8,7 @@ use super::{check_if_match, check_unregistered, found, meta, Written};
 use crate::access::audit::{self, Change};
 use crate::access::effective;
 use crate::access::licensing::CapGuard;
+use crate::access::persons;
 use crate::access::WriteContext;
 use crate::scim::patch::{self, MemberChanges, Operation};
 use crate::scim::resource::{EntitlementRef, GrantingGroup, GroupRef, UserResource};
@@ -212,12 +213,15 @@ pub fn create(
         updated_at: ctx.now,
         portal_only: false,
         suspended: false,
+        person_id: None,
+        email_verified: true,
     };
     match users::insert(conn, &row).map_err(StoreError::from) {
         Err(StoreError::Conflict(_)) => return Err(taken(&row.user_name)),
         other => other?,
     }
     users::set_email_keys(conn, &row.id, &emails).map_err(StoreError::from)?;
+    join_person(conn, ctx, &row, None)?;
     let granted = crate::access::auto_access::grant_new_user(conn, ctx, &row.id)?;
     audit::record(
         conn,
@@ -232,11 +236,49 @@ pub fn create(
     )
     .map_err(StoreError::from)?;
     let resource = if granted {
+        // Joining a group moved its version: read it back.
+        let row = find_row(conn, Some(&ctx.directory_id), &row.id)?;
         decorated(conn, row)?
     } else {
         to_resource(row, Vec::new(), Vec::new())
     };
     Ok(Written::new(resource, validated.unregistered))
+}
+
+/// Links a written identity to its person (`persons::link`), refusing the
+/// write when that gives back licenses past a cap: an active identity
+/// joining (or reactivated in) a person whose other identities are all
+/// inactive makes every account of the person hold its grants again.
+/// `before` is the row before an update.
+fn join_person(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    row: &UserRow,
+    before: Option<&UserRow>,
+) -> Result<(), ScimError> {
+    let reactivated = row.active && before.is_some_and(|b| !b.active);
+    let target = persons::person_for(conn, row).map_err(StoreError::from)?;
+    let restores = row.active && target.as_ref().is_some_and(|p| !p.live);
+    let guard = if reactivated || restores {
+        let mut products = mappings::products_of_member(conn, &row.id).map_err(StoreError::from)?;
+        for person in target
+            .iter()
+            .map(|p| p.id.as_str())
+            .chain(row.person_id.as_deref())
+        {
+            products.extend(mappings::products_of_person(conn, person).map_err(StoreError::from)?);
+        }
+        products.sort();
+        products.dedup();
+        Some(CapGuard::before(conn, &products)?)
+    } else {
+        None
+    };
+    persons::link(conn, ctx, row)?;
+    if let Some(g) = guard {
+        g.check(conn)?;
+    }
+    Ok(())
 }
 
 /// One user, with its groups and entitlements; `directory` None looks in
@@ -331,22 +373,17 @@ fn overwrite(
         updated_at: ctx.now,
         portal_only: before.portal_only,
         suspended: before.suspended,
-    };
-    // Reactivation gives back the licenses the user's groups grant.
-    let guard = if row.active && !before.active {
-        let products = mappings::products_of_member(conn, id).map_err(StoreError::from)?;
-        Some(CapGuard::before(conn, &products)?)
-    } else {
-        None
+        person_id: before.person_id.clone(),
+        email_verified: before.email_verified,
     };
     match users::update(conn, &row) {
         Err(StoreError::Conflict(_)) => return Err(taken(&row.user_name)),
         other => other?,
     }
-    if let Some(g) = guard {
-        g.check(conn)?;
-    }
     users::set_email_keys(conn, &row.id, &emails).map_err(StoreError::from)?;
+    // Reactivation (or a new email joining another person) may give back
+    // licenses: checked against caps in there.
+    join_person(conn, ctx, &row, Some(&before))?;
     let action = match (before.active, row.active) {
         (true, false) => "user.deactivated",
         (false, true) => "user.reactivated",
@@ -378,6 +415,10 @@ pub fn delete(
     check_if_match(if_match, before.version)?;
     memberships::remove_member_everywhere(conn, id).map_err(StoreError::from)?;
     users::delete(conn, &ctx.directory_id, id).map_err(StoreError::from)?;
+    // The last identity gone leaves a managed person with no access.
+    if let Some(person) = &before.person_id {
+        persons::refresh(conn, ctx.now, person, None).map_err(StoreError::from)?;
+    }
     audit::record(
         conn,
         ctx,

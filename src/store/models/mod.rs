@@ -10,8 +10,8 @@ pub use sync::{
 
 use super::schema::{
     access_requests, admin_tokens, audit_events, directories, directory_tokens, group_mappings,
-    groups, guest_spaces, guests, invitations, memberships, policies, product_tokens, products,
-    sites, user_entitlements, users,
+    groups, guest_spaces, guests, invitations, memberships, persons, policies, product_tokens,
+    products, sites, user_entitlements, users,
 };
 
 /// A directory: one IdP connection with its own SCIM base URL and tokens.
@@ -61,6 +61,26 @@ pub struct UserRow {
     pub portal_only: bool,
     /// Suspended by an admin: no access, no license, the IdP's record untouched.
     pub suspended: bool,
+    /// The person the account belongs to (set by `access::persons`).
+    pub person_id: Option<String>,
+    /// Whether the email is proven; unverified emails never link accounts.
+    pub email_verified: bool,
+}
+
+/// One human: the accounts sharing a verified email.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
+#[diesel(table_name = persons)]
+pub struct PersonRow {
+    pub id: String,
+    /// The verified email (folded) linking the accounts; `None`: one account.
+    pub email_key: Option<String>,
+    /// Has had an IdP identity: from then on the IdP decides.
+    pub managed: bool,
+    /// May hold access: not managed, or an identity is active.
+    pub live: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
 }
 
 /// A SCIM group.

@@ -283,7 +283,7 @@ async fn groups_filtered_by_members() {
 #[actix_web::test]
 async fn sorting_by_any_singular_attribute() {
     let app = TestApp::new().await;
-    seed(&app).await;
+    let ids = seed(&app).await;
     let order = |r: &crate::support::app::TestResponse| -> Vec<String> {
         r.json["Resources"]
             .as_array()
@@ -341,6 +341,16 @@ async fn sorting_by_any_singular_attribute() {
             "frank@contoso.com"
         ]
     );
+    // Joining "Everyone" last modified every user at once; a change to
+    // frank's groups moves him ahead.
+    let r = app
+        .post(
+            "/scim/v2/Groups",
+            &json!({"schemas": [GROUP], "displayName": "Contoso",
+                    "members": [{"value": ids["frank@contoso.com"]}]}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
     let r = app
         .get("/scim/v2/Users?sortBy=meta.lastModified&sortOrder=descending&count=1")
         .await;

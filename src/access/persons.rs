@@ -1,0 +1,400 @@
+//! Persons: one human, however many accounts. Accounts sharing a verified
+//! email belong to one person: each directory's user (an *identity*) and
+//! each local account (signup, request, invitation, guest, customer).
+//!
+//! The IdP decides. A person who has had an identity is *managed*, and
+//! holds access from any source only while one of their identities is
+//! active (`live`); when the last is deactivated or deleted, every role and
+//! license of the person stops in the same transaction, and comes back when
+//! an identity is active again. Licenses count persons, not accounts.
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::accounts::looks_like_email;
+use super::audit::{self, Change};
+use super::error::AccessError;
+use super::{WriteContext, LOCAL_DIRECTORY};
+use crate::store::models::{PersonRow, UserRow};
+use crate::store::{persons, users, DbConn, StoreError, StoreResult};
+
+/// The email an account links by, folded: for a local account its address
+/// (if verified); for an identity, the IdP's primary email, else a work
+/// email, else a `userName` that is an address. `None`: it links nothing.
+pub fn link_email(row: &UserRow) -> Option<String> {
+    if !row.email_verified {
+        return None;
+    }
+    let from_user_name = || looks_like_email(&row.user_name).then(|| row.user_name_key.clone());
+    if row.directory_id == LOCAL_DIRECTORY {
+        return from_user_name();
+    }
+    let attributes: Value = serde_json::from_str(&row.attributes).unwrap_or(Value::Null);
+    let emails = attributes
+        .get("emails")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let value = |e: &Value| {
+        e.get("value")
+            .and_then(Value::as_str)
+            .filter(|v| looks_like_email(v))
+            .map(str::to_lowercase)
+    };
+    let primary = emails
+        .iter()
+        .find(|e| e.get("primary") == Some(&Value::Bool(true)))
+        .and_then(value);
+    let work = || {
+        emails
+            .iter()
+            .find(|e| e.get("type").and_then(Value::as_str) == Some("work"))
+            .and_then(value)
+    };
+    primary.or_else(work).or_else(from_user_name)
+}
+
+/// The existing person an account would belong to by its email, if any
+/// (before it is linked: a caller checks license caps with it).
+pub fn person_for(conn: &mut DbConn, row: &UserRow) -> StoreResult<Option<PersonRow>> {
+    match link_email(row) {
+        Some(key) => Ok(persons::find_by_email(conn, &key)?),
+        None => match &row.person_id {
+            Some(id) => Ok(Some(persons::find(conn, id)?)),
+            None => Ok(None),
+        },
+    }
+}
+
+/// Attaches an account (already written) to the person its verified email
+/// names, making the person if there is none, or moving the account when
+/// its email changed; then brings the persons touched up to date (the
+/// person's other accounts get a new version when its access changed; the
+/// account itself has one from its own write). Joining a person who has
+/// other accounts is audited (`person.linked`).
+pub fn link(conn: &mut DbConn, ctx: &WriteContext, row: &UserRow) -> Result<(), AccessError> {
+    let current = match &row.person_id {
+        Some(id) => Some(persons::find(conn, id)?),
+        None => None,
+    };
+    let key = link_email(row);
+    let existing = match &key {
+        Some(k) => persons::find_by_email(conn, k)?,
+        None => current.clone().filter(|p| p.email_key.is_none()),
+    };
+    let Some(target) = existing else {
+        // A person of one account: their state is the account's.
+        let person = new_person(conn, ctx, key, row)?;
+        persons::set_person(conn, &row.id, &person.id)?;
+        if let Some(old) = current {
+            refresh(conn, ctx.now, &old.id, Some(&row.id))?;
+        }
+        return Ok(());
+    };
+    if current.as_ref().is_some_and(|c| c.id == target.id) {
+        refresh(conn, ctx.now, &target.id, Some(&row.id))?;
+        return Ok(());
+    }
+    let others: Vec<String> = persons::accounts(conn, &target.id)?
+        .into_iter()
+        .map(|u| u.id)
+        .filter(|id| *id != row.id)
+        .collect();
+    persons::set_person(conn, &row.id, &target.id)?;
+    if !others.is_empty() {
+        audit::record(
+            conn,
+            ctx,
+            Change {
+                action: "person.linked",
+                target_type: "Person",
+                target_id: &target.id,
+                before: current.as_ref().map(|c| json!({"person": c.id})),
+                after: Some(json!({
+                    "account": row.id,
+                    "directory": row.directory_id,
+                    "email": target.email_key,
+                    "accounts": others,
+                })),
+            },
+        )?;
+    }
+    refresh(conn, ctx.now, &target.id, Some(&row.id))?;
+    if let Some(old) = current {
+        refresh(conn, ctx.now, &old.id, Some(&row.id))?;
+    }
+    Ok(())
+}
+
+/// A new person whose only account is `account`.
+fn new_person(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    email_key: Option<String>,
+    account: &UserRow,
+) -> Result<PersonRow, AccessError> {
+    let managed = account.directory_id != LOCAL_DIRECTORY;
+    let row = PersonRow {
+        id: super::new_id(),
+        email_key,
+        managed,
+        live: !managed || account.active,
+        created_at: ctx.now,
+        updated_at: ctx.now,
+    };
+    match persons::insert(conn, &row).map_err(StoreError::from) {
+        // Another transaction made the person of this email first: run
+        // again, and join it.
+        Err(StoreError::Conflict(_)) => return Err(StoreError::Stale.into()),
+        other => other?,
+    }
+    Ok(row)
+}
+
+/// Recomputes whether a person is managed (has had an identity) and live
+/// (not managed, or an identity is active) from their accounts. When
+/// `live` changes, every account of the person but `written` (which the
+/// caller is writing) gets a new version: their entitlements changed.
+/// Returns whether it changed.
+pub fn refresh(
+    conn: &mut DbConn,
+    now: i64,
+    person_id: &str,
+    written: Option<&str>,
+) -> StoreResult<bool> {
+    let person = persons::find(conn, person_id)?;
+    let (identities, active) = persons::identities(conn, person_id)?;
+    let managed = person.managed || identities > 0;
+    let live = !managed || active > 0;
+    if managed == person.managed && live == person.live {
+        return Ok(false);
+    }
+    persons::set_state(conn, person_id, managed, live, now)?;
+    if live != person.live {
+        users::touch_person(conn, person_id, written, now)?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// Links up to 1,000 accounts made before persons existed; returns how
+/// many (0: none is left). `link_all` runs it when a database is opened.
+pub fn link_batch(conn: &mut DbConn) -> Result<usize, AccessError> {
+    let batch = persons::unlinked(conn, 1000)?;
+    for row in &batch {
+        let ctx = WriteContext {
+            directory_id: row.directory_id.clone(),
+            actor: super::Actor {
+                kind: super::ActorKind::Cli,
+                id: "persons-migration".into(),
+            },
+            request_id: None,
+            now: row.updated_at,
+        };
+        link(conn, &ctx, row)?;
+    }
+    Ok(batch.len())
+}
+
+/// Links every account not linked yet (a database made before persons
+/// existed), a transaction per 1,000 accounts; returns how many.
+pub fn link_all(store: &crate::store::Store) -> Result<usize, AccessError> {
+    let mut total = 0;
+    loop {
+        let linked = store.write_now(link_batch)?;
+        if linked == 0 {
+            if total > 0 {
+                tracing::info!(accounts = total, "accounts linked to persons");
+            }
+            return Ok(total);
+        }
+        total += linked;
+    }
+}
+
+/// A person as the admin API shows them.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonView {
+    pub id: String,
+    pub email: Option<String>,
+    /// Has had an IdP identity: the IdP decides.
+    pub managed: bool,
+    /// May hold access now.
+    pub live: bool,
+    pub accounts: Vec<AccountView>,
+}
+
+/// One account of a person.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountView {
+    pub id: String,
+    #[serde(rename = "userName")]
+    pub user_name: String,
+    pub directory: String,
+    /// A directory's user (rather than a local account).
+    pub identity: bool,
+    pub active: bool,
+    pub suspended: bool,
+    pub portal_only: bool,
+    pub email_verified: bool,
+}
+
+/// A person with their accounts.
+pub fn view(conn: &mut DbConn, person: PersonRow) -> StoreResult<PersonView> {
+    let accounts = persons::accounts(conn, &person.id)?
+        .into_iter()
+        .map(|u| AccountView {
+            identity: u.directory_id != LOCAL_DIRECTORY,
+            id: u.id,
+            user_name: u.user_name,
+            directory: u.directory_id,
+            active: u.active,
+            suspended: u.suspended,
+            portal_only: u.portal_only,
+            email_verified: u.email_verified,
+        })
+        .collect();
+    Ok(PersonView {
+        id: person.id,
+        email: person.email_key,
+        managed: person.managed,
+        live: person.live,
+        accounts,
+    })
+}
+
+/// The person with this id.
+pub fn get(conn: &mut DbConn, id: &str) -> Result<PersonView, AccessError> {
+    let person = super::error::found(persons::find(conn, id), || format!("person \"{id}\""))?;
+    Ok(view(conn, person)?)
+}
+
+/// The person a user id, an account id or an email names.
+pub fn find(conn: &mut DbConn, text: &str) -> Result<Option<PersonRow>, AccessError> {
+    let text = text.trim();
+    if let Ok(user) = users::find(conn, None, text) {
+        return Ok(match user.person_id {
+            Some(id) => Some(persons::find(conn, &id)?),
+            None => None,
+        });
+    }
+    if let Ok(person) = persons::find(conn, text) {
+        return Ok(Some(person));
+    }
+    if !looks_like_email(text) {
+        return Ok(None);
+    }
+    let key = text.to_lowercase();
+    if let Some(person) = persons::find_by_email(conn, &key)? {
+        return Ok(Some(person));
+    }
+    // An account whose email links nothing (unverified) is still a person.
+    match users::find_by_email(conn, &key)? {
+        Some(user) => Ok(match user.person_id {
+            Some(id) => Some(persons::find(conn, &id)?),
+            None => None,
+        }),
+        None => Ok(None),
+    }
+}
+
+/// Persons, by email or a page of all.
+pub fn list(
+    conn: &mut DbConn,
+    email: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<PersonView>, AccessError> {
+    let rows = match email {
+        Some(e) => find(conn, e)?.into_iter().collect(),
+        None => persons::list(conn, offset, limit)?,
+    };
+    rows.into_iter()
+        .map(|p| view(conn, p).map_err(AccessError::from))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(directory: &str, user_name: &str, attributes: Value, verified: bool) -> UserRow {
+        UserRow {
+            id: "u".into(),
+            directory_id: directory.into(),
+            user_name: user_name.into(),
+            user_name_key: user_name.to_lowercase(),
+            external_id: None,
+            display_name: None,
+            active: true,
+            attributes: attributes.to_string(),
+            version: 1,
+            created_at: 0,
+            updated_at: 0,
+            portal_only: false,
+            suspended: false,
+            person_id: None,
+            email_verified: verified,
+        }
+    }
+
+    #[test]
+    fn accounts_link_by_their_verified_email() {
+        let cases: Vec<(UserRow, Option<&str>)> = vec![
+            // An identity: primary email first, then work, then an email-like userName.
+            (
+                row(
+                    "d1",
+                    "E123",
+                    json!({"emails": [
+                    {"value": "Home@x.org", "type": "home"},
+                    {"value": "Alice@Acme.com", "type": "work", "primary": true}]}),
+                    true,
+                ),
+                Some("alice@acme.com"),
+            ),
+            (
+                row(
+                    "d1",
+                    "E123",
+                    json!({"emails": [
+                    {"value": "home@x.org", "type": "home"},
+                    {"value": "alice@acme.com", "type": "work"}]}),
+                    true,
+                ),
+                Some("alice@acme.com"),
+            ),
+            (
+                row(
+                    "d1",
+                    "Bob@Acme.com",
+                    json!({"emails": [{"value": "b@home.org", "type": "home"}]}),
+                    true,
+                ),
+                Some("bob@acme.com"),
+            ),
+            (row("d1", "E124", json!({}), true), None),
+            (
+                row(
+                    "d1",
+                    "E125",
+                    json!({"emails": [{"value": "not an address", "primary": true}]}),
+                    true,
+                ),
+                None,
+            ),
+            // A local account: its address, when verified.
+            (
+                row(LOCAL_DIRECTORY, "Carol@Acme.com", json!({}), true),
+                Some("carol@acme.com"),
+            ),
+            (
+                row(LOCAL_DIRECTORY, "carol@acme.com", json!({}), false),
+                None,
+            ),
+        ];
+        for (user, want) in cases {
+            assert_eq!(link_email(&user).as_deref(), want, "{}", user.attributes);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! Persons and the accounts that belong to them.
+
+use diesel::prelude::*;
+
+use super::directories::LOCAL_DIRECTORY;
+use super::models::{PersonRow, UserRow};
+use super::pool::DbConn;
+use super::schema::{persons, users};
+
+/// Adds a person.
+pub fn insert(conn: &mut DbConn, row: &PersonRow) -> QueryResult<()> {
+    diesel::insert_into(persons::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// The person with this id.
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<PersonRow> {
+    persons::table
+        .find(id)
+        .select(PersonRow::as_select())
+        .first(conn)
+}
+
+/// The person a verified email (folded) names, if any.
+pub fn find_by_email(conn: &mut DbConn, email_key: &str) -> QueryResult<Option<PersonRow>> {
+    persons::table
+        .filter(persons::email_key.eq(email_key))
+        .select(PersonRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Persons, oldest first, a page at a time.
+pub fn list(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<Vec<PersonRow>> {
+    persons::table
+        .order((persons::created_at, persons::id))
+        .offset(offset)
+        .limit(limit)
+        .select(PersonRow::as_select())
+        .load(conn)
+}
+
+/// Records whether a person is managed and live.
+pub fn set_state(
+    conn: &mut DbConn,
+    id: &str,
+    managed: bool,
+    live: bool,
+    now: i64,
+) -> QueryResult<()> {
+    diesel::update(persons::table.find(id))
+        .set((
+            persons::managed.eq(managed),
+            persons::live.eq(live),
+            persons::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// A person's accounts, oldest first.
+pub fn accounts(conn: &mut DbConn, person_id: &str) -> QueryResult<Vec<UserRow>> {
+    users::table
+        .filter(users::person_id.eq(person_id))
+        .order((users::created_at, users::id))
+        .select(UserRow::as_select())
+        .load(conn)
+}
+
+/// How many IdP identities a person has, and how many are active.
+pub fn identities(conn: &mut DbConn, person_id: &str) -> QueryResult<(i64, i64)> {
+    let rows: Vec<bool> = users::table
+        .filter(users::person_id.eq(person_id))
+        .filter(users::directory_id.ne(LOCAL_DIRECTORY))
+        .select(users::active)
+        .load(conn)?;
+    let active = rows.iter().filter(|a| **a).count();
+    Ok((rows.len() as i64, active as i64))
+}
+
+/// Points an account at a person.
+pub fn set_person(conn: &mut DbConn, user_id: &str, person_id: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set(users::person_id.eq(Some(person_id)))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Accounts not linked to a person yet (made before persons existed).
+pub fn unlinked(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<UserRow>> {
+    users::table
+        .filter(users::person_id.is_null())
+        .order((users::created_at, users::id))
+        .limit(limit)
+        .select(UserRow::as_select())
+        .load(conn)
+}
