@@ -25,3 +25,35 @@ pub fn revert_all(conn: &mut DbConn) -> StoreResult<()> {
     };
     result.map_err(|e| StoreError::Migration(e.to_string()))
 }
+
+/// Applies pending migrations up to and including the one named `last`
+/// (its folder name), leaving later ones pending: tests build a database
+/// as an older release left it.
+pub fn run_until(conn: &mut DbConn, last: &str) -> StoreResult<()> {
+    fn step<C>(conn: &mut C, source: EmbeddedMigrations, last: &str) -> StoreResult<()>
+    where
+        C: MigrationHarness<C::Backend> + diesel::Connection,
+    {
+        let fail = |e: diesel_migrations::MigrationError| StoreError::Migration(e.to_string());
+        let pending = conn
+            .pending_migrations(source)
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        for migration in pending {
+            let name = migration.name().to_string();
+            conn.run_migration(&*migration)
+                .map_err(|e| StoreError::Migration(e.to_string()))?;
+            if name == last {
+                return Ok(());
+            }
+        }
+        Err(fail(
+            diesel_migrations::MigrationError::UnknownMigrationVersion(
+                diesel::migration::MigrationVersion::from(last.to_owned()),
+            ),
+        ))
+    }
+    match conn {
+        DbConn::Sqlite(c) => step(c, SQLITE, last),
+        DbConn::Postgres(c) => step(c, POSTGRES, last),
+    }
+}

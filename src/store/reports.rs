@@ -72,3 +72,31 @@ pub fn non_synced(
         ))
         .load(conn)
 }
+
+/// `(person, email, account, product, role)` for every role held by a
+/// managed person none of whose identities is active. Liveness is worked
+/// out here from the identities, not read from `persons.live`.
+#[allow(clippy::type_complexity)]
+pub fn leavers(
+    conn: &mut DbConn,
+) -> QueryResult<Vec<(String, Option<String>, String, String, String)>> {
+    use super::schema::{persons, user_entitlements as e, users};
+    let active_identity = users::table
+        .filter(users::person_id.eq(persons::id.nullable()))
+        .filter(users::directory_id.ne(super::directories::LOCAL_DIRECTORY))
+        .filter(users::active.eq(true));
+    e::table
+        .inner_join(persons::table.on(persons::id.eq(e::person_id)))
+        .filter(persons::managed.eq(true))
+        .filter(diesel::dsl::not(diesel::dsl::exists(active_identity)))
+        .select((
+            persons::id,
+            persons::email_key,
+            e::user_id,
+            e::product,
+            e::role,
+        ))
+        .distinct()
+        .order((persons::id, e::product, e::role))
+        .load(conn)
+}

@@ -778,3 +778,73 @@ async fn sqlite_plans_every_database_as_a_large_one() {
         );
     }
 }
+
+/// A database left by the release before persons: its accounts are linked
+/// into persons when it is next opened, by verified email.
+#[actix_web::test]
+async fn accounts_made_before_persons_are_linked_when_the_database_opens() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    use gatehouse::store::DbConn;
+
+    let db = crate::support::db::TestDb::new();
+    let mut conn = match gatehouse::store::Backend::from_url(&db.url) {
+        gatehouse::store::Backend::Sqlite => DbConn::Sqlite(
+            diesel::SqliteConnection::establish(gatehouse::store::dialect::sqlite_path(&db.url))
+                .unwrap(),
+        ),
+        gatehouse::store::Backend::Postgres => {
+            DbConn::Postgres(diesel::PgConnection::establish(&db.url).unwrap())
+        }
+    };
+    gatehouse::store::migrations::run_until(&mut conn, "2026-12-02-000006_idp_compatibility")
+        .unwrap();
+    let user = |id: &str, dir: &str, name: &str, attributes: &str| {
+        format!(
+            "INSERT INTO users (id, directory_id, user_name, user_name_key, active, attributes,
+                                version, created_at, updated_at, portal_only, suspended)
+             VALUES ('{id}', '{dir}', '{name}', '{}', true, '{attributes}', 1, 1, 1, false, false);",
+            name.to_lowercase()
+        )
+    };
+    conn.batch_execute(&format!(
+        "INSERT INTO directories (id, name, created_at) VALUES ('okta', 'Okta', 0);
+         {} {} {}",
+        user(
+            "idp-alice",
+            "okta",
+            "E100",
+            r#"{"emails": [{"value": "Alice@acme.com", "type": "work", "primary": true}]}"#
+        ),
+        user("local-alice", "local", "alice@acme.com", "{}"),
+        user("idp-bot", "okta", "svc-bot", "{}"),
+    ))
+    .unwrap();
+    drop(conn);
+
+    let app = TestApp::builder().database(db).start().await;
+    let r = app.admin_get("/people?email=alice@acme.com").await;
+    let alice = &r.json["items"][0];
+    let mut accounts: Vec<&str> = alice["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    accounts.sort();
+    assert_eq!(accounts, ["idp-alice", "local-alice"], "{}", r.text);
+    assert_eq!(alice["managed"], true);
+    assert_eq!(alice["live"], true);
+    let r = app.admin_get("/people/idp-bot").await;
+    assert_eq!(r.json["email"], serde_json::Value::Null, "{}", r.text);
+    assert_eq!(r.json["accounts"].as_array().unwrap().len(), 1);
+    // Nothing is left unlinked.
+    let r = app.admin_get("/people?limit=1000").await;
+    let linked: usize = r.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["accounts"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(linked, 3);
+}

@@ -257,7 +257,7 @@ fn join_person(
     before: Option<&UserRow>,
 ) -> Result<(), ScimError> {
     let reactivated = row.active && before.is_some_and(|b| !b.active);
-    let target = persons::person_for(conn, row).map_err(StoreError::from)?;
+    let target = persons::person_for(conn, row)?;
     let restores = row.active && target.as_ref().is_some_and(|p| !p.live);
     let guard = if reactivated || restores {
         let mut products = mappings::products_of_member(conn, &row.id).map_err(StoreError::from)?;
@@ -417,7 +417,7 @@ pub fn delete(
     users::delete(conn, &ctx.directory_id, id).map_err(StoreError::from)?;
     // The last identity gone leaves a managed person with no access.
     if let Some(person) = &before.person_id {
-        persons::refresh(conn, ctx.now, person, None).map_err(StoreError::from)?;
+        persons::refresh(conn, ctx.now, person, None)?;
     }
     audit::record(
         conn,

@@ -10,6 +10,7 @@ mod groups;
 mod guests;
 mod mappings;
 pub mod openapi;
+mod people;
 mod policy;
 mod reports;
 mod requests;
@@ -78,6 +79,9 @@ fn operations() -> Vec<(Method, &'static str, actix_web::Route)> {
             "/groups/{id}/members/{user_id}",
             to().to(groups::remove_member),
         ),
+        (M::GET, "/people", to().to(people::list)),
+        (M::GET, "/people/{id}", to().to(people::get)),
+        (M::GET, "/people/{id}/access", to().to(people::access)),
         (M::GET, "/users/{id}/access", to().to(users::access)),
         (M::POST, "/users/{id}/suspend", to().to(users::suspend)),
         (M::POST, "/users/{id}/restore", to().to(users::restore)),
@@ -115,6 +119,7 @@ fn operations() -> Vec<(Method, &'static str, actix_web::Route)> {
             to().to(reports::non_synced),
         ),
         (M::GET, "/reports/licenses", to().to(reports::licenses)),
+        (M::GET, "/reports/leavers", to().to(people::leavers)),
     ]
 }
 

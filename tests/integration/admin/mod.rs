@@ -5,6 +5,7 @@ mod catalog;
 mod compliance;
 mod flow;
 mod openapi;
+mod persons;
 mod rules;
 
 use serde_json::{json, Value};
