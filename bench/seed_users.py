@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Seeds N users into a Gatehouse SQLite database for the lookup benchmark,
 shaped as `gatehouse-bench`'s provision makes them (core + enterprise
-attributes, a work email, userName user{i:07}@bench.example), in one
+attributes, a work email, userName user{i:07}@bench.example, each the one
+account of a person of its own, where the schema has persons), in one
 statement: creating a million users over the API takes ~12 minutes and
 the lookup figures don't depend on how the rows arrived.
 
@@ -47,6 +48,24 @@ def main() -> int:
         """,
         (directory,),
     )
+    has_persons = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'persons'"
+    ).fetchone()
+    if has_persons:
+        # Each user is a person of its own, keyed by its work email (as
+        # Gatehouse links them): one managed, live person per identity.
+        db.execute(
+            """
+            INSERT INTO persons (id, email_key, managed, live, created_at, updated_at)
+            SELECT 'p-' || id, user_name_key, 1, 1, created_at, created_at
+            FROM users WHERE directory_id = ? AND person_id IS NULL
+            """,
+            (directory,),
+        )
+        db.execute(
+            "UPDATE users SET person_id = 'p-' || id WHERE directory_id = ? AND person_id IS NULL",
+            (directory,),
+        )
     db.commit()
     print(f"seeded {count} users into directory {directory}")
     return 0

@@ -42,7 +42,9 @@ pub fn open_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<AppState,
             acquire_timeout: settings.pool_timeout,
         },
     )?;
-    access::persons::link_all(&store)
+    // A database from before persons: its first 10,000 accounts are linked
+    // now, any more by the server in the background (`upkeep`).
+    access::persons::link_pending(&store, Some(LINK_AT_START))
         .map_err(|e| StoreError::Migration(format!("linking accounts to persons: {e}")))?;
     let schemas = LiveSchemas::new(registry);
     store.read_now(|conn| schemas.reload(conn))?;
@@ -102,8 +104,10 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
         tracing::info!(%addr, "gatehouse listening on http://{addr}");
     }
     let upkeep = actix_web::rt::spawn(upkeep(state.clone()));
+    let linking = actix_web::rt::spawn(link_in_background(state.clone()));
     let result = server.run().await;
     upkeep.abort();
+    linking.abort();
     // What requests noted for sync health since the last write.
     state
         .sync
@@ -112,9 +116,36 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
     result
 }
 
+/// Batches of 1,000 accounts linked to persons before the server starts.
+const LINK_AT_START: usize = 10;
+
 /// Seconds between schema reloads: how soon a schema registered through
 /// another instance (or the CLI) is in force here.
 const SCHEMA_RELOAD_SECS: u64 = 10;
+
+/// Links the accounts of an upgraded database not linked at start, 1,000
+/// to a transaction, with a pause between batches for the requests.
+async fn link_in_background(state: AppState) {
+    let mut total = 0;
+    loop {
+        let linked: Result<usize, access::AccessError> =
+            state.store.write(access::persons::link_batch).await;
+        match linked {
+            Ok(0) => {
+                if total > 0 {
+                    tracing::info!(accounts = total, "every account is linked to its person");
+                }
+                return;
+            }
+            Ok(n) => total += n,
+            Err(error) => {
+                tracing::warn!(%error, "linking accounts to persons failed; retrying");
+                actix_web::rt::time::sleep(std::time::Duration::from_secs(5)).await;
+            }
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
 
 /// Background upkeep while the server runs: writes what requests noted
 /// for sync health when no request comes to trigger it, and picks up

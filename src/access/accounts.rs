@@ -56,7 +56,7 @@ fn create_local(
         )));
     }
     let attributes = json!({"emails": [{"value": email, "primary": true}]});
-    let row = UserRow {
+    let mut row = UserRow {
         id: crate::access::new_id(),
         directory_id: LOCAL_DIRECTORY.to_owned(),
         user_name: email.to_owned(),
@@ -73,6 +73,7 @@ fn create_local(
         person_id: None,
         email_verified: verified,
     };
+    let existing = super::persons::prepare(conn, ctx, &mut row)?;
     match users::insert(conn, &row).map_err(StoreError::from) {
         Err(StoreError::Conflict(_)) => {
             return Err(AccessError::Conflict(format!(
@@ -85,10 +86,15 @@ fn create_local(
     // A local account joining a person who is not live (every identity
     // deactivated) holds nothing; one joining a live person may add a
     // license only through later grants, which check caps themselves.
-    super::persons::link(conn, ctx, &row)?;
-    let row = found(users::find(conn, None, &row.id), || {
-        format!("user \"{}\"", row.id)
-    })?;
+    let row = match existing {
+        Some(person) => {
+            super::persons::link_to(conn, ctx, &row, Some(person))?;
+            found(users::find(conn, None, &row.id), || {
+                format!("user \"{}\"", row.id)
+            })?
+        }
+        None => row,
+    };
     audit::record(
         conn,
         ctx,

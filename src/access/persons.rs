@@ -54,15 +54,36 @@ pub fn link_email(row: &UserRow) -> Option<String> {
     primary.or_else(work).or_else(from_user_name)
 }
 
-/// The existing person an account would belong to by its email, if any
-/// (before it is linked: a caller checks license caps with it).
+/// The existing person an account belongs to by its email: the person of
+/// that email, or, for an account whose email links nothing, its own
+/// person of no email. `None`: a new person is needed. A caller checks
+/// license caps with it before `link_to` it.
 pub fn person_for(conn: &mut DbConn, row: &UserRow) -> StoreResult<Option<PersonRow>> {
     match link_email(row) {
         Some(key) => Ok(persons::find_by_email(conn, &key)?),
         None => match &row.person_id {
-            Some(id) => Ok(Some(persons::find(conn, id)?)),
+            Some(id) => Ok(Some(persons::find(conn, id)?).filter(|p| p.email_key.is_none())),
             None => Ok(None),
         },
+    }
+}
+
+/// Chooses the person of an account about to be inserted. When none of
+/// its email exists yet (the common case), a new one is made now and its
+/// id put in the row, which is then complete once inserted; otherwise the
+/// existing person is returned, to be joined with `link_to` after the
+/// insert (which checks license caps and audits the link).
+pub fn prepare(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    row: &mut UserRow,
+) -> Result<Option<PersonRow>, AccessError> {
+    match person_for(conn, row)? {
+        Some(existing) => Ok(Some(existing)),
+        None => {
+            row.person_id = Some(new_person(conn, ctx, link_email(row), row)?.id);
+            Ok(None)
+        }
     }
 }
 
@@ -73,18 +94,25 @@ pub fn person_for(conn: &mut DbConn, row: &UserRow) -> StoreResult<Option<Person
 /// account itself has one from its own write). Joining a person who has
 /// other accounts is audited (`person.linked`).
 pub fn link(conn: &mut DbConn, ctx: &WriteContext, row: &UserRow) -> Result<(), AccessError> {
+    let existing = person_for(conn, row)?;
+    link_to(conn, ctx, row, existing)
+}
+
+/// `link`, with the person `person_for` found for the account.
+pub fn link_to(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    row: &UserRow,
+    existing: Option<PersonRow>,
+) -> Result<(), AccessError> {
     let current = match &row.person_id {
+        Some(id) if existing.as_ref().is_some_and(|p| p.id == *id) => existing.clone(),
         Some(id) => Some(persons::find(conn, id)?),
         None => None,
     };
-    let key = link_email(row);
-    let existing = match &key {
-        Some(k) => persons::find_by_email(conn, k)?,
-        None => current.clone().filter(|p| p.email_key.is_none()),
-    };
     let Some(target) = existing else {
         // A person of one account: their state is the account's.
-        let person = new_person(conn, ctx, key, row)?;
+        let person = new_person(conn, ctx, link_email(row), row)?;
         persons::set_person(conn, &row.id, &person.id)?;
         if let Some(old) = current {
             refresh(conn, ctx.now, &old.id, Some(&row.id))?;
@@ -178,7 +206,7 @@ pub fn refresh(
 }
 
 /// Links up to 1,000 accounts made before persons existed; returns how
-/// many (0: none is left). `link_all` runs it when a database is opened.
+/// many (0: none is left). See `link_pending`.
 pub fn link_batch(conn: &mut DbConn) -> Result<usize, AccessError> {
     let batch = persons::unlinked(conn, 1000)?;
     for row in &batch {
@@ -196,19 +224,30 @@ pub fn link_batch(conn: &mut DbConn) -> Result<usize, AccessError> {
     Ok(batch.len())
 }
 
-/// Links every account not linked yet (a database made before persons
-/// existed), a transaction per 1,000 accounts; returns how many.
-pub fn link_all(store: &crate::store::Store) -> Result<usize, AccessError> {
+/// Links accounts not linked yet (a database made before persons
+/// existed), a transaction per 1,000, at most `batches` of them (`None`:
+/// all). Returns whether none is left. Until linked, an account counts as
+/// a person of its own (the entitlements view), as before persons existed.
+pub fn link_pending(
+    store: &crate::store::Store,
+    batches: Option<usize>,
+) -> Result<bool, AccessError> {
     let mut total = 0;
+    let mut done = 0;
     loop {
+        if batches.is_some_and(|max| done >= max) {
+            tracing::info!(accounts = total, "accounts linked to persons; more to come");
+            return Ok(false);
+        }
         let linked = store.write_now(link_batch)?;
         if linked == 0 {
             if total > 0 {
                 tracing::info!(accounts = total, "accounts linked to persons");
             }
-            return Ok(total);
+            return Ok(true);
         }
         total += linked;
+        done += 1;
     }
 }
 

@@ -199,8 +199,6 @@ pub(crate) fn open_store(database: &DatabaseArgs) -> Result<Store, CliError> {
             ..PoolOptions::default()
         },
     )?;
-    // Accounts made before persons existed belong to one from now on.
-    crate::access::persons::link_all(&store)?;
     Ok(store)
 }
 
@@ -227,7 +225,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Serve(args) => serve(args),
         Command::Migrate(database) => {
-            open_store(&database)?;
+            let store = open_store(&database)?;
+            // Accounts made before persons existed belong to one from now on.
+            crate::access::persons::link_pending(&store, None)?;
             println!("migrations applied");
             Ok(())
         }

@@ -32,11 +32,13 @@ ALTER TABLE users ADD COLUMN email_verified BOOLEAN NOT NULL DEFAULT TRUE;
 CREATE INDEX users_person ON users(person_id);
 
 -- Effective access, now per person: an account holds what its groups grant
--- while it is active and unsuspended and its person is live.
+-- while it is active and unsuspended and its person is live. An account
+-- not linked yet (a large database is linked in the background after an
+-- upgrade) counts as a person of its own, as before persons existed.
 DROP VIEW user_entitlements;
 CREATE VIEW user_entitlements AS
 SELECT m.member_id AS user_id,
-       u.person_id AS person_id,
+       coalesce(u.person_id, u.id) AS person_id,
        p.product_key AS product,
        p.name AS product_name,
        ri.grants AS role,
@@ -46,12 +48,12 @@ SELECT m.member_id AS user_id,
        g.directory_id AS group_directory
 FROM memberships m
 JOIN users u ON u.id = m.member_id
-JOIN persons pe ON pe.id = u.person_id
+LEFT JOIN persons pe ON pe.id = u.person_id
 JOIN group_mappings gm ON gm.group_id = m.group_id
 JOIN "groups" g ON g.id = m.group_id
 JOIN products p ON p.product_key = gm.product_key
 JOIN role_implications ri ON ri.role = gm.role
-WHERE pe.live AND u.active AND NOT u.suspended
+WHERE coalesce(pe.live, u.active) AND u.active AND NOT u.suspended
   AND (NOT u.portal_only OR ri.grants = 'customer');
 
 -- Fixed planner statistics for the new indexes (see 000005): a person has

@@ -15,7 +15,7 @@ use crate::scim::resource::{EntitlementRef, GrantingGroup, GroupRef, UserResourc
 use crate::scim::schema::{ResourceKind, SchemaRegistry};
 use crate::scim::validate::{Attributes, Validated};
 use crate::scim::ScimError;
-use crate::store::models::UserRow;
+use crate::store::models::{PersonRow, UserRow};
 use crate::store::sql_filter::ListQuery;
 use crate::store::{mappings, memberships, users, DbConn, StoreError};
 
@@ -199,7 +199,7 @@ pub fn create(
     check_unregistered(conn, ctx, &validated.unregistered)?;
     let fields = UserFields::split(validated.attributes)?;
     let emails = email_keys(&fields.rest);
-    let row = UserRow {
+    let mut row = UserRow {
         id: crate::access::new_id(),
         directory_id: ctx.directory_id.clone(),
         user_name_key: fields.user_name.to_lowercase(),
@@ -216,12 +216,15 @@ pub fn create(
         person_id: None,
         email_verified: true,
     };
+    let existing = persons::prepare(conn, ctx, &mut row)?;
     match users::insert(conn, &row).map_err(StoreError::from) {
         Err(StoreError::Conflict(_)) => return Err(taken(&row.user_name)),
         other => other?,
     }
     users::set_email_keys(conn, &row.id, &emails).map_err(StoreError::from)?;
-    join_person(conn, ctx, &row, None)?;
+    if existing.is_some() {
+        join_person(conn, ctx, &row, None, existing)?;
+    }
     let granted = crate::access::auto_access::grant_new_user(conn, ctx, &row.id)?;
     audit::record(
         conn,
@@ -249,15 +252,16 @@ pub fn create(
 /// write when that gives back licenses past a cap: an active identity
 /// joining (or reactivated in) a person whose other identities are all
 /// inactive makes every account of the person hold its grants again.
-/// `before` is the row before an update.
+/// `before` is the row before an update; `target` the person
+/// `persons::person_for` found for the row.
 fn join_person(
     conn: &mut DbConn,
     ctx: &WriteContext,
     row: &UserRow,
     before: Option<&UserRow>,
+    target: Option<PersonRow>,
 ) -> Result<(), ScimError> {
     let reactivated = row.active && before.is_some_and(|b| !b.active);
-    let target = persons::person_for(conn, row)?;
     let restores = row.active && target.as_ref().is_some_and(|p| !p.live);
     let guard = if reactivated || restores {
         let mut products = mappings::products_of_member(conn, &row.id).map_err(StoreError::from)?;
@@ -274,7 +278,7 @@ fn join_person(
     } else {
         None
     };
-    persons::link(conn, ctx, row)?;
+    persons::link_to(conn, ctx, row, target)?;
     if let Some(g) = guard {
         g.check(conn)?;
     }
@@ -383,7 +387,8 @@ fn overwrite(
     users::set_email_keys(conn, &row.id, &emails).map_err(StoreError::from)?;
     // Reactivation (or a new email joining another person) may give back
     // licenses: checked against caps in there.
-    join_person(conn, ctx, &row, Some(&before))?;
+    let target = persons::person_for(conn, &row)?;
+    join_person(conn, ctx, &row, Some(&before), target)?;
     let action = match (before.active, row.active) {
         (true, false) => "user.deactivated",
         (false, true) => "user.reactivated",
