@@ -31,6 +31,22 @@ pub enum AccessError {
         setting: &'static str,
         detail: String,
     },
+    /// What the request names no longer stands: a closed or expired
+    /// invitation, a dead invite link (410). `setting` names the policy
+    /// field that killed it, when one did.
+    #[error("{detail}")]
+    Gone {
+        setting: Option<&'static str>,
+        detail: String,
+    },
+    /// A rule with a stable code of its own (`invite_role`, `not_external`,
+    /// `ambiguous_group`): clients branch on the code.
+    #[error("{detail}")]
+    Coded {
+        status: u16,
+        code: &'static str,
+        detail: String,
+    },
     /// The change would take a product past its license cap; nothing was applied.
     #[error("this change needs {needed} licenses of product \"{product}\", whose cap is {cap}; nothing was changed")]
     LicenseCap {
@@ -73,6 +89,8 @@ impl AccessError {
             AccessError::Forbidden(_)
             | AccessError::LicenseCap { .. }
             | AccessError::Refused { .. } => 403,
+            AccessError::Gone { .. } => 410,
+            AccessError::Coded { status, .. } => *status,
             AccessError::Store(StoreError::NotFound) => 404,
             AccessError::Store(StoreError::Conflict(_) | StoreError::Stale) => 409,
             AccessError::Store(StoreError::Pool(_)) => 503,

@@ -61,11 +61,31 @@ pub fn invite(
     let site = products::find_site(conn, site)?;
     let policy = policy::effective(conn, Some(&site.id))?;
     policy.refuse_if_it_only("guest invitations")?;
+    let not_external = |why: String| AccessError::Coded {
+        status: 409,
+        code: "not_external",
+        detail: format!("{why}; guests are external people"),
+    };
     if policy.is_verified_domain(email.trim()) {
-        return Err(AccessError::Forbidden(format!(
-            "{} is on a verified domain of the organization; guests are external people",
+        return Err(not_external(format!(
+            "{} is on a verified domain of the organization",
             email.trim()
         )));
+    }
+    if let Some(person) = super::persons::find(conn, email)? {
+        if person.managed {
+            return Err(not_external(format!(
+                "{} is managed by the organization's identity provider",
+                email.trim()
+            )));
+        }
+        let accounts = crate::store::persons::accounts(conn, &person.id)?;
+        if accounts.iter().any(|a| a.portal_only) {
+            return Err(not_external(format!(
+                "{} is a portal-only customer, who never holds a product role",
+                email.trim()
+            )));
+        }
     }
     // The site admin vouches for the address they invite.
     let user = accounts::find_or_create_member(conn, ctx, email, true)?;
@@ -99,21 +119,29 @@ pub fn invite(
     view(conn, row)
 }
 
-/// Adds a guest to a space of one of its site's products. A second space
-/// on the same site is refused until the first is removed.
+/// Adds a guest to a space of one of its site's products; returns the
+/// guest and whether anything changed (adding the space it is in already
+/// changes nothing). A second space on the same site is refused until the
+/// first is removed.
 pub fn add_to_space(
     conn: &mut DbConn,
     ctx: &WriteContext,
     id: &str,
     space: &str,
     product: Option<&str>,
-) -> Result<GuestView, AccessError> {
+) -> Result<(GuestView, bool), AccessError> {
     let guest = find(conn, id)?;
     let space = space.trim();
     if space.is_empty() {
         return Err(AccessError::Invalid("space must name a space".into()));
     }
     if let Some(current) = guests::space_of(conn, id)? {
+        let same_product = product.is_none_or(|p| {
+            products::find(conn, p).is_ok_and(|found| found.product_key == current.product_key)
+        });
+        if current.space == space && same_product {
+            return Ok((view(conn, guest)?, false));
+        }
         return Err(AccessError::Conflict(format!(
             "the guest is already in space \"{}\"; a guest is in at most one space per site, so remove it from that one first",
             current.space
@@ -126,7 +154,7 @@ pub fn add_to_space(
     let product = match product {
         Some(key) => on_site
             .into_iter()
-            .find(|p| p.product_key == key)
+            .find(|p| p.product_key == key || p.bare_key == key)
             .ok_or_else(|| AccessError::Invalid(format!("product \"{key}\" is not on the guest's site")))?,
         None => match <[_; 1]>::try_from(on_site) {
             Ok([only]) => only,
@@ -171,7 +199,7 @@ pub fn add_to_space(
         },
     )?;
     let row = find(conn, id)?;
-    view(conn, row)
+    Ok((view(conn, row)?, true))
 }
 
 /// Takes a guest out of its space and the product's guest role.
@@ -228,8 +256,10 @@ pub fn remove_from_space(
     view(conn, row)
 }
 
-/// Promotes a guest to a licensed role: it stops being a guest and joins
-/// the role's group (licensing starts; the cap applies).
+/// Promotes a guest to a licensed role on a product: it joins the role's
+/// group (licensing starts; the cap applies). A guest promoted on the
+/// product of its space stops being a guest; promoted on another product
+/// of the site, it keeps its space on the first.
 pub fn promote(
     conn: &mut DbConn,
     ctx: &WriteContext,
@@ -250,8 +280,14 @@ pub fn promote(
         )));
     }
     policy::for_product(conn, product_key)?.refuse_if_it_only("guest promotions")?;
-    let space = leave_space(conn, ctx, &guest)?;
-    guests::delete(conn, id)?;
+    let in_same = guests::space_of(conn, id)?.is_none_or(|s| s.product_key == product.product_key);
+    let space = if in_same {
+        let space = leave_space(conn, ctx, &guest)?;
+        guests::delete(conn, id)?;
+        space
+    } else {
+        None
+    };
     let group = products::role_group(conn, ctx, &product, role)?;
     local_groups::add_members(
         conn,

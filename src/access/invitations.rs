@@ -1,5 +1,10 @@
-//! Invitations and approved-domain signups: ways into a product outside
-//! the IdP, each governed by the policy and refused in IT-only mode.
+//! Invitations: someone invites an email address to a product role; the
+//! person accepting it joins the role's group. Governed by the policy (who
+//! may invite: admins or users; refused in IT-only mode) and the product's
+//! invite mode (whom: anyone, approved domains, with an admin's approval,
+//! nobody). An invitation is open for 30 days, then expired; an admin may
+//! revoke it, and turning IT-only mode on or invitations off revokes every
+//! open one.
 
 use serde::Serialize;
 use serde_json::json;
@@ -7,16 +12,19 @@ use serde_json::json;
 use super::audit::{self, Change};
 use super::error::{found, AccessError};
 use super::local_groups::{self, Grant};
-use super::policy::{DomainMode, Invitations};
-use super::{accounts, effective, policy, products, requests, WriteContext};
+use super::policy::Invitations;
+use super::products::InviteMode;
+use super::{accounts, effective, persons, policy, products, requests, WriteContext};
 use crate::scim::resource::format_time;
-use crate::store::models::{AccessRequestRow, InvitationRow};
-use crate::store::{requests as store_requests, users, DbConn};
+use crate::store::models::{AccessRequestRow, InvitationRow, ProductRow};
+use crate::store::{invitations as store, persons as store_persons, DbConn};
 
 /// Membership source of access from an accepted invitation.
 pub const SOURCE_INVITATION: &str = "invitation";
 /// Membership source of access from an approved-domain signup.
 pub const SOURCE_DOMAIN: &str = "approved_domain";
+/// How long an invitation (or an invite link) stays open.
+pub const OPEN_FOR_US: i64 = 30 * 24 * 3600 * 1_000_000;
 
 /// An invitation as the APIs show it.
 #[derive(Debug, Clone, Serialize)]
@@ -26,25 +34,41 @@ pub struct InvitationView {
     pub role: String,
     pub email: String,
     pub invited_by: Option<String>,
+    /// `open`, `accepted`, `revoked` or `expired`.
     pub status: String,
     pub user: Option<String>,
     pub created: String,
+    pub expires: String,
     pub accepted: Option<String>,
+    pub closed: Option<String>,
+    /// Why it was revoked: `admin`, `it_only`, `invitations_off`.
+    pub closed_reason: Option<String>,
 }
 
-impl From<InvitationRow> for InvitationView {
-    fn from(r: InvitationRow) -> Self {
-        InvitationView {
-            id: r.id,
-            product: r.product_key,
-            role: r.role,
-            email: r.email,
-            invited_by: r.invited_by,
-            status: r.status,
-            user: r.user_id,
-            created: format_time(r.created_at),
-            accepted: r.accepted_at.map(format_time),
-        }
+/// The status an invitation has at `now`: an open one past its expiry is
+/// expired (nothing needs to write that down).
+fn status_at(row: &InvitationRow, now: i64) -> String {
+    if row.status == "open" && row.expires_at <= now {
+        "expired".into()
+    } else {
+        row.status.clone()
+    }
+}
+
+fn view(row: InvitationRow, now: i64) -> InvitationView {
+    InvitationView {
+        status: status_at(&row, now),
+        id: row.id,
+        product: row.product_key,
+        role: row.role,
+        email: row.email,
+        invited_by: row.invited_by,
+        user: row.user_id,
+        created: format_time(row.created_at),
+        expires: format_time(row.expires_at),
+        accepted: row.accepted_at.map(format_time),
+        closed: row.closed_at.map(format_time),
+        closed_reason: row.closed_reason,
     }
 }
 
@@ -54,17 +78,58 @@ pub struct NewInvitation {
     pub email: String,
     pub product: String,
     pub role: String,
-    /// The inviting user; none when an admin invites through the product.
+    /// The inviting user (an account id, a person id or an email); none
+    /// when an admin invites through the product.
     pub invited_by: Option<String>,
 }
 
-/// Sends an invitation, if the policy lets the inviter.
-pub fn invite(
+/// What an invitation came to.
+#[derive(Debug, Clone)]
+pub enum Invited {
+    /// Sent: the invitee may accept it.
+    Sent(InvitationView),
+    /// The product's invite mode wants an admin's approval: an access
+    /// request about the invitee was filed instead.
+    PendingApproval(requests::RequestView),
+}
+
+/// The role a product's users may invite others as: its default group's
+/// (`user`), or `customer` on a service desk, where `user` is an agent.
+pub fn invitable_by_users(product: &ProductRow) -> &'static str {
+    if product.service_desk {
+        products::CUSTOMER
+    } else {
+        "user"
+    }
+}
+
+/// The roles the person an inviter names holds on a product, through any
+/// of their accounts.
+fn roles_of_inviter(
     conn: &mut DbConn,
-    ctx: &WriteContext,
-    new: &NewInvitation,
-) -> Result<InvitationView, AccessError> {
-    let product = products::find(conn, &new.product)?;
+    inviter: &str,
+    product: &str,
+) -> Result<Vec<String>, AccessError> {
+    let person = persons::find(conn, inviter)?
+        .ok_or_else(|| AccessError::NotFound(format!("inviter \"{inviter}\" not found")))?;
+    if !person.live {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = store_persons::accounts(conn, &person.id)?
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    Ok(effective::of_users(conn, &ids)?
+        .into_values()
+        .flatten()
+        .filter(|e| e.product == product)
+        .map(|e| e.role)
+        .collect())
+}
+
+/// Refuses what no invitation may do on this product now: IT-only mode,
+/// invitations switched off by the policy or by the product's mode.
+fn check_open(conn: &mut DbConn, product: &ProductRow) -> Result<policy::Policy, AccessError> {
     let policy = policy::for_product(conn, &product.product_key)?;
     policy.refuse_if_it_only("invitations")?;
     if policy.invitations == Invitations::Off {
@@ -73,6 +138,29 @@ pub fn invite(
             detail: "invitations are switched off for this site".into(),
         });
     }
+    if InviteMode::of(product) == InviteMode::Off {
+        return Err(AccessError::Refused {
+            setting: "invite_mode",
+            detail: format!(
+                "invitations to \"{}\" are switched off (invite mode off)",
+                product.product_key
+            ),
+        });
+    }
+    Ok(policy)
+}
+
+/// Sends an invitation, if the policy and the product's mode let the
+/// inviter invite this address as this role. Users invite only to a
+/// product they hold and only as its default role; admin, user-access-admin
+/// and agent roles are invited only by admins (403 `invite_role`).
+pub fn invite(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    new: &NewInvitation,
+) -> Result<Invited, AccessError> {
+    let product = products::find(conn, &new.product)?;
+    let policy = check_open(conn, &product)?;
     if !products::roles(&product).contains(&new.role.as_str()) {
         return Err(AccessError::Invalid(format!(
             "product \"{}\" has no role \"{}\"",
@@ -80,37 +168,37 @@ pub fn invite(
         )));
     }
     if let Some(inviter) = &new.invited_by {
-        let user = found(users::find(conn, None, inviter), || {
-            format!("inviter \"{inviter}\"")
-        })?;
-        let held = effective::of_users(conn, std::slice::from_ref(&user.id))?
-            .remove(&user.id)
-            .unwrap_or_default();
-        let on_product: Vec<&str> = held
+        let held = roles_of_inviter(conn, inviter, &product.product_key)?;
+        let administers = held
             .iter()
-            .filter(|e| e.product == product.product_key)
-            .map(|e| e.role.as_str())
-            .collect();
-        let administers = on_product
-            .iter()
-            .any(|r| *r == "admin" || *r == "user-access-admin");
-        match policy.invitations {
-            Invitations::Admins if !administers => {
+            .any(|r| r == "admin" || r == "user-access-admin");
+        if !administers {
+            if policy.invitations == Invitations::Admins {
                 return Err(AccessError::Refused {
                     setting: "invitations",
                     detail: format!(
-                        "only admins may invite to \"{}\"; {} is not one",
-                        product.product_key, user.user_name
+                        "only admins may invite to \"{}\"; {inviter} is not one",
+                        product.product_key
                     ),
-                })
+                });
             }
-            Invitations::Users if !administers && !on_product.contains(&"user") => {
+            if held.is_empty() {
                 return Err(AccessError::Forbidden(format!(
-                    "{} can't invite to \"{}\" without having it",
-                    user.user_name, product.product_key
-                )))
+                    "{inviter} can't invite to \"{}\" without having it",
+                    product.product_key
+                )));
             }
-            _ => {}
+            let allowed = invitable_by_users(&product);
+            if new.role != allowed {
+                return Err(AccessError::Coded {
+                    status: 403,
+                    code: "invite_role",
+                    detail: format!(
+                        "users invite to \"{}\" only as {allowed}; the {} role is granted by admins",
+                        product.product_key, new.role
+                    ),
+                });
+            }
         }
     }
     let email = new.email.trim().to_lowercase();
@@ -120,7 +208,26 @@ pub fn invite(
             new.email
         )));
     }
-    if let Some(open) = store_requests::open_invitation(conn, &product.product_key, &email)? {
+    let mode = InviteMode::of(&product);
+    if mode == InviteMode::ApprovedDomains && policy.domain_mode(&email).is_none() {
+        return Err(AccessError::Refused {
+            setting: "invite_mode",
+            detail: format!(
+                "\"{}\" takes invitations only for approved domains; {email}'s is not one",
+                product.product_key
+            ),
+        });
+    }
+    if mode == InviteMode::AdminApproval {
+        return Ok(Invited::PendingApproval(approval_request(
+            conn,
+            ctx,
+            &product,
+            &email,
+            new.invited_by.as_deref(),
+        )?));
+    }
+    if let Some(open) = store::open_for(conn, &product.product_key, &email, ctx.now)? {
         return Err(AccessError::Conflict(format!(
             "invitation {} to {email} is already open",
             open.id
@@ -132,12 +239,15 @@ pub fn invite(
         role: new.role.clone(),
         email,
         invited_by: new.invited_by.clone(),
-        status: "sent".into(),
+        status: "open".into(),
         user_id: None,
         created_at: ctx.now,
         accepted_at: None,
+        expires_at: ctx.now + OPEN_FOR_US,
+        closed_at: None,
+        closed_reason: None,
     };
-    store_requests::insert_invitation(conn, &row)?;
+    store::insert(conn, &row)?;
     audit::record(
         conn,
         ctx,
@@ -151,27 +261,62 @@ pub fn invite(
             ),
         },
     )?;
-    Ok(row.into())
+    Ok(Invited::Sent(view(row, ctx.now)))
+}
+
+/// An access request about an invitee, for a product whose invitations
+/// need an admin's approval: approving it lets them in as a request would.
+fn approval_request(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    product: &ProductRow,
+    email: &str,
+    inviter: Option<&str>,
+) -> Result<requests::RequestView, AccessError> {
+    let subject = crate::store::users::find_by_email(conn, email)?;
+    let subject_id = subject.as_ref().map(|u| u.id.clone());
+    requests::check_may_ask(conn, &product.product_key, subject_id.as_deref(), email)?;
+    let requester = match inviter {
+        Some(i) => persons::find(conn, i)?.and_then(|p| p.email_key),
+        None => None,
+    };
+    let row = AccessRequestRow {
+        id: crate::access::new_id(),
+        product_key: product.product_key.clone(),
+        requester_id: None,
+        requester_email: requester,
+        subject_id,
+        subject_email: Some(email.to_owned()),
+        // The invitee proves the address only by taking the invitation.
+        email_verified: false,
+        origin: "invitation".into(),
+        status: "pending".into(),
+        message: None,
+        created_at: ctx.now,
+        decided_at: None,
+        decided_by: None,
+    };
+    requests::insert(conn, ctx, &row)?;
+    requests::view(conn, row)
 }
 
 /// Accepts an invitation: the account is linked (or made), and joins the
-/// group of the invited role.
+/// group of the invited role. A closed or expired invitation is gone (410).
 pub fn accept(
     conn: &mut DbConn,
     ctx: &WriteContext,
     id: &str,
 ) -> Result<InvitationView, AccessError> {
-    let mut row = found(store_requests::find_invitation(conn, id), || {
-        format!("invitation \"{id}\"")
-    })?;
-    if row.status != "sent" {
-        return Err(AccessError::Conflict(format!(
-            "invitation {id} is {}, not open",
-            row.status
-        )));
+    let mut row = found(store::find(conn, id), || format!("invitation \"{id}\""))?;
+    let status = status_at(&row, ctx.now);
+    if status != "open" {
+        return Err(AccessError::Gone {
+            setting: None,
+            detail: format!("invitation {id} is {status}; ask for a new one"),
+        });
     }
     let product = products::find(conn, &row.product_key)?;
-    policy::for_product(conn, &product.product_key)?.refuse_if_it_only("invitations")?;
+    check_open(conn, &product)?;
     // Accepting proves the invited address.
     let user = accounts::find_or_create_member(conn, ctx, &row.email, true)?;
     let group = products::role_group(conn, ctx, &product, &row.role)?;
@@ -189,7 +334,7 @@ pub fn accept(
     row.status = "accepted".into();
     row.user_id = Some(user.id.clone());
     row.accepted_at = Some(ctx.now);
-    store_requests::update_invitation(conn, &row)?;
+    store::update(conn, &row)?;
     audit::record(
         conn,
         ctx,
@@ -197,99 +342,105 @@ pub fn accept(
             action: "invitation.accepted",
             target_type: "Invitation",
             target_id: id,
-            before: Some(json!({"status": "sent"})),
+            before: Some(json!({"status": "open"})),
             after: Some(json!({"status": "accepted", "user": user.id})),
         },
     )?;
-    Ok(row.into())
+    Ok(view(row, ctx.now))
 }
 
-/// What a signup came to.
-#[derive(Debug, Clone, Serialize)]
-pub struct SignupView {
-    /// `joined` (direct) or `pending` (a request awaits an admin).
-    pub status: &'static str,
-    pub user: Option<String>,
-    pub request: Option<String>,
-    pub product: String,
+/// Invitations, newest first, by status (as shown) and product.
+pub fn list(
+    conn: &mut DbConn,
+    status: Option<&str>,
+    product: Option<&str>,
+    now: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<InvitationView>, AccessError> {
+    if let Some(s) = status {
+        if !["open", "accepted", "revoked", "expired"].contains(&s) {
+            return Err(AccessError::Invalid(format!(
+                "status is open, accepted, revoked or expired; not \"{s}\""
+            )));
+        }
+    }
+    let product = match product {
+        Some(p) => Some(products::find(conn, p)?.product_key),
+        None => None,
+    };
+    Ok(
+        store::list(conn, status, product.as_deref(), now, offset, limit)?
+            .into_iter()
+            .map(|r| view(r, now))
+            .collect(),
+    )
 }
 
-/// A person with a verified email on an approved domain joins a product by
-/// themselves, directly or through a request, as the domain's mode says.
-pub fn signup(
+/// One invitation.
+pub fn get(conn: &mut DbConn, id: &str, now: i64) -> Result<InvitationView, AccessError> {
+    let row = found(store::find(conn, id), || format!("invitation \"{id}\""))?;
+    Ok(view(row, now))
+}
+
+/// Revokes an open invitation (an admin's doing).
+pub fn revoke(
     conn: &mut DbConn,
     ctx: &WriteContext,
-    email: &str,
-    product_key: &str,
-    email_verified: bool,
-) -> Result<SignupView, AccessError> {
-    let product = products::find(conn, product_key)?;
-    let policy = policy::for_product(conn, &product.product_key)?;
-    policy.refuse_if_it_only("approved-domain signups")?;
-    let email = email.trim().to_lowercase();
-    if !accounts::looks_like_email(&email) {
-        return Err(AccessError::Invalid(format!(
-            "\"{email}\" is not an email address"
+    id: &str,
+) -> Result<InvitationView, AccessError> {
+    let row = found(store::find(conn, id), || format!("invitation \"{id}\""))?;
+    let status = status_at(&row, ctx.now);
+    if status != "open" {
+        return Err(AccessError::Conflict(format!(
+            "invitation {id} is {status}, not open"
         )));
     }
-    if !email_verified {
-        return Err(AccessError::Forbidden(
-            "signing up needs a verified email address".into(),
-        ));
+    Ok(view(close(conn, ctx, row, "admin")?, ctx.now))
+}
+
+fn close(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    mut row: InvitationRow,
+    reason: &str,
+) -> Result<InvitationRow, AccessError> {
+    row.status = "revoked".into();
+    row.closed_at = Some(ctx.now);
+    row.closed_reason = Some(reason.to_owned());
+    store::update(conn, &row)?;
+    audit::record(
+        conn,
+        ctx,
+        Change {
+            action: "invitation.revoked",
+            target_type: "Invitation",
+            target_id: &row.id,
+            before: Some(json!({"status": "open"})),
+            after: Some(json!({"status": "revoked", "reason": reason})),
+        },
+    )?;
+    Ok(row)
+}
+
+/// Revokes the open invitations to these products that their policy or
+/// mode no longer allows (IT-only mode on, invitations switched off),
+/// each with its reason and audited. Returns their ids.
+pub fn close_disallowed(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    product_keys: &[String],
+) -> Result<Vec<String>, AccessError> {
+    let mut closed = Vec::new();
+    for row in store::open_to(conn, product_keys)? {
+        let product = products::find(conn, &row.product_key)?;
+        let reason = match check_open(conn, &product) {
+            Ok(_) => continue,
+            Err(AccessError::Refused { setting, .. }) if setting == "it_only" => "it_only",
+            Err(AccessError::Refused { .. }) => "invitations_off",
+            Err(e) => return Err(e),
+        };
+        closed.push(close(conn, ctx, row, reason)?.id);
     }
-    let Some(mode) = policy.domain_mode(&email) else {
-        return Err(AccessError::Refused {
-            setting: "approved_domains",
-            detail: format!("the domain of {email} is not an approved domain"),
-        });
-    };
-    match mode {
-        DomainMode::Direct => {
-            let user = accounts::find_or_create_member(conn, ctx, &email, true)?;
-            local_groups::add_members(
-                conn,
-                ctx,
-                &product.default_group_id,
-                Grant {
-                    users: std::slice::from_ref(&user.id),
-                    acting_as: None,
-                    source: SOURCE_DOMAIN,
-                    reason: None,
-                },
-            )?;
-            Ok(SignupView {
-                status: "joined",
-                user: Some(user.id),
-                request: None,
-                product: product.product_key,
-            })
-        }
-        DomainMode::Approval => {
-            let existing = users::find_by_email(conn, &email)?;
-            let subject_id = existing.as_ref().map(|u| u.id.clone());
-            requests::check_may_ask(conn, &product.product_key, subject_id.as_deref(), &email)?;
-            let row = AccessRequestRow {
-                id: crate::access::new_id(),
-                product_key: product.product_key.clone(),
-                requester_id: subject_id.clone(),
-                requester_email: Some(email.clone()),
-                subject_id: subject_id.clone(),
-                subject_email: Some(email),
-                email_verified: true,
-                origin: "approved_domain".into(),
-                status: "pending".into(),
-                message: None,
-                created_at: ctx.now,
-                decided_at: None,
-                decided_by: None,
-            };
-            requests::insert(conn, ctx, &row)?;
-            Ok(SignupView {
-                status: "pending",
-                user: subject_id,
-                request: Some(row.id),
-                product: product.product_key,
-            })
-        }
-    }
+    Ok(closed)
 }

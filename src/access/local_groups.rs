@@ -146,6 +146,8 @@ pub fn delete(conn: &mut DbConn, ctx: &WriteContext, id: &str) -> Result<(), Acc
     crate::store::users::touch_members_of(conn, id, ctx.now)?;
     memberships::remove_member_everywhere(conn, id)?;
     groups::delete(conn, LOCAL_DIRECTORY, id)?;
+    // Its mappings wait again, or bind to the group of its name left.
+    access_mappings::rebind(conn, ctx, &row.display_name_key)?;
     audit::record(
         conn,
         ctx,
@@ -188,6 +190,10 @@ fn check_granter(
     granted: &[String],
     acting_as: &str,
 ) -> Result<(), AccessError> {
+    // Someone who doesn't exist is no one to act as: 404, not 403.
+    super::error::found(users::find(conn, None, acting_as), || {
+        format!("acting_as user \"{acting_as}\"")
+    })?;
     let held = effective::of_users(conn, &[acting_as.to_owned()])?
         .remove(acting_as)
         .unwrap_or_default();
@@ -335,14 +341,22 @@ pub fn add_members(
         .collect())
 }
 
-/// Removes a user from a local group; a non-member is a 404.
+/// Removes a user from a local group; a non-member is a 404. A
+/// user-access-admin (`acting_as`) removes only from groups granting
+/// products they administer, as they add.
 pub fn remove_member(
     conn: &mut DbConn,
     ctx: &WriteContext,
     id: &str,
     user_id: &str,
+    acting_as: Option<&str>,
 ) -> Result<(), AccessError> {
-    find_local(conn, id)?;
+    let group = find_local(conn, id)?;
+    if let Some(actor) = acting_as {
+        let mut granted = mappings::products_of_groups(conn, &[id.to_owned()])?;
+        granted.sort();
+        check_granter(conn, &group, &granted, actor)?;
+    }
     if memberships::remove(conn, id, &[user_id.to_owned()], ctx.now)? == 0 {
         return Err(AccessError::NotFound(format!(
             "user \"{user_id}\" is not a member of group \"{id}\""
@@ -356,7 +370,7 @@ pub fn remove_member(
             target_type: "Group",
             target_id: id,
             before: Some(json!({"member": user_id})),
-            after: None,
+            after: Some(json!({"acting_as": acting_as})),
         },
     )?;
     Ok(())

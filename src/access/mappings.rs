@@ -107,11 +107,13 @@ fn check_customers(conn: &mut DbConn, role: &str, group_id: &str) -> Result<(), 
 }
 
 /// Creates a mapping; refused if it would take the product past its cap.
+/// Returns the mapping and whether it is new: asking again for a mapping
+/// that exists gives it back unchanged.
 pub fn create(
     conn: &mut DbConn,
     ctx: &WriteContext,
     new: NewMapping,
-) -> Result<MappingView, AccessError> {
+) -> Result<(MappingView, bool), AccessError> {
     let product = products::find(conn, &new.product)?;
     if !products::roles(&product).contains(&new.role.as_str()) {
         return Err(AccessError::Invalid(format!(
@@ -146,11 +148,9 @@ pub fn create(
         created_at: ctx.now,
         created_by: ctx.actor.id.clone(),
     };
-    if mappings::find_same(conn, &row)?.is_some() {
-        return Err(AccessError::Conflict(format!(
-            "group \"{}\" is already mapped to {}:{}",
-            row.group_name, row.product_key, row.role
-        )));
+    if let Some(same) = mappings::find_same(conn, &row)? {
+        // The same mapping again: it exists; nothing is added.
+        return Ok((render(conn, &same)?, false));
     }
     if let Some(g) = &group {
         check_customers(conn, &row.role, &g.id)?;
@@ -190,7 +190,7 @@ pub fn create(
             after: Some(json!({"mapping": view, "break_glass_reason": new.break_glass_reason})),
         },
     )?;
-    Ok(view)
+    Ok((view, true))
 }
 
 /// Maps a new product's default group to its `user` role.
@@ -279,16 +279,59 @@ pub fn list(conn: &mut DbConn, product: Option<&str>) -> Result<Vec<MappingView>
     rows.iter().map(|r| render(conn, r)).collect()
 }
 
-/// The mappings waiting for a group named like `group`, with the capped
-/// products they grant, for a change that is about to create it.
+/// The mappings waiting for a group named like `group` that may bind to
+/// it, with the capped products they grant, for a change about to create
+/// it (`group` is not stored yet).
 pub fn waiting_for(
     conn: &mut DbConn,
     group: &GroupRow,
 ) -> Result<(Vec<MappingRow>, CapGuard), AccessError> {
-    let waiting = mappings::waiting_for(conn, &group.display_name_key, &group.directory_id)?;
+    let others = groups::named(conn, &group.display_name_key, None)?;
+    let mut waiting = Vec::new();
+    for m in mappings::waiting_for(conn, &group.display_name_key, &group.directory_id)? {
+        let ambiguous = m.directory_id.is_none()
+            && others
+                .iter()
+                .any(|o| o.id != group.id && o.directory_id != group.directory_id);
+        if !ambiguous && may_bind(conn, &m, group)? {
+            waiting.push(m);
+        }
+    }
     let products: Vec<String> = waiting.iter().map(|m| m.product_key.clone()).collect();
     let guard = CapGuard::before(conn, &products)?;
     Ok((waiting, guard))
+}
+
+/// Whether a waiting mapping may bind to `group`: in IT-only mode a local
+/// group grants access only through a mapping made with a break-glass
+/// reason, never by binding later.
+fn may_bind(conn: &mut DbConn, m: &MappingRow, group: &GroupRow) -> Result<bool, AccessError> {
+    Ok(group.directory_id != super::LOCAL_DIRECTORY
+        || !super::policy::for_product(conn, &m.product_key)?.it_only)
+}
+
+/// After a group of this name was deleted: each mapping left waiting for
+/// the name binds to the one group that now answers it unambiguously (in
+/// its directory, or, without one, in any directory), if there is one;
+/// audited like any binding, and refused past a license cap.
+pub fn rebind(conn: &mut DbConn, ctx: &WriteContext, name_key: &str) -> Result<(), AccessError> {
+    let candidates = groups::named(conn, name_key, None)?;
+    for m in mappings::waiting_named(conn, name_key)? {
+        let matching: Vec<&GroupRow> = candidates
+            .iter()
+            .filter(|g| m.directory_id.as_ref().is_none_or(|d| *d == g.directory_id))
+            .collect();
+        let [group] = matching.as_slice() else {
+            continue;
+        };
+        if !may_bind(conn, &m, group)? {
+            continue;
+        }
+        let guard = CapGuard::before(conn, std::slice::from_ref(&m.product_key))?;
+        bind(conn, ctx, std::slice::from_ref(&m), group)?;
+        guard.check(conn)?;
+    }
+    Ok(())
 }
 
 /// Binds waiting mappings to the group that arrived, and audits each.

@@ -12,6 +12,7 @@ pub mod effective;
 pub mod error;
 pub mod guests;
 pub mod invitations;
+pub mod invite_links;
 pub mod licensing;
 pub mod local_groups;
 pub mod mappings;
@@ -23,6 +24,7 @@ pub mod provisioning;
 pub mod reports;
 pub mod requests;
 pub mod schemas;
+pub mod signups;
 pub mod sync_health;
 
 pub use crate::store::directories::LOCAL_DIRECTORY;

@@ -47,8 +47,14 @@ impl From<SiteRow> for SiteView {
 /// A product as the admin API shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProductView {
+    /// Its id in the organization: the key, or `key@site` when the key is
+    /// on more than one site. Entitlements name products by it.
+    pub id: String,
+    /// Its key on its site.
     pub key: String,
     pub site: String,
+    /// Whom it may be invited to (see `InviteMode`).
+    pub invite_mode: String,
     pub name: String,
     pub roles: Vec<&'static str>,
     pub default_group: Value,
@@ -115,6 +121,44 @@ pub struct NewProduct {
     pub license_cap: Option<i64>,
     pub service_desk: Option<bool>,
     pub anonymous_access: bool,
+    pub invite_mode: Option<InviteMode>,
+}
+
+/// Whom a product may be invited to (PRODUCT.md §3). The organization's
+/// and the site's policy still win when stricter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InviteMode {
+    /// Any email address.
+    Anyone,
+    /// Only addresses on an approved domain.
+    ApprovedDomains,
+    /// An invitation becomes an access request for an admin to decide.
+    AdminApproval,
+    /// No invitations, and invite links are dead.
+    Off,
+}
+
+impl InviteMode {
+    /// The stored and shown name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InviteMode::Anyone => "anyone",
+            InviteMode::ApprovedDomains => "approved_domains",
+            InviteMode::AdminApproval => "admin_approval",
+            InviteMode::Off => "off",
+        }
+    }
+
+    /// The mode a product has (an unknown stored name reads as `off`).
+    pub fn of(product: &ProductRow) -> InviteMode {
+        match product.invite_mode.as_str() {
+            "anyone" => InviteMode::Anyone,
+            "approved_domains" => InviteMode::ApprovedDomains,
+            "admin_approval" => InviteMode::AdminApproval,
+            _ => InviteMode::Off,
+        }
+    }
 }
 
 /// A product key is the `<product>` of `<product>:<role>` entitlement
@@ -144,14 +188,17 @@ fn check_cap(cap: Option<i64>) -> Result<(), AccessError> {
     }
 }
 
-/// The name of a product's default group, e.g. `jira-software-users-acme`.
-fn default_group_name(key: &str, site: &SiteRow) -> String {
-    let site: String = site
-        .name_key
+/// A site's name as it appears in names Gatehouse makes (`acme-eu`).
+fn site_slug(site: &SiteRow) -> String {
+    site.name_key
         .chars()
         .map(|c| if c.is_alphanumeric() { c } else { '-' })
-        .collect();
-    format!("{key}-users-{site}")
+        .collect()
+}
+
+/// The name of a product's default group, e.g. `jira-software-users-acme`.
+fn default_group_name(key: &str, site: &SiteRow) -> String {
+    format!("{key}-users-{}", site_slug(site))
 }
 
 /// Creates a product on a site with its default group, mapped to `user`.
@@ -162,14 +209,31 @@ pub fn create_product(
 ) -> Result<ProductView, AccessError> {
     check_key(&new.key)?;
     check_cap(new.license_cap)?;
+    let invite_mode = new.invite_mode.unwrap_or(InviteMode::Anyone);
     let site = find_site(conn, &new.site)?;
-    if products::find(conn, &new.key).is_ok() {
+    if products::find_on_site(conn, &site.id, &new.key).is_ok() {
         return Err(AccessError::Conflict(format!(
-            "a product with key \"{}\" already exists",
-            new.key
+            "site \"{}\" already has a product with key \"{}\"",
+            site.name, new.key
         )));
     }
+    // The id in entitlements and routes: the key, unless another site took it.
+    let id = if products::find(conn, &new.key).is_ok() {
+        format!("{}@{}", new.key, site_slug(&site))
+    } else {
+        new.key.clone()
+    };
     let group_name = default_group_name(&new.key, &site);
+    // A group an IdP already pushed under that name would leave two groups
+    // of one name, one of them granting the product outside the IdP.
+    if let Some((group, directory)) = products::groups_named(conn, &group_name.to_lowercase())?
+        .into_iter()
+        .next()
+    {
+        return Err(AccessError::Conflict(format!(
+            "a group named \"{group_name}\" already exists (id {group}, directory {directory}); it would be this product's default group: rename it in the IdP, or delete it, first"
+        )));
+    }
     let group = GroupRow {
         id: crate::access::new_id(),
         directory_id: LOCAL_DIRECTORY.to_owned(),
@@ -190,7 +254,9 @@ pub fn create_product(
         other => other?,
     }
     let row = ProductRow {
-        product_key: new.key.clone(),
+        product_key: id,
+        bare_key: new.key.clone(),
+        invite_mode: invite_mode.as_str().to_owned(),
         site_id: site.id.clone(),
         name: new.name.unwrap_or_else(|| new.key.clone()),
         // Service desks are known by key unless the admin says otherwise.
@@ -222,7 +288,9 @@ pub fn create_product(
 
 fn view(row: &ProductRow, site: &SiteRow, group: &GroupRow) -> ProductView {
     ProductView {
-        key: row.product_key.clone(),
+        id: row.product_key.clone(),
+        key: row.bare_key.clone(),
+        invite_mode: row.invite_mode.clone(),
         site: site.id.clone(),
         name: row.name.clone(),
         roles: roles(row),
@@ -235,9 +303,37 @@ fn view(row: &ProductRow, site: &SiteRow, group: &GroupRow) -> ProductView {
     }
 }
 
-/// The product with this key.
-pub fn find(conn: &mut DbConn, key: &str) -> Result<ProductRow, AccessError> {
-    found(products::find(conn, key), || format!("product \"{key}\""))
+/// The product with this id: its key, or `key@site` where the key is on
+/// more than one site (the site's id or name works there too).
+pub fn find(conn: &mut DbConn, id: &str) -> Result<ProductRow, AccessError> {
+    match products::find(conn, id) {
+        Err(diesel::result::Error::NotFound) => {}
+        other => return found(other, || format!("product \"{id}\"")),
+    }
+    if let Some((key, site)) = id.split_once('@') {
+        let site = find_site(conn, site)?;
+        return found(products::find_on_site(conn, &site.id, key), || {
+            format!("product \"{key}\" on site \"{}\"", site.name)
+        });
+    }
+    Err(AccessError::NotFound(format!("product \"{id}\" not found")))
+}
+
+/// The product a key names on a site, or by its id when no site is given.
+pub fn find_on(
+    conn: &mut DbConn,
+    key: &str,
+    site: Option<&str>,
+) -> Result<ProductRow, AccessError> {
+    match site {
+        None => find(conn, key),
+        Some(site) => {
+            let site = find_site(conn, site)?;
+            found(products::find_on_site(conn, &site.id, key), || {
+                format!("product \"{key}\" on site \"{}\"", site.name)
+            })
+        }
+    }
 }
 
 /// A product as the admin API shows it.
@@ -273,6 +369,7 @@ pub struct ProductChanges {
     /// `Some(None)` removes the cap.
     pub license_cap: Option<Option<i64>>,
     pub anonymous_access: Option<bool>,
+    pub invite_mode: Option<InviteMode>,
 }
 
 /// Changes a product. A cap below the licenses in use is refused: it would
@@ -308,6 +405,9 @@ pub fn update(
     if let Some(anonymous) = changes.anonymous_access {
         row.anonymous_access = anonymous;
     }
+    if let Some(mode) = changes.invite_mode {
+        row.invite_mode = mode.as_str().to_owned();
+    }
     row.updated_at = ctx.now;
     products::update(conn, &row)?;
     if row.name != before.name {
@@ -327,10 +427,10 @@ pub fn update(
             target_type: "Product",
             target_id: key,
             before: Some(
-                json!({"name": before.name, "license_cap": before.license_cap, "anonymous_access": before.anonymous_access}),
+                json!({"name": before.name, "license_cap": before.license_cap, "anonymous_access": before.anonymous_access, "invite_mode": before.invite_mode}),
             ),
             after: Some(
-                json!({"name": row.name, "license_cap": row.license_cap, "anonymous_access": row.anonymous_access}),
+                json!({"name": row.name, "license_cap": row.license_cap, "anonymous_access": row.anonymous_access, "invite_mode": row.invite_mode}),
             ),
         },
     )?;

@@ -12,7 +12,7 @@ use crate::scim::resource::format_time;
 use crate::store::reports::NonSyncedRow;
 use crate::store::{guests, memberships, reports, DbConn};
 
-/// One user's role on one product, with the groups that grant it.
+/// One account's role on one product, with the groups that grant it.
 #[derive(Debug, Clone, Serialize)]
 pub struct AccessLine {
     pub product: String,
@@ -20,19 +20,40 @@ pub struct AccessLine {
     pub user: String,
     #[serde(rename = "userName")]
     pub user_name: String,
+    /// The person the account belongs to (licenses count persons).
+    pub person: String,
+    /// When the earliest grant of it began.
+    pub since: String,
+    #[serde(skip)]
+    pub since_us: i64,
     pub via: Vec<serde_json::Value>,
 }
 
-/// Who has which product, and through which group.
-pub fn access(conn: &mut DbConn, product: Option<&str>) -> Result<Vec<AccessLine>, AccessError> {
+/// Who has which product, and through which group; with `since`, only
+/// access first granted from then on.
+pub fn access(
+    conn: &mut DbConn,
+    product: Option<&str>,
+    since: Option<i64>,
+) -> Result<Vec<AccessLine>, AccessError> {
+    let product = match product {
+        Some(p) => Some(super::products::find(conn, p)?.product_key),
+        None => None,
+    };
+    let product = product.as_deref();
     let mut out: Vec<AccessLine> = Vec::new();
     for (row, user_name) in reports::access(conn, product)? {
         let via = json!({"group_id": row.group_id, "displayName": row.group_display,
-                         "synced": row.group_directory != LOCAL_DIRECTORY});
+                         "synced": row.group_directory != LOCAL_DIRECTORY,
+                         "since": format_time(row.granted_at)});
         match out.last_mut() {
             Some(l) if l.product == row.product && l.role == row.role && l.user == row.user_id => {
                 if !l.via.contains(&via) {
                     l.via.push(via);
+                }
+                if row.granted_at < l.since_us {
+                    l.since_us = row.granted_at;
+                    l.since = format_time(row.granted_at);
                 }
             }
             _ => out.push(AccessLine {
@@ -40,9 +61,15 @@ pub fn access(conn: &mut DbConn, product: Option<&str>) -> Result<Vec<AccessLine
                 role: row.role,
                 user: row.user_id,
                 user_name,
+                person: row.person_id,
+                since: format_time(row.granted_at),
+                since_us: row.granted_at,
                 via: vec![via],
             }),
         }
+    }
+    if let Some(t) = since {
+        out.retain(|l| l.since_us >= t);
     }
     Ok(out)
 }
@@ -82,13 +109,16 @@ impl From<NonSyncedRow> for NonSyncedLine {
     }
 }
 
-/// Licensed access that no synced group explains, by membership source.
+/// Licensed access that no synced group explains, by membership source;
+/// with `since`, only memberships from then on.
 pub fn non_synced(
     conn: &mut DbConn,
     products: Option<&[String]>,
+    since: Option<i64>,
 ) -> Result<Vec<NonSyncedLine>, AccessError> {
     Ok(reports::non_synced(conn, products)?
         .into_iter()
+        .filter(|r| since.is_none_or(|t| r.since >= t))
         .map(NonSyncedLine::from)
         .collect())
 }
@@ -140,7 +170,7 @@ pub fn lockdown(
     } else {
         Vec::new()
     };
-    let lines = non_synced(conn, Some(&products))?;
+    let lines = non_synced(conn, Some(&products), None)?;
     let mut revoked = 0;
     if revoke {
         // One membership can grant several products: remove it once.

@@ -221,6 +221,7 @@ pub fn product(command: ProductCommand, clock: &dyn Clock) -> Result<(), CliErro
                 license_cap,
                 service_desk: service_desk.then_some(true),
                 anonymous_access: false,
+                invite_mode: None,
             };
             let product = store.write_now(|conn| {
                 products::create_product(conn, &operator_context(clock), new.clone())
@@ -264,7 +265,7 @@ pub fn map(args: MapArgs, clock: &dyn Clock) -> Result<(), CliError> {
         directory: args.directory,
         break_glass_reason: args.break_glass_reason,
     };
-    let mapping = store
+    let (mapping, _) = store
         .write_now(|conn| mappings::create(conn, &operator_context(clock), new.clone()))
         .map_err(CliError::from)?;
     if args.json {

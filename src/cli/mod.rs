@@ -80,7 +80,7 @@ pub enum Command {
     /// Reviews access requests.
     #[command(subcommand)]
     Requests(policy::RequestsCommand),
-    /// Prints a report: access, non-synced-access or licenses.
+    /// Prints a report: access, non-synced-access, licenses or leavers.
     Report(policy::ReportArgs),
     /// Manages extension schemas (RFC 7643 §7) for users and groups.
     #[command(subcommand)]

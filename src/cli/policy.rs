@@ -202,12 +202,15 @@ pub fn requests(command: RequestsCommand, clock: &dyn Clock) -> Result<(), CliEr
 pub fn report(args: ReportArgs) -> Result<(), CliError> {
     let store = open_store(&args.database)?;
     match args.kind.as_str() {
-        "access" => print(&store.read_now(|conn| reports::access(conn, None))?),
-        "non-synced-access" => print(&store.read_now(|conn| reports::non_synced(conn, None))?),
+        "access" => print(&store.read_now(|conn| reports::access(conn, None, None))?),
+        "non-synced-access" => {
+            print(&store.read_now(|conn| reports::non_synced(conn, None, None))?)
+        }
         "licenses" => print(&store.read_now(reports::licenses)?),
+        "leavers" => print(&store.read_now(crate::access::persons::leavers)?),
         other => {
             return Err(CliError::Usage(format!(
-                "report is access, non-synced-access or licenses, not \"{other}\""
+                "report is access, non-synced-access, licenses or leavers, not \"{other}\""
             )))
         }
     }

@@ -82,6 +82,8 @@ fn problem_code(e: &AccessError) -> &'static str {
         AccessError::Forbidden(_) => "forbidden",
         AccessError::LicenseCap { .. } => "license_cap",
         AccessError::Refused { .. } => "policy",
+        AccessError::Gone { .. } => "gone",
+        AccessError::Coded { code, .. } => code,
         AccessError::Store(StoreError::NotFound) => "not_found",
         AccessError::Store(StoreError::Conflict(_) | StoreError::Stale) => "conflict",
         AccessError::Store(StoreError::Pool(_)) => "unavailable",
@@ -130,8 +132,13 @@ impl ResponseError for AccessError {
             body["cap"] = (*cap).into();
             body["needed"] = (*needed).into();
         }
-        if let AccessError::Refused { setting, .. } = self {
-            body["setting"] = (*setting).into();
+        match self {
+            AccessError::Refused { setting, .. }
+            | AccessError::Gone {
+                setting: Some(setting),
+                ..
+            } => body["setting"] = (*setting).into(),
+            _ => {}
         }
         let mut response = HttpResponse::build(status);
         response.insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE));

@@ -88,6 +88,16 @@ pub fn waiting_for(
         .load(conn)
 }
 
+/// Mappings waiting for a group of this (folded) name, in any directory.
+pub fn waiting_named(conn: &mut DbConn, name_key: &str) -> QueryResult<Vec<MappingRow>> {
+    group_mappings::table
+        .filter(group_mappings::group_id.is_null())
+        .filter(group_mappings::group_name_key.eq(name_key))
+        .order((group_mappings::created_at, group_mappings::id))
+        .select(MappingRow::as_select())
+        .load(conn)
+}
+
 /// Binds waiting mappings to the group that arrived.
 pub fn bind(conn: &mut DbConn, mapping_ids: &[String], group_id: &str) -> QueryResult<usize> {
     diesel::update(group_mappings::table.filter(group_mappings::id.eq_any(mapping_ids)))

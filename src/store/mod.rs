@@ -11,6 +11,7 @@ pub mod entitlements;
 pub mod group_commit;
 pub mod groups;
 pub mod guests;
+pub mod invitations;
 pub mod mappings;
 pub mod memberships;
 pub mod migrations;

@@ -15,6 +15,14 @@ pub fn insert_site(conn: &mut DbConn, row: &SiteRow) -> QueryResult<()> {
         .map(drop)
 }
 
+/// The groups of any directory with this folded name: `(id, directory)`.
+pub fn groups_named(conn: &mut DbConn, name_key: &str) -> QueryResult<Vec<(String, String)>> {
+    groups::table
+        .filter(groups::display_name_key.eq(name_key))
+        .select((groups::id, groups::directory_id))
+        .load(conn)
+}
+
 /// The site with this id, or else with this name (case-insensitive).
 pub fn find_site(conn: &mut DbConn, id_or_name: &str) -> QueryResult<SiteRow> {
     sites::table
@@ -50,10 +58,20 @@ pub fn update(conn: &mut DbConn, row: &ProductRow) -> QueryResult<usize> {
         .execute(conn)
 }
 
-/// The product with this key.
-pub fn find(conn: &mut DbConn, key: &str) -> QueryResult<ProductRow> {
+/// The product with this id (`key`, or `key@site` for a key on more than
+/// one site).
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<ProductRow> {
     products::table
-        .find(key)
+        .find(id)
+        .select(ProductRow::as_select())
+        .first(conn)
+}
+
+/// The product with this key on this site.
+pub fn find_on_site(conn: &mut DbConn, site_id: &str, key: &str) -> QueryResult<ProductRow> {
+    products::table
+        .filter(products::site_id.eq(site_id))
+        .filter(products::bare_key.eq(key))
         .select(ProductRow::as_select())
         .first(conn)
 }

@@ -2,9 +2,9 @@
 
 use diesel::prelude::*;
 
-use super::models::{AccessRequestRow, InvitationRow};
+use super::models::AccessRequestRow;
 use super::pool::{DbConn, MultiBackend};
-use super::schema::{access_requests, invitations};
+use super::schema::access_requests;
 
 /// Adds a request.
 pub fn insert(conn: &mut DbConn, row: &AccessRequestRow) -> QueryResult<()> {
@@ -67,42 +67,4 @@ pub fn pending_for(conn: &mut DbConn, products: &[String]) -> QueryResult<Vec<Ac
         .filter(access_requests::product_key.eq_any(products))
         .select(AccessRequestRow::as_select())
         .load(conn)
-}
-
-/// Adds an invitation.
-pub fn insert_invitation(conn: &mut DbConn, row: &InvitationRow) -> QueryResult<()> {
-    diesel::insert_into(invitations::table)
-        .values(row)
-        .execute(conn)
-        .map(drop)
-}
-
-/// The invitation with this id.
-pub fn find_invitation(conn: &mut DbConn, id: &str) -> QueryResult<InvitationRow> {
-    invitations::table
-        .find(id)
-        .select(InvitationRow::as_select())
-        .first(conn)
-}
-
-/// Writes every column of `row` over the invitation with the same id.
-pub fn update_invitation(conn: &mut DbConn, row: &InvitationRow) -> QueryResult<usize> {
-    diesel::update(invitations::table.find(&row.id))
-        .set(row)
-        .execute(conn)
-}
-
-/// An open invitation of this email to this product, if any.
-pub fn open_invitation(
-    conn: &mut DbConn,
-    product: &str,
-    email: &str,
-) -> QueryResult<Option<InvitationRow>> {
-    invitations::table
-        .filter(invitations::product_key.eq(product))
-        .filter(invitations::email.eq(email))
-        .filter(invitations::status.eq("sent"))
-        .select(InvitationRow::as_select())
-        .first(conn)
-        .optional()
 }

@@ -131,6 +131,8 @@ diesel::table! {
         default_group_id -> Text,
         created_at -> BigInt,
         updated_at -> BigInt,
+        invite_mode -> Text,
+        bare_key -> Text,
     }
 }
 
@@ -160,6 +162,7 @@ diesel::table! {
         group_id -> Text,
         group_display -> Text,
         group_directory -> Text,
+        granted_at -> BigInt,
     }
 }
 
@@ -210,6 +213,22 @@ diesel::table! {
         user_id -> Nullable<Text>,
         created_at -> BigInt,
         accepted_at -> Nullable<BigInt>,
+        expires_at -> BigInt,
+        closed_at -> Nullable<BigInt>,
+        closed_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    invite_links (id) {
+        id -> Text,
+        token_hash -> Text,
+        product_key -> Text,
+        role -> Text,
+        created_by -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+        revoked_at -> Nullable<BigInt>,
     }
 }
 
@@ -308,6 +327,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     product_tokens,
     access_requests,
     invitations,
+    invite_links,
     guests,
     guest_spaces,
     custom_schemas,

@@ -204,7 +204,7 @@ fn access_model_commands() {
         url,
     ]);
     assert!(!ok);
-    assert!(err.contains("already exists"), "{err}");
+    assert!(err.contains("already has a product with key"), "{err}");
 
     // A mapping by name before the IdP pushes the group waits for it.
     let mapping = gatehouse_json(&[

@@ -32,7 +32,8 @@ ALTER TABLE users ADD COLUMN email_verified BOOLEAN NOT NULL DEFAULT TRUE;
 CREATE INDEX users_person ON users(person_id);
 
 -- Effective access, now per person: an account holds what its groups grant
--- while it is active and unsuspended and its person is live. An account
+-- while it is active and unsuspended and its person is live. `granted_at`:
+-- when the membership began (auditors ask "since when"). An account
 -- not linked yet (a large database is linked in the background after an
 -- upgrade) counts as a person of its own, as before persons existed.
 DROP VIEW user_entitlements;
@@ -45,7 +46,8 @@ SELECT m.member_id AS user_id,
        p.product_key || ':' || ri.grants AS value,
        g.id AS group_id,
        g.display_name AS group_display,
-       g.directory_id AS group_directory
+       g.directory_id AS group_directory,
+       m.created_at AS granted_at
 FROM memberships m
 JOIN users u ON u.id = m.member_id
 LEFT JOIN persons pe ON pe.id = u.person_id

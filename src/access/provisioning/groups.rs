@@ -476,6 +476,8 @@ pub fn delete(
     users::touch_members_of(conn, id, ctx.now).map_err(StoreError::from)?;
     memberships::remove_member_everywhere(conn, id).map_err(StoreError::from)?;
     groups::delete(conn, &ctx.directory_id, id).map_err(StoreError::from)?;
+    // Its mappings wait again, or bind to the group of its name left.
+    access_mappings::rebind(conn, ctx, &before.display_name_key)?;
     audit::record(
         conn,
         ctx,

@@ -1,10 +1,10 @@
 //! `/sites`, `/products`, `/licenses`.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::{created, items, ok, parse};
-use crate::access::products::{self, NewProduct, ProductChanges};
+use super::{created, items, ok, parse, query};
+use crate::access::products::{self, InviteMode, NewProduct, ProductChanges};
 use crate::access::{licensing, AccessError};
 use crate::http::auth::AdminPrincipal;
 use crate::http::AppState;
@@ -48,6 +48,7 @@ struct ProductBody {
     service_desk: Option<bool>,
     #[serde(default)]
     anonymous_access: bool,
+    invite_mode: Option<InviteMode>,
 }
 
 /// `POST /products`.
@@ -64,6 +65,7 @@ pub async fn create_product(
         license_cap: b.license_cap,
         service_desk: b.service_desk,
         anonymous_access: b.anonymous_access,
+        invite_mode: b.invite_mode,
     };
     let ctx = who.write_context(state.clock.now_micros());
     let product = state
@@ -81,16 +83,31 @@ pub async fn list_products(
     Ok(items(state.store.read(products::list).await?))
 }
 
-/// `GET /products/{key}`.
+/// The product id `/products/{key}[?site=…]` names: its id (`key`, or
+/// `key@site`), or a key on the site given.
+fn product_id(
+    conn: &mut crate::store::DbConn,
+    key: &str,
+    site: Option<&str>,
+) -> Result<String, AccessError> {
+    Ok(products::find_on(conn, key, site)?.product_key)
+}
+
+/// `GET /products/{key}[?site=…]`.
 pub async fn get_product(
     state: web::Data<AppState>,
     _: AdminPrincipal,
     key: web::Path<String>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, AccessError> {
     let key = key.into_inner();
+    let site = query(&req)?.remove("site");
     Ok(ok(&state
         .store
-        .read(move |conn| products::get(conn, &key))
+        .read(move |conn| {
+            let id = product_id(conn, &key, site.as_deref())?;
+            products::get(conn, &id)
+        })
         .await?))
 }
 
@@ -102,6 +119,7 @@ struct ProductPatch {
     #[serde(default, deserialize_with = "present")]
     license_cap: Option<Option<i64>>,
     anonymous_access: Option<bool>,
+    invite_mode: Option<InviteMode>,
 }
 
 /// Tells a field sent as `null` (Some(None)) from one not sent (None).
@@ -109,11 +127,12 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>
     Ok(Some(Option::deserialize(d)?))
 }
 
-/// `PATCH /products/{key}`.
+/// `PATCH /products/{key}[?site=…]`.
 pub async fn update_product(
     state: web::Data<AppState>,
     who: AdminPrincipal,
     key: web::Path<String>,
+    req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, AccessError> {
     let p: ProductPatch = parse(&body)?;
@@ -121,26 +140,39 @@ pub async fn update_product(
         name: p.name,
         license_cap: p.license_cap,
         anonymous_access: p.anonymous_access,
+        invite_mode: p.invite_mode,
     };
     let key = key.into_inner();
+    let site = query(&req)?.remove("site");
     let ctx = who.write_context(state.clock.now_micros());
     let product = state
         .store
-        .write(move |conn| products::update(conn, &ctx, &key, changes.clone()))
+        .write(move |conn| {
+            let id = product_id(conn, &key, site.as_deref())?;
+            let product = products::update(conn, &ctx, &id, changes.clone())?;
+            // An invite mode of `off` revokes the open invitations.
+            crate::access::invitations::close_disallowed(conn, &ctx, &[id])?;
+            Ok::<_, AccessError>(product)
+        })
         .await?;
     Ok(ok(&product))
 }
 
-/// `GET /products/{key}/licenses`: `{"product","used","cap"}`.
+/// `GET /products/{key}/licenses[?site=…]`: `{"product","used","cap"}`.
 pub async fn product_licenses(
     state: web::Data<AppState>,
     _: AdminPrincipal,
     key: web::Path<String>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, AccessError> {
     let key = key.into_inner();
+    let site = query(&req)?.remove("site");
     Ok(ok(&state
         .store
-        .read(move |conn| licensing::of_product(conn, &key))
+        .read(move |conn| {
+            let id = product_id(conn, &key, site.as_deref())?;
+            licensing::of_product(conn, &id)
+        })
         .await?))
 }
 

@@ -121,17 +121,21 @@ pub async fn add_members(
     Ok(created(&serde_json::json!({ "items": members })))
 }
 
-/// `DELETE /groups/{id}/members/{user_id}`.
+/// `DELETE /groups/{id}/members/{user_id}[?acting_as=USER]`.
 pub async fn remove_member(
     state: web::Data<AppState>,
     who: AdminPrincipal,
     path: web::Path<(String, String)>,
+    req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, AccessError> {
     let (id, user) = path.into_inner();
+    let acting_as = super::query(&req)?.remove("acting_as");
     let ctx = who.write_context(state.clock.now_micros());
     state
         .store
-        .write(move |conn| local_groups::remove_member(conn, &ctx, &id, &user))
+        .write(move |conn| {
+            local_groups::remove_member(conn, &ctx, &id, &user, acting_as.as_deref())
+        })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -90,13 +90,14 @@ pub async fn add_space(
     let new: NewSpace = parse(&body)?;
     let id = id.into_inner();
     let ctx = who.write_context(state.clock.now_micros());
-    let guest = state
+    let (guest, added) = state
         .store
         .write(move |conn| {
             guests::add_to_space(conn, &ctx, &id, &new.space, new.product.as_deref())
         })
         .await?;
-    Ok(created(&guest))
+    // The space it is in already: nothing to create.
+    Ok(if added { created(&guest) } else { ok(&guest) })
 }
 
 /// `DELETE /guests/{id}/spaces/{space}`: stays a guest of the site.

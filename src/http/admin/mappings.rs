@@ -34,11 +34,12 @@ pub async fn create(
         break_glass_reason: b.break_glass_reason,
     };
     let ctx = who.write_context(state.clock.now_micros());
-    let mapping = state
+    let (mapping, new) = state
         .store
         .write(move |conn| mappings::create(conn, &ctx, new.clone()))
         .await?;
-    Ok(created(&mapping))
+    // The same mapping asked for again: 200 with the one that exists.
+    Ok(if new { created(&mapping) } else { ok(&mapping) })
 }
 
 /// `GET /mappings[?product=KEY]`.

@@ -8,6 +8,7 @@ mod catalog;
 mod directories;
 mod groups;
 mod guests;
+mod invitations;
 mod mappings;
 pub mod openapi;
 mod people;
@@ -100,6 +101,16 @@ fn operations() -> Vec<(Method, &'static str, actix_web::Route)> {
             "/access-requests/{id}/deny",
             to().to(requests::deny),
         ),
+        (M::GET, "/invitations", to().to(invitations::list)),
+        (M::GET, "/invitations/{id}", to().to(invitations::get)),
+        (M::DELETE, "/invitations/{id}", to().to(invitations::revoke)),
+        (M::GET, "/invite-links", to().to(invitations::list_links)),
+        (M::POST, "/invite-links", to().to(invitations::create_link)),
+        (
+            M::DELETE,
+            "/invite-links/{id}",
+            to().to(invitations::revoke_link),
+        ),
         (M::GET, "/guests", to().to(guests::list)),
         (M::POST, "/guests", to().to(guests::invite)),
         (M::GET, "/guests/{id}", to().to(guests::get)),
@@ -119,7 +130,7 @@ fn operations() -> Vec<(Method, &'static str, actix_web::Route)> {
             to().to(reports::non_synced),
         ),
         (M::GET, "/reports/licenses", to().to(reports::licenses)),
-        (M::GET, "/reports/leavers", to().to(people::leavers)),
+        (M::GET, "/reports/leavers", to().to(reports::leavers)),
     ]
 }
 

@@ -69,11 +69,3 @@ pub async fn access(
         .read(move |conn| persons::access(conn, &id))
         .await?))
 }
-
-/// `GET /reports/leavers`: persons no IdP lets in who still hold a role.
-pub async fn leavers(
-    state: web::Data<AppState>,
-    _: AdminPrincipal,
-) -> Result<HttpResponse, AccessError> {
-    Ok(items(state.store.read(persons::leavers).await?))
-}

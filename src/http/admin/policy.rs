@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::{ok, parse, query};
 use crate::access::policy::{self, PolicyFields};
-use crate::access::{reports, AccessError};
+use crate::access::{invitations, reports, AccessError};
 use crate::http::auth::AdminPrincipal;
 use crate::http::AppState;
 
@@ -25,7 +25,8 @@ pub async fn get(
 /// `PUT /policy[?site=ID][&revoke_non_synced=true]`: sets any subset of
 /// the fields. Turning IT-only mode on closes pending requests and reports
 /// the access that did not come from synced groups; `revoke_non_synced`
-/// also removes it.
+/// also removes it. Open invitations the new policy refuses (IT-only mode,
+/// invitations off) are revoked.
 pub async fn put(
     state: web::Data<AppState>,
     who: AdminPrincipal,
@@ -65,7 +66,10 @@ pub async fn put(
             } else {
                 None
             };
-            Ok(json!({"policy": view, "lockdown": lockdown}))
+            // Open invitations the policy no longer allows are revoked.
+            let products = policy::products_in_scope(conn, &view.scope)?;
+            let closed = invitations::close_disallowed(conn, &ctx, &products)?;
+            Ok(json!({"policy": view, "lockdown": lockdown, "revoked_invitations": closed}))
         })
         .await?;
     Ok(ok(&body))

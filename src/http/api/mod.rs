@@ -7,9 +7,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::access::invitations::{self, NewInvitation};
+use crate::access::invitations::{self, Invited, NewInvitation};
 use crate::access::requests::{self, NewRequest};
-use crate::access::{decisions, policy, AccessError};
+use crate::access::{decisions, invite_links, policy, signups, AccessError};
 use crate::http::admin::{created, ok, parse};
 use crate::http::auth::ProductPrincipal;
 use crate::http::AppState;
@@ -23,6 +23,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(accept_invitation),
         )
         .route("/signups", web::post().to(signup))
+        .route("/invite-links/{token}", web::get().to(link_info))
+        .route("/invite-links/{token}/join", web::post().to(join_link))
         .route("/decisions", web::get().to(decide))
         .default_service(web::to(no_such_route));
 }
@@ -66,10 +68,18 @@ where
 {
     let run_ctx = ctx.clone();
     let result = state.store.write(move |conn| work(conn, &run_ctx)).await;
-    if let Err(e @ (AccessError::Refused { .. } | AccessError::Forbidden(_))) = &result {
+    if let Err(
+        e @ (AccessError::Refused { .. }
+        | AccessError::Forbidden(_)
+        | AccessError::Gone { .. }
+        | AccessError::Coded { .. }),
+    ) = &result
+    {
         let detail = e.to_string();
         let setting = match e {
             AccessError::Refused { setting, .. } => Some(*setting),
+            AccessError::Gone { setting, .. } => *setting,
+            AccessError::Coded { code, .. } => Some(*code),
             _ => None,
         };
         state
@@ -138,11 +148,17 @@ async fn invite(
         invited_by: b.invited_by,
     };
     let summary = json!({"email": new.email, "product": new.product, "role": new.role, "invited_by": new.invited_by});
-    let view = self_service(&state, &who, "invitation", summary, move |conn, ctx| {
+    let invited = self_service(&state, &who, "invitation", summary, move |conn, ctx| {
         invitations::invite(conn, ctx, &new)
     })
     .await?;
-    Ok(created(&view))
+    Ok(match invited {
+        Invited::Sent(view) => created(&view),
+        // The product's invitations need an admin's approval.
+        Invited::PendingApproval(request) => HttpResponse::Accepted()
+            .content_type("application/json")
+            .body(json!({"status": "pending_approval", "request": request}).to_string()),
+    })
 }
 
 /// `POST /invitations/{id}/accept`.
@@ -183,10 +199,48 @@ async fn signup(
     let summary =
         json!({"email": b.email, "product": b.product, "email_verified": b.email_verified});
     let view = self_service(&state, &who, "signup", summary, move |conn, ctx| {
-        invitations::signup(conn, ctx, &b.email, &b.product, b.email_verified)
+        signups::signup(conn, ctx, &b.email, &b.product, b.email_verified)
     })
     .await?;
     Ok(created(&view))
+}
+
+/// `GET /invite-links/{token}`: what a live link grants (410 when dead).
+async fn link_info(
+    state: web::Data<AppState>,
+    _: ProductPrincipal,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AccessError> {
+    let (token, now) = (token.into_inner(), state.clock.now_micros());
+    Ok(ok(&state
+        .store
+        .read(move |conn| invite_links::info(conn, &token, now))
+        .await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JoinBody {
+    email: String,
+    #[serde(default)]
+    email_verified: bool,
+}
+
+/// `POST /invite-links/{token}/join {"email","email_verified"}`.
+async fn join_link(
+    state: web::Data<AppState>,
+    who: ProductPrincipal,
+    token: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AccessError> {
+    let b: JoinBody = parse(&body)?;
+    let token = token.into_inner();
+    let summary = json!({"email": b.email, "email_verified": b.email_verified});
+    let joined = self_service(&state, &who, "invite_link", summary, move |conn, ctx| {
+        invite_links::join(conn, ctx, &token, &b.email, b.email_verified)
+    })
+    .await?;
+    Ok(created(&joined))
 }
 
 /// `GET /decisions?user=…&product=…`.

@@ -10,8 +10,8 @@ pub use sync::{
 
 use super::schema::{
     access_requests, admin_tokens, audit_events, directories, directory_tokens, group_mappings,
-    groups, guest_spaces, guests, invitations, memberships, persons, policies, product_tokens,
-    products, sites, user_entitlements, users,
+    groups, guest_spaces, guests, invitations, invite_links, memberships, persons, policies,
+    product_tokens, products, sites, user_entitlements, users,
 };
 
 /// A directory: one IdP connection with its own SCIM base URL and tokens.
@@ -185,6 +185,12 @@ pub struct ProductRow {
     pub default_group_id: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Whom it may be invited to: `anyone`, `approved_domains`,
+    /// `admin_approval`, `off`.
+    pub invite_mode: String,
+    /// Its key on its site (`product_key` is its id in the organization:
+    /// the same, or `key@site` when another site has the key too).
+    pub bare_key: String,
 }
 
 /// A group-to-role mapping; `group_id` is `None` while it waits for a group
@@ -210,6 +216,8 @@ pub struct MappingRow {
 #[diesel(table_name = user_entitlements)]
 pub struct EntitlementRow {
     pub user_id: String,
+    /// The account's person (the account itself until it is linked).
+    pub person_id: String,
     pub product: String,
     pub product_name: String,
     pub role: String,
@@ -217,6 +225,8 @@ pub struct EntitlementRow {
     pub group_id: String,
     pub group_display: String,
     pub group_directory: String,
+    /// When the membership granting it began.
+    pub granted_at: i64,
 }
 
 /// The policy fields set at one scope (`org` or a site id), as JSON.
@@ -273,11 +283,31 @@ pub struct InvitationRow {
     pub role: String,
     pub email: String,
     pub invited_by: Option<String>,
-    /// `sent`, `accepted` or `revoked`.
+    /// `open`, `accepted`, `revoked` or `expired`.
     pub status: String,
     pub user_id: Option<String>,
     pub created_at: i64,
     pub accepted_at: Option<i64>,
+    pub expires_at: i64,
+    pub closed_at: Option<i64>,
+    /// Why it was revoked: `admin`, `it_only`, `invitations_off`.
+    pub closed_reason: Option<String>,
+}
+
+/// An invite link: anyone holding its token joins the product. Only the
+/// token's hash is kept.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
+#[diesel(table_name = invite_links)]
+pub struct InviteLinkRow {
+    pub id: String,
+    pub token_hash: String,
+    pub product_key: String,
+    pub role: String,
+    pub created_by: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
 }
 
 /// A guest of a site.

@@ -17,7 +17,8 @@ async fn a_guest_lives_in_one_space_per_site_and_uses_no_license() {
             &json!({"email": "staff@acme.test", "site": "acme"}),
         )
         .await;
-    assert_eq!(r.status, 403, "guests are external: {}", r.text);
+    assert_eq!(r.status, 409, "guests are external: {}", r.text);
+    assert_eq!(r.json["code"], "not_external");
     let r = app
         .admin_post(
             "/guests",

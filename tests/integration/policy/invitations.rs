@@ -34,7 +34,7 @@ async fn invitations_follow_the_policy_and_accepting_grants_the_role() {
         )
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
-    assert_eq!(r.json["status"], "sent");
+    assert_eq!(r.json["status"], "open");
     let first = id(&r.json);
     let r = app
         .api_post(
@@ -44,9 +44,13 @@ async fn invitations_follow_the_policy_and_accepting_grants_the_role() {
         .await;
     assert_eq!(r.status, 409, "already invited: {}", r.text);
 
-    // Users may invite when the policy says so; an admin role invitation too.
+    // Users may invite when the policy says so, as users only: an admin
+    // role comes from admins (no privilege escalation).
     app.set_policy("", &json!({"invitations": "users"})).await;
     let r = app.api_post("/invitations", &json!({"email": "b@ext.test", "product": "wiki", "role": "admin", "invited_by": member})).await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    assert_eq!(r.json["code"], "invite_role");
+    let r = app.api_post("/invitations", &json!({"email": "b@ext.test", "product": "wiki", "role": "admin", "invited_by": "boss@acme.test"})).await;
     assert_eq!(r.status, 201, "{}", r.text);
     let second = id(&r.json);
     let outsider = id(&app.create_user("outsider@acme.test").await);
@@ -80,7 +84,7 @@ async fn invitations_follow_the_policy_and_accepting_grants_the_role() {
     let r = app
         .api_post(&format!("/invitations/{first}/accept"), &json!({}))
         .await;
-    assert_eq!(r.status, 409);
+    assert_eq!(r.status, 410, "accepted already: {}", r.text);
     // The cap (3) is reached by the second acceptance's admin+user… one more license.
     let r = app
         .api_post(&format!("/invitations/{second}/accept"), &json!({}))
