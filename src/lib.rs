@@ -69,7 +69,11 @@ pub fn build_app(
         InitError = (),
     >,
 > {
+    // The admin and product APIs read their bodies as bytes: the same
+    // limit as SCIM bodies.
+    let payload = web::PayloadConfig::new(state.settings.max_payload_bytes);
     App::new()
+        .app_data(payload)
         .app_data(web::Data::new(state))
         .configure(http::routes)
         // Before routing: IdPs write endpoint names in any case.

@@ -16,7 +16,7 @@ use super::policy::Invitations;
 use super::products::InviteMode;
 use super::{accounts, effective, persons, policy, products, requests, WriteContext};
 use crate::scim::resource::format_time;
-use crate::store::models::{AccessRequestRow, InvitationRow, ProductRow};
+use crate::store::models::{InvitationRow, ProductRow};
 use crate::store::{invitations as store, persons as store_persons, DbConn};
 
 /// Membership source of access from an accepted invitation.
@@ -273,31 +273,12 @@ fn approval_request(
     email: &str,
     inviter: Option<&str>,
 ) -> Result<requests::RequestView, AccessError> {
-    let subject = crate::store::users::find_by_email(conn, email)?;
-    let subject_id = subject.as_ref().map(|u| u.id.clone());
-    requests::check_may_ask(conn, &product.product_key, subject_id.as_deref(), email)?;
-    let requester = match inviter {
+    let inviter = match inviter {
         Some(i) => persons::find(conn, i)?.and_then(|p| p.email_key),
         None => None,
     };
-    let row = AccessRequestRow {
-        id: crate::access::new_id(),
-        product_key: product.product_key.clone(),
-        requester_id: None,
-        requester_email: requester,
-        subject_id,
-        subject_email: Some(email.to_owned()),
-        // The invitee proves the address only by taking the invitation.
-        email_verified: false,
-        origin: "invitation".into(),
-        status: "pending".into(),
-        message: None,
-        created_at: ctx.now,
-        decided_at: None,
-        decided_by: None,
-    };
-    requests::insert(conn, ctx, &row)?;
-    requests::view(conn, row)
+    let id = requests::file_for(conn, ctx, product, email, "invitation", inviter)?;
+    requests::get(conn, &id)
 }
 
 /// Accepts an invitation: the account is linked (or made), and joins the

@@ -13,7 +13,7 @@ use super::error::{found, AccessError};
 use super::invitations::{invitable_by_users, OPEN_FOR_US};
 use super::local_groups::{self, Grant};
 use super::products::InviteMode;
-use super::{accounts, policy, products, WriteContext};
+use super::{accounts, policy, products, requests, WriteContext};
 use crate::scim::resource::format_time;
 use crate::store::models::{InviteLinkRow, ProductRow};
 use crate::store::{invitations as store, DbConn};
@@ -227,7 +227,11 @@ pub fn info(conn: &mut DbConn, token: &str, now: i64) -> Result<LinkView, Access
 /// What joining through a link came to.
 #[derive(Debug, Clone, Serialize)]
 pub struct JoinView {
-    pub user: String,
+    /// `joined`, or `pending` when the product's invite mode wants an
+    /// admin's approval (an access request was filed).
+    pub status: &'static str,
+    pub user: Option<String>,
+    pub request: Option<String>,
     pub product: String,
     pub role: String,
 }
@@ -271,6 +275,16 @@ pub fn join(
             ),
         });
     }
+    if InviteMode::of(&product) == InviteMode::AdminApproval {
+        let request = requests::file_for(conn, ctx, &product, &email, "invite_link", None)?;
+        return Ok(JoinView {
+            status: "pending",
+            user: None,
+            request: Some(request),
+            product: row.product_key,
+            role: row.role,
+        });
+    }
     let user = accounts::find_or_create_member(conn, ctx, &email, true)?;
     let group = products::role_group(conn, ctx, &product, &row.role)?;
     local_groups::add_members(
@@ -298,7 +312,9 @@ pub fn join(
         },
     )?;
     Ok(JoinView {
-        user: user.id,
+        status: "joined",
+        user: Some(user.id),
+        request: None,
         product: row.product_key,
         role: row.role,
     })

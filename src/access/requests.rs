@@ -394,3 +394,43 @@ pub fn get(conn: &mut DbConn, id: &str) -> Result<RequestView, AccessError> {
     let row = find(conn, id)?;
     view(conn, row)
 }
+
+/// Files a pending request for a person who joins a product but needs an
+/// admin's approval (`origin`: `approved_domain`, `invitation`,
+/// `invite_link`); returns its id. The requester is the person joining,
+/// or, for an invitation, the inviter (`inviter`, an email). `email` is
+/// verified by the caller's road (a signup or a link requires it), except
+/// for an invitation, which the invitee has not answered yet.
+pub fn file_for(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    product: &crate::store::models::ProductRow,
+    email: &str,
+    origin: &str,
+    inviter: Option<String>,
+) -> Result<String, AccessError> {
+    let existing = users::find_by_email(conn, email)?;
+    let subject_id = existing.as_ref().map(|u| u.id.clone());
+    check_may_ask(conn, &product.product_key, subject_id.as_deref(), email)?;
+    let row = AccessRequestRow {
+        id: crate::access::new_id(),
+        product_key: product.product_key.clone(),
+        requester_id: if inviter.is_some() {
+            None
+        } else {
+            subject_id.clone()
+        },
+        requester_email: inviter.or_else(|| Some(email.to_owned())),
+        subject_id,
+        subject_email: Some(email.to_owned()),
+        email_verified: origin != "invitation",
+        origin: origin.to_owned(),
+        status: "pending".into(),
+        message: None,
+        created_at: ctx.now,
+        decided_at: None,
+        decided_by: None,
+    };
+    insert(conn, ctx, &row)?;
+    Ok(row.id)
+}

@@ -8,7 +8,6 @@ use super::invitations::SOURCE_DOMAIN;
 use super::local_groups::{self, Grant};
 use super::policy::DomainMode;
 use super::{accounts, policy, products, requests, WriteContext};
-use crate::store::models::AccessRequestRow;
 use crate::store::{users, DbConn};
 
 /// What a signup came to.
@@ -72,29 +71,12 @@ pub fn signup(
             })
         }
         DomainMode::Approval => {
-            let existing = users::find_by_email(conn, &email)?;
-            let subject_id = existing.as_ref().map(|u| u.id.clone());
-            requests::check_may_ask(conn, &product.product_key, subject_id.as_deref(), &email)?;
-            let row = AccessRequestRow {
-                id: crate::access::new_id(),
-                product_key: product.product_key.clone(),
-                requester_id: subject_id.clone(),
-                requester_email: Some(email.clone()),
-                subject_id: subject_id.clone(),
-                subject_email: Some(email),
-                email_verified: true,
-                origin: "approved_domain".into(),
-                status: "pending".into(),
-                message: None,
-                created_at: ctx.now,
-                decided_at: None,
-                decided_by: None,
-            };
-            requests::insert(conn, ctx, &row)?;
+            let request = requests::file_for(conn, ctx, &product, &email, "approved_domain", None)?;
+            let user = users::find_by_email(conn, &email)?.map(|u| u.id);
             Ok(SignupView {
                 status: "pending",
-                user: subject_id,
-                request: Some(row.id),
+                user,
+                request: Some(request),
                 product: product.product_key,
             })
         }

@@ -35,13 +35,36 @@ pub struct DatabaseArgs {
 /// The URL clients use to reach the server.
 #[derive(Debug, Args, Clone)]
 pub struct PublicUrlArgs {
-    /// Base URL clients reach Gatehouse at (used in printed SCIM URLs).
-    #[arg(
-        long,
-        env = "GATEHOUSE_PUBLIC_URL",
-        default_value = "http://127.0.0.1:8080"
-    )]
-    pub public_url: String,
+    /// Base URL clients reach Gatehouse at (used in printed SCIM URLs);
+    /// by default the address the server is configured to listen on.
+    #[arg(long, env = "GATEHOUSE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// The server's listen address (as `serve --listen`), for the printed
+    /// URL when no public URL is set.
+    #[arg(long, env = "GATEHOUSE_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+}
+
+impl PublicUrlArgs {
+    /// The base URL the running server answers on: the public URL, else
+    /// `http://` and the listen address (an unspecified host, `0.0.0.0` or
+    /// `[::]`, printed as `localhost`).
+    pub fn base(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => {
+                let (host, port) = self
+                    .listen
+                    .rsplit_once(':')
+                    .unwrap_or((self.listen.as_str(), "8080"));
+                let host = match host {
+                    "0.0.0.0" | "[::]" | "" => "localhost",
+                    h => h,
+                };
+                format!("http://{host}:{port}")
+            }
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -246,11 +269,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let (dir, token) = store.write_now(|conn| {
                 directories::create_directory(conn, &name, &operator(), clock.now_micros())
             })?;
-            let url = format!(
-                "{}/scim/v2/directories/{}",
-                public.public_url.trim_end_matches('/'),
-                dir.id
-            );
+            let url = format!("{}/scim/v2/directories/{}", public.base(), dir.id);
             if json {
                 println!(
                     "{}",

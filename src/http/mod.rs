@@ -6,6 +6,7 @@ pub mod auth;
 pub mod body;
 pub mod error;
 pub mod health;
+pub mod problem;
 pub mod scim;
 
 use std::sync::Arc;
@@ -54,8 +55,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .wrap(middleware::from_fn(scim::sync::record))
                 .configure(scim_routes),
         )
-        .service(web::scope("/admin/v1").configure(admin::routes))
-        .service(web::scope("/api/v1").configure(api::routes));
+        .service(
+            web::scope("/admin/v1")
+                .wrap(middleware::from_fn(problem::as_problem))
+                .configure(admin::routes),
+        )
+        .service(
+            web::scope("/api/v1")
+                .wrap(middleware::from_fn(problem::as_problem))
+                .configure(api::routes),
+        );
 }
 
 /// The SCIM endpoints, mounted under both base URLs.

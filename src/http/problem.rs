@@ -4,7 +4,7 @@
 //! before a handler runs — a body over the limit (413), a body that is not
 //! readable, a wrong method — which it would send as `text/plain`.
 
-use actix_web::body::{BoxBody, EitherBody, MessageBody};
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware;
@@ -34,15 +34,15 @@ fn code(status: u16) -> &'static str {
 pub async fn as_problem(
     req: ServiceRequest,
     next: middleware::Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<EitherBody<BoxBody>>, actix_web::Error> {
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let response = next.call(req).await?;
     let status = response.status();
     let is_problem = response
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_CONTENT_TYPE.as_bytes()));
-    if !status.is_client_error() && !status.is_server_error() || is_problem {
-        return Ok(response.map_body(|_, b| EitherBody::left(b.boxed())));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return Ok(response.map_into_boxed_body());
     }
     let detail = match response.response().error() {
         // The cause of a server error stays in the log.
@@ -71,5 +71,5 @@ pub async fn as_problem(
             problem.headers_mut().append(name.clone(), value.clone());
         }
     }
-    Ok(ServiceResponse::new(req, problem).map_body(|_, b| EitherBody::right(b)))
+    Ok(ServiceResponse::new(req, problem))
 }

@@ -32,9 +32,16 @@ pub async fn list(
 ) -> Result<HttpResponse, AccessError> {
     let mut q = query(&req)?;
     let format = q.remove("format").unwrap_or_else(|| "json".into());
-    let max = if format == "json" { 1000 } else { 10_000 };
+    if !["json", "jsonl", "csv"].contains(&format.as_str()) {
+        return Err(AccessError::Invalid(format!(
+            "format is json, jsonl or csv; not \"{format}\""
+        )));
+    }
+    // The most one page holds, whatever its format (as the OpenAPI
+    // document says).
+    let max = 10_000;
     let limit = match q.remove("limit") {
-        None => max.min(1000),
+        None => 1000,
         Some(l) => l
             .parse::<i64>()
             .ok()

@@ -1,5 +1,7 @@
-//! The OpenAPI 3.1 description of the admin API, kept beside the routes it
-//! describes (a test sends a request to every operation it lists).
+//! The OpenAPI 3.1 description of the admin API and the product API, kept
+//! beside the routes it describes (a test holds it to exactly the routed
+//! operations; another sends a request to every operation it lists, and
+//! checks every limit it states is the one enforced).
 
 use actix_web::HttpResponse;
 
@@ -33,10 +35,13 @@ mod tests {
                     .map(move |m| (m.clone(), path.clone()))
             })
             .collect();
-        let routed: BTreeSet<(String, String)> = super::super::operation_list()
+        let admin = super::super::operation_list()
             .into_iter()
-            .map(|(m, p)| (m, p.to_owned()))
-            .collect();
+            .map(|(m, p)| (m, format!("/admin/v1{p}")));
+        let product = crate::http::api::operation_list()
+            .into_iter()
+            .map(|(m, p)| (m, format!("/api/v1{p}")));
+        let routed: BTreeSet<(String, String)> = admin.chain(product).collect();
         let undocumented: Vec<_> = routed.difference(&documented).collect();
         let unrouted: Vec<_> = documented.difference(&routed).collect();
         assert!(

@@ -31,9 +31,9 @@ enum Format {
     Csv,
 }
 
-/// Most lines a JSON page holds; exports may ask for more.
-const JSON_LIMIT: usize = 1000;
-const EXPORT_LIMIT: usize = 10_000;
+/// Lines a page holds unless asked for more, and the most it may hold.
+const DEFAULT_LIMIT: usize = 1000;
+const MAX_LIMIT: usize = 10_000;
 
 /// Reads `format`, `limit`, `cursor` and (when the report has times)
 /// `since`; anything else is refused, before any work is done.
@@ -53,13 +53,9 @@ fn shape(
             )))
         }
     };
-    let max = if format == Format::Json {
-        JSON_LIMIT
-    } else {
-        EXPORT_LIMIT
-    };
+    let max = MAX_LIMIT;
     let limit = match q.remove("limit") {
-        None => JSON_LIMIT.min(max),
+        None => DEFAULT_LIMIT,
         Some(l) => l
             .parse::<usize>()
             .ok()

@@ -3,6 +3,7 @@
 //! signups, and access decisions. Every refused self-service attempt is
 //! recorded in the audit log.
 
+use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -14,19 +15,40 @@ use crate::http::admin::{created, ok, parse};
 use crate::http::auth::ProductPrincipal;
 use crate::http::AppState;
 
+/// Every product API operation: method, path below `/api/v1`, handler
+/// (the OpenAPI document is held to exactly these, as for the admin API).
+fn operations() -> Vec<(Method, &'static str, actix_web::Route)> {
+    use Method as M;
+    let to = web::route;
+    vec![
+        (M::POST, "/access-requests", to().to(create_request)),
+        (M::POST, "/invitations", to().to(invite)),
+        (
+            M::POST,
+            "/invitations/{id}/accept",
+            to().to(accept_invitation),
+        ),
+        (M::POST, "/signups", to().to(signup)),
+        (M::GET, "/invite-links/{token}", to().to(link_info)),
+        (M::POST, "/invite-links/{token}/join", to().to(join_link)),
+        (M::GET, "/decisions", to().to(decide)),
+    ]
+}
+
 /// The product API routes, mounted at `/api/v1`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/access-requests", web::post().to(create_request))
-        .route("/invitations", web::post().to(invite))
-        .route(
-            "/invitations/{id}/accept",
-            web::post().to(accept_invitation),
-        )
-        .route("/signups", web::post().to(signup))
-        .route("/invite-links/{token}", web::get().to(link_info))
-        .route("/invite-links/{token}/join", web::post().to(join_link))
-        .route("/decisions", web::get().to(decide))
-        .default_service(web::to(no_such_route));
+    for (method, path, route) in operations() {
+        cfg.route(path, route.method(method));
+    }
+    cfg.default_service(web::to(no_such_route));
+}
+
+/// `(method, path)` of every product API operation, for the OpenAPI check.
+pub fn operation_list() -> Vec<(String, &'static str)> {
+    operations()
+        .into_iter()
+        .map(|(m, p, _)| (m.as_str().to_lowercase(), p))
+        .collect()
 }
 
 async fn no_such_route() -> AccessError {
