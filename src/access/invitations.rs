@@ -413,7 +413,7 @@ pub fn close_disallowed(
     product_keys: &[String],
 ) -> Result<Vec<String>, AccessError> {
     let mut closed = Vec::new();
-    for row in store::open_to(conn, product_keys)? {
+    for row in store::open_to(conn, product_keys, ctx.now)? {
         let product = products::find(conn, &row.product_key)?;
         let reason = match check_open(conn, &product) {
             Ok(_) => continue,

@@ -46,10 +46,16 @@ pub fn open_for(
         .optional()
 }
 
-/// Open invitations (expired or not) to these products.
-pub fn open_to(conn: &mut DbConn, products: &[String]) -> QueryResult<Vec<InvitationRow>> {
+/// Invitations to these products still open at `now` (an expired one
+/// keeps its own status).
+pub fn open_to(
+    conn: &mut DbConn,
+    products: &[String],
+    now: i64,
+) -> QueryResult<Vec<InvitationRow>> {
     invitations::table
         .filter(invitations::status.eq("open"))
+        .filter(invitations::expires_at.gt(now))
         .filter(invitations::product_key.eq_any(products))
         .select(InvitationRow::as_select())
         .load(conn)

@@ -6,3 +6,4 @@ mod guests;
 mod invitations;
 mod it_only;
 mod requests;
+mod self_service;

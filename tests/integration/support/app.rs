@@ -56,12 +56,19 @@ impl TestResponse {
 pub struct TestAppBuilder {
     settings: Settings,
     db: Option<TestDb>,
+    clock: Arc<dyn Clock>,
 }
 
 impl TestAppBuilder {
     /// Changes the settings.
     pub fn settings(mut self, f: impl FnOnce(&mut Settings)) -> Self {
         f(&mut self.settings);
+        self
+    }
+
+    /// Reads time from this clock (e.g. a `FixedClock` a test moves).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
         self
     }
 
@@ -76,8 +83,7 @@ impl TestAppBuilder {
         let db = self.db.take().unwrap_or_else(TestDb::new);
         self.settings.database_url = db.url.clone();
         self.settings.pool_size = 4;
-        let state =
-            gatehouse::open_state(self.settings, Arc::new(SystemClock)).expect("open state");
+        let state = gatehouse::open_state(self.settings, self.clock.clone()).expect("open state");
         let directory = create_directory(&state, "Test IdP");
         let admin_token = state
             .store
@@ -147,6 +153,7 @@ impl TestApp {
         TestAppBuilder {
             settings: Settings::default(),
             db: None,
+            clock: Arc::new(SystemClock),
         }
     }
 
