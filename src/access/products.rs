@@ -83,6 +83,18 @@ pub fn create_site(
         name_key: name.to_lowercase(),
         created_at: ctx.now,
     };
+    // Product ids (`key@site`) and default groups are named by the slug.
+    if let Some(twin) = products::list_sites(conn)?
+        .into_iter()
+        .find(|s| s.name_key != row.name_key && site_slug(s) == site_slug(&row))
+    {
+        return Err(AccessError::Conflict(format!(
+            "site \"{}\" would share the name \"{}\" in product ids and group names with site \"{}\"",
+            name,
+            site_slug(&row),
+            twin.name
+        )));
+    }
     match products::insert_site(conn, &row).map_err(StoreError::from) {
         Err(StoreError::Conflict(_)) => {
             return Err(AccessError::Conflict(format!(
@@ -217,12 +229,19 @@ pub fn create_product(
             site.name, new.key
         )));
     }
-    // The id in entitlements and routes: the key, unless another site took it.
-    let id = if products::find(conn, &new.key).is_ok() {
-        format!("{}@{}", new.key, site_slug(&site))
-    } else {
-        new.key.clone()
-    };
+    // The id in entitlements and routes: the key, unless another site took
+    // it; then `key@site`, and should two site names share a slug, the
+    // site's id settles it.
+    let mut id = new.key.clone();
+    for candidate in [
+        format!("{}@{}", new.key, site_slug(&site)),
+        format!("{}@{}", new.key, site.id),
+    ] {
+        if products::find(conn, &id).is_err() {
+            break;
+        }
+        id = candidate;
+    }
     let group_name = default_group_name(&new.key, &site);
     // A group an IdP already pushed under that name would leave two groups
     // of one name, one of them granting the product outside the IdP.

@@ -405,3 +405,40 @@ fn serve(args: ServeArgs) -> Result<(), CliError> {
     actix_web::rt::System::new().block_on(crate::serve(state))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::PublicUrlArgs;
+
+    #[test]
+    fn printed_urls_are_the_ones_the_server_answers_on() {
+        let cases = [
+            (
+                Some("https://gh.example.com/"),
+                "127.0.0.1:8080",
+                "https://gh.example.com",
+            ),
+            (
+                Some("https://gh.example.com/base"),
+                "0.0.0.0:9000",
+                "https://gh.example.com/base",
+            ),
+            (None, "127.0.0.1:9090", "http://127.0.0.1:9090"),
+            (None, "0.0.0.0:3000", "http://localhost:3000"),
+            (None, "[::]:3000", "http://localhost:3000"),
+            (None, "[::1]:3000", "http://[::1]:3000"),
+            (
+                None,
+                "gatehouse.internal:443",
+                "http://gatehouse.internal:443",
+            ),
+        ];
+        for (public_url, listen, want) in cases {
+            let args = PublicUrlArgs {
+                public_url: public_url.map(str::to_owned),
+                listen: listen.to_owned(),
+            };
+            assert_eq!(args.base(), want, "{public_url:?} {listen}");
+        }
+    }
+}

@@ -6,6 +6,7 @@
 mod audit;
 mod catalog;
 mod directories;
+mod export;
 mod groups;
 mod guests;
 mod invitations;

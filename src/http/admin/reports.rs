@@ -6,11 +6,10 @@
 use std::collections::HashMap;
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::DateTime;
 use serde::Serialize;
-use serde_json::Value;
 
-use super::{ok, query};
+use super::export::{self, Format};
+use super::query;
 use crate::access::{persons, reports, AccessError};
 use crate::http::auth::AdminPrincipal;
 use crate::http::AppState;
@@ -24,72 +23,33 @@ struct Shape {
     since: Option<i64>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Json,
-    Jsonl,
-    Csv,
-}
-
-/// Lines a page holds unless asked for more, and the most it may hold.
-const DEFAULT_LIMIT: usize = 1000;
-const MAX_LIMIT: usize = 10_000;
-
 /// Reads `format`, `limit`, `cursor` and (when the report has times)
-/// `since`; anything else is refused, before any work is done.
+/// `since`, and the report's own parameters (`extra`); anything else is
+/// refused, before any work is done.
 fn shape(
     req: &HttpRequest,
     timed: bool,
-    mut extra: Vec<&str>,
+    extra: &[&str],
 ) -> Result<(Shape, HashMap<String, String>), AccessError> {
     let mut q = query(req)?;
-    let format = match q.remove("format").as_deref() {
-        None | Some("json") => Format::Json,
-        Some("jsonl") => Format::Jsonl,
-        Some("csv") => Format::Csv,
-        Some(other) => {
-            return Err(AccessError::Invalid(format!(
-                "format is json, jsonl or csv; not \"{other}\""
-            )))
-        }
-    };
-    let max = MAX_LIMIT;
-    let limit = match q.remove("limit") {
-        None => DEFAULT_LIMIT,
-        Some(l) => l
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=max).contains(n))
-            .ok_or_else(|| AccessError::Invalid(format!("limit is 1 to {max}")))?,
-    };
+    let format = Format::take(&mut q)?;
+    let limit = export::take_limit(&mut q)?;
     let start = match q.remove("cursor") {
         None => 0,
         Some(c) => c
             .parse::<usize>()
             .map_err(|_| AccessError::Invalid(format!("\"{c}\" is not a cursor of this report")))?,
     };
-    let since = match q.remove("since") {
-        Some(t) if timed => Some(
-            DateTime::parse_from_rfc3339(&t)
-                .map(|d| d.timestamp_micros())
-                .map_err(|_| {
-                    AccessError::Invalid(format!("since must be an RFC 3339 time, not \"{t}\""))
-                })?,
-        ),
-        Some(_) => {
-            return Err(AccessError::Invalid(
-                "this report has no times: since does not apply".into(),
-            ))
-        }
-        None => None,
-    };
-    extra.push("");
-    let mut rest = HashMap::new();
-    for (k, v) in q {
-        if !extra.contains(&k.as_str()) {
-            return Err(AccessError::Invalid(format!("unknown parameter \"{k}\"")));
-        }
-        rest.insert(k, v);
+    if !timed && q.contains_key("since") {
+        return Err(AccessError::Invalid(
+            "this report has no times: since does not apply".into(),
+        ));
+    }
+    let since = export::take_time(&mut q, "since")?;
+    if let Some(unknown) = q.keys().find(|k| !extra.contains(&k.as_str())) {
+        return Err(AccessError::Invalid(format!(
+            "unknown parameter \"{unknown}\""
+        )));
     }
     Ok((
         Shape {
@@ -98,12 +58,17 @@ fn shape(
             start,
             since,
         },
-        rest,
+        q,
     ))
 }
 
-/// One page of a report, in the format asked for.
-fn respond<T: Serialize>(lines: Vec<T>, shape: &Shape) -> Result<HttpResponse, AccessError> {
+/// One page of a report (the lines from the cursor on), in the format
+/// asked for, with `columns` as its CSV header.
+fn respond<T: Serialize>(
+    lines: Vec<T>,
+    columns: &[&str],
+    shape: &Shape,
+) -> Result<HttpResponse, AccessError> {
     let total = lines.len();
     let page: Vec<T> = lines
         .into_iter()
@@ -112,61 +77,26 @@ fn respond<T: Serialize>(lines: Vec<T>, shape: &Shape) -> Result<HttpResponse, A
         .collect();
     let end = shape.start + page.len();
     let next = (end < total).then(|| end.to_string());
-    if shape.format == Format::Json {
-        return Ok(ok(&serde_json::json!({"items": page, "next_cursor": next})));
-    }
-    let rows: Vec<Value> = page
-        .iter()
-        .map(|l| serde_json::to_value(l).unwrap_or_default())
-        .collect();
-    let (content_type, body) = match shape.format {
-        Format::Jsonl => {
-            let mut body = String::new();
-            for r in &rows {
-                body.push_str(&r.to_string());
-                body.push('\n');
-            }
-            ("application/jsonl", body)
-        }
-        _ => ("text/csv; charset=utf-8", csv(&rows)?),
-    };
-    let mut r = HttpResponse::Ok();
-    r.content_type(content_type);
-    if let Some(c) = &next {
-        r.insert_header(("X-Next-Cursor", c.as_str()));
-    }
-    Ok(r.body(body))
+    export::page(&page, columns, next.as_deref(), shape.format)
 }
 
-/// Lines as CSV: a column per field of the lines (in the order the first
-/// line has them); nested values as JSON text.
-fn csv(rows: &[Value]) -> Result<String, AccessError> {
-    let columns: Vec<String> = rows
-        .first()
-        .and_then(Value::as_object)
-        .map(|o| o.keys().cloned().collect())
-        .unwrap_or_default();
-    let mut out = ::csv::Writer::from_writer(Vec::new());
-    let failed = |e: ::csv::Error| {
-        AccessError::Invalid(format!("the report could not be written as CSV: {e}"))
-    };
-    out.write_record(&columns).map_err(failed)?;
-    for row in rows {
-        let cells: Vec<String> = columns
-            .iter()
-            .map(|c| match &row[c] {
-                Value::Null => String::new(),
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-            .collect();
-        out.write_record(&cells).map_err(failed)?;
-    }
-    let bytes = out.into_inner().map_err(|e| {
-        AccessError::Invalid(format!("the report could not be written as CSV: {e}"))
-    })?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
-}
+const ACCESS_COLUMNS: &[&str] = &[
+    "product", "role", "user", "userName", "person", "since", "via",
+];
+const LICENSE_COLUMNS: &[&str] = &["product", "used", "cap", "guests"];
+const LEAVER_COLUMNS: &[&str] = &["person", "email", "account", "product", "role"];
+const NON_SYNCED_COLUMNS: &[&str] = &[
+    "user",
+    "userName",
+    "product",
+    "role",
+    "group_id",
+    "displayName",
+    "source",
+    "actor",
+    "since",
+    "break_glass_reason",
+];
 
 /// `GET /reports/access[?product=KEY][&since=T]`: who has which product,
 /// via which group, since when.
@@ -175,14 +105,14 @@ pub async fn access(
     _: AdminPrincipal,
     req: HttpRequest,
 ) -> Result<HttpResponse, AccessError> {
-    let (shape, mut rest) = shape(&req, true, vec!["product"])?;
+    let (shape, mut rest) = shape(&req, true, &["product"])?;
     let product = rest.remove("product");
     let since = shape.since;
     let lines = state
         .store
         .read(move |conn| reports::access(conn, product.as_deref(), since))
         .await?;
-    respond(lines, &shape)
+    respond(lines, ACCESS_COLUMNS, &shape)
 }
 
 /// `GET /reports/non-synced-access[?since=T]`: licensed access no synced
@@ -192,13 +122,13 @@ pub async fn non_synced(
     _: AdminPrincipal,
     req: HttpRequest,
 ) -> Result<HttpResponse, AccessError> {
-    let (shape, _) = shape(&req, true, Vec::new())?;
+    let (shape, _) = shape(&req, true, &[])?;
     let since = shape.since;
     let lines = state
         .store
         .read(move |conn| reports::non_synced(conn, None, since))
         .await?;
-    respond(lines, &shape)
+    respond(lines, NON_SYNCED_COLUMNS, &shape)
 }
 
 /// `GET /reports/licenses`: licenses per product, guests counted apart.
@@ -207,8 +137,12 @@ pub async fn licenses(
     _: AdminPrincipal,
     req: HttpRequest,
 ) -> Result<HttpResponse, AccessError> {
-    let (shape, _) = shape(&req, false, Vec::new())?;
-    respond(state.store.read(reports::licenses).await?, &shape)
+    let (shape, _) = shape(&req, false, &[])?;
+    respond(
+        state.store.read(reports::licenses).await?,
+        LICENSE_COLUMNS,
+        &shape,
+    )
 }
 
 /// `GET /reports/leavers`: persons no IdP lets in who still hold a role.
@@ -217,6 +151,84 @@ pub async fn leavers(
     _: AdminPrincipal,
     req: HttpRequest,
 ) -> Result<HttpResponse, AccessError> {
-    let (shape, _) = shape(&req, false, Vec::new())?;
-    respond(state.store.read(persons::leavers).await?, &shape)
+    let (shape, _) = shape(&req, false, &[])?;
+    respond(
+        state.store.read(persons::leavers).await?,
+        LEAVER_COLUMNS,
+        &shape,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::licensing::LicenseUse;
+
+    /// The CSV header names every field of a line, in order, and no other.
+    fn fields(line: impl Serialize) -> Vec<String> {
+        let v = serde_json::to_value(line).unwrap();
+        v.as_object().unwrap().keys().cloned().collect()
+    }
+
+    #[test]
+    fn csv_columns_are_the_lines_fields() {
+        let s = String::new;
+        let cases: Vec<(Vec<String>, &[&str])> = vec![
+            (
+                fields(reports::AccessLine {
+                    product: s(),
+                    role: s(),
+                    user: s(),
+                    user_name: s(),
+                    person: s(),
+                    since: s(),
+                    since_us: 0,
+                    via: vec![],
+                }),
+                ACCESS_COLUMNS,
+            ),
+            (
+                fields(reports::NonSyncedLine {
+                    user: s(),
+                    user_name: s(),
+                    product: s(),
+                    role: s(),
+                    group_id: s(),
+                    display_name: s(),
+                    source: s(),
+                    actor: s(),
+                    since: s(),
+                    break_glass_reason: None,
+                }),
+                NON_SYNCED_COLUMNS,
+            ),
+            (
+                fields(reports::LicenseLine {
+                    licenses: LicenseUse {
+                        product: s(),
+                        used: 0,
+                        cap: None,
+                    },
+                    guests: 0,
+                }),
+                LICENSE_COLUMNS,
+            ),
+            (
+                fields(persons::Leaver {
+                    person: s(),
+                    email: None,
+                    account: s(),
+                    product: s(),
+                    role: s(),
+                }),
+                LEAVER_COLUMNS,
+            ),
+        ];
+        for (mut got, want) in cases {
+            let mut want: Vec<String> = want.iter().map(|c| c.to_string()).collect();
+            got.sort();
+            want.sort();
+            assert_eq!(got, want);
+        }
+    }
 }

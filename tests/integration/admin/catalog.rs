@@ -290,3 +290,142 @@ async fn a_group_name_in_two_directories_needs_the_directory() {
     assert_eq!(r.status, 201, "{}", r.text);
     assert_eq!(r.json["group"]["directory"], other.id.as_str());
 }
+
+#[actix_web::test]
+async fn a_key_lives_on_each_site_and_the_second_is_named_key_at_site() {
+    let app = TestApp::new().await;
+    let acme = app.create_product("acme", "jira-software", None).await;
+    assert_eq!(
+        (acme["id"].clone(), acme["key"].clone()),
+        (json!("jira-software"), json!("jira-software"))
+    );
+    let beta = app.create_product("Beta", "jira-software", Some(1)).await;
+    assert_eq!(beta["id"], "jira-software@beta");
+    assert_eq!(beta["key"], "jira-software");
+    assert_eq!(
+        beta["default_group"]["displayName"],
+        "jira-software-users-beta"
+    );
+    let r = app
+        .admin_post(
+            "/products",
+            &json!({"site": "beta", "key": "jira-software"}),
+        )
+        .await;
+    assert_eq!(r.status, 409, "{}", r.text);
+
+    // The short form stays the first site's; `?site=` or the id reach the other.
+    let r = app.admin_get("/products/jira-software").await;
+    assert_eq!(r.json["site"], acme["site"]);
+    for path in [
+        "/products/jira-software?site=Beta",
+        "/products/jira-software@beta",
+    ] {
+        let r = app.admin_get(path).await;
+        assert_eq!(
+            (r.status, r.json["id"].clone()),
+            (200, json!("jira-software@beta")),
+            "{path}: {}",
+            r.text
+        );
+    }
+    assert_eq!(
+        app.admin_get("/products/jira-software?site=nowhere")
+            .await
+            .status,
+        404
+    );
+    let r = app
+        .admin(Method::PATCH, "/products/jira-software?site=beta")
+        .json(&json!({"license_cap": 2}))
+        .send()
+        .await;
+    assert_eq!(
+        (r.status, r.json["license_cap"].clone()),
+        (200, json!(2)),
+        "{}",
+        r.text
+    );
+    assert_eq!(
+        app.admin_get("/products/jira-software").await.json["license_cap"],
+        json!(null)
+    );
+
+    // Entitlements and licenses name the product by its id.
+    let ann = id(&app.create_user("ann@acme.test").await);
+    let g = id(&app.create_group("Beta devs", &[&ann]).await);
+    app.map(&g, "jira-software@beta", "user").await;
+    assert_eq!(app.entitlements(&ann).await, ["jira-software@beta:user"]);
+    assert_eq!(app.licenses_used("jira-software@beta").await, 1);
+    assert_eq!(app.licenses_used("jira-software").await, 0);
+}
+
+#[actix_web::test]
+async fn a_product_never_makes_a_second_group_of_a_name_an_idp_holds() {
+    let app = TestApp::new().await;
+    app.create_product("acme", "jira-software", None).await;
+    let pushed = id(&app.create_group("wiki-users-acme", &[]).await);
+    let r = app
+        .admin_post("/products", &json!({"site": "acme", "key": "wiki"}))
+        .await;
+    assert_eq!(r.status, 409, "{}", r.text);
+    assert!(
+        r.json["detail"].as_str().unwrap().contains(&pushed),
+        "{}",
+        r.text
+    );
+    assert_eq!(app.admin_get("/products/wiki").await.status, 404);
+    // Renamed in the IdP: the product can be made.
+    let r = crate::admin::scim_patch(
+        &app,
+        &format!("/scim/v2/Groups/{pushed}"),
+        json!([{"op": "replace", "path": "displayName", "value": "Wiki readers"}]),
+    )
+    .await;
+    assert!(r.status < 300, "{}", r.text);
+    app.create_product("acme", "wiki", None).await;
+
+    // Sites whose names would share product ids and group names: refused.
+    assert_eq!(
+        app.admin_post("/sites", &json!({"name": "New York"}))
+            .await
+            .status,
+        201
+    );
+    let r = app.admin_post("/sites", &json!({"name": "new-york"})).await;
+    assert_eq!(r.status, 409, "{}", r.text);
+}
+
+#[actix_web::test]
+async fn an_oversized_body_is_a_problem_document_on_admin_and_product_apis() {
+    let app = TestApp::builder()
+        .settings(|s| s.max_payload_bytes = 4096)
+        .start()
+        .await;
+    let big = json!({"name": "x".repeat(8192)}).to_string().into_bytes();
+    for (r, what) in [
+        (
+            app.admin(Method::POST, "/sites")
+                .raw("application/json", big.clone())
+                .send()
+                .await,
+            "admin",
+        ),
+        (
+            app.request_as(&app.product_token, Method::POST, "/api/v1/access-requests")
+                .raw("application/json", big.clone())
+                .send()
+                .await,
+            "product",
+        ),
+    ] {
+        assert_eq!(r.status, 413, "{what}: {}", r.text);
+        assert_eq!(
+            r.header("content-type").unwrap(),
+            "application/problem+json",
+            "{what}"
+        );
+        assert_eq!(r.json["status"], 413, "{what}: {}", r.text);
+    }
+    assert_eq!(app.admin_get("/sites").await.json["items"], json!([]));
+}

@@ -4,6 +4,7 @@
 mod catalog;
 mod compliance;
 mod flow;
+mod mappings;
 mod openapi;
 mod persons;
 mod rules;

@@ -257,3 +257,49 @@ async fn local_groups_bind_waiting_mappings_and_suspension_removes_access() {
     );
     assert!(app.entitlements(&a).await.is_empty());
 }
+
+#[actix_web::test]
+async fn removing_a_member_acting_as_someone_is_checked_and_audited_as_them() {
+    let app = TestApp::new().await;
+    app.create_product("acme", "jira-software", None).await;
+    let uaa = id(&app.create_user("uaa@acme.test").await);
+    let newbie = id(&app.create_user("new@acme.test").await);
+    let admins = id(&app.create_group("Jira access admins", &[&uaa]).await);
+    app.map(&admins, "jira-software", "user-access-admin").await;
+    let extra = id(&app
+        .admin_post("/groups", &json!({"displayName": "jira-extra"}))
+        .await
+        .json);
+    app.map(&extra, "jira-software", "user").await;
+    let r = app
+        .admin_post(
+            &format!("/groups/{extra}/members"),
+            &json!({"users": [newbie], "acting_as": uaa}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+
+    let remove =
+        |acting_as: &str| format!("/groups/{extra}/members/{newbie}?acting_as={acting_as}");
+    // Unknown: 404; someone who administers nothing: 403; both change nothing.
+    let r = app.admin_delete(&remove("nobody")).await;
+    assert_eq!(r.status, 404, "{}", r.text);
+    let r = app
+        .admin_post(
+            &format!("/groups/{extra}/members"),
+            &json!({"users": [uaa], "acting_as": "nobody"}),
+        )
+        .await;
+    assert_eq!(r.status, 404, "{}", r.text);
+    let r = app.admin_delete(&remove(&newbie)).await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    assert_eq!(app.entitlements(&newbie).await, ["jira-software:user"]);
+    // The user-access admin: removed, and the audit says who acted.
+    let r = app.admin_delete(&remove(&uaa)).await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    assert!(app.entitlements(&newbie).await.is_empty());
+    let r = app.admin_get("/audit?action=group.member_removed").await;
+    let event = &r.json["items"][0];
+    assert_eq!(event["after"]["acting_as"], uaa.as_str(), "{}", r.text);
+    assert_eq!(event["before"]["member"], newbie.as_str());
+}

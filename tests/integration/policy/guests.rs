@@ -148,3 +148,98 @@ async fn a_guest_lives_in_one_space_per_site_and_uses_no_license() {
         ]
     );
 }
+
+#[actix_web::test]
+async fn guests_are_external_keep_their_space_when_promoted_elsewhere_and_re_adding_is_a_no_op() {
+    let app = TestApp::new().await;
+    app.create_product("acme", "jira-software", None).await;
+    app.create_product("acme", "confluence", None).await;
+    let refused = |r: &crate::support::app::TestResponse| {
+        assert_eq!(r.status, 409, "{}", r.text);
+        assert_eq!(r.json["code"], "not_external", "{}", r.text);
+    };
+    // An employee the IdP manages (on no verified domain: the IdP says so).
+    app.create_user("employee@contractor.test").await;
+    refused(
+        &app.admin_post(
+            "/guests",
+            &json!({"email": "Employee@contractor.test", "site": "acme"}),
+        )
+        .await,
+    );
+    // A portal-only customer.
+    let r = app
+        .admin_post("/customers", &json!({"email": "pat@customer.test"}))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    refused(
+        &app.admin_post(
+            "/guests",
+            &json!({"email": "pat@customer.test", "site": "acme"}),
+        )
+        .await,
+    );
+    assert_eq!(app.admin_get("/guests").await.json["items"], json!([]));
+
+    let r = app
+        .admin_post(
+            "/guests",
+            &json!({"email": "vendor@ext.test", "site": "acme"}),
+        )
+        .await;
+    let (guest, user) = (
+        r.json["id"].as_str().unwrap().to_owned(),
+        r.json["user"].as_str().unwrap().to_owned(),
+    );
+    let space = json!({"space": "PROJ", "product": "jira-software"});
+    let r = app
+        .admin_post(&format!("/guests/{guest}/spaces"), &space)
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    // The same space again: nothing changes, 200.
+    let r = app
+        .admin_post(&format!("/guests/{guest}/spaces"), &space)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json["space"], "PROJ");
+    assert_eq!(
+        app.audit_actions("&action=guest.space_assigned")
+            .await
+            .len(),
+        1
+    );
+
+    // Promoted on Confluence: licensed there, still a guest in PROJ on Jira.
+    let r = app
+        .admin_post(
+            &format!("/guests/{guest}/promote"),
+            &json!({"product": "confluence"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        app.entitlements(&user).await,
+        ["confluence:user", "jira-software:guest"]
+    );
+    let r = app.admin_get(&format!("/guests/{guest}")).await;
+    assert_eq!(
+        (r.status, r.json["space"].clone()),
+        (200, json!("PROJ")),
+        "{}",
+        r.text
+    );
+    assert_eq!(app.licenses_used("jira-software").await, 0);
+    // Promoted on the space's own product: no longer a guest.
+    let r = app
+        .admin_post(
+            &format!("/guests/{guest}/promote"),
+            &json!({"product": "jira-software"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        app.entitlements(&user).await,
+        ["confluence:user", "jira-software:user"]
+    );
+    assert_eq!(app.admin_get(&format!("/guests/{guest}")).await.status, 404);
+}

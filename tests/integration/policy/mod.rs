@@ -5,5 +5,6 @@ mod audit;
 mod guests;
 mod invitations;
 mod it_only;
+mod reports;
 mod requests;
 mod self_service;
