@@ -417,7 +417,9 @@ pub fn close_disallowed(
         let product = products::find(conn, &row.product_key)?;
         let reason = match check_open(conn, &product) {
             Ok(_) => continue,
-            Err(AccessError::Refused { setting, .. }) if setting == "it_only" => "it_only",
+            Err(AccessError::Refused {
+                setting: "it_only", ..
+            }) => "it_only",
             Err(AccessError::Refused { .. }) => "invitations_off",
             Err(e) => return Err(e),
         };

@@ -148,7 +148,7 @@ async fn invitations_expire_are_revoked_and_close_with_it_only_mode() {
     assert_eq!(r.status, 410, "{}", r.text);
     let r = app.admin_get("/invitations?status=expired").await;
     let expired: Vec<String> = r.json["items"].as_array().unwrap().iter().map(id).collect();
-    assert_eq!(expired, [old.clone()]);
+    assert_eq!(expired, [old]);
     // The same address may be invited again.
     let fresh = id(
         &invite(&app, json!({"email": "old@ext.test", "product": "wiki"}))
