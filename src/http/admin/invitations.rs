@@ -5,26 +5,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{created, items, ok, parse, query};
+use super::{created, items, no_other_parameters, ok, parse, query, take_window};
 use crate::access::{invitations, invite_links, AccessError};
 use crate::http::auth::AdminPrincipal;
 use crate::http::AppState;
 
 /// Most invitations one page lists.
 const MAX_PAGE: i64 = 1000;
-
-fn number(text: Option<&String>, name: &str, default: i64, max: i64) -> Result<i64, AccessError> {
-    match text {
-        None => Ok(default),
-        Some(t) => t
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (0..=max).contains(n))
-            .ok_or_else(|| {
-                AccessError::Invalid(format!("{name} must be a number from 0 to {max}"))
-            }),
-    }
-}
 
 /// `GET /invitations?status=open|accepted|revoked|expired&product=…&offset=&limit=`.
 pub async fn list(
@@ -33,9 +20,9 @@ pub async fn list(
     req: HttpRequest,
 ) -> Result<HttpResponse, AccessError> {
     let mut q = query(&req)?;
-    let offset = number(q.get("offset"), "offset", 0, i64::MAX)?;
-    let limit = number(q.get("limit"), "limit", 100, MAX_PAGE)?;
+    let (offset, limit) = take_window(&mut q, 100, MAX_PAGE)?;
     let (status, product) = (q.remove("status"), q.remove("product"));
+    no_other_parameters(&q)?;
     let now = state.clock.now_micros();
     Ok(items(
         state
@@ -128,7 +115,9 @@ pub async fn list_links(
     _: AdminPrincipal,
     req: HttpRequest,
 ) -> Result<HttpResponse, AccessError> {
-    let product = query(&req)?.remove("product");
+    let mut q = query(&req)?;
+    let product = q.remove("product");
+    no_other_parameters(&q)?;
     let now = state.clock.now_micros();
     Ok(items(
         state

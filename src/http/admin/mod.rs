@@ -222,6 +222,45 @@ pub(crate) fn query(
         .map_err(|e| AccessError::Invalid(format!("bad query string: {e}")))
 }
 
+/// Takes `offset` (0 on) and `limit` (1 to `max`, else `default`) from a
+/// query: a page of a list.
+pub(crate) fn take_window(
+    q: &mut std::collections::HashMap<String, String>,
+    default: i64,
+    max: i64,
+) -> Result<(i64, i64), AccessError> {
+    let mut number = |name: &str, default: i64, range: std::ops::RangeInclusive<i64>| {
+        q.remove(name).map_or(Ok(default), |t| {
+            t.parse::<i64>()
+                .ok()
+                .filter(|n| range.contains(n))
+                .ok_or_else(|| {
+                    AccessError::Invalid(format!(
+                        "{name} must be a number from {} to {}",
+                        range.start(),
+                        range.end()
+                    ))
+                })
+        })
+    };
+    Ok((
+        number("offset", 0, 0..=i64::MAX)?,
+        number("limit", default, 1..=max)?,
+    ))
+}
+
+/// Refuses what is left of a query once a route took what it knows.
+pub(crate) fn no_other_parameters(
+    q: &std::collections::HashMap<String, String>,
+) -> Result<(), AccessError> {
+    match q.keys().next() {
+        Some(unknown) => Err(AccessError::Invalid(format!(
+            "unknown parameter \"{unknown}\""
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// The role a grant gives when the request names none.
 pub(crate) fn user_role() -> String {
     "user".into()

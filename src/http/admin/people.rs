@@ -2,26 +2,13 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::{items, ok, query};
+use super::{items, no_other_parameters, ok, query, take_window};
 use crate::access::{persons, AccessError};
 use crate::http::auth::AdminPrincipal;
 use crate::http::AppState;
 
 /// Persons a page lists unless asked for more (at most 1,000).
 const DEFAULT_PAGE: i64 = 100;
-
-fn number(value: Option<&String>, name: &str, default: i64, max: i64) -> Result<i64, AccessError> {
-    match value {
-        None => Ok(default),
-        Some(v) => v
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (0..=max).contains(n))
-            .ok_or_else(|| {
-                AccessError::Invalid(format!("{name} must be a number from 0 to {max}"))
-            }),
-    }
-}
 
 /// `GET /people[?email=…][&offset=N&limit=N]`: the person an email (or an
 /// account id) names, or a page of every person.
@@ -30,10 +17,10 @@ pub async fn list(
     _: AdminPrincipal,
     req: HttpRequest,
 ) -> Result<HttpResponse, AccessError> {
-    let q = query(&req)?;
-    let offset = number(q.get("offset"), "offset", 0, i64::MAX)?;
-    let limit = number(q.get("limit"), "limit", DEFAULT_PAGE, 1000)?;
-    let email = q.get("email").cloned();
+    let mut q = query(&req)?;
+    let (offset, limit) = take_window(&mut q, DEFAULT_PAGE, 1000)?;
+    let email = q.remove("email");
+    no_other_parameters(&q)?;
     Ok(items(
         state
             .store

@@ -106,6 +106,14 @@ async fn documented_limits_are_the_enforced_ones() {
                 .send()
                 .await;
             assert_eq!(r.status, 400, "{path} {name}={}: {}", max + 1, r.text);
+            let min = p["schema"]["minimum"].as_i64().unwrap_or(0);
+            for (n, status) in [(min, 200), (min - 1, 400)] {
+                let r = app
+                    .request_as(&app.admin_token, Method::GET, &at(n))
+                    .send()
+                    .await;
+                assert_eq!(r.status, status, "{path} {name}={n}: {}", r.text);
+            }
             checked += 1;
         }
     }
