@@ -44,6 +44,9 @@ pub fn open_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<AppState,
     )?;
     // A database from before persons: its first 10,000 accounts are linked
     // now, any more by the server in the background (`upkeep`).
+    store
+        .write_now(access::persons::refold_keys)
+        .map_err(|e| StoreError::Migration(format!("folding persons' email keys: {e}")))?;
     access::persons::link_pending(&store, Some(LINK_AT_START))
         .map_err(|e| StoreError::Migration(format!("linking accounts to persons: {e}")))?;
     let schemas = LiveSchemas::new(registry);

@@ -8,6 +8,7 @@ use super::effective::{self, UserAccess};
 use super::error::{found, AccessError};
 use super::licensing::CapGuard;
 use super::{WriteContext, LOCAL_DIRECTORY};
+use crate::scim::fold::fold;
 use crate::store::models::UserRow;
 use crate::store::{mappings, users, DbConn, StoreError};
 
@@ -34,7 +35,7 @@ pub fn find_or_create_member(
     email: &str,
     verified: bool,
 ) -> Result<UserRow, AccessError> {
-    match users::find_by_email(conn, &email.trim().to_lowercase())? {
+    match users::find_by_email(conn, &fold(email.trim()))? {
         Some(user) => Ok(user),
         None => create_local(conn, ctx, email, None, false, verified),
     }
@@ -60,7 +61,7 @@ fn create_local(
         id: crate::access::new_id(),
         directory_id: LOCAL_DIRECTORY.to_owned(),
         user_name: email.to_owned(),
-        user_name_key: email.to_lowercase(),
+        user_name_key: fold(email),
         external_id: None,
         display_name: display_name.map(str::to_owned),
         active: true,
@@ -82,7 +83,7 @@ fn create_local(
         }
         other => other?,
     }
-    users::set_email_keys(conn, &row.id, &[email.to_lowercase()])?;
+    users::set_email_keys(conn, &row.id, &[fold(email)])?;
     // A local account joining a person who is not live (every identity
     // deactivated) holds nothing; one joining a live person may add a
     // license only through later grants, which check caps themselves.

@@ -15,6 +15,7 @@ use super::local_groups::{self, Grant};
 use super::policy::Invitations;
 use super::products::InviteMode;
 use super::{accounts, effective, persons, policy, products, requests, WriteContext};
+use crate::scim::fold::fold;
 use crate::scim::resource::format_time;
 use crate::store::models::{InvitationRow, ProductRow};
 use crate::store::{invitations as store, persons as store_persons, DbConn};
@@ -201,7 +202,7 @@ pub fn invite(
             }
         }
     }
-    let email = new.email.trim().to_lowercase();
+    let email = fold(new.email.trim());
     if !accounts::looks_like_email(&email) {
         return Err(AccessError::Invalid(format!(
             "\"{}\" is not an email address",

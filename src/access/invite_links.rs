@@ -14,6 +14,7 @@ use super::invitations::{invitable_by_users, OPEN_FOR_US};
 use super::local_groups::{self, Grant};
 use super::products::InviteMode;
 use super::{accounts, policy, products, requests, WriteContext};
+use crate::scim::fold::fold;
 use crate::scim::resource::format_time;
 use crate::store::models::{InviteLinkRow, ProductRow};
 use crate::store::{invitations as store, DbConn};
@@ -247,7 +248,7 @@ pub fn join(
     email_verified: bool,
 ) -> Result<JoinView, AccessError> {
     let (row, product) = live(conn, token, ctx.now)?;
-    let email = email.trim().to_lowercase();
+    let email = fold(email.trim());
     if !accounts::looks_like_email(&email) {
         return Err(AccessError::Invalid(format!(
             "\"{email}\" is not an email address"

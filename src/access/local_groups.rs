@@ -13,6 +13,7 @@ use super::error::{found, AccessError};
 use super::licensing::CapGuard;
 use super::products::CUSTOMER;
 use super::{mappings as access_mappings, WriteContext, LOCAL_DIRECTORY};
+use crate::scim::fold::fold;
 use crate::scim::resource::format_time;
 use crate::store::models::{GroupRow, MembershipRow};
 use crate::store::{groups, mappings, memberships, products, users, DbConn, StoreError};
@@ -100,7 +101,7 @@ pub fn create(
         id: crate::access::new_id(),
         directory_id: LOCAL_DIRECTORY.to_owned(),
         display_name: name.to_owned(),
-        display_name_key: name.to_lowercase(),
+        display_name_key: fold(name),
         external_id: None,
         attributes: "{}".into(),
         version: 1,

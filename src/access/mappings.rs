@@ -10,6 +10,7 @@ use super::error::{found, AccessError};
 use super::licensing::CapGuard;
 use super::products::{self, CUSTOMER};
 use super::WriteContext;
+use crate::scim::fold::fold;
 use crate::scim::resource::format_time;
 use crate::store::models::{GroupRow, MappingRow, ProductRow};
 use crate::store::{directories, groups, mappings, memberships, users, DbConn};
@@ -80,7 +81,7 @@ fn resolve_group(
     if let Ok(row) = groups::find(conn, directory, group) {
         return Ok(Some(row));
     }
-    let mut named = groups::named(conn, &group.to_lowercase(), directory)?;
+    let mut named = groups::named(conn, &fold(group), directory)?;
     match named.len() {
         0 => Ok(None),
         1 => Ok(named.pop()),
@@ -140,10 +141,9 @@ pub fn create(
         group_name: group
             .as_ref()
             .map_or_else(|| new.group.trim().to_owned(), |g| g.display_name.clone()),
-        group_name_key: group.as_ref().map_or_else(
-            || new.group.trim().to_lowercase(),
-            |g| g.display_name_key.clone(),
-        ),
+        group_name_key: group
+            .as_ref()
+            .map_or_else(|| fold(new.group.trim()), |g| g.display_name_key.clone()),
         directory_id: new.directory.clone(),
         created_at: ctx.now,
         created_by: ctx.actor.id.clone(),

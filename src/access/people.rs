@@ -3,6 +3,7 @@
 
 use super::accounts::looks_like_email;
 use super::error::AccessError;
+use crate::scim::fold::fold;
 use crate::store::models::UserRow;
 use crate::store::{users, DbConn};
 
@@ -48,7 +49,7 @@ pub fn resolve(conn: &mut DbConn, text: &str) -> Result<Person, AccessError> {
         return Ok(Person::User(user));
     }
     if looks_like_email(text) {
-        let key = text.to_lowercase();
+        let key = fold(text);
         return Ok(match users::find_by_email(conn, &key)? {
             Some(user) => Person::User(user),
             None => Person::Email(key),

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use super::audit::{self, Change};
 use super::error::{found, AccessError};
 use super::{mappings, WriteContext, LOCAL_DIRECTORY};
+use crate::scim::fold::fold;
 use crate::scim::resource::format_time;
 use crate::store::models::{GroupRow, ProductRow, SiteRow};
 use crate::store::{groups, products, DbConn, StoreError};
@@ -80,7 +81,7 @@ pub fn create_site(
     let row = SiteRow {
         id: crate::access::new_id(),
         name: name.to_owned(),
-        name_key: name.to_lowercase(),
+        name_key: fold(name),
         created_at: ctx.now,
     };
     // Product ids (`key@site`) and default groups are named by the slug.
@@ -245,7 +246,7 @@ pub fn create_product(
     let group_name = default_group_name(&new.key, &site);
     // A group an IdP already pushed under that name would leave two groups
     // of one name, one of them granting the product outside the IdP.
-    if let Some((group, directory)) = products::groups_named(conn, &group_name.to_lowercase())?
+    if let Some((group, directory)) = products::groups_named(conn, &fold(&group_name))?
         .into_iter()
         .next()
     {
@@ -256,7 +257,7 @@ pub fn create_product(
     let group = GroupRow {
         id: crate::access::new_id(),
         directory_id: LOCAL_DIRECTORY.to_owned(),
-        display_name_key: group_name.to_lowercase(),
+        display_name_key: fold(&group_name),
         display_name: group_name.clone(),
         external_id: None,
         attributes: "{}".into(),
@@ -481,14 +482,13 @@ pub fn role_group(
         &format!("-{role}s-"),
         1,
     );
-    if let Some(existing) = groups::named(conn, &name.to_lowercase(), Some(LOCAL_DIRECTORY))?.pop()
-    {
+    if let Some(existing) = groups::named(conn, &fold(&name), Some(LOCAL_DIRECTORY))?.pop() {
         return Ok(existing);
     }
     let group = GroupRow {
         id: crate::access::new_id(),
         directory_id: LOCAL_DIRECTORY.to_owned(),
-        display_name_key: name.to_lowercase(),
+        display_name_key: fold(&name),
         display_name: name,
         external_id: None,
         attributes: "{}".into(),

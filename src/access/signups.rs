@@ -8,6 +8,7 @@ use super::invitations::SOURCE_DOMAIN;
 use super::local_groups::{self, Grant};
 use super::policy::DomainMode;
 use super::{accounts, policy, products, requests, WriteContext};
+use crate::scim::fold::fold;
 use crate::store::{users, DbConn};
 
 /// What a signup came to.
@@ -32,7 +33,7 @@ pub fn signup(
     let product = products::find(conn, product_key)?;
     let policy = policy::for_product(conn, &product.product_key)?;
     policy.refuse_if_it_only("approved-domain signups")?;
-    let email = email.trim().to_lowercase();
+    let email = fold(email.trim());
     if !accounts::looks_like_email(&email) {
         return Err(AccessError::Invalid(format!(
             "\"{email}\" is not an email address"

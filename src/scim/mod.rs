@@ -5,6 +5,7 @@ pub mod bulk;
 pub mod cursor;
 pub mod error;
 pub mod filter;
+pub mod fold;
 pub mod list;
 pub mod patch;
 pub mod path;

@@ -4,6 +4,7 @@
 pub mod admin_tokens;
 pub mod analyze;
 pub mod audit;
+mod case_fold;
 pub mod custom_schemas;
 pub mod dialect;
 pub mod directories;
@@ -27,6 +28,7 @@ pub mod requests;
 pub mod schema;
 pub mod sql_filter;
 pub mod sync_health;
+pub mod tasks;
 pub mod users;
 
 use std::sync::Arc;

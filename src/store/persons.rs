@@ -32,6 +32,27 @@ pub fn find_by_email(conn: &mut DbConn, email_key: &str) -> QueryResult<Option<P
         .optional()
 }
 
+/// Persons whose email key has a character outside printable ASCII: the
+/// only keys a change of case fold can change.
+pub fn with_non_ascii_keys(conn: &mut DbConn) -> QueryResult<Vec<PersonRow>> {
+    let non_ascii = match conn {
+        DbConn::Sqlite(_) => "email_key GLOB '*[^ -~]*'",
+        DbConn::Postgres(_) => "email_key ~ '[^ -~]'",
+    };
+    persons::table
+        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(non_ascii))
+        .select(PersonRow::as_select())
+        .load(conn)
+}
+
+/// Sets a person's email key.
+pub fn set_email_key(conn: &mut DbConn, id: &str, email_key: &str) -> QueryResult<()> {
+    diesel::update(persons::table.find(id))
+        .set(persons::email_key.eq(email_key))
+        .execute(conn)
+        .map(drop)
+}
+
 /// Persons, oldest first, a page at a time.
 pub fn list(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<Vec<PersonRow>> {
     persons::table

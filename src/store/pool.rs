@@ -38,7 +38,12 @@ impl ConnectionOpener {
     pub(super) fn open(&self) -> Result<DbConn, diesel::ConnectionError> {
         let mut conn = match self.backend {
             Backend::Postgres => DbConn::Postgres(PgConnection::establish(&self.url)?),
-            Backend::Sqlite => DbConn::Sqlite(SqliteConnection::establish(sqlite_path(&self.url))?),
+            Backend::Sqlite => {
+                let mut conn = SqliteConnection::establish(sqlite_path(&self.url))?;
+                super::case_fold::register(&mut conn)
+                    .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                DbConn::Sqlite(conn)
+            }
         };
         for statement in self.backend.connection_setup() {
             conn.batch_execute(statement)
@@ -175,7 +180,9 @@ impl Store {
             analyzer: Analyzer::default(),
         };
         let mut conn = store.write_conn()?;
+        super::case_fold::check(&mut conn)?;
         super::migrations::run_pending(&mut conn)?;
+        super::tasks::reindex_folded(&mut conn)?;
         Ok(store)
     }
 

@@ -6,6 +6,7 @@ use super::dialect::{lock_row, LockTable};
 use super::models::{ProductRow, SiteRow};
 use super::pool::DbConn;
 use super::schema::{groups, products, sites};
+use crate::scim::fold::fold;
 
 /// Adds a site; a taken name fails with a unique violation.
 pub fn insert_site(conn: &mut DbConn, row: &SiteRow) -> QueryResult<()> {
@@ -29,7 +30,7 @@ pub fn find_site(conn: &mut DbConn, id_or_name: &str) -> QueryResult<SiteRow> {
         .filter(
             sites::id
                 .eq(id_or_name)
-                .or(sites::name_key.eq(id_or_name.to_lowercase())),
+                .or(sites::name_key.eq(fold(id_or_name))),
         )
         .select(SiteRow::as_select())
         .first(conn)

@@ -291,6 +291,12 @@ diesel::table! {
 }
 
 diesel::table! {
+    store_tasks (name) {
+        name -> Text,
+    }
+}
+
+diesel::table! {
     sync_requests (directory_id, hour, status) {
         directory_id -> Text,
         hour -> BigInt,
@@ -333,5 +339,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     custom_schemas,
     unregistered_attributes,
     sync_issues,
+    store_tasks,
     sync_requests,
 );

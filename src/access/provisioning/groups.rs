@@ -8,6 +8,7 @@ use super::{check_if_match, check_unregistered, found, meta, Written};
 use crate::access::audit::{self, Change};
 use crate::access::licensing::CapGuard;
 use crate::access::{mappings as access_mappings, WriteContext};
+use crate::scim::fold::fold;
 use crate::scim::patch::{self, MemberChanges, Operation};
 use crate::scim::resource::{GroupResource, MemberRef};
 use crate::scim::schema::ResourceKind;
@@ -222,7 +223,7 @@ pub fn create(
     let row = GroupRow {
         id: crate::access::new_id(),
         directory_id: ctx.directory_id.clone(),
-        display_name_key: fields.display_name.to_lowercase(),
+        display_name_key: fold(&fields.display_name),
         display_name: fields.display_name,
         external_id: fields.external_id,
         attributes: Value::Object(fields.rest).to_string(),
@@ -400,12 +401,8 @@ fn update(
             (added, remove, skipped)
         }
     };
-    if fields.display_name.to_lowercase() != before.display_name_key {
-        check_not_default_name(
-            conn,
-            &fields.display_name.to_lowercase(),
-            &fields.display_name,
-        )?;
+    if fold(&fields.display_name) != before.display_name_key {
+        check_not_default_name(conn, &fold(&fields.display_name), &fields.display_name)?;
     }
     // Members joining may take a capped product past its cap.
     let guard = if added.is_empty() {
@@ -418,7 +415,7 @@ fn update(
     let row = GroupRow {
         id: before.id.clone(),
         directory_id: before.directory_id.clone(),
-        display_name_key: fields.display_name.to_lowercase(),
+        display_name_key: fold(&fields.display_name),
         display_name: fields.display_name,
         external_id: fields.external_id,
         attributes: Value::Object(fields.rest).to_string(),

@@ -10,6 +10,7 @@ use crate::access::effective;
 use crate::access::licensing::CapGuard;
 use crate::access::persons;
 use crate::access::WriteContext;
+use crate::scim::fold::fold;
 use crate::scim::patch::{self, MemberChanges, Operation};
 use crate::scim::resource::{EntitlementRef, GrantingGroup, GroupRef, UserResource};
 use crate::scim::schema::{ResourceKind, SchemaRegistry};
@@ -64,7 +65,7 @@ fn email_keys(attributes: &Attributes) -> Vec<String> {
         .into_iter()
         .flatten()
         .filter_map(|e| e.get("value").and_then(Value::as_str))
-        .map(str::to_lowercase)
+        .map(fold)
         .collect()
 }
 
@@ -202,7 +203,7 @@ pub fn create(
     let mut row = UserRow {
         id: crate::access::new_id(),
         directory_id: ctx.directory_id.clone(),
-        user_name_key: fields.user_name.to_lowercase(),
+        user_name_key: fold(&fields.user_name),
         user_name: fields.user_name,
         external_id: fields.external_id,
         display_name: fields.display_name,
@@ -366,7 +367,7 @@ fn overwrite(
     let row = UserRow {
         id: before.id.clone(),
         directory_id: before.directory_id.clone(),
-        user_name_key: fields.user_name.to_lowercase(),
+        user_name_key: fold(&fields.user_name),
         user_name: fields.user_name,
         external_id: fields.external_id,
         display_name: fields.display_name,

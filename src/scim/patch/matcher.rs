@@ -78,7 +78,7 @@ fn compare(
             let (a, b) = if case_exact {
                 (text.to_owned(), s.clone())
             } else {
-                (text.to_lowercase(), s.to_lowercase())
+                (crate::scim::fold::fold(text), crate::scim::fold::fold(s))
             };
             match op {
                 CompareOp::Co => a.contains(&b),

@@ -3,6 +3,7 @@
 
 use super::fragment::{SqlCondition, SqlExpr};
 use crate::scim::filter::{CompValue, CompareOp};
+use crate::scim::fold::fold;
 use crate::scim::schema::AttrType;
 use crate::scim::ScimError;
 use crate::store::dialect::Backend;
@@ -211,7 +212,7 @@ fn compare_text(
 ) -> Result<SqlCondition, ScimError> {
     let fold_in_sql = !leaf.case_exact && leaf.repr != Repr::FoldedKey;
     let operand = if leaf.repr == Repr::FoldedKey {
-        text.to_lowercase()
+        fold(text)
     } else {
         text.to_owned()
     };

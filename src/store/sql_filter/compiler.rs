@@ -5,6 +5,7 @@ use super::compare::{self, Leaf, Repr};
 use super::fragment::{SqlCondition, SqlExpr};
 use super::tables::TableList;
 use crate::scim::filter::{AttrPath, CompValue, CompareOp, Filter};
+use crate::scim::fold::fold;
 use crate::scim::schema::{
     AttrType, Attribute, Mutability, Named, ResourceKind, Returned, SchemaRegistry,
 };
@@ -326,7 +327,7 @@ impl<'a> Compiler<'a> {
         Some(
             SqlCondition::new()
                 .sql("users.id IN (SELECT ue.user_id FROM user_emails ue WHERE ue.value_key = ")
-                .text(text.to_lowercase())
+                .text(fold(text))
                 .sql(")"),
         )
     }

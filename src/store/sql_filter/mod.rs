@@ -21,6 +21,7 @@ use compiler::Compiler;
 
 use super::dialect::Backend;
 use crate::scim::filter::{CompValue, CompareOp, Filter};
+use crate::scim::fold::fold;
 use crate::scim::schema::{ResourceKind, SchemaRegistry};
 use crate::scim::ScimError;
 
@@ -59,7 +60,7 @@ pub fn user_name_lookup(filter: &Filter, kind: ResourceKind) -> Option<String> {
         .is_none_or(|urn| urn.eq_ignore_ascii_case(kind.core_urn()));
     let user_name = path.attr.eq_ignore_ascii_case("userName") && path.sub_attr.is_none();
     // Folded as the writes fold it, and as `compare_text` folds the operand.
-    (kind == ResourceKind::User && core && user_name).then(|| text.to_lowercase())
+    (kind == ResourceKind::User && core && user_name).then(|| fold(text))
 }
 
 /// Compiles a parsed filter for one resource type.

@@ -2,6 +2,7 @@
 
 mod auth;
 mod bulk;
+mod case_folding;
 mod cursor;
 mod discovery;
 mod errors;

@@ -1,0 +1,207 @@
+//! Concurrent writes and reads: each stands or falls alone.
+
+use std::collections::BTreeSet;
+
+use crate::scim::user_body;
+use crate::support::TestApp;
+
+/// Starts `count` concurrent writes; write `i` inserts directory
+/// `{prefix}-{i}` and then ends as `then(i)` says (an error or a panic
+/// after writing, or success).
+fn concurrent_directory_writes(
+    app: &TestApp,
+    prefix: &'static str,
+    count: i64,
+    then: fn(i64) -> Result<i64, gatehouse::store::StoreError>,
+) -> Vec<actix_rt::task::JoinHandle<Result<i64, gatehouse::store::StoreError>>> {
+    (0..count)
+        .map(|i| {
+            let store = app.state.store.clone();
+            actix_rt::spawn(async move {
+                store
+                    .write(move |conn| {
+                        let row = gatehouse::store::models::DirectoryRow {
+                            id: format!("{prefix}-{i}"),
+                            name: format!("{prefix} {i}"),
+                            created_at: i,
+                            strict_schema: false,
+                            last_push_at: None,
+                        };
+                        gatehouse::store::directories::insert(conn, &row)?;
+                        then(i)
+                    })
+                    .await
+            })
+        })
+        .collect()
+}
+
+/// The ids of the directories named `{prefix}-…` that the database kept.
+fn kept_directories(app: &TestApp, prefix: &str) -> BTreeSet<String> {
+    use gatehouse::store::{directories, StoreError};
+    app.state
+        .store
+        .read_now(|c| directories::list(c).map_err(StoreError::from))
+        .unwrap()
+        .into_iter()
+        .map(|d| d.id)
+        .filter(|id| id.starts_with(&format!("{prefix}-")))
+        .collect()
+}
+
+/// Writes that arrive together share one commit on SQLite (group commit);
+/// each must still stand or fall alone. Half of these writes insert a row
+/// and then fail: none of their rows may survive, and every write that
+/// succeeded must be there, on either backend.
+#[actix_web::test]
+async fn concurrent_writes_stand_or_fall_alone() {
+    use gatehouse::store::StoreError;
+
+    let app = TestApp::new().await;
+    let writes = concurrent_directory_writes(&app, "concurrent", 40, |i| {
+        if i % 2 == 1 {
+            // Fails after writing: its row must be rolled back.
+            return Err(StoreError::Conflict(format!("refused {i}")));
+        }
+        Ok(i)
+    });
+    for (i, write) in writes.into_iter().enumerate() {
+        let result = write.await.unwrap();
+        match (i % 2, result) {
+            (0, Ok(n)) => assert_eq!(n, i as i64),
+            (1, Err(StoreError::Conflict(why))) => assert_eq!(why, format!("refused {i}")),
+            (_, other) => panic!("write {i}: unexpected {other:?}"),
+        }
+    }
+    let expected: BTreeSet<String> = (0..40)
+        .filter(|i| i % 2 == 0)
+        .map(|i| format!("concurrent-{i}"))
+        .collect();
+    assert_eq!(kept_directories(&app, "concurrent"), expected);
+}
+
+/// A write that panics fails alone: the writes it was batched with are
+/// run again without it and kept.
+#[actix_web::test]
+async fn a_panicking_write_fails_alone() {
+    let app = TestApp::new().await;
+    let writes = concurrent_directory_writes(&app, "panicky", 12, |i| {
+        if i == 5 {
+            panic!("write {i} panics after writing");
+        }
+        Ok(i)
+    });
+    for (i, write) in writes.into_iter().enumerate() {
+        let result = write.await.unwrap();
+        assert_eq!(result.is_ok(), i != 5, "write {i}: {result:?}");
+    }
+    let expected: BTreeSet<String> = (0..12)
+        .filter(|i| *i != 5)
+        .map(|i| format!("panicky-{i}"))
+        .collect();
+    assert_eq!(kept_directories(&app, "panicky"), expected);
+}
+
+/// Concurrent SCIM creates, some of them duplicates: every acknowledged
+/// create is readable with its audit row, every refused one left nothing.
+#[actix_web::test]
+async fn concurrent_creates_with_duplicates_keep_exactly_the_acknowledged_ones() {
+    let app = TestApp::new().await;
+    // users 0..16, and a second create of users 0..8.
+    let names: Vec<String> = (0..16)
+        .chain(0..8)
+        .map(|i| format!("together{i}@example.com"))
+        .collect();
+    let sends: Vec<_> = names
+        .iter()
+        .map(|name| {
+            let request = app
+                .request(actix_web::http::Method::POST, "/scim/v2/Users")
+                .json(&user_body(name));
+            actix_rt::spawn(request.send())
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for send in sends {
+        statuses.push(send.await.unwrap().status);
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 16);
+    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 8);
+    let listed = app
+        .get("/scim/v2/Users?filter=userName%20sw%20%22together%22&count=100")
+        .await;
+    assert_eq!(listed.json["totalResults"], 16);
+    let audited = app
+        .state
+        .store
+        .read_now(|c| {
+            use diesel::prelude::*;
+            use gatehouse::store::schema::audit_events::dsl::*;
+            audit_events
+                .filter(action.eq("user.provisioned"))
+                .count()
+                .get_result::<i64>(c)
+                .map_err(gatehouse::store::StoreError::from)
+        })
+        .unwrap();
+    assert_eq!(audited, 16);
+}
+
+/// Reads run on reader threads that own their connections: a slow read
+/// holds one reader only, a read that panics fails alone (and its reader
+/// carries on with a fresh connection), and every other read answers.
+#[actix_web::test]
+async fn reads_run_side_by_side_and_a_panicking_read_fails_alone() {
+    use gatehouse::store::{directories, StoreError};
+    use std::time::{Duration, Instant};
+
+    let app = TestApp::new().await;
+    let store = app.state.store.clone();
+    let slow = actix_rt::spawn({
+        let store = store.clone();
+        async move {
+            store
+                .read(|_| {
+                    std::thread::sleep(Duration::from_millis(400));
+                    Ok::<_, StoreError>(Instant::now())
+                })
+                .await
+        }
+    });
+    // Give the slow read time to reach its reader.
+    actix_rt::time::sleep(Duration::from_millis(50)).await;
+    let reads: Vec<_> = (0..24)
+        .map(|i| {
+            let store = store.clone();
+            actix_rt::spawn(async move {
+                store
+                    .read(move |conn| {
+                        if i == 7 {
+                            panic!("read {i} panics");
+                        }
+                        directories::list(conn).map_err(StoreError::from)?;
+                        Ok::<_, StoreError>(Instant::now())
+                    })
+                    .await
+            })
+        })
+        .collect();
+    let mut answered = Vec::new();
+    for (i, read) in reads.into_iter().enumerate() {
+        let result = read.await.unwrap();
+        assert_eq!(result.is_ok(), i != 7, "read {i}: {result:?}");
+        answered.extend(result.ok());
+    }
+    let slow_done = slow.await.unwrap().unwrap();
+    assert!(
+        answered.iter().all(|at| *at < slow_done),
+        "quick reads waited for the slow one"
+    );
+    // Every reader is still serving.
+    for _ in 0..24 {
+        store
+            .read(|conn| directories::list(conn).map_err(StoreError::from))
+            .await
+            .unwrap();
+    }
+}

@@ -1,0 +1,184 @@
+//! Migrations: the same on both databases, reversible, and upgrading
+//! databases older releases left.
+
+use std::collections::BTreeSet;
+
+use gatehouse::store::migrations;
+
+use crate::support::TestApp;
+
+fn migration_names(backend: &str) -> BTreeSet<String> {
+    std::fs::read_dir(format!(
+        "{}/migrations/{backend}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+    .map(|e| e.unwrap().file_name().into_string().unwrap())
+    .collect()
+}
+
+#[test]
+fn both_backends_have_the_same_migrations() {
+    let sqlite = migration_names("sqlite");
+    assert!(!sqlite.is_empty());
+    assert_eq!(sqlite, migration_names("postgres"));
+}
+
+#[actix_web::test]
+async fn migrations_run_up_down_up() {
+    let app = TestApp::new().await;
+    app.state
+        .store
+        .write_now(|conn| {
+            migrations::revert_all(conn)?;
+            migrations::run_pending(conn)
+        })
+        .unwrap();
+}
+
+/// A database left by the release before persons: its accounts are linked
+/// into persons when it is next opened, by verified email.
+#[actix_web::test]
+async fn accounts_made_before_persons_are_linked_when_the_database_opens() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    use gatehouse::store::DbConn;
+
+    let db = crate::support::db::TestDb::new();
+    let mut conn = match gatehouse::store::Backend::from_url(&db.url) {
+        gatehouse::store::Backend::Sqlite => DbConn::Sqlite(
+            diesel::SqliteConnection::establish(gatehouse::store::dialect::sqlite_path(&db.url))
+                .unwrap(),
+        ),
+        gatehouse::store::Backend::Postgres => {
+            DbConn::Postgres(diesel::PgConnection::establish(&db.url).unwrap())
+        }
+    };
+    gatehouse::store::migrations::run_until(&mut conn, "2026-12-02-000006_idp_compatibility")
+        .unwrap();
+    let user = |id: &str, dir: &str, name: &str, attributes: &str| {
+        format!(
+            "INSERT INTO users (id, directory_id, user_name, user_name_key, active, attributes,
+                                version, created_at, updated_at, portal_only, suspended)
+             VALUES ('{id}', '{dir}', '{name}', '{}', true, '{attributes}', 1, 1, 1, false, false);",
+            name.to_lowercase()
+        )
+    };
+    conn.batch_execute(&format!(
+        "INSERT INTO directories (id, name, created_at) VALUES ('okta', 'Okta', 0);
+         {} {} {}",
+        user(
+            "idp-alice",
+            "okta",
+            "E100",
+            r#"{"emails": [{"value": "Alice@acme.com", "type": "work", "primary": true}]}"#
+        ),
+        user("local-alice", "local", "alice@acme.com", "{}"),
+        user("idp-bot", "okta", "svc-bot", "{}"),
+    ))
+    .unwrap();
+    drop(conn);
+
+    let app = TestApp::builder().database(db).start().await;
+    let r = app.admin_get("/people?email=alice@acme.com").await;
+    let alice = &r.json["items"][0];
+    let mut accounts: Vec<&str> = alice["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    accounts.sort();
+    assert_eq!(accounts, ["idp-alice", "local-alice"], "{}", r.text);
+    assert_eq!(alice["managed"], true);
+    assert_eq!(alice["live"], true);
+    let r = app.admin_get("/people/idp-bot").await;
+    assert_eq!(r.json["email"], serde_json::Value::Null, "{}", r.text);
+    assert_eq!(r.json["accounts"].as_array().unwrap().len(), 1);
+    // Nothing is left unlinked.
+    let r = app.admin_get("/people?limit=1000").await;
+    let linked: usize = r.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["accounts"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(linked, 3);
+}
+
+/// A database left by the release that folded case with Rust's
+/// `to_lowercase` (and, in SQLite, with the built-in ASCII-only `lower()`
+/// for its indexes): its keys are folded again and its `lower()` indexes
+/// rebuilt when it is next opened, so old rows are found by the new fold.
+#[actix_web::test]
+async fn keys_folded_the_old_way_are_folded_again_when_the_database_opens() {
+    use diesel::connection::SimpleConnection;
+    use diesel::sql_types::BigInt;
+    use diesel::{Connection, QueryableByName, RunQueryDsl};
+    use gatehouse::store::DbConn;
+
+    let db = crate::support::db::TestDb::new();
+    // A bare connection, as the old release had: no Unicode lower().
+    let mut conn = match gatehouse::store::Backend::from_url(&db.url) {
+        gatehouse::store::Backend::Sqlite => DbConn::Sqlite(
+            diesel::SqliteConnection::establish(gatehouse::store::dialect::sqlite_path(&db.url))
+                .unwrap(),
+        ),
+        gatehouse::store::Backend::Postgres => {
+            DbConn::Postgres(diesel::PgConnection::establish(&db.url).unwrap())
+        }
+    };
+    migrations::run_until(&mut conn, "2026-12-02-000008_self_service").unwrap();
+    let user_name = "ΟΔΥΣΣΕΥΣ@acme.test";
+    let email = "İNGA@acme.test";
+    // What the old release wrote: Rust's full lowercase mapping.
+    let (old_name_key, old_email_key) = (user_name.to_lowercase(), email.to_lowercase());
+    assert_eq!(old_name_key, "οδυσσευς@acme.test");
+    assert_eq!(old_email_key, "i\u{307}nga@acme.test");
+    conn.batch_execute(&format!(
+        r#"INSERT INTO directories (id, name, created_at) VALUES ('okta', 'Okta', 0);
+           INSERT INTO persons (id, email_key, managed, live, created_at, updated_at)
+           VALUES ('p1', '{old_email_key}', true, true, 1, 1);
+           INSERT INTO users (id, directory_id, user_name, user_name_key, display_name, active,
+                              attributes, version, created_at, updated_at, portal_only,
+                              suspended, person_id, email_verified)
+           VALUES ('u1', 'okta', '{user_name}', '{old_name_key}', 'ÉLISE', true,
+                   '{{"emails": [{{"value": "{email}", "primary": true}}]}}', 1, 1, 1, false,
+                   false, 'p1', true);
+           INSERT INTO user_emails (user_id, value_key) VALUES ('u1', '{old_email_key}');"#
+    ))
+    .unwrap();
+    drop(conn);
+
+    let app = TestApp::builder().database(db).start().await;
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let count = |sql: &'static str| {
+        app.state
+            .store
+            .read_now(move |conn| {
+                diesel::sql_query(sql)
+                    .get_result::<Count>(conn)
+                    .map_err(gatehouse::store::StoreError::from)
+            })
+            .unwrap()
+            .n
+    };
+    let found = [
+        "SELECT count(*) AS n FROM users WHERE directory_id = 'okta' AND user_name_key = 'οδυσσευσ@acme.test'",
+        // Through the index on lower(display_name), rebuilt on SQLite.
+        "SELECT count(*) AS n FROM users WHERE directory_id = 'okta' AND lower(display_name) = lower('élise')",
+        "SELECT count(*) AS n FROM user_emails WHERE value_key = 'inga@acme.test'",
+        "SELECT count(*) AS n FROM persons WHERE email_key = 'inga@acme.test'",
+    ];
+    for sql in found {
+        assert_eq!(count(sql), 1, "{sql}");
+    }
+    assert_eq!(count("SELECT count(*) AS n FROM store_tasks"), 0);
+    // The person keeps its id and is found by the new fold.
+    let r = app.admin_get("/people?email=Inga@ACME.test").await;
+    assert_eq!(r.json["items"][0]["id"], "p1", "{}", r.text);
+}

@@ -1,0 +1,6 @@
+//! Storage, tested through the store and the running app on both databases.
+
+mod audit;
+mod concurrency;
+mod migrations;
+mod plans;
