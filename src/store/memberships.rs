@@ -1,6 +1,8 @@
 //! Group membership rows: changed one member at a time, so the cost of a
 //! change follows the members changed, not the size of the group.
 
+use std::collections::HashMap;
+
 use diesel::prelude::*;
 
 use super::dialect::load_direct;
@@ -92,31 +94,50 @@ pub struct ListedMember {
 
 /// A group's members with display names (users: displayName, else userName).
 pub fn members_of(conn: &mut DbConn, group_id: &str) -> QueryResult<Vec<ListedMember>> {
-    let user_members: Vec<(String, Option<String>, String)> = memberships::table
+    Ok(members_of_groups(conn, &[group_id.to_owned()])?
+        .remove(group_id)
+        .unwrap_or_default())
+}
+
+/// The members of each of these groups (a page of a group list), in two
+/// queries whatever the number of groups: users first, then groups, each
+/// in the order they joined.
+pub fn members_of_groups(
+    conn: &mut DbConn,
+    group_ids: &[String],
+) -> QueryResult<HashMap<String, Vec<ListedMember>>> {
+    let user_members: Vec<(String, String, Option<String>, String)> = memberships::table
         .inner_join(users::table.on(users::id.eq(memberships::member_id)))
-        .filter(memberships::group_id.eq(group_id))
-        .order(memberships::created_at)
-        .select((users::id, users::display_name, users::user_name))
+        .filter(memberships::group_id.eq_any(group_ids))
+        .order((memberships::created_at, memberships::member_id))
+        .select((
+            memberships::group_id,
+            users::id,
+            users::display_name,
+            users::user_name,
+        ))
         .load(conn)?;
-    let group_members: Vec<(String, String)> = memberships::table
+    let group_members: Vec<(String, String, String)> = memberships::table
         .inner_join(groups::table.on(groups::id.eq(memberships::member_id)))
-        .filter(memberships::group_id.eq(group_id))
-        .order(memberships::created_at)
-        .select((groups::id, groups::display_name))
+        .filter(memberships::group_id.eq_any(group_ids))
+        .order((memberships::created_at, memberships::member_id))
+        .select((memberships::group_id, groups::id, groups::display_name))
         .load(conn)?;
-    let mut out: Vec<ListedMember> = user_members
-        .into_iter()
-        .map(|(id, display_name, user_name)| ListedMember {
+    let mut out: HashMap<String, Vec<ListedMember>> = HashMap::new();
+    for (group, id, display_name, user_name) in user_members {
+        out.entry(group).or_default().push(ListedMember {
             id,
             member_type: "User".into(),
             display: Some(display_name.unwrap_or(user_name)),
-        })
-        .collect();
-    out.extend(group_members.into_iter().map(|(id, name)| ListedMember {
-        id,
-        member_type: "Group".into(),
-        display: Some(name),
-    }));
+        });
+    }
+    for (group, id, name) in group_members {
+        out.entry(group).or_default().push(ListedMember {
+            id,
+            member_type: "Group".into(),
+            display: Some(name),
+        });
+    }
     Ok(out)
 }
 

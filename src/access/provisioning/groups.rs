@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::{check_if_match, check_unregistered, found, meta, Written};
 use crate::access::audit::{self, Change};
@@ -163,35 +163,36 @@ fn membership_rows(
         .collect()
 }
 
-fn to_resource(row: GroupRow, members: Option<Vec<MemberRef>>) -> GroupResource {
-    let attributes = match serde_json::from_str(&row.attributes) {
-        Ok(Value::Object(map)) => map,
-        _ => Map::new(),
-    };
-    GroupResource {
+fn to_resource(row: GroupRow, members: Option<Vec<MemberRef>>) -> Result<GroupResource, ScimError> {
+    let attributes = super::stored_attributes(ResourceKind::Group, &row.id, &row.attributes)?;
+    Ok(GroupResource {
         meta: meta(row.created_at, row.updated_at, row.version),
         id: row.id,
         display_name: row.display_name,
         external_id: row.external_id,
         attributes,
         members,
-    }
+    })
 }
 
 fn load_members(conn: &mut DbConn, group_id: &str) -> Result<Vec<MemberRef>, ScimError> {
     Ok(memberships::members_of(conn, group_id)
         .map_err(StoreError::from)?
         .into_iter()
-        .map(|m| MemberRef {
-            kind: if m.member_type == "Group" {
-                ResourceKind::Group
-            } else {
-                ResourceKind::User
-            },
-            id: m.id,
-            display: m.display,
-        })
+        .map(member_ref)
         .collect())
+}
+
+fn member_ref(m: memberships::ListedMember) -> MemberRef {
+    MemberRef {
+        kind: if m.member_type == "Group" {
+            ResourceKind::Group
+        } else {
+            ResourceKind::User
+        },
+        id: m.id,
+        display: m.display,
+    }
 }
 
 /// Default groups are local: an IdP group can't take a default group's
@@ -261,7 +262,7 @@ pub fn create(
     .map_err(StoreError::from)?;
     let members = load_members(conn, &row.id)?;
     Ok(Written {
-        resource: to_resource(row, Some(members)),
+        resource: to_resource(row, Some(members))?,
         unregistered: validated.unregistered,
         skipped_members: skipped,
     })
@@ -281,7 +282,7 @@ pub fn get(
     } else {
         None
     };
-    Ok(to_resource(row, members))
+    to_resource(row, members)
 }
 
 /// Replaces a group (PUT): attributes, and members by difference, so only the
@@ -320,10 +321,8 @@ pub fn patch(
 ) -> Result<Written<GroupResource>, ScimError> {
     let before = find_row_for_update(conn, &ctx.directory_id, id)?;
     check_if_match(if_match, before.version)?;
-    let mut document = match serde_json::from_str(&before.attributes) {
-        Ok(Value::Object(map)) => map,
-        _ => Map::new(),
-    };
+    let mut document =
+        super::stored_attributes(ResourceKind::Group, &before.id, &before.attributes)?;
     document.insert("displayName".into(), before.display_name.clone().into());
     if let Some(e) = &before.external_id {
         document.insert("externalId".into(), e.clone().into());
@@ -456,7 +455,7 @@ fn update(
     } else {
         None
     };
-    Ok((to_resource(row, members), skipped))
+    Ok((to_resource(row, members)?, skipped))
 }
 
 /// Deletes a group: its memberships, and its own membership in other groups.
@@ -498,14 +497,23 @@ pub fn list(
     with_members: bool,
 ) -> Result<(u64, Vec<GroupResource>), ScimError> {
     let (total, rows) = groups::list(conn, directory, query).map_err(StoreError::from)?;
+    // The page's members in one go, not a query per group.
+    let mut members = if with_members {
+        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+        Some(memberships::members_of_groups(conn, &ids).map_err(StoreError::from)?)
+    } else {
+        None
+    };
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let members = if with_members {
-            Some(load_members(conn, &row.id)?)
-        } else {
-            None
-        };
-        out.push(to_resource(row, members));
+        let listed = members.as_mut().map(|m| {
+            m.remove(&row.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(member_ref)
+                .collect()
+        });
+        out.push(to_resource(row, listed)?);
     }
     Ok((total.max(0) as u64, out))
 }

@@ -34,6 +34,34 @@ impl<R> Written<R> {
     }
 }
 
+/// The attributes stored for a resource, as a JSON object. Anything else
+/// there is a damaged row: the request fails loudly (500, logged with the
+/// row's id) rather than read it as empty — a PATCH would then write the
+/// emptiness back over whatever the row held.
+fn stored_attributes(
+    kind: ResourceKind,
+    id: &str,
+    text: &str,
+) -> Result<serde_json::Map<String, serde_json::Value>, ScimError> {
+    match serde_json::from_str(text) {
+        Ok(serde_json::Value::Object(map)) => Ok(map),
+        Ok(_) | Err(_) => {
+            tracing::error!(
+                resource = kind.name(),
+                id,
+                "stored attributes are not a JSON object; the row is left as it is"
+            );
+            Err(ScimError::new(
+                500,
+                format!(
+                    "the stored attributes of {} {id} cannot be read; nothing was changed",
+                    kind.name()
+                ),
+            ))
+        }
+    }
+}
+
 /// Keeps what no schema defines, unless the directory is `strict_schema`:
 /// then the first such attribute refuses the request, as before any was
 /// kept. Costs nothing when everything sent is defined.

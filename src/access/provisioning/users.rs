@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::{check_if_match, check_unregistered, found, meta, Written};
 use crate::access::audit::{self, Change};
@@ -79,12 +79,9 @@ fn to_resource(
     row: UserRow,
     groups: Vec<GroupRef>,
     entitlements: Vec<EntitlementRef>,
-) -> UserResource {
-    let attributes = match serde_json::from_str(&row.attributes) {
-        Ok(Value::Object(map)) => map,
-        _ => Map::new(),
-    };
-    UserResource {
+) -> Result<UserResource, ScimError> {
+    let attributes = super::stored_attributes(ResourceKind::User, &row.id, &row.attributes)?;
+    Ok(UserResource {
         meta: meta(row.created_at, row.updated_at, row.version),
         id: row.id,
         user_name: row.user_name,
@@ -94,7 +91,7 @@ fn to_resource(
         attributes,
         groups,
         entitlements,
-    }
+    })
 }
 
 /// What the audit log keeps of a user: its attributes, not its memberships.
@@ -179,7 +176,7 @@ impl Derived {
         })
     }
 
-    fn resource(&mut self, row: UserRow) -> UserResource {
+    fn resource(&mut self, row: UserRow) -> Result<UserResource, ScimError> {
         let groups = self.groups.remove(&row.id).unwrap_or_default();
         let entitlements = self.entitlements.remove(&row.id).unwrap_or_default();
         to_resource(row, groups, entitlements)
@@ -188,7 +185,7 @@ impl Derived {
 
 /// A user with its groups and entitlements.
 fn decorated(conn: &mut DbConn, row: UserRow) -> Result<UserResource, ScimError> {
-    Ok(Derived::load(conn, std::slice::from_ref(&row.id))?.resource(row))
+    Derived::load(conn, std::slice::from_ref(&row.id))?.resource(row)
 }
 
 /// Creates a user from validated attributes.
@@ -244,7 +241,7 @@ pub fn create(
         let row = find_row(conn, Some(&ctx.directory_id), &row.id)?;
         decorated(conn, row)?
     } else {
-        to_resource(row, Vec::new(), Vec::new())
+        to_resource(row, Vec::new(), Vec::new())?
     };
     Ok(Written::new(resource, validated.unregistered))
 }
@@ -323,7 +320,7 @@ pub fn patch(
 ) -> Result<Written<UserResource>, ScimError> {
     let before = find_row_for_update(conn, &ctx.directory_id, id)?;
     check_if_match(if_match, before.version)?;
-    let document = document_of(&before);
+    let document = document_of(&before)?;
     let validated = patch::apply(
         registry,
         ResourceKind::User,
@@ -337,11 +334,8 @@ pub fn patch(
 }
 
 /// A stored user as the attributes PATCH works on.
-fn document_of(row: &UserRow) -> Attributes {
-    let mut doc = match serde_json::from_str(&row.attributes) {
-        Ok(Value::Object(map)) => map,
-        _ => Map::new(),
-    };
+fn document_of(row: &UserRow) -> Result<Attributes, ScimError> {
+    let mut doc = super::stored_attributes(ResourceKind::User, &row.id, &row.attributes)?;
     doc.insert("userName".into(), row.user_name.clone().into());
     if let Some(e) = &row.external_id {
         doc.insert("externalId".into(), e.clone().into());
@@ -350,7 +344,7 @@ fn document_of(row: &UserRow) -> Attributes {
         doc.insert("displayName".into(), d.clone().into());
     }
     doc.insert("active".into(), row.active.into());
-    doc
+    Ok(doc)
 }
 
 /// Writes `attributes` over the stored user `before` (a new version).
@@ -450,6 +444,9 @@ pub fn list(
     let (total, rows) = users::list(conn, directory, query).map_err(StoreError::from)?;
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let mut derived = Derived::load(conn, &ids)?;
-    let resources = rows.into_iter().map(|row| derived.resource(row)).collect();
+    let resources = rows
+        .into_iter()
+        .map(|row| derived.resource(row))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok((total.max(0) as u64, resources))
 }

@@ -177,3 +177,79 @@ async fn unknown_ids_routes_and_methods() {
     assert_eq!(r.status, 501);
     assert_eq!(r.json["schemas"], json!([super::ERROR]));
 }
+
+/// A row whose stored attributes are not a JSON object (damaged by hand,
+/// or by a bug) fails every request that reads it, loudly, and is never
+/// written over: a PATCH that read it as empty would erase it.
+#[actix_web::test]
+async fn a_damaged_row_fails_loudly_and_is_never_written_over() {
+    use diesel::RunQueryDsl;
+
+    let app = TestApp::new().await;
+    let user = app
+        .post("/scim/v2/Users", &user_body("dana@acme.test"))
+        .await;
+    let user = user.json["id"].as_str().unwrap().to_owned();
+    let group = app.create_group("Damaged", &[&user]).await;
+    let group = group["id"].as_str().unwrap().to_owned();
+    for (table, id, damage) in [
+        ("users", &user, "[1, 2]"),
+        ("\"groups\"", &group, "{not json"),
+    ] {
+        let sql = format!("UPDATE {table} SET attributes = '{damage}' WHERE id = '{id}'");
+        app.state
+            .store
+            .write_now(|conn| {
+                diesel::sql_query(sql)
+                    .execute(conn)
+                    .map_err(gatehouse::store::StoreError::from)
+            })
+            .unwrap();
+    }
+    for r in [
+        crate::admin::scim_patch(
+            &app,
+            &format!("/scim/v2/Users/{user}"),
+            json!([{"op": "replace", "path": "title", "value": "CTO"}]),
+        )
+        .await,
+        crate::admin::scim_patch(
+            &app,
+            &format!("/scim/v2/Groups/{group}"),
+            json!([{"op": "replace", "path": "displayName", "value": "Renamed"}]),
+        )
+        .await,
+        app.get(&format!("/scim/v2/Users/{user}")).await,
+        app.get(&format!("/scim/v2/Groups/{group}")).await,
+        app.get("/scim/v2/Groups?attributes=members").await,
+    ] {
+        assert_eq!(r.status, 500, "{}", r.text);
+        assert_eq!(r.json["schemas"], json!([super::ERROR]), "{}", r.text);
+        assert!(
+            r.json["detail"]
+                .as_str()
+                .unwrap()
+                .contains("cannot be read"),
+            "{}",
+            r.text
+        );
+    }
+    // Nothing was written: the damage is still there to be seen and mended.
+    let r = app.admin_get("/audit?action=user.updated").await;
+    assert_eq!(r.json["items"], json!([]), "{}", r.text);
+    #[derive(diesel::QueryableByName)]
+    struct Attributes {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        attributes: String,
+    }
+    let stored = app
+        .state
+        .store
+        .read_now(|conn| {
+            diesel::sql_query(format!("SELECT attributes FROM users WHERE id = '{user}'"))
+                .get_result::<Attributes>(conn)
+                .map_err(gatehouse::store::StoreError::from)
+        })
+        .unwrap();
+    assert_eq!(stored.attributes, "[1, 2]");
+}
