@@ -1,9 +1,7 @@
 //! The access layer's error: why an admin, product or access change was
-//! refused. The HTTP layer renders it (problem+json on the admin API, a
-//! SCIM error body on SCIM routes).
+//! refused. `http::error` renders it (problem+json on the admin and
+//! product APIs, a SCIM error body on SCIM routes).
 
-use crate::scim::error::Cause;
-use crate::scim::ScimError;
 use crate::store::StoreError;
 
 /// A refused or failed access-model operation.
@@ -75,42 +73,5 @@ pub fn found<T>(
             Err(AccessError::NotFound(format!("{} not found", what())))
         }
         other => Ok(other?),
-    }
-}
-
-impl AccessError {
-    /// The HTTP status this error answers with.
-    pub fn status(&self) -> u16 {
-        match self {
-            AccessError::Unauthorized(_) => 401,
-            AccessError::NotFound(_) => 404,
-            AccessError::Invalid(_) => 400,
-            AccessError::Conflict(_) => 409,
-            AccessError::Forbidden(_)
-            | AccessError::LicenseCap { .. }
-            | AccessError::Refused { .. } => 403,
-            AccessError::Gone { .. } => 410,
-            AccessError::Coded { status, .. } => *status,
-            AccessError::Store(StoreError::NotFound) => 404,
-            AccessError::Store(StoreError::Conflict(_) | StoreError::Stale) => 409,
-            AccessError::Store(StoreError::Pool(_)) => 503,
-            AccessError::Store(_) => 500,
-        }
-    }
-}
-
-/// Access rules met on SCIM routes (a license cap reached by a group push)
-/// answer as SCIM errors; storage failures keep their own mapping.
-impl From<AccessError> for ScimError {
-    fn from(e: AccessError) -> Self {
-        match e {
-            AccessError::Store(s) => s.into(),
-            AccessError::Invalid(detail) => ScimError::invalid_value(detail),
-            AccessError::Conflict(detail) => ScimError::uniqueness(detail),
-            cap @ AccessError::LicenseCap { .. } => {
-                ScimError::new(cap.status(), cap.to_string()).because(Cause::LicenseCap)
-            }
-            other => ScimError::new(other.status(), other.to_string()),
-        }
     }
 }

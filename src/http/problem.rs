@@ -6,11 +6,10 @@
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header;
 use actix_web::middleware;
-use actix_web::HttpResponse;
 
-use super::error::PROBLEM_CONTENT_TYPE;
+use super::error::{problem, problem_document, PROBLEM_CONTENT_TYPE};
 
 /// The stable `code` of an error actix-web raised, by its status.
 fn code(status: u16) -> &'static str {
@@ -52,22 +51,11 @@ pub async fn as_problem(
             .unwrap_or("error")
             .to_ascii_lowercase(),
     };
-    let body = serde_json::json!({
-        "type": "about:blank",
-        "title": status.canonical_reason().unwrap_or("Error"),
-        "status": status.as_u16(),
-        "code": code(status.as_u16()),
-        "detail": detail,
-    });
+    let document = problem_document(status, code(status.as_u16()), &detail);
     let (req, old) = response.into_parts();
-    let mut problem = HttpResponse::build(status)
-        .insert_header((
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(PROBLEM_CONTENT_TYPE),
-        ))
-        .body(body.to_string());
+    let mut problem = problem(status, &document);
     for (name, value) in old.headers() {
-        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+        if !problem.headers().contains_key(name) && name != header::CONTENT_LENGTH {
             problem.headers_mut().append(name.clone(), value.clone());
         }
     }

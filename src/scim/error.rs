@@ -48,6 +48,12 @@ impl ScimType {
 pub enum Cause {
     /// A product's license cap refused the change.
     LicenseCap,
+    /// The resource changed while the request was applied (a lost race):
+    /// the write is retried, and answered 409 if it keeps losing.
+    Stale,
+    /// A filter names an attribute the resource type doesn't have: at the
+    /// root `/.search`, that type simply matches nothing.
+    UnknownAttribute,
 }
 
 /// A SCIM protocol error.

@@ -186,6 +186,12 @@ impl Store {
         Ok(store)
     }
 
+    /// Whether the database answers (readiness).
+    pub async fn ping(self: &std::sync::Arc<Self>) -> StoreResult<()> {
+        self.read(|conn| conn.batch_execute("SELECT 1").map_err(StoreError::Database))
+            .await
+    }
+
     /// Which database this store talks to.
     pub fn backend(&self) -> Backend {
         self.backend

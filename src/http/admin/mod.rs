@@ -173,34 +173,15 @@ async fn no_such_route() -> AccessError {
 }
 
 async fn method_not_allowed() -> HttpResponse {
-    problem(
-        405,
-        "method_not_allowed",
-        "this route does not serve that method; see /admin/v1/openapi.json",
+    let status = StatusCode::METHOD_NOT_ALLOWED;
+    crate::http::error::problem(
+        status,
+        &crate::http::error::problem_document(
+            status,
+            "method_not_allowed",
+            "this route does not serve that method; see /admin/v1/openapi.json",
+        ),
     )
-}
-
-fn problem(status: u16, code: &str, detail: &str) -> HttpResponse {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    HttpResponse::build(status)
-        .content_type(crate::http::error::PROBLEM_CONTENT_TYPE)
-        .body(
-            serde_json::json!({
-                "type": "about:blank",
-                "title": status.canonical_reason().unwrap_or("Error"),
-                "status": status.as_u16(),
-                "code": code,
-                "detail": detail,
-            })
-            .to_string(),
-        )
-}
-
-impl actix_web::Responder for AccessError {
-    type Body = actix_web::body::BoxBody;
-    fn respond_to(self, _: &actix_web::HttpRequest) -> HttpResponse {
-        actix_web::ResponseError::error_response(&self)
-    }
 }
 
 /// Reads a JSON request body into `T`; unknown fields and wrong types are

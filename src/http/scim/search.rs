@@ -10,20 +10,16 @@ use super::resources::{page, Groups, Users};
 use crate::http::auth::ScimCaller;
 use crate::http::body::ScimBody;
 use crate::http::AppState;
+use crate::scim::error::Cause;
 use crate::scim::list::{list_response, ListParams};
-use crate::scim::{ScimError, ScimType};
+use crate::scim::ScimError;
 
 /// A filter naming an attribute one type lacks matches nothing of that
 /// type; only when it fits neither type is it an error.
 fn none_if_foreign<T>(result: Result<T, ScimError>) -> Result<Option<T>, ScimError> {
     match result {
         Ok(v) => Ok(Some(v)),
-        Err(e)
-            if e.scim_type == Some(ScimType::InvalidFilter)
-                && e.detail.starts_with("unknown attribute") =>
-        {
-            Ok(None)
-        }
+        Err(e) if e.cause == Some(Cause::UnknownAttribute) => Ok(None),
         Err(e) => Err(e),
     }
 }

@@ -48,6 +48,7 @@ pub(super) struct Compiler<'a> {
 
 fn unknown(path: &AttrPath) -> ScimError {
     ScimError::invalid_filter(format!("unknown attribute '{path}'"))
+        .because(crate::scim::error::Cause::UnknownAttribute)
 }
 
 fn constant(value: bool) -> SqlCondition {

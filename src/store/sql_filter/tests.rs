@@ -399,3 +399,34 @@ fn a_prefix_range_ends_at_the_successor_of_the_prefix() {
         assert_eq!(successor(prefix).as_deref(), expected, "{prefix:?}");
     }
 }
+
+/// Callers tell an unknown attribute from other filter errors by its
+/// cause (the root `/.search` lets a type lacking it match nothing).
+#[test]
+fn unknown_attributes_carry_their_cause() {
+    use crate::scim::error::Cause;
+    let cases = [
+        (
+            "nosuch eq \"x\"",
+            ResourceKind::User,
+            Some(Cause::UnknownAttribute),
+        ),
+        (
+            "members.value eq \"x\"",
+            ResourceKind::User,
+            Some(Cause::UnknownAttribute),
+        ),
+        (
+            "userName eq \"x\"",
+            ResourceKind::Group,
+            Some(Cause::UnknownAttribute),
+        ),
+        ("userName gt true", ResourceKind::User, None),
+        ("active co \"x\"", ResourceKind::User, None),
+    ];
+    for (text, kind, cause) in cases {
+        let filter = crate::scim::filter::parse(text).unwrap();
+        let err = compile(&filter, &registry(), kind, Backend::Sqlite).unwrap_err();
+        assert_eq!(err.cause, cause, "{text}: {}", err.detail);
+    }
+}

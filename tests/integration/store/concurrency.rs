@@ -147,29 +147,35 @@ async fn concurrent_creates_with_duplicates_keep_exactly_the_acknowledged_ones()
     assert_eq!(audited, 16);
 }
 
-/// Reads run on reader threads that own their connections: a slow read
-/// holds one reader only, a read that panics fails alone (and its reader
-/// carries on with a fresh connection), and every other read answers.
+/// Reads run on reader threads that own their connections: a read that
+/// never finishes holds one reader only, a read that panics fails alone
+/// (and its reader carries on with a fresh connection), and every other
+/// read answers. The blocked read waits for the test to release it, so
+/// nothing depends on how long anything takes.
 #[actix_web::test]
 async fn reads_run_side_by_side_and_a_panicking_read_fails_alone() {
     use gatehouse::store::{directories, StoreError};
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
 
     let app = TestApp::new().await;
     let store = app.state.store.clone();
-    let slow = actix_rt::spawn({
+    let (started, on_start) = tokio::sync::oneshot::channel::<()>();
+    let (release, on_release) = std::sync::mpsc::channel::<()>();
+    let blocked = actix_rt::spawn({
         let store = store.clone();
         async move {
             store
-                .read(|_| {
-                    std::thread::sleep(Duration::from_millis(400));
-                    Ok::<_, StoreError>(Instant::now())
+                .read(move |_| {
+                    let _ = started.send(());
+                    // Released by the test once every other read answered;
+                    // the timeout only keeps a broken store from hanging CI.
+                    let released = on_release.recv_timeout(Duration::from_secs(60)).is_ok();
+                    Ok::<_, StoreError>(released)
                 })
                 .await
         }
     });
-    // Give the slow read time to reach its reader.
-    actix_rt::time::sleep(Duration::from_millis(50)).await;
+    on_start.await.unwrap();
     let reads: Vec<_> = (0..24)
         .map(|i| {
             let store = store.clone();
@@ -179,23 +185,20 @@ async fn reads_run_side_by_side_and_a_panicking_read_fails_alone() {
                         if i == 7 {
                             panic!("read {i} panics");
                         }
-                        directories::list(conn).map_err(StoreError::from)?;
-                        Ok::<_, StoreError>(Instant::now())
+                        directories::list(conn).map_err(StoreError::from)
                     })
                     .await
             })
         })
         .collect();
-    let mut answered = Vec::new();
     for (i, read) in reads.into_iter().enumerate() {
         let result = read.await.unwrap();
         assert_eq!(result.is_ok(), i != 7, "read {i}: {result:?}");
-        answered.extend(result.ok());
     }
-    let slow_done = slow.await.unwrap().unwrap();
+    release.send(()).unwrap();
     assert!(
-        answered.iter().all(|at| *at < slow_done),
-        "quick reads waited for the slow one"
+        blocked.await.unwrap().unwrap(),
+        "the other reads waited for the blocked one"
     );
     // Every reader is still serving.
     for _ in 0..24 {
