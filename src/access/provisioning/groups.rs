@@ -117,8 +117,7 @@ fn resolve_members(
         .filter(|(id, _)| seen.insert(id.clone()))
         .map(|(id, _)| id.clone())
         .collect();
-    let user_ids: HashSet<String> = users::existing_ids(conn, directory_id, &wanted)
-        .map_err(StoreError::from)?
+    let user_ids: HashSet<String> = users::existing_ids(conn, directory_id, &wanted)?
         .into_iter()
         .collect();
     let missing: Vec<String> = wanted
@@ -126,8 +125,7 @@ fn resolve_members(
         .filter(|id| !user_ids.contains(*id))
         .cloned()
         .collect();
-    let group_ids: HashSet<String> = groups::existing_ids(conn, directory_id, &missing)
-        .map_err(StoreError::from)?
+    let group_ids: HashSet<String> = groups::existing_ids(conn, directory_id, &missing)?
         .into_iter()
         .collect();
     let mut out = Vec::with_capacity(wanted.len());
@@ -176,8 +174,7 @@ fn to_resource(row: GroupRow, members: Option<Vec<MemberRef>>) -> Result<GroupRe
 }
 
 fn load_members(conn: &mut DbConn, group_id: &str) -> Result<Vec<MemberRef>, ScimError> {
-    Ok(memberships::members_of(conn, group_id)
-        .map_err(StoreError::from)?
+    Ok(memberships::members_of(conn, group_id)?
         .into_iter()
         .map(member_ref)
         .collect())
@@ -200,7 +197,7 @@ fn member_ref(m: memberships::ListedMember) -> MemberRef {
 /// granted outside it).
 fn check_not_default_name(conn: &mut DbConn, name_key: &str, name: &str) -> Result<(), ScimError> {
     if let Some(product) =
-        products::with_default_group_named(conn, name_key).map_err(StoreError::from)?
+        products::with_default_group_named(conn, name_key)?
     {
         return Err(ScimError::uniqueness(format!(
             "\"{name}\" is the name of the default group of product \"{product}\"; default groups are managed in Gatehouse, not by a directory; rename the group in the IdP"
@@ -240,7 +237,7 @@ pub fn create(
         Err(StoreError::Conflict(_)) => return Err(taken(&row.display_name)),
         other => other?,
     }
-    memberships::add(conn, &membership_rows(ctx, &row.id, &members)).map_err(StoreError::from)?;
+    memberships::add(conn, &membership_rows(ctx, &row.id, &members))?;
     access_mappings::bind(conn, ctx, &waiting, &row)?;
     guard.check(conn)?;
     let mut after = audit_view(&row);
@@ -258,8 +255,7 @@ pub fn create(
             before: None,
             after: Some(after),
         },
-    )
-    .map_err(StoreError::from)?;
+    )?;
     let members = load_members(conn, &row.id)?;
     Ok(Written {
         resource: to_resource(row, Some(members))?,
@@ -379,8 +375,7 @@ fn update(
     let (added, removed, skipped) = match plan {
         MemberPlan::Replace(members) => {
             let (wanted, skipped) = resolve_members(conn, &ctx.directory_id, id, &members)?;
-            let current: HashSet<String> = memberships::member_ids(conn, id)
-                .map_err(StoreError::from)?
+            let current: HashSet<String> = memberships::member_ids(conn, id)?
                 .into_iter()
                 .collect();
             let wanted_ids: HashSet<&String> = wanted.iter().map(|(m, _)| m).collect();
@@ -408,7 +403,7 @@ fn update(
         None
     } else {
         let products =
-            mappings::products_of_groups(conn, &[id.to_owned()]).map_err(StoreError::from)?;
+            mappings::products_of_groups(conn, &[id.to_owned()])?;
         Some(CapGuard::before(conn, &products)?)
     };
     let row = GroupRow {
@@ -428,10 +423,10 @@ fn update(
     }
     if row.display_name != before.display_name {
         // Its members show its name (`groups`, the grants' `groupDisplay`).
-        users::touch_members_of(conn, id, ctx.now).map_err(StoreError::from)?;
+        users::touch_members_of(conn, id, ctx.now)?;
     }
-    memberships::remove(conn, id, &removed, ctx.now).map_err(StoreError::from)?;
-    memberships::add(conn, &membership_rows(ctx, id, &added)).map_err(StoreError::from)?;
+    memberships::remove(conn, id, &removed, ctx.now)?;
+    memberships::add(conn, &membership_rows(ctx, id, &added))?;
     if let Some(g) = guard {
         g.check(conn)?;
     }
@@ -448,8 +443,7 @@ fn update(
             before: Some(audit_view(&before)),
             after: Some(after),
         },
-    )
-    .map_err(StoreError::from)?;
+    )?;
     let members = if with_members {
         Some(load_members(conn, id)?)
     } else {
@@ -469,9 +463,9 @@ pub fn delete(
     check_if_match(if_match, before.version)?;
     access_mappings::record_unbinding(conn, ctx, &before)?;
     // Its members lose it from `groups`, and its grants.
-    users::touch_members_of(conn, id, ctx.now).map_err(StoreError::from)?;
-    memberships::remove_member_everywhere(conn, id).map_err(StoreError::from)?;
-    groups::delete(conn, &ctx.directory_id, id).map_err(StoreError::from)?;
+    users::touch_members_of(conn, id, ctx.now)?;
+    memberships::remove_member_everywhere(conn, id)?;
+    groups::delete(conn, &ctx.directory_id, id)?;
     // Its mappings wait again, or bind to the group of its name left.
     access_mappings::rebind(conn, ctx, &before.display_name_key)?;
     audit::record(
@@ -484,8 +478,7 @@ pub fn delete(
             before: Some(audit_view(&before)),
             after: None,
         },
-    )
-    .map_err(StoreError::from)?;
+    )?;
     Ok(())
 }
 
@@ -496,11 +489,11 @@ pub fn list(
     query: &ListQuery,
     with_members: bool,
 ) -> Result<(u64, Vec<GroupResource>), ScimError> {
-    let (total, rows) = groups::list(conn, directory, query).map_err(StoreError::from)?;
+    let (total, rows) = groups::list(conn, directory, query)?;
     // The page's members in one go, not a query per group.
     let mut members = if with_members {
         let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-        Some(memberships::members_of_groups(conn, &ids).map_err(StoreError::from)?)
+        Some(memberships::members_of_groups(conn, &ids)?)
     } else {
         None
     };

@@ -73,7 +73,7 @@ fn check_unregistered(
     let Some(first) = unregistered.first() else {
         return Ok(());
     };
-    if directories::strict_schema(conn, &ctx.directory_id).map_err(StoreError::from)? {
+    if directories::strict_schema(conn, &ctx.directory_id)? {
         return Err(first.refusal.clone());
     }
     Ok(())

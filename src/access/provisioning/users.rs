@@ -138,15 +138,14 @@ impl Derived {
     fn load(conn: &mut DbConn, ids: &[String]) -> Result<Derived, ScimError> {
         let mut groups: HashMap<String, Vec<GroupRef>> = HashMap::new();
         for (member, group_id, display) in
-            memberships::groups_of(conn, ids).map_err(StoreError::from)?
+            memberships::groups_of(conn, ids)?
         {
             groups.entry(member).or_default().push(GroupRef {
                 id: group_id,
                 display,
             });
         }
-        let entitlements = effective::of_users(conn, ids)
-            .map_err(StoreError::from)?
+        let entitlements = effective::of_users(conn, ids)?
             .into_iter()
             .map(|(user, list)| {
                 let refs = list
@@ -219,7 +218,7 @@ pub fn create(
         Err(StoreError::Conflict(_)) => return Err(taken(&row.user_name)),
         other => other?,
     }
-    users::set_email_keys(conn, &row.id, &emails).map_err(StoreError::from)?;
+    users::set_email_keys(conn, &row.id, &emails)?;
     if existing.is_some() {
         join_person(conn, ctx, &row, None, existing)?;
     }
@@ -234,8 +233,7 @@ pub fn create(
             before: None,
             after: Some(audit_view(&row)),
         },
-    )
-    .map_err(StoreError::from)?;
+    )?;
     let resource = if granted {
         // Joining a group moved its version: read it back.
         let row = find_row(conn, Some(&ctx.directory_id), &row.id)?;
@@ -262,13 +260,13 @@ fn join_person(
     let reactivated = row.active && before.is_some_and(|b| !b.active);
     let restores = row.active && target.as_ref().is_some_and(|p| !p.live);
     let guard = if reactivated || restores {
-        let mut products = mappings::products_of_member(conn, &row.id).map_err(StoreError::from)?;
+        let mut products = mappings::products_of_member(conn, &row.id)?;
         for person in target
             .iter()
             .map(|p| p.id.as_str())
             .chain(row.person_id.as_deref())
         {
-            products.extend(mappings::products_of_person(conn, person).map_err(StoreError::from)?);
+            products.extend(mappings::products_of_person(conn, person)?);
         }
         products.sort();
         products.dedup();
@@ -379,7 +377,7 @@ fn overwrite(
         Err(StoreError::Conflict(_)) => return Err(taken(&row.user_name)),
         other => other?,
     }
-    users::set_email_keys(conn, &row.id, &emails).map_err(StoreError::from)?;
+    users::set_email_keys(conn, &row.id, &emails)?;
     // Reactivation (or a new email joining another person) may give back
     // licenses: checked against caps in there.
     let target = persons::person_for(conn, &row)?;
@@ -399,8 +397,7 @@ fn overwrite(
             before: Some(audit_view(&before)),
             after: Some(audit_view(&row)),
         },
-    )
-    .map_err(StoreError::from)?;
+    )?;
     decorated(conn, row)
 }
 
@@ -413,8 +410,8 @@ pub fn delete(
 ) -> Result<(), ScimError> {
     let before = find_row_for_update(conn, &ctx.directory_id, id)?;
     check_if_match(if_match, before.version)?;
-    memberships::remove_member_everywhere(conn, id).map_err(StoreError::from)?;
-    users::delete(conn, &ctx.directory_id, id).map_err(StoreError::from)?;
+    memberships::remove_member_everywhere(conn, id)?;
+    users::delete(conn, &ctx.directory_id, id)?;
     // The last identity gone leaves a managed person with no access.
     if let Some(person) = &before.person_id {
         persons::refresh(conn, ctx.now, person, None)?;
@@ -429,8 +426,7 @@ pub fn delete(
             before: Some(audit_view(&before)),
             after: None,
         },
-    )
-    .map_err(StoreError::from)?;
+    )?;
     Ok(())
 }
 
@@ -441,7 +437,7 @@ pub fn list(
     directory: Option<&str>,
     query: &ListQuery,
 ) -> Result<(u64, Vec<UserResource>), ScimError> {
-    let (total, rows) = users::list(conn, directory, query).map_err(StoreError::from)?;
+    let (total, rows) = users::list(conn, directory, query)?;
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let mut derived = Derived::load(conn, &ids)?;
     let resources = rows
