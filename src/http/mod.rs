@@ -69,8 +69,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// The SCIM endpoints, mounted under both base URLs.
 fn scim_routes(cfg: &mut web::ServiceConfig) {
+    use crate::access::provisioning::{Groups, Users};
     use scim::discovery;
-    use scim::resources::{create, delete, get, list, patch, replace, search, Groups, Users};
+    use scim::listing::{list, search};
+    use scim::resources::{create, delete, get, patch, replace};
     cfg.service(endpoint("/ServiceProviderConfig").get(discovery::service_provider_config))
         .service(endpoint("/ResourceTypes").get(discovery::resource_types))
         .service(endpoint("/ResourceTypes/{name}").get(discovery::resource_type))

@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::error::{ScimError, ScimType};
+use super::list::ListParams;
+use super::query::{ListRequest, Position};
+use super::schema::ResourceKind;
 
 /// Which way a cursor pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +76,117 @@ impl Cursor {
     }
 }
 
+/// One page of cursor paging, planned before the read and finished after
+/// it: which rows to ask for, and which cursors the page then carries.
+#[derive(Debug, Clone)]
+pub struct CursorPage {
+    digest: String,
+    from: Option<Cursor>,
+    size: u64,
+}
+
+/// A page's rows in order and the cursors around them.
+#[derive(Debug)]
+pub struct CursorMarks<R> {
+    pub rows: Vec<R>,
+    pub next: Option<String>,
+    pub previous: Option<String>,
+}
+
+impl CursorPage {
+    /// Plans the page `params` asks for (its `cursor` set) over resources
+    /// of `kind`; pages are at most `max_page` long.
+    pub fn plan(
+        kind: ResourceKind,
+        params: &ListParams,
+        max_page: u64,
+    ) -> Result<(CursorPage, ListRequest), ScimError> {
+        if params.start_index_sent {
+            return Err(ScimError::invalid_value(
+                "startIndex and cursor cannot be used together; page with one or the other",
+            ));
+        }
+        if params.sort_by.is_some() {
+            return Err(ScimError::invalid_value(
+                "sortBy cannot be combined with cursor: cursors follow creation order; page with startIndex to sort",
+            ));
+        }
+        let size = params.count.unwrap_or(max_page);
+        if size > max_page {
+            return Err(ScimError::bad_request(
+                ScimType::InvalidCount,
+                format!("count {size} is above the maximum page size {max_page}"),
+            ));
+        }
+        let digest = query_digest(kind.name(), params.filter.as_deref());
+        let from = match params.cursor.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => Some(Cursor::decode(text, &digest)?),
+        };
+        let page = CursorPage { digest, from, size };
+        let backwards = page.backwards();
+        let position = page.from.as_ref().map(|c| Position {
+            created_us: c.created_us,
+            id: c.id.clone(),
+            after: !backwards,
+        });
+        // One row more than the page tells whether another page follows.
+        let request = ListRequest::from_position(params, position, backwards, size + 1)?;
+        Ok((page, request))
+    }
+
+    fn backwards(&self) -> bool {
+        self.from
+            .as_ref()
+            .is_some_and(|c| c.direction == Direction::Previous)
+    }
+
+    /// The page from the rows the planned request found (in the order it
+    /// read them), with the cursors to the pages around it. `position`
+    /// gives a row's creation time and id.
+    pub fn finish<R>(
+        &self,
+        mut rows: Vec<R>,
+        position: impl Fn(&R) -> (i64, String),
+    ) -> CursorMarks<R> {
+        let more = rows.len() as u64 > self.size;
+        rows.truncate(usize::try_from(self.size).unwrap_or(usize::MAX));
+        let backwards = self.backwards();
+        if backwards {
+            rows.reverse();
+        }
+        let mark = |r: &R, direction| {
+            let (created_us, id) = position(r);
+            Cursor {
+                created_us,
+                id,
+                direction,
+                query: self.digest.clone(),
+            }
+            .encode()
+        };
+        // Forward: more rows follow only if the extra row came back;
+        // backward: the page we came from follows. Earlier rows exist when
+        // we moved forward from a position, or moving back found the extra
+        // row.
+        let has_next = backwards || more;
+        let has_previous = if backwards { more } else { self.from.is_some() };
+        let next = rows
+            .last()
+            .filter(|_| has_next)
+            .map(|r| mark(r, Direction::Next));
+        let previous = rows
+            .first()
+            .filter(|_| has_previous)
+            .map(|r| mark(r, Direction::Previous));
+        CursorMarks {
+            rows,
+            next,
+            previous,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,5 +217,99 @@ mod tests {
             assert_eq!(err.scim_type, Some(ScimType::InvalidCursor), "{bad}");
             assert_eq!(err.status, 400);
         }
+    }
+
+    fn rows(ids: &[i64]) -> Vec<(i64, String)> {
+        ids.iter().map(|i| (*i, format!("r{i}"))).collect()
+    }
+
+    /// Walks a 7-row list 3 at a time, forward then back, as a client
+    /// would: every row once, in order, and the cursors where they belong.
+    #[test]
+    fn pages_forward_and_back() {
+        let all = rows(&[1, 2, 3, 4, 5, 6, 7]);
+        let params =
+            |cursor: &str| ListParams::from_query(&format!("count=3&cursor={cursor}")).unwrap();
+        // What the store would answer for a request.
+        let read = |r: &ListRequest| -> Vec<(i64, String)> {
+            let mut found: Vec<_> = all
+                .iter()
+                .filter(|(c, _)| match &r.position {
+                    None => true,
+                    Some(p) if p.after => *c > p.created_us,
+                    Some(p) => *c < p.created_us,
+                })
+                .cloned()
+                .collect();
+            if matches!(
+                r.order,
+                crate::scim::query::ListOrder::Creation { descending: true }
+            ) {
+                found.reverse();
+            }
+            found.truncate(r.limit as usize);
+            found
+        };
+        let page = |cursor: &str| {
+            let (plan, request) =
+                CursorPage::plan(ResourceKind::User, &params(cursor), 100).unwrap();
+            plan.finish(read(&request), |r| r.clone())
+        };
+        let ids = |m: &CursorMarks<(i64, String)>| m.rows.iter().map(|r| r.0).collect::<Vec<_>>();
+        let first = page("");
+        assert_eq!(
+            (ids(&first), first.previous.is_some()),
+            (vec![1, 2, 3], false)
+        );
+        let second = page(first.next.as_deref().unwrap());
+        assert_eq!(
+            (ids(&second), second.previous.is_some()),
+            (vec![4, 5, 6], true)
+        );
+        let third = page(second.next.as_deref().unwrap());
+        assert_eq!((ids(&third), third.next.is_some()), (vec![7], false));
+        let back = page(third.previous.as_deref().unwrap());
+        assert_eq!((ids(&back), back.next.is_some()), (vec![4, 5, 6], true));
+        let start = page(back.previous.as_deref().unwrap());
+        assert_eq!(
+            (ids(&start), start.previous.is_some()),
+            (vec![1, 2, 3], false)
+        );
+    }
+
+    #[test]
+    fn what_cursor_paging_refuses() {
+        let cases = [
+            ("cursor=&startIndex=2", ScimType::InvalidValue),
+            ("cursor=&sortBy=userName", ScimType::InvalidValue),
+            ("cursor=&count=101", ScimType::InvalidCount),
+            ("cursor=garbage", ScimType::InvalidCursor),
+        ];
+        for (query, want) in cases {
+            let params = ListParams::from_query(query).unwrap();
+            let err = CursorPage::plan(ResourceKind::User, &params, 100).unwrap_err();
+            assert_eq!(err.scim_type, Some(want), "{query}");
+        }
+        // A cursor of one query is refused by another.
+        let (plan, _) = CursorPage::plan(
+            ResourceKind::User,
+            &ListParams::from_query("cursor=").unwrap(),
+            100,
+        )
+        .unwrap();
+        let marks = plan.finish(rows(&[1, 2]), |r| r.clone());
+        assert!(marks.next.is_none());
+        let (plan, request) = CursorPage::plan(
+            ResourceKind::User,
+            &ListParams::from_query("count=1&cursor=").unwrap(),
+            100,
+        )
+        .unwrap();
+        assert_eq!(request.limit, 2);
+        let next = plan.finish(rows(&[1, 2]), |r| r.clone()).next.unwrap();
+        let other =
+            ListParams::from_query(&format!("cursor={next}&filter=active%20eq%20true")).unwrap();
+        let err = CursorPage::plan(ResourceKind::User, &other, 100).unwrap_err();
+        assert_eq!(err.scim_type, Some(ScimType::InvalidCursor));
     }
 }

@@ -10,6 +10,7 @@ pub mod list;
 pub mod patch;
 pub mod path;
 pub mod projection;
+pub mod query;
 pub mod resource;
 pub mod schema;
 pub mod validate;

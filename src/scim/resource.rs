@@ -104,9 +104,44 @@ pub fn location(base_url: &str, kind: ResourceKind, id: &str) -> String {
     )
 }
 
+/// A resource the SCIM endpoints serve, users and groups alike.
+pub trait ScimResource: Send + 'static {
+    const KIND: ResourceKind;
+    fn id(&self) -> &str;
+    fn meta(&self) -> &Meta;
+    /// The SCIM JSON of the resource, with every attribute it holds.
+    fn to_json(&self, registry: &SchemaRegistry, base_url: &str) -> Value;
+}
+
+impl ScimResource for UserResource {
+    const KIND: ResourceKind = ResourceKind::User;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+    fn to_json(&self, registry: &SchemaRegistry, base_url: &str) -> Value {
+        self.json(registry, base_url)
+    }
+}
+
+impl ScimResource for GroupResource {
+    const KIND: ResourceKind = ResourceKind::Group;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+    fn to_json(&self, registry: &SchemaRegistry, base_url: &str) -> Value {
+        self.json(registry, base_url)
+    }
+}
+
 impl UserResource {
     /// The SCIM JSON of this user, with every attribute it holds.
-    pub fn to_json(&self, registry: &SchemaRegistry, base_url: &str) -> Value {
+    fn json(&self, registry: &SchemaRegistry, base_url: &str) -> Value {
         let mut out = Map::new();
         let mut schemas = vec![Value::from(super::USER_URN)];
         for ext in registry.extensions(ResourceKind::User) {
@@ -207,7 +242,7 @@ impl UserResource {
 
 impl GroupResource {
     /// The SCIM JSON of this group.
-    pub fn to_json(&self, registry: &SchemaRegistry, base_url: &str) -> Value {
+    fn json(&self, registry: &SchemaRegistry, base_url: &str) -> Value {
         let mut out = Map::new();
         let kind = ResourceKind::Group;
         let mut schemas = vec![Value::from(super::GROUP_URN)];

@@ -20,6 +20,16 @@ pub enum DbConn {
     Sqlite(SqliteConnection),
 }
 
+impl DbConn {
+    /// Which database this connection is to.
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbConn::Postgres(_) => Backend::Postgres,
+            DbConn::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+}
+
 /// Opens connections of the backend named by the URL, so a SQLite path is
 /// never handed to libpq (or the other way round).
 #[derive(Debug, Clone)]

@@ -4,12 +4,14 @@ use std::collections::HashSet;
 
 use serde_json::{json, Value};
 
-use super::{check_if_match, check_unregistered, found, meta, Written};
+use super::{check_if_match, check_unregistered, found, meta, Provisioned, Written};
 use crate::access::audit::{self, Change};
 use crate::access::licensing::CapGuard;
 use crate::access::{mappings as access_mappings, WriteContext};
 use crate::scim::fold::fold;
 use crate::scim::patch::{self, MemberChanges, Operation};
+use crate::scim::projection::Projection;
+use crate::scim::query::ListRequest;
 use crate::scim::resource::{GroupResource, MemberRef};
 use crate::scim::schema::ResourceKind;
 use crate::scim::schema::SchemaRegistry;
@@ -196,9 +198,7 @@ fn member_ref(m: memberships::ListedMember) -> MemberRef {
 /// name (a push onto it would hand the IdP control of product access
 /// granted outside it).
 fn check_not_default_name(conn: &mut DbConn, name_key: &str, name: &str) -> Result<(), ScimError> {
-    if let Some(product) =
-        products::with_default_group_named(conn, name_key)?
-    {
+    if let Some(product) = products::with_default_group_named(conn, name_key)? {
         return Err(ScimError::uniqueness(format!(
             "\"{name}\" is the name of the default group of product \"{product}\"; default groups are managed in Gatehouse, not by a directory; rename the group in the IdP"
         )));
@@ -208,145 +208,6 @@ fn check_not_default_name(conn: &mut DbConn, name_key: &str, name: &str) -> Resu
 
 fn audit_view(row: &GroupRow) -> Value {
     json!({"displayName": row.display_name, "externalId": row.external_id})
-}
-
-/// Creates a group with its initial members.
-pub fn create(
-    conn: &mut DbConn,
-    ctx: &WriteContext,
-    validated: Validated,
-) -> Result<Written<GroupResource>, ScimError> {
-    check_unregistered(conn, ctx, &validated.unregistered)?;
-    let fields = GroupFields::split(validated.attributes)?;
-    let row = GroupRow {
-        id: crate::access::new_id(),
-        directory_id: ctx.directory_id.clone(),
-        display_name_key: fold(&fields.display_name),
-        display_name: fields.display_name,
-        external_id: fields.external_id,
-        attributes: Value::Object(fields.rest).to_string(),
-        version: 1,
-        created_at: ctx.now,
-        updated_at: ctx.now,
-    };
-    check_not_default_name(conn, &row.display_name_key, &row.display_name)?;
-    let (members, skipped) = resolve_members(conn, &ctx.directory_id, &row.id, &fields.members)?;
-    // Mappings made by name before the IdP pushed the group bind to it now.
-    let (waiting, guard) = access_mappings::waiting_for(conn, &row)?;
-    match groups::insert(conn, &row).map_err(StoreError::from) {
-        Err(StoreError::Conflict(_)) => return Err(taken(&row.display_name)),
-        other => other?,
-    }
-    memberships::add(conn, &membership_rows(ctx, &row.id, &members))?;
-    access_mappings::bind(conn, ctx, &waiting, &row)?;
-    guard.check(conn)?;
-    let mut after = audit_view(&row);
-    after["members"] = members
-        .iter()
-        .map(|(id, _)| Value::from(id.clone()))
-        .collect();
-    audit::record(
-        conn,
-        ctx,
-        Change {
-            action: "group.created",
-            target_type: "Group",
-            target_id: &row.id,
-            before: None,
-            after: Some(after),
-        },
-    )?;
-    let members = load_members(conn, &row.id)?;
-    Ok(Written {
-        resource: to_resource(row, Some(members))?,
-        unregistered: validated.unregistered,
-        skipped_members: skipped,
-    })
-}
-
-/// One group; members are loaded only when asked for, so reading a large
-/// group without them costs the same as reading an empty one.
-pub fn get(
-    conn: &mut DbConn,
-    directory: Option<&str>,
-    id: &str,
-    with_members: bool,
-) -> Result<GroupResource, ScimError> {
-    let row = find_row(conn, directory, id)?;
-    let members = if with_members {
-        Some(load_members(conn, id)?)
-    } else {
-        None
-    };
-    to_resource(row, members)
-}
-
-/// Replaces a group (PUT): attributes, and members by difference, so only the
-/// members that changed are written.
-pub fn replace(
-    conn: &mut DbConn,
-    ctx: &WriteContext,
-    id: &str,
-    validated: Validated,
-    if_match: Option<&str>,
-) -> Result<Written<GroupResource>, ScimError> {
-    let before = find_row_for_update(conn, &ctx.directory_id, id)?;
-    check_if_match(if_match, before.version)?;
-    check_unregistered(conn, ctx, &validated.unregistered)?;
-    let fields = GroupFields::split(validated.attributes)?;
-    let plan = MemberPlan::Replace(fields.members.clone());
-    let (group, skipped_members) = update(conn, ctx, before, fields, plan, true)?;
-    Ok(Written {
-        resource: group,
-        unregistered: validated.unregistered,
-        skipped_members,
-    })
-}
-
-/// Applies PATCH operations to a group, all or none. Member operations
-/// touch only the members they name; the members are loaded for the
-/// response only `with_members`.
-pub fn patch(
-    conn: &mut DbConn,
-    ctx: &WriteContext,
-    registry: &SchemaRegistry,
-    id: &str,
-    operations: &[Operation],
-    if_match: Option<&str>,
-    with_members: bool,
-) -> Result<Written<GroupResource>, ScimError> {
-    let before = find_row_for_update(conn, &ctx.directory_id, id)?;
-    check_if_match(if_match, before.version)?;
-    let mut document =
-        super::stored_attributes(ResourceKind::Group, &before.id, &before.attributes)?;
-    document.insert("displayName".into(), before.display_name.clone().into());
-    if let Some(e) = &before.external_id {
-        document.insert("externalId".into(), e.clone().into());
-    }
-    let mut changes = MemberChanges::default();
-    let validated = patch::apply(
-        registry,
-        ResourceKind::Group,
-        document,
-        operations,
-        &mut changes,
-    )?;
-    check_unregistered(conn, ctx, &validated.unregistered)?;
-    let fields = GroupFields::split(validated.attributes)?;
-    let untyped = |ids: Vec<String>| ids.into_iter().map(|id| (id, None)).collect::<Vec<_>>();
-    let plan = match changes.replace_with {
-        Some(all) => MemberPlan::Replace(untyped(all)),
-        None => MemberPlan::Delta {
-            add: untyped(changes.add),
-            remove: changes.remove,
-        },
-    };
-    let (group, skipped_members) = update(conn, ctx, before, fields, plan, with_members)?;
-    Ok(Written {
-        resource: group,
-        unregistered: validated.unregistered,
-        skipped_members,
-    })
 }
 
 /// How an update changes a group's members.
@@ -375,9 +236,7 @@ fn update(
     let (added, removed, skipped) = match plan {
         MemberPlan::Replace(members) => {
             let (wanted, skipped) = resolve_members(conn, &ctx.directory_id, id, &members)?;
-            let current: HashSet<String> = memberships::member_ids(conn, id)?
-                .into_iter()
-                .collect();
+            let current: HashSet<String> = memberships::member_ids(conn, id)?.into_iter().collect();
             let wanted_ids: HashSet<&String> = wanted.iter().map(|(m, _)| m).collect();
             let removed: Vec<String> = current
                 .iter()
@@ -402,8 +261,7 @@ fn update(
     let guard = if added.is_empty() {
         None
     } else {
-        let products =
-            mappings::products_of_groups(conn, &[id.to_owned()])?;
+        let products = mappings::products_of_groups(conn, &[id.to_owned()])?;
         Some(CapGuard::before(conn, &products)?)
     };
     let row = GroupRow {
@@ -452,61 +310,215 @@ fn update(
     Ok((to_resource(row, members)?, skipped))
 }
 
-/// Deletes a group: its memberships, and its own membership in other groups.
-pub fn delete(
-    conn: &mut DbConn,
-    ctx: &WriteContext,
-    id: &str,
-    if_match: Option<&str>,
-) -> Result<(), ScimError> {
-    let before = find_row_for_update(conn, &ctx.directory_id, id)?;
-    check_if_match(if_match, before.version)?;
-    access_mappings::record_unbinding(conn, ctx, &before)?;
-    // Its members lose it from `groups`, and its grants.
-    users::touch_members_of(conn, id, ctx.now)?;
-    memberships::remove_member_everywhere(conn, id)?;
-    groups::delete(conn, &ctx.directory_id, id)?;
-    // Its mappings wait again, or bind to the group of its name left.
-    access_mappings::rebind(conn, ctx, &before.display_name_key)?;
-    audit::record(
-        conn,
-        ctx,
-        Change {
-            action: "group.deleted",
-            target_type: "Group",
-            target_id: id,
-            before: Some(audit_view(&before)),
-            after: None,
-        },
-    )?;
-    Ok(())
-}
+/// `/Groups`: groups as directories provision them.
+pub struct Groups;
 
-/// One page of groups matching the query, and the total.
-pub fn list(
-    conn: &mut DbConn,
-    directory: Option<&str>,
-    query: &ListQuery,
-    with_members: bool,
-) -> Result<(u64, Vec<GroupResource>), ScimError> {
-    let (total, rows) = groups::list(conn, directory, query)?;
-    // The page's members in one go, not a query per group.
-    let mut members = if with_members {
-        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-        Some(memberships::members_of_groups(conn, &ids)?)
-    } else {
-        None
-    };
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let listed = members.as_mut().map(|m| {
-            m.remove(&row.id)
-                .unwrap_or_default()
-                .into_iter()
-                .map(member_ref)
-                .collect()
-        });
-        out.push(to_resource(row, listed)?);
+impl Provisioned for Groups {
+    type Resource = GroupResource;
+    const PATCH_ANSWERS_RESOURCE: bool = false;
+
+    fn expanded(registry: &SchemaRegistry, projection: &Projection) -> bool {
+        projection.includes(registry, ResourceKind::Group, "members")
     }
-    Ok((total.max(0) as u64, out))
+
+    /// Creates a group with its initial members.
+    fn create(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        validated: Validated,
+    ) -> Result<Written<GroupResource>, ScimError> {
+        check_unregistered(conn, ctx, &validated.unregistered)?;
+        let fields = GroupFields::split(validated.attributes)?;
+        let row = GroupRow {
+            id: crate::access::new_id(),
+            directory_id: ctx.directory_id.clone(),
+            display_name_key: fold(&fields.display_name),
+            display_name: fields.display_name,
+            external_id: fields.external_id,
+            attributes: Value::Object(fields.rest).to_string(),
+            version: 1,
+            created_at: ctx.now,
+            updated_at: ctx.now,
+        };
+        check_not_default_name(conn, &row.display_name_key, &row.display_name)?;
+        let (members, skipped) =
+            resolve_members(conn, &ctx.directory_id, &row.id, &fields.members)?;
+        // Mappings made by name before the IdP pushed the group bind to it now.
+        let (waiting, guard) = access_mappings::waiting_for(conn, &row)?;
+        match groups::insert(conn, &row).map_err(StoreError::from) {
+            Err(StoreError::Conflict(_)) => return Err(taken(&row.display_name)),
+            other => other?,
+        }
+        memberships::add(conn, &membership_rows(ctx, &row.id, &members))?;
+        access_mappings::bind(conn, ctx, &waiting, &row)?;
+        guard.check(conn)?;
+        let mut after = audit_view(&row);
+        after["members"] = members
+            .iter()
+            .map(|(id, _)| Value::from(id.clone()))
+            .collect();
+        audit::record(
+            conn,
+            ctx,
+            Change {
+                action: "group.created",
+                target_type: "Group",
+                target_id: &row.id,
+                before: None,
+                after: Some(after),
+            },
+        )?;
+        let members = load_members(conn, &row.id)?;
+        Ok(Written {
+            resource: to_resource(row, Some(members))?,
+            unregistered: validated.unregistered,
+            skipped_members: skipped,
+        })
+    }
+
+    /// One group; members are loaded only when asked for, so reading a large
+    /// group without them costs the same as reading an empty one.
+    fn get(
+        conn: &mut DbConn,
+        directory: Option<&str>,
+        id: &str,
+        with_members: bool,
+    ) -> Result<GroupResource, ScimError> {
+        let row = find_row(conn, directory, id)?;
+        let members = if with_members {
+            Some(load_members(conn, id)?)
+        } else {
+            None
+        };
+        to_resource(row, members)
+    }
+
+    /// Replaces a group (PUT): attributes, and members by difference, so only the
+    /// members that changed are written.
+    fn replace(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        id: &str,
+        validated: Validated,
+        if_match: Option<&str>,
+    ) -> Result<Written<GroupResource>, ScimError> {
+        let before = find_row_for_update(conn, &ctx.directory_id, id)?;
+        check_if_match(if_match, before.version)?;
+        check_unregistered(conn, ctx, &validated.unregistered)?;
+        let fields = GroupFields::split(validated.attributes)?;
+        let plan = MemberPlan::Replace(fields.members.clone());
+        let (group, skipped_members) = update(conn, ctx, before, fields, plan, true)?;
+        Ok(Written {
+            resource: group,
+            unregistered: validated.unregistered,
+            skipped_members,
+        })
+    }
+
+    /// Applies PATCH operations to a group, all or none. Member operations
+    /// touch only the members they name; the members are loaded for the
+    /// response only `with_members`.
+    fn patch(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        registry: &SchemaRegistry,
+        id: &str,
+        operations: &[Operation],
+        if_match: Option<&str>,
+        with_members: bool,
+    ) -> Result<Written<GroupResource>, ScimError> {
+        let before = find_row_for_update(conn, &ctx.directory_id, id)?;
+        check_if_match(if_match, before.version)?;
+        let mut document =
+            super::stored_attributes(ResourceKind::Group, &before.id, &before.attributes)?;
+        document.insert("displayName".into(), before.display_name.clone().into());
+        if let Some(e) = &before.external_id {
+            document.insert("externalId".into(), e.clone().into());
+        }
+        let mut changes = MemberChanges::default();
+        let validated = patch::apply(
+            registry,
+            ResourceKind::Group,
+            document,
+            operations,
+            &mut changes,
+        )?;
+        check_unregistered(conn, ctx, &validated.unregistered)?;
+        let fields = GroupFields::split(validated.attributes)?;
+        let untyped = |ids: Vec<String>| ids.into_iter().map(|id| (id, None)).collect::<Vec<_>>();
+        let plan = match changes.replace_with {
+            Some(all) => MemberPlan::Replace(untyped(all)),
+            None => MemberPlan::Delta {
+                add: untyped(changes.add),
+                remove: changes.remove,
+            },
+        };
+        let (group, skipped_members) = update(conn, ctx, before, fields, plan, with_members)?;
+        Ok(Written {
+            resource: group,
+            unregistered: validated.unregistered,
+            skipped_members,
+        })
+    }
+
+    /// Deletes a group: its memberships, and its own membership in other groups.
+    fn delete(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        id: &str,
+        if_match: Option<&str>,
+    ) -> Result<(), ScimError> {
+        let before = find_row_for_update(conn, &ctx.directory_id, id)?;
+        check_if_match(if_match, before.version)?;
+        access_mappings::record_unbinding(conn, ctx, &before)?;
+        // Its members lose it from `groups`, and its grants.
+        users::touch_members_of(conn, id, ctx.now)?;
+        memberships::remove_member_everywhere(conn, id)?;
+        groups::delete(conn, &ctx.directory_id, id)?;
+        // Its mappings wait again, or bind to the group of its name left.
+        access_mappings::rebind(conn, ctx, &before.display_name_key)?;
+        audit::record(
+            conn,
+            ctx,
+            Change {
+                action: "group.deleted",
+                target_type: "Group",
+                target_id: id,
+                before: Some(audit_view(&before)),
+                after: None,
+            },
+        )?;
+        Ok(())
+    }
+
+    /// One page of groups matching the query, and the total.
+    fn list(
+        conn: &mut DbConn,
+        directory: Option<&str>,
+        registry: &SchemaRegistry,
+        request: &ListRequest,
+        with_members: bool,
+    ) -> Result<(u64, Vec<GroupResource>), ScimError> {
+        let query = ListQuery::compile(request, registry, ResourceKind::Group, conn.backend())?;
+        let (total, rows) = groups::list(conn, directory, &query)?;
+        // The page's members in one go, not a query per group.
+        let mut members = if with_members {
+            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+            Some(memberships::members_of_groups(conn, &ids)?)
+        } else {
+            None
+        };
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let listed = members.as_mut().map(|m| {
+                m.remove(&row.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(member_ref)
+                    .collect()
+            });
+            out.push(to_resource(row, listed)?);
+        }
+        Ok((total.max(0) as u64, out))
+    }
 }

@@ -5,13 +5,81 @@
 pub mod groups;
 pub mod users;
 
-use crate::scim::resource::{etag, Meta};
+pub use groups::Groups;
+pub use users::Users;
+
+use crate::scim::patch::Operation;
+use crate::scim::projection::Projection;
+use crate::scim::query::ListRequest;
+use crate::scim::resource::{etag, Meta, ScimResource};
 use crate::scim::schema::ResourceKind;
+use crate::scim::schema::SchemaRegistry;
 use crate::scim::validate::Unregistered;
+use crate::scim::validate::Validated;
 use crate::scim::ScimError;
 use crate::store::{directories, DbConn, StoreError};
 
 use super::WriteContext;
+
+/// A SCIM resource type as directories provision it. Users and groups
+/// implement it alike, so the SCIM handlers serve both with one code path;
+/// each call runs inside the caller's transaction.
+pub trait Provisioned: 'static {
+    type Resource: ScimResource;
+    const KIND: ResourceKind = <Self::Resource as ScimResource>::KIND;
+    /// Whether a PATCH answers with the resource when the client did not
+    /// ask for attributes: users yes; groups no (204), since a group's
+    /// members are what its PATCHes change and can be 200,000 long.
+    const PATCH_ANSWERS_RESOURCE: bool;
+    /// Whether a projection needs the costly multi-valued part (a group's
+    /// members) loaded.
+    fn expanded(registry: &SchemaRegistry, projection: &Projection) -> bool;
+    fn create(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        validated: Validated,
+    ) -> Result<Written<Self::Resource>, ScimError>;
+    /// One resource; `directory` None looks in every directory.
+    fn get(
+        conn: &mut DbConn,
+        directory: Option<&str>,
+        id: &str,
+        expanded: bool,
+    ) -> Result<Self::Resource, ScimError>;
+    fn replace(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        id: &str,
+        validated: Validated,
+        if_match: Option<&str>,
+    ) -> Result<Written<Self::Resource>, ScimError>;
+    /// PATCH, all operations or none.
+    #[allow(clippy::too_many_arguments)]
+    fn patch(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        registry: &SchemaRegistry,
+        id: &str,
+        operations: &[Operation],
+        if_match: Option<&str>,
+        expanded: bool,
+    ) -> Result<Written<Self::Resource>, ScimError>;
+    fn delete(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        id: &str,
+        if_match: Option<&str>,
+    ) -> Result<(), ScimError>;
+    /// One page of the resources a list request finds, and their total;
+    /// `directory` None reads every directory.
+    fn list(
+        conn: &mut DbConn,
+        directory: Option<&str>,
+        registry: &SchemaRegistry,
+        request: &ListRequest,
+        expanded: bool,
+    ) -> Result<(u64, Vec<Self::Resource>), ScimError>;
+}
 
 /// A resource a write left, and what of the request did not fit without
 /// being refused, for the directory's sync health.

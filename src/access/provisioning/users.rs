@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::{check_if_match, check_unregistered, found, meta, Written};
+use super::{check_if_match, check_unregistered, found, meta, Provisioned, Written};
 use crate::access::audit::{self, Change};
 use crate::access::effective;
 use crate::access::licensing::CapGuard;
@@ -12,6 +12,8 @@ use crate::access::persons;
 use crate::access::WriteContext;
 use crate::scim::fold::fold;
 use crate::scim::patch::{self, MemberChanges, Operation};
+use crate::scim::projection::Projection;
+use crate::scim::query::ListRequest;
 use crate::scim::resource::{EntitlementRef, GrantingGroup, GroupRef, UserResource};
 use crate::scim::schema::{ResourceKind, SchemaRegistry};
 use crate::scim::validate::{Attributes, Validated};
@@ -137,9 +139,7 @@ struct Derived {
 impl Derived {
     fn load(conn: &mut DbConn, ids: &[String]) -> Result<Derived, ScimError> {
         let mut groups: HashMap<String, Vec<GroupRef>> = HashMap::new();
-        for (member, group_id, display) in
-            memberships::groups_of(conn, ids)?
-        {
+        for (member, group_id, display) in memberships::groups_of(conn, ids)? {
             groups.entry(member).or_default().push(GroupRef {
                 id: group_id,
                 display,
@@ -187,63 +187,6 @@ fn decorated(conn: &mut DbConn, row: UserRow) -> Result<UserResource, ScimError>
     Derived::load(conn, std::slice::from_ref(&row.id))?.resource(row)
 }
 
-/// Creates a user from validated attributes.
-pub fn create(
-    conn: &mut DbConn,
-    ctx: &WriteContext,
-    validated: Validated,
-) -> Result<Written<UserResource>, ScimError> {
-    check_unregistered(conn, ctx, &validated.unregistered)?;
-    let fields = UserFields::split(validated.attributes)?;
-    let emails = email_keys(&fields.rest);
-    let mut row = UserRow {
-        id: crate::access::new_id(),
-        directory_id: ctx.directory_id.clone(),
-        user_name_key: fold(&fields.user_name),
-        user_name: fields.user_name,
-        external_id: fields.external_id,
-        display_name: fields.display_name,
-        active: fields.active,
-        attributes: Value::Object(fields.rest).to_string(),
-        version: 1,
-        created_at: ctx.now,
-        updated_at: ctx.now,
-        portal_only: false,
-        suspended: false,
-        person_id: None,
-        email_verified: true,
-    };
-    let existing = persons::prepare(conn, ctx, &mut row)?;
-    match users::insert(conn, &row).map_err(StoreError::from) {
-        Err(StoreError::Conflict(_)) => return Err(taken(&row.user_name)),
-        other => other?,
-    }
-    users::set_email_keys(conn, &row.id, &emails)?;
-    if existing.is_some() {
-        join_person(conn, ctx, &row, None, existing)?;
-    }
-    let granted = crate::access::auto_access::grant_new_user(conn, ctx, &row.id)?;
-    audit::record(
-        conn,
-        ctx,
-        Change {
-            action: "user.provisioned",
-            target_type: "User",
-            target_id: &row.id,
-            before: None,
-            after: Some(audit_view(&row)),
-        },
-    )?;
-    let resource = if granted {
-        // Joining a group moved its version: read it back.
-        let row = find_row(conn, Some(&ctx.directory_id), &row.id)?;
-        decorated(conn, row)?
-    } else {
-        to_resource(row, Vec::new(), Vec::new())?
-    };
-    Ok(Written::new(resource, validated.unregistered))
-}
-
 /// Links a written identity to its person (`persons::link`), refusing the
 /// write when that gives back licenses past a cap: an active identity
 /// joining (or reactivated in) a person whose other identities are all
@@ -279,56 +222,6 @@ fn join_person(
         g.check(conn)?;
     }
     Ok(())
-}
-
-/// One user, with its groups and entitlements; `directory` None looks in
-/// every directory.
-pub fn get(
-    conn: &mut DbConn,
-    directory: Option<&str>,
-    id: &str,
-) -> Result<UserResource, ScimError> {
-    let row = find_row(conn, directory, id)?;
-    decorated(conn, row)
-}
-
-/// Replaces a user's attributes (PUT); id, created time and memberships stay.
-pub fn replace(
-    conn: &mut DbConn,
-    ctx: &WriteContext,
-    id: &str,
-    validated: Validated,
-    if_match: Option<&str>,
-) -> Result<Written<UserResource>, ScimError> {
-    let before = find_row_for_update(conn, &ctx.directory_id, id)?;
-    check_if_match(if_match, before.version)?;
-    check_unregistered(conn, ctx, &validated.unregistered)?;
-    let user = overwrite(conn, ctx, before, validated.attributes)?;
-    Ok(Written::new(user, validated.unregistered))
-}
-
-/// Applies PATCH operations to a user, all or none.
-pub fn patch(
-    conn: &mut DbConn,
-    ctx: &WriteContext,
-    registry: &SchemaRegistry,
-    id: &str,
-    operations: &[Operation],
-    if_match: Option<&str>,
-) -> Result<Written<UserResource>, ScimError> {
-    let before = find_row_for_update(conn, &ctx.directory_id, id)?;
-    check_if_match(if_match, before.version)?;
-    let document = document_of(&before)?;
-    let validated = patch::apply(
-        registry,
-        ResourceKind::User,
-        document,
-        operations,
-        &mut MemberChanges::default(),
-    )?;
-    check_unregistered(conn, ctx, &validated.unregistered)?;
-    let user = overwrite(conn, ctx, before, validated.attributes)?;
-    Ok(Written::new(user, validated.unregistered))
 }
 
 /// A stored user as the attributes PATCH works on.
@@ -401,48 +294,172 @@ fn overwrite(
     decorated(conn, row)
 }
 
-/// Deletes a user and its memberships.
-pub fn delete(
-    conn: &mut DbConn,
-    ctx: &WriteContext,
-    id: &str,
-    if_match: Option<&str>,
-) -> Result<(), ScimError> {
-    let before = find_row_for_update(conn, &ctx.directory_id, id)?;
-    check_if_match(if_match, before.version)?;
-    memberships::remove_member_everywhere(conn, id)?;
-    users::delete(conn, &ctx.directory_id, id)?;
-    // The last identity gone leaves a managed person with no access.
-    if let Some(person) = &before.person_id {
-        persons::refresh(conn, ctx.now, person, None)?;
-    }
-    audit::record(
-        conn,
-        ctx,
-        Change {
-            action: "user.deleted",
-            target_type: "User",
-            target_id: id,
-            before: Some(audit_view(&before)),
-            after: None,
-        },
-    )?;
-    Ok(())
-}
+/// `/Users`: users as directories provision them.
+pub struct Users;
 
-/// One page of users matching the query, with their groups and
-/// entitlements, and the total; `directory` None reads every directory.
-pub fn list(
-    conn: &mut DbConn,
-    directory: Option<&str>,
-    query: &ListQuery,
-) -> Result<(u64, Vec<UserResource>), ScimError> {
-    let (total, rows) = users::list(conn, directory, query)?;
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let mut derived = Derived::load(conn, &ids)?;
-    let resources = rows
-        .into_iter()
-        .map(|row| derived.resource(row))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok((total.max(0) as u64, resources))
+impl Provisioned for Users {
+    type Resource = UserResource;
+    const PATCH_ANSWERS_RESOURCE: bool = true;
+
+    fn expanded(_: &SchemaRegistry, _: &Projection) -> bool {
+        true
+    }
+
+    /// Creates a user from validated attributes.
+    fn create(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        validated: Validated,
+    ) -> Result<Written<UserResource>, ScimError> {
+        check_unregistered(conn, ctx, &validated.unregistered)?;
+        let fields = UserFields::split(validated.attributes)?;
+        let emails = email_keys(&fields.rest);
+        let mut row = UserRow {
+            id: crate::access::new_id(),
+            directory_id: ctx.directory_id.clone(),
+            user_name_key: fold(&fields.user_name),
+            user_name: fields.user_name,
+            external_id: fields.external_id,
+            display_name: fields.display_name,
+            active: fields.active,
+            attributes: Value::Object(fields.rest).to_string(),
+            version: 1,
+            created_at: ctx.now,
+            updated_at: ctx.now,
+            portal_only: false,
+            suspended: false,
+            person_id: None,
+            email_verified: true,
+        };
+        let existing = persons::prepare(conn, ctx, &mut row)?;
+        match users::insert(conn, &row).map_err(StoreError::from) {
+            Err(StoreError::Conflict(_)) => return Err(taken(&row.user_name)),
+            other => other?,
+        }
+        users::set_email_keys(conn, &row.id, &emails)?;
+        if existing.is_some() {
+            join_person(conn, ctx, &row, None, existing)?;
+        }
+        let granted = crate::access::auto_access::grant_new_user(conn, ctx, &row.id)?;
+        audit::record(
+            conn,
+            ctx,
+            Change {
+                action: "user.provisioned",
+                target_type: "User",
+                target_id: &row.id,
+                before: None,
+                after: Some(audit_view(&row)),
+            },
+        )?;
+        let resource = if granted {
+            // Joining a group moved its version: read it back.
+            let row = find_row(conn, Some(&ctx.directory_id), &row.id)?;
+            decorated(conn, row)?
+        } else {
+            to_resource(row, Vec::new(), Vec::new())?
+        };
+        Ok(Written::new(resource, validated.unregistered))
+    }
+
+    /// One user, with its groups and entitlements; `directory` None looks in
+    /// every directory.
+    fn get(
+        conn: &mut DbConn,
+        directory: Option<&str>,
+        id: &str,
+        _: bool,
+    ) -> Result<UserResource, ScimError> {
+        let row = find_row(conn, directory, id)?;
+        decorated(conn, row)
+    }
+
+    /// Replaces a user's attributes (PUT); id, created time and memberships stay.
+    fn replace(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        id: &str,
+        validated: Validated,
+        if_match: Option<&str>,
+    ) -> Result<Written<UserResource>, ScimError> {
+        let before = find_row_for_update(conn, &ctx.directory_id, id)?;
+        check_if_match(if_match, before.version)?;
+        check_unregistered(conn, ctx, &validated.unregistered)?;
+        let user = overwrite(conn, ctx, before, validated.attributes)?;
+        Ok(Written::new(user, validated.unregistered))
+    }
+
+    /// Applies PATCH operations to a user, all or none.
+    fn patch(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        registry: &SchemaRegistry,
+        id: &str,
+        operations: &[Operation],
+        if_match: Option<&str>,
+        _: bool,
+    ) -> Result<Written<UserResource>, ScimError> {
+        let before = find_row_for_update(conn, &ctx.directory_id, id)?;
+        check_if_match(if_match, before.version)?;
+        let document = document_of(&before)?;
+        let validated = patch::apply(
+            registry,
+            ResourceKind::User,
+            document,
+            operations,
+            &mut MemberChanges::default(),
+        )?;
+        check_unregistered(conn, ctx, &validated.unregistered)?;
+        let user = overwrite(conn, ctx, before, validated.attributes)?;
+        Ok(Written::new(user, validated.unregistered))
+    }
+
+    /// Deletes a user and its memberships.
+    fn delete(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        id: &str,
+        if_match: Option<&str>,
+    ) -> Result<(), ScimError> {
+        let before = find_row_for_update(conn, &ctx.directory_id, id)?;
+        check_if_match(if_match, before.version)?;
+        memberships::remove_member_everywhere(conn, id)?;
+        users::delete(conn, &ctx.directory_id, id)?;
+        // The last identity gone leaves a managed person with no access.
+        if let Some(person) = &before.person_id {
+            persons::refresh(conn, ctx.now, person, None)?;
+        }
+        audit::record(
+            conn,
+            ctx,
+            Change {
+                action: "user.deleted",
+                target_type: "User",
+                target_id: id,
+                before: Some(audit_view(&before)),
+                after: None,
+            },
+        )?;
+        Ok(())
+    }
+
+    /// One page of users matching the query, with their groups and
+    /// entitlements, and the total; `directory` None reads every directory.
+    fn list(
+        conn: &mut DbConn,
+        directory: Option<&str>,
+        registry: &SchemaRegistry,
+        request: &ListRequest,
+        _: bool,
+    ) -> Result<(u64, Vec<UserResource>), ScimError> {
+        let query = ListQuery::compile(request, registry, ResourceKind::User, conn.backend())?;
+        let (total, rows) = users::list(conn, directory, &query)?;
+        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+        let mut derived = Derived::load(conn, &ids)?;
+        let resources = rows
+            .into_iter()
+            .map(|row| derived.resource(row))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((total.max(0) as u64, resources))
+    }
 }

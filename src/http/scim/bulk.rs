@@ -9,7 +9,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Map, Value};
 
 use super::json_response;
-use super::resources::{note_written, Endpoint, Groups, Users};
+use super::resources::note_written;
+use crate::access::provisioning::{Groups, Provisioned, Users};
 use crate::access::sync_health::RequestSeen;
 use crate::http::auth::ScimPrincipal;
 use crate::http::body::ScimBody;
@@ -17,6 +18,7 @@ use crate::http::AppState;
 use crate::scim::bulk::{self, BulkOperation, Listed, Method, BULK_RESPONSE_URN};
 use crate::scim::patch;
 use crate::scim::resource::location;
+use crate::scim::resource::ScimResource;
 use crate::scim::schema::ResourceKind;
 use crate::scim::validate::validate_resource;
 use crate::scim::ScimError;
@@ -194,7 +196,7 @@ fn note_refused(
     });
 }
 
-async fn run_on<E: Endpoint>(
+async fn run_on<E: Provisioned>(
     state: &web::Data<AppState>,
     who: &ScimPrincipal,
     req: &HttpRequest,
@@ -207,8 +209,8 @@ async fn run_on<E: Endpoint>(
     let data = op.data.clone().unwrap_or(Value::Null);
     let done = |status: u16, r: &E::Resource| Done {
         status,
-        id: E::id(r).to_owned(),
-        version: Some(E::meta(r).etag()),
+        id: r.id().to_owned(),
+        version: Some(r.meta().etag()),
     };
     match op.method {
         Method::Post => {
@@ -217,7 +219,7 @@ async fn run_on<E: Endpoint>(
                 .store
                 .write(move |c| E::create(c, &ctx, validated.clone()))
                 .await?;
-            let target = (E::KIND, E::id(&r.resource));
+            let target = (E::KIND, r.resource.id());
             note_written(state, req, &noted, target, StatusCode::CREATED, &r);
             Ok(done(201, &r.resource))
         }
@@ -227,7 +229,7 @@ async fn run_on<E: Endpoint>(
                 .store
                 .write(move |c| E::replace(c, &ctx, &id, validated.clone(), version.as_deref()))
                 .await?;
-            let target = (E::KIND, E::id(&r.resource));
+            let target = (E::KIND, r.resource.id());
             note_written(state, req, &noted, target, StatusCode::OK, &r);
             Ok(done(200, &r.resource))
         }
@@ -248,7 +250,7 @@ async fn run_on<E: Endpoint>(
                     )
                 })
                 .await?;
-            let target = (E::KIND, E::id(&r.resource));
+            let target = (E::KIND, r.resource.id());
             note_written(state, req, &noted, target, StatusCode::OK, &r);
             Ok(done(200, &r.resource))
         }

@@ -3,6 +3,7 @@
 pub mod bulk;
 pub mod discovery;
 pub mod endpoint_names;
+pub mod listing;
 pub mod resources;
 pub mod search;
 pub mod sync;
@@ -13,13 +14,10 @@ use actix_web::{HttpRequest, HttpResponse};
 use serde_json::Value;
 
 use super::error::SCIM_CONTENT_TYPE;
-use super::AppState;
-use crate::scim::filter;
 use crate::scim::list::ListParams;
 use crate::scim::projection::Projection;
-use crate::scim::schema::{ResourceKind, SchemaRegistry};
+use crate::scim::schema::SchemaRegistry;
 use crate::scim::ScimError;
-use crate::store::sql_filter::{self, ListQuery};
 
 /// A SCIM JSON response.
 pub fn json_response(status: StatusCode, body: &Value) -> HttpResponse {
@@ -83,54 +81,6 @@ pub fn projection(registry: &SchemaRegistry, req: &HttpRequest) -> Result<Projec
         params.attributes.as_deref(),
         params.excluded_attributes.as_deref(),
     )
-}
-
-/// The database query for a list request: its filter, sort order and page.
-pub fn list_query(
-    state: &AppState,
-    registry: &SchemaRegistry,
-    kind: ResourceKind,
-    params: &ListParams,
-) -> Result<ListQuery, ScimError> {
-    let backend = state.store.backend();
-    let (condition, user_name_key) = match &params.filter {
-        Some(text) => {
-            let parsed =
-                filter::parse(text).map_err(|e| ScimError::invalid_filter(format!("{e}")))?;
-            let condition = sql_filter::compile(&parsed, registry, kind, backend)?;
-            (Some(condition), sql_filter::user_name_lookup(&parsed, kind))
-        }
-        None => (None, None),
-    };
-    let descending = match params
-        .sort_order
-        .as_deref()
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        None | Some("ascending") => false,
-        Some("descending") => true,
-        Some(other) => {
-            return Err(ScimError::invalid_value(format!(
-                "sortOrder must be \"ascending\" or \"descending\"; got \"{other}\""
-            )))
-        }
-    };
-    let order = sql_filter::order_by(
-        params.sort_by.as_deref(),
-        descending,
-        registry,
-        kind,
-        backend,
-    )?;
-    Ok(ListQuery {
-        condition,
-        user_name_key,
-        seek: None,
-        order,
-        offset: params.start_index - 1,
-        limit: params.page_size(state.settings.max_page_size),
-    })
 }
 
 /// Any method a SCIM endpoint does not serve.

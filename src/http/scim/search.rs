@@ -6,7 +6,8 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 
 use super::json_response;
-use super::resources::{page, Groups, Users};
+use super::listing::page;
+use crate::access::provisioning::{Groups, Users};
 use crate::http::auth::ScimCaller;
 use crate::http::body::ScimBody;
 use crate::http::AppState;

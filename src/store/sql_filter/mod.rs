@@ -22,6 +22,7 @@ use compiler::Compiler;
 use super::dialect::Backend;
 use crate::scim::filter::{CompValue, CompareOp, Filter};
 use crate::scim::fold::fold;
+use crate::scim::query::{ListOrder, ListRequest};
 use crate::scim::schema::{ResourceKind, SchemaRegistry};
 use crate::scim::ScimError;
 
@@ -40,12 +41,49 @@ pub struct ListQuery {
     pub limit: u64,
 }
 
+impl ListQuery {
+    /// A list request compiled for one resource type on one backend: the
+    /// filter and sort key checked against the schemas, the cursor's
+    /// position as a keyset condition.
+    pub fn compile(
+        request: &ListRequest,
+        registry: &SchemaRegistry,
+        kind: ResourceKind,
+        backend: Backend,
+    ) -> Result<ListQuery, ScimError> {
+        let (condition, user_name_key) = match &request.filter {
+            Some(filter) => (
+                Some(compile(filter, registry, kind, backend)?),
+                user_name_lookup(filter, kind),
+            ),
+            None => (None, None),
+        };
+        let order = match &request.order {
+            ListOrder::Sorted { by, descending } => {
+                order_by(by.as_deref(), *descending, registry, kind, backend)?
+            }
+            ListOrder::Creation { descending } => creation_order(kind, *descending),
+        };
+        Ok(ListQuery {
+            condition,
+            user_name_key,
+            seek: request
+                .position
+                .as_ref()
+                .map(|p| seek(kind, p.created_us, &p.id, p.after)),
+            order,
+            offset: request.offset,
+            limit: request.limit,
+        })
+    }
+}
+
 /// The folded `userName` of a users filter that is exactly
 /// `userName eq "…"`, the lookup an IdP makes before every create and for
 /// every user of a sync. The key is unique per directory, so the store
 /// answers it with one fixed-shape query instead of the compiled filter
 /// (`store::users::list`); the compiled condition says the same.
-pub fn user_name_lookup(filter: &Filter, kind: ResourceKind) -> Option<String> {
+fn user_name_lookup(filter: &Filter, kind: ResourceKind) -> Option<String> {
     let Filter::Compare {
         path,
         op: CompareOp::Eq,
@@ -87,7 +125,7 @@ pub fn compile(
 
 /// The ORDER BY for `sortBy`/`sortOrder`: the attribute's value (unassigned
 /// values last), then creation time and id, so pages never overlap.
-pub fn order_by(
+fn order_by(
     sort_by: Option<&str>,
     descending: bool,
     registry: &SchemaRegistry,
@@ -127,7 +165,7 @@ pub fn order_by(
 }
 
 /// Creation order (the order cursors follow), backwards when `descending`.
-pub fn creation_order(kind: ResourceKind, descending: bool) -> SqlOrder {
+fn creation_order(kind: ResourceKind, descending: bool) -> SqlOrder {
     SqlOrder::new()
         .sql(match (kind, descending) {
             (ResourceKind::User, false) => "users.created_at ASC, users.id ASC",
@@ -144,7 +182,7 @@ pub fn creation_order(kind: ResourceKind, descending: bool) -> SqlOrder {
 /// index; the equivalent `created_at > ? OR (created_at = ? AND id > ?)`
 /// is not, and every page walked the directory from its start (a page
 /// 900,000 users in: 47 ms, against 0.1 ms).
-pub fn seek(kind: ResourceKind, created_us: i64, id: &str, after: bool) -> SqlCondition {
+fn seek(kind: ResourceKind, created_us: i64, id: &str, after: bool) -> SqlCondition {
     let columns = match kind {
         ResourceKind::User => "(users.created_at, users.id)",
         ResourceKind::Group => "(\"groups\".created_at, \"groups\".id)",

@@ -222,8 +222,9 @@ async fn registered_extension_filters_are_index_lookups() {
 /// first user to get there.
 #[actix_web::test]
 async fn cursor_pages_seek_into_the_creation_order_index() {
+    use gatehouse::scim::query::{ListOrder, ListRequest, Position};
     use gatehouse::scim::schema::ResourceKind::{Group, User};
-    use gatehouse::store::sql_filter::seek;
+    use gatehouse::store::sql_filter::ListQuery;
 
     let app = TestApp::new().await;
     for (kind, table, index) in [
@@ -231,7 +232,25 @@ async fn cursor_pages_seek_into_the_creation_order_index() {
         (Group, "\"groups\"", "groups_directory_created"),
     ] {
         for after in [true, false] {
-            let condition = inline(&seek(kind, 1_700_000_000_000_000, "some-id", after));
+            let request = ListRequest {
+                filter: None,
+                order: ListOrder::Creation { descending: !after },
+                position: Some(Position {
+                    created_us: 1_700_000_000_000_000,
+                    id: "some-id".into(),
+                    after,
+                }),
+                offset: 0,
+                limit: 10,
+            };
+            let query = ListQuery::compile(
+                &request,
+                &app.state.registry(),
+                kind,
+                app.state.store.backend(),
+            )
+            .unwrap();
+            let condition = inline(query.seek.as_ref().unwrap());
             let direction = if after { "ASC" } else { "DESC" };
             let plan = explain(
                 &app,

@@ -1,0 +1,148 @@
+//! Lists of users and groups: `GET` with a query, `POST /.search`, paged by
+//! `startIndex` or by cursor (RFC 9865). The request is checked and typed
+//! here (`scim::query`); the access layer runs it.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::{json, Value};
+
+use super::json_response;
+use super::resources::render;
+use crate::access::provisioning::Provisioned;
+use crate::http::auth::ScimCaller;
+use crate::http::body::ScimBody;
+use crate::http::AppState;
+use crate::scim::cursor::CursorPage;
+use crate::scim::list::{list_response, ListParams};
+use crate::scim::projection::Projection;
+use crate::scim::query::ListRequest;
+use crate::scim::resource::ScimResource;
+use crate::scim::schema::SchemaRegistry;
+use crate::scim::ScimError;
+
+/// `GET /{Users,Groups}` with filter, sorting and paging.
+pub async fn list<E: Provisioned>(
+    state: web::Data<AppState>,
+    caller: ScimCaller,
+    req: HttpRequest,
+) -> Result<HttpResponse, ScimError> {
+    let result = match ListParams::from_query(req.query_string()) {
+        Ok(params) => respond_list::<E>(&state, &caller, params).await,
+        Err(e) => Err(e),
+    };
+    caller.vouch(&state, result).await
+}
+
+/// `POST /{Users,Groups}/.search`: the same, with the parameters in the body.
+pub async fn search<E: Provisioned>(
+    state: web::Data<AppState>,
+    caller: ScimCaller,
+    // Taken as a result so that a bad body is reported only to a caller
+    // whose token checks out (`vouch`).
+    body: Result<ScimBody, ScimError>,
+) -> Result<HttpResponse, ScimError> {
+    let result = match body.and_then(|b| ListParams::from_search_request(&b.0)) {
+        Ok(params) => respond_list::<E>(&state, &caller, params).await,
+        Err(e) => Err(e),
+    };
+    caller.vouch(&state, result).await
+}
+
+async fn respond_list<E: Provisioned>(
+    state: &web::Data<AppState>,
+    caller: &ScimCaller,
+    params: ListParams,
+) -> Result<HttpResponse, ScimError> {
+    let body = if params.cursor.is_some() {
+        cursor_page::<E>(state, caller, &params).await?
+    } else {
+        let (total, resources) = page::<E>(state, caller, &params, None).await?;
+        list_response(total, params.start_index, resources)
+    };
+    Ok(json_response(StatusCode::OK, &body))
+}
+
+/// One page of rendered resources and the total. `page` overrides the
+/// offset and size of `params` (the root search pages across types).
+/// The caller's token is checked in the same database call as the read;
+/// errors found before it are the handler's to `vouch` for.
+pub async fn page<E: Provisioned>(
+    state: &web::Data<AppState>,
+    caller: &ScimCaller,
+    params: &ListParams,
+    page: Option<(u64, u64)>,
+) -> Result<(u64, Vec<Value>), ScimError> {
+    let registry = state.registry();
+    let mut request = ListRequest::paged(params, state.settings.max_page_size)?;
+    if let Some((offset, limit)) = page {
+        request.offset = offset;
+        request.limit = limit;
+    }
+    let (total, found, projection) = fetch::<E>(state, &registry, caller, params, request).await?;
+    let resources = found
+        .iter()
+        .map(|r| render::<E>(&registry, &caller.base_url, r, &projection))
+        .collect();
+    Ok((total, resources))
+}
+
+async fn fetch<E: Provisioned>(
+    state: &web::Data<AppState>,
+    registry: &SchemaRegistry,
+    caller: &ScimCaller,
+    params: &ListParams,
+    request: ListRequest,
+) -> Result<(u64, Vec<E::Resource>, Projection), ScimError> {
+    let projection = Projection::parse(
+        registry,
+        params.attributes.as_deref(),
+        params.excluded_attributes.as_deref(),
+    )?;
+    let expanded = E::expanded(registry, &projection);
+    let (who, registry) = (caller.clone(), registry.clone());
+    let (total, found) = state
+        .store
+        .read(move |conn| {
+            let who = who.authenticate(conn)?;
+            E::list(
+                conn,
+                who.directory.as_deref(),
+                &registry,
+                &request,
+                expanded,
+            )
+        })
+        .await?;
+    Ok((total, found, projection))
+}
+
+/// A page of cursor paging (RFC 9865): rows after (or before) the cursor's
+/// position in creation order, with `nextCursor` / `previousCursor`.
+async fn cursor_page<E: Provisioned>(
+    state: &web::Data<AppState>,
+    caller: &ScimCaller,
+    params: &ListParams,
+) -> Result<Value, ScimError> {
+    let (plan, request) = CursorPage::plan(E::KIND, params, state.settings.max_page_size)?;
+    let registry = state.registry();
+    let (total, found, projection) = fetch::<E>(state, &registry, caller, params, request).await?;
+    let page = plan.finish(found, |r| (r.meta().created_us, r.id().to_owned()));
+    let resources: Vec<Value> = page
+        .rows
+        .iter()
+        .map(|r| render::<E>(&registry, &caller.base_url, r, &projection))
+        .collect();
+    let mut body = json!({
+        "schemas": [crate::scim::LIST_RESPONSE_URN],
+        "totalResults": total,
+        "itemsPerPage": resources.len(),
+    });
+    if let Some(n) = page.next {
+        body["nextCursor"] = n.into();
+    }
+    if let Some(p) = page.previous {
+        body["previousCursor"] = p.into();
+    }
+    body["Resources"] = Value::Array(resources);
+    Ok(body)
+}
