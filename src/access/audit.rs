@@ -7,6 +7,9 @@ use crate::store::audit;
 use crate::store::models::NewAuditEvent;
 use crate::store::DbConn;
 
+/// Which events a query asks for.
+pub use crate::store::audit::AuditFilter;
+
 /// What changed: the action name, the target, and its state before and after.
 #[derive(Debug, Clone)]
 pub struct Change<'a> {

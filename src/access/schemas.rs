@@ -14,8 +14,8 @@ use super::{AccessError, WriteContext};
 use crate::scim::schema::custom::{self, CustomSchema};
 use crate::scim::schema::{AttrType, KeptAttribute, ResourceKind, SchemaRegistry};
 use crate::store::custom_schemas::{self, IndexedAttribute};
-use crate::store::dialect::JsonBase;
 use crate::store::models::CustomSchemaRow;
+use crate::store::sql_filter::json::JsonBase;
 use crate::store::{sync_health, DbConn, StoreResult};
 
 /// Most attributes of one registered schema that get an index of their

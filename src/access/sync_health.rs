@@ -17,6 +17,9 @@ use std::sync::Mutex;
 use serde::Serialize;
 use serde_json::Value;
 
+/// How many issues a directory keeps (the most a report can list).
+pub use crate::store::sync_health::ISSUES_KEPT;
+
 use super::error::found;
 use super::AccessError;
 use crate::scim::error::Cause;

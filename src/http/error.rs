@@ -9,7 +9,7 @@ use actix_web::{HttpResponse, ResponseError};
 use crate::access::AccessError;
 use crate::scim::error::Cause;
 use crate::scim::ScimError;
-use crate::store::pool::IsStale;
+use crate::store::error::IsStale;
 use crate::store::StoreError;
 
 /// Content type of every SCIM response (RFC 7644 §3.1).

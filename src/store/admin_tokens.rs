@@ -2,8 +2,8 @@
 
 use diesel::prelude::*;
 
+use super::conn::DbConn;
 use super::models::AdminTokenRow;
-use super::pool::DbConn;
 use super::schema::admin_tokens;
 
 /// Adds a token.

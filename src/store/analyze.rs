@@ -28,7 +28,7 @@ use diesel::connection::SimpleConnection;
 use diesel::sql_types::Text;
 use diesel::{QueryResult, QueryableByName, RunQueryDsl};
 
-use super::pool::DbConn;
+use super::conn::DbConn;
 
 /// Committed writes between two looks at the tables' change counts.
 pub const WRITES_BETWEEN_CHECKS: usize = 1_000;

@@ -2,8 +2,8 @@
 
 use diesel::prelude::*;
 
+use super::conn::DbConn;
 use super::models::{AuditEventRow, NewAuditEvent};
-use super::pool::DbConn;
 use super::schema::audit_events;
 
 /// Appends one event (call inside the transaction of the change it records).
@@ -45,7 +45,7 @@ pub fn query(
 ) -> QueryResult<Vec<AuditEventRow>> {
     let mut q = audit_events::table
         .filter(audit_events::id.gt(after))
-        .into_boxed::<super::pool::MultiBackend>();
+        .into_boxed::<super::conn::MultiBackend>();
     if let Some(a) = &filter.actor {
         q = q.filter(audit_events::actor_id.eq(a.clone()));
     }

@@ -7,8 +7,8 @@
 use diesel::sql_types::{Nullable, Text};
 use diesel::{QueryableByName, RunQueryDsl, SqliteConnection};
 
-use super::pool::DbConn;
-use super::StoreError;
+use super::conn::DbConn;
+use super::error::StoreError;
 use crate::scim::fold::fold;
 
 diesel::define_sql_function! {

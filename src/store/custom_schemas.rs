@@ -4,10 +4,11 @@
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::dialect::{Backend, JsonBase};
+use super::conn::Backend;
+use super::conn::DbConn;
 use super::models::CustomSchemaRow;
-use super::pool::DbConn;
 use super::schema::custom_schemas;
+use super::sql_filter::json::JsonBase;
 
 /// Adds a schema.
 pub fn insert(conn: &mut DbConn, row: &CustomSchemaRow) -> QueryResult<()> {

@@ -2,9 +2,9 @@
 
 use diesel::prelude::*;
 
+use super::conn::DbConn;
 use super::dialect::{columns_of, load_direct};
 use super::models::{DirectoryRow, DirectoryTokenRow};
-use super::pool::DbConn;
 use super::schema::{directories, directory_tokens};
 
 /// The directory of accounts and groups made by admins rather than pushed

@@ -3,9 +3,9 @@
 use diesel::dsl::count;
 use diesel::prelude::*;
 
+use super::conn::DbConn;
 use super::dialect::{columns_of, load_direct};
 use super::models::EntitlementRow;
-use super::pool::DbConn;
 use super::schema::user_entitlements as e;
 
 /// The roles that consume a license of their product.

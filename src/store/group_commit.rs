@@ -21,8 +21,10 @@ use std::sync::mpsc;
 use diesel::connection::{Connection, TransactionManager};
 use diesel::r2d2::Pool;
 
-use super::pool::{ConnectionOpener, DbConn, IsStale, MAX_ATTEMPTS};
-use super::StoreError;
+use super::conn::DbConn;
+use super::error::StoreError;
+use super::error::{IsStale, MAX_ATTEMPTS};
+use super::opener::ConnectionOpener;
 
 /// Writes in one batch at most: bounds how long the first write of a batch
 /// waits for the others to run before its commit.

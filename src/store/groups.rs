@@ -2,11 +2,11 @@
 
 use diesel::prelude::*;
 
+use super::conn::{DbConn, MultiBackend};
+use super::error::StoreError;
 use super::models::GroupRow;
-use super::pool::{DbConn, MultiBackend};
 use super::schema::groups;
 use super::sql_filter::ListQuery;
-use super::StoreError;
 
 /// Adds a group; a taken displayName fails with a unique violation.
 pub fn insert(conn: &mut DbConn, row: &GroupRow) -> QueryResult<()> {

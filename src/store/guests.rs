@@ -2,8 +2,8 @@
 
 use diesel::prelude::*;
 
+use super::conn::DbConn;
 use super::models::{GuestRow, GuestSpaceRow};
-use super::pool::DbConn;
 use super::schema::{guest_spaces, guests};
 
 /// Adds a guest; the same account twice on one site is a unique violation.

@@ -2,8 +2,8 @@
 
 use diesel::prelude::*;
 
+use super::conn::{DbConn, MultiBackend};
 use super::models::{InvitationRow, InviteLinkRow};
-use super::pool::{DbConn, MultiBackend};
 use super::schema::{invitations, invite_links};
 
 /// Adds an invitation.

@@ -2,8 +2,8 @@
 
 use diesel::prelude::*;
 
+use super::conn::{DbConn, MultiBackend};
 use super::models::MappingRow;
-use super::pool::{DbConn, MultiBackend};
 use super::schema::{group_mappings, memberships};
 
 /// Adds a mapping.

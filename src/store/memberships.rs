@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
+use super::conn::DbConn;
 use super::dialect::load_direct;
 use super::models::MembershipRow;
-use super::pool::DbConn;
 use super::schema::{groups, memberships, users};
 use super::sql_filter::SqlExpr;
 

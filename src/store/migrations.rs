@@ -2,8 +2,8 @@
 
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
-use super::pool::DbConn;
-use super::{StoreError, StoreResult};
+use super::conn::DbConn;
+use super::error::{StoreError, StoreResult};
 
 const SQLITE: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES: EmbeddedMigrations = embed_migrations!("migrations/postgres");

@@ -2,9 +2,9 @@
 
 use diesel::prelude::*;
 
+use super::conn::DbConn;
 use super::directories::LOCAL_DIRECTORY;
 use super::models::{PersonRow, UserRow};
-use super::pool::DbConn;
 use super::schema::{persons, users};
 
 /// Adds a person.

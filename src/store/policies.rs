@@ -2,8 +2,8 @@
 
 use diesel::prelude::*;
 
+use super::conn::DbConn;
 use super::models::PolicyRow;
-use super::pool::DbConn;
 use super::schema::policies;
 
 /// The row of one scope (`org` or a site id), if any field was ever set there.

@@ -4,112 +4,18 @@
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
-use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel::r2d2::{Pool, PooledConnection};
+use diesel::Connection;
 
 use super::analyze::Analyzer;
-use super::dialect::{sqlite_path, Backend};
+use super::conn::{Backend, DbConn};
+use super::error::{IsStale, MAX_ATTEMPTS};
+use super::error::{StoreError, StoreResult};
 use super::group_commit::GroupCommit;
+use super::opener::ConnectionOpener;
 use super::readers::Readers;
-use super::{StoreError, StoreResult};
-
-/// One connection type for both databases; queries are written once against it.
-#[derive(diesel::MultiConnection)]
-pub enum DbConn {
-    Postgres(PgConnection),
-    Sqlite(SqliteConnection),
-}
-
-impl DbConn {
-    /// Which database this connection is to.
-    pub fn backend(&self) -> Backend {
-        match self {
-            DbConn::Postgres(_) => Backend::Postgres,
-            DbConn::Sqlite(_) => Backend::Sqlite,
-        }
-    }
-}
-
-/// Opens connections of the backend named by the URL, so a SQLite path is
-/// never handed to libpq (or the other way round).
-#[derive(Debug, Clone)]
-pub struct ConnectionOpener {
-    url: String,
-    backend: Backend,
-}
-
-impl ConnectionOpener {
-    /// Which database the connections are to.
-    pub(super) fn backend(&self) -> Backend {
-        self.backend
-    }
-
-    /// Opens one connection and applies the backend's settings.
-    pub(super) fn open(&self) -> Result<DbConn, diesel::ConnectionError> {
-        let mut conn = match self.backend {
-            Backend::Postgres => DbConn::Postgres(PgConnection::establish(&self.url)?),
-            Backend::Sqlite => {
-                let mut conn = SqliteConnection::establish(sqlite_path(&self.url))?;
-                super::case_fold::register(&mut conn)
-                    .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
-                DbConn::Sqlite(conn)
-            }
-        };
-        for statement in self.backend.connection_setup() {
-            conn.batch_execute(statement)
-                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
-        }
-        Ok(conn)
-    }
-}
-
-impl ManageConnection for ConnectionOpener {
-    type Connection = DbConn;
-    type Error = r2d2::Error;
-
-    fn connect(&self) -> Result<DbConn, r2d2::Error> {
-        self.open().map_err(r2d2::Error::ConnectionError)
-    }
-
-    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1")
-            .map_err(r2d2::Error::QueryError)
-    }
-
-    /// A connection left inside a transaction, or whose transaction manager
-    /// is in error (a failed rollback), is closed rather than reused.
-    fn has_broken(&self, conn: &mut DbConn) -> bool {
-        std::thread::panicking() || !is_reusable(conn)
-    }
-}
-
-/// Whether a connection can be handed to the next piece of work: not left
-/// inside a transaction, and its transaction manager not in error.
-pub(super) fn is_reusable(conn: &mut DbConn) -> bool {
-    use diesel::connection::TransactionManager;
-    type Tm = <DbConn as Connection>::TransactionManager;
-    matches!(
-        Tm::transaction_manager_status_mut(conn).transaction_depth(),
-        Ok(None)
-    )
-}
 
 type DbPool = Pool<ConnectionOpener>;
-
-/// Tries of a write transaction that keeps losing races to other writers.
-pub(super) const MAX_ATTEMPTS: u32 = 5;
-
-/// Errors that can say "a concurrent writer won; run again".
-pub trait IsStale {
-    /// Whether this error is a lost race worth retrying.
-    fn is_stale(&self) -> bool;
-}
-
-impl IsStale for StoreError {
-    fn is_stale(&self) -> bool {
-        matches!(self, StoreError::Stale)
-    }
-}
 
 /// The database: reader threads for reads (`readers`) and a pool for
 /// writes.
@@ -147,11 +53,8 @@ impl Default for PoolOptions {
 impl Store {
     /// Connects to the database named by `url` and runs pending migrations.
     pub fn open(url: &str, options: &PoolOptions) -> StoreResult<Store> {
-        let backend = Backend::from_url(url);
-        let opener = ConnectionOpener {
-            url: url.to_owned(),
-            backend,
-        };
+        let opener = ConnectionOpener::new(url);
+        let backend = opener.backend();
         let build = |size: u32| {
             Pool::builder()
                 .max_size(size)

@@ -2,8 +2,8 @@
 
 use diesel::prelude::*;
 
+use super::conn::DbConn;
 use super::models::ProductTokenRow;
-use super::pool::DbConn;
 use super::schema::product_tokens;
 
 /// Adds a token.

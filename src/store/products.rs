@@ -2,9 +2,9 @@
 
 use diesel::prelude::*;
 
+use super::conn::DbConn;
 use super::dialect::{lock_row, LockTable};
 use super::models::{ProductRow, SiteRow};
-use super::pool::DbConn;
 use super::schema::{groups, products, sites};
 use crate::scim::fold::fold;
 

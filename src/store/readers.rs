@@ -19,9 +19,9 @@ use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 
-use super::dialect::Backend;
-use super::pool::{is_reusable, ConnectionOpener, DbConn};
-use super::StoreError;
+use super::conn::{is_reusable, Backend, DbConn};
+use super::error::StoreError;
+use super::opener::ConnectionOpener;
 
 /// A read as a reader thread sees it: given its connection (or why there
 /// is none), it runs and sends its own answer.

@@ -2,9 +2,9 @@
 
 use diesel::prelude::*;
 
+use super::conn::{DbConn, MultiBackend};
 use super::entitlements::LICENSED_ROLES;
 use super::models::EntitlementRow;
-use super::pool::{DbConn, MultiBackend};
 use super::schema::{memberships, user_entitlements as e, users};
 
 /// Entitlement rows with the user's userName; one product's when given.

@@ -2,8 +2,8 @@
 
 use diesel::prelude::*;
 
+use super::conn::{DbConn, MultiBackend};
 use super::models::AccessRequestRow;
-use super::pool::{DbConn, MultiBackend};
 use super::schema::access_requests;
 
 /// Adds a request.

@@ -4,8 +4,8 @@
 
 use diesel::prelude::*;
 
+use super::conn::DbConn;
 use super::models::{NewSyncIssue, SyncIssueRow, SyncRequestsRow, UnregisteredAttributeRow};
-use super::pool::DbConn;
 use super::schema::{sync_issues, sync_requests, unregistered_attributes};
 use super::sql_filter::SqlCondition;
 

@@ -5,7 +5,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 
-use super::pool::DbConn;
+use super::conn::DbConn;
 use super::schema::store_tasks;
 
 /// Whether the task is still to do.

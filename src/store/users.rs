@@ -2,12 +2,12 @@
 
 use diesel::prelude::*;
 
+use super::conn::{DbConn, MultiBackend};
 use super::dialect::{columns_of, load_direct};
+use super::error::StoreError;
 use super::models::UserRow;
-use super::pool::{DbConn, MultiBackend};
 use super::schema::{user_emails, users};
 use super::sql_filter::ListQuery;
-use super::StoreError;
 
 /// Adds a user; a taken userName fails with a unique violation.
 pub fn insert(conn: &mut DbConn, row: &UserRow) -> QueryResult<()> {

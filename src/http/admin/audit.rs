@@ -4,11 +4,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::export::{self, Format};
 use super::query;
-use crate::access::audit;
+use crate::access::audit::{self, AuditFilter};
 use crate::access::AccessError;
 use crate::http::auth::AdminPrincipal;
 use crate::http::AppState;
-use crate::store::audit::AuditFilter;
 
 /// The CSV columns: an event's fields (before/after as JSON text).
 const COLUMNS: &[&str] = &[

@@ -77,11 +77,11 @@ pub async fn sync_health(
         Some(n) => n
             .parse::<i64>()
             .ok()
-            .filter(|n| (1..=crate::store::sync_health::ISSUES_KEPT).contains(n))
+            .filter(|n| (1..=sync_health::ISSUES_KEPT).contains(n))
             .ok_or_else(|| {
                 AccessError::Invalid(format!(
                     "issues must be a number from 1 to {}",
-                    crate::store::sync_health::ISSUES_KEPT
+                    sync_health::ISSUES_KEPT
                 ))
             })?,
     };

@@ -6,7 +6,7 @@ use crate::scim::filter::{CompValue, CompareOp};
 use crate::scim::fold::fold;
 use crate::scim::schema::AttrType;
 use crate::scim::ScimError;
-use crate::store::dialect::Backend;
+use crate::store::conn::Backend;
 
 /// How a value is held in SQL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

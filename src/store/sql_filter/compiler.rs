@@ -3,6 +3,7 @@
 
 use super::compare::{self, Leaf, Repr};
 use super::fragment::{SqlCondition, SqlExpr};
+use super::json::JsonBase;
 use super::tables::TableList;
 use crate::scim::filter::{AttrPath, CompValue, CompareOp, Filter};
 use crate::scim::fold::fold;
@@ -10,7 +11,7 @@ use crate::scim::schema::{
     AttrType, Attribute, Mutability, Named, ResourceKind, Returned, SchemaRegistry,
 };
 use crate::scim::ScimError;
-use crate::store::dialect::{Backend, JsonBase};
+use crate::store::conn::Backend;
 
 /// Where a filter's attribute path leads.
 enum Target<'a> {

@@ -11,7 +11,7 @@ use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Bool, Double, SingleValue, Text};
 use diesel::QueryResult;
 
-use crate::store::pool::MultiBackend;
+use crate::store::conn::MultiBackend;
 
 /// One piece of a fragment.
 #[derive(Debug, Clone, PartialEq)]

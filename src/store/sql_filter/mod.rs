@@ -13,18 +13,19 @@
 mod compare;
 mod compiler;
 mod fragment;
+pub mod json;
 mod tables;
 
 pub use fragment::{SqlCondition, SqlExpr, SqlFragment, SqlOrder};
 
 use compiler::Compiler;
 
-use super::dialect::Backend;
 use crate::scim::filter::{CompValue, CompareOp, Filter};
 use crate::scim::fold::fold;
 use crate::scim::query::{ListOrder, ListRequest};
 use crate::scim::schema::{ResourceKind, SchemaRegistry};
 use crate::scim::ScimError;
+use crate::store::conn::Backend;
 
 /// What a list request asks of the database: which rows, in which order,
 /// which page.

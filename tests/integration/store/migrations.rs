@@ -47,7 +47,7 @@ async fn accounts_made_before_persons_are_linked_when_the_database_opens() {
     let db = crate::support::db::TestDb::new();
     let mut conn = match gatehouse::store::Backend::from_url(&db.url) {
         gatehouse::store::Backend::Sqlite => DbConn::Sqlite(
-            diesel::SqliteConnection::establish(gatehouse::store::dialect::sqlite_path(&db.url))
+            diesel::SqliteConnection::establish(gatehouse::store::conn::sqlite_path(&db.url))
                 .unwrap(),
         ),
         gatehouse::store::Backend::Postgres => {
@@ -121,7 +121,7 @@ async fn keys_folded_the_old_way_are_folded_again_when_the_database_opens() {
     // A bare connection, as the old release had: no Unicode lower().
     let mut conn = match gatehouse::store::Backend::from_url(&db.url) {
         gatehouse::store::Backend::Sqlite => DbConn::Sqlite(
-            diesel::SqliteConnection::establish(gatehouse::store::dialect::sqlite_path(&db.url))
+            diesel::SqliteConnection::establish(gatehouse::store::conn::sqlite_path(&db.url))
                 .unwrap(),
         ),
         gatehouse::store::Backend::Postgres => {

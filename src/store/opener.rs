@@ -1,0 +1,69 @@
+//! Opening connections: the backend a URL names, with its settings and
+//! (SQLite) Gatehouse's `lower()`.
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::{Connection, PgConnection, SqliteConnection};
+
+use super::conn::{is_reusable, sqlite_path, Backend, DbConn};
+
+/// Opens connections of the backend named by the URL, so a SQLite path is
+/// never handed to libpq (or the other way round).
+#[derive(Debug, Clone)]
+pub struct ConnectionOpener {
+    url: String,
+    backend: Backend,
+}
+
+impl ConnectionOpener {
+    /// Opens connections to the database `url` names.
+    pub(super) fn new(url: &str) -> ConnectionOpener {
+        ConnectionOpener {
+            url: url.to_owned(),
+            backend: Backend::from_url(url),
+        }
+    }
+
+    /// Which database the connections are to.
+    pub(super) fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Opens one connection and applies the backend's settings.
+    pub(super) fn open(&self) -> Result<DbConn, diesel::ConnectionError> {
+        let mut conn = match self.backend {
+            Backend::Postgres => DbConn::Postgres(PgConnection::establish(&self.url)?),
+            Backend::Sqlite => {
+                let mut conn = SqliteConnection::establish(sqlite_path(&self.url))?;
+                super::case_fold::register(&mut conn)
+                    .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                DbConn::Sqlite(conn)
+            }
+        };
+        for statement in self.backend.connection_setup() {
+            conn.batch_execute(statement)
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+        }
+        Ok(conn)
+    }
+}
+
+impl ManageConnection for ConnectionOpener {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        self.open().map_err(r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    /// A connection left inside a transaction, or whose transaction manager
+    /// is in error (a failed rollback), is closed rather than reused.
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        std::thread::panicking() || !is_reusable(conn)
+    }
+}
