@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::audit::{self, Change};
 use super::effective::{self, UserAccess};
+use super::emails::looks_like_email;
 use super::error::{found, AccessError};
 use super::licensing::CapGuard;
 use super::{WriteContext, LOCAL_DIRECTORY};
@@ -112,20 +113,6 @@ fn create_local(
     Ok(row)
 }
 
-/// Just enough to refuse what is plainly not an address.
-pub fn looks_like_email(s: &str) -> bool {
-    match s.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !s.contains(char::is_whitespace)
-        }
-        None => false,
-    }
-}
-
 /// Suspends (`true`) or restores (`false`) a user of any directory.
 /// Restoring gives back licenses, so it is refused past a cap.
 pub fn set_suspended(
@@ -166,24 +153,4 @@ pub fn set_suspended(
         },
     )?;
     effective::of_user(conn, user_id)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::looks_like_email;
-
-    #[test]
-    fn email_shapes() {
-        for (s, ok) in [
-            ("a@b.co", true),
-            ("first.last@example.org", true),
-            ("a@b", false),
-            ("@b.co", false),
-            ("a b@c.de", false),
-            ("a@.de", false),
-            ("plain", false),
-        ] {
-            assert_eq!(looks_like_email(s), ok, "{s}");
-        }
-    }
 }

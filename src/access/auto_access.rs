@@ -7,10 +7,8 @@ use super::audit::{self, Change};
 use super::error::AccessError;
 use super::local_groups::{self, Grant};
 use super::{policy, WriteContext};
+use crate::access::sources::Source;
 use crate::store::{entitlements, policies, products, DbConn};
-
-/// Membership source of automatic access.
-pub const SOURCE_AUTO: &str = "auto_access";
 
 /// Gives a new user the products the policy hands out automatically. A
 /// product at its license cap is skipped (and the skip audited) rather
@@ -59,7 +57,7 @@ pub fn grant_new_user(
             Grant {
                 users: &[user_id.to_owned()],
                 acting_as: None,
-                source: SOURCE_AUTO,
+                source: Source::AutoAccess,
                 reason: None,
             },
         )?;

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::accounts::looks_like_email;
+use super::emails::looks_like_email;
 use super::error::AccessError;
 use super::{effective, persons, products};
 use crate::store::{persons as store_persons, DbConn};

@@ -9,14 +9,12 @@ use serde_json::json;
 
 use super::audit::{self, Change};
 use super::error::{found, AccessError};
-use super::local_groups::{self, Grant, SOURCE_ADMIN};
+use super::local_groups::{self, Grant};
+use super::sources::Source;
 use super::{accounts, policy, products, WriteContext};
 use crate::scim::resource::format_time;
 use crate::store::models::{GuestRow, GuestSpaceRow};
 use crate::store::{guests, memberships, users, DbConn, StoreError};
-
-/// Membership source of a guest's space access.
-pub const SOURCE_GUEST: &str = "guest_invite";
 
 /// A guest as admins see it.
 #[derive(Debug, Clone, Serialize)]
@@ -183,7 +181,7 @@ pub fn add_to_space(
         Grant {
             users: std::slice::from_ref(&guest.user_id),
             acting_as: None,
-            source: SOURCE_GUEST,
+            source: Source::GuestInvite,
             reason: None,
         },
     )?;
@@ -296,7 +294,7 @@ pub fn promote(
         Grant {
             users: std::slice::from_ref(&guest.user_id),
             acting_as: None,
-            source: SOURCE_ADMIN,
+            source: Source::Admin,
             reason: None,
         },
     )?;

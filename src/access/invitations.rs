@@ -15,15 +15,12 @@ use super::local_groups::{self, Grant};
 use super::policy::Invitations;
 use super::products::InviteMode;
 use super::{accounts, effective, persons, policy, products, requests, WriteContext};
+use crate::access::sources::Source;
 use crate::scim::fold::fold;
 use crate::scim::resource::format_time;
 use crate::store::models::{InvitationRow, ProductRow};
 use crate::store::{invitations as store, persons as store_persons, DbConn};
 
-/// Membership source of access from an accepted invitation.
-pub const SOURCE_INVITATION: &str = "invitation";
-/// Membership source of access from an approved-domain signup.
-pub const SOURCE_DOMAIN: &str = "approved_domain";
 /// How long an invitation (or an invite link) stays open.
 pub const OPEN_FOR_US: i64 = 30 * 24 * 3600 * 1_000_000;
 
@@ -203,7 +200,7 @@ pub fn invite(
         }
     }
     let email = fold(new.email.trim());
-    if !accounts::looks_like_email(&email) {
+    if !super::emails::looks_like_email(&email) {
         return Err(AccessError::Invalid(format!(
             "\"{}\" is not an email address",
             new.email
@@ -309,7 +306,7 @@ pub fn accept(
         Grant {
             users: std::slice::from_ref(&user.id),
             acting_as: None,
-            source: SOURCE_INVITATION,
+            source: Source::Invitation,
             reason: None,
         },
     )?;

@@ -14,13 +14,11 @@ use super::invitations::{invitable_by_users, OPEN_FOR_US};
 use super::local_groups::{self, Grant};
 use super::products::InviteMode;
 use super::{accounts, policy, products, requests, WriteContext};
+use crate::access::sources::Source;
 use crate::scim::fold::fold;
 use crate::scim::resource::format_time;
 use crate::store::models::{InviteLinkRow, ProductRow};
 use crate::store::{invitations as store, DbConn};
-
-/// Membership source of access through an invite link.
-pub const SOURCE_INVITE_LINK: &str = "invite_link";
 
 /// A link as the admin API shows it (never its token, which is shown once).
 #[derive(Debug, Clone, Serialize)]
@@ -249,7 +247,7 @@ pub fn join(
 ) -> Result<JoinView, AccessError> {
     let (row, product) = live(conn, token, ctx.now)?;
     let email = fold(email.trim());
-    if !accounts::looks_like_email(&email) {
+    if !super::emails::looks_like_email(&email) {
         return Err(AccessError::Invalid(format!(
             "\"{email}\" is not an email address"
         )));
@@ -295,7 +293,7 @@ pub fn join(
         Grant {
             users: std::slice::from_ref(&user.id),
             acting_as: None,
-            source: SOURCE_INVITE_LINK,
+            source: Source::InviteLink,
             reason: None,
         },
     )?;

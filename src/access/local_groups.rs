@@ -8,18 +8,16 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::audit::{self, Change};
+use super::catalog::CUSTOMER;
 use super::effective;
 use super::error::{found, AccessError};
 use super::licensing::CapGuard;
-use super::products::CUSTOMER;
+use super::sources::Source;
 use super::{mappings as access_mappings, WriteContext, LOCAL_DIRECTORY};
 use crate::scim::fold::fold;
 use crate::scim::resource::format_time;
 use crate::store::models::{GroupRow, MembershipRow};
 use crate::store::{groups, mappings, memberships, products, users, DbConn, StoreError};
-
-/// Membership source of members added by an admin.
-pub const SOURCE_ADMIN: &str = "admin";
 
 /// A group as the admin API shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -227,8 +225,8 @@ pub struct Grant<'a> {
     pub users: &'a [String],
     /// The user-access-admin making the grant, whose reach is checked.
     pub acting_as: Option<&'a str>,
-    /// Where the membership comes from (`admin`, `access_request`, …).
-    pub source: &'a str,
+    /// Where the membership comes from.
+    pub source: Source,
     /// A break-glass reason, for an admin grant in IT-only mode.
     pub reason: Option<&'a str>,
 }
@@ -313,7 +311,7 @@ pub fn add_members(
             group_id: id.to_owned(),
             member_id: u.clone(),
             member_type: "User".into(),
-            source: source.to_owned(),
+            source: source.as_str().to_owned(),
             actor: acting_as.unwrap_or(&ctx.actor.id).to_owned(),
             created_at: ctx.now,
             reason: grant.reason.map(str::to_owned),
@@ -330,7 +328,7 @@ pub fn add_members(
             target_id: id,
             before: None,
             after: Some(
-                json!({"members": wanted, "source": source, "acting_as": acting_as, "break_glass_reason": grant.reason}),
+                json!({"members": wanted, "source": source.as_str(), "acting_as": acting_as, "break_glass_reason": grant.reason}),
             ),
         },
     )?;

@@ -6,9 +6,9 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::audit::{self, Change};
+use super::catalog::{self, CUSTOMER};
 use super::error::{found, AccessError};
 use super::licensing::CapGuard;
-use super::products::{self, CUSTOMER};
 use super::WriteContext;
 use crate::scim::fold::fold;
 use crate::scim::resource::format_time;
@@ -115,13 +115,13 @@ pub fn create(
     ctx: &WriteContext,
     new: NewMapping,
 ) -> Result<(MappingView, bool), AccessError> {
-    let product = products::find(conn, &new.product)?;
-    if !products::roles(&product).contains(&new.role.as_str()) {
+    let product = catalog::find(conn, &new.product)?;
+    if !catalog::roles(&product).contains(&new.role.as_str()) {
         return Err(AccessError::Invalid(format!(
             "product \"{}\" has no role \"{}\" (its roles: {})",
             product.product_key,
             new.role,
-            products::roles(&product).join(", ")
+            catalog::roles(&product).join(", ")
         )));
     }
     if new.group.trim().is_empty() {
@@ -241,7 +241,7 @@ pub fn map_role_group(
 /// stays as long as the product: every product keeps a default group.
 pub fn delete(conn: &mut DbConn, ctx: &WriteContext, id: &str) -> Result<(), AccessError> {
     let row = found(mappings::find(conn, id), || format!("mapping \"{id}\""))?;
-    let product = products::find(conn, &row.product_key)?;
+    let product = catalog::find(conn, &row.product_key)?;
     if row.group_id.as_deref() == Some(product.default_group_id.as_str()) && row.role == "user" {
         return Err(AccessError::Conflict(format!(
             "this maps the default group of product \"{}\" to its user role, which every product keeps",

@@ -1,7 +1,7 @@
 //! People named by the product API: a user id, or an email address that
 //! may or may not have an account yet.
 
-use super::accounts::looks_like_email;
+use super::emails::looks_like_email;
 use super::error::AccessError;
 use crate::scim::fold::fold;
 use crate::store::models::UserRow;

@@ -11,8 +11,8 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::accounts::looks_like_email;
 use super::audit::{self, Change};
+use super::emails::looks_like_email;
 use super::error::AccessError;
 use super::{WriteContext, LOCAL_DIRECTORY};
 use crate::scim::fold::fold;

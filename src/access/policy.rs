@@ -189,7 +189,7 @@ pub fn effective(conn: &mut DbConn, site_id: Option<&str>) -> Result<Policy, Acc
 
 /// The effective policy for a product (its site's).
 pub fn for_product(conn: &mut DbConn, product_key: &str) -> Result<Policy, AccessError> {
-    let product = super::products::find(conn, product_key)?;
+    let product = super::catalog::find(conn, product_key)?;
     effective(conn, Some(&product.site_id))
 }
 
@@ -207,7 +207,7 @@ pub struct PolicyView {
 /// The policy of a scope.
 pub fn view(conn: &mut DbConn, site: Option<&str>) -> Result<PolicyView, AccessError> {
     let site_id = match site {
-        Some(s) => Some(super::products::find_site(conn, s)?.id),
+        Some(s) => Some(super::catalog::find_site(conn, s)?.id),
         None => None,
     };
     let scope = site_id.clone().unwrap_or_else(|| ORG.to_owned());
@@ -242,7 +242,7 @@ fn check(conn: &mut DbConn, fields: &PolicyFields) -> Result<(), AccessError> {
         }
     }
     for key in fields.auto_access.iter().flatten() {
-        super::products::find(conn, key)?;
+        super::catalog::find(conn, key)?;
     }
     Ok(())
 }

@@ -6,26 +6,13 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::audit::{self, Change};
+pub use super::catalog::{find, find_on, find_site, roles, InviteMode, CUSTOMER};
 use super::error::{found, AccessError};
 use super::{mappings, WriteContext, LOCAL_DIRECTORY};
 use crate::scim::fold::fold;
 use crate::scim::resource::format_time;
 use crate::store::models::{GroupRow, ProductRow, SiteRow};
 use crate::store::{groups, products, DbConn, StoreError};
-
-/// Roles of every product.
-const ROLES: [&str; 4] = ["user", "admin", "user-access-admin", "guest"];
-/// The extra role of a service-desk product (portal customers).
-pub const CUSTOMER: &str = "customer";
-
-/// The roles a product offers.
-pub fn roles(product: &ProductRow) -> Vec<&'static str> {
-    let mut roles = ROLES.to_vec();
-    if product.service_desk {
-        roles.push(CUSTOMER);
-    }
-    roles
-}
 
 /// A site as the admin API shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -118,13 +105,6 @@ pub fn create_site(
     Ok(row.into())
 }
 
-/// The site with this id or name.
-pub fn find_site(conn: &mut DbConn, id_or_name: &str) -> Result<SiteRow, AccessError> {
-    found(products::find_site(conn, id_or_name), || {
-        format!("site \"{id_or_name}\"")
-    })
-}
-
 /// What an admin gives to create a product.
 #[derive(Debug, Clone)]
 pub struct NewProduct {
@@ -135,43 +115,6 @@ pub struct NewProduct {
     pub service_desk: Option<bool>,
     pub anonymous_access: bool,
     pub invite_mode: Option<InviteMode>,
-}
-
-/// Whom a product may be invited to (PRODUCT.md §3). The organization's
-/// and the site's policy still win when stricter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InviteMode {
-    /// Any email address.
-    Anyone,
-    /// Only addresses on an approved domain.
-    ApprovedDomains,
-    /// An invitation becomes an access request for an admin to decide.
-    AdminApproval,
-    /// No invitations, and invite links are dead.
-    Off,
-}
-
-impl InviteMode {
-    /// The stored and shown name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            InviteMode::Anyone => "anyone",
-            InviteMode::ApprovedDomains => "approved_domains",
-            InviteMode::AdminApproval => "admin_approval",
-            InviteMode::Off => "off",
-        }
-    }
-
-    /// The mode a product has (an unknown stored name reads as `off`).
-    pub fn of(product: &ProductRow) -> InviteMode {
-        match product.invite_mode.as_str() {
-            "anyone" => InviteMode::Anyone,
-            "approved_domains" => InviteMode::ApprovedDomains,
-            "admin_approval" => InviteMode::AdminApproval,
-            _ => InviteMode::Off,
-        }
-    }
 }
 
 /// A product key is the `<product>` of `<product>:<role>` entitlement
@@ -320,39 +263,6 @@ fn view(row: &ProductRow, site: &SiteRow, group: &GroupRow) -> ProductView {
         service_desk: row.service_desk,
         created: format_time(row.created_at),
         updated: format_time(row.updated_at),
-    }
-}
-
-/// The product with this id: its key, or `key@site` where the key is on
-/// more than one site (the site's id or name works there too).
-pub fn find(conn: &mut DbConn, id: &str) -> Result<ProductRow, AccessError> {
-    match products::find(conn, id) {
-        Err(diesel::result::Error::NotFound) => {}
-        other => return found(other, || format!("product \"{id}\"")),
-    }
-    if let Some((key, site)) = id.split_once('@') {
-        let site = find_site(conn, site)?;
-        return found(products::find_on_site(conn, &site.id, key), || {
-            format!("product \"{key}\" on site \"{}\"", site.name)
-        });
-    }
-    Err(AccessError::NotFound(format!("product \"{id}\" not found")))
-}
-
-/// The product a key names on a site, or by its id when no site is given.
-pub fn find_on(
-    conn: &mut DbConn,
-    key: &str,
-    site: Option<&str>,
-) -> Result<ProductRow, AccessError> {
-    match site {
-        None => find(conn, key),
-        Some(site) => {
-            let site = find_site(conn, site)?;
-            found(products::find_on_site(conn, &site.id, key), || {
-                format!("product \"{key}\" on site \"{}\"", site.name)
-            })
-        }
     }
 }
 

@@ -11,12 +11,10 @@ use super::error::{found, AccessError};
 use super::local_groups::{self, Grant};
 use super::people::{self, Person};
 use super::{accounts, effective, policy, products, WriteContext};
+use crate::access::sources::Source;
 use crate::scim::resource::format_time;
 use crate::store::models::{AccessRequestRow, UserRow};
 use crate::store::{requests, users, DbConn};
-
-/// Membership source of access granted by an approved request.
-pub const SOURCE_REQUEST: &str = "access_request";
 
 /// What a product sends to file a request.
 #[derive(Debug, Clone)]
@@ -228,9 +226,9 @@ pub fn approve(
             acting_as: None,
             // A signup that needed approval keeps its own source.
             source: if row.origin == "approved_domain" {
-                super::invitations::SOURCE_DOMAIN
+                Source::ApprovedDomain
             } else {
-                SOURCE_REQUEST
+                Source::AccessRequest
             },
             reason: None,
         },

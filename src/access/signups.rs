@@ -4,9 +4,9 @@
 use serde::Serialize;
 
 use super::error::AccessError;
-use super::invitations::SOURCE_DOMAIN;
 use super::local_groups::{self, Grant};
 use super::policy::DomainMode;
+use super::sources::Source;
 use super::{accounts, policy, products, requests, WriteContext};
 use crate::scim::fold::fold;
 use crate::store::{users, DbConn};
@@ -34,7 +34,7 @@ pub fn signup(
     let policy = policy::for_product(conn, &product.product_key)?;
     policy.refuse_if_it_only("approved-domain signups")?;
     let email = fold(email.trim());
-    if !accounts::looks_like_email(&email) {
+    if !super::emails::looks_like_email(&email) {
         return Err(AccessError::Invalid(format!(
             "\"{email}\" is not an email address"
         )));
@@ -60,7 +60,7 @@ pub fn signup(
                 Grant {
                     users: std::slice::from_ref(&user.id),
                     acting_as: None,
-                    source: SOURCE_DOMAIN,
+                    source: Source::ApprovedDomain,
                     reason: None,
                 },
             )?;

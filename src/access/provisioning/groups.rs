@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use super::{check_if_match, check_unregistered, found, meta, Provisioned, Written};
 use crate::access::audit::{self, Change};
 use crate::access::licensing::CapGuard;
+use crate::access::sources::Source;
 use crate::access::{mappings as access_mappings, WriteContext};
 use crate::scim::fold::fold;
 use crate::scim::patch::{self, MemberChanges, Operation};
@@ -20,9 +21,6 @@ use crate::scim::ScimError;
 use crate::store::models::{GroupRow, MembershipRow};
 use crate::store::sql_filter::ListQuery;
 use crate::store::{groups, mappings, memberships, products, users, DbConn, StoreError};
-
-/// Membership source recorded for members pushed by a directory.
-const SOURCE_SCIM: &str = "scim";
 
 /// A validated Group split into its columns, its members and the rest.
 struct GroupFields {
@@ -155,7 +153,7 @@ fn membership_rows(
             group_id: group_id.to_owned(),
             member_id: id.clone(),
             member_type: kind.name().to_owned(),
-            source: SOURCE_SCIM.to_owned(),
+            source: Source::Scim.as_str().to_owned(),
             actor: ctx.actor.id.clone(),
             created_at: ctx.now,
             reason: None,

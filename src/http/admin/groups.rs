@@ -4,7 +4,8 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use super::{created, items, ok, parse};
-use crate::access::local_groups::{self, Grant, SOURCE_ADMIN};
+use crate::access::local_groups::{self, Grant};
+use crate::access::sources::Source;
 use crate::access::AccessError;
 use crate::http::auth::AdminPrincipal;
 use crate::http::AppState;
@@ -112,7 +113,7 @@ pub async fn add_members(
                 Grant {
                     users: &new.users,
                     acting_as: new.acting_as.as_deref(),
-                    source: SOURCE_ADMIN,
+                    source: Source::Admin,
                     reason: new.break_glass_reason.as_deref(),
                 },
             )
