@@ -5,7 +5,7 @@
 use clap::{Args, Subcommand};
 use serde_json::json;
 
-use super::{open_store, operator, operator_context, CliError, DatabaseArgs};
+use super::common::{open_store, operator, operator_context, CliError, DatabaseArgs};
 use crate::access::mappings::NewMapping;
 use crate::access::products::NewProduct;
 use crate::access::{admins, effective, licensing, mappings, products};

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use serde_json::Value;
 
-use super::{open_store, operator_context, CliError, DatabaseArgs};
+use super::common::{open_store, operator_context, CliError, DatabaseArgs};
 use crate::access::{directories, schemas, sync_health, AccessError};
 use crate::clock::Clock;
 use crate::scim::schema::SchemaRegistry;

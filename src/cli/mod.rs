@@ -2,19 +2,23 @@
 //! directories and their tokens; the access-model commands are in `access`.
 
 mod access;
+mod common;
 mod idp;
 mod policy;
+
+pub use common::{CliError, DatabaseArgs};
+
+use common::{open_store, operator};
 
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 
-use crate::access::{directories, Actor, ActorKind};
+use crate::access::directories;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{self, LogFormat, Settings};
-use crate::store::pool::PoolOptions;
-use crate::store::{self, Store, StoreError};
+use crate::store::{self, StoreError};
 
 /// Gatehouse: a SCIM 2.0 provisioning server.
 #[derive(Debug, Parser)]
@@ -22,14 +26,6 @@ use crate::store::{self, Store, StoreError};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// The database to use.
-#[derive(Debug, Args, Clone)]
-pub struct DatabaseArgs {
-    /// `sqlite://path` (default) or `postgres://user@host/db`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://gatehouse.db")]
-    pub database_url: String,
 }
 
 /// The URL clients use to reach the server.
@@ -41,7 +37,7 @@ pub struct PublicUrlArgs {
     pub public_url: Option<String>,
     /// The server's listen address (as `serve --listen`), for the printed
     /// URL when no public URL is set.
-    #[arg(long, env = "GATEHOUSE_LISTEN", default_value = "127.0.0.1:8080")]
+    #[arg(long, env = "GATEHOUSE_LISTEN", default_value_t = Settings::default().listen)]
     pub listen: String,
 }
 
@@ -113,7 +109,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on.
-    #[arg(long, env = "GATEHOUSE_LISTEN", default_value = "127.0.0.1:8080")]
+    #[arg(long, env = "GATEHOUSE_LISTEN", default_value_t = Settings::default().listen)]
     pub listen: String,
     #[command(flatten)]
     pub database: DatabaseArgs,
@@ -121,13 +117,13 @@ pub struct ServeArgs {
     #[arg(long, env = "GATEHOUSE_PUBLIC_URL")]
     pub public_url: Option<String>,
     /// Largest accepted request body in bytes.
-    #[arg(long, env = "GATEHOUSE_MAX_PAYLOAD_BYTES", default_value_t = 1024 * 1024)]
+    #[arg(long, env = "GATEHOUSE_MAX_PAYLOAD_BYTES", default_value_t = Settings::default().max_payload_bytes)]
     pub max_payload_bytes: usize,
     /// Most resources in one list page.
-    #[arg(long, env = "GATEHOUSE_MAX_PAGE_SIZE", default_value_t = 200)]
+    #[arg(long, env = "GATEHOUSE_MAX_PAGE_SIZE", default_value_t = Settings::default().max_page_size)]
     pub max_page_size: u64,
     /// Database connections per pool.
-    #[arg(long, env = "GATEHOUSE_POOL_SIZE", default_value_t = 16)]
+    #[arg(long, env = "GATEHOUSE_POOL_SIZE", default_value_t = Settings::default().pool_size)]
     pub pool_size: u32,
     /// Log format.
     #[arg(long, env = "GATEHOUSE_LOG_FORMAT", value_enum, default_value = "text")]
@@ -193,53 +189,6 @@ pub enum TokenCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
-}
-
-/// A failed command, as printed to the operator.
-#[derive(Debug, thiserror::Error)]
-pub enum CliError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("{0}")]
-    Io(#[from] std::io::Error),
-    #[error("{0}")]
-    Usage(String),
-    #[error("{0}")]
-    Access(#[from] crate::access::AccessError),
-}
-
-impl From<diesel::result::Error> for CliError {
-    fn from(e: diesel::result::Error) -> Self {
-        CliError::Store(e.into())
-    }
-}
-
-pub(crate) fn open_store(database: &DatabaseArgs) -> Result<Store, CliError> {
-    let store = Store::open(
-        &database.database_url,
-        &PoolOptions {
-            max_connections: 2,
-            ..PoolOptions::default()
-        },
-    )?;
-    Ok(store)
-}
-
-/// The context of a change an operator makes from the command line.
-pub(crate) fn operator_context(clock: &dyn Clock) -> crate::access::WriteContext {
-    crate::access::WriteContext {
-        directory_id: crate::access::LOCAL_DIRECTORY.to_owned(),
-        actor: operator(),
-        request_id: None,
-        now: clock.now_micros(),
-    }
-}
-
-pub(crate) fn operator() -> Actor {
-    Actor {
-        kind: ActorKind::Cli,
-        id: std::env::var("USER").unwrap_or_else(|_| "operator".into()),
-    }
 }
 
 /// Runs one command.

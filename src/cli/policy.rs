@@ -4,7 +4,7 @@
 use clap::{Args, Subcommand};
 use serde_json::json;
 
-use super::{open_store, operator, operator_context, CliError, DatabaseArgs};
+use super::common::{open_store, operator, operator_context, CliError, DatabaseArgs};
 use crate::access::policy::{self, PolicyFields};
 use crate::access::{admins, reports, requests};
 use crate::clock::Clock;

@@ -11,6 +11,7 @@ use futures_util::StreamExt;
 use serde_json::Value;
 
 use super::AppState;
+use crate::config::Settings;
 use crate::scim::ScimError;
 
 /// A parsed JSON request body.
@@ -47,7 +48,9 @@ impl FromRequest for ScimBody {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let limit = req
             .app_data::<web::Data<AppState>>()
-            .map_or(1024 * 1024, |s| s.settings.max_payload_bytes);
+            .map_or(Settings::default().max_payload_bytes, |s| {
+                s.settings.max_payload_bytes
+            });
         let declared = req
             .headers()
             .get(header::CONTENT_LENGTH)
