@@ -10,7 +10,7 @@ use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use tracing_actix_web::RequestId;
 
-use super::AppState;
+use super::state::AppState;
 use crate::access::{
     admins, directories, AccessError, Actor, ActorKind, WriteContext, LOCAL_DIRECTORY,
 };

@@ -10,7 +10,7 @@ use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::StreamExt;
 use serde_json::Value;
 
-use super::AppState;
+use super::state::AppState;
 use crate::config::Settings;
 use crate::scim::ScimError;
 

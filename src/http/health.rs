@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 
-use super::AppState;
+use super::state::AppState;
 use crate::store::StoreError;
 
 /// The process is up.

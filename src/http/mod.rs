@@ -7,37 +7,13 @@ pub mod body;
 pub mod error;
 pub mod health;
 pub mod problem;
+pub mod rest;
 pub mod scim;
+pub mod state;
 
-use std::sync::Arc;
+pub use state::AppState;
 
 use actix_web::{middleware, web};
-
-use crate::access::schemas::LiveSchemas;
-use crate::access::sync_health::SyncHealth;
-use crate::clock::Clock;
-use crate::config::Settings;
-use crate::scim::schema::SchemaRegistry;
-use crate::store::SharedStore;
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub store: SharedStore,
-    /// The schemas in force (built-in, registered, and kept attributes).
-    pub schemas: Arc<LiveSchemas>,
-    /// What each directory's requests saw, on its way to the database.
-    pub sync: Arc<SyncHealth>,
-    pub settings: Arc<Settings>,
-    pub clock: Arc<dyn Clock>,
-}
-
-impl AppState {
-    /// The schema snapshot a request works on.
-    pub fn registry(&self) -> Arc<SchemaRegistry> {
-        self.schemas.current()
-    }
-}
 
 /// The whole route table.
 pub fn routes(cfg: &mut web::ServiceConfig) {

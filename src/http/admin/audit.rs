@@ -3,11 +3,11 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::export::{self, Format};
-use super::query;
 use crate::access::audit::{self, AuditFilter};
 use crate::access::AccessError;
 use crate::http::auth::AdminPrincipal;
-use crate::http::AppState;
+use crate::http::rest::query;
+use crate::http::state::AppState;
 
 /// The CSV columns: an event's fields (before/after as JSON text).
 const COLUMNS: &[&str] = &[

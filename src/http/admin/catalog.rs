@@ -3,11 +3,11 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::{created, items, ok, parse, query};
 use crate::access::products::{self, InviteMode, NewProduct, ProductChanges};
 use crate::access::{licensing, AccessError};
 use crate::http::auth::AdminPrincipal;
-use crate::http::AppState;
+use crate::http::rest::{created, items, ok, parse, query};
+use crate::http::state::AppState;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

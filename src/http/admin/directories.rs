@@ -4,10 +4,10 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::{items, ok, parse, query};
 use crate::access::{directories, sync_health, AccessError};
 use crate::http::auth::AdminPrincipal;
-use crate::http::AppState;
+use crate::http::rest::{items, ok, parse, query};
+use crate::http::state::AppState;
 
 /// Issues a sync-health report lists unless asked for more (or fewer).
 const DEFAULT_ISSUES: i64 = 100;

@@ -8,8 +8,8 @@ use chrono::DateTime;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::ok;
 use crate::access::AccessError;
+use crate::http::rest::ok;
 
 /// How a page of lines is written.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -3,12 +3,12 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use super::{created, items, ok, parse};
 use crate::access::local_groups::{self, Grant};
 use crate::access::sources::Source;
 use crate::access::AccessError;
 use crate::http::auth::AdminPrincipal;
-use crate::http::AppState;
+use crate::http::rest::{created, items, ok, parse};
+use crate::http::state::AppState;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -130,7 +130,7 @@ pub async fn remove_member(
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, AccessError> {
     let (id, user) = path.into_inner();
-    let acting_as = super::query(&req)?.remove("acting_as");
+    let acting_as = crate::http::rest::query(&req)?.remove("acting_as");
     let ctx = who.write_context(state.clock.now_micros());
     state
         .store

@@ -4,11 +4,11 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{created, items, ok, parse};
 use crate::access::{guests, AccessError};
-use crate::http::api::with_refusals_audited;
 use crate::http::auth::AdminPrincipal;
-use crate::http::AppState;
+use crate::http::rest::with_refusals_audited;
+use crate::http::rest::{created, items, ok, parse};
+use crate::http::state::AppState;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -118,7 +118,7 @@ pub async fn remove_space(
 #[serde(deny_unknown_fields)]
 struct Promotion {
     product: String,
-    #[serde(default = "super::user_role")]
+    #[serde(default = "crate::http::rest::user_role")]
     role: String,
 }
 

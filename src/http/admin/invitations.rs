@@ -5,10 +5,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{created, items, no_other_parameters, ok, parse, query, take_window};
 use crate::access::{invitations, invite_links, AccessError};
 use crate::http::auth::AdminPrincipal;
-use crate::http::AppState;
+use crate::http::rest::{created, items, no_other_parameters, ok, parse, query, take_window};
+use crate::http::state::AppState;
 
 /// Most invitations one page lists.
 const MAX_PAGE: i64 = 1000;

@@ -3,11 +3,11 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::{created, items, ok, parse};
 use crate::access::mappings::{self, NewMapping};
 use crate::access::AccessError;
 use crate::http::auth::AdminPrincipal;
-use crate::http::AppState;
+use crate::http::rest::{created, items, ok, parse};
+use crate::http::state::AppState;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -48,7 +48,7 @@ pub async fn list(
     _: AdminPrincipal,
     req: HttpRequest,
 ) -> Result<HttpResponse, AccessError> {
-    let product = super::query(&req)?.remove("product");
+    let product = crate::http::rest::query(&req)?.remove("product");
     Ok(items(
         state
             .store

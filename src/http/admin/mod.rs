@@ -21,8 +21,6 @@ mod users;
 
 use actix_web::http::{Method, StatusCode};
 use actix_web::{web, HttpResponse};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 
 use crate::access::AccessError;
 
@@ -182,87 +180,4 @@ async fn method_not_allowed() -> HttpResponse {
             "this route does not serve that method; see /admin/v1/openapi.json",
         ),
     )
-}
-
-/// Reads a JSON request body into `T`; unknown fields and wrong types are
-/// a 400 that says which.
-pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, AccessError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(AccessError::Invalid("the request needs a JSON body".into()));
-    }
-    serde_json::from_slice(body)
-        .map_err(|e| AccessError::Invalid(format!("the JSON body is not valid here: {e}")))
-}
-
-/// The query string as a map (a later repeat of a key wins).
-pub(crate) fn query(
-    req: &actix_web::HttpRequest,
-) -> Result<std::collections::HashMap<String, String>, AccessError> {
-    web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
-        .map(web::Query::into_inner)
-        .map_err(|e| AccessError::Invalid(format!("bad query string: {e}")))
-}
-
-/// Takes `offset` (0 on) and `limit` (1 to `max`, else `default`) from a
-/// query: a page of a list.
-pub(crate) fn take_window(
-    q: &mut std::collections::HashMap<String, String>,
-    default: i64,
-    max: i64,
-) -> Result<(i64, i64), AccessError> {
-    let mut number = |name: &str, default: i64, range: std::ops::RangeInclusive<i64>| {
-        q.remove(name).map_or(Ok(default), |t| {
-            t.parse::<i64>()
-                .ok()
-                .filter(|n| range.contains(n))
-                .ok_or_else(|| {
-                    AccessError::Invalid(format!(
-                        "{name} must be a number from {} to {}",
-                        range.start(),
-                        range.end()
-                    ))
-                })
-        })
-    };
-    Ok((
-        number("offset", 0, 0..=i64::MAX)?,
-        number("limit", default, 1..=max)?,
-    ))
-}
-
-/// Refuses what is left of a query once a route took what it knows.
-pub(crate) fn no_other_parameters(
-    q: &std::collections::HashMap<String, String>,
-) -> Result<(), AccessError> {
-    match q.keys().next() {
-        Some(unknown) => Err(AccessError::Invalid(format!(
-            "unknown parameter \"{unknown}\""
-        ))),
-        None => Ok(()),
-    }
-}
-
-/// The role a grant gives when the request names none.
-pub(crate) fn user_role() -> String {
-    "user".into()
-}
-
-/// A JSON response.
-fn reply(status: StatusCode, body: &impl Serialize) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type("application/json")
-        .body(serde_json::to_string(body).unwrap_or_else(|_| "{}".into()))
-}
-
-pub(crate) fn ok(body: &impl Serialize) -> HttpResponse {
-    reply(StatusCode::OK, body)
-}
-
-pub(crate) fn created(body: &impl Serialize) -> HttpResponse {
-    reply(StatusCode::CREATED, body)
-}
-
-/// A list response: `{"items": [...]}`, so fields can be added beside it.
-fn items<T: Serialize>(items: Vec<T>) -> HttpResponse {
-    ok(&serde_json::json!({ "items": items }))
 }

@@ -2,10 +2,10 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::{items, no_other_parameters, ok, query, take_window};
 use crate::access::{persons, AccessError};
 use crate::http::auth::AdminPrincipal;
-use crate::http::AppState;
+use crate::http::rest::{items, no_other_parameters, ok, query, take_window};
+use crate::http::state::AppState;
 
 /// Persons a page lists unless asked for more (at most 1,000).
 const DEFAULT_PAGE: i64 = 100;

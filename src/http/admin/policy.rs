@@ -3,11 +3,11 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
-use super::{ok, parse, query};
 use crate::access::policy::{self, PolicyFields};
 use crate::access::{invitations, reports, AccessError};
 use crate::http::auth::AdminPrincipal;
-use crate::http::AppState;
+use crate::http::rest::{ok, parse, query};
+use crate::http::state::AppState;
 
 /// `GET /policy[?site=ID]`: effective policy and the fields set there.
 pub async fn get(

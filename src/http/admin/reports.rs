@@ -9,10 +9,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
 use super::export::{self, Format};
-use super::query;
 use crate::access::{persons, reports, AccessError};
 use crate::http::auth::AdminPrincipal;
-use crate::http::AppState;
+use crate::http::rest::query;
+use crate::http::state::AppState;
 
 /// How a report is asked for.
 struct Shape {

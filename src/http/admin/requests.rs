@@ -3,10 +3,10 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::{items, ok, parse, query};
 use crate::access::{requests, AccessError};
 use crate::http::auth::AdminPrincipal;
-use crate::http::AppState;
+use crate::http::rest::{items, ok, parse, query};
+use crate::http::state::AppState;
 
 /// `GET /access-requests[?status=pending]`.
 pub async fn list(

@@ -6,10 +6,10 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::Value;
 
-use super::{created, items, ok, parse, query};
 use crate::access::{schemas, AccessError};
 use crate::http::auth::AdminPrincipal;
-use crate::http::AppState;
+use crate::http::rest::{created, items, ok, parse, query};
+use crate::http::state::AppState;
 
 /// `POST /schemas[?resource_type=User|Group]`: the body is the schema
 /// document; the resource type defaults to the URN's last part (`…:Group`),

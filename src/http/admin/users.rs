@@ -4,10 +4,10 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use super::{created, ok, parse};
 use crate::access::{accounts, effective, AccessError};
 use crate::http::auth::AdminPrincipal;
-use crate::http::AppState;
+use crate::http::rest::{created, ok, parse};
+use crate::http::state::AppState;
 
 /// `GET /users/{id}/access`: entitlements and the groups granting them.
 pub async fn access(

@@ -10,10 +10,10 @@ use serde_json::{json, Value};
 
 use crate::access::invitations::{self, Invited, NewInvitation};
 use crate::access::requests::{self, NewRequest};
-use crate::access::{decisions, invite_links, policy, signups, AccessError};
-use crate::http::admin::{created, ok, parse};
+use crate::access::{decisions, invite_links, signups, AccessError};
 use crate::http::auth::ProductPrincipal;
-use crate::http::AppState;
+use crate::http::rest::{created, ok, parse, with_refusals_audited};
+use crate::http::state::AppState;
 
 /// Every product API operation: method, path below `/api/v1`, handler
 /// (the OpenAPI document is held to exactly these, as for the admin API).
@@ -73,47 +73,6 @@ where
     with_refusals_audited(state, ctx, attempt, request, work).await
 }
 
-/// Runs a change that policy may refuse; a refusal (403) is recorded in
-/// the audit log in a transaction of its own, since the change's rolled back.
-pub(crate) async fn with_refusals_audited<T, F>(
-    state: &web::Data<AppState>,
-    ctx: crate::access::WriteContext,
-    attempt: &'static str,
-    request: Value,
-    work: F,
-) -> Result<T, AccessError>
-where
-    F: Fn(&mut crate::store::DbConn, &crate::access::WriteContext) -> Result<T, AccessError>
-        + Send
-        + 'static,
-    T: Send + 'static,
-{
-    let run_ctx = ctx.clone();
-    let result = state.store.write(move |conn| work(conn, &run_ctx)).await;
-    if let Err(
-        e @ (AccessError::Refused { .. }
-        | AccessError::Forbidden(_)
-        | AccessError::Gone { .. }
-        | AccessError::Coded { .. }),
-    ) = &result
-    {
-        let detail = e.to_string();
-        let setting = match e {
-            AccessError::Refused { setting, .. } => Some(*setting),
-            AccessError::Gone { setting, .. } => *setting,
-            AccessError::Coded { code, .. } => Some(*code),
-            _ => None,
-        };
-        state
-            .store
-            .write(move |conn| {
-                policy::record_refusal(conn, &ctx, attempt, setting, &detail, &request)
-            })
-            .await?;
-    }
-    result
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RequestBody {
@@ -151,7 +110,7 @@ async fn create_request(
 struct InvitationBody {
     email: String,
     product: String,
-    #[serde(default = "crate::http::admin::user_role")]
+    #[serde(default = "crate::http::rest::user_role")]
     role: String,
     invited_by: Option<String>,
 }
@@ -271,7 +230,7 @@ async fn decide(
     _: ProductPrincipal,
     req: HttpRequest,
 ) -> Result<HttpResponse, AccessError> {
-    let mut q = crate::http::admin::query(&req)?;
+    let mut q = crate::http::rest::query(&req)?;
     let (Some(user), Some(product)) = (q.remove("user"), q.remove("product")) else {
         return Err(AccessError::Invalid(
             "decisions need ?user=…&product=…".into(),

@@ -14,7 +14,7 @@ use crate::access::provisioning::{Groups, Provisioned, Users};
 use crate::access::sync_health::RequestSeen;
 use crate::http::auth::ScimPrincipal;
 use crate::http::body::ScimBody;
-use crate::http::AppState;
+use crate::http::state::AppState;
 use crate::scim::bulk::{self, BulkOperation, Listed, Method, BULK_RESPONSE_URN};
 use crate::scim::patch;
 use crate::scim::resource::location;

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::json_response;
 use crate::http::auth::scim_base_url;
-use crate::http::AppState;
+use crate::http::state::AppState;
 use crate::scim::list::list_response;
 use crate::scim::ScimError;
 

@@ -11,7 +11,7 @@ use super::resources::render;
 use crate::access::provisioning::Provisioned;
 use crate::http::auth::ScimCaller;
 use crate::http::body::ScimBody;
-use crate::http::AppState;
+use crate::http::state::AppState;
 use crate::scim::cursor::CursorPage;
 use crate::scim::list::{list_response, ListParams};
 use crate::scim::projection::Projection;

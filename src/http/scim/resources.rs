@@ -12,7 +12,7 @@ use crate::access::sync_health::RequestSeen;
 use crate::access::WriteContext;
 use crate::http::auth::{ScimCaller, ScimPrincipal};
 use crate::http::body::ScimBody;
-use crate::http::AppState;
+use crate::http::state::AppState;
 use crate::scim::list::ListParams;
 use crate::scim::patch;
 use crate::scim::projection::Projection;

@@ -10,7 +10,7 @@ use super::listing::page;
 use crate::access::provisioning::{Groups, Users};
 use crate::http::auth::ScimCaller;
 use crate::http::body::ScimBody;
-use crate::http::AppState;
+use crate::http::state::AppState;
 use crate::scim::error::Cause;
 use crate::scim::list::{list_response, ListParams};
 use crate::scim::ScimError;

@@ -9,7 +9,7 @@ use tracing_actix_web::RequestId;
 
 use crate::access::sync_health::RequestSeen;
 use crate::http::auth::CheckedDirectory;
-use crate::http::AppState;
+use crate::http::state::AppState;
 use crate::scim::ScimError;
 
 /// Counts and notes the request once its answer is known; starts a

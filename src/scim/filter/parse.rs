@@ -13,8 +13,7 @@ use nom::error::{ErrorKind, ParseError};
 use nom::sequence::{pair, preceded};
 use nom::{IResult, Parser};
 
-use super::ast::{AttrPath, CompValue, CompareOp, Filter};
-use super::{FilterError, MAX_DEPTH, MAX_OPERATORS};
+use super::ast::{AttrPath, CompValue, CompareOp, Filter, FilterError, MAX_DEPTH, MAX_OPERATORS};
 
 /// A parse failure at `input` (the unparsed rest), with a message.
 #[derive(Debug)]
@@ -68,7 +67,7 @@ fn to_error(original: &str, e: nom::Err<Failure<'_>>) -> FilterError {
 }
 
 /// Parses a whole filter; anything left over is an error.
-pub(super) fn filter(input: &str) -> Result<Filter, FilterError> {
+pub fn filter(input: &str) -> Result<Filter, FilterError> {
     let (rest, _) = ws0(input).map_err(|e| to_error(input, e))?;
     if rest.is_empty() {
         return Err(FilterError {
