@@ -16,6 +16,9 @@
 
 mod apply;
 mod matcher;
+mod members;
+mod paths;
+mod values;
 
 pub use apply::apply;
 
