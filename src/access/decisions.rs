@@ -5,7 +5,8 @@ use serde::Serialize;
 
 use super::emails::looks_like_email;
 use super::error::AccessError;
-use super::{effective, persons, products};
+use super::person_views;
+use super::{effective, products};
 use crate::store::{persons as store_persons, DbConn};
 
 /// The answer.
@@ -45,7 +46,7 @@ pub fn decide(conn: &mut DbConn, user: &str, product_key: &str) -> Result<Decisi
             deny(why)
         }
     };
-    let Some(person) = persons::find(conn, user)? else {
+    let Some(person) = person_views::find(conn, user)? else {
         return Ok(anonymous(if looks_like_email(user.trim()) {
             "no account for this email"
         } else {

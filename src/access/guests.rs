@@ -70,7 +70,7 @@ pub fn invite(
             email.trim()
         )));
     }
-    if let Some(person) = super::persons::find(conn, email)? {
+    if let Some(person) = super::person_views::find(conn, email)? {
         if person.managed {
             return Err(not_external(format!(
                 "{} is managed by the organization's identity provider",

@@ -12,9 +12,10 @@ use serde_json::json;
 use super::audit::{self, Change};
 use super::error::{found, AccessError};
 use super::local_groups::{self, Grant};
+use super::person_views;
 use super::policy::Invitations;
 use super::products::InviteMode;
-use super::{accounts, effective, persons, policy, products, requests, WriteContext};
+use super::{accounts, effective, policy, products, requests, WriteContext};
 use crate::access::sources::Source;
 use crate::scim::fold::fold;
 use crate::scim::resource::format_time;
@@ -108,7 +109,7 @@ fn roles_of_inviter(
     inviter: &str,
     product: &str,
 ) -> Result<Vec<String>, AccessError> {
-    let person = persons::find(conn, inviter)?
+    let person = person_views::find(conn, inviter)?
         .ok_or_else(|| AccessError::NotFound(format!("inviter \"{inviter}\" not found")))?;
     if !person.live {
         return Ok(Vec::new());
@@ -272,7 +273,7 @@ fn approval_request(
     inviter: Option<&str>,
 ) -> Result<requests::RequestView, AccessError> {
     let inviter = match inviter {
-        Some(i) => persons::find(conn, i)?.and_then(|p| p.email_key),
+        Some(i) => person_views::find(conn, i)?.and_then(|p| p.email_key),
         None => None,
     };
     let id = requests::file_for(conn, ctx, product, email, "invitation", inviter)?;

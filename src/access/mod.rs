@@ -19,6 +19,7 @@ pub mod licensing;
 pub mod local_groups;
 pub mod mappings;
 pub mod people;
+pub mod person_views;
 pub mod persons;
 pub mod policy;
 pub mod products;

@@ -207,7 +207,7 @@ pub fn report(args: ReportArgs) -> Result<(), CliError> {
             print(&store.read_now(|conn| reports::non_synced(conn, None, None))?)
         }
         "licenses" => print(&store.read_now(reports::licenses)?),
-        "leavers" => print(&store.read_now(crate::access::persons::leavers)?),
+        "leavers" => print(&store.read_now(crate::access::person_views::leavers)?),
         other => {
             return Err(CliError::Usage(format!(
                 "report is access, non-synced-access, licenses or leavers, not \"{other}\""

@@ -2,7 +2,7 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use crate::access::{persons, AccessError};
+use crate::access::{person_views, AccessError};
 use crate::http::auth::AdminPrincipal;
 use crate::http::rest::{items, no_other_parameters, ok, query, take_window};
 use crate::http::state::AppState;
@@ -24,7 +24,7 @@ pub async fn list(
     Ok(items(
         state
             .store
-            .read(move |conn| persons::list(conn, email.as_deref(), offset, limit))
+            .read(move |conn| person_views::list(conn, email.as_deref(), offset, limit))
             .await?,
     ))
 }
@@ -39,7 +39,7 @@ pub async fn get(
     let id = id.into_inner();
     Ok(ok(&state
         .store
-        .read(move |conn| persons::get(conn, &id))
+        .read(move |conn| person_views::get(conn, &id))
         .await?))
 }
 
@@ -53,6 +53,6 @@ pub async fn access(
     let id = id.into_inner();
     Ok(ok(&state
         .store
-        .read(move |conn| persons::access(conn, &id))
+        .read(move |conn| person_views::access(conn, &id))
         .await?))
 }

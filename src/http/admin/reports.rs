@@ -9,7 +9,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
 use super::export::{self, Format};
-use crate::access::{persons, reports, AccessError};
+use crate::access::{person_views, reports, AccessError};
 use crate::http::auth::AdminPrincipal;
 use crate::http::rest::query;
 use crate::http::state::AppState;
@@ -153,7 +153,7 @@ pub async fn leavers(
 ) -> Result<HttpResponse, AccessError> {
     let (shape, _) = shape(&req, false, &[])?;
     respond(
-        state.store.read(persons::leavers).await?,
+        state.store.read(person_views::leavers).await?,
         LEAVER_COLUMNS,
         &shape,
     )
@@ -214,7 +214,7 @@ mod tests {
                 LICENSE_COLUMNS,
             ),
             (
-                fields(persons::Leaver {
+                fields(person_views::Leaver {
                     person: s(),
                     email: None,
                     account: s(),
