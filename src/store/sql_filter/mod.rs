@@ -14,11 +14,12 @@ mod compare;
 mod compiler;
 mod fragment;
 pub mod json;
+mod resolve;
 mod tables;
 
 pub use fragment::{SqlCondition, SqlExpr, SqlFragment, SqlOrder};
 
-use compiler::Compiler;
+use resolve::Compiler;
 
 use crate::scim::filter::{CompValue, CompareOp, Filter};
 use crate::scim::fold::fold;
