@@ -59,7 +59,7 @@ fn create_local(
     }
     let attributes = json!({"emails": [{"value": email, "primary": true}]});
     let mut row = UserRow {
-        id: crate::access::new_id(),
+        id: crate::access::new_id(ctx.now),
         directory_id: LOCAL_DIRECTORY.to_owned(),
         user_name: email.to_owned(),
         user_name_key: fold(email),

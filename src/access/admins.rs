@@ -22,7 +22,7 @@ fn context(actor: &Actor, now: i64) -> WriteContext {
 pub fn issue(conn: &mut DbConn, name: &str, actor: &Actor, now: i64) -> StoreResult<IssuedToken> {
     let secret = new_secret();
     let row = AdminTokenRow {
-        id: crate::access::new_id(),
+        id: crate::access::new_id(now),
         name: name.to_owned(),
         token_hash: hash_token(&secret),
         created_at: now,
@@ -80,7 +80,7 @@ pub fn issue_product_token(
 ) -> StoreResult<IssuedToken> {
     let secret = new_secret();
     let row = ProductTokenRow {
-        id: crate::access::new_id(),
+        id: crate::access::new_id(now),
         name: name.to_owned(),
         token_hash: hash_token(&secret),
         created_at: now,

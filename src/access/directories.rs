@@ -43,7 +43,7 @@ pub fn create_directory(
     now: i64,
 ) -> StoreResult<(DirectoryRow, IssuedToken)> {
     let row = DirectoryRow {
-        id: crate::access::new_id(),
+        id: crate::access::new_id(now),
         name: name.to_owned(),
         created_at: now,
         strict_schema: false,
@@ -81,7 +81,7 @@ pub fn issue_token(
     directories::find(conn, directory_id)?;
     let secret = new_secret();
     let row = DirectoryTokenRow {
-        id: crate::access::new_id(),
+        id: crate::access::new_id(now),
         directory_id: directory_id.to_owned(),
         name: name.to_owned(),
         token_hash: hash_token(&secret),

@@ -88,7 +88,7 @@ pub fn invite(
     // The site admin vouches for the address they invite.
     let user = accounts::find_or_create_member(conn, ctx, email, true)?;
     let row = GuestRow {
-        id: crate::access::new_id(),
+        id: crate::access::new_id(ctx.now),
         user_id: user.id.clone(),
         site_id: site.id.clone(),
         status: "site_guest".into(),

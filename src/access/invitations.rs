@@ -233,7 +233,7 @@ pub fn invite(
         )));
     }
     let row = InvitationRow {
-        id: crate::access::new_id(),
+        id: crate::access::new_id(ctx.now),
         product_key: product.product_key.clone(),
         role: new.role.clone(),
         email,

@@ -117,7 +117,7 @@ pub fn create(
     }
     let token = new_secret();
     let row = InviteLinkRow {
-        id: crate::access::new_id(),
+        id: crate::access::new_id(ctx.now),
         token_hash: hash_token(&token),
         product_key: product.product_key.clone(),
         role,

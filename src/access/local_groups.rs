@@ -96,7 +96,7 @@ pub fn create(
         ));
     }
     let row = GroupRow {
-        id: crate::access::new_id(),
+        id: crate::access::new_id(ctx.now),
         directory_id: LOCAL_DIRECTORY.to_owned(),
         display_name: name.to_owned(),
         display_name_key: fold(name),

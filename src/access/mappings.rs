@@ -134,7 +134,7 @@ pub fn create(
     }
     let group = resolve_group(conn, new.group.trim(), new.directory.as_deref())?;
     let row = MappingRow {
-        id: crate::access::new_id(),
+        id: crate::access::new_id(ctx.now),
         product_key: product.product_key.clone(),
         role: new.role.clone(),
         group_id: group.as_ref().map(|g| g.id.clone()),
@@ -212,7 +212,7 @@ pub fn map_role_group(
     role: &str,
 ) -> Result<(), AccessError> {
     let row = MappingRow {
-        id: crate::access::new_id(),
+        id: crate::access::new_id(ctx.now),
         product_key: product.product_key.clone(),
         role: role.to_owned(),
         group_id: Some(group.id.clone()),

@@ -81,6 +81,16 @@ pub struct WriteContext {
 /// (users, memberships, emails, audit targets) instead of dirtying a random
 /// page of each: fewer pages per commit, warmer caches. Ids stay opaque to
 /// clients; the creation time they reveal is in `meta.created` anyway.
-pub fn new_id() -> String {
-    uuid::Uuid::now_v7().to_string()
+///
+/// The time comes from the caller's clock (the change's `now`), so a test
+/// that fixes the clock fixes the time in every id too. Ids made in the same
+/// millisecond still sort in the order they were made: one shared counter
+/// context, as `Uuid::now_v7` keeps, orders them.
+pub fn new_id(now_micros: i64) -> String {
+    static SEQUENCE: std::sync::LazyLock<std::sync::Mutex<uuid::ContextV7>> =
+        std::sync::LazyLock::new(|| std::sync::Mutex::new(uuid::ContextV7::new()));
+    let micros = u64::try_from(now_micros).unwrap_or(0);
+    let seconds = micros / 1_000_000;
+    let nanos = u32::try_from(micros % 1_000_000).unwrap_or(0) * 1_000;
+    uuid::Uuid::new_v7(uuid::Timestamp::from_unix(&*SEQUENCE, seconds, nanos)).to_string()
 }

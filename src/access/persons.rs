@@ -163,7 +163,7 @@ fn new_person(
 ) -> Result<PersonRow, AccessError> {
     let managed = account.directory_id != LOCAL_DIRECTORY;
     let row = PersonRow {
-        id: super::new_id(),
+        id: super::new_id(ctx.now),
         email_key,
         managed,
         live: !managed || account.active,

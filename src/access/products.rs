@@ -66,7 +66,7 @@ pub fn create_site(
         ));
     }
     let row = SiteRow {
-        id: crate::access::new_id(),
+        id: crate::access::new_id(ctx.now),
         name: name.to_owned(),
         name_key: fold(name),
         created_at: ctx.now,
@@ -198,7 +198,7 @@ pub fn create_product(
         )));
     }
     let group = GroupRow {
-        id: crate::access::new_id(),
+        id: crate::access::new_id(ctx.now),
         directory_id: LOCAL_DIRECTORY.to_owned(),
         display_name_key: fold(&group_name),
         display_name: group_name.clone(),
@@ -396,7 +396,7 @@ pub fn role_group(
         return Ok(existing);
     }
     let group = GroupRow {
-        id: crate::access::new_id(),
+        id: crate::access::new_id(ctx.now),
         directory_id: LOCAL_DIRECTORY.to_owned(),
         display_name_key: fold(&name),
         display_name: name,

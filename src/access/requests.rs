@@ -106,7 +106,7 @@ pub fn create(
     let email = subject.email_key();
     check_may_ask(conn, &product.product_key, subject.user_id(), &email)?;
     let row = AccessRequestRow {
-        id: crate::access::new_id(),
+        id: crate::access::new_id(ctx.now),
         product_key: product.product_key.clone(),
         requester_id: requester.user_id().map(str::to_owned),
         requester_email: Some(requester.email_key()),
@@ -411,7 +411,7 @@ pub fn file_for(
     let subject_id = existing.as_ref().map(|u| u.id.clone());
     check_may_ask(conn, &product.product_key, subject_id.as_deref(), email)?;
     let row = AccessRequestRow {
-        id: crate::access::new_id(),
+        id: crate::access::new_id(ctx.now),
         product_key: product.product_key.clone(),
         requester_id: if inviter.is_some() {
             None

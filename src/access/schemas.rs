@@ -140,7 +140,7 @@ fn view(schema: &CustomSchema) -> SchemaView {
         resource_type: schema.kind.name(),
         indexed: indexed_attributes(schema)
             .iter()
-            .map(|a| a.keys[1..].join("."))
+            .map(|a| a.keys.get(1..).unwrap_or_default().join("."))
             .collect(),
         document: schema.document.clone(),
     }

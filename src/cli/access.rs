@@ -3,7 +3,7 @@
 //! operator as actor.
 
 use clap::{Args, Subcommand};
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::common::{open_store, operator, operator_context, CliError, DatabaseArgs};
 use crate::access::mappings::NewMapping;
@@ -234,8 +234,10 @@ pub fn product(command: ProductCommand, clock: &dyn Clock) -> Result<(), CliErro
                     product.key,
                     product.site,
                     product.roles.join(", "),
-                    product.default_group["displayName"]
-                        .as_str()
+                    product
+                        .default_group
+                        .get("displayName")
+                        .and_then(Value::as_str)
                         .unwrap_or_default()
                 );
             }
@@ -274,7 +276,11 @@ pub fn map(args: MapArgs, clock: &dyn Clock) -> Result<(), CliError> {
         println!(
             "mapping {}: group {} → {}:{} ({})",
             mapping.id,
-            mapping.group["displayName"].as_str().unwrap_or_default(),
+            mapping
+                .group
+                .get("displayName")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
             mapping.product,
             mapping.role,
             mapping.status

@@ -209,22 +209,25 @@ impl ResponseError for AccessError {
         };
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut body = problem_document(status, code, &detail);
-        match self {
+        let extra: Vec<(&str, serde_json::Value)> = match self {
             AccessError::LicenseCap {
                 product,
                 cap,
                 needed,
-            } => {
-                body["product"] = product.clone().into();
-                body["cap"] = (*cap).into();
-                body["needed"] = (*needed).into();
-            }
+            } => vec![
+                ("product", product.clone().into()),
+                ("cap", (*cap).into()),
+                ("needed", (*needed).into()),
+            ],
             AccessError::Refused { setting, .. }
             | AccessError::Gone {
                 setting: Some(setting),
                 ..
-            } => body["setting"] = (*setting).into(),
-            _ => {}
+            } => vec![("setting", (*setting).into())],
+            _ => Vec::new(),
+        };
+        if let Some(o) = body.as_object_mut() {
+            o.extend(extra.into_iter().map(|(k, v)| (k.to_owned(), v)));
         }
         problem(status, &body)
     }

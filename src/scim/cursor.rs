@@ -47,7 +47,8 @@ pub fn query_digest(resource_type: &str, filter: Option<&str>) -> String {
     hash.update(resource_type.as_bytes());
     hash.update([0]);
     hash.update(filter.unwrap_or("").as_bytes());
-    hex::encode(&hash.finalize()[..8])
+    let digest = hash.finalize();
+    hex::encode(digest.get(..8).unwrap_or_default())
 }
 
 fn invalid_cursor(detail: &str) -> ScimError {

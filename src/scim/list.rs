@@ -147,15 +147,14 @@ fn parse_count(value: &str) -> Result<u64, ScimError> {
 
 /// The ListResponse body (RFC 7644 §3.4.2).
 pub fn list_response(total: u64, start_index: u64, resources: Vec<Value>) -> Value {
-    let mut body = json!({
-        "schemas": [super::LIST_RESPONSE_URN],
-        "totalResults": total,
-        "startIndex": start_index,
-        "itemsPerPage": resources.len(),
-    });
+    let mut body = serde_json::Map::new();
+    body.insert("schemas".into(), json!([super::LIST_RESPONSE_URN]));
+    body.insert("totalResults".into(), total.into());
+    body.insert("startIndex".into(), start_index.into());
+    body.insert("itemsPerPage".into(), resources.len().into());
     // Moved in, not through `json!`, which would copy every resource.
-    body["Resources"] = Value::Array(resources);
-    body
+    body.insert("Resources".into(), Value::Array(resources));
+    Value::Object(body)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::{check_if_match, check_unregistered, found, meta, Provisioned, Written};
 use crate::access::audit::{self, Change};
@@ -204,8 +204,12 @@ fn check_not_default_name(conn: &mut DbConn, name_key: &str, name: &str) -> Resu
     Ok(())
 }
 
-fn audit_view(row: &GroupRow) -> Value {
-    json!({"displayName": row.display_name, "externalId": row.external_id})
+fn audit_view(row: &GroupRow, members: impl IntoIterator<Item = (&'static str, Value)>) -> Value {
+    let mut view = serde_json::Map::new();
+    view.insert("displayName".into(), row.display_name.clone().into());
+    view.insert("externalId".into(), row.external_id.clone().into());
+    view.extend(members.into_iter().map(|(k, v)| (k.to_owned(), v)));
+    Value::Object(view)
 }
 
 /// How an update changes a group's members.
@@ -286,9 +290,19 @@ fn update(
     if let Some(g) = guard {
         g.check(conn)?;
     }
-    let mut after = audit_view(&row);
-    after["membersAdded"] = added.iter().map(|(m, _)| Value::from(m.clone())).collect();
-    after["membersRemoved"] = removed.iter().cloned().map(Value::from).collect();
+    let after = audit_view(
+        &row,
+        [
+            (
+                "membersAdded",
+                added.iter().map(|(m, _)| Value::from(m.clone())).collect(),
+            ),
+            (
+                "membersRemoved",
+                removed.iter().cloned().map(Value::from).collect(),
+            ),
+        ],
+    );
     audit::record(
         conn,
         ctx,
@@ -296,7 +310,7 @@ fn update(
             action: "group.updated",
             target_type: "Group",
             target_id: id,
-            before: Some(audit_view(&before)),
+            before: Some(audit_view(&before, [])),
             after: Some(after),
         },
     )?;
@@ -328,7 +342,7 @@ impl Provisioned for Groups {
         check_unregistered(conn, ctx, &validated.unregistered)?;
         let fields = GroupFields::split(validated.attributes)?;
         let row = GroupRow {
-            id: crate::access::new_id(),
+            id: crate::access::new_id(ctx.now),
             directory_id: ctx.directory_id.clone(),
             display_name_key: fold(&fields.display_name),
             display_name: fields.display_name,
@@ -350,11 +364,16 @@ impl Provisioned for Groups {
         memberships::add(conn, &membership_rows(ctx, &row.id, &members))?;
         access_mappings::bind(conn, ctx, &waiting, &row)?;
         guard.check(conn)?;
-        let mut after = audit_view(&row);
-        after["members"] = members
-            .iter()
-            .map(|(id, _)| Value::from(id.clone()))
-            .collect();
+        let after = audit_view(
+            &row,
+            [(
+                "members",
+                members
+                    .iter()
+                    .map(|(id, _)| Value::from(id.clone()))
+                    .collect(),
+            )],
+        );
         audit::record(
             conn,
             ctx,
@@ -482,7 +501,7 @@ impl Provisioned for Groups {
                 action: "group.deleted",
                 target_type: "Group",
                 target_id: id,
-                before: Some(audit_view(&before)),
+                before: Some(audit_view(&before, [])),
                 after: None,
             },
         )?;

@@ -315,7 +315,7 @@ impl Provisioned for Users {
         let fields = UserFields::split(validated.attributes)?;
         let emails = email_keys(&fields.rest);
         let mut row = UserRow {
-            id: crate::access::new_id(),
+            id: crate::access::new_id(ctx.now),
             directory_id: ctx.directory_id.clone(),
             user_name_key: fold(&fields.user_name),
             user_name: fields.user_name,

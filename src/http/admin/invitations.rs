@@ -104,8 +104,10 @@ pub async fn create_link(
         .await?;
     let url = link_url(&state, &req, &issued.token);
     let mut body = serde_json::to_value(&issued.link).unwrap_or_default();
-    body["token"] = json!(issued.token);
-    body["url"] = json!(url);
+    if let Some(o) = body.as_object_mut() {
+        o.insert("token".into(), json!(issued.token));
+        o.insert("url".into(), json!(url));
+    }
     Ok(created(&body))
 }
 

@@ -66,7 +66,10 @@ pub async fn bulk(
             if stop(errors) {
                 break 'passes;
             }
-            let outcome = match &request.operations[index] {
+            let Some(listed) = request.operations.get(index) else {
+                continue;
+            };
+            let outcome = match listed {
                 Listed::Invalid {
                     method,
                     bulk_id,
@@ -121,7 +124,9 @@ pub async fn bulk(
                     if result.get("response").is_some() {
                         errors += 1;
                     }
-                    results[index] = Some(result);
+                    if let Some(slot) = results.get_mut(index) {
+                        *slot = Some(result);
+                    }
                     progressed = true;
                 }
                 None => waiting.push(index),
@@ -131,18 +136,20 @@ pub async fn bulk(
         if !progressed {
             // What is left refers to itself in a circle.
             for &index in &pending {
-                if let Listed::Valid(op) = &request.operations[index] {
+                if let Some(Listed::Valid(op)) = request.operations.get(index) {
                     let error = ScimError {
                         status: 409,
                         scim_type: Some(crate::scim::ScimType::InvalidValue),
                         detail: "bulkId references form a cycle".into(),
                         cause: None,
                     };
-                    results[index] = Some(error_result(
-                        op.method.as_str(),
-                        op.bulk_id.as_deref(),
-                        &error,
-                    ));
+                    if let Some(slot) = results.get_mut(index) {
+                        *slot = Some(error_result(
+                            op.method.as_str(),
+                            op.bulk_id.as_deref(),
+                            &error,
+                        ));
+                    }
                 }
             }
             break;

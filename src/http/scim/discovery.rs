@@ -24,14 +24,27 @@ fn with_meta(mut doc: Value, resource_type: &str, location: String) -> Value {
 /// `GET /ServiceProviderConfig`.
 pub async fn service_provider_config(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     let mut doc = state.registry().service_provider_config().clone();
-    doc["filter"]["maxResults"] = state.settings.max_page_size.into();
-    // RFC 9865 §4: the page size used when `count` is absent, and the most allowed.
-    doc["pagination"]["defaultPageSize"] = state.settings.max_page_size.into();
-    doc["pagination"]["maxPageSize"] = state.settings.max_page_size.into();
-    // The one body-size limit RFC 7643 gives a place to advertise; it applies
-    // to every request, not only to Bulk.
-    doc["bulk"]["maxPayloadSize"] = state.settings.max_payload_bytes.into();
-    doc["bulk"]["maxOperations"] = super::bulk::MAX_OPERATIONS.into();
+    let page = state.settings.max_page_size;
+    let settings: [(&str, Value); 5] = [
+        ("/filter/maxResults", page.into()),
+        // RFC 9865 §4: the page size used when `count` is absent, and the most allowed.
+        ("/pagination/defaultPageSize", page.into()),
+        ("/pagination/maxPageSize", page.into()),
+        // The one body-size limit RFC 7643 gives a place to advertise; it
+        // applies to every request, not only to Bulk.
+        (
+            "/bulk/maxPayloadSize",
+            state.settings.max_payload_bytes.into(),
+        ),
+        ("/bulk/maxOperations", super::bulk::MAX_OPERATIONS.into()),
+    ];
+    for (pointer, value) in settings {
+        // The embedded document has every one of these places; the
+        // discovery tests read each value back.
+        if let Some(place) = doc.pointer_mut(pointer) {
+            *place = value;
+        }
+    }
     let location = format!("{}/ServiceProviderConfig", scim_base_url(&req, &state));
     json_response(
         StatusCode::OK,

@@ -4,7 +4,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::json_response;
 use super::resources::render;
@@ -132,17 +132,16 @@ async fn cursor_page<E: Provisioned>(
         .iter()
         .map(|r| render::<E>(&registry, &caller.base_url, r, &projection))
         .collect();
-    let mut body = json!({
-        "schemas": [crate::scim::LIST_RESPONSE_URN],
-        "totalResults": total,
-        "itemsPerPage": resources.len(),
-    });
+    let mut body = Map::new();
+    body.insert("schemas".into(), json!([crate::scim::LIST_RESPONSE_URN]));
+    body.insert("totalResults".into(), total.into());
+    body.insert("itemsPerPage".into(), resources.len().into());
     if let Some(n) = page.next {
-        body["nextCursor"] = n.into();
+        body.insert("nextCursor".into(), n.into());
     }
     if let Some(p) = page.previous {
-        body["previousCursor"] = p.into();
+        body.insert("previousCursor".into(), p.into());
     }
-    body["Resources"] = Value::Array(resources);
-    Ok(body)
+    body.insert("Resources".into(), Value::Array(resources));
+    Ok(Value::Object(body))
 }

@@ -119,22 +119,26 @@ pub(super) fn filtered(
         Some(Value::Array(items)) => items,
         _ => Vec::new(),
     };
-    let hits: Vec<usize> = (0..list.len())
-        .filter(|&i| matches(filter, &list[i], attribute))
+    // Which values the filter selects, one flag per value of `list`.
+    let hits: Vec<bool> = list
+        .iter()
+        .map(|item| matches(filter, item, attribute))
         .collect();
+    fn selected<'a>(list: &'a mut [Value], hits: &[bool]) -> Vec<&'a mut Value> {
+        list.iter_mut()
+            .zip(hits)
+            .filter_map(|(item, hit)| hit.then_some(item))
+            .collect()
+    }
     match kind {
         OpKind::Remove => match sub {
             None => {
-                let mut i = 0;
-                list.retain(|_| {
-                    let keep = !hits.contains(&i);
-                    i += 1;
-                    keep
-                });
+                let mut hit = hits.iter();
+                list.retain(|_| !hit.next().copied().unwrap_or(false));
             }
             Some(sub) => {
-                for &i in &hits {
-                    if let Some(o) = list[i].as_object_mut() {
+                for item in selected(&mut list, &hits) {
+                    if let Some(o) = item.as_object_mut() {
                         o.remove(&sub.name);
                     }
                 }
@@ -142,7 +146,7 @@ pub(super) fn filtered(
         },
         OpKind::Add | OpKind::Replace => {
             let value = value.cloned().unwrap_or(Value::Null);
-            if hits.is_empty() {
+            if !hits.contains(&true) {
                 // Entra ID adds (or replaces) `emails[type eq "work"].value`
                 // on a user with no work email: create it from the filter.
                 let mut created = seed_from_filter(filter).ok_or_else(|| {
@@ -177,19 +181,19 @@ pub(super) fn filtered(
                 if sets_primary {
                     clear_primary(&mut list);
                 }
-                for &i in &hits {
+                for item in selected(&mut list, &hits) {
                     match (sub, &value, kind) {
                         (Some(sub), v, _) => {
-                            if let Some(o) = list[i].as_object_mut() {
+                            if let Some(o) = item.as_object_mut() {
                                 o.insert(sub.name.clone(), v.clone());
                             }
                         }
                         (None, Value::Object(v), OpKind::Add) => {
-                            if let Some(o) = list[i].as_object_mut() {
+                            if let Some(o) = item.as_object_mut() {
                                 o.extend(v.clone());
                             }
                         }
-                        (None, v, _) => list[i] = v.clone(),
+                        (None, v, _) => *item = v.clone(),
                     }
                 }
             }

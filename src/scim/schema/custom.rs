@@ -109,11 +109,11 @@ pub fn parse(document: &Value, kind: ResourceKind) -> Result<CustomSchema, ScimE
         "schemas": [SCHEMA_URN],
         "id": id,
         "name": name,
+        "attributes": normalised,
     });
-    if let Some(d) = description {
-        doc["description"] = d.into();
+    if let (Some(d), Some(o)) = (description, doc.as_object_mut()) {
+        o.insert("description".into(), d.into());
     }
-    doc["attributes"] = Value::Array(normalised);
     let schema = Schema::deserialize(&doc).map_err(|e| invalid(format!("{e}")))?;
     Ok(CustomSchema {
         kind,

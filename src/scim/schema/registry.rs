@@ -68,20 +68,25 @@ const SERVICE_PROVIDER_CONFIG_JSON: &str =
 impl SchemaRegistry {
     /// Parses the embedded schema files; fails only if a file is malformed.
     pub fn load() -> Result<SchemaRegistry, serde_json::Error> {
-        let documents: Vec<Value> = [USER_JSON, ENTERPRISE_USER_JSON, ACCESS_JSON, GROUP_JSON]
-            .iter()
-            .map(|text| serde_json::from_str(text))
-            .collect::<Result<_, _>>()?;
-        let parse = |i: usize| Schema::deserialize(&documents[i]);
+        let documents: [Value; 4] = [
+            serde_json::from_str(USER_JSON)?,
+            serde_json::from_str(ENTERPRISE_USER_JSON)?,
+            serde_json::from_str(ACCESS_JSON)?,
+            serde_json::from_str(GROUP_JSON)?,
+        ];
+        let [user, enterprise, access, group] = &documents;
         Ok(SchemaRegistry {
-            user: parse(0)?,
-            user_extensions: vec![parse(1)?, parse(2)?],
-            group: parse(3)?,
+            user: Schema::deserialize(user)?,
+            user_extensions: vec![
+                Schema::deserialize(enterprise)?,
+                Schema::deserialize(access)?,
+            ],
+            group: Schema::deserialize(group)?,
             group_extensions: Vec::new(),
             custom: Vec::new(),
             resource_types: serde_json::from_str(RESOURCE_TYPES_JSON)?,
             service_provider_config: serde_json::from_str(SERVICE_PROVIDER_CONFIG_JSON)?,
-            documents,
+            documents: documents.to_vec(),
             kept: Vec::new(),
         })
     }
@@ -283,7 +288,7 @@ impl SchemaRegistry {
                 return None;
             }
             let mut keys: Vec<String> = parts.iter().map(|p| (*p).to_owned()).collect();
-            keys.extend(names[parts.len()..].iter().map(|n| (*n).to_owned()));
+            keys.extend(names.iter().skip(parts.len()).map(|n| (*n).to_owned()));
             Some((k.schema.clone(), keys))
         })
     }

@@ -40,8 +40,11 @@ pub fn coerce<'v>(attribute: &Attribute, value: &'v Value) -> Cow<'v, Value> {
         return Cow::Borrowed(value);
     }
     match value {
-        Value::Array(items) if items.len() == 1 && items[0].is_object() => {
-            Cow::Owned(coerce(attribute, &items[0]).into_owned())
+        Value::Array(items) if items.len() == 1 && items.iter().all(Value::is_object) => {
+            match items.first() {
+                Some(only) => Cow::Owned(coerce(attribute, only).into_owned()),
+                None => Cow::Borrowed(value),
+            }
         }
         Value::Object(o) if attribute.name == "manager" && o.contains_key("managerId") => {
             let mut o = o.clone();

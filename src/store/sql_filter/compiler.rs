@@ -273,7 +273,7 @@ impl<'a> Compiler<'a> {
         let (CompareOp::Eq, CompValue::Str(text), true, true) = (
             op,
             value,
-            k.len() == 1 && k[0] == "emails",
+            k.as_slice() == ["emails"],
             sub.eq_ignore_ascii_case("value"),
         ) else {
             return None;

@@ -383,3 +383,30 @@ async fn attributes_and_excluded_attributes_on_reads() {
     assert!(u.get("emails").is_none() && u.get("meta").is_none() && u.get(ENTERPRISE).is_none());
     assert_eq!(u["userName"], "proj@example.com");
 }
+
+/// A test that fixes the clock fixes every time the server writes: the
+/// resource's `meta` and the time inside its id (ids are version 7 UUIDs),
+/// and ids made in the same instant still sort in the order they were made.
+#[actix_web::test]
+async fn a_fixed_clock_fixes_meta_times_and_the_time_in_ids() {
+    use gatehouse::clock::FixedClock;
+    use std::sync::Arc;
+
+    let new_year_2030 = 1_893_456_000; // 2030-01-01T00:00:00Z, in seconds
+    let clock = Arc::new(FixedClock::at(new_year_2030 * 1_000_000));
+    let app = TestApp::builder().clock(clock).start().await;
+    let first = app.create_user("ann@example.com").await;
+    let second = app.create_user("bob@example.com").await;
+
+    for user in [&first, &second] {
+        let created = user["meta"]["created"].as_str().unwrap();
+        assert!(created.starts_with("2030-01-01T00:00:00"), "{user}");
+        let id = uuid::Uuid::parse_str(user["id"].as_str().unwrap()).unwrap();
+        let (seconds, _) = id.get_timestamp().unwrap().to_unix();
+        assert_eq!(seconds, new_year_2030 as u64, "{user}");
+    }
+    assert!(
+        first["id"].as_str().unwrap() < second["id"].as_str().unwrap(),
+        "{first} {second}"
+    );
+}
