@@ -4,10 +4,10 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
+use super::group_members::{load_members, member_of, member_ref, membership_rows, resolve_members};
 use super::{check_if_match, check_unregistered, found, meta, Provisioned, Written};
 use crate::access::audit::{self, Change};
 use crate::access::licensing::CapGuard;
-use crate::access::sources::Source;
 use crate::access::{mappings as access_mappings, WriteContext};
 use crate::scim::fold::fold;
 use crate::scim::patch::{self, MemberChanges, Operation};
@@ -18,7 +18,7 @@ use crate::scim::schema::ResourceKind;
 use crate::scim::schema::SchemaRegistry;
 use crate::scim::validate::{Attributes, Validated};
 use crate::scim::ScimError;
-use crate::store::models::{GroupRow, MembershipRow};
+use crate::store::models::GroupRow;
 use crate::store::sql_filter::ListQuery;
 use crate::store::{groups, mappings, memberships, products, users, DbConn, StoreError};
 
@@ -57,23 +57,6 @@ impl GroupFields {
     }
 }
 
-/// Reads one validated `members` entry: its `value` and optional `type`.
-pub fn member_of(item: &Value) -> Result<(String, Option<ResourceKind>), ScimError> {
-    let value = item
-        .get("value")
-        .and_then(Value::as_str)
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| {
-            ScimError::invalid_value("every member needs a 'value' with the member's id")
-        })?;
-    let kind = match item.get("type").and_then(Value::as_str) {
-        Some("Group") => Some(ResourceKind::Group),
-        Some(_) => Some(ResourceKind::User),
-        None => None,
-    };
-    Ok((value.to_owned(), kind))
-}
-
 fn taken(name: &str) -> ScimError {
     ScimError::uniqueness(format!(
         "a group with displayName \"{name}\" already exists in this directory"
@@ -97,70 +80,6 @@ fn find_row_for_update(
     )
 }
 
-/// Members resolved to users or groups of the directory, and the ids that
-/// are neither.
-type Resolved = (Vec<(String, ResourceKind)>, Vec<String>);
-
-/// Resolves member ids to users or groups of the directory. An id that is
-/// neither (a user whose create was refused, one of another directory, the
-/// group itself) is skipped, not fatal: an IdP does not retry a refused
-/// push, so refusing it whole would lose every other member of it.
-fn resolve_members(
-    conn: &mut DbConn,
-    directory_id: &str,
-    group_id: &str,
-    members: &[(String, Option<ResourceKind>)],
-) -> Result<Resolved, ScimError> {
-    let mut seen = HashSet::new();
-    let wanted: Vec<String> = members
-        .iter()
-        .filter(|(id, _)| seen.insert(id.clone()))
-        .map(|(id, _)| id.clone())
-        .collect();
-    let user_ids: HashSet<String> = users::existing_ids(conn, directory_id, &wanted)?
-        .into_iter()
-        .collect();
-    let missing: Vec<String> = wanted
-        .iter()
-        .filter(|id| !user_ids.contains(*id))
-        .cloned()
-        .collect();
-    let group_ids: HashSet<String> = groups::existing_ids(conn, directory_id, &missing)?
-        .into_iter()
-        .collect();
-    let mut out = Vec::with_capacity(wanted.len());
-    let mut skipped = Vec::new();
-    for id in wanted {
-        if user_ids.contains(&id) {
-            out.push((id, ResourceKind::User));
-        } else if group_ids.contains(&id) && id != group_id {
-            out.push((id, ResourceKind::Group));
-        } else {
-            skipped.push(id);
-        }
-    }
-    Ok((out, skipped))
-}
-
-fn membership_rows(
-    ctx: &WriteContext,
-    group_id: &str,
-    members: &[(String, ResourceKind)],
-) -> Vec<MembershipRow> {
-    members
-        .iter()
-        .map(|(id, kind)| MembershipRow {
-            group_id: group_id.to_owned(),
-            member_id: id.clone(),
-            member_type: kind.name().to_owned(),
-            source: Source::Scim.as_str().to_owned(),
-            actor: ctx.actor.id.clone(),
-            created_at: ctx.now,
-            reason: None,
-        })
-        .collect()
-}
-
 fn to_resource(row: GroupRow, members: Option<Vec<MemberRef>>) -> Result<GroupResource, ScimError> {
     let attributes = super::stored_attributes(ResourceKind::Group, &row.id, &row.attributes)?;
     Ok(GroupResource {
@@ -171,25 +90,6 @@ fn to_resource(row: GroupRow, members: Option<Vec<MemberRef>>) -> Result<GroupRe
         attributes,
         members,
     })
-}
-
-fn load_members(conn: &mut DbConn, group_id: &str) -> Result<Vec<MemberRef>, ScimError> {
-    Ok(memberships::members_of(conn, group_id)?
-        .into_iter()
-        .map(member_ref)
-        .collect())
-}
-
-fn member_ref(m: memberships::ListedMember) -> MemberRef {
-    MemberRef {
-        kind: if m.member_type == "Group" {
-            ResourceKind::Group
-        } else {
-            ResourceKind::User
-        },
-        id: m.id,
-        display: m.display,
-    }
 }
 
 /// Default groups are local: an IdP group can't take a default group's

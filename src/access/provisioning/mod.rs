@@ -2,6 +2,7 @@
 //! Each function runs inside the caller's transaction and records its audit
 //! event there, so a change and its audit row commit together.
 
+mod group_members;
 pub mod groups;
 pub mod users;
 

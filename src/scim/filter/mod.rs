@@ -2,7 +2,9 @@
 //! point, which rejects trailing input and nesting deeper than `MAX_DEPTH`.
 
 mod ast;
+mod failure;
 mod parse;
+mod tokens;
 
 pub use ast::*;
 
