@@ -9,6 +9,7 @@ mod errors;
 mod extensions;
 mod filters;
 mod groups;
+mod leniency;
 mod patch;
 mod queries;
 mod search;

@@ -1,0 +1,19 @@
+//! The workloads: what identity providers and auditors do, one scenario a
+//! module as `--scenario` names it. `ids` finds the users and groups of an
+//! earlier run, for scenarios run on an existing set; `shared` holds what
+//! the scenarios have in common.
+
+mod big_group;
+mod ids;
+mod lookup;
+mod provision;
+mod query;
+mod resync;
+mod shared;
+
+pub use big_group::big_group;
+pub use ids::{group_ids, user_ids};
+pub use lookup::lookup;
+pub use provision::provision;
+pub use query::query;
+pub use resync::resync;

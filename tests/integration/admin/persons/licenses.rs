@@ -1,0 +1,125 @@
+//! Licenses are counted per person, not per account: a person pushed by two
+//! directories, with a customer account besides, holds one license, and is
+//! in while any of its identities is active. A reactivation that would pass
+//! a product's cap is refused whole.
+
+use serde_json::{json, Value};
+
+use super::{decision, identity, person, set_active};
+use crate::admin::{id, scim_patch};
+use crate::support::TestApp;
+
+#[actix_web::test]
+async fn two_directories_one_person_one_license() {
+    let app = TestApp::new().await;
+    app.create_product("acme", "wiki", Some(1)).await;
+    let other = app.other_directory("Second IdP");
+    let push = |token: &str, body: Value| {
+        app.request_as(token, actix_web::http::Method::POST, "/scim/v2/Users")
+            .json(&body)
+            .send()
+    };
+    let a = push(&app.directory.token, identity("alice@acme.com")).await;
+    assert_eq!(a.status, 201, "{}", a.text);
+    let b = push(&other.token, identity("ALICE@acme.com")).await;
+    assert_eq!(b.status, 201, "{}", b.text);
+    let (a, b) = (id(&a.json), id(&b.json));
+    // Each directory maps a group of its own to wiki.
+    let ga = id(&app.create_group("Wiki A", &[&a]).await);
+    app.map(&ga, "wiki", "user").await;
+    let r = app
+        .request_as(&other.token, actix_web::http::Method::POST, "/scim/v2/Groups")
+        .json(&json!({"schemas": [crate::scim::GROUP], "displayName": "Wiki B", "members": [{"value": b}]}))
+        .send()
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let gb = id(&r.json);
+    let r = app
+        .admin_post(
+            "/mappings",
+            &json!({"group": gb, "product": "wiki", "role": "user", "directory": other.id}),
+        )
+        .await;
+    // One person: the cap of 1 is not exceeded by the second account.
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(app.licenses_used("wiki").await, 1);
+    let p = person(&app, "alice@acme.com").await;
+    assert_eq!(p["accounts"].as_array().unwrap().len(), 2);
+    // An admin's customer account for the same email joins the person too.
+    let r = app
+        .admin_post("/customers", &json!({"email": "alice@acme.com"}))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(
+        person(&app, "alice@acme.com").await["accounts"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(app.licenses_used("wiki").await, 1);
+    // Decisions by any account or the email answer for the person.
+    for who in [a.as_str(), b.as_str(), "alice@acme.com"] {
+        assert_eq!(decision(&app, who, "wiki").await["allow"], true, "{who}");
+    }
+
+    // Deactivated in one directory, active in the other: still in.
+    set_active(&app, &a, false).await;
+    assert_eq!(
+        decision(&app, "alice@acme.com", "wiki").await["allow"],
+        true
+    );
+    assert_eq!(app.licenses_used("wiki").await, 1);
+    // Deactivated in both: out.
+    let r = app
+        .request_as(
+            &other.token,
+            actix_web::http::Method::PATCH,
+            &format!("/scim/v2/Users/{b}"),
+        )
+        .json(
+            &json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                      "Operations": [{"op": "replace", "path": "active", "value": false}]}),
+        )
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        decision(&app, "alice@acme.com", "wiki").await["allow"],
+        false
+    );
+    assert_eq!(app.licenses_used("wiki").await, 0);
+    // Back in through one: the cap (1) still holds the single license.
+    set_active(&app, &a, true).await;
+    assert_eq!(app.licenses_used("wiki").await, 1);
+}
+
+#[actix_web::test]
+async fn reactivation_that_would_pass_a_cap_is_refused_whole() {
+    let app = TestApp::new().await;
+    app.create_product("acme", "wiki", Some(1)).await;
+    let a = id(&app
+        .post("/scim/v2/Users", &identity("a@acme.com"))
+        .await
+        .json);
+    let b = id(&app
+        .post("/scim/v2/Users", &identity("b@acme.com"))
+        .await
+        .json);
+    let g = id(&app.create_group("Wiki", &[&a, &b]).await);
+    set_active(&app, &b, false).await;
+    app.map(&g, "wiki", "user").await;
+    assert_eq!(app.licenses_used("wiki").await, 1);
+    let r = scim_patch(
+        &app,
+        &format!("/scim/v2/Users/{b}"),
+        json!([{"op": "replace", "path": "active", "value": true}]),
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    assert_eq!(
+        app.get(&format!("/scim/v2/Users/{b}")).await.json["active"],
+        false
+    );
+    assert_eq!(person(&app, "b@acme.com").await["live"], false);
+}

@@ -1,0 +1,49 @@
+//! Persons: one human, one account set, one license per product; the IdP
+//! decides. Here are the helpers the topics share; the tests are in `roads`
+//! (self-service access ends with the IdP identity), `licenses` (one license
+//! per person across accounts and directories), `etags` (a user's ETag and
+//! lastModified follow its groups and its person) and `views` (the admin's
+//! person views).
+
+mod etags;
+mod licenses;
+mod roads;
+mod views;
+
+use serde_json::{json, Value};
+
+use super::scim_patch;
+use crate::scim::USER;
+use crate::support::TestApp;
+
+/// An IdP user with a work email.
+fn identity(email: &str) -> Value {
+    json!({"schemas": [USER], "userName": email, "active": true,
+           "emails": [{"value": email, "type": "work", "primary": true}]})
+}
+
+async fn decision(app: &TestApp, who: &str, product: &str) -> Value {
+    let r = app
+        .api_get(&format!("/decisions?user={who}&product={product}"))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.json
+}
+
+async fn person(app: &TestApp, email: &str) -> Value {
+    let r = app.admin_get(&format!("/people?email={email}")).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let items = r.json["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{email}: {}", r.text);
+    items[0].clone()
+}
+
+async fn set_active(app: &TestApp, user: &str, active: bool) {
+    let r = scim_patch(
+        app,
+        &format!("/scim/v2/Users/{user}"),
+        json!([{"op": "replace", "value": {"active": active}}]),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+}

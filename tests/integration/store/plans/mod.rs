@@ -1,0 +1,92 @@
+//! Query plans: the lookups IdPs and auditors make are index lookups on
+//! both databases. The helpers here ask the database for its plan;
+//! `compiled` checks the SQL the store compiles from SCIM requests, and
+//! `statistics` the statistics both planners plan from.
+
+mod compiled;
+mod statistics;
+
+use crate::support::TestApp;
+
+/// The plan the database chooses for `SELECT id FROM <table> WHERE <directory> AND <filter>`,
+/// as text. Bound values are inlined as literals (test data only).
+fn plan(app: &TestApp, kind: gatehouse::scim::schema::ResourceKind, filter: &str) -> String {
+    use gatehouse::scim::schema::ResourceKind;
+
+    let parsed = gatehouse::scim::filter::parse(filter).unwrap();
+    let condition = gatehouse::store::sql_filter::compile(
+        &parsed,
+        &app.state.registry(),
+        kind,
+        app.state.store.backend(),
+    )
+    .unwrap();
+    let sql = inline(&condition);
+    let table = match kind {
+        ResourceKind::User => "users",
+        ResourceKind::Group => "\"groups\"",
+    };
+    let query =
+        format!("SELECT {table}.id FROM {table} WHERE {table}.directory_id = 'd' AND {sql}");
+    explain(app, &query)
+}
+
+/// `condition` with its binds spliced in as literals (for `EXPLAIN` only).
+fn inline(condition: &gatehouse::store::sql_filter::SqlCondition) -> String {
+    let (text, binds) = condition.describe();
+    let mut sql = String::new();
+    let mut binds = binds.into_iter();
+    for c in text.chars() {
+        if c == '?' {
+            sql.push_str(&format!("'{}'", binds.next().unwrap().replace('\'', "''")));
+        } else {
+            sql.push(c);
+        }
+    }
+    sql
+}
+
+/// The database's plan for `query`.
+fn explain(app: &TestApp, query: &str) -> String {
+    use diesel::sql_types::Text;
+    use diesel::{QueryableByName, RunQueryDsl};
+    use gatehouse::store::DbConn;
+
+    #[derive(QueryableByName)]
+    struct SqlitePlan {
+        #[diesel(sql_type = Text)]
+        detail: String,
+    }
+    #[derive(QueryableByName)]
+    struct PgPlan {
+        #[diesel(sql_type = Text, column_name = "QUERY PLAN")]
+        line: String,
+    }
+    app.state
+        .store
+        .read_now(|conn| -> Result<String, gatehouse::store::StoreError> {
+            Ok(match conn {
+                DbConn::Sqlite(c) => diesel::sql_query(format!("EXPLAIN QUERY PLAN {query}"))
+                    .load::<SqlitePlan>(c)?
+                    .into_iter()
+                    .map(|r| r.detail)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                DbConn::Postgres(c) => {
+                    // Tiny test tables would be scanned anyway: ask whether an index *can* serve.
+                    diesel::sql_query("SET enable_seqscan = off").execute(c)?;
+                    diesel::sql_query("SET enable_bitmapscan = off").execute(c)?;
+                    let lines = diesel::sql_query(format!("EXPLAIN {query}"))
+                        .load::<PgPlan>(c)?
+                        .into_iter()
+                        .map(|r| r.line)
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    diesel::sql_query("RESET enable_seqscan").execute(c)?;
+                    diesel::sql_query("RESET enable_bitmapscan").execute(c)?;
+                    lines
+                }
+            })
+        })
+        .unwrap()
+}
