@@ -93,6 +93,7 @@ impl GroupCommit {
         let (queue, jobs) = mpsc::channel::<Box<dyn Job>>();
         std::thread::Builder::new()
             .name("gatehouse-writer".into())
+            .stack_size(super::readers::DATABASE_THREAD_STACK)
             .spawn(move || serve(&pool, &jobs))?;
         Ok(GroupCommit { queue })
     }

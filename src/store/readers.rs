@@ -57,6 +57,13 @@ impl Shared {
     }
 }
 
+/// The stack of a thread that runs SQL. SQLite parses and plans an
+/// expression by recursion, a few kilobytes per level: a filter of 990
+/// `and`s overflowed the default 2 MiB and aborted the process. The
+/// filter parser caps operators well below that (`MAX_OPERATORS`); this
+/// is the margin behind the cap. Untouched stack costs no memory.
+pub(super) const DATABASE_THREAD_STACK: usize = 16 << 20;
+
 impl Readers {
     /// Starts `count` reader threads; each opens its connection when it
     /// is first given a read.
@@ -74,6 +81,7 @@ impl Readers {
             let shared = shared.clone();
             thread::Builder::new()
                 .name(format!("gatehouse-read-{n}"))
+                .stack_size(DATABASE_THREAD_STACK)
                 .spawn(move || run_reader(n, &shared))?;
         }
         Ok(Readers { shared })

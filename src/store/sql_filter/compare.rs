@@ -273,6 +273,42 @@ fn compare_text(
     })
 }
 
+/// `attr eq "a" or attr eq "b" or …` on a text value, as one
+/// `attr IN (…)` folded as `compare_text` folds an equality, so the index
+/// on the value serves the whole set. `None` for a value that isn't text
+/// (a dateTime or a boolean written as a string compares by its type).
+pub(super) fn text_in(leaf: &Leaf, texts: &[&str]) -> Option<SqlCondition> {
+    if !is_textual(leaf.kind) {
+        return None;
+    }
+    let fold_in_sql = !leaf.case_exact && leaf.repr != Repr::FoldedKey;
+    let lhs = if fold_in_sql {
+        SqlExpr::new()
+            .sql("lower(")
+            .append(leaf.expr.clone())
+            .sql(")")
+    } else {
+        leaf.expr.clone()
+    };
+    let mut set = SqlCondition::new()
+        .sql("(")
+        .append(leaf.expr.clone())
+        .sql(" IS NOT NULL AND ")
+        .append(lhs)
+        .sql(" IN (");
+    for (i, text) in texts.iter().enumerate() {
+        if i > 0 {
+            set = set.sql(", ");
+        }
+        set = match (leaf.repr, fold_in_sql) {
+            (Repr::FoldedKey, _) => set.text(fold(text)),
+            (_, true) => set.sql("lower(").text(*text).sql(")"),
+            (_, false) => set.text(*text),
+        };
+    }
+    Some(set.sql("))"))
+}
+
 /// `sw` on a folded key (`userName`, a group's `displayName`) also as a
 /// range of its index, followed by ` AND `: keys starting with `prefix`
 /// lie in `[prefix, successor)`, so the `substr` test that follows only

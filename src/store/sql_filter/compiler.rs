@@ -22,16 +22,42 @@ impl<'a> Compiler<'a> {
                 .sql(" AND ")
                 .append(self.filter(b)?)
                 .sql(")"),
-            Filter::Or(a, b) => c
-                .sql("(")
-                .append(self.filter(a)?)
-                .sql(" OR ")
-                .append(self.filter(b)?)
-                .sql(")"),
+            Filter::Or(a, b) => {
+                if let Some(set) = self.equality_set(filter)? {
+                    return Ok(set);
+                }
+                c.sql("(")
+                    .append(self.filter(a)?)
+                    .sql(" OR ")
+                    .append(self.filter(b)?)
+                    .sql(")")
+            }
             Filter::Not(inner) => c.sql("(NOT ").append(self.filter(inner)?).sql(")"),
             Filter::Present(path) => self.present(path)?,
             Filter::Compare { path, op, value } => self.compare(path, *op, value)?,
             Filter::ValuePath { path, filter } => self.value_path(path, filter)?,
+        })
+    }
+
+    /// An `or` of string equalities on one attribute as one set lookup,
+    /// where the attribute allows it.
+    fn equality_set(&self, filter: &Filter) -> Result<Option<SqlCondition>, ScimError> {
+        let Some((path, texts)) = filter.equality_set() else {
+            return Ok(None);
+        };
+        Ok(match self.resolve(path)? {
+            Target::Leaf(leaf) => compare::text_in(&leaf, &texts),
+            Target::Multi { list, sub } => {
+                let sub = sub.unwrap_or_else(|| "value".to_owned());
+                match self.indexed_emails(&list, &sub, &texts) {
+                    Some(indexed) => Some(indexed),
+                    None => {
+                        let leaf = self.element_leaf(&list, &sub, path)?;
+                        compare::text_in(&leaf, &texts).map(|test| self.any_element(&list, test))
+                    }
+                }
+            }
+            _ => None,
         })
     }
 
@@ -127,6 +153,13 @@ impl<'a> Compiler<'a> {
         // work email): only users holding that address can match, so the
         // indexed lookup narrows the rows before the JSON test runs; when
         // the filter is that one test, the lookup is the whole answer.
+        if let Some((inner, texts)) = filter.equality_set() {
+            if inner.urn.is_none() && inner.sub_attr.is_none() {
+                if let Some(indexed) = self.indexed_emails(&list, &inner.attr, &texts) {
+                    return Ok(indexed);
+                }
+            }
+        }
         let narrowing = conjuncts(filter)
             .into_iter()
             .find_map(|f| self.indexed_element_test(&list, f));
@@ -170,12 +203,23 @@ impl<'a> Compiler<'a> {
                 .sql(" AND ")
                 .append(self.element_filter(list, b)?)
                 .sql(")"),
-            Filter::Or(a, b) => c
-                .sql("(")
-                .append(self.element_filter(list, a)?)
-                .sql(" OR ")
-                .append(self.element_filter(list, b)?)
-                .sql(")"),
+            Filter::Or(a, b) => {
+                let set = match filter.equality_set() {
+                    Some((path, texts)) => {
+                        compare::text_in(&self.relative_leaf(list, path)?, &texts)
+                    }
+                    None => None,
+                };
+                match set {
+                    Some(set) => set,
+                    None => c
+                        .sql("(")
+                        .append(self.element_filter(list, a)?)
+                        .sql(" OR ")
+                        .append(self.element_filter(list, b)?)
+                        .sql(")"),
+                }
+            }
             Filter::Not(inner) => c
                 .sql("(NOT ")
                 .append(self.element_filter(list, inner)?)
@@ -262,6 +306,15 @@ impl<'a> Compiler<'a> {
         op: CompareOp,
         value: &CompValue,
     ) -> Option<SqlCondition> {
+        match (op, value) {
+            (CompareOp::Eq, CompValue::Str(text)) => self.indexed_emails(list, sub, &[text]),
+            _ => None,
+        }
+    }
+
+    /// `emails.value` equal to any of `texts`, on users: one lookup of the
+    /// set in `user_emails`' index.
+    fn indexed_emails(&self, list: &List<'a>, sub: &str, texts: &[&str]) -> Option<SqlCondition> {
         let List::Json {
             base: JsonBase::Users,
             keys: k,
@@ -270,20 +323,18 @@ impl<'a> Compiler<'a> {
         else {
             return None;
         };
-        let (CompareOp::Eq, CompValue::Str(text), true, true) = (
-            op,
-            value,
-            k.as_slice() == ["emails"],
-            sub.eq_ignore_ascii_case("value"),
-        ) else {
+        if k.as_slice() != ["emails"] || !sub.eq_ignore_ascii_case("value") || texts.is_empty() {
             return None;
-        };
-        Some(
-            SqlCondition::new()
-                .sql("users.id IN (SELECT ue.user_id FROM user_emails ue WHERE ue.value_key = ")
-                .text(fold(text))
-                .sql(")"),
-        )
+        }
+        let mut lookup = SqlCondition::new()
+            .sql("users.id IN (SELECT ue.user_id FROM user_emails ue WHERE ue.value_key IN (");
+        for (i, text) in texts.iter().enumerate() {
+            if i > 0 {
+                lookup = lookup.sql(", ");
+            }
+            lookup = lookup.text(fold(text));
+        }
+        Some(lookup.sql("))"))
     }
 
     /// The sort key of `sortBy`: a singular value, or for a multi-valued

@@ -430,3 +430,40 @@ fn unknown_attributes_carry_their_cause() {
         assert_eq!(err.cause, cause, "{text}: {}", err.detail);
     }
 }
+
+#[test]
+fn an_or_of_equalities_on_one_attribute_is_one_set_lookup() {
+    let u = ResourceKind::User;
+    let g = ResourceKind::Group;
+    let sqlite = Backend::Sqlite;
+    let cases: Vec<(&str, ResourceKind, &str, Vec<&str>)> = vec![
+        ("userName eq \"A\" or USERNAME eq \"B\" or userName eq \"c\"", u,
+         "(users.user_name_key IS NOT NULL AND users.user_name_key IN (?, ?, ?))", vec!["a", "b", "c"]),
+        ("externalId eq \"X\" or externalId eq \"y\"", u,
+         "(users.external_id IS NOT NULL AND users.external_id IN (?, ?))", vec!["X", "y"]),
+        ("displayName eq \"Ann\" or displayName eq \"Bo\"", u,
+         "(users.display_name IS NOT NULL AND lower(users.display_name) IN (lower(?), lower(?)))", vec!["Ann", "Bo"]),
+        ("displayName eq \"Ops\" or displayName eq \"Dev\"", g,
+         "(\"groups\".display_name_key IS NOT NULL AND \"groups\".display_name_key IN (?, ?))", vec!["ops", "dev"]),
+        // The probe's costly filter: every address one lookup of the index.
+        ("emails[value eq \"A@x\" or value eq \"b@x\"]", u,
+         "users.id IN (SELECT ue.user_id FROM user_emails ue WHERE ue.value_key IN (?, ?))", vec!["a@x", "b@x"]),
+        ("emails.value eq \"A@x\" or emails.value eq \"b@x\"", u,
+         "users.id IN (SELECT ue.user_id FROM user_emails ue WHERE ue.value_key IN (?, ?))", vec!["a@x", "b@x"]),
+        // Not one attribute, or not all equalities: the `or`s stay.
+        ("userName eq \"a\" or externalId eq \"b\"", u,
+         "((users.user_name_key IS NOT NULL AND users.user_name_key = ?) OR (users.external_id IS NOT NULL AND users.external_id = ?))",
+         vec!["a", "b"]),
+        ("userName eq \"a\" or userName sw \"b\"", u,
+         "((users.user_name_key IS NOT NULL AND users.user_name_key = ?) OR (users.user_name_key IS NOT NULL AND users.user_name_key >= ? AND users.user_name_key < ? AND substr(users.user_name_key, 1, length(?)) = ?))",
+         vec!["a", "b", "c", "b", "b"]),
+        // Booleans written as strings compare by their type, one by one.
+        ("active eq \"true\" or active eq \"false\"", u,
+         "((users.active = ?) OR (users.active = ?))", vec!["true", "false"]),
+    ];
+    for (text, kind, want, binds) in cases {
+        let (got, got_binds) = parsed(text, kind, sqlite);
+        assert_eq!(got, want, "{text}");
+        assert_eq!(got_binds, binds, "{text}");
+    }
+}

@@ -10,6 +10,7 @@ mod extensions;
 mod filters;
 mod groups;
 mod leniency;
+mod long_filters;
 mod patch;
 mod queries;
 mod search;

@@ -61,6 +61,17 @@ async fn identity_lookups_are_index_lookups_on_both_databases() {
             "displayName eq \"Babs\"",
             "users_directory_display_name",
         ),
+        // An `or` of equalities on one attribute: one lookup of the set.
+        (
+            User,
+            "userName eq \"a@example.com\" or userName eq \"b@example.com\"",
+            "users_directory_user_name",
+        ),
+        (
+            User,
+            "emails[value eq \"a@example.com\" or value eq \"b@example.com\"]",
+            "user_emails_value",
+        ),
         (
             Group,
             "displayName eq \"Sales\"",
