@@ -326,15 +326,21 @@ impl<'a> Compiler<'a> {
         if k.as_slice() != ["emails"] || !sub.eq_ignore_ascii_case("value") || texts.is_empty() {
             return None;
         }
-        let mut lookup = SqlCondition::new()
-            .sql("users.id IN (SELECT ue.user_id FROM user_emails ue WHERE ue.value_key IN (");
-        for (i, text) in texts.iter().enumerate() {
-            if i > 0 {
-                lookup = lookup.sql(", ");
+        let lookup = SqlCondition::new()
+            .sql("users.id IN (SELECT ue.user_id FROM user_emails ue WHERE ue.value_key ");
+        Some(match texts {
+            [one] => lookup.sql("= ").text(fold(one)).sql(")"),
+            many => {
+                let mut set = lookup.sql("IN (");
+                for (i, text) in many.iter().enumerate() {
+                    if i > 0 {
+                        set = set.sql(", ");
+                    }
+                    set = set.text(fold(text));
+                }
+                set.sql("))")
             }
-            lookup = lookup.text(fold(text));
-        }
-        Some(lookup.sql("))"))
+        })
     }
 
     /// The sort key of `sortBy`: a singular value, or for a multi-valued
