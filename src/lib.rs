@@ -81,6 +81,7 @@ pub fn build_app(
         .configure(http::routes)
         // Before routing: IdPs write endpoint names in any case.
         .wrap(middleware::from_fn(http::scim::endpoint_names::normalize))
+        .wrap(middleware::from_fn(http::nul::refuse))
         .wrap(middleware::from_fn(echo_request_id))
         .wrap(TracingLogger::default())
 }

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::state::AppState;
 use crate::config::Settings;
-use crate::scim::ScimError;
+use crate::scim::{nul, ScimError};
 
 /// A parsed JSON request body.
 #[derive(Debug)]
@@ -81,9 +81,15 @@ impl FromRequest for ScimBody {
             if bytes.is_empty() {
                 return Err(ScimError::invalid_syntax("the request body is empty"));
             }
-            serde_json::from_slice(&bytes).map(ScimBody).map_err(|e| {
+            let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
                 ScimError::invalid_syntax(format!("the request body is not valid JSON: {e}"))
-            })
+            })?;
+            if nul::may_hold_nul(&bytes) {
+                if let Some(path) = nul::find_nul(&value) {
+                    return Err(ScimError::invalid_value(nul::refusal(&path)));
+                }
+            }
+            Ok(ScimBody(value))
         })
     }
 }

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod body;
 pub mod error;
 pub mod health;
+pub mod nul;
 pub mod problem;
 pub mod rest;
 pub mod scim;

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::state::AppState;
 use crate::access::{policy, AccessError};
+use crate::scim::nul;
 
 /// Reads a JSON request body into `T`; unknown fields and wrong types are
 /// a 400 that says which.
@@ -17,8 +18,17 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, AccessError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(AccessError::Invalid("the request needs a JSON body".into()));
     }
-    serde_json::from_slice(body)
-        .map_err(|e| AccessError::Invalid(format!("the JSON body is not valid here: {e}")))
+    let invalid = |e: serde_json::Error| {
+        AccessError::Invalid(format!("the JSON body is not valid here: {e}"))
+    };
+    if nul::may_hold_nul(body) {
+        let value: serde_json::Value = serde_json::from_slice(body).map_err(invalid)?;
+        if let Some(path) = nul::find_nul(&value) {
+            return Err(AccessError::Invalid(nul::refusal(&path)));
+        }
+        return serde_json::from_value(value).map_err(invalid);
+    }
+    serde_json::from_slice(body).map_err(invalid)
 }
 
 /// The query string as a map (a later repeat of a key wins).

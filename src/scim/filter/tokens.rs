@@ -172,6 +172,10 @@ fn string(i: &str) -> PResult<'_, CompValue> {
                     'u' => {
                         let (ch, consumed) = unicode_escape(&i[esc_at + 1..])
                             .ok_or_else(|| failure(&i[at..], "invalid \\u escape in string"))?;
+                        if ch == '\0' {
+                            // No attribute holds one (`scim::nul`).
+                            return fail(&i[at..], "NUL (\\u0000) cannot be in a filter value");
+                        }
                         out.push(ch);
                         // Skip the hex digits (and a second escape, for a pair).
                         for _ in 0..consumed {

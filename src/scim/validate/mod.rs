@@ -12,7 +12,10 @@
 //! for directories that refuse them (`strict_schema`).
 
 mod coerce;
+mod limits;
 mod values;
+
+pub use limits::MAX_KEY_CHARS;
 
 pub use coerce::{coerce, coerce_bool};
 
@@ -178,6 +181,7 @@ impl Checker<'_> {
                 match value {
                     Value::Null => {}
                     Value::String(s) => {
+                        limits::check_key_length(s, "externalId")?;
                         out.insert("externalId".into(), Value::String(s.clone()));
                     }
                     _ => return Err(ScimError::invalid_value("externalId must be a string")),

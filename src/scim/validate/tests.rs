@@ -303,3 +303,84 @@ fn attributes_no_schema_defines_are_kept_and_listed() {
     .unwrap_err();
     assert_eq!(err.scim_type, Some(ScimType::InvalidValue));
 }
+
+#[test]
+fn values_resources_are_found_by_hold_at_most_max_key_chars() {
+    const G: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
+    let at_limit = "x".repeat(MAX_KEY_CHARS);
+    let over = "x".repeat(MAX_KEY_CHARS + 1);
+    let wide_at_limit = "𝔘".repeat(MAX_KEY_CHARS);
+    let long = "y".repeat(5_000);
+    // (body, resource is a user, refused path if any)
+    let cases: Vec<(Value, bool, Option<&str>)> = vec![
+        (json!({"schemas": [U], "userName": at_limit}), true, None),
+        (
+            json!({"schemas": [U], "userName": wide_at_limit}),
+            true,
+            None,
+        ),
+        (
+            json!({"schemas": [U], "userName": over}),
+            true,
+            Some("'userName' is 513"),
+        ),
+        (
+            json!({"schemas": [U], "userName": "b", "externalId": over}),
+            true,
+            Some("'externalId'"),
+        ),
+        (
+            json!({"schemas": [U], "userName": "b", "displayName": over}),
+            true,
+            Some("'displayName'"),
+        ),
+        (
+            json!({"schemas": [U], "userName": "b", "emails": [{"value": "a"}, {"value": over}]}),
+            true,
+            Some("'emails[1].value'"),
+        ),
+        // Values no index holds keep the body limit only.
+        (
+            json!({"schemas": [U], "userName": "b", "title": long, "name": {"familyName": long},
+                "emails": [{"value": "a", "display": long}]}),
+            true,
+            None,
+        ),
+        (
+            json!({"schemas": [U, E], "userName": "b", E: {"department": long}}),
+            true,
+            None,
+        ),
+        (
+            json!({"schemas": [G], "displayName": over}),
+            false,
+            Some("'displayName'"),
+        ),
+        (
+            json!({"schemas": [G], "displayName": "g", "externalId": over}),
+            false,
+            Some("'externalId'"),
+        ),
+        (
+            json!({"schemas": [G], "displayName": at_limit}),
+            false,
+            None,
+        ),
+    ];
+    for (body, is_user, refused) in cases {
+        let got = if is_user {
+            user(body.clone())
+        } else {
+            group(body.clone())
+        };
+        match (got, refused) {
+            (Ok(_), None) => {}
+            (Err(e), Some(needle)) => {
+                assert_eq!(e.scim_type, Some(ScimType::InvalidValue), "{body}");
+                assert!(e.detail.contains(needle), "{}: {needle}", e.detail);
+                assert!(e.detail.contains("at most 512"), "{}", e.detail);
+            }
+            (got, want) => panic!("{body}: got {got:?}, want refusal {want:?}"),
+        }
+    }
+}

@@ -5,11 +5,26 @@
 use serde_json::{Map, Value};
 
 use super::coerce::{self, coerce, coerce_bool};
+use super::limits::check_key_length;
 use super::{Checker, Place};
 use crate::scim::error::ScimError;
-use crate::scim::schema::{AttrType, Attribute, Mutability};
+use crate::scim::schema::{AttrType, Attribute, Mutability, ResourceKind};
 
 impl Checker<'_> {
+    /// Whether the value at `place`, defined by `attribute`, is one of
+    /// those `MAX_KEY_CHARS` bounds.
+    fn is_lookup_key(&self, attribute: &Attribute, place: Place<'_>) -> bool {
+        let top_level = place.path == place.attribute;
+        match place.schema {
+            Some(urn) => self.registry.is_custom(urn) && !place.path.contains('['),
+            None => match (self.kind, place.attribute, attribute.name.as_str()) {
+                (_, "externalId" | "displayName", _) => top_level,
+                (ResourceKind::User, "userName", _) => top_level,
+                (ResourceKind::User, "emails", "value") => true,
+                _ => false,
+            },
+        }
+    }
     /// Checks one attribute value; `None` means "unassigned" (null, empty,
     /// or an attribute the client may not set).
     pub(super) fn value(
@@ -134,6 +149,9 @@ impl Checker<'_> {
             }
             AttrType::String | AttrType::Reference | AttrType::Binary => {
                 let text = value.as_str().ok_or_else(wrong_type)?;
+                if self.is_lookup_key(attribute, place) {
+                    check_key_length(text, path)?;
+                }
                 Value::String(canonical(attribute, text, path)?)
             }
         };
