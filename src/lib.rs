@@ -83,7 +83,7 @@ pub fn build_app(
         .wrap(middleware::from_fn(http::scim::endpoint_names::normalize))
         .wrap(middleware::from_fn(http::nul::refuse))
         .wrap(middleware::from_fn(echo_request_id))
-        .wrap(TracingLogger::default())
+        .wrap(TracingLogger::<http::request_log::RedactedSpans>::new())
 }
 
 /// Puts the request id `TracingLogger` assigned into the response headers,
