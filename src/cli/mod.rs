@@ -350,6 +350,9 @@ fn serve(args: ServeArgs) -> Result<(), CliError> {
     for name in config::unknown_env_vars(std::env::vars().map(|(k, _)| k)) {
         tracing::warn!(variable = %name, "unknown GATEHOUSE_* environment variable ignored");
     }
+    // Before the database is opened: a second server on one SQLite file is
+    // refused before it migrates or writes anything.
+    let _one_server = crate::store::instance::claim(&settings.database_url)?;
     let state = crate::open_state(settings, Arc::new(SystemClock))?;
     actix_web::rt::System::new().block_on(crate::serve(state))?;
     Ok(())

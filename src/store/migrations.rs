@@ -1,5 +1,6 @@
 //! Migrations, embedded per backend from folders with identical names.
 
+use diesel::connection::SimpleConnection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use super::conn::DbConn;
@@ -8,11 +9,30 @@ use super::error::{StoreError, StoreResult};
 const SQLITE: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
-/// Applies every migration not yet applied to this database.
+/// The PostgreSQL advisory lock migrations run under ("gate" in ASCII),
+/// with the schema's hash as its second key, so deployments in other
+/// schemas of one database don't wait for each other. Instances started
+/// at once on a fresh database each applied the first migration, and all
+/// but one exited on "already exists" (8 of 8 runs); the others now wait,
+/// then find nothing left to apply.
+const MIGRATION_LOCK: &str = "1734440037, hashtext(current_schema())";
+
+/// Applies every migration not yet applied to this database. On SQLite
+/// the caller holds `instance::migrating`, the file lock that does the
+/// same.
 pub fn run_pending(conn: &mut DbConn) -> StoreResult<()> {
     let result = match conn {
         DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE).map(|_| ()),
-        DbConn::Postgres(c) => c.run_pending_migrations(POSTGRES).map(|_| ()),
+        DbConn::Postgres(c) => {
+            c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
+                .map_err(StoreError::Database)?;
+            let applied = c.run_pending_migrations(POSTGRES).map(|_| ());
+            // A session lock outlives the transaction: free it on every path,
+            // before the connection goes back to the pool.
+            c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))
+                .map_err(StoreError::Database)?;
+            applied
+        }
     };
     result.map_err(|e| StoreError::Migration(e.to_string()))
 }

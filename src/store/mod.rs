@@ -14,6 +14,7 @@ pub mod error;
 pub mod group_commit;
 pub mod groups;
 pub mod guests;
+pub mod instance;
 pub mod invitations;
 pub mod mappings;
 pub mod memberships;

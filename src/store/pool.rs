@@ -93,6 +93,7 @@ impl Store {
             analyzer: Analyzer::default(),
         };
         let mut conn = store.write_conn()?;
+        let _one_at_a_time = super::instance::migrating(url)?;
         super::case_fold::check(&mut conn)?;
         super::migrations::run_pending(&mut conn)?;
         super::tasks::reindex_folded(&mut conn)?;

@@ -110,17 +110,11 @@ fn directory_create_json_and_token_lifecycle() {
     assert!(err.contains("no directory nope"), "{err}");
 }
 
-#[test]
-fn serve_logs_its_address_answers_and_shuts_down_gracefully() {
-    let db = TestDb::new();
+/// Starts `gatehouse serve` on `url`; returns it and its address once it
+/// listens.
+fn start_server(url: &str) -> (std::process::Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--database-url",
-            &db.url,
-        ])
+        .args(["serve", "--listen", "127.0.0.1:0", "--database-url", url])
         .env("RUST_LOG", "info")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -136,6 +130,39 @@ fn serve_logs_its_address_answers_and_shuts_down_gracefully() {
             break rest.split_whitespace().next().unwrap().to_owned();
         }
     };
+    // Keep reading its log, so a full pipe never blocks it.
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, addr)
+}
+
+#[test]
+fn a_second_server_on_one_sqlite_file_is_refused_until_the_first_is_gone() {
+    let db = TestDb::sqlite();
+    let (mut first, _) = start_server(&db.url);
+    let (ok, _, err) = gatehouse(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--database-url",
+        &db.url,
+    ]);
+    assert!(!ok, "a second server started");
+    assert!(err.contains("another Gatehouse server is running"), "{err}");
+    // An operator command on the same file is not a server: it runs.
+    let (ok, out, err) = gatehouse(&["directory", "list", "--database-url", &db.url]);
+    assert!(ok, "{out}{err}");
+    // A server killed outright frees the file with its process.
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let (mut next, _) = start_server(&db.url);
+    next.kill().unwrap();
+    next.wait().unwrap();
+}
+
+#[test]
+fn serve_logs_its_address_answers_and_shuts_down_gracefully() {
+    let db = TestDb::new();
+    let (mut child, addr) = start_server(&db.url);
     let body = std::process::Command::new("curl")
         .args(["-s", &format!("http://{addr}/healthz")])
         .output()

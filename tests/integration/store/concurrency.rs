@@ -208,3 +208,33 @@ async fn reads_run_side_by_side_and_a_panicking_read_fails_alone() {
             .unwrap();
     }
 }
+
+/// Instances started at once on a fresh database (replicas of one
+/// deployment, or a server and an operator command) all start: one
+/// applies the migrations while the others wait for it, on either
+/// database.
+#[test]
+fn instances_starting_at_once_on_a_fresh_database_all_start() {
+    use gatehouse::store::pool::PoolOptions;
+    use gatehouse::store::Store;
+
+    let db = crate::support::db::TestDb::new();
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(4));
+    let starts: Vec<_> = (0..4)
+        .map(|_| {
+            let url = db.url.clone();
+            let barrier = barrier.clone();
+            std::thread::spawn(move || {
+                barrier.wait();
+                let options = PoolOptions {
+                    max_connections: 2,
+                    acquire_timeout: std::time::Duration::from_secs(30),
+                };
+                Store::open(&url, &options).map(drop)
+            })
+        })
+        .collect();
+    for start in starts {
+        start.join().unwrap().expect("every instance starts");
+    }
+}
