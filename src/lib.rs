@@ -82,6 +82,7 @@ pub fn build_app(
         // Before routing: IdPs write endpoint names in any case.
         .wrap(middleware::from_fn(http::scim::endpoint_names::normalize))
         .wrap(middleware::from_fn(http::nul::refuse))
+        .wrap(middleware::from_fn(http::retry_after::on_unavailable))
         .wrap(middleware::from_fn(echo_request_id))
         .wrap(TracingLogger::<http::request_log::RedactedSpans>::new())
 }

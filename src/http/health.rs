@@ -1,9 +1,14 @@
 //! Liveness and readiness.
 
+use std::time::Duration;
+
+use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 
+use super::retry_after::RETRY_AFTER_SECS;
 use super::state::AppState;
+use crate::store::probe::Readiness;
 use crate::store::StoreError;
 
 /// The process is up.
@@ -11,21 +16,33 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "ok"}))
 }
 
-/// The process can reach its database.
+/// The longest a readiness probe waits for the database: probes come
+/// every few seconds with a timeout of about one.
+const PROBE_LIMIT: Duration = Duration::from_millis(800);
+
+/// The process can reach its database, and the schema is this build's.
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    answer(state.store.ping().await)
+    answer(state.store.probe(PROBE_LIMIT).await)
 }
 
 /// Readiness as an unauthenticated caller may see it: why the database is
 /// unreachable goes to the log (it can name hosts, users, paths), never
 /// into the body.
-fn answer(probe: Result<(), StoreError>) -> HttpResponse {
+fn answer(probe: Result<Readiness, StoreError>) -> HttpResponse {
+    let unavailable = |detail: &str| {
+        HttpResponse::ServiceUnavailable()
+            .insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS.to_string()))
+            .json(json!({"status": "unavailable", "detail": detail}))
+    };
     match probe {
-        Ok(()) => HttpResponse::Ok().json(json!({"status": "ready"})),
+        Ok(Readiness::Ready) => HttpResponse::Ok().json(json!({"status": "ready"})),
+        Ok(Readiness::SchemaBehind) => {
+            tracing::error!("not ready: the database schema is not this build's");
+            unavailable("the database schema is not this version's")
+        }
         Err(e) => {
             tracing::error!(error = %e, "not ready: the database is unreachable");
-            HttpResponse::ServiceUnavailable()
-                .json(json!({"status": "unavailable", "detail": "the database is unreachable"}))
+            unavailable("the database is unreachable")
         }
     }
 }
@@ -39,7 +56,8 @@ mod tests {
     fn an_unreachable_database_is_not_described_to_strangers() {
         let secret = "connection to server at \"db.internal\" (10.0.0.7), port 5432 failed: password authentication failed for user \"gatehouse\"";
         let cases = [
-            (Ok(()), 200, None),
+            (Ok(Readiness::Ready), 200, None),
+            (Ok(Readiness::SchemaBehind), 503, None),
             (Err(StoreError::Pool(secret.into())), 503, Some(secret)),
             (Err(StoreError::Config(secret.into())), 503, Some(secret)),
         ];

@@ -10,6 +10,7 @@ pub mod nul;
 pub mod problem;
 pub mod request_log;
 pub mod rest;
+pub mod retry_after;
 pub mod scim;
 pub mod state;
 

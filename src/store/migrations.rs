@@ -37,6 +37,16 @@ pub fn run_pending(conn: &mut DbConn) -> StoreResult<()> {
     result.map_err(|e| StoreError::Migration(e.to_string()))
 }
 
+/// Whether every migration of this build is applied (and no table the
+/// migrations record was dropped).
+pub fn is_current(conn: &mut DbConn) -> StoreResult<bool> {
+    let pending = match conn {
+        DbConn::Sqlite(c) => c.pending_migrations(SQLITE).map(|p| p.is_empty()),
+        DbConn::Postgres(c) => c.pending_migrations(POSTGRES).map(|p| p.is_empty()),
+    };
+    pending.map_err(|e| StoreError::Migration(e.to_string()))
+}
+
 /// Reverts every applied migration (used by the up→down→up test).
 pub fn revert_all(conn: &mut DbConn) -> StoreResult<()> {
     let result = match conn {

@@ -24,6 +24,7 @@ mod opener;
 pub mod persons;
 pub mod policies;
 pub mod pool;
+pub mod probe;
 pub mod product_tokens;
 pub mod products;
 pub mod readers;

@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use diesel::connection::SimpleConnection;
 use diesel::r2d2::{Pool, PooledConnection};
 use diesel::Connection;
 
@@ -13,6 +12,7 @@ use super::error::{IsStale, MAX_ATTEMPTS};
 use super::error::{StoreError, StoreResult};
 use super::group_commit::GroupCommit;
 use super::opener::ConnectionOpener;
+use super::probe::{Probe, Readiness};
 use super::readers::Readers;
 
 type DbPool = Pool<ConnectionOpener>;
@@ -32,6 +32,8 @@ pub struct Store {
     committer: Option<GroupCommit>,
     /// PostgreSQL: analyzes tables as they grow (see `analyze`).
     analyzer: Analyzer,
+    /// Readiness, on a connection of its own (see `probe`).
+    probe: std::sync::Arc<Probe>,
 }
 
 /// Pool sizes and waits.
@@ -91,6 +93,7 @@ impl Store {
             write,
             committer,
             analyzer: Analyzer::default(),
+            probe: std::sync::Arc::new(Probe::new(opener.clone())),
         };
         let mut conn = store.write_conn()?;
         let _one_at_a_time = super::instance::migrating(url)?;
@@ -100,10 +103,20 @@ impl Store {
         Ok(store)
     }
 
-    /// Whether the database answers (readiness).
-    pub async fn ping(self: &std::sync::Arc<Self>) -> StoreResult<()> {
-        self.read(|conn| conn.batch_execute("SELECT 1").map_err(StoreError::Database))
-            .await
+    /// Whether the database answers with this build's schema (readiness),
+    /// asked on the probe's own connection: never behind queued reads,
+    /// and no longer than `limit`.
+    pub async fn probe(&self, limit: Duration) -> StoreResult<Readiness> {
+        let probe = self.probe.clone();
+        let check = tokio::task::spawn_blocking(move || probe.check());
+        match tokio::time::timeout(limit, check).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(_)) => Err(StoreError::Pool("the readiness probe panicked".into())),
+            Err(_) => Err(StoreError::Pool(format!(
+                "the database did not answer within {} ms",
+                limit.as_millis()
+            ))),
+        }
     }
 
     /// Which database this store talks to.

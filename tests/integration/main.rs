@@ -12,6 +12,7 @@
 mod admin;
 mod cli;
 mod idp;
+mod operations;
 mod policy;
 mod scim;
 mod store;

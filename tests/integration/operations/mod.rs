@@ -1,0 +1,3 @@
+//! Running Gatehouse in production: readiness, overload, limits.
+
+mod readiness;
