@@ -45,7 +45,7 @@ impl Analyzer {
     /// else is running one: the caller runs [`Analyzer::check`].
     pub fn count_write(&self) -> bool {
         let n = self.writes.fetch_add(1, Ordering::Relaxed) + 1;
-        n % WRITES_BETWEEN_CHECKS == 0
+        n.is_multiple_of(WRITES_BETWEEN_CHECKS)
             && self
                 .checking
                 .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)

@@ -367,7 +367,7 @@ impl Gen {
     fn value(&mut self) -> CompValue {
         match self.next() % 5 {
             0 => CompValue::Null,
-            1 => CompValue::Bool(self.next() % 2 == 0),
+            1 => CompValue::Bool(self.next().is_multiple_of(2)),
             2 => CompValue::Number(serde_json::Number::from(self.next() as i64 % 1000)),
             3 => CompValue::Number(
                 serde_json::Number::from_f64((self.next() % 1000) as f64 / 8.0).unwrap(),
@@ -389,9 +389,9 @@ impl Gen {
     }
 
     fn filter(&mut self, depth: usize, in_value_path: bool) -> Filter {
-        let leaf = depth > 4 || self.next() % 3 == 0;
+        let leaf = depth > 4 || self.next().is_multiple_of(3);
         if leaf {
-            if self.next() % 4 == 0 {
+            if self.next().is_multiple_of(4) {
                 return Filter::Present(self.path(in_value_path));
             }
             let op = *self.pick(&[
