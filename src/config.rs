@@ -32,7 +32,41 @@ pub struct Settings {
     pub pool_timeout: Duration,
     /// Seconds given to in-flight requests at shutdown.
     pub shutdown_timeout_secs: u64,
+    /// How long a client may take to send a request's head and body
+    /// before it is cut off (a stalled upload otherwise holds a
+    /// connection, and shutdown, for as long as it likes).
+    pub read_timeout: Duration,
+    /// Requests per second each credential (token) may make; `None`: no limit.
+    pub rate_limit: Option<RateLimit>,
     pub log_format: LogFormat,
+}
+
+/// A rate per credential: `per_second` on average, up to `burst` at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub per_second: std::num::NonZeroU32,
+    pub burst: std::num::NonZeroU32,
+}
+
+impl std::str::FromStr for RateLimit {
+    type Err = String;
+
+    /// `RATE` or `RATE:BURST`, e.g. `50` (a burst of 50) or `50:200`.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let number = |s: &str| {
+            s.trim()
+                .parse::<std::num::NonZeroU32>()
+                .map_err(|_| format!("'{s}' is not a positive whole number"))
+        };
+        let (rate, burst) = match text.split_once(':') {
+            Some((rate, burst)) => (number(rate)?, number(burst)?),
+            None => (number(text)?, number(text)?),
+        };
+        Ok(RateLimit {
+            per_second: rate,
+            burst,
+        })
+    }
 }
 
 impl Default for Settings {
@@ -46,6 +80,8 @@ impl Default for Settings {
             pool_size: 16,
             pool_timeout: Duration::from_secs(30),
             shutdown_timeout_secs: 30,
+            read_timeout: Duration::from_secs(30),
+            rate_limit: None,
             log_format: LogFormat::Text,
         }
     }
@@ -60,6 +96,9 @@ pub const KNOWN_ENV: &[&str] = &[
     "GATEHOUSE_MAX_PAGE_SIZE",
     "GATEHOUSE_POOL_SIZE",
     "GATEHOUSE_LOG_FORMAT",
+    "GATEHOUSE_RATE_LIMIT",
+    "GATEHOUSE_SHUTDOWN_TIMEOUT",
+    "GATEHOUSE_READ_TIMEOUT",
     // Read by the test suite only.
     "GATEHOUSE_TEST_POSTGRES",
 ];

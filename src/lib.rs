@@ -55,6 +55,9 @@ pub fn open_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<AppState,
         store: Arc::new(store),
         schemas: Arc::new(schemas),
         sync: Arc::new(SyncHealth::default()),
+        limiter: settings
+            .rate_limit
+            .map(http::rate_limit::RequestLimiter::new),
         settings: Arc::new(settings),
         clock,
     })
@@ -82,6 +85,7 @@ pub fn build_app(
         // Before routing: IdPs write endpoint names in any case.
         .wrap(middleware::from_fn(http::scim::endpoint_names::normalize))
         .wrap(middleware::from_fn(http::nul::refuse))
+        .wrap(middleware::from_fn(http::rate_limit::limit))
         .wrap(middleware::from_fn(http::retry_after::on_unavailable))
         .wrap(middleware::from_fn(echo_request_id))
         .wrap(TracingLogger::<http::request_log::RedactedSpans>::new())
@@ -108,6 +112,9 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
     let app_state = state.clone();
     let server = actix_web::HttpServer::new(move || build_app(app_state.clone()))
         .shutdown_timeout(shutdown)
+        // A client has this long to send a request's head (the body's
+        // reader, `ScimBody`, keeps the same limit).
+        .client_request_timeout(state.settings.read_timeout)
         .bind(&listen)?;
     for addr in server.addrs() {
         tracing::info!(%addr, "gatehouse listening on http://{addr}");

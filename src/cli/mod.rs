@@ -128,6 +128,16 @@ pub struct ServeArgs {
     /// Log format.
     #[arg(long, env = "GATEHOUSE_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
+    /// Requests per second each token may make, as RATE or RATE:BURST
+    /// (e.g. 50:200); past it, 429 with Retry-After. Unlimited by default.
+    #[arg(long, env = "GATEHOUSE_RATE_LIMIT")]
+    pub rate_limit: Option<crate::config::RateLimit>,
+    /// Seconds in-flight requests get to finish at shutdown.
+    #[arg(long, env = "GATEHOUSE_SHUTDOWN_TIMEOUT", default_value_t = Settings::default().shutdown_timeout_secs)]
+    pub shutdown_timeout: u64,
+    /// Seconds a client may take to send a request (head and body).
+    #[arg(long, env = "GATEHOUSE_READ_TIMEOUT", default_value_t = Settings::default().read_timeout.as_secs())]
+    pub read_timeout: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -344,6 +354,9 @@ fn serve(args: ServeArgs) -> Result<(), CliError> {
         max_page_size: args.max_page_size.max(1),
         pool_size: args.pool_size.max(1),
         log_format: args.log_format,
+        rate_limit: args.rate_limit,
+        shutdown_timeout_secs: args.shutdown_timeout,
+        read_timeout: std::time::Duration::from_secs(args.read_timeout.max(1)),
         ..Settings::default()
     };
     crate::telemetry::init(settings.log_format);

@@ -46,11 +46,16 @@ impl FromRequest for ScimBody {
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req
+        let settings = req
             .app_data::<web::Data<AppState>>()
-            .map_or(Settings::default().max_payload_bytes, |s| {
-                s.settings.max_payload_bytes
-            });
+            .map(|s| s.settings.clone());
+        let defaults = Settings::default();
+        let limit = settings
+            .as_ref()
+            .map_or(defaults.max_payload_bytes, |s| s.max_payload_bytes);
+        let read_timeout = settings
+            .as_ref()
+            .map_or(defaults.read_timeout, |s| s.read_timeout);
         let declared = req
             .headers()
             .get(header::CONTENT_LENGTH)
@@ -68,16 +73,34 @@ impl FromRequest for ScimBody {
             if declared.is_some_and(|n| n > limit) {
                 return Err(too_large(limit));
             }
-            let mut bytes = web::BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| {
-                    ScimError::invalid_syntax(format!("the request body could not be read: {e}"))
-                })?;
-                if bytes.len() + chunk.len() > limit {
-                    return Err(too_large(limit));
+            let read = async {
+                let mut bytes = web::BytesMut::new();
+                while let Some(chunk) = payload.next().await {
+                    let chunk = chunk.map_err(|e| {
+                        ScimError::invalid_syntax(format!(
+                            "the request body could not be read: {e}"
+                        ))
+                    })?;
+                    if bytes.len() + chunk.len() > limit {
+                        return Err(too_large(limit));
+                    }
+                    bytes.extend_from_slice(&chunk);
                 }
-                bytes.extend_from_slice(&chunk);
-            }
+                Ok(bytes)
+            };
+            // A body that stalls is cut off: it would hold its connection,
+            // and the server's shutdown, for as long as the client liked.
+            let bytes = tokio::time::timeout(read_timeout, read)
+                .await
+                .map_err(|_| {
+                    ScimError::new(
+                        408,
+                        format!(
+                            "the request body did not arrive within {} s",
+                            read_timeout.as_secs()
+                        ),
+                    )
+                })??;
             if bytes.is_empty() {
                 return Err(ScimError::invalid_syntax("the request body is empty"));
             }

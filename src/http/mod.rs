@@ -8,6 +8,7 @@ pub mod error;
 pub mod health;
 pub mod nul;
 pub mod problem;
+pub mod rate_limit;
 pub mod request_log;
 pub mod rest;
 pub mod retry_after;

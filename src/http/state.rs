@@ -9,6 +9,8 @@ use crate::config::Settings;
 use crate::scim::schema::SchemaRegistry;
 use crate::store::SharedStore;
 
+use super::rate_limit::RequestLimiter;
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
@@ -19,6 +21,8 @@ pub struct AppState {
     pub sync: Arc<SyncHealth>,
     pub settings: Arc<Settings>,
     pub clock: Arc<dyn Clock>,
+    /// Per-credential rate limits, when `settings.rate_limit` sets one.
+    pub limiter: Option<Arc<RequestLimiter>>,
 }
 
 impl AppState {
