@@ -23,6 +23,31 @@ pub struct ListParams {
     pub start_index_sent: bool,
 }
 
+/// The `name=value` pairs of a query string, decoded (`+` is a space).
+/// Text that isn't UTF-8 once decoded (`%FF`) is refused: read lossily it
+/// would become U+FFFD and the request would answer another question.
+fn query_pairs(query: &str) -> Result<Vec<(String, String)>, ScimError> {
+    let decode = |text: &str| {
+        let spaced = text.replace('+', " ");
+        percent_encoding::percent_decode_str(&spaced)
+            .decode_utf8()
+            .map(|s| s.into_owned())
+            .map_err(|_| {
+                ScimError::invalid_value(
+                    "the query string is not UTF-8 once percent-decoded (e.g. %FF)",
+                )
+            })
+    };
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            Ok((decode(name)?, decode(value)?))
+        })
+        .collect()
+}
+
 impl ListParams {
     /// Reads the parameters from a URL query string. Names are matched
     /// case-insensitively because IdPs disagree on their case.
@@ -31,8 +56,7 @@ impl ListParams {
             start_index: 1,
             ..ListParams::default()
         };
-        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
-            let value = value.into_owned();
+        for (name, value) in query_pairs(query)? {
             match name.to_ascii_lowercase().as_str() {
                 "filter" => params.filter = Some(value),
                 "startindex" => {

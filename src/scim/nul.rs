@@ -44,6 +44,20 @@ pub fn find_nul(value: &Value) -> Option<String> {
     None
 }
 
+/// `find_nul` over the values of an object, with paths from its keys.
+pub fn find_nul_in(object: &serde_json::Map<String, Value>) -> Option<String> {
+    object.iter().find_map(|(key, value)| {
+        if key.contains('\0') {
+            return Some(shown(key.clone()));
+        }
+        find_nul(value).map(|inner| match inner.as_str() {
+            "the body" => shown(key.clone()),
+            _ if inner.starts_with('[') => format!("{}{inner}", shown(key.clone())),
+            _ => format!("{}.{inner}", shown(key.clone())),
+        })
+    })
+}
+
 /// A path for a message, NUL shown as `\u0000`; the whole body for ``.
 fn shown(path: String) -> String {
     if path.is_empty() {

@@ -181,6 +181,11 @@ pub const MAX_DEPTH: usize = 64;
 /// compiles to a flat `IN (…)` and costs no depth.
 pub const MAX_OPERATORS: usize = 500;
 
+/// The longest filter accepted, in bytes: room for 500 operators on long
+/// values (an auditor's `or` of addresses), and a bound on what one
+/// request makes the parser and the database read.
+pub const MAX_FILTER_BYTES: usize = 64 * 1024;
+
 /// Why a filter did not parse, and where (a byte offset into the input).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message} at position {position}")]

@@ -9,12 +9,20 @@ use nom::character::complete::char;
 use nom::sequence::{pair, preceded};
 use nom::Parser;
 
-use super::ast::{AttrPath, CompareOp, Filter, FilterError, MAX_DEPTH, MAX_OPERATORS};
+use super::ast::{
+    AttrPath, CompareOp, Filter, FilterError, MAX_DEPTH, MAX_FILTER_BYTES, MAX_OPERATORS,
+};
 use super::failure::{fail, miss, to_error, Failure, PResult};
 use super::tokens::{attr_name, attr_path, comp_value};
 
 /// Parses a whole filter; anything left over is an error.
 pub fn filter(input: &str) -> Result<Filter, FilterError> {
+    if input.len() > MAX_FILTER_BYTES {
+        return Err(FilterError {
+            position: MAX_FILTER_BYTES,
+            message: format!("the filter is longer than {MAX_FILTER_BYTES} bytes"),
+        });
+    }
     let (rest, _) = ws0(input).map_err(|e| to_error(input, e))?;
     if rest.is_empty() {
         return Err(FilterError {

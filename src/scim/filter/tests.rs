@@ -317,9 +317,11 @@ fn depth_limit_is_exact() {
     let too_wide = vec!["a eq 1"; MAX_OPERATORS + 2].join(" and ");
     let err = parse(&too_wide).unwrap_err();
     assert!(err.message.contains("too many logical operators"), "{err}");
-    // Long values are fine.
-    let long = format!("userName eq \"{}\"", "x".repeat(1 << 20));
-    assert!(parse(&long).is_ok());
+    // Long values are fine, up to the length limit.
+    let long = |n: usize| format!("userName eq \"{}\"", "x".repeat(n));
+    assert!(parse(&long(MAX_FILTER_BYTES - 20)).is_ok());
+    let err = parse(&long(MAX_FILTER_BYTES)).unwrap_err();
+    assert!(err.message.contains("longer than 65536 bytes"), "{err}");
 }
 
 /// A small deterministic generator (xorshift) for the round-trip property.

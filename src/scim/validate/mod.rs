@@ -80,6 +80,11 @@ pub fn validate_resource(
     checker.check_schemas(object)?;
     let mut out = Map::new();
     checker.attributes(object, &mut out)?;
+    // The body was checked for NUL as it arrived; values decoded since
+    // (Entra ID's JSON-encoded `roles`) are checked here.
+    if let Some(path) = super::nul::find_nul_in(&out) {
+        return Err(ScimError::invalid_value(super::nul::refusal(&path)));
+    }
     let core = registry.core(kind);
     check_required(core, &out)?;
     for extension in registry.extensions(kind) {

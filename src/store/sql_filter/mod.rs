@@ -21,6 +21,7 @@ pub use fragment::{SqlCondition, SqlExpr, SqlFragment, SqlOrder};
 
 use resolve::Compiler;
 
+use crate::scim::error::Cause;
 use crate::scim::filter::{CompValue, CompareOp, Filter};
 use crate::scim::fold::fold;
 use crate::scim::query::{ListOrder, ListRequest};
@@ -153,7 +154,14 @@ fn order_by(
         .ok_or_else(|| {
             ScimError::invalid_value(format!("sortBy \"{text}\" is not an attribute path"))
         })?;
-    let key = compiler.sort_key(&path)?;
+    let key = compiler.sort_key(&path).map_err(|e| match e.cause {
+        // A sortBy is no filter: an unknown attribute in it is a bad value.
+        Some(Cause::UnknownAttribute) => {
+            ScimError::invalid_value(format!("sortBy \"{text}\" names no attribute"))
+                .because(Cause::UnknownAttribute)
+        }
+        _ => e,
+    })?;
     let direction = if descending { " DESC, " } else { " ASC, " };
     Ok(SqlOrder::new()
         .sql("(")

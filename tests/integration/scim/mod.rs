@@ -9,6 +9,7 @@ mod errors;
 mod extensions;
 mod filters;
 mod groups;
+mod hostile;
 mod leniency;
 mod long_filters;
 mod patch;
