@@ -36,6 +36,10 @@ pub struct Settings {
     /// before it is cut off (a stalled upload otherwise holds a
     /// connection, and shutdown, for as long as it likes).
     pub read_timeout: Duration,
+    /// A separate address serving `/metrics` without a token (e.g. a
+    /// private interface for Prometheus); `None`: only the main listener's
+    /// `/metrics`, for admins.
+    pub metrics_listen: Option<String>,
     /// Requests per second each credential (token) may make; `None`: no limit.
     pub rate_limit: Option<RateLimit>,
     pub log_format: LogFormat,
@@ -82,6 +86,7 @@ impl Default for Settings {
             shutdown_timeout_secs: 30,
             read_timeout: Duration::from_secs(30),
             rate_limit: None,
+            metrics_listen: None,
             log_format: LogFormat::Text,
         }
     }
@@ -97,6 +102,7 @@ pub const KNOWN_ENV: &[&str] = &[
     "GATEHOUSE_POOL_SIZE",
     "GATEHOUSE_LOG_FORMAT",
     "GATEHOUSE_RATE_LIMIT",
+    "GATEHOUSE_METRICS_LISTEN",
     "GATEHOUSE_SHUTDOWN_TIMEOUT",
     "GATEHOUSE_READ_TIMEOUT",
     // Read by the test suite only.

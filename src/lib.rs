@@ -78,6 +78,8 @@ pub fn build_app(
     // The admin and product APIs read their bodies as bytes: the same
     // limit as SCIM bodies.
     let payload = web::PayloadConfig::new(state.settings.max_payload_bytes);
+    // Installed before the first request, so nothing goes uncounted.
+    http::metrics::handle();
     App::new()
         .app_data(payload)
         .app_data(web::Data::new(state))
@@ -87,6 +89,7 @@ pub fn build_app(
         .wrap(middleware::from_fn(http::nul::refuse))
         .wrap(middleware::from_fn(http::rate_limit::limit))
         .wrap(middleware::from_fn(http::retry_after::on_unavailable))
+        .wrap(middleware::from_fn(http::metrics::observe))
         .wrap(middleware::from_fn(echo_request_id))
         .wrap(TracingLogger::<http::request_log::RedactedSpans>::new())
 }
@@ -119,9 +122,33 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
     for addr in server.addrs() {
         tracing::info!(%addr, "gatehouse listening on http://{addr}");
     }
+    let metrics = match &state.settings.metrics_listen {
+        Some(address) => {
+            let metrics_state = state.clone();
+            let server = actix_web::HttpServer::new(move || {
+                App::new()
+                    .app_data(web::Data::new(metrics_state.clone()))
+                    .route("/metrics", web::get().to(http::metrics::metrics_open))
+            })
+            .workers(1)
+            .disable_signals()
+            .bind(address)?;
+            for addr in server.addrs() {
+                tracing::info!(%addr, "metrics on http://{addr}/metrics");
+            }
+            let server = server.run();
+            let handle = server.handle();
+            actix_web::rt::spawn(server);
+            Some(handle)
+        }
+        None => None,
+    };
     let upkeep = actix_web::rt::spawn(upkeep(state.clone()));
     let linking = actix_web::rt::spawn(link_in_background(state.clone()));
     let result = server.run().await;
+    if let Some(metrics) = metrics {
+        metrics.stop(false).await;
+    }
     upkeep.abort();
     linking.abort();
     // What requests noted for sync health since the last write.

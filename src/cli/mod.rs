@@ -132,6 +132,10 @@ pub struct ServeArgs {
     /// (e.g. 50:200); past it, 429 with Retry-After. Unlimited by default.
     #[arg(long, env = "GATEHOUSE_RATE_LIMIT")]
     pub rate_limit: Option<crate::config::RateLimit>,
+    /// Also serve /metrics, without a token, on this address (e.g. a
+    /// private interface for Prometheus).
+    #[arg(long, env = "GATEHOUSE_METRICS_LISTEN")]
+    pub metrics_listen: Option<String>,
     /// Seconds in-flight requests get to finish at shutdown.
     #[arg(long, env = "GATEHOUSE_SHUTDOWN_TIMEOUT", default_value_t = Settings::default().shutdown_timeout_secs)]
     pub shutdown_timeout: u64,
@@ -355,6 +359,7 @@ fn serve(args: ServeArgs) -> Result<(), CliError> {
         pool_size: args.pool_size.max(1),
         log_format: args.log_format,
         rate_limit: args.rate_limit,
+        metrics_listen: args.metrics_listen,
         shutdown_timeout_secs: args.shutdown_timeout,
         read_timeout: std::time::Duration::from_secs(args.read_timeout.max(1)),
         ..Settings::default()

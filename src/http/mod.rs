@@ -6,6 +6,7 @@ pub mod auth;
 pub mod body;
 pub mod error;
 pub mod health;
+pub mod metrics;
 pub mod nul;
 pub mod problem;
 pub mod rate_limit;
@@ -23,6 +24,7 @@ use actix_web::{middleware, web};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
+        .route("/metrics", web::get().to(metrics::metrics_for_admins))
         // The directory-scoped base must come first: `/scim/v2` would
         // otherwise claim `/scim/v2/directories/…` as its own prefix.
         .service(

@@ -73,6 +73,7 @@ pub async fn limit(
     let credential = req.headers().get(header::AUTHORIZATION).filter(|_| !health);
     if let (Some(limiter), Some(credential)) = (limiter, credential) {
         if let Err(wait) = limiter.check(credential.as_bytes()) {
+            metrics::counter!("gatehouse_rate_limited_total").increment(1);
             let secs = retry_after_secs(wait);
             let detail = format!(
                 "too many requests with this token: at most {} a second, {} at once; retry after {secs} s",

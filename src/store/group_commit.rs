@@ -129,6 +129,7 @@ fn serve(pool: &Pool<ConnectionOpener>, jobs: &mpsc::Receiver<Box<dyn Job>>) {
                 Err(_) => break,
             }
         }
+        metrics::histogram!("gatehouse_group_commit_batch_size").record(batch.len() as f64);
         run_batch(pool, batch);
     }
 }

@@ -92,6 +92,7 @@ impl Readers {
         let waking = {
             let mut state = self.shared.lock();
             state.queued.push_back((Instant::now(), job));
+            metrics::gauge!("gatehouse_read_queue_depth").set(state.queued.len() as f64);
             state.idle.pop()
         };
         if let Some((_, reader)) = waking {
@@ -116,7 +117,9 @@ impl Drop for Readers {
 fn run_reader(n: usize, shared: &Shared) {
     let mut conn: Option<DbConn> = None;
     while let Some((queued_at, job)) = next_job(n, shared) {
-        if queued_at.elapsed() > shared.max_wait {
+        let waited = queued_at.elapsed();
+        metrics::histogram!("gatehouse_read_queue_wait_seconds").record(waited.as_secs_f64());
+        if waited > shared.max_wait {
             job(Err(StoreError::Pool(format!(
                 "no database connection was free within {} s",
                 shared.max_wait.as_secs()
@@ -124,12 +127,15 @@ fn run_reader(n: usize, shared: &Shared) {
             continue;
         }
         let ready = connection(&mut conn, &shared.opener);
+        let busy = metrics::gauge!("gatehouse_readers_busy");
+        busy.increment(1.0);
         // A read that panics answers nobody (its caller sees the dropped
         // reply as a failed read) and may have left its transaction open,
         // so the connection goes with it; the reader carries on.
         if catch_unwind(AssertUnwindSafe(|| job(ready))).is_err() {
             conn = None;
         }
+        busy.decrement(1.0);
         if let Some(c) = conn.as_mut() {
             if !is_reusable(c) {
                 conn = None;
@@ -144,6 +150,7 @@ fn next_job(n: usize, shared: &Shared) -> Option<(Instant, Job)> {
     let mut state = shared.lock();
     loop {
         if let Some(job) = state.queued.pop_front() {
+            metrics::gauge!("gatehouse_read_queue_depth").set(state.queued.len() as f64);
             return Some(job);
         }
         if state.closing {

@@ -34,6 +34,8 @@ pub async fn record(
         .response()
         .error()
         .and_then(|e| e.as_error::<ScimError>());
+    metrics::counter!("gatehouse_directory_requests_total", "directory" => directory_id.to_owned())
+        .increment(1);
     let now = state.clock.now_micros();
     state.sync.request(RequestSeen {
         directory_id,

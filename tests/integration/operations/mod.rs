@@ -1,4 +1,5 @@
 //! Running Gatehouse in production: readiness, overload, limits.
 
+mod metrics;
 mod rate_limits;
 mod readiness;
