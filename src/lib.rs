@@ -55,9 +55,7 @@ pub fn open_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<AppState,
         store: Arc::new(store),
         schemas: Arc::new(schemas),
         sync: Arc::new(SyncHealth::default()),
-        limiter: settings
-            .rate_limit
-            .map(http::rate_limit::RequestLimiter::new),
+        limiter: settings.rate_limit.map(http::limiter::RequestLimiter::new),
         settings: Arc::new(settings),
         clock,
     })

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod body;
 pub mod error;
 pub mod health;
+pub mod limiter;
 pub mod metrics;
 pub mod nul;
 pub mod problem;

@@ -9,7 +9,7 @@ use crate::config::Settings;
 use crate::scim::schema::SchemaRegistry;
 use crate::store::SharedStore;
 
-use super::rate_limit::RequestLimiter;
+use super::limiter::RequestLimiter;
 
 /// What every handler can reach.
 #[derive(Clone)]
