@@ -13,7 +13,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::{middleware, web, HttpResponse};
-use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 use super::auth::AdminPrincipal;
 use super::state::AppState;
@@ -25,6 +25,9 @@ const LATENCY_BUCKETS: &[f64] = &[
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
+/// Group-commit batch sizes: writes per commit.
+const BATCH_BUCKETS: &[f64] = &[1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0];
+
 /// The process's recorder, installed on first use (one per process: the
 /// `metrics` macros everywhere write to it). `None` if another recorder
 /// was installed first.
@@ -34,6 +37,11 @@ pub fn handle() -> Option<&'static PrometheusHandle> {
         .get_or_init(|| {
             PrometheusBuilder::new()
                 .set_buckets(LATENCY_BUCKETS)
+                .ok()?
+                .set_buckets_for_metric(
+                    Matcher::Full("gatehouse_group_commit_batch_size".into()),
+                    BATCH_BUCKETS,
+                )
                 .ok()?
                 .install_recorder()
                 .ok()
