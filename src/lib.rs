@@ -85,6 +85,7 @@ pub fn build_app(
         // Before routing: IdPs write endpoint names in any case.
         .wrap(middleware::from_fn(http::scim::endpoint_names::normalize))
         .wrap(middleware::from_fn(http::nul::refuse))
+        .wrap(middleware::from_fn(http::fair_share::mark))
         .wrap(middleware::from_fn(http::rate_limit::limit))
         .wrap(middleware::from_fn(http::retry_after::on_unavailable))
         .wrap(middleware::from_fn(http::metrics::observe))

@@ -5,6 +5,7 @@ pub mod api;
 pub mod auth;
 pub mod body;
 pub mod error;
+pub mod fair_share;
 pub mod health;
 pub mod limiter;
 pub mod metrics;

@@ -154,12 +154,16 @@ impl Store {
         A: FnOnce(Result<T, E>) + Send + 'static,
     {
         let backend = self.backend;
-        self.readers.submit(Box::new(move |conn| {
-            answer(match conn {
-                Ok(conn) => read_on(backend, conn, work),
-                Err(e) => Err(e.into()),
-            })
-        }));
+        let share = super::readers::current_share();
+        self.readers.submit(
+            share,
+            Box::new(move |conn| {
+                answer(match conn {
+                    Ok(conn) => read_on(backend, conn, work),
+                    Err(e) => Err(e.into()),
+                })
+            }),
+        );
     }
 
     /// Runs work that writes inside one transaction on a blocking thread:

@@ -10,8 +10,16 @@
 //! auditor's scans) can still use every reader. A reader keeps its
 //! connection for life: no pool checkout per read, and no lock is ever
 //! held around a connection.
+//!
+//! Fair shares: a read carries the share it was made for (a hash of the
+//! request's credential, set by the HTTP layer with `as_share`), and no
+//! share runs on more than half the readers at once. One directory's flood
+//! of costly filters made another's `POST /Users` wait 39 s and fail with
+//! a 503; now the flood queues behind itself while the other directories'
+//! reads take the readers it may not.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
+use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, Thread};
@@ -35,15 +43,22 @@ pub struct Readers {
 
 struct Shared {
     state: Mutex<State>,
+    /// Most readers one share may hold at once.
+    share_cap: usize,
     opener: ConnectionOpener,
     /// A read that waited longer than this for a reader is answered with a
     /// pool error instead of being run (the caller has waited long enough).
     max_wait: Duration,
 }
 
+/// A queued read: when it was queued, its share, the work.
+type Queued = (Instant, Option<u64>, Job);
+
 #[derive(Default)]
 struct State {
-    queued: VecDeque<(Instant, Job)>,
+    queued: VecDeque<Queued>,
+    /// Reads running per share.
+    running: HashMap<u64, usize>,
     /// Parked readers, the most recently parked last.
     idle: Vec<(usize, Thread)>,
     closing: bool,
@@ -55,6 +70,33 @@ impl Shared {
         // lock holds a consistent queue.
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
+
+    /// A read of `share` has ended.
+    fn finished(&self, share: Option<u64>) {
+        let Some(share) = share else { return };
+        let mut state = self.lock();
+        if let Some(n) = state.running.get_mut(&share) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                state.running.remove(&share);
+            }
+        }
+    }
+}
+
+tokio::task_local! {
+    /// The share of the reads the current task makes.
+    static SHARE: u64;
+}
+
+/// Runs `work` with every read it makes counted against `share`.
+pub async fn as_share<F: Future>(share: u64, work: F) -> F::Output {
+    SHARE.scope(share, work).await
+}
+
+/// The share of the current task's reads, if one was set.
+pub fn current_share() -> Option<u64> {
+    SHARE.try_with(|share| *share).ok()
 }
 
 /// The stack of a thread that runs SQL. SQLite parses and plans an
@@ -74,6 +116,7 @@ impl Readers {
     ) -> std::io::Result<Readers> {
         let shared = Arc::new(Shared {
             state: Mutex::new(State::default()),
+            share_cap: (count.max(1) as usize / 2).max(1),
             opener,
             max_wait,
         });
@@ -87,11 +130,11 @@ impl Readers {
         Ok(Readers { shared })
     }
 
-    /// Queues `job` and wakes the reader that parked last.
-    pub fn submit(&self, job: Job) {
+    /// Queues `job`, made for `share`, and wakes the reader that parked last.
+    pub fn submit(&self, share: Option<u64>, job: Job) {
         let waking = {
             let mut state = self.shared.lock();
-            state.queued.push_back((Instant::now(), job));
+            state.queued.push_back((Instant::now(), share, job));
             metrics::gauge!("gatehouse_read_queue_depth").set(state.queued.len() as f64);
             state.idle.pop()
         };
@@ -116,7 +159,7 @@ impl Drop for Readers {
 
 fn run_reader(n: usize, shared: &Shared) {
     let mut conn: Option<DbConn> = None;
-    while let Some((queued_at, job)) = next_job(n, shared) {
+    while let Some((queued_at, share, job)) = next_job(n, shared) {
         let waited = queued_at.elapsed();
         metrics::histogram!("gatehouse_read_queue_wait_seconds").record(waited.as_secs_f64());
         if waited > shared.max_wait {
@@ -124,6 +167,7 @@ fn run_reader(n: usize, shared: &Shared) {
                 "no database connection was free within {} s",
                 shared.max_wait.as_secs()
             ))));
+            shared.finished(share);
             continue;
         }
         let ready = connection(&mut conn, &shared.opener);
@@ -136,6 +180,7 @@ fn run_reader(n: usize, shared: &Shared) {
             conn = None;
         }
         busy.decrement(1.0);
+        shared.finished(share);
         if let Some(c) = conn.as_mut() {
             if !is_reusable(c) {
                 conn = None;
@@ -144,16 +189,30 @@ fn run_reader(n: usize, shared: &Shared) {
     }
 }
 
-/// Waits for the next queued read; `None` once the store is gone and the
-/// queue is empty.
-fn next_job(n: usize, shared: &Shared) -> Option<(Instant, Job)> {
+/// Waits for the next queued read whose share may have another reader
+/// (the oldest such); `None` once the store is gone and the queue is
+/// empty. A reader that finds only reads of shares at their cap parks: the
+/// reader that ends one of them looks again before it parks itself.
+fn next_job(n: usize, shared: &Shared) -> Option<Queued> {
     let mut state = shared.lock();
     loop {
-        if let Some(job) = state.queued.pop_front() {
-            metrics::gauge!("gatehouse_read_queue_depth").set(state.queued.len() as f64);
+        let state_ref = &mut *state;
+        let eligible = state_ref.queued.iter().position(|(_, share, _)| {
+            share.is_none_or(|s| state_ref.running.get(&s).copied().unwrap_or(0) < shared.share_cap)
+        });
+        if let Some(job) = eligible.and_then(|i| state_ref.queued.remove(i)) {
+            if let Some(share) = job.1 {
+                *state_ref.running.entry(share).or_insert(0) += 1;
+            }
+            metrics::gauge!("gatehouse_read_queue_depth").set(state_ref.queued.len() as f64);
             return Some(job);
         }
-        if state.closing {
+        if state.closing && state.queued.is_empty() {
+            // Readers parked while only capped shares' reads were queued
+            // would otherwise sleep on: let them see the end too.
+            for (_, reader) in state.idle.drain(..) {
+                reader.unpark();
+            }
             return None;
         }
         // A reader woken without being taken off the stack (a spurious
