@@ -33,6 +33,8 @@ const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Opens the database (running migrations) and loads the schemas.
 pub fn open_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<AppState, StoreError> {
+    // Before the store starts: its threads keep handles to their metrics.
+    http::metrics::handle();
     let registry = SchemaRegistry::load()
         .map_err(|e| StoreError::Config(format!("scim-schemas are malformed: {e}")))?;
     let store = Store::open(
@@ -199,6 +201,11 @@ async fn upkeep(state: AppState) {
     let mut last_reload = std::time::Instant::now();
     loop {
         tick.tick().await;
+        // Histogram samples wait in buckets until drained: unscraped, they
+        // would grow with every request.
+        if let Some(metrics) = http::metrics::handle() {
+            metrics.run_upkeep();
+        }
         state
             .sync
             .flush(&state.store, state.clock.now_micros(), false)

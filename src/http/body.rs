@@ -46,16 +46,16 @@ impl FromRequest for ScimBody {
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let settings = req
-            .app_data::<web::Data<AppState>>()
-            .map(|s| s.settings.clone());
-        let defaults = Settings::default();
-        let limit = settings
-            .as_ref()
-            .map_or(defaults.max_payload_bytes, |s| s.max_payload_bytes);
-        let read_timeout = settings
-            .as_ref()
-            .map_or(defaults.read_timeout, |s| s.read_timeout);
+        let (limit, read_timeout) = match req.app_data::<web::Data<AppState>>() {
+            Some(state) => (
+                state.settings.max_payload_bytes,
+                state.settings.read_timeout,
+            ),
+            None => {
+                let defaults = Settings::default();
+                (defaults.max_payload_bytes, defaults.read_timeout)
+            }
+        };
         let declared = req
             .headers()
             .get(header::CONTENT_LENGTH)

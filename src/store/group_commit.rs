@@ -121,6 +121,8 @@ impl GroupCommit {
 }
 
 fn serve(pool: &Pool<ConnectionOpener>, jobs: &mpsc::Receiver<Box<dyn Job>>) {
+    // Resolved once, when the writer starts (after the server's recorder).
+    let batch_sizes = metrics::histogram!("gatehouse_group_commit_batch_size");
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -129,7 +131,7 @@ fn serve(pool: &Pool<ConnectionOpener>, jobs: &mpsc::Receiver<Box<dyn Job>>) {
                 Err(_) => break,
             }
         }
-        metrics::histogram!("gatehouse_group_commit_batch_size").record(batch.len() as f64);
+        batch_sizes.record(batch.len() as f64);
         run_batch(pool, batch);
     }
 }

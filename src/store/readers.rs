@@ -84,6 +84,24 @@ impl Shared {
     }
 }
 
+/// The readers' metrics, resolved once (a lookup by name on every read
+/// cost more than the read's bookkeeping). Resolved after the server
+/// installs its recorder (`open_state`); without one they record nothing.
+struct ReaderMetrics {
+    depth: metrics::Gauge,
+    busy: metrics::Gauge,
+    wait: metrics::Histogram,
+}
+
+fn reader_metrics() -> &'static ReaderMetrics {
+    static METRICS: std::sync::OnceLock<ReaderMetrics> = std::sync::OnceLock::new();
+    METRICS.get_or_init(|| ReaderMetrics {
+        depth: metrics::gauge!("gatehouse_read_queue_depth"),
+        busy: metrics::gauge!("gatehouse_readers_busy"),
+        wait: metrics::histogram!("gatehouse_read_queue_wait_seconds"),
+    })
+}
+
 tokio::task_local! {
     /// The share of the reads the current task makes.
     static SHARE: u64;
@@ -135,7 +153,7 @@ impl Readers {
         let waking = {
             let mut state = self.shared.lock();
             state.queued.push_back((Instant::now(), share, job));
-            metrics::gauge!("gatehouse_read_queue_depth").set(state.queued.len() as f64);
+            reader_metrics().depth.set(state.queued.len() as f64);
             state.idle.pop()
         };
         if let Some((_, reader)) = waking {
@@ -161,7 +179,7 @@ fn run_reader(n: usize, shared: &Shared) {
     let mut conn: Option<DbConn> = None;
     while let Some((queued_at, share, job)) = next_job(n, shared) {
         let waited = queued_at.elapsed();
-        metrics::histogram!("gatehouse_read_queue_wait_seconds").record(waited.as_secs_f64());
+        reader_metrics().wait.record(waited.as_secs_f64());
         if waited > shared.max_wait {
             job(Err(StoreError::Pool(format!(
                 "no database connection was free within {} s",
@@ -171,7 +189,7 @@ fn run_reader(n: usize, shared: &Shared) {
             continue;
         }
         let ready = connection(&mut conn, &shared.opener);
-        let busy = metrics::gauge!("gatehouse_readers_busy");
+        let busy = &reader_metrics().busy;
         busy.increment(1.0);
         // A read that panics answers nobody (its caller sees the dropped
         // reply as a failed read) and may have left its transaction open,
@@ -204,7 +222,7 @@ fn next_job(n: usize, shared: &Shared) -> Option<Queued> {
             if let Some(share) = job.1 {
                 *state_ref.running.entry(share).or_insert(0) += 1;
             }
-            metrics::gauge!("gatehouse_read_queue_depth").set(state_ref.queued.len() as f64);
+            reader_metrics().depth.set(state_ref.queued.len() as f64);
             return Some(job);
         }
         if state.closing && state.queued.is_empty() {

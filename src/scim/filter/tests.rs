@@ -493,35 +493,3 @@ fn one_unquoted_word_is_a_string() {
         assert_eq!(parse(input).unwrap(), want, "{input}");
     }
 }
-
-#[test]
-fn equality_sets() {
-    type Set<'a> = Option<(&'a str, Vec<&'a str>)>;
-    let cases: Vec<(&str, Set)> = vec![
-        ("a eq \"x\" or a eq \"y\"", Some(("a", vec!["x", "y"]))),
-        (
-            "(a eq \"x\" or A eq \"y\") or a eq \"z\"",
-            Some(("a", vec!["x", "y", "z"])),
-        ),
-        (
-            "emails.value eq \"x\" or emails.VALUE eq \"y\"",
-            Some(("emails.value", vec!["x", "y"])),
-        ),
-        ("a eq \"x\"", None),
-        ("a eq \"x\" or b eq \"y\"", None),
-        ("a eq \"x\" or a.b eq \"y\"", None),
-        ("a eq \"x\" or a ne \"y\"", None),
-        ("a eq \"x\" or a eq 1", None),
-        ("a eq \"x\" and a eq \"y\"", None),
-        ("a eq \"x\" or (a eq \"y\" and a eq \"z\")", None),
-        ("urn:x:a eq \"x\" or a eq \"y\"", None),
-    ];
-    for (text, want) in cases {
-        let filter = parse(text).unwrap();
-        let got = filter
-            .equality_set()
-            .map(|(path, values)| (path.to_string(), values));
-        let want = want.map(|(p, v)| (p.to_owned(), v));
-        assert_eq!(got, want, "{text}");
-    }
-}
