@@ -2,6 +2,8 @@
 //! `startIndex` or by cursor (RFC 9865). The request is checked and typed
 //! here (`scim::query`); the access layer runs it.
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Map, Value};
@@ -88,7 +90,7 @@ pub async fn page<E: Provisioned>(
 
 async fn fetch<E: Provisioned>(
     state: &web::Data<AppState>,
-    registry: &SchemaRegistry,
+    registry: &Arc<SchemaRegistry>,
     caller: &ScimCaller,
     params: &ListParams,
     request: ListRequest,
@@ -99,7 +101,9 @@ async fn fetch<E: Provisioned>(
         params.excluded_attributes.as_deref(),
     )?;
     let expanded = E::expanded(registry, &projection);
-    let (who, registry) = (caller.clone(), registry.clone());
+    // The snapshot is shared, not copied: a copy of every schema cost a
+    // lookup more than the rest of its bookkeeping.
+    let (who, registry) = (caller.clone(), Arc::clone(registry));
     let (total, found) = state
         .store
         .read(move |conn| {

@@ -43,3 +43,42 @@ async fn one_share_flooding_the_readers_does_not_starve_another() {
         read.await.unwrap().unwrap();
     }
 }
+
+/// Past its share of the queue, a credential's reads are refused at once
+/// (a 503 with Retry-After over HTTP), instead of waiting 30 s in an
+/// unbounded queue; other credentials' reads still run.
+#[actix_web::test]
+async fn a_share_past_its_queue_is_told_at_once() {
+    let app = TestApp::new().await;
+    let flood: Vec<_> = (0..150)
+        .map(|_| {
+            let store = app.state.store.clone();
+            actix_rt::spawn(as_share(7, async move {
+                let started = Instant::now();
+                let result = store
+                    .read(|_| -> Result<(), StoreError> {
+                        std::thread::sleep(Duration::from_millis(20));
+                        Ok(())
+                    })
+                    .await;
+                (started.elapsed(), result)
+            }))
+        })
+        .collect();
+    actix_rt::time::sleep(Duration::from_millis(50)).await;
+    let store = app.state.store.clone();
+    as_share(8, store.read(|_| -> Result<(), StoreError> { Ok(()) }))
+        .await
+        .unwrap();
+    let mut refused = 0;
+    for read in flood {
+        let (took, result) = read.await.unwrap();
+        if let Err(e) = result {
+            assert!(e.to_string().contains("the server is busy"), "{e}");
+            assert!(took < Duration::from_millis(500), "refused after {took:?}");
+            refused += 1;
+        }
+    }
+    // Two run, 128 wait: the rest are refused.
+    assert!(refused >= 15, "{refused} refused");
+}
