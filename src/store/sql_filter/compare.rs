@@ -201,6 +201,24 @@ pub(super) fn compare(
     }
 }
 
+/// Whether a text value is folded in SQL to compare: case-insensitive and
+/// not already a folded key.
+fn folds_in_sql(leaf: &Leaf) -> bool {
+    !leaf.case_exact && leaf.repr != Repr::FoldedKey
+}
+
+/// The text value as compared: `lower(value)` where it folds in SQL.
+fn compared(leaf: &Leaf) -> SqlExpr {
+    if folds_in_sql(leaf) {
+        SqlExpr::new()
+            .sql("lower(")
+            .append(leaf.expr.clone())
+            .sql(")")
+    } else {
+        leaf.expr.clone()
+    }
+}
+
 /// Text comparisons. Folded keys hold Rust-lowercased text, so the operand
 /// is folded the same way; other case-insensitive values fold both sides in
 /// SQL, so each database compares like with like.
@@ -210,22 +228,13 @@ fn compare_text(
     text: &str,
     backend: Backend,
 ) -> Result<SqlCondition, ScimError> {
-    let fold_in_sql = !leaf.case_exact && leaf.repr != Repr::FoldedKey;
+    let fold_in_sql = folds_in_sql(leaf);
     let operand = if leaf.repr == Repr::FoldedKey {
         fold(text)
     } else {
         text.to_owned()
     };
-    let lhs = || {
-        if fold_in_sql {
-            SqlExpr::new()
-                .sql("lower(")
-                .append(leaf.expr.clone())
-                .sql(")")
-        } else {
-            leaf.expr.clone()
-        }
-    };
+    let lhs = || compared(leaf);
     let rhs = || {
         if fold_in_sql {
             SqlExpr::new().sql("lower(").text(operand.clone()).sql(")")
@@ -281,20 +290,12 @@ pub(super) fn text_in(leaf: &Leaf, texts: &[&str]) -> Option<SqlCondition> {
     if !is_textual(leaf.kind) {
         return None;
     }
-    let fold_in_sql = !leaf.case_exact && leaf.repr != Repr::FoldedKey;
-    let lhs = if fold_in_sql {
-        SqlExpr::new()
-            .sql("lower(")
-            .append(leaf.expr.clone())
-            .sql(")")
-    } else {
-        leaf.expr.clone()
-    };
+    let fold_in_sql = folds_in_sql(leaf);
     let mut set = SqlCondition::new()
         .sql("(")
         .append(leaf.expr.clone())
         .sql(" IS NOT NULL AND ")
-        .append(lhs)
+        .append(compared(leaf))
         .sql(" IN (");
     for (i, text) in texts.iter().enumerate() {
         if i > 0 {
