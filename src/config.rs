@@ -36,6 +36,9 @@ pub struct Settings {
     /// before it is cut off (a stalled upload otherwise holds a
     /// connection, and shutdown, for as long as it likes).
     pub read_timeout: Duration,
+    /// How long the server waits at start for an unreachable database,
+    /// retrying with backoff and answering health checks meanwhile.
+    pub database_wait: Duration,
     /// A separate address serving `/metrics` without a token (e.g. a
     /// private interface for Prometheus); `None`: only the main listener's
     /// `/metrics`, for admins.
@@ -87,6 +90,7 @@ impl Default for Settings {
             read_timeout: Duration::from_secs(30),
             rate_limit: None,
             metrics_listen: None,
+            database_wait: Duration::from_secs(300),
             log_format: LogFormat::Text,
         }
     }
@@ -103,6 +107,7 @@ pub const KNOWN_ENV: &[&str] = &[
     "GATEHOUSE_LOG_FORMAT",
     "GATEHOUSE_RATE_LIMIT",
     "GATEHOUSE_METRICS_LISTEN",
+    "GATEHOUSE_DATABASE_WAIT",
     "GATEHOUSE_SHUTDOWN_TIMEOUT",
     "GATEHOUSE_READ_TIMEOUT",
     // Read by the test suite only.

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod http;
 pub mod scim;
+pub mod startup;
 pub mod store;
 pub mod telemetry;
 

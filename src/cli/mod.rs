@@ -136,6 +136,10 @@ pub struct ServeArgs {
     /// private interface for Prometheus).
     #[arg(long, env = "GATEHOUSE_METRICS_LISTEN")]
     pub metrics_listen: Option<String>,
+    /// Seconds to wait at start for an unreachable database (retrying with
+    /// backoff; /healthz answers meanwhile) before giving up.
+    #[arg(long, env = "GATEHOUSE_DATABASE_WAIT", default_value_t = Settings::default().database_wait.as_secs())]
+    pub database_wait: u64,
     /// Seconds in-flight requests get to finish at shutdown.
     #[arg(long, env = "GATEHOUSE_SHUTDOWN_TIMEOUT", default_value_t = Settings::default().shutdown_timeout_secs)]
     pub shutdown_timeout: u64,
@@ -360,6 +364,7 @@ fn serve(args: ServeArgs) -> Result<(), CliError> {
         log_format: args.log_format,
         rate_limit: args.rate_limit,
         metrics_listen: args.metrics_listen,
+        database_wait: std::time::Duration::from_secs(args.database_wait),
         shutdown_timeout_secs: args.shutdown_timeout,
         read_timeout: std::time::Duration::from_secs(args.read_timeout.max(1)),
         ..Settings::default()
@@ -371,6 +376,7 @@ fn serve(args: ServeArgs) -> Result<(), CliError> {
     // Before the database is opened: a second server on one SQLite file is
     // refused before it migrates or writes anything.
     let _one_server = crate::store::instance::claim(&settings.database_url)?;
+    crate::startup::wait_for_database(&settings)?;
     let state = crate::open_state(settings, Arc::new(SystemClock))?;
     actix_web::rt::System::new().block_on(crate::serve(state))?;
     Ok(())

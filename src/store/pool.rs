@@ -52,6 +52,16 @@ impl Default for PoolOptions {
     }
 }
 
+/// Opens one connection to the database at `url` and closes it: whether
+/// it can be reached now, answered as fast as the database (or the
+/// network) refuses, unlike a pool that waits out its timeout.
+pub fn reachable(url: &str) -> StoreResult<()> {
+    ConnectionOpener::new(url)
+        .open()
+        .map(drop)
+        .map_err(|e| StoreError::Pool(format!("could not connect: {e}")))
+}
+
 impl Store {
     /// Connects to the database named by `url` and runs pending migrations.
     pub fn open(url: &str, options: &PoolOptions) -> StoreResult<Store> {

@@ -473,3 +473,53 @@ fn metrics_listen_serves_metrics_without_a_token() {
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains("text/plain"), "{response}");
 }
+
+/// PostgreSQL unreachable at start: the server retries with backoff,
+/// answers health checks meanwhile (everything else 503 with Retry-After),
+/// and gives up after `--database-wait` with the reason.
+#[test]
+fn an_unreachable_database_is_awaited_with_health_checks_answered() {
+    use std::io::{Read, Write};
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(["--database-url", "postgres://postgres@127.0.0.1:1/nowhere"])
+        .args(["--database-wait", "4"])
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("server exited").unwrap();
+        if let Some(rest) = line.split("health checks on http://").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    let get = |path: &str| {
+        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response
+    };
+    assert!(get("/healthz").starts_with("HTTP/1.1 200"));
+    let refused = get("/scim/v2/Users");
+    assert!(refused.starts_with("HTTP/1.1 503"), "{refused}");
+    assert!(
+        refused.to_ascii_lowercase().contains("retry-after: 5"),
+        "{refused}"
+    );
+
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = child.wait().unwrap();
+    assert!(!status.success());
+    let log = rest.join("\n");
+    assert!(
+        log.contains("the database is unreachable; retrying"),
+        "{log}"
+    );
+    assert!(log.contains("stayed unreachable for 4 s"), "{log}");
+}
