@@ -33,14 +33,17 @@ pub fn wait_for_database(settings: &Settings) -> Result<(), StoreError> {
     let mut error = first;
     let mut pause = Duration::from_secs(1);
     let outcome = loop {
-        if Instant::now() + pause > deadline {
+        let now = Instant::now();
+        if now >= deadline {
             break Err(StoreError::Pool(format!(
                 "the database stayed unreachable for {} s: {error}",
                 settings.database_wait.as_secs()
             )));
         }
-        tracing::warn!(%error, retry_in_secs = pause.as_secs(), "the database is unreachable; retrying");
-        std::thread::sleep(pause);
+        // The last try comes at the deadline, not a backoff before it.
+        let wait = pause.min(deadline - now);
+        tracing::warn!(%error, retry_in_ms = wait.as_millis() as u64, "the database is unreachable; retrying");
+        std::thread::sleep(wait);
         pause = (pause * 2).min(MOST_BACKOFF);
         match reachable(&settings.database_url) {
             Ok(()) => break Ok(()),
