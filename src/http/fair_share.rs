@@ -11,7 +11,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware;
 
-use crate::store::readers;
+use crate::store::as_share;
 
 /// Runs the request with its reads counted against its credential's share.
 pub async fn mark(
@@ -25,7 +25,7 @@ pub async fn mark(
             .hash_one(credential.as_bytes())
     });
     match share {
-        Some(share) => readers::as_share(share, next.call(req)).await,
+        Some(share) => as_share(share, next.call(req)).await,
         None => next.call(req).await,
     }
 }

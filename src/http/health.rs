@@ -8,8 +8,7 @@ use serde_json::json;
 
 use super::retry_after::RETRY_AFTER_SECS;
 use super::state::AppState;
-use crate::store::probe::Readiness;
-use crate::store::StoreError;
+use crate::store::{Readiness, StoreError};
 
 /// The process is up.
 pub async fn healthz() -> HttpResponse {

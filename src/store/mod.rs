@@ -41,6 +41,8 @@ use std::sync::Arc;
 pub use conn::{Backend, DbConn};
 pub use error::{StoreError, StoreResult};
 pub use pool::Store;
+pub use probe::Readiness;
+pub use readers::as_share;
 
 /// Shared handle to the store, cheap to clone into every worker.
 pub type SharedStore = Arc<Store>;
