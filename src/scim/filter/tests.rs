@@ -492,4 +492,9 @@ fn one_unquoted_word_is_a_string() {
     for (input, want) in cases {
         assert_eq!(parse(input).unwrap(), want, "{input}");
     }
+    // Control characters, NUL first (found by `fuzz/`), are no part of a
+    // bare word, as they are no part of a quoted string.
+    for input in ["x eq a\u{0}b", "x eq \u{0}", "x eq a\u{1f}"] {
+        assert!(parse(input).is_err(), "{input:?}");
+    }
 }

@@ -102,8 +102,11 @@ pub(super) fn comp_value(i: &str) -> PResult<'_, CompValue> {
     if let Ok(found) = number(i) {
         return Ok(found);
     }
+    // Control characters end a bare word as they end nothing else: a
+    // quoted string refuses them, so a bare word must too (the fuzzer
+    // found a NUL slipping into a value this way).
     let bare = take_while1::<_, _, Failure>(|c: char| {
-        !c.is_whitespace() && !matches!(c, '(' | ')' | '[' | ']' | '"')
+        !c.is_whitespace() && !c.is_control() && !matches!(c, '(' | ')' | '[' | ']' | '"')
     })
     .parse(i);
     match bare {
