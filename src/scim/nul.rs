@@ -16,7 +16,21 @@ pub fn may_hold_nul(json: &[u8]) -> bool {
 /// The path (`emails[0].value`, `name`) of the first string or key in
 /// `value` that holds a NUL, if any.
 pub fn find_nul(value: &Value) -> Option<String> {
-    let mut pending: Vec<(String, &Value)> = vec![(String::new(), value)];
+    walk(vec![(String::new(), value)])
+}
+
+/// `find_nul` over the values of an object, with paths from its keys.
+pub fn find_nul_in(object: &serde_json::Map<String, Value>) -> Option<String> {
+    let mut pending = Vec::new();
+    match fields_of("", object, &mut pending) {
+        Some(found) => Some(found),
+        None => walk(pending),
+    }
+}
+
+/// Walks the values still `pending` (each with its path) and everything
+/// inside them, depth first, in document order.
+fn walk(mut pending: Vec<(String, &Value)>) -> Option<String> {
     while let Some((path, value)) = pending.pop() {
         match value {
             Value::String(s) if s.contains('\0') => return Some(shown(path)),
@@ -26,16 +40,8 @@ pub fn find_nul(value: &Value) -> Option<String> {
                 }
             }
             Value::Object(fields) => {
-                for (key, item) in fields.iter().rev() {
-                    let at = if path.is_empty() {
-                        key.clone()
-                    } else {
-                        format!("{path}.{key}")
-                    };
-                    if key.contains('\0') {
-                        return Some(shown(at));
-                    }
-                    pending.push((at, item));
+                if let Some(found) = fields_of(&path, fields, &mut pending) {
+                    return Some(found);
                 }
             }
             _ => {}
@@ -44,18 +50,25 @@ pub fn find_nul(value: &Value) -> Option<String> {
     None
 }
 
-/// `find_nul` over the values of an object, with paths from its keys.
-pub fn find_nul_in(object: &serde_json::Map<String, Value>) -> Option<String> {
-    object.iter().find_map(|(key, value)| {
+/// Queues the fields of the object at `path`; the path of a key that
+/// holds a NUL, if one does.
+fn fields_of<'v>(
+    path: &str,
+    fields: &'v serde_json::Map<String, Value>,
+    pending: &mut Vec<(String, &'v Value)>,
+) -> Option<String> {
+    for (key, item) in fields.iter().rev() {
+        let at = if path.is_empty() {
+            key.clone()
+        } else {
+            format!("{path}.{key}")
+        };
         if key.contains('\0') {
-            return Some(shown(key.clone()));
+            return Some(shown(at));
         }
-        find_nul(value).map(|inner| match inner.as_str() {
-            "the body" => shown(key.clone()),
-            _ if inner.starts_with('[') => format!("{}{inner}", shown(key.clone())),
-            _ => format!("{}.{inner}", shown(key.clone())),
-        })
-    })
+        pending.push((at, item));
+    }
+    None
 }
 
 /// A path for a message, NUL shown as `\u0000`; the whole body for ``.
