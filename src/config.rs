@@ -30,6 +30,9 @@ pub struct Settings {
     pub pool_size: u32,
     /// How long a request waits for a database connection.
     pub pool_timeout: Duration,
+    /// How long one read may run before the database stops it (503 with
+    /// Retry-After); `None`: unlimited.
+    pub statement_timeout: Option<Duration>,
     /// Seconds given to in-flight requests at shutdown.
     pub shutdown_timeout_secs: u64,
     /// How long a client may take to send a request's head and body
@@ -45,7 +48,17 @@ pub struct Settings {
     pub metrics_listen: Option<String>,
     /// Requests per second each credential (token) may make; `None`: no limit.
     pub rate_limit: Option<RateLimit>,
+    /// The certificate and key to serve HTTPS with; `None`: plain HTTP
+    /// (behind a proxy that terminates TLS).
+    pub tls: Option<TlsFiles>,
     pub log_format: LogFormat,
+}
+
+/// PEM files: the certificate chain (leaf first) and its private key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    pub cert: std::path::PathBuf,
+    pub key: std::path::PathBuf,
 }
 
 /// A rate per credential: `per_second` on average, up to `burst` at once.
@@ -86,11 +99,13 @@ impl Default for Settings {
             max_page_size: 200,
             pool_size: 16,
             pool_timeout: Duration::from_secs(30),
+            statement_timeout: Some(Duration::from_secs(30)),
             shutdown_timeout_secs: 30,
             read_timeout: Duration::from_secs(30),
             rate_limit: None,
             metrics_listen: None,
             database_wait: Duration::from_secs(300),
+            tls: None,
             log_format: LogFormat::Text,
         }
     }
@@ -110,6 +125,9 @@ pub const KNOWN_ENV: &[&str] = &[
     "GATEHOUSE_DATABASE_WAIT",
     "GATEHOUSE_SHUTDOWN_TIMEOUT",
     "GATEHOUSE_READ_TIMEOUT",
+    "GATEHOUSE_STATEMENT_TIMEOUT",
+    "GATEHOUSE_TLS_CERT",
+    "GATEHOUSE_TLS_KEY",
     // Read by the test suite only.
     "GATEHOUSE_TEST_POSTGRES",
 ];

@@ -43,6 +43,7 @@ pub fn open_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<AppState,
         &PoolOptions {
             max_connections: settings.pool_size,
             acquire_timeout: settings.pool_timeout,
+            statement_timeout: settings.statement_timeout,
         },
     )?;
     // A database from before persons: its first 10,000 accounts are linked
@@ -111,7 +112,10 @@ async fn echo_request_id(
 }
 
 /// Runs the server until SIGINT/SIGTERM, then drains in-flight requests.
-pub async fn serve(state: AppState) -> std::io::Result<()> {
+pub async fn serve(
+    state: AppState,
+    tls: Option<Arc<http::tls::ServerCertificate>>,
+) -> std::io::Result<()> {
     let listen = state.settings.listen.clone();
     let shutdown = state.settings.shutdown_timeout_secs;
     let app_state = state.clone();
@@ -119,11 +123,21 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
         .shutdown_timeout(shutdown)
         // A client has this long to send a request's head (the body's
         // reader, `ScimBody`, keeps the same limit).
-        .client_request_timeout(state.settings.read_timeout)
-        .bind(&listen)?;
+        .client_request_timeout(state.settings.read_timeout);
+    let server = match &tls {
+        Some(certificate) => server.bind_rustls_0_23(
+            &listen,
+            certificate.server_config().map_err(std::io::Error::other)?,
+        )?,
+        None => server.bind(&listen)?,
+    };
+    let scheme = http::tls::scheme(tls.is_some());
     for addr in server.addrs() {
-        tracing::info!(%addr, "gatehouse listening on http://{addr}");
+        tracing::info!(%addr, "gatehouse listening on {scheme}://{addr}");
     }
+    let watching = tls
+        .as_ref()
+        .map(|certificate| certificate.watch(http::tls::WATCH_EVERY));
     let metrics = match &state.settings.metrics_listen {
         Some(address) => {
             let metrics_state = state.clone();
@@ -153,6 +167,9 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
     }
     upkeep.abort();
     linking.abort();
+    if let Some(watching) = watching {
+        watching.abort();
+    }
     // What requests noted for sync health since the last write.
     state
         .sync

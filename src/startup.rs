@@ -5,12 +5,14 @@
 //! `--database-wait`, and meanwhile answers on its address: `/healthz`
 //! 200 (the process is alive), everything else 503 with `Retry-After`.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix_web::http::header;
 use actix_web::{web, App, HttpResponse, HttpServer};
 
 use crate::config::Settings;
+use crate::http::tls::{scheme, ServerCertificate};
 use crate::store::pool::reachable;
 use crate::store::{Backend, StoreError};
 
@@ -20,7 +22,10 @@ const MOST_BACKOFF: Duration = Duration::from_secs(30);
 /// Returns once the database answers; an error once `settings.database_wait`
 /// has passed without it. A SQLite file is not waited for: what keeps it
 /// from opening (a path, a permission) no wait cures.
-pub fn wait_for_database(settings: &Settings) -> Result<(), StoreError> {
+pub fn wait_for_database(
+    settings: &Settings,
+    tls: Option<&Arc<ServerCertificate>>,
+) -> Result<(), StoreError> {
     if Backend::from_url(&settings.database_url) == Backend::Sqlite {
         return Ok(());
     }
@@ -29,7 +34,7 @@ pub fn wait_for_database(settings: &Settings) -> Result<(), StoreError> {
         Err(e) => e,
     };
     let deadline = Instant::now() + settings.database_wait;
-    let waiting = WhileWaiting::start(&settings.listen);
+    let waiting = WhileWaiting::start(&settings.listen, tls);
     let mut error = first;
     let mut pause = Duration::from_secs(1);
     let outcome = loop {
@@ -63,7 +68,7 @@ struct WhileWaiting {
 }
 
 impl WhileWaiting {
-    fn start(listen: &str) -> Option<WhileWaiting> {
+    fn start(listen: &str, tls: Option<&Arc<ServerCertificate>>) -> Option<WhileWaiting> {
         let server = HttpServer::new(|| {
             App::new()
                 .route(
@@ -82,8 +87,14 @@ impl WhileWaiting {
                 }))
         })
         .workers(1)
-        .disable_signals()
-        .bind(listen);
+        .disable_signals();
+        let server = match tls {
+            Some(certificate) => certificate
+                .server_config()
+                .map_err(std::io::Error::other)
+                .and_then(|config| server.bind_rustls_0_23(listen, config)),
+            None => server.bind(listen),
+        };
         let server = match server {
             Ok(server) => server,
             Err(error) => {
@@ -92,7 +103,8 @@ impl WhileWaiting {
             }
         };
         for addr in server.addrs() {
-            tracing::info!(%addr, "waiting for the database; health checks on http://{addr}");
+            let scheme = scheme(tls.is_some());
+            tracing::info!(%addr, "waiting for the database; health checks on {scheme}://{addr}");
         }
         let server = server.run();
         let handle = server.handle();

@@ -146,6 +146,17 @@ pub struct ServeArgs {
     /// Seconds a client may take to send a request (head and body).
     #[arg(long, env = "GATEHOUSE_READ_TIMEOUT", default_value_t = Settings::default().read_timeout.as_secs())]
     pub read_timeout: u64,
+    /// Milliseconds one read may run before the database stops it (the
+    /// request then answers 503 with Retry-After); 0: no limit.
+    #[arg(long, env = "GATEHOUSE_STATEMENT_TIMEOUT", default_value_t = Settings::default().statement_timeout.map_or(0, |d| d.as_millis() as u64))]
+    pub statement_timeout: u64,
+    /// Serve HTTPS with this certificate chain (PEM, leaf first); reloaded
+    /// when the file changes or on SIGHUP.
+    #[arg(long, env = "GATEHOUSE_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<std::path::PathBuf>,
+    /// The certificate's private key (PEM: PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, env = "GATEHOUSE_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -367,6 +378,12 @@ fn serve(args: ServeArgs) -> Result<(), CliError> {
         database_wait: std::time::Duration::from_secs(args.database_wait),
         shutdown_timeout_secs: args.shutdown_timeout,
         read_timeout: std::time::Duration::from_secs(args.read_timeout.max(1)),
+        statement_timeout: (args.statement_timeout > 0)
+            .then(|| std::time::Duration::from_millis(args.statement_timeout)),
+        tls: args
+            .tls_cert
+            .zip(args.tls_key)
+            .map(|(cert, key)| config::TlsFiles { cert, key }),
         ..Settings::default()
     };
     crate::telemetry::init(settings.log_format);
@@ -376,9 +393,16 @@ fn serve(args: ServeArgs) -> Result<(), CliError> {
     // Before the database is opened: a second server on one SQLite file is
     // refused before it migrates or writes anything.
     let _one_server = crate::store::instance::claim(&settings.database_url)?;
-    crate::startup::wait_for_database(&settings)?;
+    // Before the wait: a certificate that does not load is said at once.
+    let tls = settings
+        .tls
+        .as_ref()
+        .map(crate::http::tls::ServerCertificate::load)
+        .transpose()
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    crate::startup::wait_for_database(&settings, tls.as_ref())?;
     let state = crate::open_state(settings, Arc::new(SystemClock))?;
-    actix_web::rt::System::new().block_on(crate::serve(state))?;
+    actix_web::rt::System::new().block_on(crate::serve(state, tls))?;
     Ok(())
 }
 

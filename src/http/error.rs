@@ -45,6 +45,19 @@ fn store_failure(e: &StoreError) -> Failure {
                 "the database is not available; try again".to_owned(),
             )
         }
+        StoreError::Timeout(limit) => {
+            tracing::warn!(
+                limit_ms = limit.as_millis() as u64,
+                "read stopped at the statement timeout"
+            );
+            (
+                "timeout",
+                format!(
+                    "the query was stopped after the statement timeout ({} ms): narrow the filter, or retry later",
+                    limit.as_millis()
+                ),
+            )
+        }
         other => {
             tracing::error!(error = %other, "storage failure");
             (
@@ -66,7 +79,7 @@ fn store_failure_status(e: &StoreError) -> u16 {
     match e {
         StoreError::NotFound => 404,
         StoreError::Conflict(_) | StoreError::Stale => 409,
-        StoreError::Pool(_) => 503,
+        StoreError::Pool(_) | StoreError::Timeout(_) => 503,
         _ => 500,
     }
 }

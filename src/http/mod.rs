@@ -17,6 +17,7 @@ pub mod rest;
 pub mod retry_after;
 pub mod scim;
 pub mod state;
+pub mod tls;
 
 pub use state::AppState;
 

@@ -34,10 +34,21 @@ pub enum StoreError {
     /// The blocking task running the query panicked or was cancelled.
     #[error("blocking task failed: {0}")]
     Blocking(String),
+    /// A read ran past the statement timeout and the database stopped it.
+    #[error("the read ran past the statement timeout of {} ms", .0.as_millis())]
+    Timeout(std::time::Duration),
 }
 
 impl From<DieselError> for StoreError {
     fn from(e: DieselError) -> Self {
+        // A read stopped at its statement timeout fails with an error
+        // diesel cannot name; the read's clock can (see `deadline`).
+        if let DieselError::DatabaseError(DatabaseErrorKind::Unknown, _) = &e {
+            if let Some(limit) = super::deadline::expired() {
+                metrics::counter!("gatehouse_statement_timeouts_total").increment(1);
+                return StoreError::Timeout(limit);
+            }
+        }
         match e {
             DieselError::NotFound => StoreError::NotFound,
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {

@@ -7,6 +7,7 @@ pub mod audit;
 mod case_fold;
 pub mod conn;
 pub mod custom_schemas;
+mod deadline;
 pub mod dialect;
 pub mod directories;
 pub mod entitlements;

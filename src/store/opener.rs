@@ -18,6 +18,13 @@ pub struct ConnectionOpener {
 impl ConnectionOpener {
     /// Opens connections to the database `url` names.
     pub(super) fn new(url: &str) -> ConnectionOpener {
+        // libpq speaks TLS through OpenSSL, which by default frees its
+        // global state in an exit handler, while another thread (a pool's
+        // connector, a reader) may still be in a handshake: one in three
+        // CLI runs against PostgreSQL crashed on exit. Initialised first
+        // with OPENSSL_INIT_NO_ATEXIT (what `init` asks for), it never
+        // does; the process's memory goes with the process anyway.
+        openssl_sys::init();
         ConnectionOpener {
             url: url.to_owned(),
             backend: Backend::from_url(url),

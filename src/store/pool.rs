@@ -41,6 +41,9 @@ pub struct Store {
 pub struct PoolOptions {
     pub max_connections: u32,
     pub acquire_timeout: Duration,
+    /// How long one read may run before the database stops it
+    /// (`deadline`); `None`: unlimited.
+    pub statement_timeout: Option<Duration>,
 }
 
 impl Default for PoolOptions {
@@ -48,6 +51,7 @@ impl Default for PoolOptions {
         PoolOptions {
             max_connections: 16,
             acquire_timeout: Duration::from_secs(30),
+            statement_timeout: Some(Duration::from_secs(30)),
         }
     }
 }
@@ -84,6 +88,7 @@ impl Store {
             options.max_connections.max(1),
             opener.clone(),
             options.acquire_timeout,
+            options.statement_timeout,
         )
         .map_err(|e| StoreError::Pool(format!("could not start the readers: {e}")))?;
         let write = match backend {

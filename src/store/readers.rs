@@ -49,6 +49,8 @@ struct Shared {
     /// A read that waited longer than this for a reader is answered with a
     /// pool error instead of being run (the caller has waited long enough).
     max_wait: Duration,
+    /// How long one read may run (see `deadline`); `None`: unlimited.
+    statement_timeout: Option<Duration>,
 }
 
 /// Most reads waiting at once; past it a read is refused at once.
@@ -142,12 +144,17 @@ impl Readers {
         count: u32,
         opener: ConnectionOpener,
         max_wait: Duration,
+        statement_timeout: Option<Duration>,
     ) -> std::io::Result<Readers> {
+        if statement_timeout.is_some() && opener.backend() == Backend::Sqlite {
+            super::deadline::install_sqlite_handler();
+        }
         let shared = Arc::new(Shared {
             state: Mutex::new(State::default()),
             share_cap: (count.max(1) as usize / 2).max(1),
             opener,
             max_wait,
+            statement_timeout,
         });
         for n in 0..count.max(1) as usize {
             let shared = shared.clone();
@@ -218,13 +225,18 @@ fn run_reader(n: usize, shared: &Shared) {
             shared.finished(share);
             continue;
         }
-        let ready = connection(&mut conn, &shared.opener);
+        let ready = connection(&mut conn, &shared.opener, shared.statement_timeout);
         let busy = &reader_metrics().busy;
         busy.increment(1.0);
         // A read that panics answers nobody (its caller sees the dropped
         // reply as a failed read) and may have left its transaction open,
         // so the connection goes with it; the reader carries on.
-        if catch_unwind(AssertUnwindSafe(|| job(ready))).is_err() {
+        let limit = shared.statement_timeout;
+        if catch_unwind(AssertUnwindSafe(|| {
+            super::deadline::timed(limit, || job(ready))
+        }))
+        .is_err()
+        {
             conn = None;
         }
         busy.decrement(1.0);
@@ -283,20 +295,32 @@ fn next_job(n: usize, shared: &Shared) -> Option<Queued> {
 /// The reader's connection, opened on first use and after a failure. A
 /// PostgreSQL connection dies with its server or its network, so it is
 /// checked before each read (as the pool did on checkout); a SQLite
-/// connection is an open file and cannot.
+/// connection is an open file and cannot. A new PostgreSQL connection
+/// gets the statement timeout (SQLite's comes with its progress handler).
 fn connection<'c>(
     conn: &'c mut Option<DbConn>,
     opener: &ConnectionOpener,
+    statement_timeout: Option<Duration>,
 ) -> Result<&'c mut DbConn, StoreError> {
+    let postgres = opener.backend() == Backend::Postgres;
     let alive = conn.take().and_then(|mut c| {
-        let dead = opener.backend() == Backend::Postgres && c.batch_execute("SELECT 1").is_err();
+        let dead = postgres && c.batch_execute("SELECT 1").is_err();
         (!dead).then_some(c)
     });
     let c = match alive {
         Some(c) => c,
-        None => opener
-            .open()
-            .map_err(|e| StoreError::Pool(format!("could not connect: {e}")))?,
+        None => {
+            let mut c = opener
+                .open()
+                .map_err(|e| StoreError::Pool(format!("could not connect: {e}")))?;
+            if let (true, Some(limit)) = (postgres, statement_timeout) {
+                c.batch_execute(&super::deadline::postgres_setting(limit))
+                    .map_err(|e| {
+                        StoreError::Pool(format!("could not set the statement timeout: {e}"))
+                    })?;
+            }
+            c
+        }
     };
     Ok(conn.insert(c))
 }

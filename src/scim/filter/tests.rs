@@ -498,3 +498,20 @@ fn one_unquoted_word_is_a_string() {
         assert!(parse(input).is_err(), "{input:?}");
     }
 }
+
+#[test]
+fn numbers_print_back_to_the_same_number() {
+    // Found by the fuzzer: without exact float parsing, 3e+27 came back
+    // from its printed form as 3.0000000000000003e27.
+    for text in [
+        "ue sw 3e+27",
+        "x eq 1.7976931348623157e308",
+        "x gt 5e-324",
+        "x eq 0.1",
+        "x lt -2.2250738585072014e-308",
+        "x eq 123456789012345678901234567890",
+    ] {
+        let f = parse(text).unwrap();
+        assert_eq!(parse(&f.to_string()), Ok(f.clone()), "{text} printed {f}");
+    }
+}

@@ -228,7 +228,7 @@ fn instances_starting_at_once_on_a_fresh_database_all_start() {
                 barrier.wait();
                 let options = PoolOptions {
                     max_connections: 2,
-                    acquire_timeout: std::time::Duration::from_secs(30),
+                    ..PoolOptions::default()
                 };
                 Store::open(&url, &options).map(drop)
             })

@@ -4,3 +4,4 @@ mod audit;
 mod concurrency;
 mod migrations;
 mod plans;
+mod postgres_tls;

@@ -7,6 +7,7 @@ use actix_web::http::Method;
 use gatehouse::access::{admins, directories, Actor, ActorKind};
 use gatehouse::clock::{Clock, SystemClock};
 use gatehouse::config::Settings;
+use gatehouse::http::tls::ServerCertificate;
 use gatehouse::AppState;
 use serde_json::Value;
 
@@ -29,6 +30,9 @@ pub struct TestApp {
     /// A product API token.
     pub product_token: String,
     server: actix_web::dev::ServerHandle,
+    /// With `settings.tls`: the certificate served, watched for changes
+    /// every 100 ms.
+    _tls: Option<Arc<ServerCertificate>>,
     // Dropped last: the database outlives the server.
     _db: TestDb,
 }
@@ -102,14 +106,26 @@ impl TestAppBuilder {
         let app_state = state.clone();
         let server = actix_web::HttpServer::new(move || gatehouse::build_app(app_state.clone()))
             .workers(2)
-            .disable_signals()
-            .listen(listener)
-            .unwrap()
-            .run();
+            .disable_signals();
+        let tls = state.settings.tls.as_ref().map(|files| {
+            let certificate = ServerCertificate::load(files).expect("TLS files load");
+            certificate.watch(std::time::Duration::from_millis(100));
+            certificate
+        });
+        let server = match &tls {
+            Some(certificate) => {
+                server.listen_rustls_0_23(listener, certificate.server_config().unwrap())
+            }
+            None => server.listen(listener),
+        }
+        .unwrap()
+        .run();
         let handle = server.handle();
         actix_web::rt::spawn(server);
+        let scheme = gatehouse::http::tls::scheme(tls.is_some());
         TestApp {
-            base: format!("http://127.0.0.1:{port}"),
+            _tls: tls,
+            base: format!("{scheme}://127.0.0.1:{port}"),
             state,
             directory,
             admin_token,

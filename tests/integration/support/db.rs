@@ -12,7 +12,12 @@ pub struct TestDb {
 
 enum Cleanup {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres { admin_url: String, schema: String },
+    Postgres {
+        admin_url: String,
+        schema: String,
+    },
+    /// Another `TestDb` owns it.
+    Shared,
 }
 
 impl TestDb {
@@ -21,6 +26,15 @@ impl TestDb {
         match std::env::var("GATEHOUSE_TEST_POSTGRES") {
             Ok(url) if !url.is_empty() => TestDb::postgres(&url),
             _ => TestDb::sqlite(),
+        }
+    }
+
+    /// The database `url` names, owned (and cleaned up) by another
+    /// `TestDb`: a second app on one database.
+    pub fn shared(url: &str) -> TestDb {
+        TestDb {
+            url: url.to_owned(),
+            cleanup: Cleanup::Shared,
         }
     }
 

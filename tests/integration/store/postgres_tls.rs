@@ -1,0 +1,116 @@
+//! PostgreSQL over TLS: libpq is built with TLS (against a vendored
+//! OpenSSL), so `sslmode=require` encrypts and `verify-full` checks the
+//! server's certificate against a CA file. Runs in the PostgreSQL half of
+//! the suite (CI runs both); the server there has TLS on (Debian's
+//! default, with its self-signed certificate).
+
+use diesel::sql_types::Bool;
+use diesel::RunQueryDsl;
+
+use gatehouse::store::pool::reachable;
+use gatehouse::store::{DbConn, StoreError};
+
+use crate::support::db::TestDb;
+use crate::support::TestApp;
+
+/// `url` with `params` added to its query.
+fn with(url: &str, params: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}{params}")
+}
+
+#[derive(diesel::QueryableByName)]
+struct Ssl {
+    #[diesel(sql_type = Bool)]
+    ssl: bool,
+}
+
+/// Whether the app's readers talk to PostgreSQL over TLS.
+async fn encrypted(app: &TestApp) -> bool {
+    app.state
+        .store
+        .read(|conn| -> Result<bool, StoreError> {
+            let DbConn::Postgres(pg) = conn else {
+                return Ok(false);
+            };
+            let row: Ssl =
+                diesel::sql_query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+                    .get_result(pg)?;
+            Ok(row.ssl)
+        })
+        .await
+        .unwrap()
+}
+
+/// The server's certificate file and the host name it is made out to.
+fn server_certificate(admin_url: &str) -> (String, String) {
+    use diesel::Connection;
+    #[derive(diesel::QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        ssl_cert_file: String,
+    }
+    let mut conn = diesel::PgConnection::establish(admin_url).unwrap();
+    let file = diesel::sql_query("SHOW ssl_cert_file")
+        .get_result::<Setting>(&mut conn)
+        .unwrap()
+        .ssl_cert_file;
+    let subject = std::process::Command::new("openssl")
+        .args([
+            "x509", "-noout", "-subject", "-nameopt", "RFC2253", "-in", &file,
+        ])
+        .output()
+        .expect("openssl (the command) reads the server's certificate");
+    let subject = String::from_utf8_lossy(&subject.stdout).into_owned();
+    let host = subject
+        .split(['=', ',', '\n'])
+        .skip_while(|part| part.trim() != "CN" && !part.ends_with("CN"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no CN in {subject}"))
+        .trim()
+        .to_owned();
+    (file, host)
+}
+
+#[actix_web::test]
+async fn postgres_connections_can_require_and_verify_tls() {
+    let Ok(admin_url) = std::env::var("GATEHOUSE_TEST_POSTGRES") else {
+        return;
+    };
+    // sslmode=require: every connection the app makes is encrypted.
+    let app = TestApp::builder()
+        .database(TestDb::postgres(&with(&admin_url, "sslmode=require")))
+        .start()
+        .await;
+    assert!(
+        encrypted(&app).await,
+        "sslmode=require gave a plain connection"
+    );
+    assert_eq!(app.create_user("tls@x.org").await["userName"], "tls@x.org");
+
+    // verify-full against the CA that signed the server's certificate,
+    // under the name it is made out to.
+    let (ca, host) = server_certificate(&admin_url);
+    let url = format!(
+        "postgres://postgres@{host}:5432/test?hostaddr=127.0.0.1&sslmode=verify-full&sslrootcert={ca}"
+    );
+    reachable(&url).unwrap_or_else(|e| panic!("verify-full with the right CA: {e}"));
+
+    // ... and refused against another CA, with the reason.
+    let dir = tempfile::tempdir().unwrap();
+    let other = rcgen::generate_simple_self_signed(vec![host.clone()]).unwrap();
+    let other_ca = dir.path().join("other-ca.pem");
+    std::fs::write(&other_ca, other.cert.pem()).unwrap();
+    let url = format!(
+        "postgres://postgres@{host}:5432/test?hostaddr=127.0.0.1&sslmode=verify-full&sslrootcert={}",
+        other_ca.display()
+    );
+    let refused = reachable(&url).unwrap_err().to_string();
+    assert!(refused.contains("certificate verify failed"), "{refused}");
+
+    // ... and refused under a name the certificate does not carry.
+    let url =
+        format!("postgres://postgres@127.0.0.1:5432/test?sslmode=verify-full&sslrootcert={ca}");
+    let refused = reachable(&url).unwrap_err().to_string();
+    assert!(refused.contains("does not match host name"), "{refused}");
+}
