@@ -35,6 +35,9 @@ pub struct Settings {
     pub statement_timeout: Option<Duration>,
     /// Seconds given to in-flight requests at shutdown.
     pub shutdown_timeout_secs: u64,
+    /// How long after SIGTERM the server keeps serving (every response
+    /// closing its connection, `/readyz` failing) before it stops accepting.
+    pub shutdown_drain: Duration,
     /// How long a client may take to send a request's head and body
     /// before it is cut off (a stalled upload otherwise holds a
     /// connection, and shutdown, for as long as it likes).
@@ -101,6 +104,7 @@ impl Default for Settings {
             pool_timeout: Duration::from_secs(30),
             statement_timeout: Some(Duration::from_secs(30)),
             shutdown_timeout_secs: 30,
+            shutdown_drain: Duration::from_secs(2),
             read_timeout: Duration::from_secs(30),
             rate_limit: None,
             metrics_listen: None,
@@ -124,6 +128,7 @@ pub const KNOWN_ENV: &[&str] = &[
     "GATEHOUSE_METRICS_LISTEN",
     "GATEHOUSE_DATABASE_WAIT",
     "GATEHOUSE_SHUTDOWN_TIMEOUT",
+    "GATEHOUSE_SHUTDOWN_DRAIN",
     "GATEHOUSE_READ_TIMEOUT",
     "GATEHOUSE_STATEMENT_TIMEOUT",
     "GATEHOUSE_TLS_CERT",

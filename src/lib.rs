@@ -60,6 +60,7 @@ pub fn open_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<AppState,
         schemas: Arc::new(schemas),
         sync: Arc::new(SyncHealth::default()),
         limiter: settings.rate_limit.map(http::limiter::RequestLimiter::new),
+        draining: Arc::default(),
         settings: Arc::new(settings),
         clock,
     })
@@ -92,6 +93,7 @@ pub fn build_app(
         .wrap(middleware::from_fn(http::fair_share::mark))
         .wrap(middleware::from_fn(http::rate_limit::limit))
         .wrap(middleware::from_fn(http::retry_after::on_unavailable))
+        .wrap(middleware::from_fn(http::draining::close_when_draining))
         .wrap(middleware::from_fn(http::metrics::observe))
         .wrap(middleware::from_fn(echo_request_id))
         .wrap(TracingLogger::<http::request_log::RedactedSpans>::new())
@@ -121,6 +123,8 @@ pub async fn serve(
     let app_state = state.clone();
     let server = actix_web::HttpServer::new(move || build_app(app_state.clone()))
         .shutdown_timeout(shutdown)
+        // SIGTERM/SIGINT are handled below: first drain, then stop.
+        .disable_signals()
         // A client has this long to send a request's head (the body's
         // reader, `ScimBody`, keeps the same limit).
         .client_request_timeout(state.settings.read_timeout);
@@ -161,7 +165,14 @@ pub async fn serve(
     };
     let upkeep = actix_web::rt::spawn(upkeep(state.clone()));
     let linking = actix_web::rt::spawn(link_in_background(state.clone()));
-    let result = server.run().await;
+    let server = server.run();
+    let stopper = actix_web::rt::spawn(http::draining::stop_on_signal(
+        server.handle(),
+        state.draining.clone(),
+        state.settings.shutdown_drain,
+    ));
+    let result = server.await;
+    stopper.abort();
     if let Some(metrics) = metrics {
         metrics.stop(false).await;
     }

@@ -143,6 +143,12 @@ pub struct ServeArgs {
     /// Seconds in-flight requests get to finish at shutdown.
     #[arg(long, env = "GATEHOUSE_SHUTDOWN_TIMEOUT", default_value_t = Settings::default().shutdown_timeout_secs)]
     pub shutdown_timeout: u64,
+    /// Seconds the server keeps serving after SIGTERM, every response
+    /// closing its connection and /readyz failing, before it stops
+    /// accepting: at least the balancer's health-check interval. SIGINT
+    /// (Ctrl-C) does not wait.
+    #[arg(long, env = "GATEHOUSE_SHUTDOWN_DRAIN", default_value_t = Settings::default().shutdown_drain.as_secs())]
+    pub shutdown_drain: u64,
     /// Seconds a client may take to send a request (head and body).
     #[arg(long, env = "GATEHOUSE_READ_TIMEOUT", default_value_t = Settings::default().read_timeout.as_secs())]
     pub read_timeout: u64,
@@ -377,6 +383,7 @@ fn serve(args: ServeArgs) -> Result<(), CliError> {
         metrics_listen: args.metrics_listen,
         database_wait: std::time::Duration::from_secs(args.database_wait),
         shutdown_timeout_secs: args.shutdown_timeout,
+        shutdown_drain: std::time::Duration::from_secs(args.shutdown_drain),
         read_timeout: std::time::Duration::from_secs(args.read_timeout.max(1)),
         statement_timeout: (args.statement_timeout > 0)
             .then(|| std::time::Duration::from_millis(args.statement_timeout)),

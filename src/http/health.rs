@@ -21,6 +21,12 @@ const PROBE_LIMIT: Duration = Duration::from_millis(800);
 
 /// The process can reach its database, and the schema is this build's.
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    if state.draining.is_draining() {
+        // A balancer takes this replica out of rotation while it drains.
+        return HttpResponse::ServiceUnavailable()
+            .insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS.to_string()))
+            .json(json!({"status": "unavailable", "detail": "shutting down"}));
+    }
     answer(state.store.probe(PROBE_LIMIT).await)
 }
 

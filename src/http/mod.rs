@@ -4,6 +4,7 @@ pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod body;
+pub mod draining;
 pub mod error;
 pub mod fair_share;
 pub mod health;

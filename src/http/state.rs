@@ -9,6 +9,7 @@ use crate::config::Settings;
 use crate::scim::schema::SchemaRegistry;
 use crate::store::SharedStore;
 
+use super::draining::Draining;
 use super::limiter::RequestLimiter;
 
 /// What every handler can reach.
@@ -23,6 +24,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Per-credential rate limits, when `settings.rate_limit` sets one.
     pub limiter: Option<Arc<RequestLimiter>>,
+    /// Set at SIGTERM: connections close after their current response.
+    pub draining: Arc<Draining>,
 }
 
 impl AppState {

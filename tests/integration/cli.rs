@@ -113,8 +113,14 @@ fn directory_create_json_and_token_lifecycle() {
 /// Starts `gatehouse serve` on `url`; returns it and its address once it
 /// listens.
 fn start_server(url: &str) -> (std::process::Child, String) {
+    start_server_with(url, &[])
+}
+
+/// `start_server` with more flags.
+fn start_server_with(url: &str, flags: &[&str]) -> (std::process::Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
         .args(["serve", "--listen", "127.0.0.1:0", "--database-url", url])
+        .args(flags)
         .env("RUST_LOG", "info")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -186,6 +192,74 @@ fn serve_logs_its_address_answers_and_shuts_down_gracefully() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "{status:?}");
+}
+
+/// One request on an open connection: the response head, lower-cased.
+fn exchange(conn: &mut std::net::TcpStream, path: &str) -> String {
+    use std::io::{Read, Write};
+    write!(conn, "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        assert_eq!(conn.read(&mut byte).unwrap(), 1, "closed before a response");
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&head).to_lowercase();
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .map_or(0, |n| n.trim().parse().unwrap());
+    let mut body = vec![0u8; length];
+    conn.read_exact(&mut body).unwrap();
+    head
+}
+
+#[test]
+fn sigterm_drains_keep_alive_connections_before_the_server_stops() {
+    use std::io::Read;
+    let db = TestDb::new();
+    let (mut child, addr) = start_server_with(&db.url, &["--shutdown-drain", "2"]);
+    let mut kept = std::net::TcpStream::connect(&addr).unwrap();
+    kept.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let head = exchange(&mut kept, "/healthz");
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    assert!(!head.contains("connection: close"), "{head}");
+
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let termed = Instant::now();
+    std::thread::sleep(Duration::from_millis(300));
+    // Draining: the kept connection is still served, told to close, and
+    // closed after its answer; the replica says it is not ready.
+    let head = exchange(&mut kept, "/readyz");
+    assert!(head.starts_with("http/1.1 503"), "{head}");
+    assert!(head.contains("connection: close"), "{head}");
+    assert!(head.contains("retry-after: 5"), "{head}");
+    let mut rest = Vec::new();
+    assert_eq!(kept.read_to_end(&mut rest).unwrap(), 0, "closed cleanly");
+    // A new connection during the drain is answered, and closed after.
+    let mut fresh = std::net::TcpStream::connect(&addr).unwrap();
+    fresh
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let head = exchange(&mut fresh, "/healthz");
+    assert!(
+        head.starts_with("http/1.1 200") && head.contains("connection: close"),
+        "{head}"
+    );
+
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let took = termed.elapsed();
+    // Loose: it waited out the drain, then stopped.
+    assert!(
+        took >= Duration::from_millis(1900),
+        "stopped after {took:?}"
+    );
+    assert!(took < Duration::from_secs(20), "stopped after {took:?}");
 }
 
 /// Runs gatehouse and parses its single line of JSON (asserting success).
