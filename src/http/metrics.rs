@@ -1,6 +1,7 @@
 //! Prometheus metrics at `GET /metrics`: requests by route, method and
-//! status with latency histograms; the read queue (depth, waits) and busy
-//! readers; group-commit batch sizes; rate-limit refusals; requests per
+//! status with latency histograms; the read queue (depth, waits, reads
+//! shed) and busy readers; the write pool's connections; group-commit
+//! batch sizes; rate-limit refusals; statement timeouts; requests per
 //! directory; license use per product. On the main listener `/metrics`
 //! needs an admin token (the figures name directories and products);
 //! `--metrics-listen` serves it without one on an address of its own,
@@ -98,6 +99,10 @@ async fn render(state: web::Data<AppState>) -> Result<HttpResponse, AccessError>
             metrics::gauge!("gatehouse_license_cap", "product" => used.product).set(cap as f64);
         }
     }
+    // The write pool too (the readers keep their own gauges as they work).
+    let (open, busy) = state.store.writer_use();
+    metrics::gauge!("gatehouse_writer_connections").set(f64::from(open));
+    metrics::gauge!("gatehouse_writer_connections_busy").set(f64::from(busy));
     let text = handle().map_or_else(String::new, |h| {
         h.run_upkeep();
         h.render()

@@ -134,6 +134,15 @@ impl Store {
         }
     }
 
+    /// The write pool's use now: (open connections, busy ones).
+    pub fn writer_use(&self) -> (u32, u32) {
+        let state = self.write.state();
+        (
+            state.connections,
+            state.connections.saturating_sub(state.idle_connections),
+        )
+    }
+
     /// Which database this store talks to.
     pub fn backend(&self) -> Backend {
         self.backend

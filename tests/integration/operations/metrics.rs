@@ -53,6 +53,8 @@ async fn metrics_describe_requests_queues_directories_and_licenses() {
         "gatehouse_read_queue_wait_seconds_bucket".to_owned(),
         "gatehouse_read_queue_depth ".to_owned(),
         "gatehouse_readers_busy ".to_owned(),
+        "gatehouse_writer_connections ".to_owned(),
+        "gatehouse_writer_connections_busy ".to_owned(),
     ] {
         assert!(text.contains(&expected), "no {expected} in:\n{text}");
     }

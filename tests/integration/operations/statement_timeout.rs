@@ -108,6 +108,16 @@ async fn a_filter_past_the_timeout_answers_503_with_retry_after() {
     assert_eq!(r.json["status"], "503");
     let detail = r.json["detail"].as_str().unwrap();
     assert!(detail.contains("statement timeout (20 ms)"), "{detail}");
+    // Counted for the operator.
+    let metrics = app
+        .request_as(&app.admin_token, Method::GET, "/metrics")
+        .send()
+        .await;
+    assert!(
+        metrics.text.contains("gatehouse_statement_timeouts_total "),
+        "{}",
+        metrics.text
+    );
     // A cheap read right after is answered.
     let r = app
         .request_as(
