@@ -108,13 +108,33 @@ impl fmt::Display for CompValue {
     }
 }
 
+/// Prints a filter that parses back to the same tree, with only the
+/// parentheses that tree needs: `and` binds tighter than `or` and both
+/// group to the left, so `a and b and c` prints as written. (Parentheses
+/// around every operator made a flat chain of 65 `and`s print 64 levels
+/// deep, past `MAX_DEPTH`: the fuzzer found it no longer parsed.)
 impl fmt::Display for Filter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let operand = |f: &mut fmt::Formatter<'_>, x: &Filter, grouped: bool| {
+            if grouped {
+                write!(f, "({x})")
+            } else {
+                write!(f, "{x}")
+            }
+        };
         match self {
             Filter::Compare { path, op, value } => write!(f, "{path} {op} {value}"),
             Filter::Present(path) => write!(f, "{path} pr"),
-            Filter::And(a, b) => write!(f, "({a} and {b})"),
-            Filter::Or(a, b) => write!(f, "({a} or {b})"),
+            Filter::And(a, b) => {
+                operand(f, a, matches!(**a, Filter::Or(..)))?;
+                f.write_str(" and ")?;
+                operand(f, b, matches!(**b, Filter::Or(..) | Filter::And(..)))
+            }
+            Filter::Or(a, b) => {
+                operand(f, a, false)?;
+                f.write_str(" or ")?;
+                operand(f, b, matches!(**b, Filter::Or(..)))
+            }
             Filter::Not(inner) => write!(f, "not ({inner})"),
             Filter::ValuePath { path, filter } => write!(f, "{path}[{filter}]"),
         }

@@ -515,3 +515,34 @@ fn numbers_print_back_to_the_same_number() {
         assert_eq!(parse(&f.to_string()), Ok(f.clone()), "{text} printed {f}");
     }
 }
+
+#[test]
+fn chains_print_without_parentheses_they_do_not_need() {
+    // Found by the fuzzer: 65 `and`s printed as 64 nested groups, past
+    // MAX_DEPTH, so the printed filter no longer parsed.
+    let chain = (0..200)
+        .map(|i| format!("a{i} eq \"x\""))
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let f = parse(&chain).unwrap();
+    assert_eq!(f.to_string(), chain);
+    assert_eq!(parse(&f.to_string()), Ok(f));
+    let cases = [
+        ("a eq 1 or b eq 2 and c eq 3", "a eq 1 or b eq 2 and c eq 3"),
+        ("(a eq 1 or b eq 2) and c eq 3", "(a eq 1 or b eq 2) and c eq 3"),
+        ("a eq 1 and (b eq 2 or c eq 3)", "a eq 1 and (b eq 2 or c eq 3)"),
+        ("a eq 1 and (b eq 2 and c eq 3)", "a eq 1 and (b eq 2 and c eq 3)"),
+        ("a eq 1 or (b eq 2 or c eq 3)", "a eq 1 or (b eq 2 or c eq 3)"),
+        ("((a eq 1) or (b eq 2)) or c eq 3", "a eq 1 or b eq 2 or c eq 3"),
+        ("not (a eq 1 or b eq 2) and c pr", "not (a eq 1 or b eq 2) and c pr"),
+        (
+            "emails[type eq \"work\" and (value co \"@x\" or value co \"@y\")]",
+            "emails[type eq \"work\" and (value co \"@x\" or value co \"@y\")]",
+        ),
+    ];
+    for (text, printed) in cases {
+        let f = parse(text).unwrap();
+        assert_eq!(f.to_string(), printed, "{text}");
+        assert_eq!(parse(printed), Ok(f), "{text}");
+    }
+}
