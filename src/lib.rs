@@ -146,15 +146,20 @@ pub async fn serve(
         Some(address) => {
             let metrics_state = state.clone();
             let server = actix_web::HttpServer::new(move || {
+                // Health checks too: on a thread of its own, they answer
+                // in milliseconds while the main listener's workers are
+                // saturated (bench/overload.sh).
                 App::new()
                     .app_data(web::Data::new(metrics_state.clone()))
                     .route("/metrics", web::get().to(http::metrics::metrics_open))
+                    .route("/healthz", web::get().to(http::health::healthz))
+                    .route("/readyz", web::get().to(http::health::readyz))
             })
             .workers(1)
             .disable_signals()
             .bind(address)?;
             for addr in server.addrs() {
-                tracing::info!(%addr, "metrics on http://{addr}/metrics");
+                tracing::info!(%addr, "metrics and health checks on http://{addr}/metrics");
             }
             let server = server.run();
             let handle = server.handle();

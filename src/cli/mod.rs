@@ -132,8 +132,9 @@ pub struct ServeArgs {
     /// (e.g. 50:200); past it, 429 with Retry-After. Unlimited by default.
     #[arg(long, env = "GATEHOUSE_RATE_LIMIT")]
     pub rate_limit: Option<crate::config::RateLimit>,
-    /// Also serve /metrics, without a token, on this address (e.g. a
-    /// private interface for Prometheus).
+    /// Also serve /metrics (without a token), /healthz and /readyz on this
+    /// address, on a thread of its own (e.g. a private interface for
+    /// Prometheus and the orchestrator's probes).
     #[arg(long, env = "GATEHOUSE_METRICS_LISTEN")]
     pub metrics_listen: Option<String>,
     /// Seconds to wait at start for an unreachable database (retrying with

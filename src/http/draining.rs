@@ -31,23 +31,19 @@ impl Draining {
     }
 }
 
-/// Ends the connection after this response once the server is draining.
+/// Ends the connection after this response once the server is draining
+/// (looked at when the response is ready, so a request that began before
+/// SIGTERM and ends after it closes its connection too).
 pub async fn close_when_draining(
     req: ServiceRequest,
     next: middleware::Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let draining = req
+    let mut response = next.call(req).await?;
+    let draining = response
+        .request()
         .app_data::<web::Data<AppState>>()
         .is_some_and(|state| state.draining.is_draining());
-    let mut response = next.call(req).await?;
-    // Looked at again: a request that began before SIGTERM and ends
-    // after it closes its connection too.
-    if draining
-        || response
-            .request()
-            .app_data::<web::Data<AppState>>()
-            .is_some_and(|state| state.draining.is_draining())
-    {
+    if draining {
         response
             .response_mut()
             .head_mut()

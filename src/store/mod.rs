@@ -21,6 +21,7 @@ pub mod mappings;
 pub mod memberships;
 pub mod migrations;
 pub mod models;
+mod niceness;
 mod opener;
 pub mod persons;
 pub mod policies;

@@ -213,6 +213,7 @@ impl Drop for Readers {
 }
 
 fn run_reader(n: usize, shared: &Shared) {
+    super::niceness::lower_this_thread();
     let mut conn: Option<DbConn> = None;
     while let Some((queued_at, share, job)) = next_job(n, shared) {
         let waited = queued_at.elapsed();

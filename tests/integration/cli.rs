@@ -506,7 +506,8 @@ fn schemas_and_directory_health_from_the_command_line() {
     assert_eq!(out, "");
 }
 
-/// `--metrics-listen`: `/metrics` without a token on an address of its own.
+/// `--metrics-listen`: `/metrics` without a token, and the health checks,
+/// on an address of its own.
 #[test]
 fn metrics_listen_serves_metrics_without_a_token() {
     use std::io::{Read, Write};
@@ -531,21 +532,34 @@ fn metrics_listen_serves_metrics_without_a_token() {
     let metrics = loop {
         assert!(Instant::now() < deadline, "no metrics line");
         let line = lines.next().expect("server exited").unwrap();
-        if let Some(rest) = line.split("metrics on http://").nth(1) {
+        if let Some(rest) = line.split("health checks on http://").nth(1) {
             break rest.split('/').next().unwrap().to_owned();
         }
     };
     std::thread::spawn(move || lines.for_each(drop));
-    let mut stream = std::net::TcpStream::connect(&metrics).unwrap();
-    stream
-        .write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    let get = |path: &str| {
+        let mut stream = std::net::TcpStream::connect(&metrics).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
         .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response
+    };
+    let scrape = get("/metrics");
+    let health = get("/healthz");
+    let ready = get("/readyz");
     child.kill().unwrap();
     child.wait().unwrap();
-    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-    assert!(response.contains("text/plain"), "{response}");
+    assert!(scrape.starts_with("HTTP/1.1 200"), "{scrape}");
+    assert!(scrape.contains("text/plain"), "{scrape}");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(
+        ready.starts_with("HTTP/1.1 200") && ready.contains("ready"),
+        "{ready}"
+    );
 }
 
 /// PostgreSQL unreachable at start: the server retries with backoff,

@@ -529,12 +529,30 @@ fn chains_print_without_parentheses_they_do_not_need() {
     assert_eq!(parse(&f.to_string()), Ok(f));
     let cases = [
         ("a eq 1 or b eq 2 and c eq 3", "a eq 1 or b eq 2 and c eq 3"),
-        ("(a eq 1 or b eq 2) and c eq 3", "(a eq 1 or b eq 2) and c eq 3"),
-        ("a eq 1 and (b eq 2 or c eq 3)", "a eq 1 and (b eq 2 or c eq 3)"),
-        ("a eq 1 and (b eq 2 and c eq 3)", "a eq 1 and (b eq 2 and c eq 3)"),
-        ("a eq 1 or (b eq 2 or c eq 3)", "a eq 1 or (b eq 2 or c eq 3)"),
-        ("((a eq 1) or (b eq 2)) or c eq 3", "a eq 1 or b eq 2 or c eq 3"),
-        ("not (a eq 1 or b eq 2) and c pr", "not (a eq 1 or b eq 2) and c pr"),
+        (
+            "(a eq 1 or b eq 2) and c eq 3",
+            "(a eq 1 or b eq 2) and c eq 3",
+        ),
+        (
+            "a eq 1 and (b eq 2 or c eq 3)",
+            "a eq 1 and (b eq 2 or c eq 3)",
+        ),
+        (
+            "a eq 1 and (b eq 2 and c eq 3)",
+            "a eq 1 and (b eq 2 and c eq 3)",
+        ),
+        (
+            "a eq 1 or (b eq 2 or c eq 3)",
+            "a eq 1 or (b eq 2 or c eq 3)",
+        ),
+        (
+            "((a eq 1) or (b eq 2)) or c eq 3",
+            "a eq 1 or b eq 2 or c eq 3",
+        ),
+        (
+            "not (a eq 1 or b eq 2) and c pr",
+            "not (a eq 1 or b eq 2) and c pr",
+        ),
         (
             "emails[type eq \"work\" and (value co \"@x\" or value co \"@y\")]",
             "emails[type eq \"work\" and (value co \"@x\" or value co \"@y\")]",
