@@ -85,6 +85,7 @@ pub fn build_app(
     http::metrics::handle();
     App::new()
         .app_data(payload)
+        .app_data(web::Data::from(state.draining.clone()))
         .app_data(web::Data::new(state))
         .configure(http::routes)
         // Before routing: IdPs write endpoint names in any case.

@@ -14,8 +14,6 @@ use actix_web::dev::{ServerHandle, ServiceRequest, ServiceResponse};
 use actix_web::http::ConnectionType;
 use actix_web::{middleware, web};
 
-use super::state::AppState;
-
 /// Whether the server has been told to stop.
 #[derive(Debug, Default)]
 pub struct Draining(AtomicBool);
@@ -33,7 +31,8 @@ impl Draining {
 
 /// Ends the connection after this response once the server is draining
 /// (looked at when the response is ready, so a request that began before
-/// SIGTERM and ends after it closes its connection too).
+/// SIGTERM and ends after it closes its connection too). The flag is app
+/// data of its own (the same one `AppState` holds).
 pub async fn close_when_draining(
     req: ServiceRequest,
     next: middleware::Next<impl MessageBody>,
@@ -41,8 +40,8 @@ pub async fn close_when_draining(
     let mut response = next.call(req).await?;
     let draining = response
         .request()
-        .app_data::<web::Data<AppState>>()
-        .is_some_and(|state| state.draining.is_draining());
+        .app_data::<web::Data<Draining>>()
+        .is_some_and(|draining| draining.is_draining());
     if draining {
         response
             .response_mut()
