@@ -30,7 +30,7 @@ fn main() -> ExitCode {
 /// back; lookups were no slower (measured at 52–58 against 55–61 µs of CPU
 /// each): C allocations are a small share of a request, on two cores.
 /// Called before any thread starts, as `mallopt` asks.
-#[allow(unsafe_code)] // the one unsafe block in Gatehouse, justified below
+#[allow(unsafe_code)] // C calls, justified below (see README "Layout")
 fn one_arena_for_c_libraries() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets an allocator parameter; no thread has
