@@ -21,3 +21,15 @@ wait_for() { # log file -> address
     echo "server did not start: $(cat "$1")" >&2
     return 1
 }
+
+# Makes bench/results/<UTC timestamp>-NAME, sets $out to it, and starts its
+# summary.txt with the time, commit, machine and the command line.
+start_results() { # name, who shares the cores, command line
+    out="bench/results/$(date -u +%Y-%m-%dT%H%M%SZ)-$1"
+    mkdir -p "$out"
+    {
+        echo "# $(date -u) — commit $(git rev-parse --short HEAD)"
+        echo "# machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB; $2 share the cores"
+        echo "# $3"
+    } > "$out/summary.txt"
+}

@@ -39,13 +39,7 @@ trap cleanup EXIT
 . bench/common.sh
 if [ -n "$BINARY" ]; then GH="$BINARY"; else build_release; fi
 
-out="bench/results/$(date -u +%Y-%m-%dT%H%M%SZ)-overload"
-mkdir -p "$out"
-{
-    echo "# $(date -u) — commit $(git rev-parse --short HEAD)"
-    echo "# machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB; wrk, prober and server share the cores"
-    echo "# bench/overload.sh --seed $SEED --seconds $SECONDS_ --connections $CONNECTIONS${BINARY:+ --binary $BINARY}"
-} > "$out/summary.txt"
+start_results overload "wrk, prober and server" "bench/overload.sh --seed $SEED --seconds $SECONDS_ --connections $CONNECTIONS${BINARY:+ --binary $BINARY}"
 
 url="sqlite://$work/overload.db"
 dir="$("$GH" directory create overload --database-url "$url" --json)"

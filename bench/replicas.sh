@@ -49,13 +49,7 @@ trap cleanup EXIT
 . bench/common.sh
 if [ -n "$BINARY" ]; then GH="$BINARY"; else build_release; fi
 
-out="bench/results/$(date -u +%Y-%m-%dT%H%M%SZ)-replicas"
-mkdir -p "$out"
-{
-    echo "# $(date -u) — commit $(git rev-parse --short HEAD)"
-    echo "# machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB; replicas, proxy, writers and PostgreSQL share the cores"
-    echo "# bench/replicas.sh --writers $WRITERS --seconds $SECONDS_${BINARY:+ --binary $BINARY}"
-} > "$out/summary.txt"
+start_results replicas "replicas, proxy, writers and PostgreSQL" "bench/replicas.sh --writers $WRITERS --seconds $SECONDS_${BINARY:+ --binary $BINARY}"
 cat "$out/summary.txt"
 
 pgdb="gh_replicas_$(date -u +%Y%m%d%H%M%S)_$$"
