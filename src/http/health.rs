@@ -23,9 +23,7 @@ const PROBE_LIMIT: Duration = Duration::from_millis(800);
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     if state.draining.is_draining() {
         // A balancer takes this replica out of rotation while it drains.
-        return HttpResponse::ServiceUnavailable()
-            .insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS.to_string()))
-            .json(json!({"status": "unavailable", "detail": "shutting down"}));
+        return unavailable("shutting down");
     }
     answer(state.store.probe(PROBE_LIMIT).await)
 }
@@ -34,11 +32,6 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 /// unreachable goes to the log (it can name hosts, users, paths), never
 /// into the body.
 fn answer(probe: Result<Readiness, StoreError>) -> HttpResponse {
-    let unavailable = |detail: &str| {
-        HttpResponse::ServiceUnavailable()
-            .insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS.to_string()))
-            .json(json!({"status": "unavailable", "detail": detail}))
-    };
     match probe {
         Ok(Readiness::Ready) => HttpResponse::Ok().json(json!({"status": "ready"})),
         Ok(Readiness::SchemaBehind) => {
@@ -50,6 +43,13 @@ fn answer(probe: Result<Readiness, StoreError>) -> HttpResponse {
             unavailable("the database is unreachable")
         }
     }
+}
+
+/// Not ready, and why, in words a stranger may read.
+fn unavailable(detail: &str) -> HttpResponse {
+    HttpResponse::ServiceUnavailable()
+        .insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS.to_string()))
+        .json(json!({"status": "unavailable", "detail": detail}))
 }
 
 #[cfg(test)]

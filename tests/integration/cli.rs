@@ -194,6 +194,21 @@ fn serve_logs_its_address_answers_and_shuts_down_gracefully() {
     assert!(status.success(), "{status:?}");
 }
 
+/// `GET path` on a connection of its own, closed after: the whole
+/// response as text.
+fn get_once(addr: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
 /// One request on an open connection: the response head, lower-cased.
 fn exchange(conn: &mut std::net::TcpStream, path: &str) -> String {
     use std::io::{Read, Write};
@@ -510,8 +525,6 @@ fn schemas_and_directory_health_from_the_command_line() {
 /// on an address of its own.
 #[test]
 fn metrics_listen_serves_metrics_without_a_token() {
-    use std::io::{Read, Write};
-
     let db = TestDb::new();
     let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
         .args([
@@ -537,20 +550,9 @@ fn metrics_listen_serves_metrics_without_a_token() {
         }
     };
     std::thread::spawn(move || lines.for_each(drop));
-    let get = |path: &str| {
-        let mut stream = std::net::TcpStream::connect(&metrics).unwrap();
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        response
-    };
-    let scrape = get("/metrics");
-    let health = get("/healthz");
-    let ready = get("/readyz");
+    let scrape = get_once(&metrics, "/metrics");
+    let health = get_once(&metrics, "/healthz");
+    let ready = get_once(&metrics, "/readyz");
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(scrape.starts_with("HTTP/1.1 200"), "{scrape}");
@@ -567,8 +569,6 @@ fn metrics_listen_serves_metrics_without_a_token() {
 /// and gives up after `--database-wait` with the reason.
 #[test]
 fn an_unreachable_database_is_awaited_with_health_checks_answered() {
-    use std::io::{Read, Write};
-
     let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
         .args(["serve", "--listen", "127.0.0.1:0"])
         .args(["--database-url", "postgres://postgres@127.0.0.1:1/nowhere"])
@@ -585,16 +585,8 @@ fn an_unreachable_database_is_awaited_with_health_checks_answered() {
             break rest.split_whitespace().next().unwrap().to_owned();
         }
     };
-    let get = |path: &str| {
-        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
-        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-        stream.write_all(request.as_bytes()).unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        response
-    };
-    assert!(get("/healthz").starts_with("HTTP/1.1 200"));
-    let refused = get("/scim/v2/Users");
+    assert!(get_once(&addr, "/healthz").starts_with("HTTP/1.1 200"));
+    let refused = get_once(&addr, "/scim/v2/Users");
     assert!(refused.starts_with("HTTP/1.1 503"), "{refused}");
     assert!(
         refused.to_ascii_lowercase().contains("retry-after: 5"),
