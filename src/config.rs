@@ -135,6 +135,8 @@ pub const KNOWN_ENV: &[&str] = &[
     "GATEHOUSE_TLS_KEY",
     // Read by the test suite only.
     "GATEHOUSE_TEST_POSTGRES",
+    "GATEHOUSE_BROWSER_REQUIRED",
+    "GATEHOUSE_SCREENSHOTS",
 ];
 
 /// Names of `GATEHOUSE_*` variables in `vars` that Gatehouse does not know.

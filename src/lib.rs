@@ -227,13 +227,16 @@ async fn link_in_background(state: AppState) {
 }
 
 /// Background upkeep while the server runs: writes what requests noted
-/// for sync health when no request comes to trigger it, and picks up
-/// schemas registered elsewhere.
+/// for sync health when no request comes to trigger it, picks up schemas
+/// registered elsewhere, and samples license use hourly (the console's
+/// licenses chart).
 async fn upkeep(state: AppState) {
     let every =
         std::time::Duration::from_micros(access::sync_health::FLUSH_EVERY_US.unsigned_abs());
     let mut tick = actix_web::rt::time::interval(every);
     let mut last_reload = std::time::Instant::now();
+    // The first tick samples (if the database's last sample is old enough).
+    let mut next_sample = 0;
     loop {
         tick.tick().await;
         // Histogram samples wait in buckets until drained: unscraped, they
@@ -245,6 +248,17 @@ async fn upkeep(state: AppState) {
             .sync
             .flush(&state.store, state.clock.now_micros(), false)
             .await;
+        let now = state.clock.now_micros();
+        if now >= next_sample {
+            next_sample = now + access::license_history::SAMPLE_EVERY;
+            let sampled: Result<bool, access::AccessError> = state
+                .store
+                .write(move |conn| access::license_history::sample_if_due(conn, now))
+                .await;
+            if let Err(error) = sampled {
+                tracing::warn!(%error, "license use could not be sampled");
+            }
+        }
         if last_reload.elapsed().as_secs() >= SCHEMA_RELOAD_SECS {
             last_reload = std::time::Instant::now();
             let live = state.schemas.clone();

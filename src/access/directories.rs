@@ -223,3 +223,25 @@ mod tests {
         assert_ne!(hash_token(&a), hash_token(&b));
     }
 }
+
+/// A directory token as admins see it (never its secret).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TokenView {
+    pub id: String,
+    pub name: String,
+    pub created: String,
+    pub revoked: Option<String>,
+}
+
+/// A directory's tokens, live and revoked.
+pub fn tokens(conn: &mut DbConn, directory_id: &str) -> StoreResult<Vec<TokenView>> {
+    Ok(directories::list_tokens(conn, directory_id)?
+        .into_iter()
+        .map(|t| TokenView {
+            id: t.id,
+            name: t.name,
+            created: format_time(t.created_at),
+            revoked: t.revoked_at.map(format_time),
+        })
+        .collect())
+}

@@ -7,14 +7,17 @@ pub mod admins;
 pub mod audit;
 pub mod auto_access;
 pub mod catalog;
+pub mod console_sessions;
 pub mod decisions;
 pub mod directories;
 pub mod effective;
 pub mod emails;
 pub mod error;
+pub mod finder;
 pub mod guests;
 pub mod invitations;
 pub mod invite_links;
+pub mod license_history;
 pub mod licensing;
 pub mod local_groups;
 pub mod mappings;
@@ -22,6 +25,7 @@ pub mod people;
 pub mod person_views;
 pub mod persons;
 pub mod policy;
+pub mod policy_changes;
 pub mod products;
 pub mod provisioning;
 pub mod reports;
@@ -52,6 +56,9 @@ pub enum ActorKind {
     AdminToken,
     /// A product API bearer token (id = token id).
     ProductToken,
+    /// The operator, signed in to the console with a one-time link from
+    /// `gatehouse console link` (id = link id).
+    ConsoleLink,
 }
 
 impl ActorKind {
@@ -62,6 +69,7 @@ impl ActorKind {
             ActorKind::Cli => "cli",
             ActorKind::AdminToken => "admin_token",
             ActorKind::ProductToken => "product_token",
+            ActorKind::ConsoleLink => "console_link",
         }
     }
 }

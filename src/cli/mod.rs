@@ -3,6 +3,7 @@
 
 mod access;
 mod common;
+mod console;
 mod idp;
 mod policy;
 
@@ -104,6 +105,9 @@ pub enum Command {
     /// Manages extension schemas (RFC 7643 §7) for users and groups.
     #[command(subcommand)]
     Schema(idp::SchemaCommand),
+    /// The web console: `console link` prints a one-time sign-in link.
+    #[command(subcommand)]
+    Console(console::ConsoleCommand),
 }
 
 #[derive(Debug, Args)]
@@ -353,6 +357,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Requests(c) => policy::requests(c, &clock),
         Command::Report(args) => policy::report(args),
         Command::Schema(c) => idp::schema(c, &clock),
+        Command::Console(c) => console::console(c, &clock),
         Command::Directory(DirectoryCommand::Health(args)) => idp::health(args, &clock),
         Command::Directory(DirectoryCommand::Set(args)) => idp::set(args, &clock),
         Command::Token(TokenCommand::Revoke { token_id, database }) => {

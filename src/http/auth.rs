@@ -63,17 +63,23 @@ fn bearer(req: &HttpRequest) -> Option<String> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
 }
 
-/// The SCIM base URL of this request: the configured public URL or the
-/// request's own origin, plus the directory prefix when the route has one.
-pub fn scim_base_url(req: &HttpRequest, state: &AppState) -> String {
-    let path_directory = req.match_info().get("directory_id");
-    let origin = match &state.settings.public_url {
+/// Where clients reach this server: the configured public URL, or the
+/// request's own origin.
+pub fn public_origin(req: &HttpRequest, state: &AppState) -> String {
+    match &state.settings.public_url {
         Some(url) => url.trim_end_matches('/').to_owned(),
         None => {
             let info = req.connection_info();
             format!("{}://{}", info.scheme(), info.host())
         }
-    };
+    }
+}
+
+/// The SCIM base URL of this request: the configured public URL or the
+/// request's own origin, plus the directory prefix when the route has one.
+pub fn scim_base_url(req: &HttpRequest, state: &AppState) -> String {
+    let path_directory = req.match_info().get("directory_id");
+    let origin = public_origin(req, state);
     match path_directory {
         Some(id) => format!("{origin}/scim/v2/directories/{id}"),
         None => format!("{origin}/scim/v2"),

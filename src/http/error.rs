@@ -147,7 +147,7 @@ impl From<AccessError> for ScimError {
 }
 
 /// The HTTP status an access error answers with.
-fn access_status(e: &AccessError) -> u16 {
+pub(crate) fn access_status(e: &AccessError) -> u16 {
     match e {
         AccessError::Unauthorized(_) => 401,
         AccessError::NotFound(_) => 404,

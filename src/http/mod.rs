@@ -4,6 +4,7 @@ pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod body;
+pub mod console;
 pub mod draining;
 pub mod error;
 pub mod fair_share;
@@ -45,6 +46,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::scope("/admin/v1")
                 .wrap(middleware::from_fn(problem::as_problem))
                 .configure(admin::routes),
+        )
+        .service(
+            web::scope("/console")
+                .wrap(console::security_headers())
+                .configure(console::routes),
         )
         .service(
             web::scope("/api/v1")

@@ -6,6 +6,8 @@ pub mod analyze;
 pub mod audit;
 mod case_fold;
 pub mod conn;
+pub mod console;
+pub mod console_search;
 pub mod custom_schemas;
 mod deadline;
 pub mod dialect;

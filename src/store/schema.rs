@@ -305,6 +305,39 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    console_links (id) {
+        id -> Text,
+        secret_hash -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+        used_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    console_sessions (id) {
+        id -> Text,
+        secret_hash -> Text,
+        actor_kind -> Text,
+        actor_id -> Text,
+        csrf_token -> Text,
+        created_at -> BigInt,
+        last_seen_at -> BigInt,
+        expires_at -> BigInt,
+        ended_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    license_samples (product_key, taken_at) {
+        product_key -> Text,
+        taken_at -> BigInt,
+        used -> BigInt,
+        cap -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(directory_tokens -> directories (directory_id));
 diesel::joinable!(users -> directories (directory_id));
 diesel::joinable!(groups -> directories (directory_id));
@@ -341,4 +374,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sync_issues,
     store_tasks,
     sync_requests,
+    console_links,
+    console_sessions,
+    license_samples,
 );

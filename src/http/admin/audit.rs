@@ -10,7 +10,7 @@ use crate::http::rest::query;
 use crate::http::state::AppState;
 
 /// The CSV columns: an event's fields (before/after as JSON text).
-const COLUMNS: &[&str] = &[
+pub(crate) const COLUMNS: &[&str] = &[
     "id",
     "time",
     "request_id",

@@ -3,10 +3,10 @@
 //! problem documents. Every request carries an admin bearer token, except
 //! the OpenAPI document.
 
-mod audit;
+pub(crate) mod audit;
 mod catalog;
 mod directories;
-mod export;
+pub(crate) mod export;
 mod groups;
 mod guests;
 mod invitations;
@@ -14,7 +14,7 @@ mod mappings;
 pub mod openapi;
 mod people;
 mod policy;
-mod reports;
+pub(crate) mod reports;
 mod requests;
 mod schemas;
 mod users;

@@ -1,10 +1,9 @@
 //! `/policy`: the access policy of the organization or of a site.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::json;
 
 use crate::access::policy::{self, PolicyFields};
-use crate::access::{invitations, reports, AccessError};
+use crate::access::{policy_changes, AccessError};
 use crate::http::auth::AdminPrincipal;
 use crate::http::rest::{ok, parse, query};
 use crate::http::state::AppState;
@@ -46,31 +45,9 @@ pub async fn put(
         }
     };
     let ctx = who.write_context(state.clock.now_micros());
-    let body = state
+    let change = state
         .store
-        .write(move |conn| {
-            let (view, locked_now) = policy::update(conn, &ctx, site.as_deref(), &changes)?;
-            if revoke && !view.effective.it_only {
-                return Err(AccessError::Invalid(
-                    "revoke_non_synced applies when IT-only mode is on".into(),
-                ));
-            }
-            let lockdown = if locked_now || revoke {
-                Some(reports::lockdown(
-                    conn,
-                    &ctx,
-                    &view.scope,
-                    locked_now,
-                    revoke,
-                )?)
-            } else {
-                None
-            };
-            // Open invitations the policy no longer allows are revoked.
-            let products = policy::products_in_scope(conn, &view.scope)?;
-            let closed = invitations::close_disallowed(conn, &ctx, &products)?;
-            Ok(json!({"policy": view, "lockdown": lockdown, "revoked_invitations": closed}))
-        })
+        .write(move |conn| policy_changes::apply(conn, &ctx, site.as_deref(), &changes, revoke))
         .await?;
-    Ok(ok(&body))
+    Ok(ok(&change))
 }

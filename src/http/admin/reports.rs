@@ -80,12 +80,12 @@ fn respond<T: Serialize>(
     export::page(&page, columns, next.as_deref(), shape.format)
 }
 
-const ACCESS_COLUMNS: &[&str] = &[
+pub(crate) const ACCESS_COLUMNS: &[&str] = &[
     "product", "role", "user", "userName", "person", "since", "via",
 ];
 const LICENSE_COLUMNS: &[&str] = &["product", "used", "cap", "guests"];
 const LEAVER_COLUMNS: &[&str] = &["person", "email", "account", "product", "role"];
-const NON_SYNCED_COLUMNS: &[&str] = &[
+pub(crate) const NON_SYNCED_COLUMNS: &[&str] = &[
     "user",
     "userName",
     "product",

@@ -2,8 +2,10 @@
 
 use diesel::prelude::*;
 
+mod console;
 mod sync;
 
+pub use console::{ConsoleLinkRow, ConsoleSessionRow, LicenseSampleRow};
 pub use sync::{
     CustomSchemaRow, NewSyncIssue, SyncIssueRow, SyncRequestsRow, UnregisteredAttributeRow,
 };

@@ -338,7 +338,7 @@ fn prefix_range(leaf: &Leaf, prefix: &str, backend: Backend) -> Option<SqlCondit
 /// The least string greater than every string that starts with `prefix`
 /// (its last character, plus one); `None` for an empty prefix or one
 /// ending in U+10FFFF.
-pub(super) fn successor(prefix: &str) -> Option<String> {
+pub fn successor(prefix: &str) -> Option<String> {
     let mut chars: Vec<char> = prefix.chars().collect();
     let last = chars.pop()?;
     let next = match u32::from(last) {

@@ -11,6 +11,7 @@
 //! each attribute's type and case rule. Nothing is filtered in Rust.
 
 mod compare;
+pub use compare::successor;
 mod compiler;
 mod fragment;
 pub mod json;

@@ -1,0 +1,238 @@
+//! Console sign-in: one-time links the operator prints on the server, the
+//! sessions they (or a pasted admin token) open, and sign-out. Secrets are
+//! random, shown once, and stored only as SHA-256 hashes, like tokens.
+
+use serde_json::json;
+
+use super::audit::{self, Change};
+use super::directories::{hash_token, new_secret};
+use super::{Actor, ActorKind, WriteContext, LOCAL_DIRECTORY};
+use crate::store::models::{ConsoleLinkRow, ConsoleSessionRow};
+use crate::store::{admin_tokens, console, DbConn, StoreResult};
+
+const MINUTE: i64 = 60 * 1_000_000;
+
+/// How long a printed sign-in link can be used (once).
+pub const LINK_LIFETIME: i64 = 10 * MINUTE;
+/// A session unused this long is over.
+pub const IDLE_TIMEOUT: i64 = 30 * MINUTE;
+/// A session is over this long after sign-in, however active.
+pub const ABSOLUTE_LIFETIME: i64 = 12 * 60 * MINUTE;
+/// `last_seen_at` is written at most this often, so page views stay reads.
+const TOUCH_EVERY: i64 = MINUTE;
+
+/// A link as printed: the secret is here and nowhere else.
+pub struct IssuedLink {
+    pub id: String,
+    pub secret: String,
+    pub expires_at: i64,
+}
+
+/// A session as opened: the secret goes into the cookie, and nowhere else.
+pub struct OpenedSession {
+    pub secret: String,
+    pub session: ConsoleSession,
+}
+
+/// A live session: who is signed in, and the form token its pages carry.
+#[derive(Debug, Clone)]
+pub struct ConsoleSession {
+    pub id: String,
+    pub actor: Actor,
+    pub csrf_token: String,
+    /// `last_seen_at` is older than a minute: the caller should `touch`.
+    pub stale: bool,
+}
+
+/// Why a sign-in was refused; the page says which.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInRefused {
+    /// The link is unknown, used already, or past its ten minutes.
+    LinkSpent,
+    /// No live admin token has this secret.
+    UnknownToken,
+}
+
+fn context(actor: &Actor, now: i64) -> WriteContext {
+    WriteContext {
+        directory_id: LOCAL_DIRECTORY.to_owned(),
+        actor: actor.clone(),
+        request_id: None,
+        now,
+    }
+}
+
+/// Issues a one-time sign-in link (audited as the operator's).
+pub fn issue_link(conn: &mut DbConn, actor: &Actor, now: i64) -> StoreResult<IssuedLink> {
+    let secret = new_secret();
+    let row = ConsoleLinkRow {
+        id: super::new_id(now),
+        secret_hash: hash_token(&secret),
+        created_at: now,
+        expires_at: now + LINK_LIFETIME,
+        used_at: None,
+    };
+    console::insert_link(conn, &row)?;
+    audit::record(
+        conn,
+        &context(actor, now),
+        Change {
+            action: "console.link_issued",
+            target_type: "ConsoleLink",
+            target_id: &row.id,
+            before: None,
+            after: Some(json!({"expires_at": row.expires_at})),
+        },
+    )?;
+    Ok(IssuedLink {
+        id: row.id,
+        secret,
+        expires_at: row.expires_at,
+    })
+}
+
+/// Signs in with a link's secret, spending the link.
+pub fn sign_in_with_link(
+    conn: &mut DbConn,
+    secret: &str,
+    request_id: Option<String>,
+    now: i64,
+) -> StoreResult<Result<OpenedSession, SignInRefused>> {
+    let Some(link_id) = console::use_link(conn, &hash_token(secret), now)? else {
+        return Ok(Err(SignInRefused::LinkSpent));
+    };
+    let actor = Actor {
+        kind: ActorKind::ConsoleLink,
+        id: link_id,
+    };
+    open(conn, actor, "link", request_id, now).map(Ok)
+}
+
+/// Signs in with an admin token's secret.
+pub fn sign_in_with_token(
+    conn: &mut DbConn,
+    secret: &str,
+    request_id: Option<String>,
+    now: i64,
+) -> StoreResult<Result<OpenedSession, SignInRefused>> {
+    let Some(token) = super::admins::authenticate(conn, secret.trim())? else {
+        return Ok(Err(SignInRefused::UnknownToken));
+    };
+    let actor = Actor {
+        kind: ActorKind::AdminToken,
+        id: token.id,
+    };
+    open(conn, actor, "admin_token", request_id, now).map(Ok)
+}
+
+fn open(
+    conn: &mut DbConn,
+    actor: Actor,
+    method: &str,
+    request_id: Option<String>,
+    now: i64,
+) -> StoreResult<OpenedSession> {
+    let secret = new_secret();
+    let row = ConsoleSessionRow {
+        id: super::new_id(now),
+        secret_hash: hash_token(&secret),
+        actor_kind: actor.kind.as_str().to_owned(),
+        actor_id: actor.id.clone(),
+        csrf_token: new_secret(),
+        created_at: now,
+        last_seen_at: now,
+        expires_at: now + ABSOLUTE_LIFETIME,
+        ended_at: None,
+    };
+    console::insert_session(conn, &row)?;
+    let mut ctx = context(&actor, now);
+    ctx.request_id = request_id;
+    audit::record(
+        conn,
+        &ctx,
+        Change {
+            action: "console.signed_in",
+            target_type: "ConsoleSession",
+            target_id: &row.id,
+            before: None,
+            after: Some(json!({"method": method})),
+        },
+    )?;
+    Ok(OpenedSession {
+        secret,
+        session: ConsoleSession {
+            id: row.id,
+            actor,
+            csrf_token: row.csrf_token,
+            stale: false,
+        },
+    })
+}
+
+/// The live session a cookie's secret belongs to: not signed out, not
+/// idle for `IDLE_TIMEOUT`, not past its absolute end, and, when opened
+/// with an admin token, that token not revoked since.
+pub fn authenticate(
+    conn: &mut DbConn,
+    secret: &str,
+    now: i64,
+) -> StoreResult<Option<ConsoleSession>> {
+    let Some(row) = console::find_session(conn, &hash_token(secret))? else {
+        return Ok(None);
+    };
+    if row.ended_at.is_some() || now >= row.expires_at || now - row.last_seen_at >= IDLE_TIMEOUT {
+        return Ok(None);
+    }
+    let kind = match row.actor_kind.as_str() {
+        "console_link" => ActorKind::ConsoleLink,
+        "admin_token" => ActorKind::AdminToken,
+        _ => return Ok(None),
+    };
+    if kind == ActorKind::AdminToken && !admin_tokens::is_live(conn, &row.actor_id)? {
+        return Ok(None);
+    }
+    Ok(Some(ConsoleSession {
+        stale: now - row.last_seen_at >= TOUCH_EVERY,
+        id: row.id,
+        actor: Actor {
+            kind,
+            id: row.actor_id,
+        },
+        csrf_token: row.csrf_token,
+    }))
+}
+
+/// Records that a session was used now (it stays alive for another idle period).
+pub fn touch(conn: &mut DbConn, session_id: &str, now: i64) -> StoreResult<()> {
+    Ok(console::touch_session(conn, session_id, now)?)
+}
+
+/// Signs a session out; audited.
+pub fn sign_out(conn: &mut DbConn, session: &ConsoleSession, now: i64) -> StoreResult<()> {
+    if console::end_session(conn, &session.id, now)? == 1 {
+        audit::record(
+            conn,
+            &context(&session.actor, now),
+            Change {
+                action: "console.signed_out",
+                target_type: "ConsoleSession",
+                target_id: &session.id,
+                before: None,
+                after: None,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// Who an actor is, as the console's header says it.
+pub fn who(conn: &mut DbConn, actor: &Actor) -> StoreResult<String> {
+    Ok(match actor.kind {
+        ActorKind::ConsoleLink => "Operator (sign-in link)".to_owned(),
+        ActorKind::AdminToken => match admin_tokens::name_of(conn, &actor.id)? {
+            Some(name) => format!("Admin token \u{201c}{name}\u{201d}"),
+            None => "Admin token".to_owned(),
+        },
+        other => other.as_str().to_owned(),
+    })
+}

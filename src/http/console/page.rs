@@ -1,0 +1,93 @@
+//! Rendering console pages: the frame around every page, HTML responses,
+//! redirects after a form, and the headers every console response carries.
+
+use actix_web::http::header;
+use actix_web::middleware::DefaultHeaders;
+use actix_web::HttpResponse;
+use askama::Template;
+
+use super::error::ConsoleError;
+
+/// What the frame around a page shows: title, navigation, who is signed
+/// in, the sign-out form's token and the last action's notice.
+pub struct Chrome {
+    pub title: String,
+    /// The navigation entry this page belongs to.
+    pub active: &'static str,
+    pub csrf: String,
+    pub who: String,
+    pub notice: Option<String>,
+}
+
+/// The console's navigation: path, label, key.
+pub const NAV: &[(&str, &str, &str)] = &[
+    ("/console", "Overview", "overview"),
+    ("/console/directories", "Directories", "directories"),
+    ("/console/products", "Products", "products"),
+    ("/console/mappings", "Group mappings", "mappings"),
+    ("/console/policy", "Policy", "policy"),
+    ("/console/requests", "Requests", "requests"),
+    ("/console/people", "People", "people"),
+    ("/console/guests", "Guests", "guests"),
+    ("/console/reports", "Reports", "reports"),
+    ("/console/audit", "Audit log", "audit"),
+];
+
+impl Chrome {
+    /// The navigation entries.
+    pub fn nav(&self) -> &'static [(&'static str, &'static str, &'static str)] {
+        NAV
+    }
+}
+
+/// A page, rendered.
+pub fn render<T: Template>(page: &T) -> Result<HttpResponse, ConsoleError> {
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(page.render()?))
+}
+
+/// After a form: back to `path` (303, so a reload doesn't resubmit), with
+/// a notice saying what was done.
+pub fn done(path: &str, notice: &str) -> HttpResponse {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let notice: String = url::form_urlencoded::byte_serialize(notice.as_bytes()).collect();
+    see_other(&format!("{path}{sep}notice={notice}"))
+}
+
+/// A 303 to `location`.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+/// The Content-Security-Policy: scripts and styles only from the console's
+/// own files (no inline code, no `unsafe-inline`), nothing from elsewhere,
+/// forms only to us, never framed.
+pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Headers on every console response.
+pub fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((header::CONTENT_SECURITY_POLICY, CSP))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::REFERRER_POLICY, "no-referrer"))
+        .add((header::CACHE_CONTROL, "no-store"))
+}
+
+/// Microseconds since the epoch as `YYYY-MM-DD HH:MM UTC`.
+pub fn when(micros: i64) -> String {
+    chrono::DateTime::from_timestamp_micros(micros)
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default()
+}
+
+/// Any other path under `/console`.
+pub async fn not_found() -> Result<HttpResponse, ConsoleError> {
+    Err(ConsoleError::Access(crate::access::AccessError::NotFound(
+        "there is no such console page".into(),
+    )))
+}
