@@ -11,6 +11,7 @@
 
 mod admin;
 mod cli;
+mod console;
 mod idp;
 mod operations;
 mod policy;

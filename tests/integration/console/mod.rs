@@ -1,0 +1,4 @@
+//! The web admin console (`/console`), end to end in a real headless
+//! Chromium (see `support::browser`).
+
+mod browser_smoke;
