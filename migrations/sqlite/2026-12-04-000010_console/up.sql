@@ -32,3 +32,11 @@ CREATE TABLE license_samples (
     cap BIGINT,
     PRIMARY KEY (product_key, taken_at)
 );
+
+-- Fixed planner statistics for the new indexes (see 000005).
+INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
+    ('console_links', 'sqlite_autoindex_console_links_1', '1000 1'),
+    ('console_links', 'sqlite_autoindex_console_links_2', '1000 1'),
+    ('console_sessions', 'sqlite_autoindex_console_sessions_1', '1000 1'),
+    ('console_sessions', 'sqlite_autoindex_console_sessions_2', '1000 1'),
+    ('license_samples', 'sqlite_autoindex_license_samples_1', '100000 5000 1');

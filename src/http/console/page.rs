@@ -74,7 +74,9 @@ pub fn security_headers() -> DefaultHeaders {
         .add((header::CONTENT_SECURITY_POLICY, CSP))
         .add((header::X_FRAME_OPTIONS, "DENY"))
         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .add((header::REFERRER_POLICY, "no-referrer"))
+        // Not `no-referrer`: under it Chromium sends `Origin: null` with
+        // every form, and the same-origin check could not tell ours apart.
+        .add((header::REFERRER_POLICY, "same-origin"))
         .add((header::CACHE_CONTROL, "no-store"))
 }
 

@@ -28,6 +28,8 @@ pub struct Chart {
     pub cap: Option<i64>,
     /// `x,y x,y …` in the chart's 600×160 box.
     pub points: String,
+    /// The samples as dots (a single sample draws no line).
+    pub dots: Vec<(i64, i64)>,
     /// The cap's height in the box, when there is a cap.
     pub cap_y: Option<i64>,
     pub top: i64,
@@ -53,6 +55,7 @@ fn chart(series: UseOverTime, now: i64, current: i64) -> Chart {
     let x = |t: i64| (t - from).clamp(0, now - from) * WIDTH / (now - from).max(1);
     let y = |u: i64| HEIGHT - u * HEIGHT / top;
     Chart {
+        dots: points.iter().map(|(t, u)| (x(*t), y(*u))).collect(),
         points: points
             .iter()
             .map(|(t, u)| format!("{},{}", x(*t), y(*u)))

@@ -2,3 +2,6 @@
 //! Chromium (see `support::browser`).
 
 mod browser_smoke;
+mod client;
+mod journey;
+mod sessions;
