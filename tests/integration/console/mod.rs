@@ -4,4 +4,5 @@
 mod browser_smoke;
 mod client;
 mod journey;
+mod pages;
 mod sessions;

@@ -290,3 +290,40 @@ async fn every_console_response_forbids_inline_code_framing_and_caching() {
         .unwrap_or_default()
         .contains("max-age"));
 }
+
+#[actix_rt::test]
+async fn the_cli_prints_a_link_that_signs_in() {
+    let db = crate::support::db::TestDb::new();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .args([
+            "console",
+            "link",
+            "--json",
+            "--public-url",
+            "https://gatehouse.example/",
+        ])
+        .args(["--database-url", &db.url])
+        .output()
+        .expect("gatehouse runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    let url = printed["url"].as_str().expect("a url");
+    let code = url
+        .strip_prefix("https://gatehouse.example/console/sign-in?code=gh_")
+        .map(|rest| format!("gh_{rest}"))
+        .unwrap_or_else(|| panic!("{url}"));
+    let app = TestApp::builder().database(db).start().await;
+    let mut console = Console::new(&app);
+    assert_eq!(
+        console
+            .post("/console/sign-in", &[("code", &code)])
+            .await
+            .status,
+        303
+    );
+    assert_eq!(console.get("/console").await.status, 200);
+}
