@@ -387,6 +387,20 @@ pub fn list(conn: &mut DbConn, status: Option<&str>) -> Result<Vec<RequestView>,
     rows.into_iter().map(|r| view(conn, r)).collect()
 }
 
+/// How many requests are in `status` (without building their views).
+pub fn count(conn: &mut DbConn, status: &str) -> Result<usize, AccessError> {
+    Ok(requests::list(conn, Some(status))?.len())
+}
+
+/// The `limit` newest decided (approved or denied) requests, newest first.
+pub fn recently_decided(conn: &mut DbConn, limit: i64) -> Result<Vec<RequestView>, AccessError> {
+    let mut rows = requests::newest(conn, "approved", limit)?;
+    rows.extend(requests::newest(conn, "denied", limit)?);
+    rows.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    rows.into_iter().map(|r| view(conn, r)).collect()
+}
+
 /// One request.
 pub fn get(conn: &mut DbConn, id: &str) -> Result<RequestView, AccessError> {
     let row = find(conn, id)?;

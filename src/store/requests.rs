@@ -40,6 +40,20 @@ pub fn list(conn: &mut DbConn, status: Option<&str>) -> QueryResult<Vec<AccessRe
         .load(conn)
 }
 
+/// The `limit` newest requests in `status`, newest first (the status
+/// index, read backwards).
+pub fn newest(conn: &mut DbConn, status: &str, limit: i64) -> QueryResult<Vec<AccessRequestRow>> {
+    access_requests::table
+        .filter(access_requests::status.eq(status))
+        .order((
+            access_requests::created_at.desc(),
+            access_requests::id.desc(),
+        ))
+        .limit(limit)
+        .select(AccessRequestRow::as_select())
+        .load(conn)
+}
+
 /// A request on `product` about the subject (by user id or email key) in
 /// `status`, if any.
 pub fn find_about(

@@ -79,7 +79,7 @@ pub async fn page(
             let it_only = policy::view(conn, None)?.effective.it_only;
             let directories = directory_lines(conn, now)?;
             let licenses = licensing::all(conn)?;
-            let pending_requests = requests::list(conn, Some("pending"))?.len();
+            let pending_requests = requests::count(conn, "pending")?;
             let mut attention = Vec::new();
             for d in &directories {
                 if d.failed_24h > 0 {

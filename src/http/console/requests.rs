@@ -14,7 +14,7 @@ use crate::access::AccessError;
 use crate::http::state::AppState;
 
 /// Recent decisions shown under the inbox.
-const DECIDED_SHOWN: usize = 20;
+const DECIDED_SHOWN: i64 = 20;
 
 /// What the inbox shows about a requester or subject.
 pub struct PersonFacts {
@@ -82,17 +82,14 @@ pub async fn page(
     state: web::Data<AppState>,
     signed: Signed,
 ) -> Result<HttpResponse, ConsoleError> {
-    let (pending, mut decided) = state
+    let (pending, decided) = state
         .store
         .read(move |conn| {
             let pending = requests::list(conn, Some("pending"))?;
-            let mut decided = requests::list(conn, Some("approved"))?;
-            decided.extend(requests::list(conn, Some("denied"))?);
+            let decided = requests::recently_decided(conn, DECIDED_SHOWN)?;
             Ok::<_, AccessError>((pending, decided))
         })
         .await?;
-    decided.sort_by(|a, b| b.decided.cmp(&a.decided));
-    decided.truncate(DECIDED_SHOWN);
     let pending = pending
         .into_iter()
         .map(|r| Card {

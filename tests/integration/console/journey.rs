@@ -6,6 +6,7 @@
 //! 1280 and 390 pixel windows; screenshots for the README are taken.
 
 use actix_web::http::Method;
+use fantoccini::key::Key;
 use serde_json::{json, Value};
 
 use super::client::link_code;
@@ -159,11 +160,18 @@ async fn an_it_admins_day_in_the_console() {
         .text("#group-results")
         .await
         .contains("Okta · 1 member"));
-    browser.click("#group-results input[type=radio]").await;
+    // Keyboard only: TAB to the group, SPACE picks it, TAB on to the
+    // button, ENTER maps.
+    browser.tab_to("#group-results input[type=radio]").await;
+    browser.press_key(Key::Space).await;
+    let picked = browser
+        .js("return document.querySelector('#group-results input[type=radio]').checked;")
+        .await;
+    assert_eq!(picked, json!(true));
     browser.select("#role", "jira:user").await;
     browser.tab_to("#map-group").await;
     browser.screenshot("mappings").await;
-    browser.click("#map-group").await;
+    browser.press_key(Key::Enter).await;
     browser
         .wait_for_text("App-Jira-Users is mapped to jira:user.")
         .await;
