@@ -7,7 +7,7 @@ use askama::Template;
 
 use super::error::ConsoleError;
 use super::page::{done, render, Chrome};
-use super::session::{Posted, Signed};
+use super::session::{for_partial, Posted, Signed};
 use crate::access::finder::{self, FoundGroup};
 use crate::access::mappings::{self, MappingView, NewMapping};
 use crate::access::{policy, products, AccessError, LOCAL_DIRECTORY};
@@ -114,8 +114,11 @@ pub async fn page(
 pub async fn groups(
     state: web::Data<AppState>,
     req: HttpRequest,
-    _: Signed,
+    signed: Result<Signed, ConsoleError>,
 ) -> Result<HttpResponse, ConsoleError> {
+    if let Err(answer) = for_partial(signed) {
+        return Ok(answer);
+    }
     let found = find(&state, query_text(&req)?).await?;
     render(&GroupResults { found })
 }

@@ -7,7 +7,7 @@ use askama::Template;
 
 use super::error::ConsoleError;
 use super::page::{done, render, Chrome};
-use super::session::{Posted, Signed};
+use super::session::{for_partial, Posted, Signed};
 use crate::access::finder;
 use crate::access::person_views::{self, PersonAccess, PersonView};
 use crate::access::{accounts, AccessError};
@@ -75,8 +75,11 @@ pub async fn page(
 pub async fn results(
     state: web::Data<AppState>,
     req: HttpRequest,
-    _: Signed,
+    signed: Result<Signed, ConsoleError>,
 ) -> Result<HttpResponse, ConsoleError> {
+    if let Err(answer) = for_partial(signed) {
+        return Ok(answer);
+    }
     let found = search(&state, &req).await?;
     render(&PeopleResults { found })
 }

@@ -327,3 +327,21 @@ async fn the_cli_prints_a_link_that_signs_in() {
     );
     assert_eq!(console.get("/console").await.status, 200);
 }
+
+#[actix_rt::test]
+async fn a_search_after_the_session_ended_sends_the_window_to_sign_in() {
+    let app = TestApp::new().await;
+    let mut console = Console::new(&app);
+    for path in [
+        "/console/mappings/groups?q=x",
+        "/console/people/search?q=xy",
+    ] {
+        let partial = console.get(path).await;
+        assert_eq!(partial.status, 200, "{path}");
+        assert_eq!(
+            partial.header("hx-redirect").as_deref(),
+            Some("/console/sign-in")
+        );
+        assert!(partial.text.is_empty());
+    }
+}
