@@ -1,12 +1,11 @@
 //! The audit log: filtered by actor, action (a prefix with `*`) and target,
 //! a page at a time, and downloaded whole (as filtered) in CSV or JSON lines.
 
-use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::error::ConsoleError;
-use super::page::{render, Chrome};
+use super::page::{attachment, render, Chrome};
 use super::session::Signed;
 use crate::access::audit::{self, AuditFilter, AuditView};
 use crate::http::admin::audit::COLUMNS;
@@ -145,11 +144,8 @@ pub async fn download(
         }
     };
     let events = everything(&state, &filter).await?;
-    let mut response = export::page(&events, COLUMNS, None, format)?;
-    if let Ok(value) = header::HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    Ok(attachment(
+        export::page(&events, COLUMNS, None, format)?,
+        name,
+    ))
 }

@@ -6,7 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::error::ConsoleError;
-use super::page::{done, render, Chrome};
+use super::page::{done, render, search_text, Chrome};
 use super::session::{for_partial, Posted, Signed};
 use crate::access::finder::{self, FoundGroup};
 use crate::access::mappings::{self, MappingView, NewMapping};
@@ -70,22 +70,13 @@ async fn find(state: &AppState, query: String) -> Result<Found, ConsoleError> {
         .await?)
 }
 
-fn query_text(req: &HttpRequest) -> Result<String, ConsoleError> {
-    Ok(crate::http::rest::query(req)?
-        .remove("q")
-        .unwrap_or_default()
-        .chars()
-        .take(200)
-        .collect())
-}
-
 /// `GET /console/mappings[?q=…]`.
 pub async fn page(
     state: web::Data<AppState>,
     req: HttpRequest,
     signed: Signed,
 ) -> Result<HttpResponse, ConsoleError> {
-    let found = find(&state, query_text(&req)?).await?;
+    let found = find(&state, search_text(&req)?).await?;
     let (roles, mappings) = state
         .store
         .read(move |conn| {
@@ -119,7 +110,7 @@ pub async fn groups(
     if let Err(answer) = for_partial(signed) {
         return Ok(answer);
     }
-    let found = find(&state, query_text(&req)?).await?;
+    let found = find(&state, search_text(&req)?).await?;
     render(&GroupResults { found })
 }
 

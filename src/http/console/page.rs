@@ -93,3 +93,23 @@ pub async fn not_found() -> Result<HttpResponse, ConsoleError> {
         "there is no such console page".into(),
     )))
 }
+
+/// The text typed into a search field (`q`), cut at 200 characters.
+pub fn search_text(req: &actix_web::HttpRequest) -> Result<String, ConsoleError> {
+    Ok(crate::http::rest::query(req)?
+        .remove("q")
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect())
+}
+
+/// Marks a response as a file to save under `name`.
+pub fn attachment(mut response: HttpResponse, name: &str) -> HttpResponse {
+    if let Ok(value) = header::HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}

@@ -6,7 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::error::ConsoleError;
-use super::page::{done, render, Chrome};
+use super::page::{done, render, search_text, Chrome};
 use super::session::{for_partial, Posted, Signed};
 use crate::access::finder;
 use crate::access::person_views::{self, PersonAccess, PersonView};
@@ -43,12 +43,7 @@ struct PersonPage {
 }
 
 async fn search(state: &AppState, req: &HttpRequest) -> Result<Found, ConsoleError> {
-    let query: String = crate::http::rest::query(req)?
-        .remove("q")
-        .unwrap_or_default()
-        .chars()
-        .take(200)
-        .collect();
+    let query = search_text(req)?;
     let text = query.clone();
     let people = state
         .store

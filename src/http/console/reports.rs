@@ -1,12 +1,11 @@
 //! Reports: access by product (CSV download), non-synced access, leavers,
 //! and licenses with a chart of their use over the last 30 days.
 
-use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::error::ConsoleError;
-use super::page::{render, when, Chrome};
+use super::page::{attachment, render, when, Chrome};
 use super::session::Signed;
 use crate::access::license_history::{self, UseOverTime};
 use crate::access::person_views::{self, Leaver};
@@ -141,15 +140,6 @@ pub async fn page(
     })
 }
 
-fn download(mut response: HttpResponse, name: &str) -> HttpResponse {
-    if let Ok(value) = header::HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
-}
-
 /// `GET /console/reports/access.csv[?product=KEY]`: who has which product
 /// and through which group, every line.
 pub async fn access_csv(
@@ -168,7 +158,7 @@ pub async fn access_csv(
         .store
         .read(move |conn| reports::access(conn, product.as_deref(), None))
         .await?;
-    Ok(download(
+    Ok(attachment(
         export::page(&lines, ACCESS_COLUMNS, None, Format::Csv)?,
         &name,
     ))
@@ -183,7 +173,7 @@ pub async fn non_synced_csv(
         .store
         .read(move |conn| reports::non_synced(conn, None, None))
         .await?;
-    Ok(download(
+    Ok(attachment(
         export::page(&lines, NON_SYNCED_COLUMNS, None, Format::Csv)?,
         "non-synced-access.csv",
     ))
