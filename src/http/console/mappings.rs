@@ -7,7 +7,7 @@ use askama::Template;
 
 use super::error::ConsoleError;
 use super::page::{done, render, search_text, Chrome};
-use super::session::{for_partial, Posted, Signed};
+use super::session::{refused_partial, Posted, Signed};
 use crate::access::finder::{self, FoundGroup};
 use crate::access::mappings::{self, MappingView, NewMapping};
 use crate::access::{policy, products, AccessError, LOCAL_DIRECTORY};
@@ -107,7 +107,7 @@ pub async fn groups(
     req: HttpRequest,
     signed: Result<Signed, ConsoleError>,
 ) -> Result<HttpResponse, ConsoleError> {
-    if let Err(answer) = for_partial(signed) {
+    if let Some(answer) = refused_partial(signed) {
         return Ok(answer);
     }
     let found = find(&state, search_text(&req)?).await?;

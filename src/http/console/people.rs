@@ -7,7 +7,7 @@ use askama::Template;
 
 use super::error::ConsoleError;
 use super::page::{done, render, search_text, Chrome};
-use super::session::{for_partial, Posted, Signed};
+use super::session::{refused_partial, Posted, Signed};
 use crate::access::finder;
 use crate::access::person_views::{self, PersonAccess, PersonView};
 use crate::access::{accounts, AccessError};
@@ -72,7 +72,7 @@ pub async fn results(
     req: HttpRequest,
     signed: Result<Signed, ConsoleError>,
 ) -> Result<HttpResponse, ConsoleError> {
-    if let Err(answer) = for_partial(signed) {
+    if let Some(answer) = refused_partial(signed) {
         return Ok(answer);
     }
     let found = search(&state, &req).await?;

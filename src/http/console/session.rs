@@ -264,17 +264,17 @@ impl FromRequest for SignInForm {
     }
 }
 
-/// For the parts of pages htmx fetches: a session that ended sends the
-/// whole window to sign-in (`HX-Redirect`), not the sign-in page into the
-/// part being swapped.
-pub fn for_partial(
-    signed: Result<Signed, ConsoleError>,
-) -> Result<Signed, actix_web::HttpResponse> {
+/// For the parts of pages htmx fetches: what to answer instead when there
+/// is no session. A session that ended sends the whole window to sign-in
+/// (`HX-Redirect`), rather than the sign-in page into the part swapped.
+pub fn refused_partial(signed: Result<Signed, ConsoleError>) -> Option<actix_web::HttpResponse> {
     match signed {
-        Ok(signed) => Ok(signed),
-        Err(ConsoleError::SignIn) => Err(actix_web::HttpResponse::Ok()
-            .insert_header(("HX-Redirect", "/console/sign-in"))
-            .finish()),
-        Err(other) => Err(actix_web::ResponseError::error_response(&other)),
+        Ok(_) => None,
+        Err(ConsoleError::SignIn) => Some(
+            actix_web::HttpResponse::Ok()
+                .insert_header(("HX-Redirect", "/console/sign-in"))
+                .finish(),
+        ),
+        Err(other) => Some(actix_web::ResponseError::error_response(&other)),
     }
 }
