@@ -6,20 +6,23 @@
 # to the last byte (the server's time plus a loopback round trip) p50, p90
 # and p99 per page. The floor (issue #18): every page under 100 ms.
 #
-#   bench/console.sh [--binary PATH] [--users N] [--members M] [--runs R]
+#   bench/console.sh [--binary PATH] [--users N] [--members M] [--runs R] [--keep]
+#
+# --keep leaves the seeded database behind (for EXPLAIN and profiling).
 #
 # SQLite (a fresh file). Loopback only; stops what it starts. Not part of
 # CI. Results in bench/results/<UTC timestamp>-console/summary.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BINARY="" USERS=100000 MEMBERS=20000 RUNS=30
+BINARY="" USERS=100000 MEMBERS=20000 RUNS=30 KEEP=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --binary) BINARY="$2"; shift 2 ;;
         --users) USERS="$2"; shift 2 ;;
         --members) MEMBERS="$2"; shift 2 ;;
         --runs) RUNS="$2"; shift 2 ;;
+        --keep) KEEP=1; shift ;;
         *) echo "unknown flag $1" >&2; exit 2 ;;
     esac
 done
@@ -28,7 +31,7 @@ work="$(mktemp -d)"
 server=""
 cleanup() {
     if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-    rm -rf "$work"
+    if [ -n "$KEEP" ]; then echo "kept: $work/console.db" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
@@ -45,7 +48,7 @@ token="$(printf '%s' "$dir" | python3 -c 'import json,sys; print(json.load(sys.s
 admin="$("$GH" admin-token create --database-url "$url" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
 product="$("$GH" product-token create --database-url "$url" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
 python3 bench/seed_users.py "$work/console.db" "$id" "$USERS" > /dev/null
-RUST_LOG=warn "$GH" serve --listen 127.0.0.1:0 --database-url "$url" > "$work/serve.log" 2>&1 &
+RUST_LOG=warn,gatehouse=info "$GH" serve --listen 127.0.0.1:0 --database-url "$url" > "$work/serve.log" 2>&1 &
 server=$!
 addr="$(wait_for "$work/serve.log")"
 link="$("$GH" console link --database-url "$url" --public-url "http://$addr" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["url"])')"
@@ -90,7 +93,8 @@ cookie = next(v.split(";")[0] for k, v in headers if k.lower() == "set-cookie")
 pages = ["/console", "/console/directories", "/console/products", "/console/mappings",
          "/console/mappings/groups?q=jira", "/console/policy", "/console/requests",
          "/console/people", "/console/people/search?q=user00123", "/console/people/search?q=user0012345%40bench.example",
-         "/console/guests", "/console/reports", "/console/audit"]
+         "/console/guests", "/console/reports", "/console/reports/non-synced",
+         "/console/reports/leavers", "/console/audit"]
 status, _, data = call("GET", "/console/people/search?q=user0000001", headers={"Cookie": cookie})
 person = data.decode().split('href="/console/people/')[1].split('"')[0]
 pages.append(f"/console/people/{person}")

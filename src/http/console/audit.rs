@@ -70,6 +70,10 @@ struct AuditPage {
     next_cursor: Option<String>,
 }
 
+/// Characters of an event's change shown on the page (a 500-member PATCH
+/// records every member); the downloads hold it whole.
+const CHANGE_SHOWN: usize = 300;
+
 impl AuditPage {
     fn change(&self, e: &AuditView) -> String {
         let mut parts = Vec::new();
@@ -79,7 +83,11 @@ impl AuditPage {
         if !e.after.is_null() {
             parts.push(format!("after {}", e.after));
         }
-        parts.join("; ")
+        let change = parts.join("; ");
+        match change.char_indices().nth(CHANGE_SHOWN) {
+            Some((at, _)) => format!("{}… (whole in the downloads)", &change[..at]),
+            None => change,
+        }
     }
 }
 

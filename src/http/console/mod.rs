@@ -72,6 +72,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/guests", get().to(guests::page))
         .route("/guests/{id}/remove", post().to(guests::remove))
         .route("/reports", get().to(reports::page))
+        .route("/reports/non-synced", get().to(reports::non_synced))
+        .route("/reports/leavers", get().to(reports::leavers))
         .route("/reports/access.csv", get().to(reports::access_csv))
         .route("/reports/non-synced.csv", get().to(reports::non_synced_csv))
         .route("/audit", get().to(audit::page))
