@@ -293,9 +293,21 @@ async fn an_it_admins_day_in_the_console() {
         "{body}"
     );
 
-    visit(&browser, &app, "/console/reports/non-synced", "Non-synced access (1)").await;
+    visit(
+        &browser,
+        &app,
+        "/console/reports/non-synced",
+        "Non-synced access (1)",
+    )
+    .await;
     assert!(browser.page_text().await.contains("bob@example.com"));
-    visit(&browser, &app, "/console/reports/leavers", "Leavers still holding access").await;
+    visit(
+        &browser,
+        &app,
+        "/console/reports/leavers",
+        "Leavers still holding access",
+    )
+    .await;
 
     // The rest of the pages, for the README.
     visit(&browser, &app, "/console", "Needs attention").await;
