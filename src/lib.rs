@@ -226,6 +226,31 @@ async fn link_in_background(state: AppState) {
     }
 }
 
+/// Samples every product's license use for the console's chart, when no
+/// server on this database has in the last hour: counted on a reader,
+/// stored by the writer.
+async fn sample_licenses(state: &AppState, now: i64) -> Result<(), access::AccessError> {
+    use access::license_history;
+    let rows = state
+        .store
+        .read(move |conn| {
+            if license_history::is_due(conn, now)? {
+                license_history::measure(conn, now).map(Some)
+            } else {
+                Ok(None)
+            }
+        })
+        .await?;
+    if let Some(rows) = rows {
+        let rows = std::sync::Arc::new(rows);
+        state
+            .store
+            .write(move |conn| license_history::record(conn, &rows))
+            .await?;
+    }
+    Ok(())
+}
+
 /// Background upkeep while the server runs: writes what requests noted
 /// for sync health when no request comes to trigger it, picks up schemas
 /// registered elsewhere, and samples license use hourly (the console's
@@ -251,11 +276,7 @@ async fn upkeep(state: AppState) {
         let now = state.clock.now_micros();
         if now >= next_sample {
             next_sample = now + access::license_history::SAMPLE_EVERY;
-            let sampled: Result<bool, access::AccessError> = state
-                .store
-                .write(move |conn| access::license_history::sample_if_due(conn, now))
-                .await;
-            if let Err(error) = sampled {
+            if let Err(error) = sample_licenses(&state, now).await {
                 tracing::warn!(%error, "license use could not be sampled");
             }
         }

@@ -10,13 +10,16 @@ use crate::store::{console, DbConn};
 /// How often use is sampled.
 pub const SAMPLE_EVERY: i64 = 60 * 60 * 1_000_000;
 
-/// Takes a sample when the last one (by any server on this database) is
-/// `SAMPLE_EVERY` old or there is none; whether it took one.
-pub fn sample_if_due(conn: &mut DbConn, now: i64) -> Result<bool, AccessError> {
-    if console::last_sample_at(conn)?.is_some_and(|last| now - last < SAMPLE_EVERY) {
-        return Ok(false);
-    }
-    let rows: Vec<LicenseSampleRow> = licensing::all(conn)?
+/// Whether a sample is due at `now`: the last one (by any server on this
+/// database) is `SAMPLE_EVERY` old, or there is none.
+pub fn is_due(conn: &mut DbConn, now: i64) -> Result<bool, AccessError> {
+    Ok(!console::last_sample_at(conn)?.is_some_and(|last| now - last < SAMPLE_EVERY))
+}
+
+/// Every product's use at `now`, counted: a read, so the count doesn't
+/// hold the writer while it runs.
+pub fn measure(conn: &mut DbConn, now: i64) -> Result<Vec<LicenseSampleRow>, AccessError> {
+    Ok(licensing::all(conn)?
         .into_iter()
         .map(|u| LicenseSampleRow {
             product_key: u.product,
@@ -24,9 +27,12 @@ pub fn sample_if_due(conn: &mut DbConn, now: i64) -> Result<bool, AccessError> {
             used: u.used,
             cap: u.cap,
         })
-        .collect();
-    console::insert_samples(conn, &rows)?;
-    Ok(true)
+        .collect())
+}
+
+/// Stores a measured sample.
+pub fn record(conn: &mut DbConn, rows: &[LicenseSampleRow]) -> Result<(), AccessError> {
+    Ok(console::insert_samples(conn, rows)?)
 }
 
 /// One product's use over time, oldest first: `(taken_at, used)`.

@@ -220,3 +220,49 @@ async fn the_audit_log_downloads_what_its_filter_matches() {
         400
     );
 }
+
+#[actix_rt::test]
+async fn the_license_chart_draws_the_hourly_samples_and_now() {
+    use gatehouse::access::license_history;
+    let app = TestApp::new().await;
+    app.create_product("acme", "wiki", Some(5)).await;
+    let now = app.state.clock.now_micros();
+    let day = 24 * 60 * 60 * 1_000_000_i64;
+    for at in [now - 2 * day, now - day] {
+        let due = app
+            .state
+            .store
+            .read(move |conn| license_history::is_due(conn, at))
+            .await
+            .expect("read");
+        assert!(due, "no sample within the hour before {at}");
+        let rows = app
+            .state
+            .store
+            .read(move |conn| license_history::measure(conn, at))
+            .await
+            .expect("measured");
+        let rows = std::sync::Arc::new(rows);
+        app.state
+            .store
+            .write(move |conn| license_history::record(conn, &rows))
+            .await
+            .expect("recorded");
+    }
+    let soon = now - day + 60 * 1_000_000;
+    let due = app
+        .state
+        .store
+        .read(move |conn| license_history::is_due(conn, soon))
+        .await
+        .expect("read");
+    assert!(!due, "a minute after a sample, none is due");
+    let mut console = Console::signed_in(&app).await;
+    let page = console.get("/console/reports").await;
+    assert_eq!(
+        page.text.matches("<circle class=\"point\"").count(),
+        3,
+        "two samples and now"
+    );
+    assert!(page.text.contains("wiki</strong>: 0 used of 5"));
+}
