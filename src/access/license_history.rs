@@ -13,7 +13,7 @@ pub const SAMPLE_EVERY: i64 = 60 * 60 * 1_000_000;
 /// Whether a sample is due at `now`: the last one (by any server on this
 /// database) is `SAMPLE_EVERY` old, or there is none.
 pub fn is_due(conn: &mut DbConn, now: i64) -> Result<bool, AccessError> {
-    Ok(!console::last_sample_at(conn)?.is_some_and(|last| now - last < SAMPLE_EVERY))
+    Ok(console::last_sample_at(conn)?.is_none_or(|last| now - last >= SAMPLE_EVERY))
 }
 
 /// Every product's use at `now`, counted: a read, so the count doesn't
