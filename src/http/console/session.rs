@@ -143,13 +143,23 @@ impl FromRequest for Signed {
 pub struct Form(Vec<(String, String)>);
 
 impl Form {
-    /// Reads an `application/x-www-form-urlencoded` body.
-    pub fn parse(body: &[u8]) -> Form {
-        Form(
-            url::form_urlencoded::parse(body)
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
-        )
+    /// Reads an `application/x-www-form-urlencoded` body. A NUL character
+    /// is refused here, as the JSON APIs refuse it: PostgreSQL text can't
+    /// hold one, and no name or message needs one.
+    pub fn parse(body: &[u8]) -> Result<Form, ConsoleError> {
+        let fields: Vec<(String, String)> = url::form_urlencoded::parse(body)
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        if let Some((name, _)) = fields
+            .iter()
+            .find(|(k, v)| k.contains('\0') || v.contains('\0'))
+        {
+            return Err(ConsoleError::Invalid(format!(
+                "the form's \"{}\" field holds a NUL character",
+                name.replace('\0', "\\0")
+            )));
+        }
+        Ok(Form(fields))
     }
 
     /// The last value sent for `name`, trimmed; `None` when absent or blank.
@@ -216,7 +226,7 @@ async fn posted(req: HttpRequest, mut payload: Payload) -> Result<Posted, Consol
     if body.len() > FORM_LIMIT {
         return Err(ConsoleError::Invalid("the form is too large".into()));
     }
-    let form = Form::parse(&body);
+    let form = Form::parse(&body)?;
     let signed = signed(req).await?;
     // Compared as digests, so the comparison's time says nothing about the token.
     let sent = form.get("csrf").unwrap_or_default();
@@ -257,7 +267,7 @@ impl FromRequest for SignInForm {
                 .await
                 .map_err(|e| ConsoleError::Invalid(format!("the form could not be read: {e}")))?;
             Ok(SignInForm {
-                form: Form::parse(&body),
+                form: Form::parse(&body)?,
                 request_id: request_id(&req),
             })
         })

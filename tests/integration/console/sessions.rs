@@ -345,3 +345,24 @@ async fn a_search_after_the_session_ended_sends_the_window_to_sign_in() {
         assert!(partial.text.is_empty());
     }
 }
+
+#[actix_rt::test]
+async fn a_form_holding_a_nul_character_is_refused_and_changes_nothing() {
+    let app = TestApp::new().await;
+    let mut console = Console::signed_in(&app).await;
+    let before = app.admin_get("/directories").await.json["items"].clone();
+    let refused = console
+        .submit(
+            "/console/directories",
+            "/console/directories",
+            &[("name", "Ok\0ta")],
+        )
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.text);
+    assert!(refused.text.contains("NUL character"), "{}", refused.text);
+    assert_eq!(app.admin_get("/directories").await.json["items"], before);
+    let signing_in = Console::new(&app)
+        .post("/console/sign-in", &[("token", "gh_\0")])
+        .await;
+    assert_eq!(signing_in.status, 400);
+}
