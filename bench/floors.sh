@@ -127,7 +127,9 @@ delta = [a - b for a, b in zip(after, before)]
 steal = delta[7] / sum(delta) * 100 if sum(delta) else 0.0
 
 def scenario(name):
-    return json.loads((out / f"{name}.json").read_text())["scenarios"][0]
+    # The driver runs the ceiling (GET /healthz) first; skip it.
+    runs = json.loads((out / f"{name}.json").read_text())["scenarios"]
+    return next(s for s in runs if s["scenario"] != "ceiling")
 rss = dict(line.split() for line in (out / "rss.txt").read_text().splitlines())
 
 rows = []

@@ -18,6 +18,9 @@ enum Scenario {
     BigGroup,
     /// `userName eq` lookups only (not part of `all`).
     Lookup,
+    /// `GET /healthz` only: the ceiling the other scenarios are read
+    /// against (every scenario runs it first, unless `--no-ceiling`).
+    Ceiling,
     All,
 }
 
@@ -54,6 +57,12 @@ struct Args {
     /// Lookups in `lookup`.
     #[arg(long, default_value_t = 20_000)]
     lookups: usize,
+    /// Health checks in `ceiling`.
+    #[arg(long, default_value_t = 20_000)]
+    ceiling_requests: usize,
+    /// Skip the ceiling (for a server without `GET /healthz` at its origin).
+    #[arg(long)]
+    no_ceiling: bool,
     /// A label for the run (server and database).
     #[arg(long, default_value = "gatehouse")]
     label: String,
@@ -97,6 +106,16 @@ async fn run(args: &Args) -> Value {
     let wants = |s: Scenario| args.scenario == s || args.scenario == Scenario::All;
     let mut reports = Vec::new();
     let mut ids: Vec<String> = Vec::new();
+    // Every run starts with the ceiling, so each results table has it.
+    if !args.no_ceiling || args.scenario == Scenario::Ceiling {
+        let origin = client::Scim::new(scenarios::origin(&args.base), None, args.fresh_connections);
+        let report = scenarios::ceiling(&origin, args.ceiling_requests, args.concurrency).await;
+        eprintln!("ceiling: {}", summary(&report));
+        reports.push(report);
+        if args.scenario == Scenario::Ceiling {
+            return finish(args, reports);
+        }
+    }
     if wants(Scenario::Provision) {
         let (report, made) = scenarios::provision(
             &scim,
@@ -114,7 +133,7 @@ async fn run(args: &Args) -> Value {
         let report = scenarios::lookup(&scim, args.users, args.lookups, args.concurrency).await;
         eprintln!("lookup: {}", summary(&report));
         reports.push(report);
-        return json!({"label": args.label, "base": args.base, "concurrency": args.concurrency, "users": args.users, "scenarios": reports});
+        return finish(args, reports);
     }
     if ids.is_empty() && args.scenario != Scenario::Provision {
         ids = scenarios::user_ids(&scim).await;
@@ -156,6 +175,41 @@ async fn run(args: &Args) -> Value {
         eprintln!("big-group: {}", summary(&report));
         reports.push(report);
     }
+    finish(args, reports)
+}
+
+/// The run's JSON. With a `ceiling` among the reports, every other report
+/// and each of its operations also says what fraction of the ceiling's
+/// requests per second it reached (`of_ceiling`).
+fn finish(args: &Args, mut reports: Vec<Value>) -> Value {
+    let ceiling = reports
+        .iter()
+        .find(|r| r["scenario"] == "ceiling")
+        .and_then(|r| r["req_per_s"].as_f64())
+        .filter(|c| *c > 0.0);
+    if let Some(ceiling) = ceiling {
+        let share = |v: &Value| {
+            v["req_per_s"]
+                .as_f64()
+                .map(|r| json!((r / ceiling * 1000.0).round() / 1000.0))
+        };
+        for report in reports.iter_mut().filter(|r| r["scenario"] != "ceiling") {
+            if let Some(s) = share(report) {
+                report["of_ceiling"] = s;
+            }
+            if let Some(ops) = report["operations"].as_object_mut() {
+                for op in ops.values_mut() {
+                    if let Some(s) = share(op) {
+                        op["of_ceiling"] = s;
+                    }
+                }
+            }
+            eprintln!(
+                "{}: {} of the ceiling",
+                report["scenario"], report["of_ceiling"]
+            );
+        }
+    }
     json!({
         "label": args.label,
         "base": args.base,
@@ -163,6 +217,7 @@ async fn run(args: &Args) -> Value {
         "users": args.users,
         "groups": args.groups,
         "members_per_group": args.members,
+        "ceiling_req_per_s": ceiling,
         "scenarios": reports,
     })
 }

@@ -4,6 +4,7 @@
 //! the scenarios have in common.
 
 mod big_group;
+mod ceiling;
 mod ids;
 mod lookup;
 mod provision;
@@ -12,6 +13,7 @@ mod resync;
 mod shared;
 
 pub use big_group::big_group;
+pub use ceiling::{ceiling, origin};
 pub use ids::{group_ids, user_ids};
 pub use lookup::lookup;
 pub use provision::provision;
