@@ -5,18 +5,9 @@ use serde_json::json;
 
 use super::audit::{self, Change};
 use super::directories::{hash_token, new_secret, IssuedToken};
-use super::{Actor, WriteContext, LOCAL_DIRECTORY};
+use super::{Actor, WriteContext};
 use crate::store::models::{AdminTokenRow, ProductTokenRow};
 use crate::store::{admin_tokens, product_tokens, DbConn, StoreError, StoreResult};
-
-fn context(actor: &Actor, now: i64) -> WriteContext {
-    WriteContext {
-        directory_id: LOCAL_DIRECTORY.to_owned(),
-        actor: actor.clone(),
-        request_id: None,
-        now,
-    }
-}
 
 /// Issues an admin token.
 pub fn issue(conn: &mut DbConn, name: &str, actor: &Actor, now: i64) -> StoreResult<IssuedToken> {
@@ -31,7 +22,7 @@ pub fn issue(conn: &mut DbConn, name: &str, actor: &Actor, now: i64) -> StoreRes
     admin_tokens::insert(conn, &row)?;
     audit::record(
         conn,
-        &context(actor, now),
+        &WriteContext::local(actor, now),
         Change {
             action: "admin_token.created",
             target_type: "AdminToken",
@@ -50,7 +41,7 @@ pub fn revoke(conn: &mut DbConn, id: &str, actor: &Actor, now: i64) -> StoreResu
     }
     audit::record(
         conn,
-        &context(actor, now),
+        &WriteContext::local(actor, now),
         Change {
             action: "admin_token.revoked",
             target_type: "AdminToken",
@@ -89,7 +80,7 @@ pub fn issue_product_token(
     product_tokens::insert(conn, &row)?;
     audit::record(
         conn,
-        &context(actor, now),
+        &WriteContext::local(actor, now),
         Change {
             action: "product_token.created",
             target_type: "ProductToken",
@@ -113,7 +104,7 @@ pub fn revoke_product_token(
     }
     audit::record(
         conn,
-        &context(actor, now),
+        &WriteContext::local(actor, now),
         Change {
             action: "product_token.revoked",
             target_type: "ProductToken",

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::audit::{self, Change};
 use super::directories::{hash_token, new_secret};
-use super::{Actor, ActorKind, WriteContext, LOCAL_DIRECTORY};
+use super::{Actor, ActorKind, WriteContext};
 use crate::store::models::{ConsoleLinkRow, ConsoleSessionRow};
 use crate::store::{admin_tokens, console, DbConn, StoreResult};
 
@@ -53,15 +53,6 @@ pub enum SignInRefused {
     UnknownToken,
 }
 
-fn context(actor: &Actor, now: i64) -> WriteContext {
-    WriteContext {
-        directory_id: LOCAL_DIRECTORY.to_owned(),
-        actor: actor.clone(),
-        request_id: None,
-        now,
-    }
-}
-
 /// Issues a one-time sign-in link (audited as the operator's).
 pub fn issue_link(conn: &mut DbConn, actor: &Actor, now: i64) -> StoreResult<IssuedLink> {
     let secret = new_secret();
@@ -75,7 +66,7 @@ pub fn issue_link(conn: &mut DbConn, actor: &Actor, now: i64) -> StoreResult<Iss
     console::insert_link(conn, &row)?;
     audit::record(
         conn,
-        &context(actor, now),
+        &WriteContext::local(actor, now),
         Change {
             action: "console.link_issued",
             target_type: "ConsoleLink",
@@ -145,7 +136,7 @@ fn open(
         ended_at: None,
     };
     console::insert_session(conn, &row)?;
-    let mut ctx = context(&actor, now);
+    let mut ctx = WriteContext::local(&actor, now);
     ctx.request_id = request_id;
     audit::record(
         conn,
@@ -212,7 +203,7 @@ pub fn sign_out(conn: &mut DbConn, session: &ConsoleSession, now: i64) -> StoreR
     if console::end_session(conn, &session.id, now)? == 1 {
         audit::record(
             conn,
-            &context(&session.actor, now),
+            &WriteContext::local(&session.actor, now),
             Change {
                 action: "console.signed_out",
                 target_type: "ConsoleSession",

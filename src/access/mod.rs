@@ -84,6 +84,19 @@ pub struct WriteContext {
     pub now: i64,
 }
 
+impl WriteContext {
+    /// A change by `actor` at `now` outside any directory's requests (an
+    /// operator's command, a token issued, a console sign-in).
+    pub fn local(actor: &Actor, now: i64) -> WriteContext {
+        WriteContext {
+            directory_id: LOCAL_DIRECTORY.to_owned(),
+            actor: actor.clone(),
+            request_id: None,
+            now,
+        }
+    }
+}
+
 /// A new id for a row the access layer creates. Version 7 UUIDs start with
 /// the time, so new rows land at the right edge of every index keyed by id
 /// (users, memberships, emails, audit targets) instead of dirtying a random

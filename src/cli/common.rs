@@ -49,12 +49,7 @@ pub fn open_store(database: &DatabaseArgs) -> Result<Store, CliError> {
 
 /// The context of a change an operator makes from the command line.
 pub fn operator_context(clock: &dyn Clock) -> crate::access::WriteContext {
-    crate::access::WriteContext {
-        directory_id: crate::access::LOCAL_DIRECTORY.to_owned(),
-        actor: operator(),
-        request_id: None,
-        now: clock.now_micros(),
-    }
+    crate::access::WriteContext::local(&operator(), clock.now_micros())
 }
 
 pub fn operator() -> Actor {
