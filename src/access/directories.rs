@@ -207,23 +207,6 @@ fn context(directory_id: &str, actor: &Actor, now: i64) -> WriteContext {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secrets_are_random_prefixed_and_hashed() {
-        let a = new_secret();
-        let b = new_secret();
-        assert_ne!(a, b);
-        assert!(a.starts_with("gh_"));
-        assert_eq!(a.len(), 3 + 43);
-        assert_eq!(hash_token(&a).len(), 64);
-        assert_eq!(hash_token(&a), hash_token(&a));
-        assert_ne!(hash_token(&a), hash_token(&b));
-    }
-}
-
 /// A directory token as admins see it (never its secret).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct TokenView {
@@ -244,4 +227,21 @@ pub fn tokens(conn: &mut DbConn, directory_id: &str) -> StoreResult<Vec<TokenVie
             revoked: t.revoked_at.map(format_time),
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_random_prefixed_and_hashed() {
+        let a = new_secret();
+        let b = new_secret();
+        assert_ne!(a, b);
+        assert!(a.starts_with("gh_"));
+        assert_eq!(a.len(), 3 + 43);
+        assert_eq!(hash_token(&a).len(), 64);
+        assert_eq!(hash_token(&a), hash_token(&a));
+        assert_ne!(hash_token(&a), hash_token(&b));
+    }
 }

@@ -53,13 +53,7 @@ pub fn query(
         q = match a.strip_suffix('*') {
             Some(prefix) => q.filter(
                 audit_events::action
-                    .like(format!(
-                        "{}%",
-                        prefix
-                            .replace('\\', "\\\\")
-                            .replace('%', "\\%")
-                            .replace('_', "\\_")
-                    ))
+                    .like(format!("{}%", super::like::literal(prefix)))
                     .escape('\\'),
             ),
             None => q.filter(audit_events::action.eq(a.clone())),

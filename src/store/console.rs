@@ -15,7 +15,8 @@ pub fn insert_link(conn: &mut DbConn, row: &ConsoleLinkRow) -> QueryResult<()> {
 }
 
 /// Marks the unused, unexpired link with this hash used; its id when it was.
-/// One statement, so two tabs racing with the same link open one session.
+/// The UPDATE's own conditions decide, so of two tabs racing with the same
+/// link only one opens a session.
 pub fn use_link(conn: &mut DbConn, secret_hash: &str, now: i64) -> QueryResult<Option<String>> {
     let link = console_links::table
         .filter(console_links::secret_hash.eq(secret_hash))

@@ -9,13 +9,6 @@ use super::conn::{Backend, DbConn, MultiBackend};
 use super::models::UserRow;
 use super::schema::{directories, groups, memberships, user_emails, users};
 
-/// `LIKE` text matching `text` literally.
-fn like_literal(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
-
 /// Accounts whose (case-folded) user name starts with `key`, or with an
 /// email equal to `key`; at most `limit`. On SQLite the prefix is a range
 /// of the user-name index (text compares by code point there); PostgreSQL
@@ -30,7 +23,7 @@ pub fn accounts(conn: &mut DbConn, key: &str, limit: i64) -> QueryResult<Vec<Use
             .filter(users::user_name_key.lt(upper)),
         _ => by_name.filter(
             users::user_name_key
-                .like(format!("{}%", like_literal(key)))
+                .like(format!("{}%", super::like::literal(key)))
                 .escape('\\'),
         ),
     };
@@ -74,7 +67,7 @@ pub fn groups(
         .left_join(directories::table)
         .filter(
             groups::display_name_key
-                .like(format!("%{}%", like_literal(key)))
+                .like(format!("%{}%", super::like::literal(key)))
                 .escape('\\'),
         )
         .order((groups::display_name_key, groups::directory_id))

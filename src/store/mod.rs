@@ -19,6 +19,7 @@ pub mod groups;
 pub mod guests;
 pub mod instance;
 pub mod invitations;
+mod like;
 pub mod mappings;
 pub mod memberships;
 pub mod migrations;
