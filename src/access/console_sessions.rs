@@ -28,18 +28,14 @@ pub struct IssuedLink {
     pub expires_at: i64,
 }
 
-/// A session as opened: the secret goes into the cookie, and nowhere else.
-pub struct OpenedSession {
-    pub secret: String,
-    pub session: ConsoleSession,
-}
-
 /// A live session: who is signed in, and the form token its pages carry.
 #[derive(Debug, Clone)]
 pub struct ConsoleSession {
     pub id: String,
     pub actor: Actor,
     pub csrf_token: String,
+    /// Who is signed in, as the page header says it.
+    pub who: String,
     /// `last_seen_at` is older than a minute: the caller should `touch`.
     pub stale: bool,
 }
@@ -82,13 +78,14 @@ pub fn issue_link(conn: &mut DbConn, actor: &Actor, now: i64) -> StoreResult<Iss
     })
 }
 
-/// Signs in with a link's secret, spending the link.
+/// Signs in with a link's secret, spending the link; the new session's
+/// secret, for its cookie (shown nowhere else).
 pub fn sign_in_with_link(
     conn: &mut DbConn,
     secret: &str,
     request_id: Option<String>,
     now: i64,
-) -> StoreResult<Result<OpenedSession, SignInRefused>> {
+) -> StoreResult<Result<String, SignInRefused>> {
     let Some(link_id) = console::use_link(conn, &hash_token(secret), now)? else {
         return Ok(Err(SignInRefused::LinkSpent));
     };
@@ -99,13 +96,13 @@ pub fn sign_in_with_link(
     open(conn, actor, "link", request_id, now).map(Ok)
 }
 
-/// Signs in with an admin token's secret.
+/// Signs in with an admin token's secret; the new session's secret.
 pub fn sign_in_with_token(
     conn: &mut DbConn,
     secret: &str,
     request_id: Option<String>,
     now: i64,
-) -> StoreResult<Result<OpenedSession, SignInRefused>> {
+) -> StoreResult<Result<String, SignInRefused>> {
     let Some(token) = super::admins::authenticate(conn, secret.trim())? else {
         return Ok(Err(SignInRefused::UnknownToken));
     };
@@ -122,7 +119,7 @@ fn open(
     method: &str,
     request_id: Option<String>,
     now: i64,
-) -> StoreResult<OpenedSession> {
+) -> StoreResult<String> {
     let secret = new_secret();
     let row = ConsoleSessionRow {
         id: super::new_id(now),
@@ -149,15 +146,7 @@ fn open(
             after: Some(json!({"method": method})),
         },
     )?;
-    Ok(OpenedSession {
-        secret,
-        session: ConsoleSession {
-            id: row.id,
-            actor,
-            csrf_token: row.csrf_token,
-            stale: false,
-        },
-    })
+    Ok(secret)
 }
 
 /// The live session a cookie's secret belongs to: not signed out, not
@@ -174,15 +163,21 @@ pub fn authenticate(
     if row.ended_at.is_some() || now >= row.expires_at || now - row.last_seen_at >= IDLE_TIMEOUT {
         return Ok(None);
     }
-    let kind = match row.actor_kind.as_str() {
-        "console_link" => ActorKind::ConsoleLink,
-        "admin_token" => ActorKind::AdminToken,
+    // Who signed in, as the page header says it; a revoked token's
+    // session is over (one query answers both).
+    let (kind, who) = match row.actor_kind.as_str() {
+        "console_link" => (ActorKind::ConsoleLink, "Operator (sign-in link)".to_owned()),
+        "admin_token" => match admin_tokens::live_name(conn, &row.actor_id)? {
+            Some(name) => (
+                ActorKind::AdminToken,
+                format!("Admin token \u{201c}{name}\u{201d}"),
+            ),
+            None => return Ok(None),
+        },
         _ => return Ok(None),
     };
-    if kind == ActorKind::AdminToken && !admin_tokens::is_live(conn, &row.actor_id)? {
-        return Ok(None);
-    }
     Ok(Some(ConsoleSession {
+        who,
         stale: now - row.last_seen_at >= TOUCH_EVERY,
         id: row.id,
         actor: Actor {
@@ -214,16 +209,4 @@ pub fn sign_out(conn: &mut DbConn, session: &ConsoleSession, now: i64) -> StoreR
         )?;
     }
     Ok(())
-}
-
-/// Who an actor is, as the console's header says it.
-pub fn who(conn: &mut DbConn, actor: &Actor) -> StoreResult<String> {
-    Ok(match actor.kind {
-        ActorKind::ConsoleLink => "Operator (sign-in link)".to_owned(),
-        ActorKind::AdminToken => match admin_tokens::name_of(conn, &actor.id)? {
-            Some(name) => format!("Admin token \u{201c}{name}\u{201d}"),
-            None => "Admin token".to_owned(),
-        },
-        other => other.as_str().to_owned(),
-    })
 }

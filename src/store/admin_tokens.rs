@@ -42,20 +42,11 @@ pub fn revoke(conn: &mut DbConn, id: &str, at: i64) -> QueryResult<usize> {
     .execute(conn)
 }
 
-/// Whether the token with this id exists and is not revoked.
-pub fn is_live(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        admin_tokens::table
-            .filter(admin_tokens::id.eq(id))
-            .filter(admin_tokens::revoked_at.is_null()),
-    ))
-    .get_result(conn)
-}
-
-/// The name of the token with this id, if there is one.
-pub fn name_of(conn: &mut DbConn, id: &str) -> QueryResult<Option<String>> {
+/// The name of the live (unrevoked) token with this id, if there is one.
+pub fn live_name(conn: &mut DbConn, id: &str) -> QueryResult<Option<String>> {
     admin_tokens::table
         .filter(admin_tokens::id.eq(id))
+        .filter(admin_tokens::revoked_at.is_null())
         .select(admin_tokens::name)
         .first(conn)
         .optional()

@@ -93,10 +93,10 @@ pub async fn connect(
         .form
         .need("name", "A name for the directory")?
         .to_owned();
-    let ctx = posted.signed.write_context(state.clock.now_micros());
-    let (row, token) = state
-        .store
-        .write(move |conn| directories::create_directory(conn, &name, &ctx.actor, ctx.now))
+    let (row, token) = posted
+        .change(&state, move |conn, ctx| {
+            directories::create_directory(conn, &name, &ctx.actor, ctx.now)
+        })
         .await?;
     render(&TokenIssuedPage {
         chrome: posted.signed.chrome("Directory connected", "directories"),
@@ -117,11 +117,9 @@ pub async fn rotate(
     posted: Posted,
 ) -> Result<HttpResponse, ConsoleError> {
     let id = id.into_inner();
-    let ctx = posted.signed.write_context(state.clock.now_micros());
     let directory_id = id.clone();
-    let (directory, token) = state
-        .store
-        .write(move |conn| {
+    let (directory, token) = posted
+        .change(&state, move |conn, ctx| {
             let directory = directories::get(conn, &directory_id)?;
             let token =
                 directories::issue_token(conn, &directory_id, "console", &ctx.actor, ctx.now)?;
@@ -146,11 +144,11 @@ pub async fn revoke(
     posted: Posted,
 ) -> Result<HttpResponse, ConsoleError> {
     let (_, token_id) = path.into_inner();
-    let ctx = posted.signed.write_context(state.clock.now_micros());
     let id = token_id.clone();
-    state
-        .store
-        .write(move |conn| directories::revoke_token(conn, &id, &ctx.actor, ctx.now))
+    posted
+        .change(&state, move |conn, ctx| {
+            directories::revoke_token(conn, &id, &ctx.actor, ctx.now)
+        })
         .await
         .map_err(|e| not_found(e, &token_id))?;
     Ok(done("/console/directories", "Token revoked."))

@@ -36,10 +36,8 @@ pub async fn remove(
     posted: Posted,
 ) -> Result<HttpResponse, ConsoleError> {
     let id = id.into_inner();
-    let ctx = posted.signed.write_context(state.clock.now_micros());
-    state
-        .store
-        .write(move |conn| guests::remove(conn, &ctx, &id))
+    posted
+        .change(&state, move |conn, ctx| guests::remove(conn, ctx, &id))
         .await?;
     Ok(done("/console/guests", "Guest removed."))
 }

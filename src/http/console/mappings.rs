@@ -136,10 +136,10 @@ pub async fn create(
         directory: (directory != LOCAL_DIRECTORY).then(|| directory.to_owned()),
         break_glass_reason: f.get("break_glass_reason").map(str::to_owned),
     };
-    let ctx = posted.signed.write_context(state.clock.now_micros());
-    let (mapping, created) = state
-        .store
-        .write(move |conn| mappings::create(conn, &ctx, new.clone()))
+    let (mapping, created) = posted
+        .change(&state, move |conn, ctx| {
+            mappings::create(conn, ctx, new.clone())
+        })
         .await?;
     let name = mapping
         .group
@@ -165,10 +165,8 @@ pub async fn delete(
     posted: Posted,
 ) -> Result<HttpResponse, ConsoleError> {
     let id = id.into_inner();
-    let ctx = posted.signed.write_context(state.clock.now_micros());
-    state
-        .store
-        .write(move |conn| mappings::delete(conn, &ctx, &id))
+    posted
+        .change(&state, move |conn, ctx| mappings::delete(conn, ctx, &id))
         .await?;
     Ok(done("/console/mappings", "Mapping removed."))
 }

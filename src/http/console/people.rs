@@ -110,10 +110,10 @@ async fn set_suspended(
     suspended: bool,
 ) -> Result<HttpResponse, ConsoleError> {
     let (person, account) = path.into_inner();
-    let ctx = posted.signed.write_context(state.clock.now_micros());
-    state
-        .store
-        .write(move |conn| accounts::set_suspended(conn, &ctx, &account, suspended))
+    posted
+        .change(&state, move |conn, ctx| {
+            accounts::set_suspended(conn, ctx, &account, suspended)
+        })
         .await?;
     let notice = if suspended {
         "Account suspended: it holds no access and no license."

@@ -104,19 +104,19 @@ pub async fn page(
     })
 }
 
+/// Applies `fields` at `site`, as the admin API's `PUT /policy` does.
 async fn apply(
     state: &AppState,
-    posted: Posted,
+    posted: &Posted,
     site: Option<String>,
     fields: PolicyFields,
     revoke: bool,
-) -> Result<(Posted, PolicyChange), ConsoleError> {
-    let ctx = posted.signed.write_context(state.clock.now_micros());
-    let change = state
-        .store
-        .write(move |conn| policy_changes::apply(conn, &ctx, site.as_deref(), &fields, revoke))
-        .await?;
-    Ok((posted, change))
+) -> Result<PolicyChange, ConsoleError> {
+    Ok(posted
+        .change(state, move |conn, ctx| {
+            policy_changes::apply(conn, ctx, site.as_deref(), &fields, revoke)
+        })
+        .await?)
 }
 
 /// `POST /console/policy/it-only[?site=ID]`: `it_only` on or off; with
@@ -140,7 +140,7 @@ pub async fn it_only(
         it_only: Some(on),
         ..PolicyFields::default()
     };
-    let (posted, change) = apply(&state, posted, site_of(&req)?, fields, revoke).await?;
+    let change = apply(&state, &posted, site_of(&req)?, fields, revoke).await?;
     if !on {
         return Ok(done("/console/policy", "IT-only mode is off."));
     }
@@ -217,7 +217,7 @@ pub async fn save(
         Some(s) => format!("/console/policy?site={}", encode(s)),
         None => "/console/policy".to_owned(),
     };
-    let (_, change) = apply(&state, posted, site, fields, false).await?;
+    let change = apply(&state, &posted, site, fields, false).await?;
     let closed = change.revoked_invitations.len();
     let notice = if closed > 0 {
         format!("Policy saved; {closed} open invitation(s) it no longer allows were revoked.")

@@ -104,10 +104,10 @@ pub async fn create_site(
     posted: Posted,
 ) -> Result<HttpResponse, ConsoleError> {
     let name = posted.form.need("name", "The site's name")?.to_owned();
-    let ctx = posted.signed.write_context(state.clock.now_micros());
-    let site = state
-        .store
-        .write(move |conn| products::create_site(conn, &ctx, &name))
+    let site = posted
+        .change(&state, move |conn, ctx| {
+            products::create_site(conn, ctx, &name)
+        })
         .await?;
     Ok(done(
         "/console/products",
@@ -130,10 +130,10 @@ pub async fn create_product(
         anonymous_access: f.ticked("anonymous_access"),
         invite_mode: invite_mode(f)?,
     };
-    let ctx = posted.signed.write_context(state.clock.now_micros());
-    let product = state
-        .store
-        .write(move |conn| products::create_product(conn, &ctx, new.clone()))
+    let product = posted
+        .change(&state, move |conn, ctx| {
+            products::create_product(conn, ctx, new.clone())
+        })
         .await?;
     Ok(done(
         "/console/products",
@@ -155,10 +155,10 @@ pub async fn update_product(
         anonymous_access: Some(f.ticked("anonymous_access")),
         invite_mode: invite_mode(f)?,
     };
-    let ctx = posted.signed.write_context(state.clock.now_micros());
-    let product = state
-        .store
-        .write(move |conn| products::update(conn, &ctx, &key, changes.clone()))
+    let product = posted
+        .change(&state, move |conn, ctx| {
+            products::update(conn, ctx, &key, changes.clone())
+        })
         .await?;
     Ok(done(
         "/console/products",

@@ -112,10 +112,8 @@ pub async fn approve(
     posted: Posted,
 ) -> Result<HttpResponse, ConsoleError> {
     let id = id.into_inner();
-    let ctx = posted.signed.write_context(state.clock.now_micros());
-    let r = state
-        .store
-        .write(move |conn| requests::approve(conn, &ctx, &id))
+    let r = posted
+        .change(&state, move |conn, ctx| requests::approve(conn, ctx, &id))
         .await?;
     Ok(done(
         "/console/requests",
@@ -135,10 +133,10 @@ pub async fn deny(
 ) -> Result<HttpResponse, ConsoleError> {
     let id = id.into_inner();
     let message = posted.form.get("message").map(str::to_owned);
-    let ctx = posted.signed.write_context(state.clock.now_micros());
-    let r = state
-        .store
-        .write(move |conn| requests::deny(conn, &ctx, &id, message.as_deref()))
+    let r = posted
+        .change(&state, move |conn, ctx| {
+            requests::deny(conn, ctx, &id, message.as_deref())
+        })
         .await?;
     Ok(done(
         "/console/requests",

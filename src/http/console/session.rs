@@ -16,6 +16,8 @@ use super::page::Chrome;
 use crate::access::console_sessions::{self, ConsoleSession};
 use crate::access::{WriteContext, LOCAL_DIRECTORY};
 use crate::http::state::AppState;
+use crate::store::error::IsStale;
+use crate::store::{DbConn, StoreError};
 
 /// The session cookie's name.
 pub const COOKIE: &str = "gatehouse_console";
@@ -25,8 +27,6 @@ const FORM_LIMIT: usize = 256 * 1024;
 /// A request from a signed-in admin.
 pub struct Signed {
     pub session: ConsoleSession,
-    /// Who is signed in, as the page header says it.
-    pub who: String,
     /// A one-line result of the last action (`?notice=`), shown on the page.
     pub notice: Option<String>,
     pub request_id: Option<String>,
@@ -39,7 +39,7 @@ impl Signed {
             title: title.into(),
             active,
             csrf: self.session.csrf_token.clone(),
-            who: self.who.clone(),
+            who: self.session.who.clone(),
             notice: self.notice.clone(),
         }
     }
@@ -99,15 +99,9 @@ async fn signed(req: HttpRequest) -> Result<Signed, ConsoleError> {
     let now = state.clock.now_micros();
     let found = state
         .store
-        .read(move |conn| {
-            let Some(session) = console_sessions::authenticate(conn, &secret, now)? else {
-                return Ok(None);
-            };
-            let who = console_sessions::who(conn, &session.actor)?;
-            Ok::<_, crate::store::StoreError>(Some((session, who)))
-        })
+        .read(move |conn| console_sessions::authenticate(conn, &secret, now))
         .await?;
-    let (session, who) = found.ok_or(ConsoleError::SignIn)?;
+    let session = found.ok_or(ConsoleError::SignIn)?;
     if session.stale {
         let id = session.id.clone();
         state
@@ -123,7 +117,6 @@ async fn signed(req: HttpRequest) -> Result<Signed, ConsoleError> {
             .map(|n| n.chars().take(300).collect());
     Ok(Signed {
         session,
-        who,
         notice,
         request_id: request_id(&req),
     })
@@ -237,6 +230,20 @@ async fn posted(req: HttpRequest, mut payload: Payload) -> Result<Posted, Consol
         ));
     }
     Ok(Posted { signed, form })
+}
+
+impl Posted {
+    /// Makes a change in one transaction on the writer, audited as the
+    /// admin signed in to this session.
+    pub async fn change<T, E, F>(&self, state: &AppState, work: F) -> Result<T, E>
+    where
+        F: Fn(&mut DbConn, &WriteContext) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + From<diesel::result::Error> + IsStale + Send + 'static,
+    {
+        let ctx = self.signed.write_context(state.clock.now_micros());
+        state.store.write(move |conn| work(conn, &ctx)).await
+    }
 }
 
 impl FromRequest for Posted {

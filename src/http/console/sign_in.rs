@@ -64,10 +64,10 @@ pub async fn sign_in(
         }
     };
     match opened {
-        Ok(opened) => {
+        Ok(secret) => {
             let mut response = see_other("/console");
             response
-                .add_cookie(&session_cookie(opened.secret, is_https(&req, &state)))
+                .add_cookie(&session_cookie(secret, is_https(&req, &state)))
                 .map_err(|e| ConsoleError::Internal(e.to_string()))?;
             Ok(response)
         }
