@@ -50,6 +50,7 @@ fn server_certificate(admin_url: &str) -> (String, String) {
         #[diesel(sql_type = diesel::sql_types::Text)]
         ssl_cert_file: String,
     }
+    openssl_sys::init(); // as support::db does, before libpq starts OpenSSL
     let mut conn = diesel::PgConnection::establish(admin_url).unwrap();
     let file = diesel::sql_query("SHOW ssl_cert_file")
         .get_result::<Setting>(&mut conn)

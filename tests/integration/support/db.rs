@@ -51,6 +51,11 @@ impl TestDb {
     /// A PostgreSQL schema on the server at `admin_url`.
     pub fn postgres(admin_url: &str) -> TestDb {
         let schema = format!("gh_test_{}", uuid::Uuid::new_v4().simple());
+        // Before libpq's first connection in this process starts OpenSSL: as
+        // the store's opener does, so OpenSSL registers no exit handler that
+        // frees its state under a thread still in a handshake (the test
+        // binary crashed with SIGSEGV after every test had passed).
+        openssl_sys::init();
         let mut conn = PgConnection::establish(admin_url).unwrap_or_else(|e| {
             panic!(
                 "GATEHOUSE_TEST_POSTGRES is set but PostgreSQL is unreachable at {admin_url}: {e}"
