@@ -253,8 +253,8 @@ async fn sample_licenses(state: &AppState, now: i64) -> Result<(), access::Acces
 
 /// Background upkeep while the server runs: writes what requests noted
 /// for sync health when no request comes to trigger it, picks up schemas
-/// registered elsewhere, and samples license use hourly (the console's
-/// licenses chart).
+/// registered elsewhere, folds the kept user counts, and samples license
+/// use hourly (the console's licenses chart).
 async fn upkeep(state: AppState) {
     let every =
         std::time::Duration::from_micros(access::sync_health::FLUSH_EVERY_US.unsigned_abs());
@@ -279,6 +279,13 @@ async fn upkeep(state: AppState) {
             if let Err(error) = sample_licenses(&state, now).await {
                 tracing::warn!(%error, "license use could not be sampled");
             }
+        }
+        let folded: Result<usize, StoreError> = state
+            .store
+            .write(access::directories::fold_user_counts)
+            .await;
+        if let Err(error) = folded {
+            tracing::warn!(%error, "kept user counts could not be folded");
         }
         if last_reload.elapsed().as_secs() >= SCHEMA_RELOAD_SECS {
             last_reload = std::time::Instant::now();

@@ -18,6 +18,9 @@ enum Scenario {
     BigGroup,
     /// `userName eq` lookups only (not part of `all`).
     Lookup,
+    /// A seeded directory's probe, startIndex import and equality filters
+    /// (not part of `all`).
+    IdpReads,
     /// `GET /healthz` only: the ceiling the other scenarios are read
     /// against (every scenario runs it first, unless `--no-ceiling`).
     Ceiling,
@@ -132,6 +135,12 @@ async fn run(args: &Args) -> Value {
     if args.scenario == Scenario::Lookup {
         let report = scenarios::lookup(&scim, args.users, args.lookups, args.concurrency).await;
         eprintln!("lookup: {}", summary(&report));
+        reports.push(report);
+        return finish(args, reports);
+    }
+    if args.scenario == Scenario::IdpReads {
+        let report = scenarios::idp_reads(&scim, args.users, args.repeats, args.concurrency).await;
+        eprintln!("idp-reads: {}", summary(&report));
         reports.push(report);
         return finish(args, reports);
     }

@@ -229,6 +229,13 @@ pub fn tokens(conn: &mut DbConn, directory_id: &str) -> StoreResult<Vec<TokenVie
         .collect())
 }
 
+/// Folds each directory's kept user-count rows into one
+/// (`store::user_counts`); the server's upkeep calls it every few seconds,
+/// so a count sums a handful of rows however many users came and went.
+pub fn fold_user_counts(conn: &mut DbConn) -> StoreResult<usize> {
+    Ok(crate::store::user_counts::fold(conn)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,6 +26,7 @@ pub mod migrations;
 pub mod models;
 mod niceness;
 mod opener;
+mod page_anchors;
 pub mod persons;
 pub mod policies;
 pub mod pool;
@@ -39,6 +40,7 @@ pub mod schema;
 pub mod sql_filter;
 pub mod sync_health;
 pub mod tasks;
+pub mod user_counts;
 pub mod users;
 
 use std::sync::Arc;

@@ -338,6 +338,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    user_counts (seq) {
+        seq -> BigInt,
+        directory_id -> Text,
+        users -> BigInt,
+        changes -> BigInt,
+    }
+}
+
 diesel::joinable!(directory_tokens -> directories (directory_id));
 diesel::joinable!(users -> directories (directory_id));
 diesel::joinable!(groups -> directories (directory_id));
@@ -377,4 +386,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     console_links,
     console_sessions,
     license_samples,
+    user_counts,
 );

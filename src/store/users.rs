@@ -7,14 +7,16 @@ use super::dialect::{columns_of, load_direct};
 use super::error::StoreError;
 use super::models::UserRow;
 use super::schema::{user_emails, users};
-use super::sql_filter::ListQuery;
+use super::sql_filter::{self, ListQuery};
+use super::{page_anchors, user_counts};
+use crate::scim::schema::ResourceKind;
 
 /// Adds a user; a taken userName fails with a unique violation.
 pub fn insert(conn: &mut DbConn, row: &UserRow) -> QueryResult<()> {
     diesel::insert_into(users::table)
         .values(row)
-        .execute(conn)
-        .map(drop)
+        .execute(conn)?;
+    user_counts::add(conn, &row.directory_id, 1)
 }
 
 /// Sets the indexed email keys of a user to exactly `keys`.
@@ -72,12 +74,16 @@ pub fn find_for_update(conn: &mut DbConn, directory_id: &str, id: &str) -> Query
 
 /// Deletes a user; returns how many rows went (0 or 1).
 pub fn delete(conn: &mut DbConn, directory_id: &str, id: &str) -> QueryResult<usize> {
-    diesel::delete(
+    let gone = diesel::delete(
         users::table
             .filter(users::directory_id.eq(directory_id))
             .filter(users::id.eq(id)),
     )
-    .execute(conn)
+    .execute(conn)?;
+    if gone > 0 {
+        user_counts::add(conn, directory_id, -(gone as i64))?;
+    }
+    Ok(gone)
 }
 
 /// Of `ids`, those that are users of this directory. Looked up by primary key
@@ -123,29 +129,76 @@ pub fn list(
     if let (Some(d), Some(key), None) = (directory, &query.user_name_key, &query.seek) {
         return by_user_name(conn, d, key, query.offset, query.limit);
     }
+    // Every user of a directory, or of all: the total is kept, not counted.
+    let kept = match query.condition {
+        None => Some(user_counts::of(conn, directory)?),
+        Some(_) => None,
+    };
+    let count = |conn: &mut DbConn| match kept {
+        Some(k) => Ok(k.users),
+        None => base().count().get_result::<i64>(conn),
+    };
     let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
     let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
     if limit == 0 {
-        return Ok((base().count().get_result::<i64>(conn)?, Vec::new()));
+        return Ok((count(conn)?, Vec::new()));
+    }
+    // An unfiltered startIndex page of one directory in creation order:
+    // from where the previous page ended, if nothing has moved since.
+    let anchored = match (directory, kept) {
+        (Some(d), Some(k)) if query.in_creation_order && query.seek.is_none() => Some((d, k)),
+        _ => None,
+    };
+    if let Some((d, k)) = anchored {
+        if let Some(anchor) = page_anchors::find(d, query.offset).filter(|a| a.changes == k.changes)
+        {
+            let after = sql_filter::seek(ResourceKind::User, anchor.created_at, &anchor.id, true);
+            let rows = base()
+                .filter(after)
+                .order((users::created_at, users::id))
+                .limit(limit)
+                .select(UserRow::as_select())
+                .load(conn)?;
+            leave_anchor(d, query.offset, k, &rows);
+            return Ok((k.users, rows));
+        }
     }
     let mut page = base();
     if let Some(seek) = &query.seek {
         page = page.filter(seek.clone());
     }
-    let rows = page
+    let rows: Vec<UserRow> = page
         .order(query.order.clone())
         .offset(offset)
         .limit(limit)
         .select(UserRow::as_select())
         .load(conn)?;
+    if let Some((d, k)) = anchored {
+        leave_anchor(d, query.offset, k, &rows);
+    }
     // A first page that is not full is everything there is: the lookup an
     // IdP makes before every create needs no second query to count.
     let total = if offset == 0 && query.seek.is_none() && (rows.len() as i64) < limit {
         rows.len() as i64
     } else {
-        base().count().get_result::<i64>(conn)?
+        count(conn)?
     };
     Ok((total, rows))
+}
+
+/// Leaves an anchor where a page that started at `offset` ended.
+fn leave_anchor(directory: &str, offset: u64, kept: user_counts::Kept, rows: &[UserRow]) {
+    if let Some(last) = rows.last() {
+        page_anchors::leave(
+            directory,
+            offset + rows.len() as u64,
+            page_anchors::Anchor {
+                changes: kept.changes,
+                created_at: last.created_at,
+                id: last.id.clone(),
+            },
+        );
+    }
 }
 
 /// `userName eq "…"` in one directory: at most one user, since the key is

@@ -5,6 +5,7 @@
 
 mod big_group;
 mod ceiling;
+mod idp_reads;
 mod ids;
 mod lookup;
 mod provision;
@@ -14,6 +15,7 @@ mod shared;
 
 pub use big_group::big_group;
 pub use ceiling::{ceiling, origin};
+pub use idp_reads::idp_reads;
 pub use ids::{group_ids, user_ids};
 pub use lookup::lookup;
 pub use provision::provision;

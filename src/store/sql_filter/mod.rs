@@ -41,6 +41,10 @@ pub struct ListQuery {
     /// A cursor's position: narrows the page, not the total.
     pub seek: Option<SqlCondition>,
     pub order: SqlOrder,
+    /// The order is creation order, oldest first (no `sortBy`): a page
+    /// may then start from where the previous one ended
+    /// (`store::page_anchors`).
+    pub in_creation_order: bool,
     pub offset: u64,
     pub limit: u64,
 }
@@ -76,6 +80,10 @@ impl ListQuery {
                 .as_ref()
                 .map(|p| seek(kind, p.created_us, &p.id, p.after)),
             order,
+            in_creation_order: matches!(
+                request.order,
+                ListOrder::Sorted { by: None, .. } | ListOrder::Creation { descending: false }
+            ),
             offset: request.offset,
             limit: request.limit,
         })
@@ -193,7 +201,7 @@ fn creation_order(kind: ResourceKind, descending: bool) -> SqlOrder {
 /// index; the equivalent `created_at > ? OR (created_at = ? AND id > ?)`
 /// is not, and every page walked the directory from its start (a page
 /// 900,000 users in: 47 ms, against 0.1 ms).
-fn seek(kind: ResourceKind, created_us: i64, id: &str, after: bool) -> SqlCondition {
+pub fn seek(kind: ResourceKind, created_us: i64, id: &str, after: bool) -> SqlCondition {
     let columns = match kind {
         ResourceKind::User => "(users.created_at, users.id)",
         ResourceKind::Group => "(\"groups\".created_at, \"groups\".id)",

@@ -132,14 +132,13 @@ impl<'a> Compiler<'a> {
             }
             (Some(_), _) => return self.kept(path, schema_id),
         };
-        // A registered extension's attributes have expression indexes
-        // (access::schemas), which apply only to the same text: the path
-        // is written literally, not bound.
-        let custom = extension.is_some_and(|e| self.registry.is_custom(&e.id));
-        let expr = match custom
-            .then(|| self.backend.json_scalar_literal(base, &keys(&json_keys)))
-            .flatten()
-        {
+        // Indexes on JSON attributes (registered extensions' in
+        // access::schemas, the core and enterprise ones IdPs look users up
+        // by in migration 000011) hold the expression with its path
+        // written literally, and apply only to the same text: the path is
+        // written literally here too, not bound. Names from the schemas are
+        // RFC 7643 names, which `json_scalar_literal` checks.
+        let expr = match self.backend.json_scalar_literal(base, &keys(&json_keys)) {
             Some(text) => SqlExpr::new().trusted(text),
             None => self.backend.json_scalar(base, &keys(&json_keys)),
         };

@@ -12,6 +12,7 @@ mod groups;
 mod hostile;
 mod leniency;
 mod long_filters;
+mod paging;
 mod patch;
 mod queries;
 mod search;

@@ -72,6 +72,34 @@ async fn identity_lookups_are_index_lookups_on_both_databases() {
             "emails[value eq \"a@example.com\" or value eq \"b@example.com\"]",
             "user_emails_value",
         ),
+        // Auditors' and IdPs' lookups by attributes without a column of
+        // their own (migration 000011's expression indexes).
+        (
+            User,
+            "name.familyName eq \"Jensen\"",
+            "users_family_name",
+        ),
+        (
+            User,
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq \"701984\"",
+            "users_employee_number",
+        ),
+        (
+            User,
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq \"Finance\"",
+            "users_department",
+        ),
+        (
+            User,
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq \"26118915-6090-4610-87e4-49d8ca9f808d\"",
+            "users_manager",
+        ),
+        (User, "active eq false", "users_directory_active"),
+        (
+            User,
+            "meta.lastModified gt \"2026-12-01T00:00:00Z\"",
+            "users_directory_updated",
+        ),
         (
             Group,
             "displayName eq \"Sales\"",
