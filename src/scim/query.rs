@@ -37,6 +37,9 @@ pub struct ListRequest {
     pub position: Option<Position>,
     pub offset: u64,
     pub limit: u64,
+    /// Whether the matches are counted for `totalResults`: a cursor walk
+    /// counts on its first page only (`cursor::CursorPage`).
+    pub count_total: bool,
 }
 
 impl ListRequest {
@@ -66,6 +69,7 @@ impl ListRequest {
             position: None,
             offset: params.start_index.saturating_sub(1),
             limit: params.page_size(max_page),
+            count_total: true,
         })
     }
 
@@ -83,6 +87,7 @@ impl ListRequest {
             position,
             offset: 0,
             limit,
+            count_total: true,
         })
     }
 }

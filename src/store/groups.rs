@@ -101,10 +101,14 @@ pub fn list(
         }
         q
     };
+    let count = |conn: &mut DbConn| match query.count_total {
+        true => base().count().get_result::<i64>(conn),
+        false => Ok(0),
+    };
     let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
     let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
     if limit == 0 {
-        return Ok((base().count().get_result::<i64>(conn)?, Vec::new()));
+        return Ok((count(conn)?, Vec::new()));
     }
     let mut page = base();
     if let Some(seek) = &query.seek {
@@ -121,7 +125,7 @@ pub fn list(
     let total = if offset == 0 && query.seek.is_none() && (rows.len() as i64) < limit {
         rows.len() as i64
     } else {
-        base().count().get_result::<i64>(conn)?
+        count(conn)?
     };
     Ok((total, rows))
 }

@@ -135,6 +135,7 @@ pub fn list(
         Some(_) => None,
     };
     let count = |conn: &mut DbConn| match kept {
+        _ if !query.count_total => Ok(0),
         Some(k) => Ok(k.users),
         None => base().count().get_result::<i64>(conn),
     };

@@ -129,8 +129,11 @@ async fn cursor_page<E: Provisioned>(
 ) -> Result<Value, ScimError> {
     let (plan, request) = CursorPage::plan(E::KIND, params, state.settings.max_page_size)?;
     let registry = state.registry();
-    let (total, found, projection) = fetch::<E>(state, &registry, caller, params, request).await?;
-    let page = plan.finish(found, |r| (r.meta().created_us, r.id().to_owned()));
+    let (counted, found, projection) =
+        fetch::<E>(state, &registry, caller, params, request).await?;
+    // Counted on the walk's first page; carried by the cursor since.
+    let total = plan.counted().unwrap_or(counted);
+    let page = plan.finish(found, |r| (r.meta().created_us, r.id().to_owned()), total);
     let resources: Vec<Value> = page
         .rows
         .iter()

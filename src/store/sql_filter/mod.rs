@@ -47,6 +47,8 @@ pub struct ListQuery {
     pub in_creation_order: bool,
     pub offset: u64,
     pub limit: u64,
+    /// Count the matches for the total (else the total comes back 0).
+    pub count_total: bool,
 }
 
 impl ListQuery {
@@ -86,6 +88,7 @@ impl ListQuery {
             ),
             offset: request.offset,
             limit: request.limit,
+            count_total: request.count_total,
         })
     }
 }

@@ -189,3 +189,43 @@ async fn cursors_with_filters_search_and_errors() {
     let r = app.post("/scim/v2/Users/.search", &body).await;
     assert_eq!(names(&r.json), ["f3@odd.org"]);
 }
+
+/// A walk counts its matches on its first page and every later page
+/// reports that count (counting again on each page cost more than reading
+/// it at a million users); a new walk counts afresh.
+#[actix_web::test]
+async fn a_cursor_walk_counts_once() {
+    let app = TestApp::new().await;
+    for i in 0..5 {
+        app.create_user(&format!("w{i}@x.org")).await;
+    }
+    app.create_user("other@y.org").await;
+    let filter = filter_query("userName ew \"@x.org\"");
+    let first = app
+        .get(&format!("/scim/v2/Users?cursor=&count=2&filter={filter}"))
+        .await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert_eq!(first.json["totalResults"], 5);
+    app.create_user("w5@x.org").await;
+    let mut cursor = first.json["nextCursor"].clone();
+    let mut seen = names(&first.json);
+    while cursor.is_string() {
+        let page = app
+            .get(&format!(
+                "/scim/v2/Users?count=2&filter={filter}&cursor={}",
+                enc(&cursor)
+            ))
+            .await;
+        assert_eq!(page.status, 200, "{}", page.text);
+        assert_eq!(page.json["totalResults"], 5, "the walk's own count");
+        seen.extend(names(&page.json));
+        cursor = page.json["nextCursor"].clone();
+    }
+    // The user created mid-walk is still found (it comes last in creation
+    // order); only the count is the walk's.
+    assert_eq!(seen.len(), 6);
+    let fresh = app
+        .get(&format!("/scim/v2/Users?cursor=&count=2&filter={filter}"))
+        .await;
+    assert_eq!(fresh.json["totalResults"], 6);
+}

@@ -200,6 +200,7 @@ async fn cursor_pages_seek_into_the_creation_order_index() {
                 }),
                 offset: 0,
                 limit: 10,
+                count_total: true,
             };
             let query = ListQuery::compile(
                 &request,
