@@ -2,7 +2,14 @@
 # binaries once and finds the address a server listens on.
 
 # Builds the server and the load driver in release mode; sets GH and DRIVER.
+# With BENCH_BIN set, uses the gatehouse and gatehouse-bench binaries in that
+# folder instead (a build copied aside, to measure it while the tree changes).
 build_release() {
+    if [ -n "${BENCH_BIN:-}" ]; then
+        GH="$BENCH_BIN/gatehouse"
+        DRIVER="$BENCH_BIN/gatehouse-bench"
+        return
+    fi
     echo "== building (release, once)"
     cargo build --release -q -p gatehouse -p gatehouse-bench
     GH=./target/release/gatehouse

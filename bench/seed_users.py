@@ -8,13 +8,20 @@ User i has id 00000000-0000-4000-8000-{i:012}, userName and work email
 user{i:07}@bench.example, externalId ext-{i}, displayName "Bench User {i}",
 familyName Family{i % 997}, enterprise employeeNumber {i}, department
 "Dept {i % 20}" and, as manager, the first user of its block of 50; every
-tenth user (i % 10 == 0) is deactivated. Each user is the one account of a
-person of its own (as Gatehouse links them), live while active. The
-directory's kept user count (table user_counts) is set to match.
+tenth user (i % 10 == 0) is deactivated; every fiftieth (i % 50 == 3) is a
+contractor, whose work email is user{i:07}@contractor.example. The users
+were created 40 days ago, one a millisecond; one in a hundred
+(i % 100 == 7) was modified 30 minutes ago. Each user is the one
+account of a person of its own (as Gatehouse links them), live while active.
+The directory's kept user count (table user_counts) is set to match.
+
+With --groups G (at least 2), also G groups "Bench Group {g}" (id
+00000000-0000-4000-9000-{g:012}): group 0 holds the first min(200,000, N/2)
+users, every other user is in one of the groups 1..G-1 (i % (G-1) + 1).
 
     gatehouse migrate --database-url sqlite://bench.db
     gatehouse directory create bench --database-url sqlite://bench.db --json
-    python3 bench/seed_users.py bench.db DIRECTORY_ID 1000000
+    python3 bench/seed_users.py bench.db DIRECTORY_ID 1000000 [--groups 1000]
     python3 bench/seed_users.py 'postgres://…?options=-csearch_path%3Dx' DIRECTORY_ID 1000000
 
 PostgreSQL is seeded through `psql`, and analyzed afterwards (as
@@ -29,32 +36,42 @@ import time
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 
 
-def seed_sqlite(path: str, directory: str, count: int, now: int) -> None:
+DAY_US = 86_400_000_000
+
+
+def seed_sqlite(path: str, directory: str, count: int, groups: int, now: int) -> None:
     db = sqlite3.connect(path)
     db.execute("PRAGMA journal_mode=WAL")
+    created = now - 40 * DAY_US
     db.execute(
         f"""
-        WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?)
+        WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < :count)
         INSERT INTO users (id, directory_id, user_name, user_name_key, external_id,
                            display_name, active, attributes, version, created_at, updated_at)
-        SELECT printf('00000000-0000-4000-8000-%012d', i), ?,
+        SELECT printf('00000000-0000-4000-8000-%012d', i), :directory,
                printf('user%07d@bench.example', i), printf('user%07d@bench.example', i),
                'ext-' || i, 'Bench User ' || i, i % 10 != 0,
                json_object('name', json_object('givenName', 'Given' || i, 'familyName', 'Family' || (i % 997)),
-                           'emails', json_array(json_object('value', printf('user%07d@bench.example', i),
-                                                            'type', 'work', 'primary', json('true'))),
+                           'emails', json_array(json_object(
+                               'value', printf('user%07d@%s', i,
+                                   CASE WHEN i % 50 = 3 THEN 'contractor.example' ELSE 'bench.example' END),
+                               'type', 'work', 'primary', json('true'))),
                            'title', 'Engineer',
                            '{ENTERPRISE}', json_object('department', 'Dept ' || (i % 20),
                                                 'employeeNumber', CAST(i AS TEXT),
                                                 'manager', json_object('value',
                                                     printf('00000000-0000-4000-8000-%012d', i / 50 * 50)))),
-               1, ? + i, ? + i
+               1, :created + i * 1000,
+               CASE WHEN i % 100 = 7 THEN :now - 1800000000 ELSE :created + i * 1000 END
         FROM n
         """,
-        (count, directory, now, now),
+        {"count": count, "directory": directory, "created": created, "now": now},
     )
     db.execute(
-        "INSERT INTO user_emails (user_id, value_key) SELECT id, user_name_key FROM users WHERE directory_id = ?",
+        """
+        INSERT INTO user_emails (user_id, value_key)
+        SELECT id, lower(json_extract(attributes, '$.emails[0].value')) FROM users WHERE directory_id = ?
+        """,
         (directory,),
     )
     db.execute(
@@ -73,12 +90,52 @@ def seed_sqlite(path: str, directory: str, count: int, now: int) -> None:
         "INSERT INTO user_counts (directory_id, users, changes) VALUES (?, ?, ?)",
         (directory, count, count),
     )
+    if groups >= 2:
+        big = min(200_000, count // 2)
+        params = {"directory": directory, "groups": groups, "created": created, "big": big,
+                  "count": count}
+        db.execute(
+            """
+            WITH RECURSIVE n(g) AS (SELECT 0 UNION ALL SELECT g + 1 FROM n WHERE g + 1 < :groups)
+            INSERT INTO "groups" (id, directory_id, display_name, display_name_key, external_id,
+                                  attributes, version, created_at, updated_at)
+            SELECT printf('00000000-0000-4000-9000-%012d', g), :directory, 'Bench Group ' || g,
+                   'bench group ' || g, 'gext-' || g, '{}', 1, :created + g, :created + g
+            FROM n
+            """,
+            params,
+        )
+        db.execute(
+            """
+            WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < :count)
+            INSERT INTO memberships (group_id, member_id, member_type, source, actor, created_at)
+            SELECT printf('00000000-0000-4000-9000-%012d',
+                          CASE WHEN i < :big THEN 0 ELSE i % (:groups - 1) + 1 END),
+                   printf('00000000-0000-4000-8000-%012d', i), 'User', 'scim', 'bench', :created
+            FROM n
+            """,
+            params,
+        )
     db.commit()
 
 
-def seed_postgres(url: str, directory: str, count: int, now: int) -> None:
+def seed_postgres(url: str, directory: str, count: int, groups: int, now: int) -> None:
     if not all(c.isalnum() or c == "-" for c in directory):
         raise SystemExit(f"unexpected directory id {directory!r}")
+    created = now - 40 * DAY_US
+    big = min(200_000, count // 2)
+    group_sql = f"""
+    INSERT INTO "groups" (id, directory_id, display_name, display_name_key, external_id,
+                          attributes, version, created_at, updated_at)
+    SELECT format('00000000-0000-4000-9000-%s', lpad(g::text, 12, '0')), '{directory}',
+           'Bench Group ' || g, 'bench group ' || g, 'gext-' || g, '{{}}', 1, {created} + g, {created} + g
+    FROM generate_series(0, {groups - 1}) g;
+    INSERT INTO memberships (group_id, member_id, member_type, source, actor, created_at)
+    SELECT format('00000000-0000-4000-9000-%s',
+                  lpad((CASE WHEN i < {big} THEN 0 ELSE i % ({groups} - 1) + 1 END)::text, 12, '0')),
+           format('00000000-0000-4000-8000-%s', lpad(i::text, 12, '0')), 'User', 'scim', 'bench', {created}
+    FROM generate_series(0, {count - 1}) i;
+    """ if groups >= 2 else ""
     sql = f"""
     \\set ON_ERROR_STOP on
     BEGIN;
@@ -91,37 +148,44 @@ def seed_postgres(url: str, directory: str, count: int, now: int) -> None:
            json_build_object(
                'name', json_build_object('givenName', 'Given' || i, 'familyName', 'Family' || (i % 997)),
                'emails', json_build_array(json_build_object(
-                   'value', format('user%s@bench.example', lpad(i::text, 7, '0')),
+                   'value', format('user%s@%s', lpad(i::text, 7, '0'),
+                       CASE WHEN i % 50 = 3 THEN 'contractor.example' ELSE 'bench.example' END),
                    'type', 'work', 'primary', true)),
                'title', 'Engineer',
                '{ENTERPRISE}', json_build_object(
                    'department', 'Dept ' || (i % 20), 'employeeNumber', i::text,
                    'manager', json_build_object('value',
                        format('00000000-0000-4000-8000-%s', lpad((i / 50 * 50)::text, 12, '0')))))::text,
-           1, {now} + i, {now} + i
+           1, {created} + i * 1000,
+           CASE WHEN i % 100 = 7 THEN {now} - 1800000000 ELSE {created} + i * 1000 END
     FROM generate_series(0, {count - 1}) i;
     INSERT INTO user_emails (user_id, value_key)
-        SELECT id, user_name_key FROM users WHERE directory_id = '{directory}';
+        SELECT id, lower(attributes::jsonb #>> '{{emails,0,value}}') FROM users WHERE directory_id = '{directory}';
     INSERT INTO persons (id, email_key, managed, live, created_at, updated_at)
         SELECT 'p-' || id, user_name_key, true, active, created_at, created_at
         FROM users WHERE directory_id = '{directory}' AND person_id IS NULL;
     UPDATE users SET person_id = 'p-' || id WHERE directory_id = '{directory}' AND person_id IS NULL;
     INSERT INTO user_counts (directory_id, users, changes) VALUES ('{directory}', {count}, {count});
+    {group_sql}
     COMMIT;
-    VACUUM ANALYZE users;
-    VACUUM ANALYZE user_emails;
-    VACUUM ANALYZE persons;
+    VACUUM ANALYZE;
     """
     subprocess.run(["psql", "-q", url], input=sql, text=True, check=True)
 
 
 def main() -> int:
-    target, directory, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    args = sys.argv[1:]
+    groups = 0
+    if "--groups" in args:
+        at = args.index("--groups")
+        groups = int(args[at + 1])
+        del args[at : at + 2]
+    target, directory, count = args[0], args[1], int(args[2])
     now = int(time.time() * 1_000_000)
     if target.startswith(("postgres://", "postgresql://")):
-        seed_postgres(target, directory, count, now)
+        seed_postgres(target, directory, count, groups, now)
     else:
-        seed_sqlite(target.removeprefix("sqlite://"), directory, count, now)
+        seed_sqlite(target.removeprefix("sqlite://"), directory, count, groups, now)
     print(f"seeded {count} users into directory {directory}")
     return 0
 

@@ -21,6 +21,9 @@ enum Scenario {
     /// A seeded directory's probe, startIndex import and equality filters
     /// (not part of `all`).
     IdpReads,
+    /// An auditor's compliance filters over a seeded directory with groups
+    /// (not part of `all`).
+    Auditor,
     /// `GET /healthz` only: the ceiling the other scenarios are read
     /// against (every scenario runs it first, unless `--no-ceiling`).
     Ceiling,
@@ -82,6 +85,15 @@ struct Args {
     admin_base: Option<String>,
     #[arg(long)]
     admin_token: Option<String>,
+    /// `auditor`: the product the big seeded group is mapped to.
+    #[arg(long, default_value = "p00")]
+    product: String,
+    /// `auditor`: the `meta.lastModified gt` bound (RFC 3339), e.g. an hour ago.
+    #[arg(long, default_value = "2026-01-01T00:00:00Z")]
+    modified_since: String,
+    /// `auditor`: users per page of the cursor walks.
+    #[arg(long, default_value_t = 200)]
+    walk_page: usize,
 }
 
 fn main() -> ExitCode {
@@ -141,6 +153,20 @@ async fn run(args: &Args) -> Value {
     if args.scenario == Scenario::IdpReads {
         let report = scenarios::idp_reads(&scim, args.users, args.repeats, args.concurrency).await;
         eprintln!("idp-reads: {}", summary(&report));
+        reports.push(report);
+        return finish(args, reports);
+    }
+    if args.scenario == Scenario::Auditor {
+        let report = scenarios::auditor(
+            &scim,
+            &args.product,
+            &args.modified_since,
+            args.repeats,
+            args.concurrency,
+            args.walk_page,
+        )
+        .await;
+        eprintln!("auditor: {}", summary(&report));
         reports.push(report);
         return finish(args, reports);
     }

@@ -3,6 +3,7 @@
 //! earlier run, for scenarios run on an existing set; `shared` holds what
 //! the scenarios have in common.
 
+mod auditor;
 mod big_group;
 mod ceiling;
 mod idp_reads;
@@ -13,6 +14,7 @@ mod query;
 mod resync;
 mod shared;
 
+pub use auditor::auditor;
 pub use big_group::big_group;
 pub use ceiling::{ceiling, origin};
 pub use idp_reads::idp_reads;
