@@ -253,7 +253,7 @@ async fn sample_licenses(state: &AppState, now: i64) -> Result<(), access::Acces
 
 /// Background upkeep while the server runs: writes what requests noted
 /// for sync health when no request comes to trigger it, picks up schemas
-/// registered elsewhere, folds the kept user counts, and samples license
+/// registered elsewhere, folds the kept counts, and samples license
 /// use hourly (the console's licenses chart).
 async fn upkeep(state: AppState) {
     let every =
@@ -282,10 +282,10 @@ async fn upkeep(state: AppState) {
         }
         let folded: Result<usize, StoreError> = state
             .store
-            .write(access::directories::fold_user_counts)
+            .write(access::directories::fold_kept_counts)
             .await;
         if let Err(error) = folded {
-            tracing::warn!(%error, "kept user counts could not be folded");
+            tracing::warn!(%error, "kept counts could not be folded");
         }
         if last_reload.elapsed().as_secs() >= SCHEMA_RELOAD_SECS {
             last_reload = std::time::Instant::now();

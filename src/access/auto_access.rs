@@ -8,7 +8,7 @@ use super::error::AccessError;
 use super::local_groups::{self, Grant};
 use super::{policy, WriteContext};
 use crate::access::sources::Source;
-use crate::store::{entitlements, policies, products, DbConn};
+use crate::store::{policies, products, DbConn};
 
 /// Gives a new user the products the policy hands out automatically. A
 /// product at its license cap is skipped (and the skip audited) rather
@@ -33,7 +33,7 @@ pub fn grant_new_user(
             continue;
         }
         if let Some(cap) = products::find_for_update(conn, &product.product_key)?.license_cap {
-            if entitlements::licenses_used(conn, &product.product_key)? >= cap {
+            if super::licensing::used_now(conn, &product.product_key)? >= cap {
                 audit::record(
                     conn,
                     ctx,

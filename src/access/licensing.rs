@@ -1,12 +1,14 @@
 //! Licensing: an active, unsuspended user holding a licensed role on a
-//! product consumes one license of it. Counts are read from the derived
-//! entitlements, so they are exact after every change; caps are enforced
-//! by counting before and after a change inside its transaction.
+//! product consumes one license of it. The licenses are kept
+//! (`store::licenses`): settled from the derived entitlements inside every
+//! write, so they are exact at every commit and a count costs the same at
+//! ten licenses or a million. Caps are enforced by comparing the counts
+//! before and after a change inside its transaction.
 
 use serde::Serialize;
 
 use super::error::{found, AccessError};
-use crate::store::{entitlements, products, DbConn};
+use crate::store::{licenses, products, DbConn};
 
 /// License use of one product.
 #[derive(Debug, Clone, Serialize)]
@@ -20,7 +22,7 @@ pub struct LicenseUse {
 pub fn of_product(conn: &mut DbConn, key: &str) -> Result<LicenseUse, AccessError> {
     let product = found(products::find(conn, key), || format!("product \"{key}\""))?;
     Ok(LicenseUse {
-        used: entitlements::licenses_used(conn, key)?,
+        used: licenses::used(conn, key)?,
         product: product.product_key,
         cap: product.license_cap,
     })
@@ -29,9 +31,7 @@ pub fn of_product(conn: &mut DbConn, key: &str) -> Result<LicenseUse, AccessErro
 /// License use of every product.
 pub fn all(conn: &mut DbConn) -> Result<Vec<LicenseUse>, AccessError> {
     let used: std::collections::HashMap<String, i64> =
-        entitlements::licenses_used_by_product(conn)?
-            .into_iter()
-            .collect();
+        licenses::used_by_product(conn)?.into_iter().collect();
     Ok(products::list(conn)?
         .into_iter()
         .map(|p| LicenseUse {
@@ -40,6 +40,13 @@ pub fn all(conn: &mut DbConn) -> Result<Vec<LicenseUse>, AccessError> {
             cap: p.license_cap,
         })
         .collect())
+}
+
+/// Licenses of `product` in use, inside a write: what the transaction
+/// changed so far settled first.
+pub fn used_now(conn: &mut DbConn, product: &str) -> Result<i64, AccessError> {
+    licenses::settle(conn)?;
+    Ok(licenses::used(conn, product)?)
 }
 
 /// The license use of the capped products a change may touch, taken before
@@ -65,7 +72,7 @@ impl CapGuard {
                 continue;
             };
             products::find_for_update(conn, key)?;
-            before.push((key.clone(), cap, entitlements::licenses_used(conn, key)?));
+            before.push((key.clone(), cap, used_now(conn, key)?));
         }
         Ok(CapGuard { before })
     }
@@ -74,7 +81,7 @@ impl CapGuard {
     /// and more than before.
     pub fn check(self, conn: &mut DbConn) -> Result<(), AccessError> {
         for (product, cap, used_before) in self.before {
-            let used = entitlements::licenses_used(conn, &product)?;
+            let used = used_now(conn, &product)?;
             if used > cap && used > used_before {
                 return Err(AccessError::LicenseCap {
                     product,

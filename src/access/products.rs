@@ -323,7 +323,7 @@ pub fn update(
     if let Some(cap) = changes.license_cap {
         check_cap(cap)?;
         if let Some(cap) = cap {
-            let used = crate::store::entitlements::licenses_used(conn, key)?;
+            let used = super::licensing::used_now(conn, key)?;
             if used > cap {
                 return Err(AccessError::Conflict(format!(
                     "product \"{key}\" uses {used} licenses; a cap of {cap} is below that"

@@ -66,3 +66,36 @@ pub enum LockTable {
     /// A capped product: license checks on it take turns.
     Products,
 }
+
+/// Adds the licenses of `people` on `product`, skipping any already held;
+/// returns how many were added. One statement for all of them: diesel's
+/// `MultiConnection` can't render a multi-row insert with `ON CONFLICT`, so
+/// it is built for each backend's own connection.
+pub fn insert_licenses(conn: &mut DbConn, product: &str, people: &[&str]) -> QueryResult<usize> {
+    use super::schema::licenses;
+    use diesel::ExpressionMethods;
+    let rows: Vec<_> = people
+        .iter()
+        .map(|p| {
+            (
+                licenses::product_key.eq(product),
+                licenses::person_id.eq(*p),
+            )
+        })
+        .collect();
+    let mut added = 0;
+    // Bounded statements: SQLite allows 32,766 bound values.
+    for chunk in rows.chunks(1_000) {
+        added += match conn {
+            DbConn::Sqlite(c) => diesel::insert_into(licenses::table)
+                .values(chunk)
+                .on_conflict_do_nothing()
+                .execute(c)?,
+            DbConn::Postgres(c) => diesel::insert_into(licenses::table)
+                .values(chunk)
+                .on_conflict_do_nothing()
+                .execute(c)?,
+        };
+    }
+    Ok(added)
+}

@@ -44,9 +44,11 @@ pub fn of_users(conn: &mut DbConn, user_ids: &[String]) -> QueryResult<Vec<Entit
     Ok(out)
 }
 
-/// Licenses of one product in use: persons holding a licensed role on it
-/// (through any of their accounts; one license however many reach it).
-pub fn licenses_used(conn: &mut DbConn, product: &str) -> QueryResult<i64> {
+/// Licenses of one product in use, counted from the view: persons holding
+/// a licensed role on it (through any of their accounts; one license
+/// however many reach it). The domain reads the kept count
+/// (`store::licenses`); this is what it must always equal.
+pub fn counted_licenses(conn: &mut DbConn, product: &str) -> QueryResult<i64> {
     e::table
         .filter(e::product.eq(product))
         .filter(e::role.eq_any(LICENSED_ROLES))
@@ -54,8 +56,9 @@ pub fn licenses_used(conn: &mut DbConn, product: &str) -> QueryResult<i64> {
         .first(conn)
 }
 
-/// Licenses in use per product (products using none are absent).
-pub fn licenses_used_by_product(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
+/// Licenses in use per product, counted from the view (products using
+/// none are absent); see [`counted_licenses`].
+pub fn counted_licenses_by_product(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
     e::table
         .filter(e::role.eq_any(LICENSED_ROLES))
         .group_by(e::product)

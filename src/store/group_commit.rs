@@ -59,7 +59,7 @@ where
         let mut attempt = 0;
         self.outcome = Some(loop {
             attempt += 1;
-            match conn.transaction(&self.work) {
+            match conn.transaction(|c| super::licenses::settled(c, &self.work)) {
                 Err(e) if e.is_stale() && attempt < MAX_ATTEMPTS => continue,
                 other => break other,
             }

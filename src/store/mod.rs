@@ -19,6 +19,7 @@ pub mod groups;
 pub mod guests;
 pub mod instance;
 pub mod invitations;
+pub mod licenses;
 mod like;
 pub mod mappings;
 pub mod memberships;

@@ -213,7 +213,7 @@ impl Store {
             let mut attempt = 0;
             loop {
                 attempt += 1;
-                match conn.transaction(&work) {
+                match conn.transaction(|c| super::licenses::settled(c, &work)) {
                     Err(e) if e.is_stale() && attempt < MAX_ATTEMPTS => continue,
                     other => return other,
                 }
@@ -232,6 +232,19 @@ impl Store {
 
     /// Synchronous access for the CLI, which has no async runtime to protect.
     pub fn write_now<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E>,
+        E: From<StoreError> + From<diesel::result::Error>,
+    {
+        let mut pooled = self.write_conn()?;
+        let conn: &mut DbConn = &mut pooled;
+        conn.transaction(|c| super::licenses::settled(c, work))
+    }
+
+    /// Synchronous schema work (migrations, in tests and tools): one
+    /// transaction like `write_now`, without settling licenses, whose
+    /// tables the schema may not hold (yet, or any more).
+    pub fn change_schema_now<T, E, F>(&self, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConn) -> Result<T, E>,
         E: From<StoreError> + From<diesel::result::Error>,

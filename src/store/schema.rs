@@ -339,6 +339,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    licenses (product_key, person_id) {
+        product_key -> Text,
+        person_id -> Text,
+    }
+}
+
+diesel::table! {
+    license_counts (seq) {
+        seq -> BigInt,
+        product_key -> Text,
+        used -> BigInt,
+    }
+}
+
+diesel::table! {
+    license_dirty (person_id) {
+        person_id -> Text,
+    }
+}
+
+diesel::table! {
     user_counts (seq) {
         seq -> BigInt,
         directory_id -> Text,
@@ -387,4 +408,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     console_sessions,
     license_samples,
     user_counts,
+    licenses,
+    license_counts,
+    license_dirty,
 );

@@ -1,3 +1,16 @@
+DROP TRIGGER group_mappings_license_update ON group_mappings;
+DROP TRIGGER group_mappings_license_insert ON group_mappings;
+DROP TRIGGER persons_license_update ON persons;
+DROP TRIGGER users_license_delete ON users;
+DROP TRIGGER users_license_update ON users;
+DROP TRIGGER memberships_license ON memberships;
+DROP FUNCTION license_dirty_mapping();
+DROP FUNCTION license_dirty_person();
+DROP FUNCTION license_dirty_user();
+DROP FUNCTION license_dirty_member();
+DROP TABLE license_dirty;
+DROP TABLE license_counts;
+DROP TABLE licenses;
 DROP INDEX users_directory_updated;
 DROP INDEX users_directory_active;
 DROP INDEX users_manager;

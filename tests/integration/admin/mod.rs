@@ -4,6 +4,7 @@
 mod catalog;
 mod compliance;
 mod flow;
+mod kept_licenses;
 mod mappings;
 mod openapi;
 mod persons;

@@ -41,7 +41,7 @@ async fn a_database_without_this_builds_schema_is_not_ready() {
     let app = TestApp::new().await;
     app.state
         .store
-        .write_now(gatehouse::store::migrations::revert_all)
+        .change_schema_now(gatehouse::store::migrations::revert_all)
         .unwrap();
     let r = app.get("/readyz").await;
     assert_eq!(r.status, 503, "{}", r.text);

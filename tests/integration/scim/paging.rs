@@ -101,7 +101,7 @@ async fn kept_totals_follow_creates_and_deletes_in_each_directory() {
     let folded = app
         .state
         .store
-        .write_now(gatehouse::access::directories::fold_user_counts)
+        .write_now(gatehouse::access::directories::fold_kept_counts)
         .unwrap();
     // This directory's six rows fold into one; the other's one row stays.
     assert_eq!(folded, 1);
@@ -109,7 +109,7 @@ async fn kept_totals_follow_creates_and_deletes_in_each_directory() {
     let again = app
         .state
         .store
-        .write_now(gatehouse::access::directories::fold_user_counts)
+        .write_now(gatehouse::access::directories::fold_kept_counts)
         .unwrap();
     assert_eq!(again, 0, "nothing left to fold");
     // The count agrees with the rows themselves.

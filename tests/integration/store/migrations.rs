@@ -29,7 +29,7 @@ async fn migrations_run_up_down_up() {
     let app = TestApp::new().await;
     app.state
         .store
-        .write_now(|conn| {
+        .change_schema_now(|conn| {
             migrations::revert_all(conn)?;
             migrations::run_pending(conn)
         })

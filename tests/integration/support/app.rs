@@ -310,13 +310,27 @@ impl TestApp {
         out
     }
 
-    /// Licenses used by a product.
+    /// Licenses used by a product, as the API answers (the kept count);
+    /// checked against a count of the entitlements themselves, so every
+    /// test that reads a license count also checks that the kept licenses
+    /// followed whatever it changed.
     pub async fn licenses_used(&self, product: &str) -> i64 {
         let r = self
             .admin_get(&format!("/products/{product}/licenses"))
             .await;
         assert_eq!(r.status, 200, "{}", r.text);
-        r.json["used"].as_i64().unwrap()
+        let kept = r.json["used"].as_i64().unwrap();
+        let key = r.json["product"].as_str().unwrap().to_owned();
+        let counted = self
+            .state
+            .store
+            .read_now(|c| {
+                gatehouse::store::entitlements::counted_licenses(c, &key)
+                    .map_err(gatehouse::store::StoreError::from)
+            })
+            .unwrap();
+        assert_eq!(kept, counted, "kept and counted licenses of {key}");
+        kept
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {

@@ -1,0 +1,171 @@
+//! Licenses, kept rather than counted (migration `000011_scale`).
+//!
+//! `licenses` holds each person holding a licensed role on a product
+//! (through any of their accounts), `license_counts` how many per product
+//! as rows of +/− (folded by the server's upkeep, as `user_counts`).
+//! Database triggers note in `license_dirty` every person a write may have
+//! given or taken a license: whatever code path or foreign-key cascade made
+//! the change. Every write transaction ends with [`settle`] (the store's
+//! write paths call it), which recomputes those persons' licenses from the
+//! `user_entitlements` view, applies the difference, and clears the notes:
+//! at every commit the tables agree with the view.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+
+use super::conn::DbConn;
+use super::entitlements::LICENSED_ROLES;
+use super::schema::{license_counts, license_dirty, licenses, user_entitlements as e, users};
+
+/// Persons settled per round: bounded IN lists.
+const CHUNK: usize = 500;
+
+/// Brings the licenses of every person noted dirty up to date, in the
+/// caller's transaction.
+pub fn settle(conn: &mut DbConn) -> QueryResult<()> {
+    loop {
+        let dirty: Vec<String> = license_dirty::table
+            .select(license_dirty::person_id)
+            .order(license_dirty::person_id)
+            .limit(CHUNK as i64)
+            .load(conn)?;
+        if dirty.is_empty() {
+            return Ok(());
+        }
+        settle_persons(conn, &dirty)?;
+        diesel::delete(license_dirty::table.filter(license_dirty::person_id.eq_any(&dirty)))
+            .execute(conn)?;
+    }
+}
+
+/// Runs a write's `work`, then settles the licenses its changes may have
+/// moved (`licenses::settle`), in the same transaction: every write path
+/// ends with it, so the kept licenses are exact at every commit.
+pub fn settled<T, E, F>(conn: &mut DbConn, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    let value = work(conn)?;
+    settle(conn)?;
+    Ok(value)
+}
+
+/// Recomputes the licenses of `persons` and applies the difference.
+fn settle_persons(conn: &mut DbConn, persons: &[String]) -> QueryResult<()> {
+    let wanted: BTreeSet<&String> = persons.iter().collect();
+    // A person's accounts: those linked to it, or the unlinked account
+    // that is a person of its own.
+    let accounts: Vec<String> = users::table
+        .filter(
+            users::person_id
+                .eq_any(persons)
+                .or(users::id.eq_any(persons)),
+        )
+        .select((users::id, users::person_id))
+        .load::<(String, Option<String>)>(conn)?
+        .into_iter()
+        .filter(|(id, person)| wanted.contains(person.as_ref().unwrap_or(id)))
+        .map(|(id, _)| id)
+        .collect();
+    let held: BTreeSet<(String, String)> = if accounts.is_empty() {
+        BTreeSet::new()
+    } else {
+        e::table
+            .filter(e::user_id.eq_any(&accounts))
+            .filter(e::role.eq_any(LICENSED_ROLES))
+            .select((e::product, e::person_id))
+            .distinct()
+            .load::<(String, String)>(conn)?
+            .into_iter()
+            .collect()
+    };
+    let had: BTreeSet<(String, String)> = licenses::table
+        .filter(licenses::person_id.eq_any(persons))
+        .select((licenses::product_key, licenses::person_id))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect();
+    let mut gone: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (product, person) in had.difference(&held) {
+        gone.entry(product).or_default().push(person);
+    }
+    let mut came: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (product, person) in held.difference(&had) {
+        came.entry(product).or_default().push(person);
+    }
+    let mut moved: BTreeMap<&str, i64> = BTreeMap::new();
+    // Counted from what the statements changed, not from the sets: a row
+    // another writer removed or added first is not counted twice.
+    for (product, people) in gone {
+        let removed = diesel::delete(
+            licenses::table
+                .filter(licenses::product_key.eq(product))
+                .filter(licenses::person_id.eq_any(people)),
+        )
+        .execute(conn)?;
+        *moved.entry(product).or_default() -= removed as i64;
+    }
+    for (product, people) in came {
+        let added = super::dialect::insert_licenses(conn, product, &people)?;
+        *moved.entry(product).or_default() += added as i64;
+    }
+    for (product, used) in moved.into_iter().filter(|(_, n)| *n != 0) {
+        diesel::insert_into(license_counts::table)
+            .values((
+                license_counts::product_key.eq(product),
+                license_counts::used.eq(used),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Licenses of one product in use (kept).
+pub fn used(conn: &mut DbConn, product: &str) -> QueryResult<i64> {
+    license_counts::table
+        .filter(license_counts::product_key.eq(product))
+        // CAST: PostgreSQL's sum of bigints is a numeric.
+        .select(sql::<BigInt>(
+            "CAST(coalesce(sum(license_counts.used), 0) AS BIGINT)",
+        ))
+        .first(conn)
+}
+
+/// Licenses in use per product (kept; products using none may be absent).
+pub fn used_by_product(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
+    license_counts::table
+        .group_by(license_counts::product_key)
+        .select((
+            license_counts::product_key,
+            sql::<BigInt>("CAST(coalesce(sum(license_counts.used), 0) AS BIGINT)"),
+        ))
+        .order(license_counts::product_key)
+        .load(conn)
+}
+
+/// Folds each product's count rows into one, in the caller's transaction;
+/// returns how many products were folded (see `user_counts::fold`).
+pub fn fold(conn: &mut DbConn) -> QueryResult<usize> {
+    let products: Vec<String> = license_counts::table
+        .group_by(license_counts::product_key)
+        .having(diesel::dsl::count_star().gt(1))
+        .select(license_counts::product_key)
+        .load(conn)?;
+    for product in &products {
+        let gone: Vec<i64> =
+            diesel::delete(license_counts::table.filter(license_counts::product_key.eq(product)))
+                .returning(license_counts::used)
+                .get_results(conn)?;
+        diesel::insert_into(license_counts::table)
+            .values((
+                license_counts::product_key.eq(product),
+                license_counts::used.eq(gone.iter().sum::<i64>()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(products.len())
+}
