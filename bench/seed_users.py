@@ -116,6 +116,10 @@ def seed_sqlite(path: str, directory: str, count: int, groups: int, now: int) ->
             """,
             params,
         )
+    # The memberships' triggers noted every member for the store to settle
+    # its licenses (store::licenses); with no product mapped yet there is
+    # nothing to settle.
+    db.execute("DELETE FROM license_dirty")
     db.commit()
 
 
@@ -167,6 +171,7 @@ def seed_postgres(url: str, directory: str, count: int, groups: int, now: int) -
     UPDATE users SET person_id = 'p-' || id WHERE directory_id = '{directory}' AND person_id IS NULL;
     INSERT INTO user_counts (directory_id, users, changes) VALUES ('{directory}', {count}, {count});
     {group_sql}
+    DELETE FROM license_dirty;
     COMMIT;
     VACUUM ANALYZE;
     """
