@@ -1,7 +1,8 @@
 //! `auditor`: the compliance questions an auditor asks of a large
 //! directory seeded with `bench/seed_users.py --groups` and mapped by
 //! `bench/floors.sh` (not part of `all`): each filter's first page of 100
-//! with its total, repeatedly at the run's concurrency, then one full
+//! with its total, repeatedly at the run's concurrency (one filter at a
+//! time), then one full
 //! cursor walk of each, timed.
 
 use std::rc::Rc;
@@ -10,7 +11,7 @@ use std::time::Instant;
 use awc::http::Method;
 use serde_json::{json, Map, Value};
 
-use super::shared::{fan_out, ENTERPRISE};
+use super::shared::{get_each_operation, ENTERPRISE};
 use crate::client::{q, Scim};
 use crate::stats::{Recorder, Shared};
 
@@ -75,18 +76,7 @@ pub async fn auditor(
             })
         })
         .collect();
-    let (scim2, rec2) = (scim.clone(), rec.clone());
-    fan_out(jobs, concurrency, move |(op, path)| {
-        let (scim, rec) = (scim2.clone(), rec2.clone());
-        async move {
-            if let Some(found) = scim.send(&rec, &op, Method::GET, &path, None, &[200]).await {
-                if found.total_results().is_none() {
-                    rec.error(&op, "no totalResults".to_owned());
-                }
-            }
-        }
-    })
-    .await;
+    get_each_operation(scim, &rec, jobs, concurrency, false).await;
     let mut walks = Map::new();
     for (name, filter) in &filters {
         let walk_started = Instant::now();

@@ -9,7 +9,7 @@ use std::time::Instant;
 use awc::http::Method;
 use serde_json::{json, Value};
 
-use super::shared::{fan_out, user_name, ENTERPRISE};
+use super::shared::{get_each_operation, user_name, ENTERPRISE};
 use crate::client::{q, Scim};
 use crate::stats::{Recorder, Shared};
 
@@ -65,7 +65,7 @@ fn filters(i: usize) -> Vec<(&'static str, String)> {
 }
 
 /// The probe `GET /Users?count=1` and every equality filter, `repeats`
-/// times each at `concurrency`; then one importer walking every user with
+/// times each at `concurrency` (one operation at a time); then one importer walking every user with
 /// `startIndex` pages of 100, as Okta's import does, first page to last.
 pub async fn idp_reads(scim: &Scim, users: usize, repeats: usize, concurrency: usize) -> Value {
     let rec: Shared = Rc::new(Recorder::default());
@@ -82,18 +82,7 @@ pub async fn idp_reads(scim: &Scim, users: usize, repeats: usize, concurrency: u
             ));
         }
     }
-    let (scim2, rec2) = (scim.clone(), rec.clone());
-    fan_out(jobs, concurrency, move |(op, path)| {
-        let (scim, rec) = (scim2.clone(), rec2.clone());
-        async move {
-            if let Some(found) = scim.send(&rec, &op, Method::GET, &path, None, &[200]).await {
-                if found.total_results().unwrap_or(0) == 0 {
-                    rec.error(&op, format!("{path} found nobody"));
-                }
-            }
-        }
-    })
-    .await;
+    get_each_operation(scim, &rec, jobs, concurrency, true).await;
     // The import: one client, each page after the last.
     let import_started = Instant::now();
     let mut start = 1;

@@ -45,3 +45,38 @@ pub(super) fn user_name(i: usize) -> String {
 pub(super) fn patch(ops: Value) -> Value {
     json!({"schemas": [PATCH_OP], "Operations": ops})
 }
+
+/// Runs GET requests (operation name, path) one operation at a time, each
+/// with `concurrency` workers, so an operation's latency is measured under
+/// load of its own kind rather than queued behind another's slower
+/// requests. Each answer must carry `totalResults`, above 0 when
+/// `must_find`.
+pub(super) async fn get_each_operation(
+    scim: &crate::client::Scim,
+    rec: &crate::stats::Shared,
+    jobs: Vec<(String, String)>,
+    concurrency: usize,
+    must_find: bool,
+) {
+    let mut by_operation: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for (op, path) in jobs {
+        by_operation.entry(op).or_default().push(path);
+    }
+    for (op, paths) in by_operation {
+        let (scim, rec, op) = (scim.clone(), rec.clone(), Rc::new(op));
+        fan_out(paths, concurrency, move |path| {
+            let (scim, rec, op) = (scim.clone(), rec.clone(), op.clone());
+            async move {
+                let method = awc::http::Method::GET;
+                if let Some(found) = scim.send(&rec, &op, method, &path, None, &[200]).await {
+                    match found.total_results() {
+                        None => rec.error(&op, format!("{path}: no totalResults")),
+                        Some(0) if must_find => rec.error(&op, format!("{path} found nobody")),
+                        Some(_) => {}
+                    }
+                }
+            }
+        })
+        .await;
+    }
+}

@@ -23,19 +23,21 @@ INSERT INTO user_counts (directory_id, users, changes)
 -- Equality filters on attributes with no column of their own, read out of
 -- the JSON attributes: each index holds the expression exactly as the
 -- filter compiler writes it (store::sql_filter::json, the path written
--- literally), folded with lower() as the schema's caseExact=false says.
+-- literally), folded with lower() as the schema's caseExact=false says,
+-- then creation order: a first page of matches is read from the index in
+-- the order it is listed, however many match.
 CREATE INDEX users_family_name
-    ON users(directory_id, (lower((attributes::jsonb #>> '{"name","familyName"}'::text[]))));
+    ON users(directory_id, (lower((attributes::jsonb #>> '{"name","familyName"}'::text[]))), created_at, id);
 CREATE INDEX users_employee_number
-    ON users(directory_id, (lower((attributes::jsonb #>> '{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User","employeeNumber"}'::text[]))));
+    ON users(directory_id, (lower((attributes::jsonb #>> '{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User","employeeNumber"}'::text[]))), created_at, id);
 CREATE INDEX users_department
-    ON users(directory_id, (lower((attributes::jsonb #>> '{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User","department"}'::text[]))));
+    ON users(directory_id, (lower((attributes::jsonb #>> '{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User","department"}'::text[]))), created_at, id);
 CREATE INDEX users_manager
-    ON users(directory_id, (lower((attributes::jsonb #>> '{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User","manager","value"}'::text[]))));
+    ON users(directory_id, (lower((attributes::jsonb #>> '{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User","manager","value"}'::text[]))), created_at, id);
 -- `active eq false` (leavers) and `meta.lastModified gt` (what changed
 -- since the last audit) have columns: their own indexes, so counting the
 -- matches reads the index alone.
-CREATE INDEX users_directory_active ON users(directory_id, active);
+CREATE INDEX users_directory_active ON users(directory_id, active, created_at, id);
 CREATE INDEX users_directory_updated ON users(directory_id, updated_at);
 
 -- Licenses, kept rather than counted. Counting a product's licenses walks

@@ -23,19 +23,21 @@ INSERT INTO user_counts (directory_id, users, changes)
 -- Equality filters on attributes with no column of their own, read out of
 -- the JSON attributes: each index holds the expression exactly as the
 -- filter compiler writes it (store::sql_filter::json, the path written
--- literally), folded with lower() as the schema's caseExact=false says.
+-- literally), folded with lower() as the schema's caseExact=false says,
+-- then creation order: a first page of matches is read from the index in
+-- the order it is listed, however many match.
 CREATE INDEX users_family_name
-    ON users(directory_id, (lower(json_extract(attributes, '$."name"."familyName"'))));
+    ON users(directory_id, (lower(json_extract(attributes, '$."name"."familyName"'))), created_at, id);
 CREATE INDEX users_employee_number
-    ON users(directory_id, (lower(json_extract(attributes, '$."urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"."employeeNumber"'))));
+    ON users(directory_id, (lower(json_extract(attributes, '$."urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"."employeeNumber"'))), created_at, id);
 CREATE INDEX users_department
-    ON users(directory_id, (lower(json_extract(attributes, '$."urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"."department"'))));
+    ON users(directory_id, (lower(json_extract(attributes, '$."urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"."department"'))), created_at, id);
 CREATE INDEX users_manager
-    ON users(directory_id, (lower(json_extract(attributes, '$."urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"."manager"."value"'))));
+    ON users(directory_id, (lower(json_extract(attributes, '$."urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"."manager"."value"'))), created_at, id);
 -- `active eq false` (leavers) and `meta.lastModified gt` (what changed
 -- since the last audit) have columns: their own indexes, so counting the
 -- matches reads the index alone.
-CREATE INDEX users_directory_active ON users(directory_id, active);
+CREATE INDEX users_directory_active ON users(directory_id, active, created_at, id);
 CREATE INDEX users_directory_updated ON users(directory_id, updated_at);
 
 -- Licenses, kept rather than counted. Counting a product's licenses walks
@@ -128,11 +130,11 @@ INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
     ('licenses', 'licenses_person', '1000000 3'),
     ('license_counts', 'license_counts_product', '1000 50 1'),
     ('license_dirty', 'sqlite_autoindex_license_dirty_1', '1000 1'),
-    ('users', 'users_family_name', '1000000 100000 10'),
-    ('users', 'users_employee_number', '1000000 100000 1'),
-    ('users', 'users_department', '1000000 100000 5000'),
-    ('users', 'users_manager', '1000000 100000 10'),
-    ('users', 'users_directory_active', '1000000 100000 50000'),
+    ('users', 'users_family_name', '1000000 100000 10 1 1'),
+    ('users', 'users_employee_number', '1000000 100000 1 1 1'),
+    ('users', 'users_department', '1000000 100000 5000 1 1'),
+    ('users', 'users_manager', '1000000 100000 10 1 1'),
+    ('users', 'users_directory_active', '1000000 100000 50000 1 1'),
     ('users', 'users_directory_updated', '1000000 100000 2');
 -- A connection reads sqlite_stat1 when it loads the schema: make this one
 -- (and every other, whose schema is then stale) read the rows just added.

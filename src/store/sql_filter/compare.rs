@@ -107,11 +107,19 @@ pub(super) fn compare(
     if op == CompareOp::Ne {
         return Ok(not(compare(leaf, CompareOp::Eq, value, backend)?));
     }
+    // Text folded in SQL is guarded on its folded form (NULL exactly when
+    // the value is): that is the expression its index holds, so the
+    // database reads the guard from the index instead of each row's JSON
+    // (a department of 50,000 users: a scan of 50,000 rows otherwise).
+    let guard = match is_textual(leaf.kind) && folds_in_sql(leaf) {
+        true => compared(leaf),
+        false => leaf.expr.clone(),
+    };
     let guarded = |test: SqlCondition| match leaf.repr {
         Repr::Bool | Repr::Micros => SqlCondition::new().sql("(").append(test).sql(")"),
         _ => SqlCondition::new()
             .sql("(")
-            .append(leaf.expr.clone())
+            .append(guard.clone())
             .sql(" IS NOT NULL AND ")
             .append(test)
             .sql(")"),
@@ -291,9 +299,10 @@ pub(super) fn text_in(leaf: &Leaf, texts: &[&str]) -> Option<SqlCondition> {
         return None;
     }
     let fold_in_sql = folds_in_sql(leaf);
+    // Guarded on the compared form, as `compare` guards text.
     let mut set = SqlCondition::new()
         .sql("(")
-        .append(leaf.expr.clone())
+        .append(compared(leaf))
         .sql(" IS NOT NULL AND ")
         .append(compared(leaf))
         .sql(" IN (");
