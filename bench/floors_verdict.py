@@ -53,8 +53,10 @@ for db in databases:
             walk = auditor["walks"].get(name, {})
             floor(db, 3, f"auditor {name}: first page p99 < 50 ms, walk < 60 s",
                   f"p99 {op['p99_ms']:.1f} ms (p50 {op['p50_ms']:.1f}); walk {walk.get('seconds')} s "
-                  f"over {walk.get('users')} of {walk.get('total')}; {op['errors']} errors",
-                  op["p99_ms"] < 50 and walk.get("seconds", 1e9) < 60 and op["errors"] == 0)
+                  f"over {walk.get('users')} of {walk.get('total')}"
+                  + (" (cut at 90 s)" if walk.get("cut") else "") + f"; {op['errors']} errors",
+                  op["p99_ms"] < 50 and walk.get("seconds", 1e9) < 60 and not walk.get("cut")
+                  and op["errors"] == 0)
 
     http = out / f"{db}-http.json"
     http = json.loads(http.read_text()) if http.exists() else None
