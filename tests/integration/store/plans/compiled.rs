@@ -267,3 +267,27 @@ async fn entitlement_filters_start_from_the_mapped_groups() {
         );
     }
 }
+
+/// A group's members are read from the group (the memberships' primary
+/// key), not by testing every user's groups: an auditor's
+/// `groups[value eq "…"]` over a group of 200,000.
+#[actix_web::test]
+async fn group_member_filters_start_from_the_group() {
+    use gatehouse::scim::schema::ResourceKind::User;
+    let app = TestApp::new().await;
+    for filter in ["groups[value eq \"g1\"]", "groups.value eq \"g1\""] {
+        let plan = plan(&app, User, filter);
+        let index = match app.state.store.backend() {
+            gatehouse::store::Backend::Sqlite => "sqlite_autoindex_memberships_1 (group_id=?)",
+            gatehouse::store::Backend::Postgres => "memberships_pkey",
+        };
+        assert!(
+            plan.contains(index),
+            "{filter} should read the group's memberships:\n{plan}"
+        );
+        assert!(
+            !plan.contains("SCAN users") && !plan.contains("SCAN m "),
+            "{filter} scans:\n{plan}"
+        );
+    }
+}
