@@ -161,7 +161,7 @@ pub fn list(
                 .select(UserRow::as_select())
                 .load(conn)?;
             leave_anchor(d, query.offset, k, &rows);
-            return Ok((k.users, rows));
+            return Ok((count(conn)?, rows));
         }
     }
     let mut page = base();
