@@ -151,7 +151,7 @@ run_database() { # sqlite | postgres
     echo "== $db: reports, big group (floors 4 and 6)"
     echo "python3 bench/floors_http.py $db (reports, license counts, big-group PATCH and reads)" >> "$out/commands.txt"
     python3 bench/floors_http.py "http://$addr" "$token" "$admin" "$server" \
-        "$REPEATS" > "$out/$db-http.json"
+        "$REPEATS" "$USERS" > "$out/$db-http.json"
     note_rss after_http
     if [ "$WITH_RESYNC" = 1 ]; then
         echo "== $db: resync (floor 7)"

@@ -2,7 +2,7 @@
 """The floors bench/floors.sh measures with plain HTTP rather than the load
 driver, against a server seeded by it; prints JSON.
 
-    floors_http.py BASE DIRECTORY_TOKEN ADMIN_TOKEN SERVER_PID REPEATS
+    floors_http.py BASE DIRECTORY_TOKEN ADMIN_TOKEN SERVER_PID REPEATS USERS
 
 - reports (floor 4): the first page of each admin report and the license
   counts, REPEATS times each, one request at a time;
@@ -70,11 +70,14 @@ def reports(base, admin, repeats):
     return out
 
 
-def member_patches(base, token, rounds):
+def member_patches(base, token, rounds, users):
+    """Users from past the big group's (the first min(200,000, N/2) seeded
+    users, as seed_users.py --groups makes it), so each add is a real one."""
     conn = connect(base)
     adds, removes, statuses = [], [], set()
+    first = min(200_000, users // 2)
     for r in range(rounds):
-        ids = [f"00000000-0000-4000-8000-{300000 + r * 50 + k:012d}" for k in range(50)]
+        ids = [f"00000000-0000-4000-8000-{first + r * 50 + k:012d}" for k in range(50)]
         members = [{"value": i} for i in ids]
         for op, samples in (("Add", adds), ("Remove", removes)):
             body = {"schemas": [PATCH_OP],
@@ -124,10 +127,11 @@ def concurrent_reads(base, token, pid, clients=8):
 
 
 def main():
-    base, token, admin, pid, repeats = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+    base, token, admin = sys.argv[1], sys.argv[2], sys.argv[3]
+    pid, repeats, users = int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
     out = {
         "reports": reports(base, admin, repeats),
-        "big_group_patch": member_patches(base, token, 20),
+        "big_group_patch": member_patches(base, token, 20, users),
         "big_group_reads": concurrent_reads(base, token, pid),
     }
     print(json.dumps(out, indent=2))
