@@ -55,14 +55,3 @@ pub fn counted_licenses(conn: &mut DbConn, product: &str) -> QueryResult<i64> {
         .select(count(e::person_id).aggregate_distinct())
         .first(conn)
 }
-
-/// Licenses in use per product, counted from the view (products using
-/// none are absent); see [`counted_licenses`].
-pub fn counted_licenses_by_product(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
-    e::table
-        .filter(e::role.eq_any(LICENSED_ROLES))
-        .group_by(e::product)
-        .select((e::product, count(e::person_id).aggregate_distinct()))
-        .order(e::product)
-        .load(conn)
-}

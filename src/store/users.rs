@@ -129,10 +129,20 @@ pub fn list(
     if let (Some(d), Some(key), None) = (directory, &query.user_name_key, &query.seek) {
         return by_user_name(conn, d, key, query.offset, query.limit);
     }
+    // An unfiltered startIndex page of one directory in creation order may
+    // start from where the previous page ended (`page_anchors`).
+    let anchorable = match directory {
+        Some(d) if query.condition.is_none() && query.in_creation_order && query.seek.is_none() => {
+            Some(d)
+        }
+        _ => None,
+    };
     // Every user of a directory, or of all: the total is kept, not counted.
     let kept = match query.condition {
-        None => Some(user_counts::of(conn, directory)?),
-        Some(_) => None,
+        None if query.count_total || anchorable.is_some() => {
+            Some(user_counts::of(conn, directory)?)
+        }
+        _ => None,
     };
     let count = |conn: &mut DbConn| match kept {
         _ if !query.count_total => Ok(0),
@@ -144,33 +154,23 @@ pub fn list(
     if limit == 0 {
         return Ok((count(conn)?, Vec::new()));
     }
-    // An unfiltered startIndex page of one directory in creation order:
-    // from where the previous page ended, if nothing has moved since.
-    let anchored = match (directory, kept) {
-        (Some(d), Some(k)) if query.in_creation_order && query.seek.is_none() => Some((d, k)),
-        _ => None,
+    let anchored = anchorable.zip(kept);
+    // From the anchor if nothing has moved since it was left, else from
+    // the cursor's position or the offset.
+    let anchor = anchored
+        .and_then(|(d, k)| page_anchors::find(d, query.offset).filter(|a| a.changes == k.changes))
+        .map(|a| sql_filter::seek(ResourceKind::User, a.created_at, &a.id, true));
+    let (seek, skip) = match &anchor {
+        Some(after) => (Some(after), 0),
+        None => (query.seek.as_ref(), offset),
     };
-    if let Some((d, k)) = anchored {
-        if let Some(anchor) = page_anchors::find(d, query.offset).filter(|a| a.changes == k.changes)
-        {
-            let after = sql_filter::seek(ResourceKind::User, anchor.created_at, &anchor.id, true);
-            let rows = base()
-                .filter(after)
-                .order((users::created_at, users::id))
-                .limit(limit)
-                .select(UserRow::as_select())
-                .load(conn)?;
-            leave_anchor(d, query.offset, k, &rows);
-            return Ok((count(conn)?, rows));
-        }
-    }
     let mut page = base();
-    if let Some(seek) = &query.seek {
+    if let Some(seek) = seek {
         page = page.filter(seek.clone());
     }
     let rows: Vec<UserRow> = page
         .order(query.order.clone())
-        .offset(offset)
+        .offset(skip)
         .limit(limit)
         .select(UserRow::as_select())
         .load(conn)?;
