@@ -90,7 +90,7 @@ fn scim_routes(cfg: &mut web::ServiceConfig) {
         )
         .service(
             endpoint("/Groups/{id}")
-                .get(get::<Groups>)
+                .get(scim::group_read::get)
                 .put(replace::<Groups>)
                 .patch(patch::<Groups>)
                 .delete(delete::<Groups>),

@@ -7,6 +7,7 @@ pub mod error;
 pub mod filter;
 pub mod fold;
 pub mod list;
+pub mod members_stream;
 pub mod nul;
 pub mod patch;
 pub mod path;

@@ -264,20 +264,7 @@ impl GroupResource {
         copy_in_schema_order(&registry.group, &self.attributes, &mut out);
         copy_unregistered(&self.attributes, &mut out);
         if let Some(members) = &self.members {
-            let members = members
-                .iter()
-                .map(|m| {
-                    let mut v = json!({
-                        "value": m.id,
-                        "$ref": location(base_url, m.kind, &m.id),
-                        "type": m.kind.name(),
-                    });
-                    if let (Some(d), Some(o)) = (&m.display, v.as_object_mut()) {
-                        o.insert("display".into(), d.clone().into());
-                    }
-                    v
-                })
-                .collect();
+            let members = members.iter().map(|m| m.json(base_url)).collect();
             out.insert("members".into(), Value::Array(members));
         }
         for ext in registry.extensions(kind) {
@@ -293,6 +280,21 @@ impl GroupResource {
             meta_json(&self.meta, ResourceKind::Group, base_url, &self.id),
         );
         Value::Object(out)
+    }
+}
+
+impl MemberRef {
+    /// The SCIM JSON of one entry of a group's `members`.
+    pub fn json(&self, base_url: &str) -> Value {
+        let mut v = json!({
+            "value": self.id,
+            "$ref": location(base_url, self.kind, &self.id),
+            "type": self.kind.name(),
+        });
+        if let (Some(d), Some(o)) = (&self.display, v.as_object_mut()) {
+            o.insert("display".into(), d.clone().into());
+        }
+        v
     }
 }
 

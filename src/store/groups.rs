@@ -29,6 +29,15 @@ pub fn find(conn: &mut DbConn, directory: Option<&str>, id: &str) -> QueryResult
     q.select(GroupRow::as_select()).first(conn)
 }
 
+/// The stored version of a group, if the group still exists.
+pub fn version_of(conn: &mut DbConn, id: &str) -> QueryResult<Option<i64>> {
+    groups::table
+        .filter(groups::id.eq(id))
+        .select(groups::version)
+        .first(conn)
+        .optional()
+}
+
 /// Writes every column of `row` over the stored group with the same id.
 /// Only if the stored version is still the one read (`row.version - 1`):
 /// a concurrent writer got there first otherwise, and the write is stale.

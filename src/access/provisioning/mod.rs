@@ -3,6 +3,7 @@
 //! event there, so a change and its audit row commit together.
 
 mod group_members;
+pub mod group_pages;
 pub mod groups;
 pub mod users;
 

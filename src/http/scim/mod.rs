@@ -3,6 +3,7 @@
 pub mod bulk;
 pub mod discovery;
 pub mod endpoint_names;
+pub mod group_read;
 pub mod listing;
 pub mod resources;
 pub mod search;

@@ -112,7 +112,7 @@ pub async fn get<E: Provisioned>(
     caller.vouch(&state, result).await
 }
 
-async fn get_checked<E: Provisioned>(
+pub(super) async fn get_checked<E: Provisioned>(
     state: &AppState,
     caller: &ScimCaller,
     req: &HttpRequest,

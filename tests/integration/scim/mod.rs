@@ -10,6 +10,7 @@ mod extensions;
 mod filters;
 mod groups;
 mod hostile;
+mod large_groups;
 mod leniency;
 mod long_filters;
 mod paging;
