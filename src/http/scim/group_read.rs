@@ -20,9 +20,7 @@ use crate::access::provisioning::{Groups, Provisioned};
 use crate::http::auth::ScimCaller;
 use crate::http::error::SCIM_CONTENT_TYPE;
 use crate::http::state::AppState;
-use crate::scim::members_stream::{members_part, GroupFrame};
-use crate::scim::projection::Projection;
-use crate::scim::schema::SchemaRegistry;
+use crate::scim::members_stream::{members_part, GroupFrame, MemberShape};
 use crate::scim::ScimError;
 use crate::store::{as_share, readers::current_share};
 
@@ -74,8 +72,7 @@ async fn get_streamed(
     let frame = GroupFrame::around(&bare);
     let pages = Pages {
         state: state.clone(),
-        registry,
-        projection,
+        shape: MemberShape::of(&registry, &projection),
         base_url: base_url.clone(),
         id,
         version: group.meta.version,
@@ -96,8 +93,8 @@ async fn get_streamed(
 /// What reading the pages after the first needs.
 struct Pages {
     state: web::Data<AppState>,
-    registry: Arc<SchemaRegistry>,
-    projection: Projection,
+    /// Which sub-attributes of each member the request asked for.
+    shape: MemberShape,
     base_url: String,
     id: String,
     /// The group's version when its first page was read.
@@ -143,13 +140,12 @@ impl Pages {
                         }
                     },
                 };
-                let part = members_part(
-                    &pages.registry,
-                    &pages.projection,
-                    &pages.base_url,
-                    &page.members,
-                    !walk.sent_any,
-                );
+                let part =
+                    match members_part(pages.shape, &pages.base_url, &page.members, !walk.sent_any)
+                    {
+                        Ok(part) => part,
+                        Err(e) => return Some((Err(std::io::Error::other(e)), None)),
+                    };
                 walk.sent_any |= !part.is_empty();
                 walk.after = page.next;
                 Some((Ok(Bytes::from(part)), Some(walk)))

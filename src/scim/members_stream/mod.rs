@@ -4,10 +4,11 @@
 //! together, the parts are the group's JSON, members included, exactly as
 //! `GroupResource::to_json` and the projection would give it.
 
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::projection::Projection;
-use super::resource::MemberRef;
+use super::resource::{location, MemberRef};
 use super::schema::{ResourceKind, SchemaRegistry};
 
 /// What goes before and after a group's members.
@@ -45,34 +46,96 @@ impl GroupFrame {
     }
 }
 
+/// Which sub-attributes of each member the response keeps: found once per
+/// request by projecting a member that has them all, since a member's
+/// projection depends on the sub-attributes' names, never their values.
+/// Writing members straight to text (no `Value` per member, no projected
+/// copy) keeps a page in flight to its rows and its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemberShape {
+    value: bool,
+    reference: bool,
+    kind: bool,
+    display: bool,
+}
+
+impl MemberShape {
+    pub fn of(registry: &SchemaRegistry, projection: &Projection) -> MemberShape {
+        let sample = MemberRef {
+            id: String::new(),
+            kind: ResourceKind::User,
+            display: Some(String::new()),
+        };
+        let mut holder = Map::new();
+        holder.insert("members".into(), Value::Array(vec![sample.json("")]));
+        let projected = projection.apply(registry, ResourceKind::Group, Value::Object(holder));
+        let kept = |key: &str| {
+            projected
+                .pointer("/members/0")
+                .and_then(Value::as_object)
+                .is_some_and(|m| m.contains_key(key))
+        };
+        MemberShape {
+            value: kept("value"),
+            reference: kept("$ref"),
+            kind: kept("type"),
+            display: kept("display"),
+        }
+    }
+}
+
+/// One member as the response writes it.
+#[derive(Serialize)]
+struct MemberOut<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<&'a str>,
+    #[serde(rename = "$ref", skip_serializing_if = "Option::is_none")]
+    reference: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    display: Option<&'a str>,
+}
+
+impl MemberOut<'_> {
+    fn is_empty(&self) -> bool {
+        self.value.is_none()
+            && self.reference.is_none()
+            && self.kind.is_none()
+            && self.display.is_none()
+    }
+}
+
 /// One page of members as it goes between the frame's parts: the members
-/// projected as the request asked, comma-separated, with a leading comma
-/// unless it is the first page.
+/// as `shape` keeps them, comma-separated, with a leading comma unless no
+/// member was written before (`first`).
 pub fn members_part(
-    registry: &SchemaRegistry,
-    projection: &Projection,
+    shape: MemberShape,
     base_url: &str,
     members: &[MemberRef],
     first: bool,
-) -> String {
-    let rendered: Vec<Value> = members.iter().map(|m| m.json(base_url)).collect();
-    let mut holder = Map::new();
-    holder.insert("members".into(), Value::Array(rendered));
-    // Projected as part of a group, so sub-attribute choices
-    // (`attributes=members.value`) apply as they would to the whole group.
-    let projected = projection.apply(registry, ResourceKind::Group, Value::Object(holder));
-    let items = match projected.get("members") {
-        Some(Value::Array(items)) => items.as_slice(),
-        _ => &[],
-    };
-    let mut out = String::new();
-    for (n, item) in items.iter().enumerate() {
-        if n > 0 || !first {
-            out.push(',');
+) -> Result<Vec<u8>, serde_json::Error> {
+    let mut out = Vec::with_capacity(members.len() * 160);
+    let mut comma = !first;
+    for m in members {
+        let member = MemberOut {
+            value: shape.value.then_some(m.id.as_str()),
+            reference: shape.reference.then(|| location(base_url, m.kind, &m.id)),
+            kind: shape.kind.then(|| m.kind.name()),
+            display: m.display.as_deref().filter(|_| shape.display),
+        };
+        // A member left with nothing is left out, as the projection of a
+        // whole group leaves it out.
+        if member.is_empty() {
+            continue;
         }
-        out.push_str(&item.to_string());
+        if comma {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut out, &member)?;
+        comma = true;
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]

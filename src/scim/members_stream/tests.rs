@@ -57,9 +57,11 @@ fn streamed(
         panic!("a group renders as an object")
     };
     let frame = GroupFrame::around(&bare);
+    let shape = MemberShape::of(registry, projection);
     let mut out = frame.head.clone();
     for (n, chunk) in members.chunks(page.max(1)).enumerate() {
-        out.push_str(&members_part(registry, projection, BASE, chunk, n == 0));
+        let part = members_part(shape, BASE, chunk, n == 0).unwrap();
+        out.push_str(std::str::from_utf8(&part).unwrap());
     }
     out.push_str(&frame.tail);
     serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))

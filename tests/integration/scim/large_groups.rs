@@ -53,7 +53,8 @@ fn member_values(group: &Value) -> Vec<String> {
 #[actix_web::test]
 async fn a_group_larger_than_a_page_is_streamed_whole() {
     let app = TestApp::new().await;
-    let users = bulk_users(&app, MEMBERS_PER_PAGE as usize + 50).await;
+    // Three pages: the first, one between, and the last.
+    let users = bulk_users(&app, 2 * MEMBERS_PER_PAGE as usize + 50).await;
     let nested = app.create_group("Nested", &[]).await;
     let nested_id = nested["id"].as_str().unwrap().to_owned();
     let mut members: Vec<Value> = users.iter().map(|id| json!({"value": id})).collect();
