@@ -106,9 +106,14 @@ impl TableList {
             // instead of testing every user's groups (SQLite ran the
             // correlated EXISTS for each of 20,000 users: 322 ms for one
             // group's first page). Only groups of the member's own
-            // directory count (a local group is not the IdP's).
+            // directory count: a local group is not the IdP's. A synced
+            // group's members are always of its directory (a push naming
+            // another directory's user skips it), so leaving out local
+            // groups is that test without reading each member's user row:
+            // the 200k group's first page with its total, 470 ms to 295 ms
+            // on SQLite at 1M users.
             TableList::UserGroups => SqlCondition::new()
-                .sql("users.id IN (SELECT m.member_id FROM memberships m JOIN \"groups\" g ON g.id = m.group_id JOIN users mu ON mu.id = m.member_id WHERE g.directory_id = mu.directory_id AND ")
+                .sql("users.id IN (SELECT m.member_id FROM memberships m JOIN \"groups\" g ON g.id = m.group_id WHERE g.directory_id <> 'local' AND ")
                 .append(condition)
                 .sql(")"),
             TableList::GroupMembers => SqlCondition::new()

@@ -76,6 +76,17 @@ async fn a_product_comes_with_roles_and_a_default_group_mapped_to_user() {
         super::users_matching(&app, "groups pr").await,
         Vec::<String>::new()
     );
+    // Nor can it find the local group's members through it.
+    for filter in [
+        format!("groups[value eq \"{default_group}\"]"),
+        "groups.display eq \"jira-software-users-acme\"".to_owned(),
+    ] {
+        assert_eq!(
+            super::users_matching(&app, &filter).await,
+            Vec::<String>::new(),
+            "{filter}"
+        );
+    }
     assert_eq!(
         super::users_matching(&app, r#"entitlements[value eq "jira-software:user"]"#).await,
         vec![user.clone()]
