@@ -126,9 +126,10 @@ pub struct ServeArgs {
     /// Most resources in one list page.
     #[arg(long, env = "GATEHOUSE_MAX_PAGE_SIZE", default_value_t = Settings::default().max_page_size)]
     pub max_page_size: u64,
-    /// Database connections per pool.
-    #[arg(long, env = "GATEHOUSE_POOL_SIZE", default_value_t = Settings::default().pool_size)]
-    pub pool_size: u32,
+    /// Database connections per pool [default: 16 on PostgreSQL; on SQLite
+    /// twice the CPUs]
+    #[arg(long, env = "GATEHOUSE_POOL_SIZE")]
+    pub pool_size: Option<u32>,
     /// Log format.
     #[arg(long, env = "GATEHOUSE_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
@@ -376,14 +377,36 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
+/// The pool size when none is given. On PostgreSQL a read mostly waits
+/// for the database's own processes, so 16 connections. On SQLite each
+/// reader runs its query on the server's cores, and readers beyond twice
+/// the cores only take turns on them with colder caches: at 1M users on 2
+/// cores, `userName eq` at concurrency 8 ran 12.0k req/s with p99 2.5–2.7 ms
+/// on 16 readers and 14.5–15.6k req/s with p99 1.4–1.5 ms on 4, and the
+/// server's RSS after the IdP read mix was 156 MB on 16, 77 MB on 4.
+fn default_pool_size(database_url: &str) -> u32 {
+    match store::Backend::from_url(database_url) {
+        store::Backend::Postgres => Settings::default().pool_size,
+        store::Backend::Sqlite => {
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            u32::try_from(cores.saturating_mul(2))
+                .unwrap_or(u32::MAX)
+                .max(2)
+        }
+    }
+}
+
 fn serve(args: ServeArgs) -> Result<(), CliError> {
+    let pool_size = args
+        .pool_size
+        .unwrap_or_else(|| default_pool_size(&args.database.database_url));
     let settings = Settings {
         listen: args.listen,
         database_url: args.database.database_url,
         public_url: args.public_url,
         max_payload_bytes: args.max_payload_bytes,
         max_page_size: args.max_page_size.max(1),
-        pool_size: args.pool_size.max(1),
+        pool_size: pool_size.max(1),
         log_format: args.log_format,
         rate_limit: args.rate_limit,
         metrics_listen: args.metrics_listen,
