@@ -41,6 +41,8 @@ DAY_US = 86_400_000_000
 
 def seed_sqlite(path: str, directory: str, count: int, groups: int, now: int) -> None:
     db = sqlite3.connect(path)
+    # As the server writes user_emails.value_reversed (SQLite has no reverse()).
+    db.create_function("reverse", 1, lambda s: None if s is None else s[::-1], deterministic=True)
     db.execute("PRAGMA journal_mode=WAL")
     created = now - 40 * DAY_US
     db.execute(
@@ -69,8 +71,10 @@ def seed_sqlite(path: str, directory: str, count: int, groups: int, now: int) ->
     )
     db.execute(
         """
-        INSERT INTO user_emails (user_id, value_key)
-        SELECT id, lower(json_extract(attributes, '$.emails[0].value')) FROM users WHERE directory_id = ?
+        INSERT INTO user_emails (user_id, value_key, value_reversed)
+        SELECT id, key, reverse(key)
+        FROM (SELECT id, lower(json_extract(attributes, '$.emails[0].value')) AS key
+              FROM users WHERE directory_id = ?)
         """,
         (directory,),
     )
@@ -163,8 +167,10 @@ def seed_postgres(url: str, directory: str, count: int, groups: int, now: int) -
            1, {created} + i * 1000,
            CASE WHEN i % 100 = 7 THEN {now} - 1800000000 ELSE {created} + i * 1000 END
     FROM generate_series(0, {count - 1}) i;
-    INSERT INTO user_emails (user_id, value_key)
-        SELECT id, lower(attributes::jsonb #>> '{{emails,0,value}}') FROM users WHERE directory_id = '{directory}';
+    INSERT INTO user_emails (user_id, value_key, value_reversed)
+        SELECT id, key, reverse(key)
+        FROM (SELECT id, lower(attributes::jsonb #>> '{{emails,0,value}}') AS key
+              FROM users WHERE directory_id = '{directory}') k;
     INSERT INTO persons (id, email_key, managed, live, created_at, updated_at)
         SELECT 'p-' || id, user_name_key, true, active, created_at, created_at
         FROM users WHERE directory_id = '{directory}' AND person_id IS NULL;

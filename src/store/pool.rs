@@ -115,6 +115,7 @@ impl Store {
         super::case_fold::check(&mut conn)?;
         super::migrations::run_pending(&mut conn)?;
         super::tasks::reindex_folded(&mut conn)?;
+        super::tasks::reverse_email_keys(&mut conn)?;
         Ok(store)
     }
 

@@ -82,6 +82,7 @@ diesel::table! {
     user_emails (user_id, value_key) {
         user_id -> Text,
         value_key -> Text,
+        value_reversed -> Nullable<Text>,
     }
 }
 

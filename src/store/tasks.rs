@@ -45,3 +45,37 @@ pub(super) fn reindex_folded(conn: &mut DbConn) -> QueryResult<()> {
     }
     done(conn, "reindex_folded")
 }
+
+/// Fills in `user_emails.value_reversed` for the keys stored before it
+/// existed (migration 000012: SQLite has no `reverse()`), all in one
+/// transaction, before the server serves anything.
+pub(super) fn reverse_email_keys(conn: &mut DbConn) -> QueryResult<()> {
+    use super::schema::user_emails;
+    if !matches!(conn, DbConn::Sqlite(_)) || !pending(conn, "reverse_email_keys")? {
+        return Ok(());
+    }
+    conn.transaction(|conn| {
+        loop {
+            // The keys still to do come first in the index (NULL sorts
+            // first), so each round reads only them.
+            let keys: Vec<(String, String)> = user_emails::table
+                .filter(user_emails::value_reversed.is_null())
+                .select((user_emails::user_id, user_emails::value_key))
+                .limit(10_000)
+                .load(conn)?;
+            if keys.is_empty() {
+                break;
+            }
+            for (user, key) in keys {
+                diesel::update(
+                    user_emails::table
+                        .filter(user_emails::user_id.eq(&user))
+                        .filter(user_emails::value_key.eq(&key)),
+                )
+                .set(user_emails::value_reversed.eq(super::users::reversed(&key)))
+                .execute(conn)?;
+            }
+        }
+        done(conn, "reverse_email_keys")
+    })
+}

@@ -19,7 +19,8 @@ pub fn insert(conn: &mut DbConn, row: &UserRow) -> QueryResult<()> {
     user_counts::add(conn, &row.directory_id, 1)
 }
 
-/// Sets the indexed email keys of a user to exactly `keys`.
+/// Sets the indexed email keys of a user to exactly `keys`, each with its
+/// reversal (the index `emails.value ew` reads).
 pub fn set_email_keys(conn: &mut DbConn, user_id: &str, keys: &[String]) -> QueryResult<()> {
     diesel::delete(user_emails::table.filter(user_emails::user_id.eq(user_id))).execute(conn)?;
     let mut unique: Vec<&String> = keys.iter().collect();
@@ -30,10 +31,17 @@ pub fn set_email_keys(conn: &mut DbConn, user_id: &str, keys: &[String]) -> Quer
             .values((
                 user_emails::user_id.eq(user_id),
                 user_emails::value_key.eq(key),
+                user_emails::value_reversed.eq(reversed(key)),
             ))
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// A key reversed by characters, as PostgreSQL's `reverse()` does: the
+/// form of `user_emails.value_reversed`.
+pub fn reversed(key: &str) -> String {
+    key.chars().rev().collect()
 }
 
 /// The user with this id in this directory.

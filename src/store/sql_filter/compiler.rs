@@ -297,8 +297,9 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    /// `emails.value eq "x"` on users: an index lookup in `user_emails`
-    /// (emails.value is caseExact=false, so the key is folded).
+    /// `emails.value eq "x"` (or `ew "x"`) on users: an index lookup in
+    /// `user_emails` (emails.value is caseExact=false, so the key is
+    /// folded).
     fn indexed_email(
         &self,
         list: &List<'a>,
@@ -308,22 +309,43 @@ impl<'a> Compiler<'a> {
     ) -> Option<SqlCondition> {
         match (op, value) {
             (CompareOp::Eq, CompValue::Str(text)) => self.indexed_emails(list, sub, &[text]),
+            (CompareOp::Ew, CompValue::Str(text)) => self.indexed_email_suffix(list, sub, text),
             _ => None,
         }
+    }
+
+    /// Whether `list`'s `sub` is users' `emails.value`, which `user_emails`
+    /// indexes.
+    fn is_email_value(list: &List<'a>, sub: &str) -> bool {
+        matches!(list, List::Json { base: JsonBase::Users, keys: k, .. } if k.as_slice() == ["emails"])
+            && sub.eq_ignore_ascii_case("value")
+    }
+
+    /// `emails.value ew "x"` on users: the addresses whose reversal starts
+    /// with `x` folded and reversed, a range of `user_emails_reversed` (in
+    /// byte order on both databases; `char::MAX` bounds every string that
+    /// starts with the prefix).
+    fn indexed_email_suffix(&self, list: &List<'a>, sub: &str, text: &str) -> Option<SqlCondition> {
+        if !Self::is_email_value(list, sub) {
+            return None;
+        }
+        let from = super::super::users::reversed(&fold(text));
+        let mut to = from.clone();
+        to.push(char::MAX);
+        Some(
+            SqlCondition::new()
+                .sql("users.id IN (SELECT ue.user_id FROM user_emails ue WHERE ue.value_reversed >= ")
+                .text(from)
+                .sql(" AND ue.value_reversed < ")
+                .text(to)
+                .sql(")"),
+        )
     }
 
     /// `emails.value` equal to any of `texts`, on users: one lookup of the
     /// set in `user_emails`' index.
     fn indexed_emails(&self, list: &List<'a>, sub: &str, texts: &[&str]) -> Option<SqlCondition> {
-        let List::Json {
-            base: JsonBase::Users,
-            keys: k,
-            ..
-        } = list
-        else {
-            return None;
-        };
-        if k.as_slice() != ["emails"] || !sub.eq_ignore_ascii_case("value") || texts.is_empty() {
+        if !Self::is_email_value(list, sub) || texts.is_empty() {
             return None;
         }
         let lookup = SqlCondition::new()

@@ -171,6 +171,21 @@ fn json_attributes_value_paths_and_memberships() {
          "users.id IN (SELECT ue.user_id FROM user_emails ue WHERE ue.value_key = ?)", vec!["a@x.org"]),
         ("emails[value eq \"a@x.org\"]", u, sq,
          "users.id IN (SELECT ue.user_id FROM user_emails ue WHERE ue.value_key = ?)", vec!["a@x.org"]),
+        // emails.value ew is a range of the reversed keys: the suffix folded,
+        // reversed, and bounded by char::MAX.
+        ("emails.value ew \"@X.Example\"", u, sq,
+         "users.id IN (SELECT ue.user_id FROM user_emails ue WHERE ue.value_reversed >= ? AND ue.value_reversed < ?)",
+         vec!["elpmaxe.x@", "elpmaxe.x@\u{10FFFF}"]),
+        ("emails ew \"@x.example\"", u, pg,
+         "users.id IN (SELECT ue.user_id FROM user_emails ue WHERE ue.value_reversed >= ? AND ue.value_reversed < ?)",
+         vec!["elpmaxe.x@", "elpmaxe.x@\u{10FFFF}"]),
+        ("emails[type eq \"work\" and value ew \"@x.example\"]", u, sq,
+         "(users.id IN (SELECT ue.user_id FROM user_emails ue WHERE ue.value_reversed >= ? AND ue.value_reversed < ?) AND EXISTS (SELECT 1 FROM json_each(users.attributes, ?) AS e WHERE ((lower(json_extract(e.value, ?)) IS NOT NULL AND lower(json_extract(e.value, ?)) = lower(?)) AND (lower(json_extract(e.value, ?)) IS NOT NULL AND substr(lower(json_extract(e.value, ?)), length(lower(json_extract(e.value, ?))) - length(lower(?)) + 1) = lower(?)))))",
+         vec!["elpmaxe.x@", "elpmaxe.x@\u{10FFFF}", "$.\"emails\"", "$.\"type\"", "$.\"type\"", "work", "$.\"value\"", "$.\"value\"", "$.\"value\"", "@x.example", "@x.example"]),
+        // Other operators on emails.value read the JSON.
+        ("emails.value sw \"a\"", u, sq,
+         "EXISTS (SELECT 1 FROM json_each(users.attributes, ?) AS e WHERE (lower(json_extract(e.value, ?)) IS NOT NULL AND substr(lower(json_extract(e.value, ?)), 1, length(lower(?))) = lower(?)))",
+         vec!["$.\"emails\"", "$.\"value\"", "$.\"value\"", "a", "a"]),
         // A value filter that pins the address narrows by the index first.
         ("emails[type eq \"work\"].value eq \"A@X.org\"", u, sq,
          "(users.id IN (SELECT ue.user_id FROM user_emails ue WHERE ue.value_key = ?) AND EXISTS (SELECT 1 FROM json_each(users.attributes, ?) AS e WHERE ((lower(json_extract(e.value, ?)) IS NOT NULL AND lower(json_extract(e.value, ?)) = lower(?)) AND (lower(json_extract(e.value, ?)) IS NOT NULL AND lower(json_extract(e.value, ?)) = lower(?)))))",

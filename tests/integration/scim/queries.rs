@@ -167,6 +167,33 @@ async fn json_attribute_filters_select_the_right_users() {
                 "erin@acme.com",
             ],
         ),
+        // An address's end (an auditor's "everyone at this domain") is read
+        // from the reversed keys; the value filter still tests the element.
+        (
+            "emails.value ew \"@ACME.com\"".into(),
+            vec![
+                "Carol@Acme.com",
+                "alice@acme.com",
+                "bob@acme.com",
+                "erin@acme.com",
+            ],
+        ),
+        (
+            "emails ew \".org\"".into(),
+            vec!["Carol@Acme.com", "alice@acme.com"],
+        ),
+        (
+            "emails[type eq \"home\" and value ew \".ORG\"]".into(),
+            vec!["alice@acme.com"],
+        ),
+        (
+            "emails[type eq \"work\" and value ew \".org\"]".into(),
+            vec![],
+        ),
+        (
+            "not (emails.value ew \"@acme.com\")".into(),
+            vec!["dave@example.org", "frank@contoso.com"],
+        ),
         (
             "emails[type eq \"other\" and primary eq true]".into(),
             vec!["Carol@Acme.com"],

@@ -182,3 +182,59 @@ async fn keys_folded_the_old_way_are_folded_again_when_the_database_opens() {
     let r = app.admin_get("/people?email=Inga@ACME.test").await;
     assert_eq!(r.json["items"][0]["id"], "p1", "{}", r.text);
 }
+
+/// Email keys stored before migration 000012 get their reversal when the
+/// server next opens the database (SQLite has no reverse(); PostgreSQL's
+/// migration fills them itself), so `emails.value ew` finds them at once.
+#[actix_web::test]
+async fn email_keys_stored_before_the_suffix_index_are_found_by_ew() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    use gatehouse::store::DbConn;
+
+    let db = crate::support::db::TestDb::new();
+    let mut conn = match gatehouse::store::Backend::from_url(&db.url) {
+        gatehouse::store::Backend::Sqlite => DbConn::Sqlite(
+            diesel::SqliteConnection::establish(gatehouse::store::conn::sqlite_path(&db.url))
+                .unwrap(),
+        ),
+        gatehouse::store::Backend::Postgres => {
+            DbConn::Postgres(diesel::PgConnection::establish(&db.url).unwrap())
+        }
+    };
+    migrations::run_until(&mut conn, "2026-12-05-000011_scale").unwrap();
+    conn.batch_execute(
+        r#"INSERT INTO directories (id, name, created_at) VALUES ('okta', 'Okta', 0);
+           INSERT INTO users (id, directory_id, user_name, user_name_key, active, attributes,
+                              version, created_at, updated_at, portal_only, suspended, email_verified)
+           VALUES ('u1', 'okta', 'ann@contractor.example', 'ann@contractor.example', true,
+                   '{"emails": [{"value": "ann@contractor.example", "type": "work"}]}',
+                   1, 1, 1, false, false, true),
+                  ('u2', 'okta', 'bo@staff.example', 'bo@staff.example', true,
+                   '{"emails": [{"value": "bo@staff.example", "type": "work"}]}',
+                   1, 2, 2, false, false, true);
+           INSERT INTO user_emails (user_id, value_key)
+           VALUES ('u1', 'ann@contractor.example'), ('u2', 'bo@staff.example');"#,
+    )
+    .unwrap();
+    drop(conn);
+
+    let app = TestApp::builder().database(db).start().await;
+    for filter in [
+        "emails.value ew \"@Contractor.example\"",
+        "emails[type eq \"work\" and value ew \"@contractor.example\"]",
+    ] {
+        let q: String = url::form_urlencoded::byte_serialize(filter.as_bytes()).collect();
+        let r = app
+            .request_as(
+                &app.admin_token,
+                actix_web::http::Method::GET,
+                &format!("/scim/v2/Users?attributes=userName&filter={q}"),
+            )
+            .send()
+            .await;
+        assert_eq!(r.status, 200, "{filter}: {}", r.text);
+        assert_eq!(r.json["totalResults"], 1, "{filter}: {}", r.text);
+        assert_eq!(r.json["Resources"][0]["id"], "u1", "{filter}");
+    }
+}

@@ -58,6 +58,16 @@ async fn identity_lookups_are_index_lookups_on_both_databases() {
         ),
         (
             User,
+            "emails.value ew \"@contractor.example\"",
+            "user_emails_reversed",
+        ),
+        (
+            User,
+            "emails[type eq \"work\" and value ew \"@contractor.example\"]",
+            "user_emails_reversed",
+        ),
+        (
+            User,
             "displayName eq \"Babs\"",
             "users_directory_display_name",
         ),
