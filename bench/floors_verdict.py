@@ -117,8 +117,15 @@ for db in databases:
               + ", ".join(f"{r['req_per_s']:.0f}" for r in lookups) + " req/s",
               all(r["p99_ms"] < 2 and r["errors"] == 0 for r in lookups))
     if db == "sqlite" and rss:
+        # Between steps, and inside floors_http.py where it samples: after
+        # the reports and PATCHes (cold), and at the big-group reads' peak.
+        seen = dict(rss)
+        if http and "big_group_reads" in http:
+            g = http["big_group_reads"]
+            seen["in_http_after_reports"] = g.get("rss_cold_mb", 0)
+            seen["in_http_reads_peak"] = g["rss_peak_mb"]
         floor(db, 8, "SQLite server RSS < 150 MB throughout",
-              ", ".join(f"{k} {v:.0f}" for k, v in rss.items()) + " MB", max(rss.values()) < 150)
+              ", ".join(f"{k} {v:.0f}" for k, v in seen.items()) + " MB", max(seen.values()) < 150)
 
 print(f"steal during the runs: {steal:.1f}% of CPU time")
 for db, number, verdict, text, measured in rows:
