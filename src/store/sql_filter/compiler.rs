@@ -323,8 +323,9 @@ impl<'a> Compiler<'a> {
 
     /// `emails.value ew "x"` on users: the addresses whose reversal starts
     /// with `x` folded and reversed, a range of `user_emails_reversed` (in
-    /// byte order on both databases; `char::MAX` bounds every string that
-    /// starts with the prefix).
+    /// byte order on both databases). The range ends at the prefix followed
+    /// by `char::MAX`, past every key that starts with the prefix but one
+    /// whose next character is U+10FFFF itself, a noncharacter.
     fn indexed_email_suffix(&self, list: &List<'a>, sub: &str, text: &str) -> Option<SqlCondition> {
         if !Self::is_email_value(list, sub) {
             return None;
