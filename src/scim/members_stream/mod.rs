@@ -22,8 +22,9 @@ pub struct GroupFrame {
 
 impl GroupFrame {
     /// The frame of `group`: a group rendered and projected without its
-    /// members. The members go where the rendering puts `meta` (last but
-    /// for extensions): any place is valid JSON, this one reads as usual.
+    /// members. The members go just before `meta`, the rendering's last
+    /// attribute (a whole-group rendering puts them before the
+    /// extensions; the order of an object's members means nothing in JSON).
     pub fn around(group: &Map<String, Value>) -> GroupFrame {
         let entry = |key: &str, value: &Value| format!("{}:{value}", Value::from(key));
         let at_meta = group
@@ -47,8 +48,9 @@ impl GroupFrame {
 }
 
 /// Which sub-attributes of each member the response keeps: found once per
-/// request by projecting a member that has them all, since a member's
-/// projection depends on the sub-attributes' names, never their values.
+/// request by projecting a member that has them all, since which of a
+/// member's sub-attributes the projection keeps depends on their names,
+/// never their values (a member left with none is dropped: `members_part`).
 /// Writing members straight to text (no `Value` per member, no projected
 /// copy) keeps a page in flight to its rows and its text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
