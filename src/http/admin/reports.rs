@@ -107,12 +107,14 @@ pub async fn access(
 ) -> Result<HttpResponse, AccessError> {
     let (shape, mut rest) = shape(&req, true, &["product"])?;
     let product = rest.remove("product");
-    let since = shape.since;
-    let lines = state
+    let (since, start, limit) = (shape.since, shape.start, shape.limit);
+    let (page, more) = state
         .store
-        .read(move |conn| reports::access(conn, product.as_deref(), since))
+        .read(move |conn| reports::access_page(conn, product.as_deref(), since, start, limit))
         .await?;
-    respond(lines, ACCESS_COLUMNS, &shape)
+    // The report is read only as far as the page (and one line past it).
+    let next = more.then(|| (start + page.len()).to_string());
+    export::page(&page, ACCESS_COLUMNS, next.as_deref(), shape.format)
 }
 
 /// `GET /reports/non-synced-access[?since=T]`: licensed access no synced

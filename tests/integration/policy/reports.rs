@@ -48,6 +48,15 @@ async fn reports_page_export_and_start_from_a_time() {
         .await;
     assert_eq!(r.json["items"].as_array().unwrap().len(), 1, "{}", r.text);
     assert_eq!(r.json["next_cursor"], json!(null));
+    // A page that ends with the report has no next page; one past it is empty.
+    let r = app.admin_get("/reports/access?product=wiki&limit=3").await;
+    assert_eq!(r.json["items"].as_array().unwrap().len(), 3, "{}", r.text);
+    assert_eq!(r.json["next_cursor"], json!(null));
+    let r = app
+        .admin_get("/reports/access?product=wiki&limit=3&cursor=3")
+        .await;
+    assert_eq!(r.json["items"], json!([]), "{}", r.text);
+    assert_eq!(r.json["next_cursor"], json!(null));
 
     // Since: only access granted from then on.
     let since = rfc3339(later - HOUR_US);
@@ -119,4 +128,39 @@ async fn reports_page_export_and_start_from_a_time() {
             "application/problem+json"
         );
     }
+}
+
+/// A line is an account's role on a product with every group that grants
+/// it; a page boundary never splits one.
+#[actix_web::test]
+async fn a_report_line_gathers_its_groups_across_a_page_boundary() {
+    let app = TestApp::new().await;
+    app.create_product("acme", "wiki", None).await;
+    let ann = id(&app.create_user("ann@acme.test").await);
+    let cat = id(&app.create_user("cat@acme.test").await);
+    let one = id(&app.create_group("Wiki one", &[&ann, &cat]).await);
+    let two = id(&app.create_group("Wiki two", &[&ann]).await);
+    app.map(&one, "wiki", "user").await;
+    app.map(&two, "wiki", "user").await;
+    let r = app.admin_get("/reports/access?product=wiki&limit=1").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let items = r.json["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{}", r.text);
+    assert_eq!(items[0]["user"], ann.as_str());
+    let groups: Vec<&str> = items[0]["via"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["group_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(groups.len(), 2, "{}", r.text);
+    assert!(groups.contains(&one.as_str()) && groups.contains(&two.as_str()));
+    assert_eq!(r.json["next_cursor"], "1");
+    let r = app
+        .admin_get("/reports/access?product=wiki&limit=1&cursor=1")
+        .await;
+    let items = r.json["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{}", r.text);
+    assert_eq!(items[0]["user"], cat.as_str());
+    assert_eq!(r.json["next_cursor"], json!(null));
 }
