@@ -7,6 +7,20 @@ use gatehouse::store::migrations;
 
 use crate::support::TestApp;
 
+/// A connection of diesel's own to the test database, without the store's
+/// set-up (no Unicode `lower()`, no statement timeout): what an older
+/// release, or a migration run by hand, would have used.
+fn bare_connection(url: &str) -> gatehouse::store::DbConn {
+    use diesel::Connection;
+    use gatehouse::store::{Backend, DbConn};
+    match Backend::from_url(url) {
+        Backend::Sqlite => DbConn::Sqlite(
+            diesel::SqliteConnection::establish(gatehouse::store::conn::sqlite_path(url)).unwrap(),
+        ),
+        Backend::Postgres => DbConn::Postgres(diesel::PgConnection::establish(url).unwrap()),
+    }
+}
+
 fn migration_names(backend: &str) -> BTreeSet<String> {
     std::fs::read_dir(format!(
         "{}/migrations/{backend}",
@@ -41,19 +55,9 @@ async fn migrations_run_up_down_up() {
 #[actix_web::test]
 async fn accounts_made_before_persons_are_linked_when_the_database_opens() {
     use diesel::connection::SimpleConnection;
-    use diesel::Connection;
-    use gatehouse::store::DbConn;
 
     let db = crate::support::db::TestDb::new();
-    let mut conn = match gatehouse::store::Backend::from_url(&db.url) {
-        gatehouse::store::Backend::Sqlite => DbConn::Sqlite(
-            diesel::SqliteConnection::establish(gatehouse::store::conn::sqlite_path(&db.url))
-                .unwrap(),
-        ),
-        gatehouse::store::Backend::Postgres => {
-            DbConn::Postgres(diesel::PgConnection::establish(&db.url).unwrap())
-        }
-    };
+    let mut conn = bare_connection(&db.url);
     gatehouse::store::migrations::run_until(&mut conn, "2026-12-02-000006_idp_compatibility")
         .unwrap();
     let user = |id: &str, dir: &str, name: &str, attributes: &str| {
@@ -114,20 +118,11 @@ async fn accounts_made_before_persons_are_linked_when_the_database_opens() {
 async fn keys_folded_the_old_way_are_folded_again_when_the_database_opens() {
     use diesel::connection::SimpleConnection;
     use diesel::sql_types::BigInt;
-    use diesel::{Connection, QueryableByName, RunQueryDsl};
-    use gatehouse::store::DbConn;
+    use diesel::{QueryableByName, RunQueryDsl};
 
     let db = crate::support::db::TestDb::new();
     // A bare connection, as the old release had: no Unicode lower().
-    let mut conn = match gatehouse::store::Backend::from_url(&db.url) {
-        gatehouse::store::Backend::Sqlite => DbConn::Sqlite(
-            diesel::SqliteConnection::establish(gatehouse::store::conn::sqlite_path(&db.url))
-                .unwrap(),
-        ),
-        gatehouse::store::Backend::Postgres => {
-            DbConn::Postgres(diesel::PgConnection::establish(&db.url).unwrap())
-        }
-    };
+    let mut conn = bare_connection(&db.url);
     migrations::run_until(&mut conn, "2026-12-02-000008_self_service").unwrap();
     let user_name = "ΟΔΥΣΣΕΥΣ@acme.test";
     let email = "İNGA@acme.test";
@@ -189,19 +184,9 @@ async fn keys_folded_the_old_way_are_folded_again_when_the_database_opens() {
 #[actix_web::test]
 async fn email_keys_stored_before_the_suffix_index_are_found_by_ew() {
     use diesel::connection::SimpleConnection;
-    use diesel::Connection;
-    use gatehouse::store::DbConn;
 
     let db = crate::support::db::TestDb::new();
-    let mut conn = match gatehouse::store::Backend::from_url(&db.url) {
-        gatehouse::store::Backend::Sqlite => DbConn::Sqlite(
-            diesel::SqliteConnection::establish(gatehouse::store::conn::sqlite_path(&db.url))
-                .unwrap(),
-        ),
-        gatehouse::store::Backend::Postgres => {
-            DbConn::Postgres(diesel::PgConnection::establish(&db.url).unwrap())
-        }
-    };
+    let mut conn = bare_connection(&db.url);
     migrations::run_until(&mut conn, "2026-12-05-000011_scale").unwrap();
     conn.batch_execute(
         r#"INSERT INTO directories (id, name, created_at) VALUES ('okta', 'Okta', 0);
