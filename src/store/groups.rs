@@ -29,13 +29,12 @@ pub fn find(conn: &mut DbConn, directory: Option<&str>, id: &str) -> QueryResult
     q.select(GroupRow::as_select()).first(conn)
 }
 
-/// The stored version of a group, if the group still exists.
-pub fn version_of(conn: &mut DbConn, id: &str) -> QueryResult<Option<i64>> {
+/// The stored version of a group (`NotFound` once it is gone).
+pub fn version_of(conn: &mut DbConn, id: &str) -> QueryResult<i64> {
     groups::table
         .filter(groups::id.eq(id))
         .select(groups::version)
         .first(conn)
-        .optional()
 }
 
 /// Writes every column of `row` over the stored group with the same id.

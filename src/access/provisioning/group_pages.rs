@@ -11,7 +11,7 @@
 //! the response cut off, and reads again).
 
 use super::group_members::member_ref;
-use super::{Groups, Provisioned};
+use super::{found, Groups, Provisioned};
 use crate::scim::resource::{GroupResource, MemberRef};
 use crate::scim::schema::ResourceKind;
 use crate::scim::ScimError;
@@ -50,17 +50,13 @@ pub fn next_page(
     version: i64,
     after: &str,
 ) -> Result<MembersPage, ScimError> {
-    match groups::version_of(conn, id)? {
-        Some(v) if v == version => page(conn, id, Some(after)),
-        Some(_) => Err(ScimError::new(
+    if found(groups::version_of(conn, id), ResourceKind::Group, id)? != version {
+        return Err(ScimError::new(
             409,
             format!("group {id} changed while it was being read; read it again"),
-        )),
-        None => Err(ScimError::not_found(format!(
-            "{} {id} not found",
-            ResourceKind::Group.name()
-        ))),
+        ));
     }
+    page(conn, id, Some(after))
 }
 
 fn page(conn: &mut DbConn, id: &str, after: Option<&str>) -> Result<MembersPage, ScimError> {
