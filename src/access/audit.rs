@@ -39,6 +39,9 @@ pub fn record(
             target_id: change.target_id.to_owned(),
             before: change.before.map(|v| v.to_string()),
             after: change.after.map(|v| v.to_string()),
+            actor_person: ctx.actor.person.clone(),
+            actor_role: ctx.actor.held.as_ref().map(|h| h.role.as_str().to_owned()),
+            actor_scope: ctx.actor.held.as_ref().map(|h| h.scope()),
         },
     )
 }
@@ -51,6 +54,11 @@ pub struct AuditView {
     pub request_id: Option<String>,
     pub actor_type: String,
     pub actor: String,
+    /// The person behind the change (signed-in admin, or a token's owner).
+    pub person: Option<String>,
+    /// The admin role the change was made under, and its scope.
+    pub role: Option<String>,
+    pub scope: Option<String>,
     pub directory: Option<String>,
     pub action: String,
     pub target_type: String,
@@ -71,6 +79,9 @@ impl From<crate::store::models::AuditEventRow> for AuditView {
             request_id: r.request_id,
             actor_type: r.actor_type,
             actor: r.actor_id,
+            person: r.actor_person,
+            role: r.actor_role,
+            scope: r.actor_scope,
             directory: r.directory_id,
             action: r.action,
             target_type: r.target_type,

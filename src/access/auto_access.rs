@@ -56,7 +56,7 @@ pub fn grant_new_user(
             &product.default_group_id,
             Grant {
                 users: &[user_id.to_owned()],
-                acting_as: None,
+                granter: None,
                 source: Source::AutoAccess,
                 reason: None,
             },

@@ -6,6 +6,8 @@ use serde_json::json;
 
 use super::audit::{self, Change};
 use super::directories::{hash_token, new_secret};
+use super::admin_roles;
+use super::roles::{Held, Role, Standing};
 use super::{Actor, ActorKind, WriteContext};
 use crate::store::models::{ConsoleLinkRow, ConsoleSessionRow};
 use crate::store::{admin_tokens, console, DbConn, StoreResult};
@@ -36,6 +38,9 @@ pub struct ConsoleSession {
     pub csrf_token: String,
     /// Who is signed in, as the page header says it.
     pub who: String,
+    /// The admin roles held now: a person's are found afresh on every
+    /// request, so a change takes effect on the next one.
+    pub standing: Standing,
     /// `last_seen_at` is older than a minute: the caller should `touch`.
     pub stale: bool,
 }
@@ -47,6 +52,8 @@ pub enum SignInRefused {
     LinkSpent,
     /// No live admin token has this secret.
     UnknownToken,
+    /// The person signed in with the identity provider but holds no admin role.
+    NoRole,
 }
 
 /// Issues a one-time sign-in link (audited as the operator's).
@@ -89,10 +96,7 @@ pub fn sign_in_with_link(
     let Some(link_id) = console::use_link(conn, &hash_token(secret), now)? else {
         return Ok(Err(SignInRefused::LinkSpent));
     };
-    let actor = Actor {
-        kind: ActorKind::ConsoleLink,
-        id: link_id,
-    };
+    let actor = Actor::new(ActorKind::ConsoleLink, link_id);
     open(conn, actor, "link", request_id, now).map(Ok)
 }
 
@@ -103,14 +107,28 @@ pub fn sign_in_with_token(
     request_id: Option<String>,
     now: i64,
 ) -> StoreResult<Result<String, SignInRefused>> {
-    let Some(token) = super::admins::authenticate(conn, secret.trim())? else {
+    let Some(token) = super::admins::authenticate(conn, secret.trim(), now)? else {
         return Ok(Err(SignInRefused::UnknownToken));
     };
-    let actor = Actor {
-        kind: ActorKind::AdminToken,
-        id: token.id,
-    };
+    let actor = Actor::new(ActorKind::AdminToken, token.id);
     open(conn, actor, "admin_token", request_id, now).map(Ok)
+}
+
+/// Signs in a person the identity provider vouched for (folded email),
+/// if they hold an admin role now; the new session's secret.
+pub fn sign_in_as_person(
+    conn: &mut DbConn,
+    email_key: &str,
+    request_id: Option<String>,
+    now: i64,
+) -> StoreResult<Result<String, SignInRefused>> {
+    let standing = admin_roles::of_person(conn, email_key)?;
+    if standing.is_empty() {
+        return Ok(Err(SignInRefused::NoRole));
+    }
+    let mut actor = Actor::new(ActorKind::Person, email_key);
+    actor.person = Some(email_key.to_owned());
+    open(conn, actor, "oidc", request_id, now).map(Ok)
 }
 
 fn open(
@@ -163,27 +181,58 @@ pub fn authenticate(
     if row.ended_at.is_some() || now >= row.expires_at || now - row.last_seen_at >= IDLE_TIMEOUT {
         return Ok(None);
     }
-    // Who signed in, as the page header says it; a revoked token's
-    // session is over (one query answers both).
-    let (kind, who) = match row.actor_kind.as_str() {
-        "console_link" => (ActorKind::ConsoleLink, "Operator (sign-in link)".to_owned()),
-        "admin_token" => match admin_tokens::live_name(conn, &row.actor_id)? {
-            Some(name) => (
-                ActorKind::AdminToken,
-                format!("Admin token \u{201c}{name}\u{201d}"),
-            ),
+    // Who signed in and what they hold now: the operator's link is the
+    // break-glass way in (org-admin); a token's session ends with the
+    // token; a person's with their last admin role.
+    let (actor, who, standing) = match row.actor_kind.as_str() {
+        "console_link" => (
+            Actor {
+                held: Some(Held::whole(Role::OrgAdmin)),
+                ..Actor::new(ActorKind::ConsoleLink, row.actor_id)
+            },
+            "Operator (sign-in link)".to_owned(),
+            Standing {
+                holds: vec![Held::whole(Role::OrgAdmin)],
+            },
+        ),
+        "admin_token" => match admin_tokens::live_by_id(conn, &row.actor_id, now)? {
+            Some(token) => {
+                let standing = admin_roles::of_token(&token);
+                (
+                    Actor {
+                        person: token.owner.clone(),
+                        held: standing.holds.first().cloned(),
+                        ..Actor::new(ActorKind::AdminToken, row.actor_id)
+                    },
+                    format!("Admin token \u{201c}{}\u{201d}", token.name),
+                    standing,
+                )
+            }
             None => return Ok(None),
         },
+        "person" => {
+            let standing = admin_roles::of_person(conn, &row.actor_id)?;
+            if standing.is_empty() {
+                return Ok(None);
+            }
+            (
+                Actor {
+                    person: Some(row.actor_id.clone()),
+                    held: standing.holds.first().cloned(),
+                    ..Actor::new(ActorKind::Person, row.actor_id.clone())
+                },
+                row.actor_id,
+                standing,
+            )
+        }
         _ => return Ok(None),
     };
     Ok(Some(ConsoleSession {
         who,
         stale: now - row.last_seen_at >= TOUCH_EVERY,
         id: row.id,
-        actor: Actor {
-            kind,
-            id: row.actor_id,
-        },
+        actor,
+        standing,
         csrf_token: row.csrf_token,
     }))
 }

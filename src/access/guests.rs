@@ -180,7 +180,7 @@ pub fn add_to_space(
         &group.id,
         Grant {
             users: std::slice::from_ref(&guest.user_id),
-            acting_as: None,
+            granter: None,
             source: Source::GuestInvite,
             reason: None,
         },
@@ -293,7 +293,7 @@ pub fn promote(
         &group.id,
         Grant {
             users: std::slice::from_ref(&guest.user_id),
-            acting_as: None,
+            granter: None,
             source: Source::Admin,
             reason: None,
         },

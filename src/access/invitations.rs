@@ -306,7 +306,7 @@ pub fn accept(
         &group.id,
         Grant {
             users: std::slice::from_ref(&user.id),
-            acting_as: None,
+            granter: None,
             source: Source::Invitation,
             reason: None,
         },

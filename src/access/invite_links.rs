@@ -292,7 +292,7 @@ pub fn join(
         &group.id,
         Grant {
             users: std::slice::from_ref(&user.id),
-            acting_as: None,
+            granter: None,
             source: Source::InviteLink,
             reason: None,
         },

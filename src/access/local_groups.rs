@@ -9,9 +9,10 @@ use serde_json::json;
 
 use super::audit::{self, Change};
 use super::catalog::CUSTOMER;
-use super::effective;
+use super::admin_roles;
 use super::error::{found, AccessError};
 use super::licensing::CapGuard;
+use super::roles::Standing;
 use super::sources::Source;
 use super::{mappings as access_mappings, WriteContext, LOCAL_DIRECTORY};
 use crate::scim::fold::fold;
@@ -180,51 +181,13 @@ fn member_view(m: MembershipRow) -> MemberView {
     }
 }
 
-/// Seed 001: a user-access-admin grants only products they administer, so
-/// they can't add members to a group (a default group, typically) that
-/// also grants a product they don't administer.
-fn check_granter(
-    conn: &mut DbConn,
-    group: &GroupRow,
-    granted: &[String],
-    acting_as: &str,
-) -> Result<(), AccessError> {
-    // Someone who doesn't exist is no one to act as: 404, not 403.
-    super::error::found(users::find(conn, None, acting_as), || {
-        format!("acting_as user \"{acting_as}\"")
-    })?;
-    let held = effective::of_users(conn, &[acting_as.to_owned()])?
-        .remove(acting_as)
-        .unwrap_or_default();
-    let administers = |product: &str| {
-        held.iter()
-            .any(|e| e.product == product && (e.role == "user-access-admin" || e.role == "admin"))
-    };
-    let (mine, others): (Vec<&String>, Vec<&String>) = granted.iter().partition(|p| administers(p));
-    if others.is_empty() {
-        return Ok(());
-    }
-    let default_of = products::with_default_group(conn, &group.id)?;
-    Err(AccessError::Forbidden(match (default_of, mine.first()) {
-        (Some(p), Some(_)) => format!(
-            "user {acting_as} can't grant \"{p}\" through its default group \"{}\": the group also grants {}, which they don't administer; use a group that grants only \"{p}\"",
-            group.display_name,
-            others.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ")
-        ),
-        _ => format!(
-            "user {acting_as} doesn't administer {}, which group \"{}\" grants",
-            others.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", "),
-            group.display_name
-        ),
-    }))
-}
-
 /// A grant of group membership: who joins, for whom, from where, and why.
 #[derive(Debug, Clone, Copy)]
 pub struct Grant<'a> {
     pub users: &'a [String],
-    /// The user-access-admin making the grant, whose reach is checked.
-    pub acting_as: Option<&'a str>,
+    /// What the admin making the grant holds, when their reach is to be
+    /// checked (`None`: the system's own grants, already decided).
+    pub granter: Option<&'a Standing>,
     /// Where the membership comes from.
     pub source: Source,
     /// A break-glass reason, for an admin grant in IT-only mode.
@@ -267,7 +230,7 @@ pub fn add_members(
     id: &str,
     grant: Grant<'_>,
 ) -> Result<Vec<MemberView>, AccessError> {
-    let (user_ids, acting_as, source) = (grant.users, grant.acting_as, grant.source);
+    let (user_ids, source) = (grant.users, grant.source);
     let group = find_local(conn, id)?;
     if user_ids.is_empty() {
         return Err(AccessError::Invalid(
@@ -301,9 +264,18 @@ pub fn add_members(
         .collect();
     granted.sort();
     granted.dedup();
-    if let Some(actor) = acting_as {
-        check_granter(conn, &group, &granted, actor)?;
-    }
+    let ctx = &match grant.granter {
+        Some(standing) => admin_roles::acting(
+            ctx,
+            admin_roles::over_holders(
+                conn,
+                standing,
+                &granted,
+                &format!("group \"{}\"", group.display_name),
+            )?,
+        ),
+        None => ctx.clone(),
+    };
     let guard = CapGuard::before(conn, &granted)?;
     let rows: Vec<MembershipRow> = wanted
         .iter()
@@ -312,7 +284,7 @@ pub fn add_members(
             member_id: u.clone(),
             member_type: "User".into(),
             source: source.as_str().to_owned(),
-            actor: acting_as.unwrap_or(&ctx.actor.id).to_owned(),
+            actor: ctx.actor.person.as_deref().unwrap_or(&ctx.actor.id).to_owned(),
             created_at: ctx.now,
             reason: grant.reason.map(str::to_owned),
         })
@@ -328,7 +300,7 @@ pub fn add_members(
             target_id: id,
             before: None,
             after: Some(
-                json!({"members": wanted, "source": source.as_str(), "acting_as": acting_as, "break_glass_reason": grant.reason}),
+                json!({"members": wanted, "source": source.as_str(), "break_glass_reason": grant.reason}),
             ),
         },
     )?;
@@ -340,22 +312,24 @@ pub fn add_members(
         .collect())
 }
 
-/// Removes a user from a local group; a non-member is a 404. A
-/// user-access-admin (`acting_as`) removes only from groups granting
-/// products they administer, as they add.
+/// Removes a user from a local group; a non-member is a 404. A scoped
+/// admin (`granter`) removes only from groups granting products they
+/// administer, as they add.
 pub fn remove_member(
     conn: &mut DbConn,
     ctx: &WriteContext,
     id: &str,
     user_id: &str,
-    acting_as: Option<&str>,
+    granter: Option<&Standing>,
 ) -> Result<(), AccessError> {
     let group = find_local(conn, id)?;
-    if let Some(actor) = acting_as {
-        let mut granted = mappings::products_of_groups(conn, &[id.to_owned()])?;
-        granted.sort();
-        check_granter(conn, &group, &granted, actor)?;
-    }
+    let ctx = &match granter {
+        Some(standing) => admin_roles::acting(
+            ctx,
+            admin_roles::over_group(conn, standing, id, &group.display_name)?,
+        ),
+        None => ctx.clone(),
+    };
     if memberships::remove(conn, id, &[user_id.to_owned()], ctx.now)? == 0 {
         return Err(AccessError::NotFound(format!(
             "user \"{user_id}\" is not a member of group \"{id}\""
@@ -369,8 +343,9 @@ pub fn remove_member(
             target_type: "Group",
             target_id: id,
             before: Some(json!({"member": user_id})),
-            after: Some(json!({"acting_as": acting_as})),
+            after: None,
         },
     )?;
     Ok(())
 }
+

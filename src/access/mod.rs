@@ -3,6 +3,7 @@
 //! effective access, licensing), and the audit trail of every change.
 
 pub mod accounts;
+pub mod admin_roles;
 pub mod admins;
 pub mod audit;
 pub mod auto_access;
@@ -30,6 +31,7 @@ pub mod products;
 pub mod provisioning;
 pub mod reports;
 pub mod requests;
+pub mod roles;
 pub mod schemas;
 pub mod signups;
 pub mod sources;
@@ -43,6 +45,24 @@ pub use error::AccessError;
 pub struct Actor {
     pub kind: ActorKind,
     pub id: String,
+    /// The person behind the change: the signed-in admin's email, or a
+    /// token's owner.
+    pub person: Option<String>,
+    /// The admin role (and scope) the change was made under.
+    pub held: Option<roles::Held>,
+}
+
+impl Actor {
+    /// An actor with no person or role behind it (a directory's token, the
+    /// operator's command line, the system).
+    pub fn new(kind: ActorKind, id: impl Into<String>) -> Actor {
+        Actor {
+            kind,
+            id: id.into(),
+            person: None,
+            held: None,
+        }
+    }
 }
 
 /// The kinds of actor.
@@ -59,6 +79,9 @@ pub enum ActorKind {
     /// The operator, signed in to the console with a one-time link from
     /// `gatehouse console link` (id = link id).
     ConsoleLink,
+    /// A person signed in to the console with the company's identity
+    /// provider (id = their folded email).
+    Person,
 }
 
 impl ActorKind {
@@ -70,6 +93,7 @@ impl ActorKind {
             ActorKind::AdminToken => "admin_token",
             ActorKind::ProductToken => "product_token",
             ActorKind::ConsoleLink => "console_link",
+            ActorKind::Person => "person",
         }
     }
 }

@@ -212,10 +212,7 @@ pub fn link_batch(conn: &mut DbConn) -> Result<usize, AccessError> {
     for row in &batch {
         let ctx = WriteContext {
             directory_id: row.directory_id.clone(),
-            actor: super::Actor {
-                kind: super::ActorKind::Cli,
-                id: "persons-migration".into(),
-            },
+            actor: super::Actor::new(super::ActorKind::Cli, "persons-migration"),
             request_id: None,
             now: row.updated_at,
         };

@@ -223,7 +223,7 @@ pub fn approve(
         &product.default_group_id,
         Grant {
             users: std::slice::from_ref(&subject.id),
-            acting_as: None,
+            granter: None,
             // A signup that needed approval keeps its own source.
             source: if row.origin == "approved_domain" {
                 Source::ApprovedDomain

@@ -59,7 +59,7 @@ pub fn signup(
                 &product.default_group_id,
                 Grant {
                     users: std::slice::from_ref(&user.id),
-                    acting_as: None,
+                    granter: None,
                     source: Source::ApprovedDomain,
                     reason: None,
                 },

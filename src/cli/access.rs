@@ -1,45 +1,15 @@
-//! Access-model commands: admin tokens, sites, products, mappings, a
+//! Access-model commands: sites, products, mappings, a
 //! user's access, licenses. Each is one transaction, audited with the
 //! operator as actor.
 
 use clap::{Args, Subcommand};
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use super::common::{open_store, operator, operator_context, CliError, DatabaseArgs};
+use super::common::{open_store, operator_context, CliError, DatabaseArgs};
 use crate::access::mappings::NewMapping;
 use crate::access::products::NewProduct;
-use crate::access::{admins, effective, licensing, mappings, products};
+use crate::access::{effective, licensing, mappings, products};
 use crate::clock::Clock;
-use crate::store::{self, StoreError};
-
-#[derive(Debug, Subcommand)]
-pub enum AdminTokenCommand {
-    /// Issues an admin API token (shown once).
-    Create {
-        /// A label for the token.
-        #[arg(long, default_value = "admin")]
-        name: String,
-        #[command(flatten)]
-        database: DatabaseArgs,
-        /// Print one JSON object `{"id","token"}`.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Lists admin tokens (never their secrets).
-    List {
-        #[command(flatten)]
-        database: DatabaseArgs,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Revokes an admin token.
-    Revoke {
-        /// The token's id (not its secret).
-        token_id: String,
-        #[command(flatten)]
-        database: DatabaseArgs,
-    },
-}
 
 #[derive(Debug, Subcommand)]
 pub enum SiteCommand {
@@ -125,62 +95,6 @@ pub struct LicensesArgs {
 
 pub(super) fn print_json(value: &impl serde::Serialize) {
     println!("{}", serde_json::to_string(value).unwrap_or_default());
-}
-
-/// `gatehouse admin-token …`.
-pub fn admin_token(command: AdminTokenCommand, clock: &dyn Clock) -> Result<(), CliError> {
-    match command {
-        AdminTokenCommand::Create {
-            name,
-            database,
-            json,
-        } => {
-            let store = open_store(&database)?;
-            let token = store
-                .write_now(|conn| admins::issue(conn, &name, &operator(), clock.now_micros()))?;
-            if json {
-                print_json(&json!({"id": token.id, "token": token.secret}));
-            } else {
-                println!(
-                    "admin token id: {}\ntoken:          {}",
-                    token.id, token.secret
-                );
-                println!("(the token is shown only now)");
-            }
-            Ok(())
-        }
-        AdminTokenCommand::List { database, json } => {
-            let store = open_store(&database)?;
-            let rows =
-                store.read_now(|conn| store::admin_tokens::list(conn).map_err(CliError::from))?;
-            for t in rows {
-                let status = if t.revoked_at.is_some() {
-                    "revoked"
-                } else {
-                    "live"
-                };
-                if json {
-                    print_json(&json!({"id": t.id, "name": t.name, "status": status}));
-                } else {
-                    println!("{}  {}  {}", t.id, t.name, status);
-                }
-            }
-            Ok(())
-        }
-        AdminTokenCommand::Revoke { token_id, database } => {
-            let store = open_store(&database)?;
-            store
-                .write_now(|conn| admins::revoke(conn, &token_id, &operator(), clock.now_micros()))
-                .map_err(|e| match e {
-                    StoreError::NotFound => {
-                        CliError::Usage(format!("no live admin token {token_id}"))
-                    }
-                    e => e.into(),
-                })?;
-            println!("admin token {token_id} revoked");
-            Ok(())
-        }
-    }
 }
 
 /// `gatehouse site …`.

@@ -53,8 +53,5 @@ pub fn operator_context(clock: &dyn Clock) -> crate::access::WriteContext {
 }
 
 pub fn operator() -> Actor {
-    Actor {
-        kind: ActorKind::Cli,
-        id: std::env::var("USER").unwrap_or_else(|_| "operator".into()),
-    }
+    Actor::new(ActorKind::Cli, std::env::var("USER").unwrap_or_else(|_| "operator".into()))
 }

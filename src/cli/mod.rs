@@ -1,6 +1,7 @@
 //! The command line: `serve`, `migrate`, and the operator commands for
 //! directories and their tokens; the access-model commands are in `access`.
 
+mod admins;
 mod access;
 mod common;
 mod console;
@@ -76,9 +77,13 @@ pub enum Command {
     /// Manages a directory's SCIM bearer tokens.
     #[command(subcommand)]
     Token(TokenCommand),
-    /// Manages admin API tokens.
+    /// Manages scoped admin API tokens.
     #[command(subcommand, name = "admin-token")]
-    AdminToken(access::AdminTokenCommand),
+    AdminToken(admins::AdminTokenCommand),
+    /// Grants and revokes admin roles (org-admin, site-admin,
+    /// user-access-admin, auditor) held by persons or IdP groups.
+    #[command(subcommand)]
+    Admin(admins::AdminCommand),
     /// Manages sites.
     #[command(subcommand)]
     Site(access::SiteCommand),
@@ -347,7 +352,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             }
             Ok(())
         }
-        Command::AdminToken(c) => access::admin_token(c, &clock),
+        Command::AdminToken(c) => admins::admin_token(c, &clock),
+        Command::Admin(c) => admins::admin(c, &clock),
         Command::Site(c) => access::site(c, &clock),
         Command::Product(c) => access::product(c, &clock),
         Command::Map(args) => access::map(args, &clock),

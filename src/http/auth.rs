@@ -11,8 +11,10 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use tracing_actix_web::RequestId;
 
 use super::state::AppState;
+use crate::access::roles::{Need, Standing};
 use crate::access::{
-    admins, directories, AccessError, Actor, ActorKind, WriteContext, LOCAL_DIRECTORY,
+    admin_roles, admins, directories, AccessError, Actor, ActorKind, WriteContext,
+    LOCAL_DIRECTORY,
 };
 use crate::scim::ScimError;
 use crate::store::{DbConn, StoreError, StoreResult};
@@ -90,12 +92,18 @@ pub fn scim_base_url(req: &HttpRequest, state: &AppState) -> String {
 /// checked out (empty for admin tokens and refused tokens). The sync-health
 /// middleware puts one in the request and reads it after the handler ran.
 #[derive(Debug, Clone, Default)]
-pub struct CheckedDirectory(Arc<OnceLock<String>>);
+pub struct CheckedDirectory(Arc<OnceLock<String>>, Arc<OnceLock<String>>);
 
 impl CheckedDirectory {
     /// The directory, if a directory token checked out.
     pub fn get(&self) -> Option<&str> {
         self.0.get().map(String::as_str)
+    }
+
+    /// An admin token that checked out and whose last use is to be
+    /// written (a read can't write it; the middleware does, after).
+    pub fn stale_admin_token(&self) -> Option<&str> {
+        self.1.get().map(String::as_str)
     }
 }
 
@@ -111,6 +119,8 @@ pub struct ScimCaller {
     pub base_url: String,
     request_id: Option<String>,
     checked: CheckedDirectory,
+    /// When the request came (an admin token's expiry is checked against it).
+    now: i64,
 }
 
 impl ScimCaller {
@@ -130,16 +140,21 @@ impl ScimCaller {
                 .get::<CheckedDirectory>()
                 .cloned()
                 .unwrap_or_default(),
+            now: state.clock.now_micros(),
         };
         Ok((caller, state))
     }
 
     /// Who the token is, checked on a connection the handler already holds.
     pub fn authenticate(&self, conn: &mut DbConn) -> Result<ScimPrincipal, ScimError> {
-        let (directory, actor) = principal(conn, &self.token, self.path_directory.clone())??;
+        let (directory, actor, stale) =
+            principal(conn, &self.token, self.path_directory.clone(), self.now)??;
         if let (Some(d), ActorKind::DirectoryToken) = (&directory, actor.kind) {
             // Already set when a handler checks twice; the same directory.
             let _ = self.checked.0.set(d.clone());
+        }
+        if stale {
+            let _ = self.checked.1.set(actor.id.clone());
         }
         Ok(ScimPrincipal {
             directory,
@@ -200,14 +215,16 @@ impl FromRequest for ScimPrincipal {
 }
 
 /// Who a SCIM bearer token is: a directory token (seeing its directory,
-/// which must be the one in the path), or an admin token (seeing the
-/// path's directory, or every directory).
+/// which must be the one in the path), or the admin token of an org
+/// admin or auditor (seeing the path's directory, or every directory),
+/// and whether that admin token's last use is to be written.
 #[allow(clippy::type_complexity)]
 fn principal(
     conn: &mut DbConn,
     token: &str,
     path_directory: Option<String>,
-) -> Result<Result<(Option<String>, Actor), ScimError>, StoreError> {
+    now: i64,
+) -> Result<Result<(Option<String>, Actor, bool), ScimError>, StoreError> {
     if let Some(row) = directories::authenticate(conn, token)? {
         if let Some(wanted) = &path_directory {
             if *wanted != row.directory_id {
@@ -217,23 +234,108 @@ fn principal(
                 ))));
             }
         }
-        let actor = Actor {
-            kind: ActorKind::DirectoryToken,
-            id: row.id,
-        };
-        return Ok(Ok((Some(row.directory_id), actor)));
+        let actor = Actor::new(ActorKind::DirectoryToken, row.id);
+        return Ok(Ok((Some(row.directory_id), actor, false)));
     }
-    if let Some(row) = admins::authenticate(conn, token)? {
-        let actor = Actor {
-            kind: ActorKind::AdminToken,
-            id: row.id,
+    if let Some(row) = admins::authenticate(conn, token, now)? {
+        // SCIM reads across directories are the auditor's reach.
+        let held = match admin_roles::of_token(&row).admit(Need::Audit) {
+            Ok(held) => held,
+            Err(detail) => return Ok(Err(ScimError::new(403, detail))),
         };
-        return Ok(Ok((path_directory, actor)));
+        let stale = row
+            .last_used_at
+            .is_none_or(|at| now - at >= admins::TOUCH_EVERY);
+        let mut actor = Actor::new(ActorKind::AdminToken, row.id);
+        actor.person = row.owner;
+        actor.held = Some(held);
+        return Ok(Ok((path_directory, actor, stale)));
     }
     Ok(Err(unauthorized()))
 }
 
-/// The kinds of API token besides directory tokens, and how each is checked.
+/// A request on the admin API (or `/metrics`): an admin token, or a
+/// console session's admin, with the roles they hold now and the one that
+/// let this request through its route's door.
+pub struct AdminPrincipal {
+    /// Who, with the person behind them and the role used.
+    pub actor: Actor,
+    /// Everything they hold, for the access layer's scope checks.
+    pub standing: Standing,
+    pub request_id: Option<String>,
+}
+
+impl AdminPrincipal {
+    /// The context for a change made by this admin at `now`.
+    pub fn write_context(&self, now: i64) -> WriteContext {
+        WriteContext {
+            directory_id: LOCAL_DIRECTORY.to_owned(),
+            actor: self.actor.clone(),
+            request_id: self.request_id.clone(),
+            now,
+        }
+    }
+}
+
+/// What the route a request matched needs of an admin's roles.
+fn route_need(req: &HttpRequest) -> Need {
+    let pattern = req.match_pattern().unwrap_or_default();
+    if pattern == "/metrics" {
+        return Need::Audit;
+    }
+    crate::http::admin::need_of(req.method(), &pattern)
+}
+
+const ADMIN_TOKEN_MISSING: &str = "an admin bearer token is required (Authorization: Bearer <token>; `gatehouse admin-token create` makes one)";
+
+impl FromRequest for AdminPrincipal {
+    type Error = AccessError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req);
+        let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+        let need = route_need(req);
+        Box::pin(async move {
+            let refused = || AccessError::Unauthorized(ADMIN_TOKEN_MISSING.into());
+            let Some(state) = state else {
+                return Err(AccessError::Store(StoreError::Pool(
+                    "application state missing".into(),
+                )));
+            };
+            let token = token.ok_or_else(refused)?;
+            let now = state.clock.now_micros();
+            let row = state
+                .store
+                .read(move |conn| admins::authenticate(conn, &token, now).map_err(AccessError::from))
+                .await?
+                .ok_or_else(refused)?;
+            let standing = admin_roles::of_token(&row);
+            let held = standing.admit(need).map_err(AccessError::Forbidden)?;
+            if row
+                .last_used_at
+                .is_none_or(|at| now - at >= admins::TOUCH_EVERY)
+            {
+                let used = row.clone();
+                state
+                    .store
+                    .write(move |conn| admins::touch(conn, &used, now).map_err(AccessError::from))
+                    .await?;
+            }
+            let mut actor = Actor::new(ActorKind::AdminToken, row.id);
+            actor.person = row.owner;
+            actor.held = Some(held);
+            Ok(AdminPrincipal {
+                actor,
+                standing,
+                request_id,
+            })
+        })
+    }
+}
+
+/// The kinds of API token besides directory and admin tokens, and how each is checked.
 pub trait TokenKind: 'static {
     /// Who the audit log says made a change with it.
     const ACTOR: ActorKind;
@@ -243,18 +345,8 @@ pub trait TokenKind: 'static {
     fn authenticate(conn: &mut DbConn, secret: &str) -> StoreResult<Option<String>>;
 }
 
-/// Admin API tokens.
-pub struct AdminToken;
 /// Product API tokens.
 pub struct ProductToken;
-
-impl TokenKind for AdminToken {
-    const ACTOR: ActorKind = ActorKind::AdminToken;
-    const MISSING: &'static str = "an admin bearer token is required (Authorization: Bearer <token>; `gatehouse admin-token create` makes one)";
-    fn authenticate(conn: &mut DbConn, secret: &str) -> StoreResult<Option<String>> {
-        Ok(admins::authenticate(conn, secret)?.map(|t| t.id))
-    }
-}
 
 impl TokenKind for ProductToken {
     const ACTOR: ActorKind = ActorKind::ProductToken;
@@ -271,8 +363,6 @@ pub struct TokenPrincipal<K> {
     kind: PhantomData<K>,
 }
 
-/// A request on the admin API.
-pub type AdminPrincipal = TokenPrincipal<AdminToken>;
 /// A request on the product API.
 pub type ProductPrincipal = TokenPrincipal<ProductToken>;
 
@@ -281,16 +371,12 @@ impl<K: TokenKind> TokenPrincipal<K> {
     pub fn write_context(&self, now: i64) -> WriteContext {
         WriteContext {
             directory_id: LOCAL_DIRECTORY.to_owned(),
-            actor: Actor {
-                kind: K::ACTOR,
-                id: self.token_id.clone(),
-            },
+            actor: Actor::new(K::ACTOR, self.token_id.clone()),
             request_id: self.request_id.clone(),
             now,
         }
     }
 }
-
 impl<K: TokenKind> FromRequest for TokenPrincipal<K> {
     type Error = AccessError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;

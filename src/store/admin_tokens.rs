@@ -14,13 +14,25 @@ pub fn insert(conn: &mut DbConn, row: &AdminTokenRow) -> QueryResult<()> {
         .map(drop)
 }
 
-/// The live (unrevoked) token with this hash.
-pub fn find_live(conn: &mut DbConn, token_hash: &str) -> QueryResult<AdminTokenRow> {
+/// The live token with this hash: not revoked, not expired at `now`.
+pub fn find_live(conn: &mut DbConn, token_hash: &str, now: i64) -> QueryResult<AdminTokenRow> {
     admin_tokens::table
         .filter(admin_tokens::token_hash.eq(token_hash))
         .filter(admin_tokens::revoked_at.is_null())
+        .filter(
+            admin_tokens::expires_at
+                .is_null()
+                .or(admin_tokens::expires_at.gt(now)),
+        )
         .select(AdminTokenRow::as_select())
         .first(conn)
+}
+
+/// Records that a token was used at `now`.
+pub fn touch(conn: &mut DbConn, id: &str, now: i64) -> QueryResult<usize> {
+    diesel::update(admin_tokens::table.find(id))
+        .set(admin_tokens::last_used_at.eq(Some(now)))
+        .execute(conn)
 }
 
 /// Every admin token, oldest first (hashes included; callers must not print them).
@@ -42,12 +54,17 @@ pub fn revoke(conn: &mut DbConn, id: &str, at: i64) -> QueryResult<usize> {
     .execute(conn)
 }
 
-/// The name of the live (unrevoked) token with this id, if there is one.
-pub fn live_name(conn: &mut DbConn, id: &str) -> QueryResult<Option<String>> {
+/// The live token with this id (not revoked, not expired at `now`).
+pub fn live_by_id(conn: &mut DbConn, id: &str, now: i64) -> QueryResult<Option<AdminTokenRow>> {
     admin_tokens::table
         .filter(admin_tokens::id.eq(id))
         .filter(admin_tokens::revoked_at.is_null())
-        .select(admin_tokens::name)
+        .filter(
+            admin_tokens::expires_at
+                .is_null()
+                .or(admin_tokens::expires_at.gt(now)),
+        )
+        .select(AdminTokenRow::as_select())
         .first(conn)
         .optional()
 }

@@ -99,6 +99,9 @@ diesel::table! {
         target_id -> Text,
         before -> Nullable<Text>,
         after -> Nullable<Text>,
+        actor_person -> Nullable<Text>,
+        actor_role -> Nullable<Text>,
+        actor_scope -> Nullable<Text>,
     }
 }
 
@@ -109,6 +112,37 @@ diesel::table! {
         token_hash -> Text,
         created_at -> BigInt,
         revoked_at -> Nullable<BigInt>,
+        role -> Text,
+        site_id -> Nullable<Text>,
+        product_key -> Nullable<Text>,
+        expires_at -> Nullable<BigInt>,
+        last_used_at -> Nullable<BigInt>,
+        owner -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    admin_roles (id) {
+        id -> Text,
+        role -> Text,
+        site_id -> Nullable<Text>,
+        product_key -> Nullable<Text>,
+        email_key -> Nullable<Text>,
+        group_name -> Nullable<Text>,
+        group_name_key -> Nullable<Text>,
+        directory_id -> Nullable<Text>,
+        created_at -> BigInt,
+        created_by -> Text,
+    }
+}
+
+diesel::table! {
+    oidc_logins (state_hash) {
+        state_hash -> Text,
+        nonce -> Text,
+        pkce_verifier -> Text,
+        created_at -> BigInt,
+        used_at -> Nullable<BigInt>,
     }
 }
 
@@ -388,6 +422,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_emails,
     audit_events,
     admin_tokens,
+    admin_roles,
+    oidc_logins,
     sites,
     products,
     group_mappings,

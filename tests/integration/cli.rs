@@ -349,10 +349,7 @@ fn access_model_commands() {
     let store = gatehouse::store::Store::open(url, &Default::default()).unwrap();
     let ctx = gatehouse::access::WriteContext {
         directory_id: gatehouse::access::LOCAL_DIRECTORY.into(),
-        actor: gatehouse::access::Actor {
-            kind: gatehouse::access::ActorKind::Cli,
-            id: "test".into(),
-        },
+        actor: gatehouse::access::Actor::new(gatehouse::access::ActorKind::Cli, "test"),
         request_id: None,
         now: 1,
     };

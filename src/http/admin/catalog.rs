@@ -4,6 +4,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use crate::access::products::{self, InviteMode, NewProduct, ProductChanges};
+use crate::access::admin_roles::{self, acting};
 use crate::access::{licensing, AccessError};
 use crate::http::auth::AdminPrincipal;
 use crate::http::rest::{created, items, ok, parse, query};
@@ -70,7 +71,10 @@ pub async fn create_product(
     let ctx = who.write_context(state.clock.now_micros());
     let product = state
         .store
-        .write(move |conn| products::create_product(conn, &ctx, new.clone()))
+        .write(move |conn| {
+            let ctx = acting(&ctx, admin_roles::over_site(conn, &who.standing, &new.site)?);
+            products::create_product(conn, &ctx, new.clone())
+        })
         .await?;
     Ok(created(&product))
 }
@@ -149,6 +153,7 @@ pub async fn update_product(
         .store
         .write(move |conn| {
             let id = product_id(conn, &key, site.as_deref())?;
+            let ctx = acting(&ctx, admin_roles::over_product_settings(conn, &who.standing, &id)?);
             let product = products::update(conn, &ctx, &id, changes.clone())?;
             // An invite mode of `off` revokes the open invitations.
             crate::access::invitations::close_disallowed(conn, &ctx, &[id])?;

@@ -87,13 +87,13 @@ pub async fn members(
 #[serde(deny_unknown_fields)]
 struct NewMembers {
     users: Vec<String>,
-    /// The user-access-admin on whose behalf the grant is made.
-    acting_as: Option<String>,
     /// Why access outside synced groups is needed while IT-only mode is on.
     break_glass_reason: Option<String>,
 }
 
-/// `POST /groups/{id}/members {"users":[…],"acting_as"?}`.
+/// `POST /groups/{id}/members {"users":[…],"break_glass_reason"?}`: an
+/// org admin adds to any local group; a site-admin or user-access-admin
+/// only to groups granting products they administer, and nothing else.
 pub async fn add_members(
     state: web::Data<AppState>,
     who: AdminPrincipal,
@@ -103,6 +103,7 @@ pub async fn add_members(
     let new: NewMembers = parse(&body)?;
     let id = id.into_inner();
     let ctx = who.write_context(state.clock.now_micros());
+    let standing = who.standing;
     let members = state
         .store
         .write(move |conn| {
@@ -112,7 +113,7 @@ pub async fn add_members(
                 &id,
                 Grant {
                     users: &new.users,
-                    acting_as: new.acting_as.as_deref(),
+                    granter: Some(&standing),
                     source: Source::Admin,
                     reason: new.break_glass_reason.as_deref(),
                 },
@@ -122,21 +123,18 @@ pub async fn add_members(
     Ok(created(&serde_json::json!({ "items": members })))
 }
 
-/// `DELETE /groups/{id}/members/{user_id}[?acting_as=USER]`.
+/// `DELETE /groups/{id}/members/{user_id}`: within the caller's reach, as adding.
 pub async fn remove_member(
     state: web::Data<AppState>,
     who: AdminPrincipal,
     path: web::Path<(String, String)>,
-    req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, AccessError> {
     let (id, user) = path.into_inner();
-    let acting_as = crate::http::rest::query(&req)?.remove("acting_as");
     let ctx = who.write_context(state.clock.now_micros());
+    let standing = who.standing;
     state
         .store
-        .write(move |conn| {
-            local_groups::remove_member(conn, &ctx, &id, &user, acting_as.as_deref())
-        })
+        .write(move |conn| local_groups::remove_member(conn, &ctx, &id, &user, Some(&standing)))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -4,7 +4,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::access::{guests, AccessError};
+use crate::access::{admin_roles, guests, AccessError};
 use crate::http::auth::AdminPrincipal;
 use crate::http::rest::with_refusals_audited;
 use crate::http::rest::{created, items, ok, parse};
@@ -31,7 +31,10 @@ pub async fn invite(
         ctx,
         "guest_invitation",
         summary,
-        move |conn, ctx| guests::invite(conn, ctx, &new.email, &new.site),
+        move |conn, ctx| {
+            let held = admin_roles::over_site(conn, &who.standing, &new.site)?;
+            guests::invite(conn, &admin_roles::acting(ctx, held), &new.email, &new.site)
+        },
     )
     .await?;
     Ok(created(&guest))
@@ -68,7 +71,10 @@ pub async fn remove(
     let ctx = who.write_context(state.clock.now_micros());
     state
         .store
-        .write(move |conn| guests::remove(conn, &ctx, &id))
+        .write(move |conn| {
+            let held = admin_roles::over_guest(conn, &who.standing, &id)?;
+            guests::remove(conn, &admin_roles::acting(&ctx, held), &id)
+        })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -93,6 +99,7 @@ pub async fn add_space(
     let (guest, added) = state
         .store
         .write(move |conn| {
+            let ctx = admin_roles::acting(&ctx, admin_roles::over_guest(conn, &who.standing, &id)?);
             guests::add_to_space(conn, &ctx, &id, &new.space, new.product.as_deref())
         })
         .await?;
@@ -110,7 +117,10 @@ pub async fn remove_space(
     let ctx = who.write_context(state.clock.now_micros());
     Ok(ok(&state
         .store
-        .write(move |conn| guests::remove_from_space(conn, &ctx, &id, &space))
+        .write(move |conn| {
+            let held = admin_roles::over_guest(conn, &who.standing, &id)?;
+            guests::remove_from_space(conn, &admin_roles::acting(&ctx, held), &id, &space)
+        })
         .await?))
 }
 

@@ -4,7 +4,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use crate::access::mappings::{self, NewMapping};
-use crate::access::AccessError;
+use crate::access::{admin_roles, AccessError};
 use crate::http::auth::AdminPrincipal;
 use crate::http::rest::{created, items, ok, parse};
 use crate::http::state::AppState;
@@ -36,7 +36,10 @@ pub async fn create(
     let ctx = who.write_context(state.clock.now_micros());
     let (mapping, new) = state
         .store
-        .write(move |conn| mappings::create(conn, &ctx, new.clone()))
+        .write(move |conn| {
+            let held = admin_roles::over_product_settings(conn, &who.standing, &new.product)?;
+            mappings::create(conn, &admin_roles::acting(&ctx, held), new.clone())
+        })
         .await?;
     // The same mapping asked for again: 200 with the one that exists.
     Ok(if new { created(&mapping) } else { ok(&mapping) })
@@ -80,7 +83,10 @@ pub async fn delete(
     let ctx = who.write_context(state.clock.now_micros());
     state
         .store
-        .write(move |conn| mappings::delete(conn, &ctx, &id))
+        .write(move |conn| {
+            let held = admin_roles::over_mapping(conn, &who.standing, &id)?;
+            mappings::delete(conn, &admin_roles::acting(&ctx, held), &id)
+        })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

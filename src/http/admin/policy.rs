@@ -3,7 +3,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::access::policy::{self, PolicyFields};
-use crate::access::{policy_changes, AccessError};
+use crate::access::{admin_roles, policy_changes, AccessError};
 use crate::http::auth::AdminPrincipal;
 use crate::http::rest::{ok, parse, query};
 use crate::http::state::AppState;
@@ -47,7 +47,16 @@ pub async fn put(
     let ctx = who.write_context(state.clock.now_micros());
     let change = state
         .store
-        .write(move |conn| policy_changes::apply(conn, &ctx, site.as_deref(), &changes, revoke))
+        .write(move |conn| {
+            // The organization's policy is the org admin's; a site's
+            // overrides, its site-admin's too.
+            let held = match site.as_deref() {
+                Some(site) => admin_roles::over_site(conn, &who.standing, site)?,
+                None => admin_roles::over_organization(&who.standing)?,
+            };
+            let ctx = admin_roles::acting(&ctx, held);
+            policy_changes::apply(conn, &ctx, site.as_deref(), &changes, revoke)
+        })
         .await?;
     Ok(ok(&change))
 }

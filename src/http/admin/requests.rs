@@ -3,7 +3,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use crate::access::{requests, AccessError};
+use crate::access::{admin_roles, requests, AccessError};
 use crate::http::auth::AdminPrincipal;
 use crate::http::rest::{items, ok, parse, query};
 use crate::http::state::AppState;
@@ -46,7 +46,10 @@ pub async fn approve(
     let ctx = who.write_context(state.clock.now_micros());
     Ok(ok(&state
         .store
-        .write(move |conn| requests::approve(conn, &ctx, &id))
+        .write(move |conn| {
+            let held = admin_roles::over_request(conn, &who.standing, &id)?;
+            requests::approve(conn, &admin_roles::acting(&ctx, held), &id)
+        })
         .await?))
 }
 
@@ -72,6 +75,9 @@ pub async fn deny(
     let ctx = who.write_context(state.clock.now_micros());
     Ok(ok(&state
         .store
-        .write(move |conn| requests::deny(conn, &ctx, &id, denial.message.as_deref()))
+        .write(move |conn| {
+            let held = admin_roles::over_request(conn, &who.standing, &id)?;
+            requests::deny(conn, &admin_roles::acting(&ctx, held), &id, denial.message.as_deref())
+        })
         .await?))
 }

@@ -77,6 +77,9 @@ pub async fn sign_in(
                     "This sign-in link has been used already or has expired (links work once, for ten minutes). Run `gatehouse console link` for a new one."
                 }
                 SignInRefused::UnknownToken => "That is not a live admin token.",
+                SignInRefused::NoRole => {
+                    "You signed in, but you hold no admin role in Gatehouse. Ask an org admin to grant you one."
+                }
             };
             let mut response = render(&SignInPage {
                 code: None,

@@ -22,6 +22,20 @@ pub async fn record(
     req.extensions_mut().insert(checked.clone());
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let response = next.call(req).await?;
+    if let (Some(token_id), Some(state)) = (checked.stale_admin_token(), &state) {
+        // An admin token's last use, written after its read (a read can't).
+        let (state, token_id) = (state.clone(), token_id.to_owned());
+        actix_web::rt::spawn(async move {
+            let now = state.clock.now_micros();
+            let touched = state
+                .store
+                .write(move |conn| crate::access::admins::touch_id(conn, &token_id, now))
+                .await;
+            if let Err(error) = touched {
+                tracing::warn!(%error, "could not record an admin token's last use");
+            }
+        });
+    }
     let (Some(directory_id), Some(state)) = (checked.get(), state) else {
         return Ok(response);
     };

@@ -11,9 +11,9 @@ pub use sync::{
 };
 
 use super::schema::{
-    access_requests, admin_tokens, audit_events, directories, directory_tokens, group_mappings,
+    access_requests, admin_roles, admin_tokens, audit_events, directories, directory_tokens, group_mappings,
     groups, guest_spaces, guests, invitations, invite_links, memberships, persons, policies,
-    product_tokens, products, sites, user_entitlements, users,
+    oidc_logins, product_tokens, products, sites, user_entitlements, users,
 };
 
 /// A directory: one IdP connection with its own SCIM base URL and tokens.
@@ -131,6 +131,9 @@ pub struct AuditEventRow {
     pub target_id: String,
     pub before: Option<String>,
     pub after: Option<String>,
+    pub actor_person: Option<String>,
+    pub actor_role: Option<String>,
+    pub actor_scope: Option<String>,
 }
 
 /// An audit event to append.
@@ -148,6 +151,9 @@ pub struct NewAuditEvent {
     pub target_id: String,
     pub before: Option<String>,
     pub after: Option<String>,
+    pub actor_person: Option<String>,
+    pub actor_role: Option<String>,
+    pub actor_scope: Option<String>,
 }
 
 /// An admin API bearer token; only its SHA-256 hash is kept.
@@ -160,6 +166,46 @@ pub struct AdminTokenRow {
     pub token_hash: String,
     pub created_at: i64,
     pub revoked_at: Option<i64>,
+    /// The admin role the token carries (`org-admin`, `site-admin`, …).
+    pub role: String,
+    /// A site-admin token's site.
+    pub site_id: Option<String>,
+    /// A user-access-admin token's product.
+    pub product_key: Option<String>,
+    pub expires_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+    /// Who made it: a person's email, or the operator's name on the CLI.
+    pub owner: Option<String>,
+}
+
+/// An admin role held by a person (`email_key`) or by the members of an
+/// IdP group (`group_name_key`, in `directory_id` or any directory).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
+#[diesel(table_name = admin_roles)]
+pub struct AdminRoleRow {
+    pub id: String,
+    pub role: String,
+    pub site_id: Option<String>,
+    pub product_key: Option<String>,
+    pub email_key: Option<String>,
+    pub group_name: Option<String>,
+    pub group_name_key: Option<String>,
+    pub directory_id: Option<String>,
+    pub created_at: i64,
+    pub created_by: String,
+}
+
+/// A console sign-in under way with the OpenID provider.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(treat_none_as_default_value = false)]
+#[diesel(table_name = oidc_logins)]
+pub struct OidcLoginRow {
+    pub state_hash: String,
+    pub nonce: String,
+    pub pkce_verifier: String,
+    pub created_at: i64,
+    pub used_at: Option<i64>,
 }
 
 /// A site of the organization.

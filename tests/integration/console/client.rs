@@ -50,10 +50,7 @@ pub struct Console<'a> {
 /// Issues a one-time sign-in link's code, as `gatehouse console link` does.
 pub async fn link_code(app: &TestApp) -> String {
     let now = app.state.clock.now_micros();
-    let operator = Actor {
-        kind: ActorKind::Cli,
-        id: "operator".into(),
-    };
+    let operator = Actor::new(ActorKind::Cli, "operator");
     app.state
         .store
         .write(move |conn| console_sessions::issue_link(conn, &operator, now))

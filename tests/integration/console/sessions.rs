@@ -189,10 +189,7 @@ async fn forms_without_the_sessions_token_or_from_another_site_are_refused() {
 }
 
 fn operator() -> Actor {
-    Actor {
-        kind: ActorKind::Cli,
-        id: "operator".into(),
-    }
+    Actor::new(ActorKind::Cli, "operator")
 }
 
 #[actix_rt::test]

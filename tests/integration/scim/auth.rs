@@ -178,10 +178,7 @@ async fn a_directory_cannot_see_another_directorys_data() {
 #[actix_web::test]
 async fn revoked_token_stops_working_and_new_token_works() {
     let app = TestApp::new().await;
-    let actor = gatehouse::access::Actor {
-        kind: gatehouse::access::ActorKind::Cli,
-        id: "t".into(),
-    };
+    let actor = gatehouse::access::Actor::new(gatehouse::access::ActorKind::Cli, "t");
     let dir = app.directory.id.clone();
     let issued = app
         .state

@@ -137,10 +137,7 @@ impl TestAppBuilder {
 }
 
 fn test_actor() -> Actor {
-    Actor {
-        kind: ActorKind::Cli,
-        id: "test".into(),
-    }
+    Actor::new(ActorKind::Cli, "test")
 }
 
 /// Creates a directory straight through the domain layer.

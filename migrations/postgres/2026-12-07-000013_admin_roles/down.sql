@@ -1,0 +1,11 @@
+DROP TABLE oidc_logins;
+ALTER TABLE audit_events DROP COLUMN actor_scope;
+ALTER TABLE audit_events DROP COLUMN actor_role;
+ALTER TABLE audit_events DROP COLUMN actor_person;
+ALTER TABLE admin_tokens DROP COLUMN owner;
+ALTER TABLE admin_tokens DROP COLUMN last_used_at;
+ALTER TABLE admin_tokens DROP COLUMN expires_at;
+ALTER TABLE admin_tokens DROP COLUMN product_key;
+ALTER TABLE admin_tokens DROP COLUMN site_id;
+ALTER TABLE admin_tokens DROP COLUMN role;
+DROP TABLE admin_roles;
