@@ -55,6 +55,19 @@ pub struct Settings {
     /// (behind a proxy that terminates TLS).
     pub tls: Option<TlsFiles>,
     pub log_format: LogFormat,
+    /// Console sign-in with the company's OpenID provider; `None`: only
+    /// the operator's link and admin tokens.
+    pub oidc: Option<OidcSettings>,
+}
+
+/// The OpenID Connect client the console signs admins in with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OidcSettings {
+    /// The issuer URL; its `/.well-known/openid-configuration` is read.
+    pub issuer: String,
+    pub client_id: String,
+    /// `None`: a public client (PKCE alone).
+    pub client_secret: Option<String>,
 }
 
 /// PEM files: the certificate chain (leaf first) and its private key.
@@ -111,6 +124,7 @@ impl Default for Settings {
             database_wait: Duration::from_secs(300),
             tls: None,
             log_format: LogFormat::Text,
+            oidc: None,
         }
     }
 }
@@ -120,6 +134,9 @@ impl Default for Settings {
 pub const KNOWN_ENV: &[&str] = &[
     "GATEHOUSE_LISTEN",
     "GATEHOUSE_PUBLIC_URL",
+    "GATEHOUSE_OIDC_ISSUER",
+    "GATEHOUSE_OIDC_CLIENT_ID",
+    "GATEHOUSE_OIDC_CLIENT_SECRET",
     "GATEHOUSE_MAX_PAYLOAD_BYTES",
     "GATEHOUSE_MAX_PAGE_SIZE",
     "GATEHOUSE_POOL_SIZE",

@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::audit::{self, Change};
+use super::effective;
 use super::emails::looks_like_email;
 use super::error::{found, AccessError};
 use super::roles::{Held, Role, Standing};
@@ -83,7 +84,9 @@ pub fn scoped(
     let product = product.map(str::trim).filter(|p| !p.is_empty());
     match (role, site, product) {
         (Role::SiteAdmin, Some(site), None) => {
-            let row = found(products::find_site(conn, site), || format!("site \"{site}\""))?;
+            let row = found(products::find_site(conn, site), || {
+                format!("site \"{site}\"")
+            })?;
             Ok(Held {
                 role,
                 site: Some(row.id),
@@ -121,28 +124,35 @@ pub fn grant(
     new: &NewRole,
 ) -> Result<(RoleView, bool), AccessError> {
     let held = scoped(conn, &new.role, new.site.as_deref(), new.product.as_deref())?;
-    let email = new.email.as_deref().map(str::trim).filter(|e| !e.is_empty());
-    let group = new.group.as_deref().map(str::trim).filter(|g| !g.is_empty());
+    let email = new
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty());
+    let group = new
+        .group
+        .as_deref()
+        .map(str::trim)
+        .filter(|g| !g.is_empty());
     let directory = new
         .directory
         .as_deref()
         .map(str::trim)
         .filter(|d| !d.is_empty());
-    let (email_key, group_name) = match (email, group) {
-        (Some(email), None) if looks_like_email(email) => (Some(fold(email)), None),
-        (Some(email), None) => {
-            return Err(AccessError::Invalid(format!(
-                "\"{email}\" is not an email address"
-            )))
-        }
-        (None, Some(group)) => (None, Some(group.to_owned())),
-        _ => {
-            return Err(AccessError::Invalid(
+    let (email_key, group_name) =
+        match (email, group) {
+            (Some(email), None) if looks_like_email(email) => (Some(fold(email)), None),
+            (Some(email), None) => {
+                return Err(AccessError::Invalid(format!(
+                    "\"{email}\" is not an email address"
+                )))
+            }
+            (None, Some(group)) => (None, Some(group.to_owned())),
+            _ => return Err(AccessError::Invalid(
                 "a role is granted to a person (email) or to an IdP group (group), one of the two"
                     .into(),
-            ))
-        }
-    };
+            )),
+        };
     if directory.is_some() && group_name.is_none() {
         return Err(AccessError::Invalid(
             "directory narrows a group grant; a person's grant takes none".into(),
@@ -192,7 +202,9 @@ pub fn grant(
 /// an organization whose admins sign in with its IdP would be left with
 /// no one to run it (the operator's CLI link stays as the way back in).
 pub fn revoke(conn: &mut DbConn, ctx: &WriteContext, id: &str) -> Result<(), AccessError> {
-    let row = found(admin_roles::find(conn, id), || format!("admin role \"{id}\""))?;
+    let row = found(admin_roles::find(conn, id), || {
+        format!("admin role \"{id}\"")
+    })?;
     if row.role == Role::OrgAdmin.as_str()
         && row.email_key.is_some()
         && admin_roles::persons_holding(conn, Role::OrgAdmin.as_str())? <= 1
@@ -245,14 +257,33 @@ fn held_of(role: &str, site: Option<String>, product: Option<String>) -> Option<
     })
 }
 
-/// What a person (by folded email) holds now: their own grants, and those
-/// of the IdP groups their live accounts are members of.
+/// What a person (by folded email) holds now: their own grants, those of
+/// the IdP groups their live accounts are members of, and — seed 001 — a
+/// product's `user-access-admin` (or `admin`) product role, held through
+/// a group mapping like any product role, as user-access-admin of it.
 pub fn of_person(conn: &mut DbConn, email_key: &str) -> StoreResult<Standing> {
     let mut holds: Vec<Held> = admin_roles::held_by_email(conn, email_key)?
         .into_iter()
         .filter_map(|r| held_of(&r.role, r.site_id, r.product_key))
         .collect();
-    for (row, group_directory) in admin_roles::held_through_groups(conn, email_key)? {
+    let accounts = admin_roles::live_accounts(conn, email_key)?;
+    let mut add = |held: Held| {
+        if !holds.contains(&held) {
+            holds.push(held);
+        }
+    };
+    for entitlements in effective::of_users(conn, &accounts)?.into_values() {
+        for e in entitlements {
+            if e.role == "user-access-admin" || e.role == "admin" {
+                add(Held {
+                    role: Role::UserAccessAdmin,
+                    site: None,
+                    product: Some(e.product),
+                });
+            }
+        }
+    }
+    for (row, group_directory) in admin_roles::held_through_groups(conn, &accounts)? {
         if row
             .directory_id
             .as_ref()
@@ -261,9 +292,7 @@ pub fn of_person(conn: &mut DbConn, email_key: &str) -> StoreResult<Standing> {
             continue;
         }
         if let Some(held) = held_of(&row.role, row.site_id, row.product_key) {
-            if !holds.contains(&held) {
-                holds.push(held);
-            }
+            add(held);
         }
     }
     Ok(Standing { holds })
@@ -272,24 +301,29 @@ pub fn of_person(conn: &mut DbConn, email_key: &str) -> StoreResult<Standing> {
 /// What a token holds: the one role it was made with.
 pub fn of_token(token: &AdminTokenRow) -> Standing {
     Standing {
-        holds: held_of(&token.role, token.site_id.clone(), token.product_key.clone())
-            .into_iter()
-            .collect(),
+        holds: held_of(
+            &token.role,
+            token.site_id.clone(),
+            token.product_key.clone(),
+        )
+        .into_iter()
+        .collect(),
     }
 }
 
 /// A 403 naming the scope a change needed.
 fn beyond(standing: &Standing, needed: String) -> AccessError {
-    AccessError::Forbidden(format!("this change needs {needed}; {}", standing.describe()))
+    AccessError::Forbidden(format!(
+        "this change needs {needed}; {}",
+        standing.describe()
+    ))
 }
 
 /// The holding that covers changes to site `site` (by id or name).
-pub fn over_site(
-    conn: &mut DbConn,
-    standing: &Standing,
-    site: &str,
-) -> Result<Held, AccessError> {
-    let row = found(products::find_site(conn, site), || format!("site \"{site}\""))?;
+pub fn over_site(conn: &mut DbConn, standing: &Standing, site: &str) -> Result<Held, AccessError> {
+    let row = found(products::find_site(conn, site), || {
+        format!("site \"{site}\"")
+    })?;
     standing.over_site(&row.id).ok_or_else(|| {
         beyond(
             standing,
@@ -332,27 +366,35 @@ pub fn over_holders(
         return Ok(org.clone());
     }
     let mut used = None;
+    let mut beyond_reach = Vec::new();
     for product in granted {
         let row = super::catalog::find(conn, product)?;
         match standing.over_product(&row.site_id, product) {
             Some(held) => used = used.or(Some(held)),
-            None => {
-                return Err(beyond(
-                    standing,
-                    format!(
-                        "org-admin, site-admin of site \"{}\" or user-access-admin of product \"{product}\" ({what} grants \"{product}\")",
-                        row.site_id
-                    ),
-                ))
-            }
+            None => beyond_reach.push((product, row.site_id)),
         }
     }
-    used.ok_or_else(|| {
-        beyond(
+    match (beyond_reach.first(), used) {
+        (None, Some(held)) => Ok(held),
+        (None, None) => Err(beyond(
             standing,
             format!("org-admin ({what} grants no product, so no scoped role reaches it)"),
-        )
-    })
+        )),
+        // Seed 001: reach over one product the group grants is not reach
+        // over the others it grants.
+        (Some((product, _)), Some(_)) => Err(beyond(
+            standing,
+            format!(
+                "a role over \"{product}\" too: {what} also grants it; a user-access-admin grants through a group that grants only their product"
+            ),
+        )),
+        (Some((product, site)), None) => Err(beyond(
+            standing,
+            format!(
+                "org-admin, site-admin of site \"{site}\" or user-access-admin of product \"{product}\" ({what} grants \"{product}\")"
+            ),
+        )),
+    }
 }
 
 /// `over_holders` for the products a group grants.
@@ -393,7 +435,9 @@ pub fn over_guest(conn: &mut DbConn, standing: &Standing, id: &str) -> Result<He
 /// The holding that lets the caller decide access request `id` (who
 /// holds its product).
 pub fn over_request(conn: &mut DbConn, standing: &Standing, id: &str) -> Result<Held, AccessError> {
-    let request = found(requests::find(conn, id), || format!("access request \"{id}\""))?;
+    let request = found(requests::find(conn, id), || {
+        format!("access request \"{id}\"")
+    })?;
     over_holders(
         conn,
         standing,

@@ -8,9 +8,9 @@ use super::directories::{hash_token, new_secret, IssuedToken};
 use super::roles::Held;
 use super::{Actor, WriteContext};
 use crate::scim::resource::format_time;
-use serde::Serialize;
 use crate::store::models::{AdminTokenRow, ProductTokenRow};
 use crate::store::{admin_tokens, product_tokens, DbConn, StoreError, StoreResult};
+use serde::Serialize;
 
 /// What an admin token is made with.
 #[derive(Debug, Clone)]

@@ -4,9 +4,9 @@
 
 use serde_json::json;
 
+use super::admin_roles;
 use super::audit::{self, Change};
 use super::directories::{hash_token, new_secret};
-use super::admin_roles;
 use super::roles::{Held, Role, Standing};
 use super::{Actor, ActorKind, WriteContext};
 use crate::store::models::{ConsoleLinkRow, ConsoleSessionRow};

@@ -7,9 +7,9 @@ use std::collections::HashSet;
 use serde::Serialize;
 use serde_json::json;
 
+use super::admin_roles;
 use super::audit::{self, Change};
 use super::catalog::CUSTOMER;
-use super::admin_roles;
 use super::error::{found, AccessError};
 use super::licensing::CapGuard;
 use super::roles::Standing;
@@ -284,7 +284,12 @@ pub fn add_members(
             member_id: u.clone(),
             member_type: "User".into(),
             source: source.as_str().to_owned(),
-            actor: ctx.actor.person.as_deref().unwrap_or(&ctx.actor.id).to_owned(),
+            actor: ctx
+                .actor
+                .person
+                .as_deref()
+                .unwrap_or(&ctx.actor.id)
+                .to_owned(),
             created_at: ctx.now,
             reason: grant.reason.map(str::to_owned),
         })
@@ -348,4 +353,3 @@ pub fn remove_member(
     )?;
     Ok(())
 }
-

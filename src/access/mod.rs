@@ -22,6 +22,7 @@ pub mod license_history;
 pub mod licensing;
 pub mod local_groups;
 pub mod mappings;
+pub mod oidc_logins;
 pub mod people;
 pub mod person_views;
 pub mod persons;

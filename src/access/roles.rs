@@ -196,9 +196,7 @@ impl Standing {
         self.over_site(site).or_else(|| {
             self.holds
                 .iter()
-                .find(|h| {
-                    h.role == Role::UserAccessAdmin && h.product.as_deref() == Some(product)
-                })
+                .find(|h| h.role == Role::UserAccessAdmin && h.product.as_deref() == Some(product))
                 .cloned()
         })
     }
@@ -260,7 +258,10 @@ mod tests {
         let none = Standing::default();
         assert_eq!(
             none.admit(Need::Site),
-            Err("this route needs the org-admin or site-admin role; the caller holds no admin role".into())
+            Err(
+                "this route needs the org-admin or site-admin role; the caller holds no admin role"
+                    .into()
+            )
         );
     }
 

@@ -114,7 +114,11 @@ pub fn admin(command: AdminCommand, clock: &dyn Clock) -> Result<(), CliError> {
             json,
         } => {
             let store = open_store(&database)?;
-            let (email, group) = if group { (None, Some(who)) } else { (Some(who), None) };
+            let (email, group) = if group {
+                (None, Some(who))
+            } else {
+                (Some(who), None)
+            };
             let new = NewRole {
                 role: role.role,
                 site: role.site,
@@ -128,7 +132,11 @@ pub fn admin(command: AdminCommand, clock: &dyn Clock) -> Result<(), CliError> {
             if json {
                 print_json(&view);
             } else {
-                let holder = view.email.clone().or(view.group.clone()).unwrap_or_default();
+                let holder = view
+                    .email
+                    .clone()
+                    .or(view.group.clone())
+                    .unwrap_or_default();
                 let verb = if fresh { "granted" } else { "already held" };
                 println!("{} {verb}: {holder} ({})", view.role, view.id);
             }

@@ -53,5 +53,8 @@ pub fn operator_context(clock: &dyn Clock) -> crate::access::WriteContext {
 }
 
 pub fn operator() -> Actor {
-    Actor::new(ActorKind::Cli, std::env::var("USER").unwrap_or_else(|_| "operator".into()))
+    Actor::new(
+        ActorKind::Cli,
+        std::env::var("USER").unwrap_or_else(|_| "operator".into()),
+    )
 }

@@ -1,8 +1,8 @@
 //! The command line: `serve`, `migrate`, and the operator commands for
 //! directories and their tokens; the access-model commands are in `access`.
 
-mod admins;
 mod access;
+mod admins;
 mod common;
 mod console;
 mod idp;
@@ -174,6 +174,22 @@ pub struct ServeArgs {
     /// The certificate's private key (PEM: PKCS#8, PKCS#1 or SEC1).
     #[arg(long, env = "GATEHOUSE_TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<std::path::PathBuf>,
+    /// Console sign-in with this OpenID Connect issuer (its discovery
+    /// document is read at each sign-in); admins then sign in as themselves.
+    #[arg(long, env = "GATEHOUSE_OIDC_ISSUER", requires = "oidc_client_id")]
+    pub oidc_issuer: Option<String>,
+    /// The console's client id at the OpenID provider.
+    #[arg(long, env = "GATEHOUSE_OIDC_CLIENT_ID", requires = "oidc_issuer")]
+    pub oidc_client_id: Option<String>,
+    /// The client's secret (a confidential client); without it, a public
+    /// client with PKCE.
+    #[arg(
+        long,
+        env = "GATEHOUSE_OIDC_CLIENT_SECRET",
+        hide_env_values = true,
+        requires = "oidc_issuer"
+    )]
+    pub oidc_client_secret: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -426,6 +442,14 @@ fn serve(args: ServeArgs) -> Result<(), CliError> {
             .tls_cert
             .zip(args.tls_key)
             .map(|(cert, key)| config::TlsFiles { cert, key }),
+        oidc: args
+            .oidc_issuer
+            .zip(args.oidc_client_id)
+            .map(|(issuer, client_id)| config::OidcSettings {
+                issuer,
+                client_id,
+                client_secret: args.oidc_client_secret,
+            }),
         ..Settings::default()
     };
     crate::telemetry::init(settings.log_format);

@@ -13,8 +13,7 @@ use tracing_actix_web::RequestId;
 use super::state::AppState;
 use crate::access::roles::{Need, Standing};
 use crate::access::{
-    admin_roles, admins, directories, AccessError, Actor, ActorKind, WriteContext,
-    LOCAL_DIRECTORY,
+    admin_roles, admins, directories, AccessError, Actor, ActorKind, WriteContext, LOCAL_DIRECTORY,
 };
 use crate::scim::ScimError;
 use crate::store::{DbConn, StoreError, StoreResult};
@@ -308,7 +307,9 @@ impl FromRequest for AdminPrincipal {
             let now = state.clock.now_micros();
             let row = state
                 .store
-                .read(move |conn| admins::authenticate(conn, &token, now).map_err(AccessError::from))
+                .read(move |conn| {
+                    admins::authenticate(conn, &token, now).map_err(AccessError::from)
+                })
                 .await?
                 .ok_or_else(refused)?;
             let standing = admin_roles::of_token(&row);

@@ -53,17 +53,13 @@ pub fn held_by_email(conn: &mut DbConn, email_key: &str) -> QueryResult<Vec<Admi
         .load(conn)
 }
 
-/// The roles granted to groups this email's live accounts are direct
-/// members of: `(role, group's directory)` pairs whose folded group name
-/// matches; the caller keeps those whose directory is the role's (or any).
-pub fn held_through_groups(
-    conn: &mut DbConn,
-    email_key: &str,
-) -> QueryResult<Vec<(AdminRoleRow, String)>> {
+/// The live (active, unsuspended) accounts known by this email: as their
+/// userName or one of their emails.
+pub fn live_accounts(conn: &mut DbConn, email_key: &str) -> QueryResult<Vec<String>> {
     let by_email = user_emails::table
         .filter(user_emails::value_key.eq(email_key))
         .select(user_emails::user_id);
-    let accounts = users::table
+    users::table
         .filter(users::active.eq(true))
         .filter(users::suspended.eq(false))
         .filter(
@@ -71,7 +67,16 @@ pub fn held_through_groups(
                 .eq(email_key)
                 .or(users::id.eq_any(by_email)),
         )
-        .select(users::id);
+        .select(users::id)
+        .load(conn)
+}
+
+/// The roles granted to groups these accounts are direct members of: `(role, group's directory)` pairs whose folded group name
+/// matches; the caller keeps those whose directory is the role's (or any).
+pub fn held_through_groups(
+    conn: &mut DbConn,
+    accounts: &[String],
+) -> QueryResult<Vec<(AdminRoleRow, String)>> {
     let their_groups: Vec<(String, String)> = memberships::table
         .inner_join(groups::table.on(groups::id.eq(memberships::group_id)))
         .filter(memberships::member_id.eq_any(accounts))

@@ -292,7 +292,11 @@ fn access_model_commands() {
     let url = db.url.as_str();
     let token = gatehouse_json(&["admin-token", "create", "--database-url", url, "--json"]);
     let keys: Vec<&String> = token.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["id", "token"]);
+    assert_eq!(keys, ["id", "token", "role"]);
+    assert_eq!(
+        token["role"], "org-admin",
+        "an unscoped token is an org admin's"
+    );
     assert!(token["token"].as_str().unwrap().starts_with("gh_"));
 
     gatehouse_json(&["site", "add", "acme", "--database-url", url, "--json"]);

@@ -3,8 +3,8 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use crate::access::products::{self, InviteMode, NewProduct, ProductChanges};
 use crate::access::admin_roles::{self, acting};
+use crate::access::products::{self, InviteMode, NewProduct, ProductChanges};
 use crate::access::{licensing, AccessError};
 use crate::http::auth::AdminPrincipal;
 use crate::http::rest::{created, items, ok, parse, query};
@@ -72,7 +72,10 @@ pub async fn create_product(
     let product = state
         .store
         .write(move |conn| {
-            let ctx = acting(&ctx, admin_roles::over_site(conn, &who.standing, &new.site)?);
+            let ctx = acting(
+                &ctx,
+                admin_roles::over_site(conn, &who.standing, &new.site)?,
+            );
             products::create_product(conn, &ctx, new.clone())
         })
         .await?;
@@ -153,7 +156,10 @@ pub async fn update_product(
         .store
         .write(move |conn| {
             let id = product_id(conn, &key, site.as_deref())?;
-            let ctx = acting(&ctx, admin_roles::over_product_settings(conn, &who.standing, &id)?);
+            let ctx = acting(
+                &ctx,
+                admin_roles::over_product_settings(conn, &who.standing, &id)?,
+            );
             let product = products::update(conn, &ctx, &id, changes.clone())?;
             // An invite mode of `off` revokes the open invitations.
             crate::access::invitations::close_disallowed(conn, &ctx, &[id])?;

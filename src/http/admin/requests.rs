@@ -77,7 +77,12 @@ pub async fn deny(
         .store
         .write(move |conn| {
             let held = admin_roles::over_request(conn, &who.standing, &id)?;
-            requests::deny(conn, &admin_roles::acting(&ctx, held), &id, denial.message.as_deref())
+            requests::deny(
+                conn,
+                &admin_roles::acting(&ctx, held),
+                &id,
+                denial.message.as_deref(),
+            )
         })
         .await?))
 }

@@ -7,6 +7,7 @@ use askama::Template;
 use super::error::ConsoleError;
 use super::page::{done, render, Chrome};
 use super::session::{Posted, Signed};
+use crate::access::admin_roles;
 use crate::access::guests::{self, GuestView};
 use crate::http::state::AppState;
 
@@ -36,8 +37,13 @@ pub async fn remove(
     posted: Posted,
 ) -> Result<HttpResponse, ConsoleError> {
     let id = id.into_inner();
+    let guest = id.clone();
     posted
-        .change(&state, move |conn, ctx| guests::remove(conn, ctx, &id))
+        .change_within(
+            &state,
+            move |conn, standing| admin_roles::over_guest(conn, standing, &guest),
+            move |conn, ctx| guests::remove(conn, ctx, &id),
+        )
         .await?;
     Ok(done("/console/guests", "Guest removed."))
 }

@@ -10,7 +10,7 @@ use super::page::{done, render, search_text, Chrome};
 use super::session::{refused_partial, Posted, Signed};
 use crate::access::finder::{self, FoundGroup};
 use crate::access::mappings::{self, MappingView, NewMapping};
-use crate::access::{policy, products, AccessError, LOCAL_DIRECTORY};
+use crate::access::{admin_roles, policy, products, AccessError, LOCAL_DIRECTORY};
 use crate::http::state::AppState;
 
 /// Most groups a search shows.
@@ -136,10 +136,13 @@ pub async fn create(
         directory: (directory != LOCAL_DIRECTORY).then(|| directory.to_owned()),
         break_glass_reason: f.get("break_glass_reason").map(str::to_owned),
     };
+    let product = new.product.clone();
     let (mapping, created) = posted
-        .change(&state, move |conn, ctx| {
-            mappings::create(conn, ctx, new.clone())
-        })
+        .change_within(
+            &state,
+            move |conn, standing| admin_roles::over_product_settings(conn, standing, &product),
+            move |conn, ctx| mappings::create(conn, ctx, new.clone()),
+        )
         .await?;
     let name = mapping
         .group
@@ -165,8 +168,13 @@ pub async fn delete(
     posted: Posted,
 ) -> Result<HttpResponse, ConsoleError> {
     let id = id.into_inner();
+    let mapping = id.clone();
     posted
-        .change(&state, move |conn, ctx| mappings::delete(conn, ctx, &id))
+        .change_within(
+            &state,
+            move |conn, standing| admin_roles::over_mapping(conn, standing, &mapping),
+            move |conn, ctx| mappings::delete(conn, ctx, &id),
+        )
         .await?;
     Ok(done("/console/mappings", "Mapping removed."))
 }

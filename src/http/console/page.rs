@@ -1,12 +1,13 @@
 //! Rendering console pages: the frame around every page, HTML responses,
 //! redirects after a form, and the headers every console response carries.
 
-use actix_web::http::header;
+use actix_web::http::{header, Method};
 use actix_web::middleware::DefaultHeaders;
 use actix_web::HttpResponse;
 use askama::Template;
 
 use super::error::ConsoleError;
+use crate::access::roles::Standing;
 
 /// What the frame around a page shows: title, navigation, who is signed
 /// in, the sign-out form's token and the last action's notice.
@@ -17,6 +18,8 @@ pub struct Chrome {
     pub csrf: String,
     pub who: String,
     pub notice: Option<String>,
+    /// The navigation entries the signed-in admin's roles open.
+    pub nav: Vec<(&'static str, &'static str, &'static str)>,
 }
 
 /// The console's navigation: path, label, key.
@@ -35,9 +38,17 @@ pub const NAV: &[(&str, &str, &str)] = &[
 
 impl Chrome {
     /// The navigation entries.
-    pub fn nav(&self) -> &'static [(&'static str, &'static str, &'static str)] {
-        NAV
+    pub fn nav(&self) -> &[(&'static str, &'static str, &'static str)] {
+        &self.nav
     }
+}
+
+/// The navigation entries whose pages `standing` may open.
+pub fn nav_for(standing: &Standing) -> Vec<(&'static str, &'static str, &'static str)> {
+    NAV.iter()
+        .filter(|(href, _, _)| standing.admit(super::need_of(&Method::GET, href)).is_ok())
+        .copied()
+        .collect()
 }
 
 /// A page, rendered.

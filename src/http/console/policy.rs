@@ -13,7 +13,7 @@ use crate::access::policy::{
 };
 use crate::access::policy_changes::{self, ItOnlyPreview, PolicyChange};
 use crate::access::products::{self, SiteView};
-use crate::access::AccessError;
+use crate::access::{admin_roles, AccessError};
 use crate::http::state::AppState;
 
 #[derive(Template)]
@@ -112,10 +112,18 @@ async fn apply(
     fields: PolicyFields,
     revoke: bool,
 ) -> Result<PolicyChange, ConsoleError> {
+    let scope_site = site.clone();
     Ok(posted
-        .change(state, move |conn, ctx| {
-            policy_changes::apply(conn, ctx, site.as_deref(), &fields, revoke)
-        })
+        .change_within(
+            state,
+            // The organization's policy is the org admin's; a site's
+            // overrides, its site-admin's too.
+            move |conn, standing| match scope_site.as_deref() {
+                Some(site) => admin_roles::over_site(conn, standing, site),
+                None => admin_roles::over_organization(standing),
+            },
+            move |conn, ctx| policy_changes::apply(conn, ctx, site.as_deref(), &fields, revoke),
+        )
         .await?)
 }
 

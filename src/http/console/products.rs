@@ -10,7 +10,7 @@ use super::session::{Form, Posted, Signed};
 use crate::access::catalog::InviteMode;
 use crate::access::licensing;
 use crate::access::products::{self, NewProduct, ProductChanges, ProductView, SiteView};
-use crate::access::AccessError;
+use crate::access::{admin_roles, AccessError};
 use crate::http::state::AppState;
 
 struct ProductLine {
@@ -130,10 +130,13 @@ pub async fn create_product(
         anonymous_access: f.ticked("anonymous_access"),
         invite_mode: invite_mode(f)?,
     };
+    let site = new.site.clone();
     let product = posted
-        .change(&state, move |conn, ctx| {
-            products::create_product(conn, ctx, new.clone())
-        })
+        .change_within(
+            &state,
+            move |conn, standing| admin_roles::over_site(conn, standing, &site),
+            move |conn, ctx| products::create_product(conn, ctx, new.clone()),
+        )
         .await?;
     Ok(done(
         "/console/products",
@@ -155,10 +158,13 @@ pub async fn update_product(
         anonymous_access: Some(f.ticked("anonymous_access")),
         invite_mode: invite_mode(f)?,
     };
+    let product_key = key.clone();
     let product = posted
-        .change(&state, move |conn, ctx| {
-            products::update(conn, ctx, &key, changes.clone())
-        })
+        .change_within(
+            &state,
+            move |conn, standing| admin_roles::over_product_settings(conn, standing, &product_key),
+            move |conn, ctx| products::update(conn, ctx, &key, changes.clone()),
+        )
         .await?;
     Ok(done(
         "/console/products",

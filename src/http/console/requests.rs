@@ -10,7 +10,7 @@ use super::error::ConsoleError;
 use super::page::{done, render, Chrome};
 use super::session::{Posted, Signed};
 use crate::access::requests::{self, RequestView};
-use crate::access::AccessError;
+use crate::access::{admin_roles, AccessError};
 use crate::http::state::AppState;
 
 /// Recent decisions shown under the inbox.
@@ -112,8 +112,13 @@ pub async fn approve(
     posted: Posted,
 ) -> Result<HttpResponse, ConsoleError> {
     let id = id.into_inner();
+    let request = id.clone();
     let r = posted
-        .change(&state, move |conn, ctx| requests::approve(conn, ctx, &id))
+        .change_within(
+            &state,
+            move |conn, standing| admin_roles::over_request(conn, standing, &request),
+            move |conn, ctx| requests::approve(conn, ctx, &id),
+        )
         .await?;
     Ok(done(
         "/console/requests",
@@ -133,10 +138,13 @@ pub async fn deny(
 ) -> Result<HttpResponse, ConsoleError> {
     let id = id.into_inner();
     let message = posted.form.get("message").map(str::to_owned);
+    let request = id.clone();
     let r = posted
-        .change(&state, move |conn, ctx| {
-            requests::deny(conn, ctx, &id, message.as_deref())
-        })
+        .change_within(
+            &state,
+            move |conn, standing| admin_roles::over_request(conn, standing, &request),
+            move |conn, ctx| requests::deny(conn, ctx, &id, message.as_deref()),
+        )
         .await?;
     Ok(done(
         "/console/requests",

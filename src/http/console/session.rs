@@ -14,7 +14,8 @@ use tracing_actix_web::RequestId;
 use super::error::ConsoleError;
 use super::page::Chrome;
 use crate::access::console_sessions::{self, ConsoleSession};
-use crate::access::{WriteContext, LOCAL_DIRECTORY};
+use crate::access::roles::{Held, Standing};
+use crate::access::{admin_roles, AccessError, WriteContext, LOCAL_DIRECTORY};
 use crate::http::state::AppState;
 use crate::store::error::IsStale;
 use crate::store::{DbConn, StoreError};
@@ -40,6 +41,7 @@ impl Signed {
             active,
             csrf: self.session.csrf_token.clone(),
             who: self.session.who.clone(),
+            nav: super::page::nav_for(&self.session.standing),
             notice: self.notice.clone(),
         }
     }
@@ -101,7 +103,16 @@ async fn signed(req: HttpRequest) -> Result<Signed, ConsoleError> {
         .store
         .read(move |conn| console_sessions::authenticate(conn, &secret, now))
         .await?;
-    let session = found.ok_or(ConsoleError::SignIn)?;
+    let mut session = found.ok_or(ConsoleError::SignIn)?;
+    // The page's door: what its route needs of the roles held now. The
+    // change is audited under the role that opened it (forms that touch
+    // one site or product narrow it when they check that scope).
+    let need = super::need_of(req.method(), &req.match_pattern().unwrap_or_default());
+    let held = session
+        .standing
+        .admit(need)
+        .map_err(ConsoleError::Forbidden)?;
+    session.actor.held = Some(held);
     if session.stale {
         let id = session.id.clone();
         state
@@ -243,6 +254,37 @@ impl Posted {
     {
         let ctx = self.signed.write_context(state.clock.now_micros());
         state.store.write(move |conn| work(conn, &ctx)).await
+    }
+
+    /// `change`, for a form touching one site's or one product's things:
+    /// `scope` first finds the holding of the signed-in admin that reaches
+    /// them (or refuses, 403), and the change is audited under it.
+    pub async fn change_within<T, E, S, F>(
+        &self,
+        state: &AppState,
+        scope: S,
+        work: F,
+    ) -> Result<T, E>
+    where
+        S: Fn(&mut DbConn, &Standing) -> Result<Held, AccessError> + Send + 'static,
+        F: Fn(&mut DbConn, &WriteContext) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<AccessError>
+            + From<StoreError>
+            + From<diesel::result::Error>
+            + IsStale
+            + Send
+            + 'static,
+    {
+        let ctx = self.signed.write_context(state.clock.now_micros());
+        let standing = self.signed.session.standing.clone();
+        state
+            .store
+            .write(move |conn| {
+                let held = scope(conn, &standing)?;
+                work(conn, &admin_roles::acting(&ctx, held))
+            })
+            .await
     }
 }
 

@@ -17,16 +17,32 @@ struct SignInPage {
     code: Option<String>,
     problem: Option<String>,
     signed_out: bool,
+    /// Sign-in with the company's identity provider is set up.
+    oidc: bool,
+}
+
+/// The sign-in page saying what went wrong with the last try.
+pub fn page_with_problem(state: &AppState, problem: String) -> Result<HttpResponse, ConsoleError> {
+    render(&SignInPage {
+        code: None,
+        problem: Some(problem),
+        signed_out: false,
+        oidc: state.settings.oidc.is_some(),
+    })
 }
 
 /// `GET /console/sign-in[?code=…]`: the form; a link's code is only spent
 /// when the button is pressed, so a link previewer can't use it up.
-pub async fn page(req: HttpRequest) -> Result<HttpResponse, ConsoleError> {
+pub async fn page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ConsoleError> {
     let q = crate::http::rest::query(&req)?;
     render(&SignInPage {
         code: q.get("code").cloned().filter(|c| !c.is_empty()),
         problem: None,
         signed_out: q.contains_key("signed_out"),
+        oidc: state.settings.oidc.is_some(),
     })
 }
 
@@ -81,11 +97,7 @@ pub async fn sign_in(
                     "You signed in, but you hold no admin role in Gatehouse. Ask an org admin to grant you one."
                 }
             };
-            let mut response = render(&SignInPage {
-                code: None,
-                problem: Some(problem.into()),
-                signed_out: false,
-            })?;
+            let mut response = page_with_problem(&state, problem.into())?;
             *response.status_mut() = StatusCode::UNAUTHORIZED;
             Ok(response)
         }

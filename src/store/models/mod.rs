@@ -11,9 +11,9 @@ pub use sync::{
 };
 
 use super::schema::{
-    access_requests, admin_roles, admin_tokens, audit_events, directories, directory_tokens, group_mappings,
-    groups, guest_spaces, guests, invitations, invite_links, memberships, persons, policies,
-    oidc_logins, product_tokens, products, sites, user_entitlements, users,
+    access_requests, admin_roles, admin_tokens, audit_events, directories, directory_tokens,
+    group_mappings, groups, guest_spaces, guests, invitations, invite_links, memberships,
+    oidc_logins, persons, policies, product_tokens, products, sites, user_entitlements, users,
 };
 
 /// A directory: one IdP connection with its own SCIM base URL and tokens.

@@ -1,6 +1,7 @@
 //! Rules of the access model: portal-only customers, user-access-admins
 //! and default groups (seed 001), local groups, suspension.
 
+use actix_web::http::Method;
 use serde_json::json;
 
 use super::id;
@@ -93,40 +94,42 @@ async fn a_user_access_admin_cannot_grant_through_a_default_group_granting_more(
     let jira = app.create_product("acme", "jira-software", None).await;
     app.create_product("acme", "confluence", None).await;
     let jira_default = jira["default_group"]["id"].as_str().unwrap().to_owned();
-    let uaa = id(&app.create_user("uaa@acme.test").await);
     let newbie = id(&app.create_user("new@acme.test").await);
-    let admins = id(&app.create_group("Jira access admins", &[&uaa]).await);
-    app.map(&admins, "jira-software", "user-access-admin").await;
-    // The UAA holds the role but, by it alone, not product access.
-    assert_eq!(
-        app.entitlements(&uaa).await,
-        ["jira-software:user-access-admin"]
-    );
+    let uaa = app
+        .scoped_token("user-access-admin", &json!({"product": "jira-software"}))
+        .await;
+    let add = |group: &str| format!("/groups/{group}/members");
 
     // While the default group grants only Jira, the UAA may grant through it.
     let r = app
-        .admin_post(
-            &format!("/groups/{jira_default}/members"),
-            &json!({"users": [newbie], "acting_as": uaa}),
+        .admin_send_as(
+            &uaa,
+            Method::POST,
+            &add(&jira_default),
+            Some(&json!({"users": [newbie]})),
         )
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
-    assert_eq!(r.json["items"][0]["actor"], uaa.as_str());
+    let event = &app.admin_get("/audit?action=group.member_added").await.json["items"][0];
+    assert_eq!(event["role"], "user-access-admin", "{event}");
+    assert_eq!(event["scope"], "product:jira-software", "{event}");
     app.admin_delete(&format!("/groups/{jira_default}/members/{newbie}"))
         .await;
 
     // Someone maps Jira's default group to Confluence too: now refused.
     app.map(&jira_default, "confluence", "user").await;
     let r = app
-        .admin_post(
-            &format!("/groups/{jira_default}/members"),
-            &json!({"users": [newbie], "acting_as": uaa}),
+        .admin_send_as(
+            &uaa,
+            Method::POST,
+            &add(&jira_default),
+            Some(&json!({"users": [newbie]})),
         )
         .await;
     assert_eq!(r.status, 403, "{}", r.text);
     let detail = r.json["detail"].as_str().unwrap();
     assert!(
-        detail.contains("default group") && detail.contains("\"confluence\""),
+        detail.contains("\"confluence\"") && detail.contains("grants only their product"),
         "{detail}"
     );
     assert!(app.entitlements(&newbie).await.is_empty());
@@ -138,18 +141,27 @@ async fn a_user_access_admin_cannot_grant_through_a_default_group_granting_more(
     let extra = id(&r.json);
     app.map(&extra, "jira-software", "user").await;
     let r = app
-        .admin_post(
-            &format!("/groups/{extra}/members"),
-            &json!({"users": [newbie], "acting_as": uaa}),
+        .admin_send_as(
+            &uaa,
+            Method::POST,
+            &add(&extra),
+            Some(&json!({"users": [newbie]})),
         )
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
     assert_eq!(app.entitlements(&newbie).await, ["jira-software:user"]);
-    // Someone who administers nothing can't grant at all.
+
+    // A group granting nothing is beyond any scoped role.
     let r = app
-        .admin_post(
-            &format!("/groups/{extra}/members"),
-            &json!({"users": [uaa], "acting_as": newbie}),
+        .admin_post("/groups", &json!({"displayName": "grants-nothing"}))
+        .await;
+    let nothing = id(&r.json);
+    let r = app
+        .admin_send_as(
+            &uaa,
+            Method::POST,
+            &add(&nothing),
+            Some(&json!({"users": [newbie]})),
         )
         .await;
     assert_eq!(r.status, 403, "{}", r.text);
@@ -259,47 +271,67 @@ async fn local_groups_bind_waiting_mappings_and_suspension_removes_access() {
 }
 
 #[actix_web::test]
-async fn removing_a_member_acting_as_someone_is_checked_and_audited_as_them() {
+async fn removing_a_member_is_checked_against_the_callers_reach_and_audited_as_them() {
     let app = TestApp::new().await;
     app.create_product("acme", "jira-software", None).await;
-    let uaa = id(&app.create_user("uaa@acme.test").await);
+    app.create_product("acme", "confluence", None).await;
     let newbie = id(&app.create_user("new@acme.test").await);
-    let admins = id(&app.create_group("Jira access admins", &[&uaa]).await);
-    app.map(&admins, "jira-software", "user-access-admin").await;
     let extra = id(&app
         .admin_post("/groups", &json!({"displayName": "jira-extra"}))
         .await
         .json);
     app.map(&extra, "jira-software", "user").await;
+    let jira_uaa = app
+        .scoped_token("user-access-admin", &json!({"product": "jira-software"}))
+        .await;
+    let wiki_uaa = app
+        .scoped_token("user-access-admin", &json!({"product": "confluence"}))
+        .await;
+    let auditor = app.scoped_token("auditor", &json!({})).await;
     let r = app
-        .admin_post(
+        .admin_send_as(
+            &jira_uaa,
+            Method::POST,
             &format!("/groups/{extra}/members"),
-            &json!({"users": [newbie], "acting_as": uaa}),
+            Some(&json!({"users": [newbie]})),
         )
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
 
-    let remove =
-        |acting_as: &str| format!("/groups/{extra}/members/{newbie}?acting_as={acting_as}");
-    // Unknown: 404; someone who administers nothing: 403; both change nothing.
-    let r = app.admin_delete(&remove("nobody")).await;
-    assert_eq!(r.status, 404, "{}", r.text);
+    let remove = format!("/groups/{extra}/members/{newbie}");
+    // Another product's UAA, and an auditor: 403, and nothing changes.
     let r = app
-        .admin_post(
-            &format!("/groups/{extra}/members"),
-            &json!({"users": [uaa], "acting_as": "nobody"}),
-        )
+        .admin_send_as(&wiki_uaa, Method::DELETE, &remove, None)
         .await;
-    assert_eq!(r.status, 404, "{}", r.text);
-    let r = app.admin_delete(&remove(&newbie)).await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    assert!(
+        r.json["detail"]
+            .as_str()
+            .unwrap()
+            .contains("user-access-admin of product \"jira-software\""),
+        "{}",
+        r.text
+    );
+    let r = app
+        .admin_send_as(&auditor, Method::DELETE, &remove, None)
+        .await;
     assert_eq!(r.status, 403, "{}", r.text);
     assert_eq!(app.entitlements(&newbie).await, ["jira-software:user"]);
-    // The user-access admin: removed, and the audit says who acted.
-    let r = app.admin_delete(&remove(&uaa)).await;
+    // The product's UAA: removed, and the audit says who acted and how.
+    let r = app
+        .admin_send_as(&jira_uaa, Method::DELETE, &remove, None)
+        .await;
     assert_eq!(r.status, 204, "{}", r.text);
     assert!(app.entitlements(&newbie).await.is_empty());
     let r = app.admin_get("/audit?action=group.member_removed").await;
     let event = &r.json["items"][0];
-    assert_eq!(event["after"]["acting_as"], uaa.as_str(), "{}", r.text);
+    assert_eq!(event["actor_type"], "admin_token", "{}", r.text);
+    assert_eq!(event["role"], "user-access-admin", "{}", r.text);
+    assert_eq!(event["scope"], "product:jira-software", "{}", r.text);
+    assert!(
+        event["person"].as_str().is_some(),
+        "the token's owner: {}",
+        r.text
+    );
     assert_eq!(event["before"]["member"], newbie.as_str());
 }

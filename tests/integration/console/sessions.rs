@@ -198,7 +198,10 @@ async fn a_pasted_admin_token_signs_in_until_the_token_is_revoked() {
     let token = app
         .state
         .store
-        .write(|conn| admins::issue(conn, "ops", &operator(), 1))
+        .write(|conn| {
+            let ctx = gatehouse::access::WriteContext::local(&operator(), 1);
+            admins::issue(conn, &ctx, &crate::support::app::org_admin_token("ops"))
+        })
         .await
         .expect("an admin token");
     let mut console = Console::new(&app);
@@ -221,7 +224,13 @@ async fn a_pasted_admin_token_signs_in_until_the_token_is_revoked() {
     let id = token.id.clone();
     app.state
         .store
-        .write(move |conn| admins::revoke(conn, &id, &operator(), 2))
+        .write(move |conn| {
+            admins::revoke(
+                conn,
+                &gatehouse::access::WriteContext::local(&operator(), 2),
+                &id,
+            )
+        })
         .await
         .expect("revoked");
     assert_eq!(

@@ -4,7 +4,7 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::http::Method;
-use gatehouse::access::{admins, directories, Actor, ActorKind};
+use gatehouse::access::{admins, directories, Actor, ActorKind, WriteContext};
 use gatehouse::clock::{Clock, SystemClock};
 use gatehouse::config::Settings;
 use gatehouse::http::tls::ServerCertificate;
@@ -91,7 +91,10 @@ impl TestAppBuilder {
         let directory = create_directory(&state, "Test IdP");
         let admin_token = state
             .store
-            .write_now(|conn| admins::issue(conn, "test", &test_actor(), SystemClock.now_micros()))
+            .write_now(|conn| {
+                let ctx = WriteContext::local(&test_actor(), SystemClock.now_micros());
+                admins::issue(conn, &ctx, &org_admin_token("test"))
+            })
             .unwrap()
             .secret;
         let product_token = state
@@ -197,6 +200,35 @@ impl TestApp {
     /// An admin API request (`path` below `/admin/v1`) with the admin token.
     pub fn admin(&self, method: Method, path: &str) -> TestRequest {
         self.request_as(&self.admin_token, method, &format!("/admin/v1{path}"))
+    }
+
+    /// A scoped admin token, made through the API by the org admin:
+    /// `scope` is e.g. `{"product": "jira-software"}` or `{"site": "acme"}`.
+    pub async fn scoped_token(&self, role: &str, scope: &Value) -> String {
+        let mut body = serde_json::json!({"role": role, "name": role});
+        if let (Some(body), Some(scope)) = (body.as_object_mut(), scope.as_object()) {
+            body.extend(scope.clone());
+        }
+        let r = self.admin_post("/admin-tokens", &body).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        r.json["token"].as_str().unwrap().to_owned()
+    }
+
+    /// An admin API request (`path` below `/admin/v1`) with `token`, and a JSON body.
+    pub async fn admin_send_as(
+        &self,
+        token: &str,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> TestResponse {
+        let request = self.request_as(token, method, &format!("/admin/v1{path}"));
+        match body {
+            Some(body) => request.raw("application/json", body.to_string().into_bytes()),
+            None => request,
+        }
+        .send()
+        .await
     }
 
     pub async fn admin_get(&self, path: &str) -> TestResponse {
@@ -435,5 +467,14 @@ impl TestRequest {
             json: serde_json::from_str(&text).unwrap_or(Value::Null),
             text,
         }
+    }
+}
+
+/// What an org admin's token is made with.
+pub fn org_admin_token(name: &str) -> gatehouse::access::admins::TokenSpec {
+    gatehouse::access::admins::TokenSpec {
+        name: name.into(),
+        held: gatehouse::access::roles::Held::whole(gatehouse::access::roles::Role::OrgAdmin),
+        expires_at: None,
     }
 }
