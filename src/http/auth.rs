@@ -43,7 +43,13 @@ impl ScimPrincipal {
             }),
             _ => Err(ScimError::new(
                 403,
-                "admin tokens may read over SCIM but not write; IdP data is written by the directory's own token",
+                format!(
+                    "this route needs the directory's own token (IdP data is written only by its directory); the caller holds {}, which reads over SCIM",
+                    self.actor
+                        .held
+                        .as_ref()
+                        .map_or_else(|| "an admin token".to_owned(), |h| h.to_string())
+                ),
             )),
         }
     }

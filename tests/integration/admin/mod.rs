@@ -8,6 +8,7 @@ mod kept_licenses;
 mod mappings;
 mod openapi;
 mod persons;
+mod roles;
 mod rules;
 
 use serde_json::{json, Value};
