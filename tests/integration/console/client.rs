@@ -134,6 +134,11 @@ impl<'a> Console<'a> {
         self.send(Method::GET, path, None, &[]).await
     }
 
+    /// A GET with extra headers (another cookie, say).
+    pub async fn get_with(&mut self, path: &str, headers: &[(&str, &str)]) -> Page {
+        self.send(Method::GET, path, None, headers).await
+    }
+
     /// A form post, from this origin.
     pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
         self.post_with(path, fields, &[]).await

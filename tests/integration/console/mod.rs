@@ -4,5 +4,6 @@
 mod browser_smoke;
 mod client;
 mod journey;
+mod oidc;
 mod pages;
 mod sessions;
