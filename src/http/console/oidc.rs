@@ -13,10 +13,11 @@ use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use askama::Template;
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreJwsSigningAlgorithm, CoreProviderMetadata,
+    CoreUserInfoClaims,
 };
 use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge,
-    PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
 };
 
 use super::error::ConsoleError;
@@ -314,20 +315,36 @@ async fn verified_email(
                 chain(&e)
             )
         })?;
-    if claims.email_verified() == Some(false) {
+    let from_token = (
+        claims.email().map(|e| e.as_str().to_owned()),
+        claims.email_verified(),
+        claims.preferred_username().map(|u| u.as_str().to_owned()),
+    );
+    // A provider may keep the email for its userinfo endpoint (the ID
+    // token then carries only `sub`): ask there, for the same subject.
+    let (email, verified, username) = match from_token {
+        (Some(email), verified, username) => (Some(email), verified, username),
+        (None, _, username) => {
+            let info: CoreUserInfoClaims = client
+                .user_info(tokens.access_token().clone(), Some(claims.subject().clone()))
+                .map_err(|e| format!("the ID token names no email address and the provider has no userinfo endpoint: {e}"))?
+                .request_async(&http)
+                .await
+                .map_err(|e| format!("The identity provider's userinfo answer was refused: {}", chain(&e)))?;
+            (
+                info.email().map(|e| e.as_str().to_owned()),
+                info.email_verified(),
+                username.or(info.preferred_username().map(|u| u.as_str().to_owned())),
+            )
+        }
+    };
+    if verified == Some(false) {
         return Err("The identity provider says your email address is not verified.".into());
     }
-    let email = claims
-        .email()
-        .map(|e| e.as_str().to_owned())
-        .or_else(|| {
-            claims
-                .preferred_username()
-                .map(|u| u.as_str().to_owned())
-                .filter(|u| looks_like_email(u))
-        })
-        .ok_or(
-            "The identity provider's ID token names no email address (ask for the email scope).",
-        )?;
+    // Entra ID often sends the sign-in name (`preferred_username`, the
+    // UPN) and no `email`: an address-shaped one is taken.
+    let email = email
+        .or_else(|| username.filter(|u| looks_like_email(u)))
+        .ok_or("The identity provider names no email address for you (ask for the email scope).")?;
     Ok(email)
 }

@@ -5,5 +5,6 @@ mod browser_smoke;
 mod client;
 mod journey;
 mod oidc;
+mod oidc_browser;
 mod pages;
 mod sessions;
