@@ -233,6 +233,11 @@ pub fn revoke(conn: &mut DbConn, ctx: &WriteContext, id: &str) -> Result<(), Acc
     Ok(())
 }
 
+/// How many persons hold org-admin directly (the first run has none).
+pub fn org_admin_persons(conn: &mut DbConn) -> StoreResult<i64> {
+    Ok(admin_roles::persons_holding(conn, Role::OrgAdmin.as_str())?)
+}
+
 /// Every grant, oldest first.
 pub fn list(conn: &mut DbConn) -> StoreResult<Vec<RoleView>> {
     Ok(admin_roles::list(conn)?

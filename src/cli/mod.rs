@@ -468,6 +468,18 @@ fn serve(args: ServeArgs) -> Result<(), CliError> {
         .map_err(|e| CliError::Usage(e.to_string()))?;
     crate::startup::wait_for_database(&settings, tls.as_ref())?;
     let state = crate::open_state(settings, Arc::new(SystemClock))?;
+    if state.settings.oidc.is_some() {
+        // First run: nobody can sign in with the IdP until someone holds
+        // an admin role; the operator's link is the way in meanwhile.
+        let org_admins = state.store.read_now(|conn| {
+            crate::access::admin_roles::org_admin_persons(conn).map_err(CliError::from)
+        })?;
+        if org_admins == 0 {
+            tracing::warn!(
+                "console sign-in with the identity provider is on, but no person holds org-admin yet: run `gatehouse admin grant EMAIL org-admin`, or sign in with `gatehouse console link` and grant it"
+            );
+        }
+    }
     actix_web::rt::System::new().block_on(crate::serve(state, tls))?;
     Ok(())
 }

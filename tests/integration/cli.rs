@@ -604,3 +604,102 @@ fn an_unreachable_database_is_awaited_with_health_checks_answered() {
     );
     assert!(log.contains("stayed unreachable for 4 s"), "{log}");
 }
+
+#[test]
+fn admin_roles_and_scoped_tokens_from_the_command_line() {
+    let db = TestDb::new();
+    let url = db.url.as_str();
+    // First run: the operator makes the first org admin.
+    let ann = gatehouse_json(&[
+        "admin",
+        "grant",
+        "ann@acme.test",
+        "org-admin",
+        "--database-url",
+        url,
+        "--json",
+    ]);
+    assert_eq!(ann["role"], "org-admin");
+    assert_eq!(ann["email"], "ann@acme.test");
+    assert!(ann["created_by"].as_str().unwrap().starts_with("cli:"));
+    gatehouse_json(&["site", "add", "acme", "--database-url", url, "--json"]);
+    let group = gatehouse_json(&[
+        "admin",
+        "grant",
+        "Acme Site Admins",
+        "site-admin",
+        "--site",
+        "acme",
+        "--group",
+        "--database-url",
+        url,
+        "--json",
+    ]);
+    assert_eq!(group["group"], "Acme Site Admins");
+    assert!(group["site"].is_string());
+    // A scope the role doesn't take, or a site that isn't there: refused.
+    let (ok, _, err) = gatehouse(&[
+        "admin",
+        "grant",
+        "bob@acme.test",
+        "auditor",
+        "--site",
+        "acme",
+        "--database-url",
+        url,
+    ]);
+    assert!(!ok && err.contains("takes no site or product"), "{err}");
+    let (ok, _, err) = gatehouse(&[
+        "admin-token",
+        "create",
+        "--role",
+        "site-admin",
+        "--site",
+        "nowhere",
+        "--database-url",
+        url,
+    ]);
+    assert!(!ok && err.contains("not found"), "{err}");
+
+    let token = gatehouse_json(&[
+        "admin-token",
+        "create",
+        "--role",
+        "site-admin",
+        "--site",
+        "acme",
+        "--expires",
+        "90d",
+        "--name",
+        "acme-ops",
+        "--database-url",
+        url,
+        "--json",
+    ]);
+    assert_eq!(token["role"], "site-admin");
+    let (ok, out, _) = gatehouse(&["admin-token", "list", "--database-url", url, "--json"]);
+    assert!(ok);
+    let listed: Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    assert_eq!(listed["name"], "acme-ops");
+    assert_eq!(listed["role"], "site-admin");
+    assert!(listed["expires"].is_string(), "{listed}");
+    assert_eq!(listed["status"], "live");
+
+    // The last org admin can't be removed.
+    let (ok, _, err) = gatehouse(&[
+        "admin",
+        "revoke",
+        ann["id"].as_str().unwrap(),
+        "--database-url",
+        url,
+    ]);
+    assert!(
+        !ok && err.contains("last person holding org-admin"),
+        "{err}"
+    );
+    let (ok, out, _) = gatehouse(&["admin", "list", "--database-url", url]);
+    assert!(
+        ok && out.contains("ann@acme.test") && out.contains("Acme Site Admins"),
+        "{out}"
+    );
+}

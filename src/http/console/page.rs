@@ -46,7 +46,11 @@ impl Chrome {
 /// The navigation entries whose pages `standing` may open.
 pub fn nav_for(standing: &Standing) -> Vec<(&'static str, &'static str, &'static str)> {
     NAV.iter()
-        .filter(|(href, _, _)| standing.admit(super::need_of(&Method::GET, href)).is_ok())
+        .filter(|(href, _, _)| {
+            standing
+                .admit(super::gates::need_of(&Method::GET, href))
+                .is_ok()
+        })
         .copied()
         .collect()
 }

@@ -107,7 +107,7 @@ async fn signed(req: HttpRequest) -> Result<Signed, ConsoleError> {
     // The page's door: what its route needs of the roles held now. The
     // change is audited under the role that opened it (forms that touch
     // one site or product narrow it when they check that scope).
-    let need = super::need_of(req.method(), &req.match_pattern().unwrap_or_default());
+    let need = super::gates::need_of(req.method(), &req.match_pattern().unwrap_or_default());
     let held = session
         .standing
         .admit(need)
