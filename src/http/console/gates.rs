@@ -6,7 +6,7 @@
 
 use actix_web::http::Method;
 
-use crate::access::roles::Need;
+use crate::access::roles::{Need, Standing};
 
 /// Method, path below `/console`, need (`None`: no session needed).
 pub const GATES: &[(&str, &str, Option<Need>)] = &[
@@ -64,6 +64,25 @@ pub const GATES: &[(&str, &str, Option<Need>)] = &[
     ("GET", "/audit/download", Some(Need::Audit)),
 ];
 
+/// Whether a form posting to `path` (`/console` included; a segment in
+/// braces, `{p}`, stands for any value) is one `standing` may send: the
+/// page shows only those, so an auditor sees no buttons that would 403.
+pub fn may_post(standing: &Standing, path: &str) -> bool {
+    let path = path.strip_prefix("/console").unwrap_or(path);
+    let same = |pattern: &str| {
+        let (a, b): (Vec<&str>, Vec<&str>) =
+            (pattern.split('/').collect(), path.split('/').collect());
+        a.len() == b.len()
+            && a.iter()
+                .zip(&b)
+                .all(|(x, y)| x == y || (x.starts_with('{') && y.starts_with('{')))
+    };
+    GATES
+        .iter()
+        .find(|(m, p, _)| *m == "POST" && same(p))
+        .is_some_and(|(_, _, need)| need.is_none_or(|n| standing.admit(n).is_ok()))
+}
+
 /// What the page at `pattern` (matched, `/console` included) with
 /// `method` needs; a page not in the table needs org-admin (closed by
 /// default).
@@ -76,5 +95,40 @@ pub fn need_of(method: &Method, pattern: &str) -> Need {
         Some((_, _, Some(need))) => *need,
         Some((_, _, None)) => Need::Read,
         None => Need::Org,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::roles::{Held, Role};
+
+    #[test]
+    fn forms_are_shown_to_the_roles_that_may_send_them() {
+        let auditor = Standing {
+            holds: vec![Held::whole(Role::Auditor)],
+        };
+        let site_admin = Standing {
+            holds: vec![Held {
+                role: Role::SiteAdmin,
+                site: Some("s".into()),
+                product: None,
+            }],
+        };
+        let table: [(&Standing, &str, bool); 6] = [
+            (&auditor, "/console/sites", false),
+            (&auditor, "/console/requests/{p}/approve", false),
+            (&site_admin, "/console/products/{p}", true),
+            (&site_admin, "/console/sites", false),
+            (
+                &site_admin,
+                "/console/directories/{p}/tokens/{p}/revoke",
+                false,
+            ),
+            (&site_admin, "/console/no-such-form", false),
+        ];
+        for (standing, path, shown) in table {
+            assert_eq!(may_post(standing, path), shown, "{path}");
+        }
     }
 }

@@ -20,6 +20,8 @@ pub struct Chrome {
     pub notice: Option<String>,
     /// The navigation entries the signed-in admin's roles open.
     pub nav: Vec<(&'static str, &'static str, &'static str)>,
+    /// What the signed-in admin holds: which forms the page shows.
+    pub standing: Standing,
 }
 
 /// The console's navigation: path, label, key.
@@ -40,6 +42,11 @@ impl Chrome {
     /// The navigation entries.
     pub fn nav(&self) -> &[(&'static str, &'static str, &'static str)] {
         &self.nav
+    }
+
+    /// Whether the page shows the form posting to `path` (see `gates::may_post`).
+    pub fn may(&self, path: &str) -> bool {
+        super::gates::may_post(&self.standing, path)
     }
 }
 

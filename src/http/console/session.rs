@@ -42,6 +42,7 @@ impl Signed {
             csrf: self.session.csrf_token.clone(),
             who: self.session.who.clone(),
             nav: super::page::nav_for(&self.session.standing),
+            standing: self.session.standing.clone(),
             notice: self.notice.clone(),
         }
     }

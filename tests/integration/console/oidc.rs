@@ -289,6 +289,13 @@ async fn a_person_signs_in_with_the_identity_provider_and_sees_what_their_role_a
     .await;
     assert_eq!(page.status, 200, "{}", page.text);
     assert_eq!(carl_console.get("/console/audit").await.status, 200);
+    let products = carl_console.get("/console/products").await;
+    assert_eq!(products.status, 200, "{}", products.text);
+    assert!(
+        !products.text.contains("action=\"/console/sites\""),
+        "no form an auditor can't send: {}",
+        products.text
+    );
     let refused = carl_console
         .submit("/console/products", "/console/sites", &[("name", "beta")])
         .await;
