@@ -93,22 +93,27 @@ pub fn scim_base_url(req: &HttpRequest, state: &AppState) -> String {
     }
 }
 
-/// The directory whose token a SCIM request carried, once the token
-/// checked out (empty for admin tokens and refused tokens). The sync-health
-/// middleware puts one in the request and reads it after the handler ran.
+/// What a SCIM request's token turned out to be, once it checked out: the
+/// directory whose token it was (none for admin tokens and refused
+/// tokens), or an admin token whose last use is due to be written. The
+/// sync-health middleware puts one in the request and reads it after the
+/// handler ran.
 #[derive(Debug, Clone, Default)]
-pub struct CheckedDirectory(Arc<OnceLock<String>>, Arc<OnceLock<String>>);
+pub struct CheckedDirectory {
+    directory: Arc<OnceLock<String>>,
+    stale_admin_token: Arc<OnceLock<String>>,
+}
 
 impl CheckedDirectory {
     /// The directory, if a directory token checked out.
     pub fn get(&self) -> Option<&str> {
-        self.0.get().map(String::as_str)
+        self.directory.get().map(String::as_str)
     }
 
     /// An admin token that checked out and whose last use is to be
     /// written (a read can't write it; the middleware does, after).
     pub fn stale_admin_token(&self) -> Option<&str> {
-        self.1.get().map(String::as_str)
+        self.stale_admin_token.get().map(String::as_str)
     }
 }
 
@@ -156,10 +161,10 @@ impl ScimCaller {
             principal(conn, &self.token, self.path_directory.clone(), self.now)??;
         if let (Some(d), ActorKind::DirectoryToken) = (&directory, actor.kind) {
             // Already set when a handler checks twice; the same directory.
-            let _ = self.checked.0.set(d.clone());
+            let _ = self.checked.directory.set(d.clone());
         }
         if stale {
-            let _ = self.checked.1.set(actor.id.clone());
+            let _ = self.checked.stale_admin_token.set(actor.id.clone());
         }
         Ok(ScimPrincipal {
             directory,
@@ -259,9 +264,8 @@ fn principal(
     Ok(Err(unauthorized()))
 }
 
-/// A request on the admin API (or `/metrics`): an admin token, or a
-/// console session's admin, with the roles they hold now and the one that
-/// let this request through its route's door.
+/// A request on the admin API (or `/metrics`): an admin token, with the
+/// role it carries, which let this request through its route's door.
 pub struct AdminPrincipal {
     /// Who, with the person behind them and the role used.
     pub actor: Actor,

@@ -62,6 +62,9 @@ pub const GATES: &[(&str, &str, Option<Need>)] = &[
     ("GET", "/reports/non-synced.csv", Some(Need::Audit)),
     ("GET", "/audit", Some(Need::Audit)),
     ("GET", "/audit/download", Some(Need::Audit)),
+    ("GET", "/admins", Some(Need::Audit)),
+    ("POST", "/admins", Some(Need::Org)),
+    ("POST", "/admins/{id}/revoke", Some(Need::Org)),
 ];
 
 /// Whether a form posting to `path` (`/console` included; a segment in

@@ -5,6 +5,7 @@
 //! the same `access` functions as the admin API, audited as the admin who
 //! signed in.
 
+mod admins;
 pub mod assets;
 mod audit;
 mod directories;
@@ -107,6 +108,9 @@ fn pages() -> Vec<Page> {
         ),
         (M::GET, "/audit", to().to(audit::page)),
         (M::GET, "/audit/download", to().to(audit::download)),
+        (M::GET, "/admins", to().to(admins::page)),
+        (M::POST, "/admins", to().to(admins::grant)),
+        (M::POST, "/admins/{id}/revoke", to().to(admins::revoke)),
     ]
 }
 

@@ -36,6 +36,7 @@ pub const NAV: &[(&str, &str, &str)] = &[
     ("/console/guests", "Guests", "guests"),
     ("/console/reports", "Reports", "reports"),
     ("/console/audit", "Audit log", "audit"),
+    ("/console/admins", "Admins", "admins"),
 ];
 
 impl Chrome {

@@ -488,3 +488,64 @@ async fn tokens_with_a_wrong_audience_a_bad_signature_a_replayed_nonce_or_past_e
     assert_eq!(twice.status, 401, "{}", twice.text);
     assert!(twice.text.contains("used already"), "{}", twice.text);
 }
+
+#[actix_web::test]
+async fn the_first_org_admin_is_granted_in_the_console_by_the_operator_then_signs_in() {
+    let provider = start_provider().await;
+    let app = app_with(&provider).await;
+    // Nobody holds a role yet: the IdP's people can't get in.
+    let mut ann = Console::new(&app);
+    let shape = Shape {
+        email: "ann@acme.test",
+        ..Shape::default()
+    };
+    let (_, page) = sign_in(&mut ann, &provider, shape.clone()).await;
+    assert_eq!(page.status, 403, "{}", page.text);
+
+    // The operator's break-glass link, then the Admins page.
+    let mut operator = Console::signed_in(&app).await;
+    let admins = operator.get("/console/admins").await;
+    assert_eq!(admins.status, 200, "{}", admins.text);
+    assert!(
+        admins.text.contains("No admin role granted yet"),
+        "{}",
+        admins.text
+    );
+    let granted = operator
+        .submit(
+            "/console/admins",
+            "/console/admins",
+            &[
+                ("kind", "person"),
+                ("holder", "Ann@Acme.test"),
+                ("role", "org-admin"),
+            ],
+        )
+        .await;
+    assert_eq!(granted.status, 303, "{}", granted.text);
+    let refused = operator
+        .submit(
+            "/console/admins",
+            "/console/admins",
+            &[("kind", "group"), ("holder", "Ops"), ("role", "site-admin")],
+        )
+        .await;
+    assert_eq!(
+        refused.status, 400,
+        "a site-admin needs a site: {}",
+        refused.text
+    );
+
+    let (_, page) = sign_in(&mut ann, &provider, shape).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    let admins = ann.get("/console/admins").await;
+    assert!(admins.text.contains("ann@acme.test"), "{}", admins.text);
+    // The grant was the operator's, through the link.
+    let r = app.admin_get("/audit?action=admin_role.granted").await;
+    assert_eq!(
+        r.json["items"][0]["actor_type"], "console_link",
+        "{}",
+        r.text
+    );
+    assert_eq!(r.json["items"][0]["role"], "org-admin", "{}", r.text);
+}

@@ -61,6 +61,9 @@ fn free_port() -> u16 {
 }
 
 fn start_provider(modules: &PathBuf, port: u16, redirect_uri: &str) -> NodeProvider {
+    // Its start-up warnings (development keys, in-memory store) go to a
+    // file, shown only if it fails to start.
+    let log = tempfile::NamedTempFile::new().unwrap();
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/oidc-provider/provider.mjs");
     let mut child = Command::new("node")
         .arg(script)
@@ -70,7 +73,7 @@ fn start_provider(modules: &PathBuf, port: u16, redirect_uri: &str) -> NodeProvi
         .arg(CLIENT_SECRET)
         .env("NODE_PATH", modules)
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(log.reopen().unwrap())
         .spawn()
         .expect("node starts");
     let stdout = child.stdout.take().unwrap();
@@ -83,8 +86,12 @@ fn start_provider(modules: &PathBuf, port: u16, redirect_uri: &str) -> NodeProvi
         }
     });
     let provider = NodeProvider { child };
-    rx.recv_timeout(Duration::from_secs(30))
-        .expect("the OpenID provider said it is listening");
+    if rx.recv_timeout(Duration::from_secs(30)).is_err() {
+        panic!(
+            "the OpenID provider did not say it is listening:\n{}",
+            std::fs::read_to_string(log.path()).unwrap_or_default()
+        );
+    }
     provider
 }
 
