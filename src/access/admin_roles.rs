@@ -139,6 +139,13 @@ pub fn grant(
         .as_deref()
         .map(str::trim)
         .filter(|d| !d.is_empty());
+    // Longer than any email address (RFC 5321: 254) or IdP group name.
+    const LONGEST: usize = 320;
+    if email.or(group).is_some_and(|h| h.chars().count() > LONGEST) {
+        return Err(AccessError::Invalid(format!(
+            "an email or group name is at most {LONGEST} characters"
+        )));
+    }
     let (email_key, group_name) =
         match (email, group) {
             (Some(email), None) if looks_like_email(email) => (Some(fold(email)), None),

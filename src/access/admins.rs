@@ -214,10 +214,15 @@ pub fn authenticate_product(
     }
 }
 
+/// Whether the token's kept last use is old enough to be written again.
+pub fn touch_due(token: &AdminTokenRow, now: i64) -> bool {
+    token.last_used_at.is_none_or(|at| now - at >= TOUCH_EVERY)
+}
+
 /// Records that a token was used (its `last_used_at`), when the one kept
 /// is older than `TOUCH_EVERY`.
 pub fn touch(conn: &mut DbConn, token: &AdminTokenRow, now: i64) -> StoreResult<()> {
-    if token.last_used_at.is_none_or(|at| now - at >= TOUCH_EVERY) {
+    if touch_due(token, now) {
         admin_tokens::touch(conn, &token.id, now)?;
     }
     Ok(())

@@ -253,9 +253,7 @@ fn principal(
             Ok(held) => held,
             Err(detail) => return Ok(Err(ScimError::new(403, detail))),
         };
-        let stale = row
-            .last_used_at
-            .is_none_or(|at| now - at >= admins::TOUCH_EVERY);
+        let stale = admins::touch_due(&row, now);
         let mut actor = Actor::new(ActorKind::AdminToken, row.id);
         actor.person = row.owner;
         actor.held = Some(held);
@@ -324,10 +322,7 @@ impl FromRequest for AdminPrincipal {
                 .ok_or_else(refused)?;
             let standing = admin_roles::of_token(&row);
             let held = standing.admit(need).map_err(AccessError::Forbidden)?;
-            if row
-                .last_used_at
-                .is_none_or(|at| now - at >= admins::TOUCH_EVERY)
-            {
+            if admins::touch_due(&row, now) {
                 let used = row.clone();
                 state
                     .store

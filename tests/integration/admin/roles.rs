@@ -513,6 +513,10 @@ async fn roles_are_granted_to_persons_and_groups_and_the_last_org_admin_stays() 
             json!({"role": "site-admin", "email": "a@b.test"}),
             "takes a site",
         ),
+        (
+            json!({"role": "auditor", "group": "g".repeat(321)}),
+            "at most 320",
+        ),
     ] {
         let r = grant(body.clone()).await;
         assert_eq!(r.status, 400, "{body}: {}", r.text);
