@@ -7,4 +7,5 @@ mod journey;
 mod oidc;
 mod oidc_browser;
 mod pages;
+mod roles;
 mod sessions;
