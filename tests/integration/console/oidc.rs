@@ -549,3 +549,41 @@ async fn the_first_org_admin_is_granted_in_the_console_by_the_operator_then_sign
     );
     assert_eq!(r.json["items"][0]["role"], "org-admin", "{}", r.text);
 }
+
+#[actix_web::test]
+async fn an_unreachable_provider_is_a_clear_502_on_the_sign_in_page() {
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let issuer = format!("http://127.0.0.1:{}", dead.local_addr().unwrap().port());
+    drop(dead);
+    let app = TestApp::builder()
+        .settings(move |s| {
+            s.oidc = Some(gatehouse::config::OidcSettings {
+                issuer,
+                client_id: CLIENT_ID.into(),
+                client_secret: None,
+            })
+        })
+        .start()
+        .await;
+    let mut console = Console::new(&app);
+    let page = console.get("/console/sign-in/oidc").await;
+    assert_eq!(page.status, 502, "{}", page.text);
+    assert!(
+        page.text.contains("discovery document could not be read"),
+        "{}",
+        page.text
+    );
+    assert!(console.cookie.is_none());
+    // A callback with no sign-in behind it, and one the provider refused.
+    let page = console.get("/console/oidc/callback?state=x").await;
+    assert_eq!(page.status, 400, "{}", page.text);
+    let page = console
+        .get("/console/oidc/callback?error=access_denied&error_description=%3Cb%3Eno%3C%2Fb%3E")
+        .await;
+    assert_eq!(page.status, 401, "{}", page.text);
+    assert!(
+        page.text.contains("access_denied: &#60;b&#62;no&#60;/b&#62;"),
+        "escaped: {}",
+        page.text
+    );
+}
