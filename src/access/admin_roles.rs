@@ -187,7 +187,7 @@ pub fn grant(
         group_name_key,
         directory_id: directory.map(str::to_owned),
         created_at: ctx.now,
-        created_by: who(ctx),
+        created_by: ctx.actor.name(),
     };
     admin_roles::insert(conn, &row)?;
     let view = RoleView::from(row);
@@ -214,7 +214,7 @@ pub fn revoke(conn: &mut DbConn, ctx: &WriteContext, id: &str) -> Result<(), Acc
     })?;
     if row.role == Role::OrgAdmin.as_str()
         && row.email_key.is_some()
-        && admin_roles::persons_holding(conn, Role::OrgAdmin.as_str())? <= 1
+        && admin_roles::persons_holding_locked(conn, Role::OrgAdmin.as_str())? <= 1
     {
         return Err(AccessError::Coded {
             status: 409,
@@ -251,14 +251,6 @@ pub fn list(conn: &mut DbConn) -> StoreResult<Vec<RoleView>> {
         .into_iter()
         .map(RoleView::from)
         .collect())
-}
-
-/// Who made a change, as a grant's `created_by` says it.
-fn who(ctx: &WriteContext) -> String {
-    ctx.actor
-        .person
-        .clone()
-        .unwrap_or_else(|| format!("{}:{}", ctx.actor.kind.as_str(), ctx.actor.id))
 }
 
 fn held_of(role: &str, site: Option<String>, product: Option<String>) -> Option<Held> {

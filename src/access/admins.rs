@@ -70,11 +70,7 @@ impl TokenView {
 /// it (a person, or the operator on the command line). Audited.
 pub fn issue(conn: &mut DbConn, ctx: &WriteContext, spec: &TokenSpec) -> StoreResult<IssuedToken> {
     let secret = new_secret();
-    let owner = ctx
-        .actor
-        .person
-        .clone()
-        .unwrap_or_else(|| format!("{}:{}", ctx.actor.kind.as_str(), ctx.actor.id));
+    let owner = ctx.actor.name();
     let row = AdminTokenRow {
         id: crate::access::new_id(ctx.now),
         name: spec.name.clone(),

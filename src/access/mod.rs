@@ -64,6 +64,14 @@ impl Actor {
             held: None,
         }
     }
+
+    /// Who this is, as a record of who made something says it: the person
+    /// behind the actor, else `kind:id` (`cli:alice`, `admin_token:…`).
+    pub fn name(&self) -> String {
+        self.person
+            .clone()
+            .unwrap_or_else(|| format!("{}:{}", self.kind.as_str(), self.id))
+    }
 }
 
 /// The kinds of actor.

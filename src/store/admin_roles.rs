@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 
 use super::conn::DbConn;
+use super::dialect::{lock_row, LockTable};
 use super::models::{AdminRoleRow, OidcLoginRow};
 use super::schema::{admin_roles, groups, memberships, oidc_logins, user_emails, users};
 
@@ -34,6 +35,14 @@ pub fn list(conn: &mut DbConn) -> QueryResult<Vec<AdminRoleRow>> {
 /// Removes a role; how many went (0 or 1).
 pub fn delete(conn: &mut DbConn, id: &str) -> QueryResult<usize> {
     diesel::delete(admin_roles::table.find(id)).execute(conn)
+}
+
+/// How many persons hold `role` directly (by email, not through a group),
+/// their grants locked until the transaction ends (PostgreSQL; SQLite has
+/// one writer): two removals can't both see the other's grant left.
+pub fn persons_holding_locked(conn: &mut DbConn, role: &str) -> QueryResult<i64> {
+    lock_row(conn, LockTable::PersonsHolding, role)?;
+    persons_holding(conn, role)
 }
 
 /// How many persons hold `role` directly (by email, not through a group).

@@ -49,6 +49,9 @@ pub fn lock_row(conn: &mut DbConn, table: LockTable, id: &str) -> diesel::QueryR
                 LockTable::Products => {
                     "SELECT product_key FROM products WHERE product_key = $1 FOR UPDATE"
                 }
+                LockTable::PersonsHolding => {
+                    "SELECT id FROM admin_roles WHERE role = $1 AND email_key IS NOT NULL FOR UPDATE"
+                }
             };
             diesel::sql_query(sql)
                 .bind::<diesel::sql_types::Text, _>(id)
@@ -65,6 +68,9 @@ pub enum LockTable {
     Groups,
     /// A capped product: license checks on it take turns.
     Products,
+    /// The persons' grants of one admin role (`id` = the role): removals
+    /// that must leave one take turns.
+    PersonsHolding,
 }
 
 /// Adds the licenses of `people` on `product`, skipping any already held;

@@ -554,3 +554,44 @@ async fn roles_are_granted_to_persons_and_groups_and_the_last_org_admin_stays() 
         "{actions:?}"
     );
 }
+
+#[actix_web::test]
+async fn two_removals_at_once_leave_one_org_admin() {
+    let app = TestApp::new().await;
+    let mut ids = Vec::new();
+    for email in ["ann@acme.test", "bob@acme.test"] {
+        let r = app
+            .admin_post(
+                "/admin-roles",
+                &json!({"role": "org-admin", "email": email}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        ids.push(r.json["id"].as_str().unwrap().to_owned());
+    }
+    for _ in 0..5 {
+        let (a, b) = futures_util::future::join(
+            app.admin_delete(&format!("/admin-roles/{}", ids[0])),
+            app.admin_delete(&format!("/admin-roles/{}", ids[1])),
+        )
+        .await;
+        let mut statuses = [a.status, b.status];
+        statuses.sort();
+        assert_eq!(statuses, [204, 409], "{} / {}", a.text, b.text);
+        let left = app.admin_get("/admin-roles").await.json["items"]
+            .as_array()
+            .unwrap()
+            .len();
+        assert_eq!(left, 1);
+        // Grant the removed one again for the next round.
+        let gone = if a.status == 204 { 0 } else { 1 };
+        let email = ["ann@acme.test", "bob@acme.test"][gone];
+        let r = app
+            .admin_post(
+                "/admin-roles",
+                &json!({"role": "org-admin", "email": email}),
+            )
+            .await;
+        ids[gone] = r.json["id"].as_str().unwrap().to_owned();
+    }
+}

@@ -582,7 +582,8 @@ async fn an_unreachable_provider_is_a_clear_502_on_the_sign_in_page() {
         .await;
     assert_eq!(page.status, 401, "{}", page.text);
     assert!(
-        page.text.contains("access_denied: &#60;b&#62;no&#60;/b&#62;"),
+        page.text
+            .contains("access_denied: &#60;b&#62;no&#60;/b&#62;"),
         "escaped: {}",
         page.text
     );
