@@ -10,8 +10,6 @@ use crate::store::{admin_roles, DbConn, StoreResult};
 
 /// How long a sign-in may take at the provider.
 pub const LIFETIME: i64 = 10 * 60 * 1_000_000;
-/// Sign-ins older than this are forgotten when a new one starts.
-const KEPT: i64 = 24 * 60 * 60 * 1_000_000;
 
 /// What the callback needs of its sign-in.
 #[derive(Debug, Clone)]
@@ -20,7 +18,9 @@ pub struct Login {
     pub pkce_verifier: String,
 }
 
-/// Records a sign-in started at `now` (and forgets day-old ones).
+/// Records a sign-in started at `now`, and forgets those past their
+/// lifetime (used or not, they can't be spent any more), so anyone
+/// starting sign-ins can't grow the table beyond ten minutes' worth.
 pub fn begin(
     conn: &mut DbConn,
     state: &str,
@@ -28,7 +28,7 @@ pub fn begin(
     pkce_verifier: &str,
     now: i64,
 ) -> StoreResult<()> {
-    admin_roles::prune_logins(conn, now - KEPT)?;
+    admin_roles::prune_logins(conn, now - LIFETIME)?;
     admin_roles::insert_login(
         conn,
         &OidcLoginRow {
