@@ -57,6 +57,9 @@ fn refused(
     status: StatusCode,
     problem: String,
 ) -> Result<HttpResponse, ConsoleError> {
+    // Refusals are not audited (nobody is signed in to name), but a run of
+    // them is something an operator wants to see in the log.
+    tracing::warn!(status = status.as_u16(), %problem, "console sign-in with the identity provider refused");
     let mut response = super::sign_in::page_with_problem(state, problem)?;
     *response.status_mut() = status;
     Ok(response)
