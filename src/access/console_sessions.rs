@@ -7,7 +7,7 @@ use serde_json::json;
 use super::admin_roles;
 use super::audit::{self, Change};
 use super::directories::{hash_token, new_secret};
-use super::roles::{Held, Role, Standing};
+use super::roles::{Held, Need, Role, Standing};
 use super::{Actor, ActorKind, WriteContext};
 use crate::store::models::{ConsoleLinkRow, ConsoleSessionRow};
 use crate::store::{admin_tokens, console, DbConn, StoreResult};
@@ -96,7 +96,11 @@ pub fn sign_in_with_link(
     let Some(link_id) = console::use_link(conn, &hash_token(secret), now)? else {
         return Ok(Err(SignInRefused::LinkSpent));
     };
-    let actor = Actor::new(ActorKind::ConsoleLink, link_id);
+    // The break-glass way in: audited as the operator's link, as org-admin.
+    let actor = Actor {
+        held: Some(Held::whole(Role::OrgAdmin)),
+        ..Actor::new(ActorKind::ConsoleLink, link_id)
+    };
     open(conn, actor, "link", request_id, now).map(Ok)
 }
 
@@ -110,7 +114,11 @@ pub fn sign_in_with_token(
     let Some(token) = super::admins::authenticate(conn, secret.trim(), now)? else {
         return Ok(Err(SignInRefused::UnknownToken));
     };
-    let actor = Actor::new(ActorKind::AdminToken, token.id);
+    let actor = Actor {
+        person: token.owner.clone(),
+        held: admin_roles::of_token(&token).admit(Need::Read).ok(),
+        ..Actor::new(ActorKind::AdminToken, token.id.clone())
+    };
     open(conn, actor, "admin_token", request_id, now).map(Ok)
 }
 
@@ -126,8 +134,11 @@ pub fn sign_in_as_person(
     if standing.is_empty() {
         return Ok(Err(SignInRefused::NoRole));
     }
-    let mut actor = Actor::new(ActorKind::Person, email_key);
-    actor.person = Some(email_key.to_owned());
+    let actor = Actor {
+        person: Some(email_key.to_owned()),
+        held: standing.admit(Need::Read).ok(),
+        ..Actor::new(ActorKind::Person, email_key)
+    };
     open(conn, actor, "oidc", request_id, now).map(Ok)
 }
 
@@ -201,7 +212,7 @@ pub fn authenticate(
                 (
                     Actor {
                         person: token.owner.clone(),
-                        held: standing.holds.first().cloned(),
+                        held: standing.admit(Need::Read).ok(),
                         ..Actor::new(ActorKind::AdminToken, row.actor_id)
                     },
                     format!("Admin token \u{201c}{}\u{201d}", token.name),
@@ -218,7 +229,7 @@ pub fn authenticate(
             (
                 Actor {
                     person: Some(row.actor_id.clone()),
-                    held: standing.holds.first().cloned(),
+                    held: standing.admit(Need::Read).ok(),
                     ..Actor::new(ActorKind::Person, row.actor_id.clone())
                 },
                 row.actor_id,

@@ -360,6 +360,8 @@ async fn a_person_signs_in_with_the_identity_provider_and_sees_what_their_role_a
         .unwrap_or_else(|| panic!("{}", r.text));
     assert_eq!(by_ann["actor_type"], "person");
     assert_eq!(by_ann["after"]["method"], "oidc");
+    assert_eq!(by_ann["role"], "org-admin", "{by_ann}");
+    assert_eq!(by_ann["scope"], "organization", "{by_ann}");
 
     // A role change takes effect on the next request: with Carl's group
     // grant gone, his session is over.
