@@ -15,12 +15,12 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use askama::Template;
 use openidconnect::core::{
-    CoreAuthenticationFlow, CoreClient, CoreJwsSigningAlgorithm, CoreProviderMetadata,
-    CoreUserInfoClaims,
+    CoreAuthenticationFlow, CoreClient, CoreClientAuthMethod, CoreJwsSigningAlgorithm,
+    CoreProviderMetadata, CoreUserInfoClaims,
 };
 use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse,
-    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+    AuthType, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
+    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
 };
 
 use super::error::ConsoleError;
@@ -314,12 +314,25 @@ async fn verified_email(
 ) -> Result<String, String> {
     let http = http_client()?;
     let (metadata, algs) = discover(oidc, &http).await?;
+    // The client's secret goes in HTTP Basic (the default), or in the
+    // request body for a provider that takes it only there.
+    let post_only = metadata
+        .token_endpoint_auth_methods_supported()
+        .is_some_and(|methods| {
+            methods.contains(&CoreClientAuthMethod::ClientSecretPost)
+                && !methods.contains(&CoreClientAuthMethod::ClientSecretBasic)
+        });
     let client = CoreClient::from_provider_metadata(
         metadata,
         ClientId::new(oidc.client_id.clone()),
         oidc.client_secret.clone().map(ClientSecret::new),
     )
-    .set_redirect_uri(RedirectUrl::new(redirect).map_err(|e| e.to_string())?);
+    .set_redirect_uri(RedirectUrl::new(redirect).map_err(|e| e.to_string())?)
+    .set_auth_type(if post_only {
+        AuthType::RequestBody
+    } else {
+        AuthType::BasicAuth
+    });
     let tokens = client
         .exchange_code(AuthorizationCode::new(code))
         .map_err(|e| format!("the provider has no token endpoint: {e}"))?

@@ -56,6 +56,9 @@ struct Grant {
 
 struct Provider {
     issuer: String,
+    /// Takes the client's secret only in the token request's body
+    /// (`client_secret_post`), not in HTTP Basic.
+    post_only: bool,
     key: EcdsaKeyPair,
     impostor: EcdsaKeyPair,
     grants: Mutex<HashMap<String, Grant>>,
@@ -71,6 +74,8 @@ async fn discovery(p: web::Data<Provider>) -> HttpResponse {
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["ES256"],
         "code_challenge_methods_supported": ["S256"],
+        "token_endpoint_auth_methods_supported":
+            if p.post_only { json!(["client_secret_post"]) } else { json!(["client_secret_basic"]) },
     }))
 }
 
@@ -91,11 +96,15 @@ async fn token(p: web::Data<Provider>, req: HttpRequest, body: web::Bytes) -> Ht
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"))
     );
-    let authorized = req
-        .headers()
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        == Some(basic.as_str());
+    let authorized = if p.post_only {
+        form.get("client_id").map(String::as_str) == Some(CLIENT_ID)
+            && form.get("client_secret").map(String::as_str) == Some(CLIENT_SECRET)
+    } else {
+        req.headers()
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            == Some(basic.as_str())
+    };
     let grant = p
         .grants
         .lock()
@@ -117,10 +126,15 @@ async fn token(p: web::Data<Provider>, req: HttpRequest, body: web::Bytes) -> Ht
 }
 
 async fn start_provider() -> Arc<Provider> {
+    start_provider_taking(false).await
+}
+
+async fn start_provider_taking(post_only: bool) -> Arc<Provider> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let issuer = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
     let provider = Arc::new(Provider {
         issuer,
+        post_only,
         key: key_pair(),
         impostor: key_pair(),
         grants: Mutex::new(HashMap::new()),
@@ -589,4 +603,28 @@ async fn an_unreachable_provider_is_a_clear_502_on_the_sign_in_page() {
         "escaped: {}",
         page.text
     );
+}
+
+#[actix_web::test]
+async fn a_provider_taking_the_secret_only_in_the_body_signs_in_too() {
+    let provider = start_provider_taking(true).await;
+    let app = app_with(&provider).await;
+    let r = app
+        .admin_post(
+            "/admin-roles",
+            &json!({"role": "auditor", "email": "ann@acme.test"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let mut console = Console::new(&app);
+    let (_, page) = sign_in(
+        &mut console,
+        &provider,
+        Shape {
+            email: "ann@acme.test",
+            ..Shape::default()
+        },
+    )
+    .await;
+    assert_eq!(page.status, 200, "client_secret_post: {}", page.text);
 }
