@@ -215,15 +215,6 @@ pub fn touch_due(token: &AdminTokenRow, now: i64) -> bool {
     token.last_used_at.is_none_or(|at| now - at >= TOUCH_EVERY)
 }
 
-/// Records that a token was used (its `last_used_at`), when the one kept
-/// is older than `TOUCH_EVERY`.
-pub fn touch(conn: &mut DbConn, token: &AdminTokenRow, now: i64) -> StoreResult<()> {
-    if touch_due(token, now) {
-        admin_tokens::touch(conn, &token.id, now)?;
-    }
-    Ok(())
-}
-
 /// Records that the token with this id was used at `now`.
 pub fn touch_id(conn: &mut DbConn, id: &str, now: i64) -> StoreResult<()> {
     admin_tokens::touch(conn, id, now)?;

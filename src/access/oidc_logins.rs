@@ -2,8 +2,6 @@
 //! to the browser (kept only as a hash), the nonce the ID token must carry
 //! and the PKCE verifier, each spent by the sign-in's callback, once.
 
-use sha2::{Digest, Sha256};
-
 use super::directories::hash_token;
 use crate::store::models::OidcLoginRow;
 use crate::store::{admin_roles, DbConn, StoreResult};
@@ -52,10 +50,4 @@ pub fn spend(conn: &mut DbConn, state: &str, now: i64) -> StoreResult<Option<Log
             pkce_verifier: row.pkce_verifier,
         }),
     )
-}
-
-/// Whether two secrets are the same, compared as digests so the time
-/// taken says nothing about either.
-pub fn same_secret(a: &str, b: &str) -> bool {
-    Sha256::digest(a.as_bytes()) == Sha256::digest(b.as_bytes())
 }

@@ -323,10 +323,12 @@ impl FromRequest for AdminPrincipal {
             let standing = admin_roles::of_token(&row);
             let held = standing.admit(need).map_err(AccessError::Forbidden)?;
             if admins::touch_due(&row, now) {
-                let used = row.clone();
+                let used = row.id.clone();
                 state
                     .store
-                    .write(move |conn| admins::touch(conn, &used, now).map_err(AccessError::from))
+                    .write(move |conn| {
+                        admins::touch_id(conn, &used, now).map_err(AccessError::from)
+                    })
                     .await?;
             }
             let mut actor = Actor::new(ActorKind::AdminToken, row.id);

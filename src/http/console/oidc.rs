@@ -27,6 +27,7 @@ use super::error::ConsoleError;
 use super::page::render;
 use super::session::{is_https, session_cookie};
 use crate::access::console_sessions::{self, SignInRefused};
+use crate::access::directories::same_secret;
 use crate::access::emails::looks_like_email;
 use crate::access::oidc_logins;
 use crate::config::OidcSettings;
@@ -246,7 +247,7 @@ pub async fn callback(
     let cookie_state = req.cookie(STATE_COOKIE).map(|c| c.value().to_owned());
     if !cookie_state
         .as_deref()
-        .is_some_and(|c| oidc_logins::same_secret(c, sent_state))
+        .is_some_and(|c| same_secret(c, sent_state))
     {
         return refused(
             &state,

@@ -8,12 +8,12 @@ use std::pin::Pin;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
-use sha2::{Digest, Sha256};
 use tracing_actix_web::RequestId;
 
 use super::error::ConsoleError;
 use super::page::Chrome;
 use crate::access::console_sessions::{self, ConsoleSession};
+use crate::access::directories::same_secret;
 use crate::access::roles::{Held, Standing};
 use crate::access::{admin_roles, AccessError, WriteContext, LOCAL_DIRECTORY};
 use crate::http::state::AppState;
@@ -219,10 +219,6 @@ pub fn same_origin(req: &HttpRequest) -> Result<(), ConsoleError> {
     Ok(())
 }
 
-fn digest(text: &str) -> [u8; 32] {
-    Sha256::digest(text.as_bytes()).into()
-}
-
 async fn posted(req: HttpRequest, mut payload: Payload) -> Result<Posted, ConsoleError> {
     same_origin(&req)?;
     let body = web::Bytes::from_request(&req, &mut payload)
@@ -233,9 +229,8 @@ async fn posted(req: HttpRequest, mut payload: Payload) -> Result<Posted, Consol
     }
     let form = Form::parse(&body)?;
     let signed = signed(req).await?;
-    // Compared as digests, so the comparison's time says nothing about the token.
     let sent = form.get("csrf").unwrap_or_default();
-    if digest(sent) != digest(&signed.session.csrf_token) {
+    if !same_secret(sent, &signed.session.csrf_token) {
         return Err(ConsoleError::Forbidden(
             "the form's security token is missing or out of date: reload the page and try again"
                 .into(),

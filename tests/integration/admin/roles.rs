@@ -103,31 +103,6 @@ const SCIM_ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/metrics", "OA"),
 ];
 
-/// The four roles' tokens, each with its letter; the scoped ones over
-/// site "acme" and its product "jira-software".
-async fn role_tokens(app: &TestApp) -> Vec<(char, &'static str, String)> {
-    vec![
-        ('O', "org-admin", app.admin_token.clone()),
-        (
-            'S',
-            "site-admin",
-            app.scoped_token("site-admin", &json!({"site": "acme"}))
-                .await,
-        ),
-        (
-            'U',
-            "user-access-admin",
-            app.scoped_token("user-access-admin", &json!({"product": "jira-software"}))
-                .await,
-        ),
-        (
-            'A',
-            "auditor",
-            app.scoped_token("auditor", &json!({})).await,
-        ),
-    ]
-}
-
 fn method(name: &str) -> Method {
     Method::from_bytes(name.as_bytes()).unwrap()
 }
@@ -162,7 +137,7 @@ fn scim_body(verb: &str, path: &str) -> Value {
 async fn each_role_reaches_exactly_its_admin_and_scim_routes() {
     let app = TestApp::new().await;
     app.create_product("acme", "jira-software", None).await;
-    let tokens = role_tokens(&app).await;
+    let tokens = app.role_tokens().await;
 
     // The table names every admin route the server has, and no other.
     let mut routed: Vec<(String, String)> = gatehouse::http::admin::operation_list()

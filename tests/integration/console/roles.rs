@@ -3,8 +3,6 @@
 //! 403 naming the role needed and the role held; one it opens does not.
 //! (The expected table is written out here, not read from the server's.)
 
-use serde_json::json;
-
 use super::client::Console;
 use crate::support::TestApp;
 
@@ -73,26 +71,7 @@ fn fill(path: &str) -> String {
 async fn each_role_opens_exactly_its_console_pages_and_forms() {
     let app = TestApp::new().await;
     app.create_product("acme", "jira-software", None).await;
-    let roles = [
-        ('O', "org-admin", app.admin_token.clone()),
-        (
-            'S',
-            "site-admin",
-            app.scoped_token("site-admin", &json!({"site": "acme"}))
-                .await,
-        ),
-        (
-            'U',
-            "user-access-admin",
-            app.scoped_token("user-access-admin", &json!({"product": "jira-software"}))
-                .await,
-        ),
-        (
-            'A',
-            "auditor",
-            app.scoped_token("auditor", &json!({})).await,
-        ),
-    ];
+    let roles = app.role_tokens().await;
     // The table names every console page that needs a session.
     let mut served: Vec<(String, String)> = gatehouse::http::console::page_list()
         .into_iter()

@@ -214,6 +214,35 @@ impl TestApp {
         r.json["token"].as_str().unwrap().to_owned()
     }
 
+    /// A token of each admin role, with the role's letter in the role
+    /// tables (O, S, U, A) and its name; the scoped ones over site "acme"
+    /// and its product "jira-software", which the caller makes.
+    pub async fn role_tokens(&self) -> Vec<(char, &'static str, String)> {
+        vec![
+            ('O', "org-admin", self.admin_token.clone()),
+            (
+                'S',
+                "site-admin",
+                self.scoped_token("site-admin", &serde_json::json!({"site": "acme"}))
+                    .await,
+            ),
+            (
+                'U',
+                "user-access-admin",
+                self.scoped_token(
+                    "user-access-admin",
+                    &serde_json::json!({"product": "jira-software"}),
+                )
+                .await,
+            ),
+            (
+                'A',
+                "auditor",
+                self.scoped_token("auditor", &serde_json::json!({})).await,
+            ),
+        ]
+    }
+
     /// An admin API request (`path` below `/admin/v1`) with `token`, and a JSON body.
     pub async fn admin_send_as(
         &self,
