@@ -112,10 +112,12 @@ def seed_sqlite(path: str, directory: str, count: int, groups: int, now: int) ->
         db.execute(
             """
             WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < :count)
-            INSERT INTO memberships (group_id, member_id, member_type, source, actor, created_at)
+            INSERT INTO memberships (group_id, member_id, member_type, source, actor, created_at,
+                                     member_created_at)
             SELECT printf('00000000-0000-4000-9000-%012d',
                           CASE WHEN i < :big THEN 0 ELSE i % (:groups - 1) + 1 END),
-                   printf('00000000-0000-4000-8000-%012d', i), 'User', 'scim', 'bench', :created
+                   printf('00000000-0000-4000-8000-%012d', i), 'User', 'scim', 'bench', :created,
+                   :created + i * 1000
             FROM n
             """,
             params,
@@ -138,10 +140,12 @@ def seed_postgres(url: str, directory: str, count: int, groups: int, now: int) -
     SELECT format('00000000-0000-4000-9000-%s', lpad(g::text, 12, '0')), '{directory}',
            'Bench Group ' || g, 'bench group ' || g, 'gext-' || g, '{{}}', 1, {created} + g, {created} + g
     FROM generate_series(0, {groups - 1}) g;
-    INSERT INTO memberships (group_id, member_id, member_type, source, actor, created_at)
+    INSERT INTO memberships (group_id, member_id, member_type, source, actor, created_at,
+                             member_created_at)
     SELECT format('00000000-0000-4000-9000-%s',
                   lpad((CASE WHEN i < {big} THEN 0 ELSE i % ({groups} - 1) + 1 END)::text, 12, '0')),
-           format('00000000-0000-4000-8000-%s', lpad(i::text, 12, '0')), 'User', 'scim', 'bench', {created}
+           format('00000000-0000-4000-8000-%s', lpad(i::text, 12, '0')), 'User', 'scim', 'bench', {created},
+           {created} + i * 1000
     FROM generate_series(0, {count - 1}) i;
     """ if groups >= 2 else ""
     sql = f"""

@@ -16,6 +16,8 @@ use super::sql_filter::SqlExpr;
 /// NOTHING` is the same on SQLite ≥ 3.24 and PostgreSQL; diesel's typed
 /// upsert is not available over its multi-backend connection). The users
 /// added get a new version: their `groups` (and maybe entitlements) changed.
+/// Each row is written with its member's creation time, read from the
+/// member itself, for `store::group_filter`'s ordered index.
 pub fn add(conn: &mut DbConn, rows: &[MembershipRow]) -> QueryResult<usize> {
     if let Some(first) = rows.first() {
         let ids: Vec<String> = rows.iter().map(|r| r.member_id.clone()).collect();
@@ -24,7 +26,7 @@ pub fn add(conn: &mut DbConn, rows: &[MembershipRow]) -> QueryResult<usize> {
     let mut added = 0;
     for chunk in rows.chunks(100) {
         let mut statement = SqlExpr::new().sql(
-            "INSERT INTO memberships (group_id, member_id, member_type, source, actor, created_at, reason) VALUES ",
+            "INSERT INTO memberships (group_id, member_id, member_type, source, actor, created_at, reason, member_created_at) VALUES ",
         );
         for (i, row) in chunk.iter().enumerate() {
             statement = statement
@@ -42,11 +44,23 @@ pub fn add(conn: &mut DbConn, rows: &[MembershipRow]) -> QueryResult<usize> {
                 .bigint(row.created_at)
                 .sql(", ")
                 .nullable_text(row.reason.clone())
+                .sql(", ")
+                .append(member_created_at(&row.member_id))
                 .sql(")");
         }
         added += statement.sql(" ON CONFLICT DO NOTHING").execute(conn)?;
     }
     Ok(added)
+}
+
+/// A member's creation time, whichever kind of member it is.
+fn member_created_at(member_id: &str) -> SqlExpr {
+    SqlExpr::new()
+        .sql("coalesce((SELECT u.created_at FROM users u WHERE u.id = ")
+        .text(member_id.to_owned())
+        .sql("), (SELECT g.created_at FROM \"groups\" g WHERE g.id = ")
+        .text(member_id.to_owned())
+        .sql("))")
 }
 
 /// Removes these members from a group; members not in it are ignored.

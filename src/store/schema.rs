@@ -75,6 +75,7 @@ diesel::table! {
         actor -> Text,
         created_at -> BigInt,
         reason -> Nullable<Text>,
+        member_created_at -> Nullable<BigInt>,
     }
 }
 

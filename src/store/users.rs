@@ -8,7 +8,7 @@ use super::error::StoreError;
 use super::models::UserRow;
 use super::schema::{user_emails, users};
 use super::sql_filter::{self, ListQuery};
-use super::{page_anchors, user_counts};
+use super::{group_filter, page_anchors, user_counts};
 use crate::scim::schema::ResourceKind;
 
 /// Adds a user; a taken userName fails with a unique violation.
@@ -136,6 +136,11 @@ pub fn list(
     };
     if let (Some(d), Some(key), None) = (directory, &query.user_name_key, &query.seek) {
         return by_user_name(conn, d, key, query.offset, query.limit);
+    }
+    if let (Some(d), Some(group)) = (directory, &query.member_of) {
+        if group_filter::serves(query) {
+            return group_filter::users_in_group(conn, d, group, query);
+        }
     }
     // An unfiltered startIndex page of one directory in creation order may
     // start from where the previous page ended (`page_anchors`).

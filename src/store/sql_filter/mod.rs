@@ -23,9 +23,9 @@ pub use fragment::{SqlCondition, SqlExpr, SqlFragment, SqlOrder};
 use resolve::Compiler;
 
 use crate::scim::error::Cause;
-use crate::scim::filter::{CompValue, CompareOp, Filter};
+use crate::scim::filter::{AttrPath, CompValue, CompareOp, Filter};
 use crate::scim::fold::fold;
-use crate::scim::query::{ListOrder, ListRequest};
+use crate::scim::query::{ListOrder, ListRequest, Position};
 use crate::scim::schema::{ResourceKind, SchemaRegistry};
 use crate::scim::ScimError;
 use crate::store::conn::Backend;
@@ -38,8 +38,15 @@ pub struct ListQuery {
     /// Set when the filter is exactly `userName eq "…"` (see
     /// `user_name_lookup`): the folded key the `condition` compares with.
     pub user_name_key: Option<String>,
+    /// Set when the filter is exactly `groups[value eq "…"]` (or
+    /// `groups.value eq "…"`, see `group_lookup`): the group whose members
+    /// the `condition` asks for.
+    pub member_of: Option<String>,
     /// A cursor's position: narrows the page, not the total.
     pub seek: Option<SqlCondition>,
+    /// The same position as it came (`store::group_filter` seeks on
+    /// columns of its own).
+    pub position: Option<Position>,
     pub order: SqlOrder,
     /// The order is creation order, oldest first (no `sortBy`): a page
     /// may then start from where the previous one ended
@@ -61,12 +68,13 @@ impl ListQuery {
         kind: ResourceKind,
         backend: Backend,
     ) -> Result<ListQuery, ScimError> {
-        let (condition, user_name_key) = match &request.filter {
+        let (condition, user_name_key, member_of) = match &request.filter {
             Some(filter) => (
                 Some(compile(filter, registry, kind, backend)?),
                 user_name_lookup(filter, kind),
+                group_lookup(filter, kind),
             ),
-            None => (None, None),
+            None => (None, None, None),
         };
         let order = match &request.order {
             ListOrder::Sorted { by, descending } => {
@@ -77,10 +85,12 @@ impl ListQuery {
         Ok(ListQuery {
             condition,
             user_name_key,
+            member_of,
             seek: request
                 .position
                 .as_ref()
                 .map(|p| seek(kind, p.created_us, &p.id, p.after)),
+            position: request.position.clone(),
             order,
             in_creation_order: matches!(
                 request.order,
@@ -114,6 +124,48 @@ fn user_name_lookup(filter: &Filter, kind: ResourceKind) -> Option<String> {
     let user_name = path.attr.eq_ignore_ascii_case("userName") && path.sub_attr.is_none();
     // Folded as the writes fold it, and as `compare_text` folds the operand.
     (kind == ResourceKind::User && core && user_name).then(|| fold(text))
+}
+
+/// The group of a users filter that is exactly `groups[value eq "…"]` or
+/// `groups.value eq "…"`: an auditor's "who is in this group". The store
+/// reads it from the group's members in creation order
+/// (`store::group_filter`) instead of the compiled filter, which tests
+/// every member; the compiled condition says the same. Group ids compare
+/// case-exactly, as `groups.value` does.
+fn group_lookup(filter: &Filter, kind: ResourceKind) -> Option<String> {
+    let is_groups = |path: &AttrPath| {
+        path.urn
+            .as_deref()
+            .is_none_or(|urn| urn.eq_ignore_ascii_case(kind.core_urn()))
+            && path.attr.eq_ignore_ascii_case("groups")
+    };
+    let value_eq = |path: &AttrPath, sub: Option<&str>, op: &CompareOp, value: &CompValue| match (
+        sub, op, value,
+    ) {
+        (Some(sub), CompareOp::Eq, CompValue::Str(id)) if sub.eq_ignore_ascii_case("value") => {
+            is_groups(path).then(|| id.clone())
+        }
+        _ => None,
+    };
+    if kind != ResourceKind::User {
+        return None;
+    }
+    match filter {
+        // groups.value eq "…"
+        Filter::Compare { path, op, value } => value_eq(path, path.sub_attr.as_deref(), op, value),
+        // groups[value eq "…"]
+        Filter::ValuePath { path, filter } if path.sub_attr.is_none() => match filter.as_ref() {
+            Filter::Compare {
+                path: inner,
+                op,
+                value,
+            } if inner.urn.is_none() && inner.sub_attr.is_none() => {
+                value_eq(path, Some(&inner.attr), op, value)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Compiles a parsed filter for one resource type.

@@ -399,6 +399,55 @@ fn only_an_exact_user_name_match_is_a_key_lookup() {
 }
 
 #[test]
+fn only_an_exact_group_match_is_a_members_lookup() {
+    use crate::scim::filter::parse;
+    let user = ResourceKind::User;
+    let cases = [
+        ("groups[value eq \"G-1\"]", user, Some("G-1")),
+        ("groups.value eq \"G-1\"", user, Some("G-1")),
+        ("GROUPS[VALUE EQ \"g\"]", user, Some("g")),
+        ("Groups.Value eq \"g\"", user, Some("g")),
+        (
+            "urn:ietf:params:scim:schemas:core:2.0:User:groups.value eq \"g\"",
+            user,
+            Some("g"),
+        ),
+        (
+            "urn:ietf:params:scim:schemas:core:2.0:User:groups[value eq \"g\"]",
+            user,
+            Some("g"),
+        ),
+        ("groups[value eq \"g\"]", ResourceKind::Group, None),
+        ("groups[value ne \"g\"]", user, None),
+        ("groups[value sw \"g\"]", user, None),
+        ("groups[value eq null]", user, None),
+        ("groups[display eq \"g\"]", user, None),
+        ("groups[type eq \"direct\"]", user, None),
+        ("groups.display eq \"g\"", user, None),
+        ("groups[value eq \"g\" and display eq \"x\"]", user, None),
+        ("groups[value eq \"g\" or value eq \"h\"]", user, None),
+        ("groups[value eq \"g\"] and active eq true", user, None),
+        ("not (groups.value eq \"g\")", user, None),
+        ("groups pr", user, None),
+        ("members[value eq \"g\"]", user, None),
+        ("emails[value eq \"g\"]", user, None),
+        (
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:groups.value eq \"g\"",
+            user,
+            None,
+        ),
+    ];
+    for (text, kind, expected) in cases {
+        let filter = parse(text).unwrap();
+        assert_eq!(
+            group_lookup(&filter, kind).as_deref(),
+            expected,
+            "{text} on {kind:?}"
+        );
+    }
+}
+
+#[test]
 fn a_prefix_range_ends_at_the_successor_of_the_prefix() {
     use super::compare::successor;
     let cases: Vec<(&str, Option<&str>)> = vec![

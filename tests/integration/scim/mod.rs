@@ -8,6 +8,7 @@ mod discovery;
 mod errors;
 mod extensions;
 mod filters;
+mod group_filter;
 mod groups;
 mod hostile;
 mod large_groups;

@@ -301,3 +301,29 @@ async fn group_member_filters_start_from_the_group() {
         );
     }
 }
+
+/// `groups[value eq "…"]` alone is read from the group's members in
+/// creation order (`store::group_filter`): its total and every page,
+/// cursor or startIndex, are a range of `memberships_group_order`, with no
+/// sort of the members however many they are.
+#[actix_web::test]
+async fn a_group_s_users_are_a_range_of_its_ordered_members() {
+    let app = TestApp::new().await;
+    let count = "SELECT count(*) FROM memberships \
+                 WHERE group_id = 'g1' AND member_type = 'User'";
+    let page = "SELECT member_id FROM memberships \
+                WHERE group_id = 'g1' AND member_type = 'User' \
+                AND (memberships.member_created_at, memberships.member_id) > (5, 'u5') \
+                ORDER BY member_created_at, member_id LIMIT 100 OFFSET 200";
+    for query in [count, page] {
+        let plan = explain(&app, query);
+        assert!(
+            plan.contains("memberships_group_order"),
+            "{query} should read the ordered index:\n{plan}"
+        );
+        assert!(
+            !plan.contains("TEMP B-TREE") && !plan.contains("Sort"),
+            "{query} sorts:\n{plan}"
+        );
+    }
+}
