@@ -8,15 +8,17 @@
 //! slow for a small group). Each membership carries its member's creation
 //! time (migration `000014_group_order`), so the index
 //! `memberships_group_order` holds a group's users already in the order a
-//! page lists them: the total is a count of one range of it, a page a
-//! stretch of that range and one lookup per user on the page.
+//! page lists them: a page is a stretch of the group's range of it and one
+//! lookup per user on the page. The total is kept in `group_user_counts`
+//! by triggers on memberships (counting the range was 15 ms on SQLite and
+//! ~330 ms at eight clients on PostgreSQL for 200,000 members).
 
 use diesel::prelude::*;
 
 use super::conn::{DbConn, MultiBackend};
 use super::directories::LOCAL_DIRECTORY;
 use super::models::UserRow;
-use super::schema::{groups, memberships, users};
+use super::schema::{group_user_counts, groups, memberships, users};
 use super::sql_filter::{ListQuery, SqlCondition};
 
 /// Whether `query`, a users query with `member_of` set, can be answered
@@ -54,7 +56,12 @@ pub fn users_in_group(
             .into_boxed::<MultiBackend>()
     };
     let total = if query.count_total {
-        members().count().get_result::<i64>(conn)?
+        group_user_counts::table
+            .find(group_id)
+            .select(group_user_counts::users)
+            .first::<i64>(conn)
+            .optional()?
+            .unwrap_or(0)
     } else {
         0
     };

@@ -80,6 +80,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    group_user_counts (group_id) {
+        group_id -> Text,
+        users -> BigInt,
+    }
+}
+
+diesel::table! {
     user_emails (user_id, value_key) {
         user_id -> Text,
         value_key -> Text,

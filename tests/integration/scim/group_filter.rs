@@ -182,6 +182,23 @@ async fn a_group_s_users_come_in_creation_order_with_their_total() {
     assert_eq!(seen, expected);
     assert!(totals.iter().all(|&t| t == 6), "{totals:?}");
     assert_eq!(by_cursor(&app, &filter, 5).await, expected);
+
+    // A PUT replaces every member; a deleted group has no one.
+    let r = app
+        .put(
+            &format!("/scim/v2/Groups/{group_id}"),
+            &json!({"schemas": [super::GROUP], "displayName": "Odd",
+                "members": [{"value": ids[2]}, {"value": ids[1]}, {"value": nested_id}]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let (seen, totals) = by_start_index(&app, &filter, 1).await;
+    assert_eq!(seen, [u(1), u(2)]);
+    assert!(totals.iter().all(|&t| t == 2), "{totals:?}");
+    let r = app.delete(&format!("/scim/v2/Groups/{group_id}")).await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    let r = list(&app, &format!("filter={}", filter_query(&filter))).await;
+    assert_eq!(r["totalResults"], 0, "{r}");
 }
 
 #[actix_web::test]
