@@ -130,7 +130,8 @@ fn find_row_for_update(
 }
 
 /// What a user resource shows beside its own attributes: the groups it is
-/// in and the entitlements they grant.
+/// in and the entitlements they grant (none loaded: `Derived::default`).
+#[derive(Default)]
 struct Derived {
     groups: HashMap<String, Vec<GroupRef>>,
     entitlements: HashMap<String, Vec<EntitlementRef>>,
@@ -301,8 +302,17 @@ impl Provisioned for Users {
     type Resource = UserResource;
     const PATCH_ANSWERS_RESOURCE: bool = true;
 
-    fn expanded(_: &SchemaRegistry, _: &Projection) -> bool {
-        true
+    /// A user's groups and entitlements (shown as `groups`,
+    /// `entitlements` and the access extension's `grants`) are read from
+    /// memberships and the entitlements view, which is most of the cost
+    /// of a page: an auditor's `attributes=userName` pages skip them.
+    fn expanded(registry: &SchemaRegistry, projection: &Projection) -> bool {
+        projection.may_include(
+            registry,
+            ResourceKind::User,
+            &["groups", "entitlements"],
+            crate::scim::ACCESS_URN,
+        )
     }
 
     /// Creates a user from validated attributes.
@@ -368,10 +378,14 @@ impl Provisioned for Users {
         conn: &mut DbConn,
         directory: Option<&str>,
         id: &str,
-        _: bool,
+        expanded: bool,
     ) -> Result<UserResource, ScimError> {
         let row = find_row(conn, directory, id)?;
-        decorated(conn, row)
+        if expanded {
+            decorated(conn, row)
+        } else {
+            to_resource(row, Vec::new(), Vec::new())
+        }
     }
 
     /// Replaces a user's attributes (PUT); id, created time and memberships stay.
@@ -444,18 +458,23 @@ impl Provisioned for Users {
     }
 
     /// One page of users matching the query, with their groups and
-    /// entitlements, and the total; `directory` None reads every directory.
+    /// entitlements unless the response shows neither (`expanded`), and
+    /// the total; `directory` None reads every directory.
     fn list(
         conn: &mut DbConn,
         directory: Option<&str>,
         registry: &SchemaRegistry,
         request: &ListRequest,
-        _: bool,
+        expanded: bool,
     ) -> Result<(u64, Vec<UserResource>), ScimError> {
         let query = ListQuery::compile(request, registry, ResourceKind::User, conn.backend())?;
         let (total, rows) = users::list(conn, directory, &query)?;
         let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-        let mut derived = Derived::load(conn, &ids)?;
+        let mut derived = if expanded {
+            Derived::load(conn, &ids)?
+        } else {
+            Derived::default()
+        };
         let resources = rows
             .into_iter()
             .map(|row| derived.resource(row))

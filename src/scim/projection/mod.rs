@@ -57,6 +57,32 @@ impl Projection {
         }
     }
 
+    /// Whether the response may carry any of the core attributes `core` or
+    /// any attribute of extension `extension`: false only when an
+    /// `attributes` list names none of them (and none is always returned),
+    /// so a caller can skip loading what only they show.
+    pub fn may_include(
+        &self,
+        registry: &SchemaRegistry,
+        kind: ResourceKind,
+        core: &[&str],
+        extension: &str,
+    ) -> bool {
+        if self.include.is_empty() {
+            return true;
+        }
+        let schema = registry.extension(kind, extension);
+        let always =
+            schema.is_some_and(|s| s.attributes.iter().any(|a| a.returned == Returned::Always));
+        always
+            || core.iter().any(|name| self.includes(registry, kind, name))
+            || self.include.iter().any(|r| match (&r.urn, &r.attr) {
+                (Some(urn), _) => urn.eq_ignore_ascii_case(extension),
+                (None, Some(attr)) => schema.is_some_and(|s| s.attribute(attr).is_some()),
+                (None, None) => false,
+            })
+    }
+
     /// Applies the projection to a rendered resource.
     pub fn apply(&self, registry: &SchemaRegistry, kind: ResourceKind, resource: Value) -> Value {
         let Value::Object(object) = resource else {

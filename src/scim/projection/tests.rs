@@ -153,6 +153,55 @@ fn includes_tells_whether_members_are_needed() {
 }
 
 #[test]
+fn may_include_tells_whether_a_user_s_access_is_needed() {
+    const ACCESS: &str = "urn:gatehouse:scim:schemas:extension:access:1.0:User";
+    let registry = SchemaRegistry::load().unwrap();
+    let cases = [
+        (None, None, true),
+        // Excluding some of them still shows the others.
+        (None, Some("groups,entitlements"), true),
+        (Some("userName"), None, false),
+        (Some("userName,emails,meta"), None, false),
+        (Some("id"), None, false),
+        (Some(E), None, false),
+        (
+            Some("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"),
+            None,
+            false,
+        ),
+        (Some("groups"), None, true),
+        (Some("GROUPS.display"), None, true),
+        (Some("userName,entitlements.value"), None, true),
+        (
+            Some("urn:ietf:params:scim:schemas:core:2.0:User:entitlements"),
+            None,
+            true,
+        ),
+        (Some(ACCESS), None, true),
+        (
+            Some("urn:gatehouse:scim:schemas:extension:access:1.0:User:grants"),
+            None,
+            true,
+        ),
+        (Some("grants"), None, true),
+        (Some("grants.product"), None, true),
+    ];
+    for (attributes, excluded, expected) in cases {
+        let p = Projection::parse(&registry, attributes, excluded).unwrap();
+        assert_eq!(
+            p.may_include(
+                &registry,
+                ResourceKind::User,
+                &["groups", "entitlements"],
+                ACCESS
+            ),
+            expected,
+            "{attributes:?} {excluded:?}"
+        );
+    }
+}
+
+#[test]
 fn bad_attribute_names_are_invalid_value() {
     let registry = SchemaRegistry::load().unwrap();
     for bad in ["user name", "1abc", "name..x", "a.b.c", "emails[type eq"] {

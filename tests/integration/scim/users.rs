@@ -410,3 +410,85 @@ async fn a_fixed_clock_fixes_meta_times_and_the_time_in_ids() {
         "{first} {second}"
     );
 }
+
+/// A user's groups and access are read only when the response shows them:
+/// an `attributes` list that names none of `groups`, `entitlements` or the
+/// access extension gets neither (nor the extension in `schemas`); one
+/// that names any of them gets it, on lists and single reads alike.
+#[actix_web::test]
+async fn groups_and_access_come_when_the_projection_shows_them() {
+    const ACCESS: &str = "urn:gatehouse:scim:schemas:extension:access:1.0:User";
+    let app = TestApp::new().await;
+    let user = app.create_user("ada@x.org").await;
+    let id = user["id"].as_str().unwrap();
+    app.create_group("Wiki Users", &[id]).await;
+    app.create_product("acme", "wiki", None).await;
+    app.map("Wiki Users", "wiki", "user").await;
+
+    for (attributes, groups, entitlements, grants) in [
+        ("userName", false, false, false),
+        (
+            "userName,emails,urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+            false,
+            false,
+            false,
+        ),
+        ("groups", true, false, false),
+        ("entitlements.value", false, true, false),
+        ("grants", false, false, true),
+        (ACCESS, false, false, true),
+        ("userName,groups,entitlements", true, true, false),
+    ] {
+        let listed = app
+            .get(&format!(
+                "/scim/v2/Users?filter=userName%20eq%20%22ada@x.org%22&attributes={attributes}"
+            ))
+            .await;
+        assert_eq!(listed.status, 200, "{}", listed.text);
+        let single = app
+            .get(&format!("/scim/v2/Users/{id}?attributes={attributes}"))
+            .await;
+        assert_eq!(single.status, 200, "{}", single.text);
+        for resource in [&listed.json["Resources"][0], &single.json] {
+            assert_eq!(resource["id"], id, "{attributes}: {resource}");
+            assert_eq!(
+                resource.get("groups").is_some(),
+                groups,
+                "{attributes}: {resource}"
+            );
+            assert_eq!(
+                resource.get("entitlements").is_some(),
+                entitlements,
+                "{attributes}: {resource}"
+            );
+            assert_eq!(
+                resource.get(ACCESS).is_some(),
+                grants,
+                "{attributes}: {resource}"
+            );
+            let schemas = resource["schemas"].as_array().unwrap();
+            assert_eq!(
+                schemas.iter().any(|s| s == ACCESS),
+                grants || groups || entitlements,
+                "{attributes}: {resource}"
+            );
+        }
+    }
+    // The full resource has all three.
+    let full = app.get(&format!("/scim/v2/Users/{id}")).await;
+    assert_eq!(
+        full.json["groups"][0]["display"], "Wiki Users",
+        "{}",
+        full.text
+    );
+    assert_eq!(
+        full.json["entitlements"][0]["value"], "wiki:user",
+        "{}",
+        full.text
+    );
+    assert_eq!(
+        full.json[ACCESS]["grants"][0]["product"], "wiki",
+        "{}",
+        full.text
+    );
+}
