@@ -21,8 +21,9 @@ use super::models::UserRow;
 use super::schema::{group_user_counts, groups, memberships, users};
 use super::sql_filter::{ListQuery, SqlCondition};
 
-/// Whether `query`, a users query with `member_of` set, can be answered
-/// here: pages in creation order, forwards.
+/// Whether `query` can be answered here: a users query with `member_of`
+/// set, paging forwards in creation order (a cursor's previous page, and
+/// any `sortBy`, take the compiled filter).
 pub fn serves(query: &ListQuery) -> bool {
     query.member_of.is_some()
         && query.in_creation_order
@@ -49,12 +50,6 @@ pub fn users_in_group(
     if directory == LOCAL_DIRECTORY || owner.as_deref() != Some(directory) {
         return Ok((0, Vec::new()));
     }
-    let members = || {
-        memberships::table
-            .filter(memberships::group_id.eq(group_id.to_owned()))
-            .filter(memberships::member_type.eq("User"))
-            .into_boxed::<MultiBackend>()
-    };
     let total = if query.count_total {
         group_user_counts::table
             .find(group_id)
@@ -69,7 +64,11 @@ pub fn users_in_group(
     if limit == 0 {
         return Ok((total, Vec::new()));
     }
-    let mut page = members();
+    // The group's users, in creation order: a range of the index.
+    let mut page = memberships::table
+        .filter(memberships::group_id.eq(group_id.to_owned()))
+        .filter(memberships::member_type.eq("User"))
+        .into_boxed::<MultiBackend>();
     if let Some(p) = &query.position {
         // A cursor continues after its row: a range of the index from
         // there, written as a row value as `sql_filter::seek` is.
