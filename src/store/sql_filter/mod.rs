@@ -16,6 +16,7 @@ mod compiler;
 mod fragment;
 pub mod json;
 mod resolve;
+mod stored;
 mod tables;
 
 pub use fragment::{SqlCondition, SqlExpr, SqlFragment, SqlOrder};

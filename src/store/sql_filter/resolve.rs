@@ -138,9 +138,15 @@ impl<'a> Compiler<'a> {
         // written literally, and apply only to the same text: the path is
         // written literally here too, not bound. Names from the schemas are
         // RFC 7643 names, which `json_scalar_literal` checks.
-        let expr = match self.backend.json_scalar_literal(base, &keys(&json_keys)) {
-            Some(text) => SqlExpr::new().trusted(text),
-            None => self.backend.json_scalar(base, &keys(&json_keys)),
+        // PostgreSQL keeps a few of them in columns of their own
+        // (`stored`), read in place of the JSON.
+        let expr = match (
+            super::stored::column(self.backend, base, &keys(&json_keys)),
+            self.backend.json_scalar_literal(base, &keys(&json_keys)),
+        ) {
+            (Some(column), _) => SqlExpr::new().sql(column),
+            (None, Some(text)) => SqlExpr::new().trusted(text),
+            (None, None) => self.backend.json_scalar(base, &keys(&json_keys)),
         };
         Ok(Target::Leaf(Leaf {
             expr,
