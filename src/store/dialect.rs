@@ -61,6 +61,28 @@ pub fn lock_row(conn: &mut DbConn, table: LockTable, id: &str) -> diesel::QueryR
     }
 }
 
+/// Takes the write locks on the kept user counts (`group_user_counts`)
+/// of every group `member_id` is in, in group order. Removing a member
+/// from all its groups updates each group's count (a trigger per
+/// membership row), in whatever order the rows are read: two such
+/// removals sharing two groups could each hold one count and wait for the
+/// other's. Taken in one order first, they queue instead. SQLite needs
+/// nothing: it has one writer at a time.
+pub fn lock_group_counts_of(conn: &mut DbConn, member_id: &str) -> diesel::QueryResult<()> {
+    use diesel::RunQueryDsl;
+    match conn {
+        DbConn::Sqlite(_) => Ok(()),
+        DbConn::Postgres(c) => diesel::sql_query(
+            "SELECT group_id FROM group_user_counts WHERE group_id IN \
+             (SELECT group_id FROM memberships WHERE member_id = $1) \
+             ORDER BY group_id FOR UPDATE",
+        )
+        .bind::<diesel::sql_types::Text, _>(member_id)
+        .execute(c)
+        .map(drop),
+    }
+}
+
 /// Tables whose rows writers lock.
 #[derive(Debug, Clone, Copy)]
 pub enum LockTable {

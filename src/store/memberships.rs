@@ -86,7 +86,10 @@ pub fn remove(
 }
 
 /// Removes every membership of one member (a user or group being deleted).
+/// The groups' kept counts are locked in group order first
+/// (`dialect::lock_group_counts_of`), so concurrent removals queue.
 pub fn remove_member_everywhere(conn: &mut DbConn, member_id: &str) -> QueryResult<usize> {
+    super::dialect::lock_group_counts_of(conn, member_id)?;
     diesel::delete(memberships::table.filter(memberships::member_id.eq(member_id))).execute(conn)
 }
 

@@ -238,3 +238,59 @@ async fn only_a_group_of_the_directory_itself_has_users_there() {
     .await;
     assert_eq!(r["totalResults"], 0, "{r}");
 }
+
+/// Users in the same groups deleted at once: every delete succeeds and
+/// the groups' kept totals end where their members do. Half the users
+/// joined the two groups in one order and half in the other, so their
+/// deletes reach the groups' counts in different orders unless the store
+/// takes them in one.
+#[actix_web::test]
+async fn users_sharing_groups_deleted_at_once_all_go() {
+    let app = TestApp::new().await;
+    let mut ids = Vec::new();
+    for i in 0..24 {
+        ids.push(
+            app.create_user(&u(i)).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let a = app.create_group("A", &[]).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let b = app.create_group("B", &[]).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let keeper = app.create_user("keeper@x.org").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (i, id) in ids.iter().chain([&keeper]).enumerate() {
+        let order = if i % 2 == 0 { [&a, &b] } else { [&b, &a] };
+        for group in order {
+            let r = app
+                .request(Method::PATCH, &format!("/scim/v2/Groups/{group}"))
+                .json(&json!({"schemas": [PATCH_OP], "Operations": [
+                    {"op": "add", "path": "members", "value": [{"value": id}]}]}))
+                .send()
+                .await;
+            assert!(r.status == 200 || r.status == 204, "{}", r.text);
+        }
+    }
+    let deletes = ids.iter().map(|id| {
+        app.request(Method::DELETE, &format!("/scim/v2/Users/{id}"))
+            .send()
+    });
+    for r in futures_util::future::join_all(deletes).await {
+        assert_eq!(r.status, 204, "{}", r.text);
+    }
+    for group in [&a, &b] {
+        let filter = format!("groups[value eq \"{group}\"]");
+        let r = list(&app, &format!("filter={}", filter_query(&filter))).await;
+        assert_eq!(r["totalResults"], 1, "{r}");
+        assert_eq!(names(&r), ["keeper@x.org"]);
+    }
+}
