@@ -22,7 +22,8 @@ CREATE INDEX memberships_group_order
 -- count with every membership written or removed, by whichever path
 -- (the store's writes, a user's or a group's delete cascading). Writers
 -- to one group already take turns on the group's row; deleting a user
--- takes the counter row of each group it was in until it commits.
+-- takes the counter row of each group it was in, in group order
+-- (store::dialect::lock_group_counts_of), until it commits.
 CREATE TABLE group_user_counts (
     group_id TEXT PRIMARY KEY REFERENCES "groups"(id) ON DELETE CASCADE,
     users BIGINT NOT NULL
