@@ -63,8 +63,8 @@ pub fn lock_row(conn: &mut DbConn, table: LockTable, id: &str) -> diesel::QueryR
 
 /// Takes the write locks on the kept user counts (`group_user_counts`)
 /// of every group `member_id` is in, in group order. Removing a member
-/// from all its groups updates each group's count (a trigger per
-/// membership row), in whatever order the rows are read: two such
+/// from all its groups updates each group's count (the memberships'
+/// delete trigger), in whatever order the update reads them: two such
 /// removals sharing two groups could each hold one count and wait for the
 /// other's. Taken in one order first, they queue instead. SQLite needs
 /// nothing: it has one writer at a time.

@@ -469,8 +469,8 @@ impl Provisioned for Users {
     ) -> Result<(u64, Vec<UserResource>), ScimError> {
         let query = ListQuery::compile(request, registry, ResourceKind::User, conn.backend())?;
         let (total, rows) = users::list(conn, directory, &query)?;
-        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
         let mut derived = if expanded {
+            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
             Derived::load(conn, &ids)?
         } else {
             Derived::default()
