@@ -20,6 +20,7 @@ use super::directories::LOCAL_DIRECTORY;
 use super::models::UserRow;
 use super::schema::{group_user_counts, groups, memberships, users};
 use super::sql_filter::{ListQuery, SqlCondition};
+use crate::scim::query::Position;
 
 /// Whether `query` can be answered here: a users query with `member_of`
 /// set, paging forwards in creation order (a cursor's previous page, and
@@ -70,17 +71,8 @@ pub fn users_in_group(
         .filter(memberships::member_type.eq("User"))
         .into_boxed::<MultiBackend>();
     if let Some(p) = &query.position {
-        // A cursor continues after its row: a range of the index from
-        // there, written as a row value as `sql_filter::seek` is.
-        page = page.filter(
-            SqlCondition::new()
-                .sql("(memberships.member_created_at, memberships.member_id) > (")
-                .bigint(p.created_us)
-                .sql(", ")
-                .text(&p.id)
-                .sql(")")
-                .cacheable(),
-        );
+        // A cursor continues after its row: a range of the index from there.
+        page = page.filter(after_position(p));
     }
     // The ids alone first, from the index: a deep startIndex page skips
     // index entries, not users.
@@ -97,4 +89,17 @@ pub fn users_in_group(
         .load(conn)?;
     rows.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
     Ok((total, rows))
+}
+
+/// Memberships after a cursor's position in their members' creation
+/// order, written as a row value as `sql_filter::seek` is: a range of
+/// `memberships_group_order` from there.
+pub fn after_position(p: &Position) -> SqlCondition {
+    SqlCondition::new()
+        .sql("(memberships.member_created_at, memberships.member_id) > (")
+        .bigint(p.created_us)
+        .sql(", ")
+        .text(&p.id)
+        .sql(")")
+        .cacheable()
 }

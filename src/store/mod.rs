@@ -19,6 +19,7 @@ pub mod group_commit;
 mod group_filter;
 pub mod groups;
 pub mod guests;
+mod holder_filter;
 pub mod instance;
 pub mod invitations;
 pub mod licenses;

@@ -8,7 +8,7 @@ use super::error::StoreError;
 use super::models::UserRow;
 use super::schema::{user_emails, users};
 use super::sql_filter::{self, ListQuery};
-use super::{group_filter, page_anchors, user_counts};
+use super::{group_filter, holder_filter, page_anchors, user_counts};
 use crate::scim::schema::ResourceKind;
 
 /// Adds a user; a taken userName fails with a unique violation.
@@ -140,6 +140,13 @@ pub fn list(
     if let (Some(d), Some(group)) = (directory, &query.member_of) {
         if group_filter::serves(query) {
             return group_filter::users_in_group(conn, d, group, query);
+        }
+    }
+    if let (Some(d), Some(holders)) = (directory, &query.holders_of) {
+        if holder_filter::serves(query) {
+            if let Some(found) = holder_filter::holders(conn, d, holders, query)? {
+                return Ok(found);
+            }
         }
     }
     // An unfiltered startIndex page of one directory in creation order may

@@ -15,17 +15,19 @@ pub use compare::successor;
 mod compiler;
 mod fragment;
 pub mod json;
+mod lookups;
 mod resolve;
 mod stored;
 mod tables;
 
 pub use fragment::{SqlCondition, SqlExpr, SqlFragment, SqlOrder};
+pub use lookups::HoldersOf;
+use lookups::{group_lookup, holder_lookup, user_name_lookup};
 
 use resolve::Compiler;
 
 use crate::scim::error::Cause;
-use crate::scim::filter::{AttrPath, CompValue, CompareOp, Filter};
-use crate::scim::fold::fold;
+use crate::scim::filter::Filter;
 use crate::scim::query::{ListOrder, ListRequest, Position};
 use crate::scim::schema::{ResourceKind, SchemaRegistry};
 use crate::scim::ScimError;
@@ -43,6 +45,9 @@ pub struct ListQuery {
     /// `groups.value eq "…"`, see `group_lookup`): the group whose members
     /// the `condition` asks for.
     pub member_of: Option<String>,
+    /// Set when the filter asks for an entitlement's holders (see
+    /// `holder_lookup`): the entitlement and the rest of the filter.
+    pub holders_of: Option<HoldersOf>,
     /// A cursor's position: narrows the page, not the total.
     pub seek: Option<SqlCondition>,
     /// The same position as it came (`store::group_filter` seeks on
@@ -69,13 +74,14 @@ impl ListQuery {
         kind: ResourceKind,
         backend: Backend,
     ) -> Result<ListQuery, ScimError> {
-        let (condition, user_name_key, member_of) = match &request.filter {
+        let (condition, user_name_key, member_of, holders_of) = match &request.filter {
             Some(filter) => (
                 Some(compile(filter, registry, kind, backend)?),
                 user_name_lookup(filter, kind),
                 group_lookup(filter, kind),
+                holders_of(filter, registry, kind, backend)?,
             ),
-            None => (None, None, None),
+            None => (None, None, None, None),
         };
         let order = match &request.order {
             ListOrder::Sorted { by, descending } => {
@@ -87,6 +93,7 @@ impl ListQuery {
             condition,
             user_name_key,
             member_of,
+            holders_of,
             seek: request
                 .position
                 .as_ref()
@@ -104,69 +111,21 @@ impl ListQuery {
     }
 }
 
-/// The folded `userName` of a users filter that is exactly
-/// `userName eq "…"`, the lookup an IdP makes before every create and for
-/// every user of a sync. The key is unique per directory, so the store
-/// answers it with one fixed-shape query instead of the compiled filter
-/// (`store::users::list`); the compiled condition says the same.
-fn user_name_lookup(filter: &Filter, kind: ResourceKind) -> Option<String> {
-    let Filter::Compare {
-        path,
-        op: CompareOp::Eq,
-        value: CompValue::Str(text),
-    } = filter
-    else {
-        return None;
+/// The entitlement a users filter asks the holders of, with the rest of
+/// the filter compiled (see `lookups::holder_lookup`).
+fn holders_of(
+    filter: &Filter,
+    registry: &SchemaRegistry,
+    kind: ResourceKind,
+    backend: Backend,
+) -> Result<Option<HoldersOf>, ScimError> {
+    let Some((value, rest)) = holder_lookup(filter, kind) else {
+        return Ok(None);
     };
-    let core = path
-        .urn
-        .as_deref()
-        .is_none_or(|urn| urn.eq_ignore_ascii_case(kind.core_urn()));
-    let user_name = path.attr.eq_ignore_ascii_case("userName") && path.sub_attr.is_none();
-    // Folded as the writes fold it, and as `compare_text` folds the operand.
-    (kind == ResourceKind::User && core && user_name).then(|| fold(text))
-}
-
-/// The group of a users filter that is exactly `groups[value eq "…"]` or
-/// `groups.value eq "…"`: an auditor's "who is in this group". The store
-/// reads it from the group's members in creation order
-/// (`store::group_filter`) instead of the compiled filter, which tests
-/// every member; the compiled condition says the same. Group ids compare
-/// case-exactly, as `groups.value` does.
-fn group_lookup(filter: &Filter, kind: ResourceKind) -> Option<String> {
-    let is_groups = |path: &AttrPath| {
-        path.urn
-            .as_deref()
-            .is_none_or(|urn| urn.eq_ignore_ascii_case(kind.core_urn()))
-            && path.attr.eq_ignore_ascii_case("groups")
-    };
-    let value_eq = |path: &AttrPath, sub: Option<&str>, op: &CompareOp, value: &CompValue| match (
-        sub, op, value,
-    ) {
-        (Some(sub), CompareOp::Eq, CompValue::Str(id)) if sub.eq_ignore_ascii_case("value") => {
-            is_groups(path).then(|| id.clone())
-        }
-        _ => None,
-    };
-    if kind != ResourceKind::User {
-        return None;
-    }
-    match filter {
-        // groups.value eq "…"
-        Filter::Compare { path, op, value } => value_eq(path, path.sub_attr.as_deref(), op, value),
-        // groups[value eq "…"]
-        Filter::ValuePath { path, filter } if path.sub_attr.is_none() => match filter.as_ref() {
-            Filter::Compare {
-                path: inner,
-                op,
-                value,
-            } if inner.urn.is_none() && inner.sub_attr.is_none() => {
-                value_eq(path, Some(&inner.attr), op, value)
-            }
-            _ => None,
-        },
-        _ => None,
-    }
+    let rest = rest
+        .map(|f| compile(f, registry, kind, backend))
+        .transpose()?;
+    Ok(Some(HoldersOf { value, rest }))
 }
 
 /// Compiles a parsed filter for one resource type.

@@ -462,6 +462,63 @@ fn only_an_exact_group_match_is_a_members_lookup() {
 }
 
 #[test]
+fn an_entitlement_alone_or_anded_is_a_holders_lookup() {
+    use crate::scim::filter::parse;
+    let user = ResourceKind::User;
+    // Filter, kind, the entitlement, and the rest of the filter if any.
+    let cases: Vec<(&str, ResourceKind, Option<(&str, Option<&str>)>)> = vec![
+        ("entitlements[value eq \"p:user\"]", user, Some(("p:user", None))),
+        ("entitlements.value eq \"P:User\"", user, Some(("P:User", None))),
+        ("ENTITLEMENTS[VALUE EQ \"p:user\"]", user, Some(("p:user", None))),
+        (
+            "urn:ietf:params:scim:schemas:core:2.0:User:entitlements.value eq \"p:user\"",
+            user,
+            Some(("p:user", None)),
+        ),
+        (
+            "entitlements[value eq \"p:user\"] and active eq true",
+            user,
+            Some(("p:user", Some("active eq true"))),
+        ),
+        (
+            "active eq true and entitlements.value eq \"p:user\"",
+            user,
+            Some(("p:user", Some("active eq true"))),
+        ),
+        (
+            "entitlements[value eq \"p:user\"] and (userName eq \"a\" or active eq false)",
+            user,
+            Some(("p:user", Some("userName eq \"a\" or active eq false"))),
+        ),
+        // Not one entitlement's holders: the compiled filter.
+        ("entitlements[value eq \"p:user\"] or active eq true", user, None),
+        ("entitlements[value eq \"p:user\" or value eq \"q:user\"]", user, None),
+        ("entitlements[type eq \"p\"]", user, None),
+        ("entitlements.value sw \"p:\"", user, None),
+        ("not (entitlements.value eq \"p:user\")", user, None),
+        ("entitlements pr", user, None),
+        ("roles[value eq \"p:user\"]", user, None),
+        ("entitlements[value eq \"p:user\"]", ResourceKind::Group, None),
+        (
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:entitlements.value eq \"p\"",
+            user,
+            None,
+        ),
+    ];
+    for (text, kind, expected) in cases {
+        let filter = parse(text).unwrap();
+        let found = holder_lookup(&filter, kind);
+        let expected =
+            expected.map(|(value, rest)| (value.to_owned(), rest.map(|r| parse(r).unwrap())));
+        assert_eq!(
+            found.map(|(value, rest)| (value, rest.cloned())),
+            expected,
+            "{text} on {kind:?}"
+        );
+    }
+}
+
+#[test]
 fn a_prefix_range_ends_at_the_successor_of_the_prefix() {
     use super::compare::successor;
     let cases: Vec<(&str, Option<&str>)> = vec![

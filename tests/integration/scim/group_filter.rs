@@ -9,9 +9,9 @@ use serde_json::{json, Value};
 use super::filter_query;
 use crate::support::TestApp;
 
-const PATCH_OP: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+pub(super) const PATCH_OP: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
-fn names(r: &Value) -> Vec<String> {
+pub(super) fn names(r: &Value) -> Vec<String> {
     r["Resources"]
         .as_array()
         .map(|a| {
@@ -22,15 +22,15 @@ fn names(r: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn enc(cursor: &Value) -> String {
+pub(super) fn enc(cursor: &Value) -> String {
     url::form_urlencoded::byte_serialize(cursor.as_str().unwrap().as_bytes()).collect()
 }
 
-fn u(i: usize) -> String {
+pub(super) fn u(i: usize) -> String {
     format!("u{i}@x.org")
 }
 
-async fn list(app: &TestApp, query: &str) -> Value {
+pub(super) async fn list(app: &TestApp, query: &str) -> Value {
     let r = app.get(&format!("/scim/v2/Users?{query}")).await;
     assert_eq!(r.status, 200, "{query}: {}", r.text);
     r.json
@@ -38,7 +38,11 @@ async fn list(app: &TestApp, query: &str) -> Value {
 
 /// Every page of `filter`, `count` at a time, by startIndex: the names
 /// and the totals each page gave.
-async fn by_start_index(app: &TestApp, filter: &str, count: usize) -> (Vec<String>, Vec<i64>) {
+pub(super) async fn by_start_index(
+    app: &TestApp,
+    filter: &str,
+    count: usize,
+) -> (Vec<String>, Vec<i64>) {
     let (mut seen, mut totals) = (Vec::new(), Vec::new());
     let mut start = 1;
     loop {
@@ -61,7 +65,7 @@ async fn by_start_index(app: &TestApp, filter: &str, count: usize) -> (Vec<Strin
 }
 
 /// Every page of `filter`, `count` at a time, by cursor.
-async fn by_cursor(app: &TestApp, filter: &str, count: usize) -> Vec<String> {
+pub(super) async fn by_cursor(app: &TestApp, filter: &str, count: usize) -> Vec<String> {
     let mut seen = Vec::new();
     let mut cursor = String::new();
     loop {

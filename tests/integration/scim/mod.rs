@@ -10,6 +10,7 @@ mod extensions;
 mod filters;
 mod group_filter;
 mod groups;
+mod holder_filter;
 mod hostile;
 mod large_groups;
 mod leniency;

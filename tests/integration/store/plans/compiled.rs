@@ -328,6 +328,38 @@ async fn a_group_s_users_are_a_range_of_its_ordered_members() {
     }
 }
 
+/// An entitlement's holders (`store::holder_filter`): a page is a range
+/// of each granting group's ordered members, each looked up by key and
+/// tested, never sorted; the total of one group is counted from its range.
+#[actix_web::test]
+async fn an_entitlement_s_holders_are_a_range_of_each_granting_group() {
+    let app = TestApp::new().await;
+    let holders = "FROM memberships INNER JOIN users ON users.id = memberships.member_id \
+                   WHERE memberships.member_type = 'User' AND users.directory_id = 'd' \
+                   AND users.active AND NOT users.suspended \
+                   AND coalesce((SELECT pe.live FROM persons pe WHERE pe.id = users.person_id), users.active) \
+                   AND NOT users.portal_only AND memberships.group_id = 'g1' AND users.active = true";
+    let page = format!(
+        "SELECT memberships.member_created_at, memberships.member_id {holders} \
+         AND (memberships.member_created_at, memberships.member_id) > (5, 'u5') \
+         ORDER BY memberships.member_created_at, memberships.member_id LIMIT 300"
+    );
+    let count = format!("SELECT count(*) {holders}");
+    for query in [page, count] {
+        let plan = explain(&app, &query);
+        assert!(
+            plan.contains("memberships_group_order"),
+            "{query} should read the ordered index:\n{plan}"
+        );
+        assert!(
+            !["TEMP B-TREE", "Sort", "SCAN users", "Seq Scan on users"]
+                .iter()
+                .any(|step| plan.contains(step)),
+            "{query} sorts or scans users:\n{plan}"
+        );
+    }
+}
+
 /// The totals of auditors' equality filters are counted from the index
 /// alone: SQLite reads its expression indexes covering, PostgreSQL the
 /// columns it keeps the attributes in (migration 000015), whose indexes

@@ -1,0 +1,112 @@
+//! Filters the store answers with a plan of their own instead of the
+//! compiled condition (which always says the same): a `userName` lookup,
+//! a group's members, an entitlement's holders. Each is recognised here
+//! from the parsed filter; the store decides whether its plan applies.
+
+use crate::scim::filter::{AttrPath, CompValue, CompareOp, Filter};
+use crate::scim::fold::fold;
+use crate::scim::schema::ResourceKind;
+
+use super::SqlCondition;
+
+/// The folded `userName` of a users filter that is exactly
+/// `userName eq "…"`, the lookup an IdP makes before every create and for
+/// every user of a sync. The key is unique per directory, so the store
+/// answers it with one fixed-shape query instead of the compiled filter
+/// (`store::users::list`); the compiled condition says the same.
+pub(super) fn user_name_lookup(filter: &Filter, kind: ResourceKind) -> Option<String> {
+    let Filter::Compare {
+        path,
+        op: CompareOp::Eq,
+        value: CompValue::Str(text),
+    } = filter
+    else {
+        return None;
+    };
+    let user_name = core_attr(path, kind, "userName") && path.sub_attr.is_none();
+    // Folded as the writes fold it, and as `compare_text` folds the operand.
+    (kind == ResourceKind::User && user_name).then(|| fold(text))
+}
+
+/// The group of a users filter that is exactly `groups[value eq "…"]` or
+/// `groups.value eq "…"`: an auditor's "who is in this group". The store
+/// reads it from the group's members in creation order
+/// (`store::group_filter`) instead of the compiled filter, which tests
+/// every member; the compiled condition says the same. Group ids compare
+/// case-exactly, as `groups.value` does.
+pub(super) fn group_lookup(filter: &Filter, kind: ResourceKind) -> Option<String> {
+    (kind == ResourceKind::User)
+        .then(|| value_eq(filter, kind, "groups"))
+        .flatten()
+}
+
+/// An entitlement a users filter asks for the holders of, and whatever
+/// else the filter asks of them: `entitlements[value eq "<product>:<role>"]`
+/// (or `entitlements.value eq`), alone or `and`-ed with any other filter
+/// (an auditor's `… and active eq true`). See `store::holder_filter`.
+#[derive(Debug, Clone)]
+pub struct HoldersOf {
+    /// The entitlement's value as written (it compares case-insensitively).
+    pub value: String,
+    /// The rest of the filter, compiled; `None` when there is none.
+    pub rest: Option<SqlCondition>,
+}
+
+/// The entitlement of `filter` and the rest of it, not yet compiled.
+pub(super) fn holder_lookup(
+    filter: &Filter,
+    kind: ResourceKind,
+) -> Option<(String, Option<&Filter>)> {
+    if kind != ResourceKind::User {
+        return None;
+    }
+    if let Some(value) = value_eq(filter, kind, "entitlements") {
+        return Some((value, None));
+    }
+    let Filter::And(left, right) = filter else {
+        return None;
+    };
+    [(left, right), (right, left)]
+        .into_iter()
+        .find_map(|(one, other)| {
+            value_eq(one, kind, "entitlements").map(|v| (v, Some(other.as_ref())))
+        })
+}
+
+/// `attr.value eq "…"` or `attr[value eq "…"]` on a multi-valued core
+/// attribute `attr`: the value.
+fn value_eq(filter: &Filter, kind: ResourceKind, attr: &str) -> Option<String> {
+    let value_of = |path: &AttrPath, sub: Option<&str>, op: &CompareOp, value: &CompValue| match (
+        sub, op, value,
+    ) {
+        (Some(sub), CompareOp::Eq, CompValue::Str(v)) if sub.eq_ignore_ascii_case("value") => {
+            core_attr(path, kind, attr).then(|| v.clone())
+        }
+        _ => None,
+    };
+    match filter {
+        // attr.value eq "…"
+        Filter::Compare { path, op, value } => value_of(path, path.sub_attr.as_deref(), op, value),
+        // attr[value eq "…"]
+        Filter::ValuePath { path, filter } if path.sub_attr.is_none() => match filter.as_ref() {
+            Filter::Compare {
+                path: inner,
+                op,
+                value,
+            } if inner.urn.is_none() && inner.sub_attr.is_none() => {
+                value_of(path, Some(&inner.attr), op, value)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Whether `path` names the core attribute `attr` of `kind` (with or
+/// without the core schema's URN).
+fn core_attr(path: &AttrPath, kind: ResourceKind, attr: &str) -> bool {
+    path.urn
+        .as_deref()
+        .is_none_or(|urn| urn.eq_ignore_ascii_case(kind.core_urn()))
+        && path.attr.eq_ignore_ascii_case(attr)
+}
