@@ -7,7 +7,7 @@ use crate::scim::filter::{AttrPath, CompValue, CompareOp, Filter};
 use crate::scim::fold::fold;
 use crate::scim::schema::ResourceKind;
 
-use super::SqlCondition;
+use super::fragment::SqlCondition;
 
 /// The folded `userName` of a users filter that is exactly
 /// `userName eq "…"`, the lookup an IdP makes before every create and for
