@@ -465,8 +465,9 @@ fn only_an_exact_group_match_is_a_members_lookup() {
 fn an_entitlement_alone_or_anded_is_a_holders_lookup() {
     use crate::scim::filter::parse;
     let user = ResourceKind::User;
-    // Filter, kind, the entitlement, and the rest of the filter if any.
-    let cases: Vec<(&str, ResourceKind, Option<(&str, Option<&str>)>)> = vec![
+    // The entitlement found, and the rest of the filter if any.
+    type Found<'a> = Option<(&'a str, Option<&'a str>)>;
+    let cases: Vec<(&str, ResourceKind, Found)> = vec![
         ("entitlements[value eq \"p:user\"]", user, Some(("p:user", None))),
         ("entitlements.value eq \"P:User\"", user, Some(("P:User", None))),
         ("ENTITLEMENTS[VALUE EQ \"p:user\"]", user, Some(("p:user", None))),
