@@ -100,8 +100,14 @@ pub fn holders(
         return Ok(Some((count(conn)?, Vec::new())));
     }
     // Each group's first `offset + limit` holders from the page's start:
-    // together they hold the page, whatever the overlap.
-    let wanted = i64::try_from(offset.saturating_add(limit)).unwrap_or(i64::MAX);
+    // together they hold the page, whatever the overlap. One group pages
+    // in the database itself: a deep startIndex page skips index entries
+    // there instead of loading them.
+    let (skip_each, take_each, skip_merged) = match granting.as_slice() {
+        [_] => (offset, limit, 0),
+        _ => (0, offset.saturating_add(limit), offset),
+    };
+    let as_sql = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
     let mut found: Vec<(Option<i64>, String)> = Vec::new();
     for group in &granting {
         let mut q = members_of(std::slice::from_ref(group));
@@ -110,7 +116,8 @@ pub fn holders(
         }
         found.extend(
             q.order((memberships::member_created_at, memberships::member_id))
-                .limit(wanted)
+                .offset(as_sql(skip_each))
+                .limit(as_sql(take_each))
                 .select((memberships::member_created_at, memberships::member_id))
                 .load::<(Option<i64>, String)>(conn)?,
         );
@@ -119,7 +126,7 @@ pub fn holders(
     found.dedup();
     let ids: Vec<String> = found
         .into_iter()
-        .skip(offset)
+        .skip(skip_merged)
         .take(limit)
         .map(|(_, id)| id)
         .collect();
