@@ -26,9 +26,7 @@ use crate::scim::query::Position;
 /// set, paging forwards in creation order (a cursor's previous page, and
 /// any `sortBy`, take the compiled filter).
 pub fn serves(query: &ListQuery) -> bool {
-    query.member_of.is_some()
-        && query.in_creation_order
-        && query.position.as_ref().is_none_or(|p| p.after)
+    query.member_of.is_some() && query.forward_in_creation_order()
 }
 
 /// One page of the users of `directory` in group `group_id`, in creation

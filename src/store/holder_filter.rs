@@ -21,7 +21,7 @@ use diesel::prelude::*;
 use super::conn::{DbConn, MultiBackend};
 use super::group_filter::after_position;
 use super::models::UserRow;
-use super::schema::{group_mappings, group_user_counts, groups, memberships, products, users};
+use super::schema::{group_mappings, groups, memberships, products, users};
 use super::sql_filter::{HoldersOf, ListQuery, SqlCondition};
 
 /// Past this many granting groups, a page costs more queries than the
@@ -32,9 +32,7 @@ const MAX_GROUPS: usize = 16;
 /// set, paging forwards in creation order (a cursor's previous page, and
 /// any `sortBy`, take the compiled filter).
 pub fn serves(query: &ListQuery) -> bool {
-    query.holders_of.is_some()
-        && query.in_creation_order
-        && query.position.as_ref().is_none_or(|p| p.after)
+    query.holders_of.is_some() && query.forward_in_creation_order()
 }
 
 /// One page of the users of `directory` holding the entitlement, in
@@ -47,11 +45,6 @@ pub fn holders(
     query: &ListQuery,
 ) -> QueryResult<Option<(i64, Vec<UserRow>)>> {
     let granting = granting_groups(conn, &holders.value)?;
-    // Groups without users (a product's default group, in an organization
-    // where only IdP groups grant access) add no holders: leaving them out
-    // spares a query per page, and counting the holders of one group needs
-    // no de-duplication.
-    let granting = with_users(conn, granting)?;
     if granting.is_empty() {
         // Every entitlement comes from a mapped group with users: nobody
         // holds it.
@@ -148,10 +141,13 @@ pub fn holders(
     Ok(Some((total, rows)))
 }
 
-/// The groups granting the entitlement `value` (`<product>:<role>`,
-/// compared without case, as the filter compares it): the view's mappings
-/// of existing groups and products, through the role implications
-/// (`admin` grants `user` too).
+/// The groups with users granting the entitlement `value`
+/// (`<product>:<role>`, compared without case, as the filter compares it):
+/// the view's mappings of existing groups and products, through the role
+/// implications (`admin` grants `user` too). Groups without users (a
+/// product's default group, where only IdP groups grant access) add no
+/// holders: leaving them out (by their kept counts) spares a query per
+/// page, and counting the holders of one group needs no de-duplication.
 fn granting_groups(conn: &mut DbConn, value: &str) -> QueryResult<Vec<String>> {
     let mut granting: Vec<String> = group_mappings::table
         .inner_join(products::table)
@@ -161,6 +157,7 @@ fn granting_groups(conn: &mut DbConn, value: &str) -> QueryResult<Vec<String>> {
                 .sql("EXISTS (SELECT 1 FROM role_implications ri WHERE ri.role = group_mappings.role AND lower(products.product_key || ':' || ri.grants) = lower(")
                 .text(value.to_owned())
                 .sql("))")
+                .sql(" AND EXISTS (SELECT 1 FROM group_user_counts c WHERE c.group_id = \"groups\".id AND c.users > 0)")
                 .cacheable(),
         )
         .select(groups::id)
@@ -168,16 +165,6 @@ fn granting_groups(conn: &mut DbConn, value: &str) -> QueryResult<Vec<String>> {
     granting.sort();
     granting.dedup();
     Ok(granting)
-}
-
-/// Of `groups`, those with any user members (their kept counts).
-fn with_users(conn: &mut DbConn, groups: Vec<String>) -> QueryResult<Vec<String>> {
-    group_user_counts::table
-        .filter(group_user_counts::group_id.eq_any(groups))
-        .filter(group_user_counts::users.gt(0))
-        .select(group_user_counts::group_id)
-        .order(group_user_counts::group_id)
-        .load(conn)
 }
 
 /// A member holds any access at all: the `user_entitlements` view's

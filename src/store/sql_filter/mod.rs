@@ -109,6 +109,13 @@ impl ListQuery {
             count_total: request.count_total,
         })
     }
+
+    /// Pages forward in creation order (no `sortBy`, not a cursor's
+    /// previous page): the order the plans of `store::group_filter` and
+    /// `store::holder_filter` read members in.
+    pub fn forward_in_creation_order(&self) -> bool {
+        self.in_creation_order && self.position.as_ref().is_none_or(|p| p.after)
+    }
 }
 
 /// The entitlement a users filter asks the holders of, with the rest of

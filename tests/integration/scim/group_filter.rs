@@ -22,7 +22,7 @@ pub(super) fn names(r: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-pub(super) fn enc(cursor: &Value) -> String {
+fn enc(cursor: &Value) -> String {
     url::form_urlencoded::byte_serialize(cursor.as_str().unwrap().as_bytes()).collect()
 }
 
@@ -64,22 +64,33 @@ pub(super) async fn by_start_index(
     }
 }
 
+/// The page of `filter`, `count` at a time, at `cursor` (a page's
+/// `nextCursor` or `previousCursor`; `None` starts a walk).
+pub(super) async fn cursor_page(
+    app: &TestApp,
+    filter: &str,
+    count: usize,
+    cursor: Option<&Value>,
+) -> Value {
+    let cursor = cursor.map(enc).unwrap_or_default();
+    list(
+        app,
+        &format!(
+            "filter={}&count={count}&cursor={cursor}",
+            filter_query(filter)
+        ),
+    )
+    .await
+}
+
 /// Every page of `filter`, `count` at a time, by cursor.
 pub(super) async fn by_cursor(app: &TestApp, filter: &str, count: usize) -> Vec<String> {
     let mut seen = Vec::new();
-    let mut cursor = String::new();
+    let mut page = cursor_page(app, filter, count, None).await;
     loop {
-        let page = list(
-            app,
-            &format!(
-                "filter={}&count={count}&cursor={cursor}",
-                filter_query(filter)
-            ),
-        )
-        .await;
         seen.extend(names(&page));
         match page.get("nextCursor") {
-            Some(next) => cursor = enc(next),
+            Some(next) => page = cursor_page(app, filter, count, Some(next)).await,
             None => return seen,
         }
     }
@@ -138,31 +149,11 @@ async fn a_group_s_users_come_in_creation_order_with_their_total() {
 
     // A cursor's previous page reads the same users backwards.
     let filter = format!("groups[value eq \"{group_id}\"]");
-    let first = list(
-        &app,
-        &format!("filter={}&count=4&cursor=", filter_query(&filter)),
-    )
-    .await;
+    let first = cursor_page(&app, &filter, 4, None).await;
     assert_eq!(first["totalResults"], 6);
-    let second = list(
-        &app,
-        &format!(
-            "filter={}&count=4&cursor={}",
-            filter_query(&filter),
-            enc(&first["nextCursor"])
-        ),
-    )
-    .await;
+    let second = cursor_page(&app, &filter, 4, Some(&first["nextCursor"])).await;
     assert_eq!(names(&second), [u(9), u(11)]);
-    let back = list(
-        &app,
-        &format!(
-            "filter={}&count=4&cursor={}",
-            filter_query(&filter),
-            enc(&second["previousCursor"])
-        ),
-    )
-    .await;
+    let back = cursor_page(&app, &filter, 4, Some(&second["previousCursor"])).await;
     assert_eq!(names(&back), odd_names[..4]);
 
     // Membership changes show at once: u3 leaves, u0 (older) and a new

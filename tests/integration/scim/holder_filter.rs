@@ -7,7 +7,7 @@ use actix_web::http::Method;
 use serde_json::json;
 
 use super::filter_query;
-use super::group_filter::{by_cursor, by_start_index, enc, list, names, u, PATCH_OP};
+use super::group_filter::{by_cursor, by_start_index, cursor_page, list, names, u, PATCH_OP};
 use crate::support::TestApp;
 
 /// `filter`'s users, every page of `count` by startIndex (checking each
@@ -103,30 +103,10 @@ async fn an_entitlement_s_holders_come_in_creation_order_with_their_total() {
 
     // A cursor's previous page reads the same users backwards.
     let filter = "entitlements[value eq \"wiki:user\"] and active eq true";
-    let first = list(
-        &app,
-        &format!("filter={}&count=2&cursor=", filter_query(filter)),
-    )
-    .await;
-    let second = list(
-        &app,
-        &format!(
-            "filter={}&count=2&cursor={}",
-            filter_query(filter),
-            enc(&first["nextCursor"])
-        ),
-    )
-    .await;
+    let first = cursor_page(&app, filter, 2, None).await;
+    let second = cursor_page(&app, filter, 2, Some(&first["nextCursor"])).await;
     assert_eq!(names(&second), [u(7), u(8)]);
-    let back = list(
-        &app,
-        &format!(
-            "filter={}&count=2&cursor={}",
-            filter_query(filter),
-            enc(&second["previousCursor"])
-        ),
-    )
-    .await;
+    let back = cursor_page(&app, filter, 2, Some(&second["previousCursor"])).await;
     assert_eq!(names(&back), [u(1), u(2)]);
 
     // Reactivated, u3 holds it again; removed from the group, u8 does not.
