@@ -18,7 +18,7 @@ use diesel::prelude::*;
 use super::conn::{DbConn, MultiBackend};
 use super::directories::LOCAL_DIRECTORY;
 use super::models::UserRow;
-use super::schema::{group_user_counts, groups, memberships, users};
+use super::schema::{groups, memberships, users};
 use super::sql_filter::{ListQuery, SqlCondition};
 use crate::scim::query::Position;
 
@@ -50,12 +50,7 @@ pub fn users_in_group(
         return Ok((0, Vec::new()));
     }
     let total = if query.count_total {
-        group_user_counts::table
-            .find(group_id)
-            .select(group_user_counts::users)
-            .first::<i64>(conn)
-            .optional()?
-            .unwrap_or(0)
+        super::group_counts::users(conn, group_id)?
     } else {
         0
     };

@@ -14,11 +14,14 @@
 //! Each group lists its users in creation order (`memberships_group_order`,
 //! as `store::group_filter` reads it), so a page is the first users of
 //! each group's stretch from the page's start that pass those conditions
-//! and the rest of the filter, merged.
+//! and the rest of the filter, merged. The total, when one synced group
+//! grants it and nothing more is asked of its holders, is the group's
+//! holders counted ahead (`store::group_counts`); otherwise counted.
 
 use diesel::prelude::*;
 
 use super::conn::{DbConn, MultiBackend};
+use super::directories::LOCAL_DIRECTORY;
 use super::group_filter::after_position;
 use super::models::UserRow;
 use super::schema::{group_mappings, groups, memberships, products, users};
@@ -45,6 +48,7 @@ pub fn holders(
     query: &ListQuery,
 ) -> QueryResult<Option<(i64, Vec<UserRow>)>> {
     let granting = granting_groups(conn, &holders.value)?;
+    let granting_ids: Vec<String> = granting.iter().map(|(id, _)| id.clone()).collect();
     if granting.is_empty() {
         // Every entitlement comes from a mapped group with users: nobody
         // holds it.
@@ -74,17 +78,25 @@ pub fn holders(
         }
         q
     };
+    let customer_role = role.eq_ignore_ascii_case("customer");
     let count = |conn: &mut DbConn| -> QueryResult<i64> {
-        if query.count_total {
-            match granting.as_slice() {
-                // A user is a member of one group once: no duplicates.
-                [_] => members_of(&granting).count().get_result(conn),
-                _ => members_of(&granting)
-                    .select(diesel::dsl::count(memberships::member_id).aggregate_distinct())
-                    .get_result(conn),
+        if !query.count_total {
+            return Ok(0);
+        }
+        match granting.as_slice() {
+            // One synced group of this directory (its members are all
+            // users of it) and nothing more asked of them: its holders are
+            // counted ahead.
+            [(group, owner)]
+                if holders.rest.is_none() && owner == directory && directory != LOCAL_DIRECTORY =>
+            {
+                super::group_counts::holders(conn, group, customer_role)
             }
-        } else {
-            Ok(0)
+            // A user is a member of one group once: no duplicates.
+            [_] => members_of(&granting_ids).count().get_result(conn),
+            _ => members_of(&granting_ids)
+                .select(diesel::dsl::count(memberships::member_id).aggregate_distinct())
+                .get_result(conn),
         }
     };
     let offset = usize::try_from(query.offset).unwrap_or(usize::MAX);
@@ -102,7 +114,7 @@ pub fn holders(
     };
     let as_sql = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
     let mut found: Vec<(Option<i64>, String)> = Vec::new();
-    for group in &granting {
+    for group in &granting_ids {
         let mut q = members_of(std::slice::from_ref(group));
         if let Some(p) = &query.position {
             q = q.filter(after_position(p));
@@ -141,15 +153,15 @@ pub fn holders(
     Ok(Some((total, rows)))
 }
 
-/// The groups with users granting the entitlement `value`
+/// The groups with users (and their directories) granting the entitlement `value`
 /// (`<product>:<role>`, compared without case, as the filter compares it):
 /// the view's mappings of existing groups and products, through the role
 /// implications (`admin` grants `user` too). Groups without users (a
 /// product's default group, where only IdP groups grant access) add no
 /// holders: leaving them out (by their kept counts) spares a query per
 /// page, and counting the holders of one group needs no de-duplication.
-fn granting_groups(conn: &mut DbConn, value: &str) -> QueryResult<Vec<String>> {
-    let mut granting: Vec<String> = group_mappings::table
+fn granting_groups(conn: &mut DbConn, value: &str) -> QueryResult<Vec<(String, String)>> {
+    let mut granting: Vec<(String, String)> = group_mappings::table
         .inner_join(products::table)
         .inner_join(groups::table.on(groups::id.nullable().eq(group_mappings::group_id)))
         .filter(
@@ -160,7 +172,7 @@ fn granting_groups(conn: &mut DbConn, value: &str) -> QueryResult<Vec<String>> {
                 .sql(" AND EXISTS (SELECT 1 FROM group_user_counts c WHERE c.group_id = \"groups\".id AND c.users > 0)")
                 .cacheable(),
         )
-        .select(groups::id)
+        .select((groups::id, groups::directory_id))
         .load(conn)?;
     granting.sort();
     granting.dedup();

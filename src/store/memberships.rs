@@ -23,6 +23,35 @@ pub fn add(conn: &mut DbConn, rows: &[MembershipRow]) -> QueryResult<usize> {
         let ids: Vec<String> = rows.iter().map(|r| r.member_id.clone()).collect();
         super::users::touch(conn, &ids, first.created_at)?;
     }
+    insert(conn, rows)
+}
+
+/// A group's members changed in one write: `removed` leave, `rows` join
+/// (as `remove` and `add`). Every user concerned gets its new version
+/// first, before any membership moves. On PostgreSQL a membership written
+/// takes its group's kept counts (the triggers of `group_user_counts`),
+/// and so does a member's own update, which holds the member's row first:
+/// taking the rows of the members joining after the counts of those
+/// leaving could wait in a cycle with such an update.
+pub fn change(
+    conn: &mut DbConn,
+    group_id: &str,
+    removed: &[String],
+    rows: &[MembershipRow],
+    now: i64,
+) -> QueryResult<()> {
+    let concerned: Vec<String> = removed
+        .iter()
+        .cloned()
+        .chain(rows.iter().map(|r| r.member_id.clone()))
+        .collect();
+    super::users::touch(conn, &concerned, now)?;
+    delete(conn, group_id, removed)?;
+    insert(conn, rows).map(drop)
+}
+
+/// Writes memberships, existing pairs left as they are; how many were new.
+fn insert(conn: &mut DbConn, rows: &[MembershipRow]) -> QueryResult<usize> {
     let mut added = 0;
     for chunk in rows.chunks(100) {
         let mut statement = SqlExpr::new().sql(
@@ -73,6 +102,11 @@ pub fn remove(
     now: i64,
 ) -> QueryResult<usize> {
     super::users::touch(conn, member_ids, now)?;
+    delete(conn, group_id, member_ids)
+}
+
+/// Deletes these members' memberships of a group; how many there were.
+fn delete(conn: &mut DbConn, group_id: &str, member_ids: &[String]) -> QueryResult<usize> {
     let mut removed = 0;
     for chunk in member_ids.chunks(500) {
         removed += diesel::delete(

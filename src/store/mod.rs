@@ -16,6 +16,7 @@ pub mod directories;
 pub mod entitlements;
 pub mod error;
 pub mod group_commit;
+pub mod group_counts;
 mod group_filter;
 pub mod groups;
 pub mod guests;

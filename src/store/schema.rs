@@ -83,6 +83,8 @@ diesel::table! {
     group_user_counts (group_id) {
         group_id -> Text,
         users -> BigInt,
+        holders -> BigInt,
+        customer_holders -> BigInt,
     }
 }
 

@@ -185,8 +185,13 @@ fn update(
         // Its members show its name (`groups`, the grants' `groupDisplay`).
         users::touch_members_of(conn, id, ctx.now)?;
     }
-    memberships::remove(conn, id, &removed, ctx.now)?;
-    memberships::add(conn, &membership_rows(ctx, id, &added))?;
+    memberships::change(
+        conn,
+        id,
+        &removed,
+        &membership_rows(ctx, id, &added),
+        ctx.now,
+    )?;
     if let Some(g) = guard {
         g.check(conn)?;
     }

@@ -52,7 +52,9 @@ pub struct HoldersOf {
     pub rest: Option<SqlCondition>,
 }
 
-/// The entitlement of `filter` and the rest of it, not yet compiled.
+/// The entitlement of `filter` and the rest of it, not yet compiled. A
+/// rest every holder meets (`active eq true`: holding access takes an
+/// active account) is none: the holders' total is then counted ahead.
 pub(super) fn holder_lookup(
     filter: &Filter,
     kind: ResourceKind,
@@ -69,8 +71,18 @@ pub(super) fn holder_lookup(
     [(left, right), (right, left)]
         .into_iter()
         .find_map(|(one, other)| {
-            value_eq(one, kind, "entitlements").map(|v| (v, Some(other.as_ref())))
+            value_eq(one, kind, "entitlements")
+                .map(|v| (v, (!active_eq_true(other, kind)).then_some(other.as_ref())))
         })
+}
+
+/// `active eq true`, exactly.
+fn active_eq_true(filter: &Filter, kind: ResourceKind) -> bool {
+    matches!(
+        filter,
+        Filter::Compare { path, op: CompareOp::Eq, value: CompValue::Bool(true) }
+            if core_attr(path, kind, "active") && path.sub_attr.is_none()
+    )
 }
 
 /// `attr.value eq "…"` or `attr[value eq "…"]` on a multi-valued core

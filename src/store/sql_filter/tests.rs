@@ -476,15 +476,36 @@ fn an_entitlement_alone_or_anded_is_a_holders_lookup() {
             user,
             Some(("p:user", None)),
         ),
+        // Every holder is active: nothing more is asked of them.
         (
             "entitlements[value eq \"p:user\"] and active eq true",
             user,
-            Some(("p:user", Some("active eq true"))),
+            Some(("p:user", None)),
         ),
         (
-            "active eq true and entitlements.value eq \"p:user\"",
+            "active eq TRUE and entitlements.value eq \"p:user\"",
             user,
-            Some(("p:user", Some("active eq true"))),
+            Some(("p:user", None)),
+        ),
+        (
+            "entitlements[value eq \"p:user\"] and active eq false",
+            user,
+            Some(("p:user", Some("active eq false"))),
+        ),
+        (
+            "entitlements[value eq \"p:user\"] and active ne true",
+            user,
+            Some(("p:user", Some("active ne true"))),
+        ),
+        (
+            "entitlements[value eq \"p:user\"] and (active eq true)",
+            user,
+            Some(("p:user", None)),
+        ),
+        (
+            "entitlements[value eq \"p:user\"] and userType eq \"Employee\"",
+            user,
+            Some(("p:user", Some("userType eq \"Employee\""))),
         ),
         (
             "entitlements[value eq \"p:user\"] and (userName eq \"a\" or active eq false)",

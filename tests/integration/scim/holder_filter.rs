@@ -29,6 +29,7 @@ async fn pages_agree(app: &TestApp, filter: &str, expected: &[String]) {
     assert_eq!(generic, expected, "{filter} as part of a larger filter");
     let r = list(app, &format!("filter={}&count=0", filter_query(filter))).await;
     assert_eq!(r["totalResults"], expected.len(), "{filter}: {r}");
+    app.assert_group_counts_kept();
 }
 
 async fn patch_user(app: &TestApp, id: &str, operations: serde_json::Value) {
@@ -136,6 +137,25 @@ async fn an_entitlement_s_holders_come_in_creation_order_with_their_total() {
     let holders: Vec<String> = [0, 1, 2, 3, 7, 8, 9].iter().map(|&i| u(i)).collect();
     pages_agree(&app, filter, &holders).await;
     pages_agree(&app, "entitlements[value eq \"wiki:admin\"]", &[u(0), u(8)]).await;
+
+    // Deleted by the IdP, u9 holds nothing; u2 deactivated neither (one
+    // granting group again: the total read from the kept holders).
+    let r = app.delete(&format!("/scim/v2/Users/{}", ids[9])).await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    patch_user(
+        &app,
+        &ids[2],
+        json!([{"op": "replace", "path": "active", "value": false}]),
+    )
+    .await;
+    let r = app
+        .request(Method::DELETE, &format!("/scim/v2/Groups/{admins}"))
+        .send()
+        .await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    let holders: Vec<String> = [1, 3, 7].iter().map(|&i| u(i)).collect();
+    pages_agree(&app, filter, &holders).await;
+    pages_agree(&app, "entitlements[value eq \"wiki:user\"]", &holders).await;
 }
 
 #[actix_web::test]

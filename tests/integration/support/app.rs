@@ -388,7 +388,26 @@ impl TestApp {
             })
             .unwrap();
         assert_eq!(kept, counted, "kept and counted licenses of {key}");
+        // The groups' kept counts answer the holders' totals beside them.
+        self.assert_group_counts_kept();
         kept
+    }
+
+    /// Every group's kept counts (its users, and those holding access)
+    /// agree with its memberships counted now.
+    pub fn assert_group_counts_kept(&self) {
+        let drifted = self
+            .state
+            .store
+            .read_now(|c| {
+                gatehouse::store::group_counts::drifted(c)
+                    .map_err(gatehouse::store::StoreError::from)
+            })
+            .unwrap();
+        assert!(
+            drifted.is_empty(),
+            "kept and counted users of groups {drifted:?}"
+        );
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {
