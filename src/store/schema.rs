@@ -410,6 +410,7 @@ diesel::table! {
         directory_id -> Text,
         users -> BigInt,
         changes -> BigInt,
+        inactive -> BigInt,
     }
 }
 

@@ -23,6 +23,9 @@ pub struct Kept {
     /// Creates and deletes ever made: never goes down, so while it stands
     /// no user has moved in creation order.
     pub changes: i64,
+    /// Users that are not active (kept by triggers on users, migration
+    /// `000017_inactive_counts`).
+    pub inactive: i64,
 }
 
 /// Notes `users` more (or fewer, when negative) users in a directory, in
@@ -45,13 +48,18 @@ pub fn of(conn: &mut DbConn, directory: Option<&str>) -> QueryResult<Kept> {
         q = q.filter(user_counts::directory_id.eq(d.to_owned()));
     }
     // CAST: PostgreSQL's sum of bigints is a numeric.
-    let (users, changes) = q
+    let (users, changes, inactive) = q
         .select((
             sql::<BigInt>("CAST(coalesce(sum(user_counts.users), 0) AS BIGINT)"),
             sql::<BigInt>("CAST(coalesce(sum(user_counts.changes), 0) AS BIGINT)"),
+            sql::<BigInt>("CAST(coalesce(sum(user_counts.inactive), 0) AS BIGINT)"),
         ))
-        .first::<(i64, i64)>(conn)?;
-    Ok(Kept { users, changes })
+        .first::<(i64, i64, i64)>(conn)?;
+    Ok(Kept {
+        users,
+        changes,
+        inactive,
+    })
 }
 
 /// Folds each directory's rows into one, in the caller's transaction;
@@ -65,17 +73,23 @@ pub fn fold(conn: &mut DbConn) -> QueryResult<usize> {
         .select(user_counts::directory_id)
         .load(conn)?;
     for directory in &directories {
-        let gone: Vec<(i64, i64)> =
+        let gone: Vec<(i64, i64, i64)> =
             diesel::delete(user_counts::table.filter(user_counts::directory_id.eq(directory)))
-                .returning((user_counts::users, user_counts::changes))
+                .returning((
+                    user_counts::users,
+                    user_counts::changes,
+                    user_counts::inactive,
+                ))
                 .get_results(conn)?;
-        let users = gone.iter().map(|(u, _)| u).sum::<i64>();
-        let changes = gone.iter().map(|(_, c)| c).sum::<i64>();
+        let users = gone.iter().map(|(u, _, _)| u).sum::<i64>();
+        let changes = gone.iter().map(|(_, c, _)| c).sum::<i64>();
+        let inactive = gone.iter().map(|(_, _, i)| i).sum::<i64>();
         diesel::insert_into(user_counts::table)
             .values((
                 user_counts::directory_id.eq(directory),
                 user_counts::users.eq(users),
                 user_counts::changes.eq(changes),
+                user_counts::inactive.eq(inactive),
             ))
             .execute(conn)?;
     }

@@ -157,17 +157,21 @@ pub fn list(
         }
         _ => None,
     };
-    // Every user of a directory, or of all: the total is kept, not counted.
-    let kept = match query.condition {
-        None if query.count_total || anchorable.is_some() => {
+    // Every user of a directory, or of all, or every (in)active one: the
+    // total is kept, not counted.
+    let kept = match (&query.condition, query.active_is) {
+        (None, _) if query.count_total || anchorable.is_some() => {
             Some(user_counts::of(conn, directory)?)
         }
+        (Some(_), Some(_)) if query.count_total => Some(user_counts::of(conn, directory)?),
         _ => None,
     };
-    let count = |conn: &mut DbConn| match kept {
+    let count = |conn: &mut DbConn| match (kept, query.active_is) {
         _ if !query.count_total => Ok(0),
-        Some(k) => Ok(k.users),
-        None => base().count().get_result::<i64>(conn),
+        (Some(k), None) => Ok(k.users),
+        (Some(k), Some(true)) => Ok(k.users - k.inactive),
+        (Some(k), Some(false)) => Ok(k.inactive),
+        (None, _) => base().count().get_result::<i64>(conn),
     };
     let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
     let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);

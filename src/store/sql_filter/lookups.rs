@@ -1,6 +1,6 @@
 //! Filters the store answers with a plan of their own instead of the
 //! compiled condition (which always says the same): a `userName` lookup,
-//! a group's members, an entitlement's holders. Each is recognised here
+//! a group's members, an entitlement's holders, the (in)active users. Each is recognised here
 //! from the parsed filter; the store decides whether its plan applies.
 
 use crate::scim::filter::{AttrPath, CompValue, CompareOp, Filter};
@@ -78,11 +78,27 @@ pub(super) fn holder_lookup(
 
 /// `active eq true`, exactly.
 fn active_eq_true(filter: &Filter, kind: ResourceKind) -> bool {
-    matches!(
-        filter,
-        Filter::Compare { path, op: CompareOp::Eq, value: CompValue::Bool(true) }
-            if core_attr(path, kind, "active") && path.sub_attr.is_none()
-    )
+    active_lookup(filter, kind) == Some(true)
+}
+
+/// The value of a users filter that is exactly `active eq true` or
+/// `active eq false` (leavers, for an auditor): the store reads its
+/// total from the directory's kept counts (`store::user_counts`); the
+/// compiled condition pages it.
+pub(super) fn active_lookup(filter: &Filter, kind: ResourceKind) -> Option<bool> {
+    match filter {
+        Filter::Compare {
+            path,
+            op: CompareOp::Eq,
+            value: CompValue::Bool(active),
+        } if kind == ResourceKind::User
+            && core_attr(path, kind, "active")
+            && path.sub_attr.is_none() =>
+        {
+            Some(*active)
+        }
+        _ => None,
+    }
 }
 
 /// `attr.value eq "…"` or `attr[value eq "…"]` on a multi-valued core

@@ -22,7 +22,7 @@ mod tables;
 
 pub use fragment::{SqlCondition, SqlExpr, SqlFragment, SqlOrder};
 pub use lookups::HoldersOf;
-use lookups::{group_lookup, holder_lookup, user_name_lookup};
+use lookups::{active_lookup, group_lookup, holder_lookup, user_name_lookup};
 
 use resolve::Compiler;
 
@@ -48,6 +48,9 @@ pub struct ListQuery {
     /// Set when the filter asks for an entitlement's holders (see
     /// `holder_lookup`): the entitlement and the rest of the filter.
     pub holders_of: Option<HoldersOf>,
+    /// Set when the filter is exactly `active eq true` or `active eq
+    /// false` (see `active_lookup`): the total is kept, not counted.
+    pub active_is: Option<bool>,
     /// A cursor's position: narrows the page, not the total.
     pub seek: Option<SqlCondition>,
     /// The same position as it came (`store::group_filter` seeks on
@@ -74,14 +77,15 @@ impl ListQuery {
         kind: ResourceKind,
         backend: Backend,
     ) -> Result<ListQuery, ScimError> {
-        let (condition, user_name_key, member_of, holders_of) = match &request.filter {
+        let (condition, user_name_key, member_of, holders_of, active_is) = match &request.filter {
             Some(filter) => (
                 Some(compile(filter, registry, kind, backend)?),
                 user_name_lookup(filter, kind),
                 group_lookup(filter, kind),
                 holders_of(filter, registry, kind, backend)?,
+                active_lookup(filter, kind),
             ),
-            None => (None, None, None, None),
+            None => (None, None, None, None, None),
         };
         let order = match &request.order {
             ListOrder::Sorted { by, descending } => {
@@ -94,6 +98,7 @@ impl ListQuery {
             user_name_key,
             member_of,
             holders_of,
+            active_is,
             seek: request
                 .position
                 .as_ref()

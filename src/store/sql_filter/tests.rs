@@ -541,6 +541,41 @@ fn an_entitlement_alone_or_anded_is_a_holders_lookup() {
 }
 
 #[test]
+fn exactly_active_eq_a_boolean_is_an_active_lookup() {
+    use crate::scim::filter::parse;
+    let user = ResourceKind::User;
+    let cases: Vec<(&str, ResourceKind, Option<bool>)> = vec![
+        ("active eq false", user, Some(false)),
+        ("active eq true", user, Some(true)),
+        ("ACTIVE eq FALSE", user, Some(false)),
+        ("(active eq false)", user, Some(false)),
+        (
+            "urn:ietf:params:scim:schemas:core:2.0:User:active eq false",
+            user,
+            Some(false),
+        ),
+        // Anything else is counted.
+        ("active ne false", user, None),
+        ("active eq \"false\"", user, None),
+        ("active pr", user, None),
+        ("not (active eq false)", user, None),
+        ("active eq false and userName sw \"a\"", user, None),
+        ("active eq false or active eq true", user, None),
+        ("emails[active eq false]", user, None),
+        (
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:active eq false",
+            user,
+            None,
+        ),
+        ("active eq false", ResourceKind::Group, None),
+    ];
+    for (text, kind, expected) in cases {
+        let filter = parse(text).unwrap();
+        assert_eq!(active_lookup(&filter, kind), expected, "{text} on {kind:?}");
+    }
+}
+
+#[test]
 fn a_prefix_range_ends_at_the_successor_of_the_prefix() {
     use super::compare::successor;
     let cases: Vec<(&str, Option<&str>)> = vec![

@@ -1,5 +1,6 @@
 //! SCIM endpoints, as identity providers call them.
 
+mod active_filter;
 mod auth;
 mod bulk;
 mod case_folding;
