@@ -153,8 +153,9 @@ pub fn holders(
     Ok(Some((total, rows)))
 }
 
-/// The groups with users (and their directories) granting the entitlement `value`
-/// (`<product>:<role>`, compared without case, as the filter compares it):
+/// The groups with users granting the entitlement `value`, with their
+/// directories (`<product>:<role>`, compared without case, as the filter
+/// compares it):
 /// the view's mappings of existing groups and products, through the role
 /// implications (`admin` grants `user` too). Groups without users (a
 /// product's default group, where only IdP groups grant access) add no
