@@ -17,6 +17,7 @@
 -- reading the other tables as they stand, so a count stays the number of
 -- the group's memberships whose user holds access, whatever the order of
 -- the writes in a transaction.
+--
 -- The memberships' statement triggers count a statement's members per
 -- group at once (see 000014); the users' and persons' row triggers take
 -- the counts of several groups in group order, as every writer of more
