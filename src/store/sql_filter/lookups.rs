@@ -1,7 +1,8 @@
 //! Filters the store answers with a plan of their own instead of the
 //! compiled condition (which always says the same): a `userName` lookup,
-//! a group's members, an entitlement's holders, the (in)active users. Each is recognised here
-//! from the parsed filter; the store decides whether its plan applies.
+//! a group's members, an entitlement's holders, the (in)active users.
+//! Each is recognised here from the parsed filter; the store decides
+//! whether its plan applies.
 
 use crate::scim::filter::{AttrPath, CompValue, CompareOp, Filter};
 use crate::scim::fold::fold;
