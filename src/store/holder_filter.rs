@@ -60,12 +60,13 @@ pub fn holders(
     // The role granted is what the value says after its product; roles
     // hold no ':'.
     let role = holders.value.rsplit(':').next().unwrap_or_default();
+    let customer_role = role.eq_ignore_ascii_case("customer");
     let members_of = |groups: &[String]| {
         let mut q = memberships::table
             .inner_join(users::table.on(users::id.eq(memberships::member_id)))
             .filter(memberships::member_type.eq("User"))
             .filter(users::directory_id.eq(directory.to_owned()))
-            .filter(holds_access(role))
+            .filter(holds_access(customer_role))
             .into_boxed::<MultiBackend>();
         // One group by equality: PostgreSQL then reads its range of the
         // ordered index in order (`= ANY` of one needs a sort).
@@ -78,7 +79,6 @@ pub fn holders(
         }
         q
     };
-    let customer_role = role.eq_ignore_ascii_case("customer");
     let count = |conn: &mut DbConn| -> QueryResult<i64> {
         if !query.count_total {
             return Ok(0);
@@ -181,14 +181,15 @@ fn granting_groups(conn: &mut DbConn, value: &str) -> QueryResult<Vec<(String, S
 }
 
 /// A member holds any access at all: the `user_entitlements` view's
-/// conditions on the member, for a grant of `role`.
-fn holds_access(role: &str) -> SqlCondition {
+/// conditions on the member, for a grant of the `customer` role or of
+/// another.
+fn holds_access(customer_role: bool) -> SqlCondition {
     let condition = SqlCondition::new().sql(
         "users.active AND NOT users.suspended \
          AND coalesce((SELECT pe.live FROM persons pe WHERE pe.id = users.person_id), users.active)",
     );
     // Portal-only customers hold nothing but the customer role.
-    if role.eq_ignore_ascii_case("customer") {
+    if customer_role {
         condition.cacheable()
     } else {
         condition.sql(" AND NOT users.portal_only").cacheable()

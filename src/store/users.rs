@@ -159,12 +159,11 @@ pub fn list(
     };
     // Every user of a directory, or of all, or every (in)active one: the
     // total is kept, not counted.
-    let kept = match (&query.condition, query.active_is) {
-        (None, _) if query.count_total || anchorable.is_some() => {
-            Some(user_counts::of(conn, directory)?)
-        }
-        (Some(_), Some(_)) if query.count_total => Some(user_counts::of(conn, directory)?),
-        _ => None,
+    let total_is_kept = query.condition.is_none() || query.active_is.is_some();
+    let kept = if total_is_kept && (query.count_total || anchorable.is_some()) {
+        Some(user_counts::of(conn, directory)?)
+    } else {
+        None
     };
     let count = |conn: &mut DbConn| match (kept, query.active_is) {
         _ if !query.count_total => Ok(0),

@@ -8,7 +8,7 @@ use actix_web::http::Method;
 use serde_json::json;
 
 use super::filter_query;
-use super::group_filter::{by_cursor, by_start_index, list, u, PATCH_OP};
+use super::group_filter::{by_cursor, by_start_index, list, patch_user, u};
 use crate::support::TestApp;
 
 /// `active eq <active>` finds `expected` by every kind of page, with the
@@ -33,13 +33,12 @@ async fn finds(app: &TestApp, active: bool, expected: &[String]) {
 }
 
 async fn set_active(app: &TestApp, id: &str, active: bool) {
-    let r = app
-        .request(Method::PATCH, &format!("/scim/v2/Users/{id}"))
-        .json(&json!({"schemas": [PATCH_OP],
-                      "Operations": [{"op": "replace", "path": "active", "value": active}]}))
-        .send()
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    patch_user(
+        app,
+        id,
+        json!([{"op": "replace", "path": "active", "value": active}]),
+    )
+    .await;
 }
 
 fn users_named(indices: &[usize]) -> Vec<String> {

@@ -30,6 +30,16 @@ pub(super) fn u(i: usize) -> String {
     format!("u{i}@x.org")
 }
 
+/// PATCHes a user with these operations; it must answer 200.
+pub(super) async fn patch_user(app: &TestApp, id: &str, operations: Value) {
+    let r = app
+        .request(Method::PATCH, &format!("/scim/v2/Users/{id}"))
+        .json(&json!({"schemas": [PATCH_OP], "Operations": operations}))
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+}
+
 pub(super) async fn list(app: &TestApp, query: &str) -> Value {
     let r = app.get(&format!("/scim/v2/Users?{query}")).await;
     assert_eq!(r.status, 200, "{query}: {}", r.text);

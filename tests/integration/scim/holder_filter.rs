@@ -7,7 +7,9 @@ use actix_web::http::Method;
 use serde_json::json;
 
 use super::filter_query;
-use super::group_filter::{by_cursor, by_start_index, cursor_page, list, names, u, PATCH_OP};
+use super::group_filter::{
+    by_cursor, by_start_index, cursor_page, list, names, patch_user, u, PATCH_OP,
+};
 use crate::support::TestApp;
 
 /// `filter`'s users, every page of `count` by startIndex (checking each
@@ -30,15 +32,6 @@ async fn pages_agree(app: &TestApp, filter: &str, expected: &[String]) {
     let r = list(app, &format!("filter={}&count=0", filter_query(filter))).await;
     assert_eq!(r["totalResults"], expected.len(), "{filter}: {r}");
     app.assert_group_counts_kept();
-}
-
-async fn patch_user(app: &TestApp, id: &str, operations: serde_json::Value) {
-    let r = app
-        .request(Method::PATCH, &format!("/scim/v2/Users/{id}"))
-        .json(&json!({"schemas": [PATCH_OP], "Operations": operations}))
-        .send()
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
 }
 
 #[actix_web::test]
