@@ -71,9 +71,13 @@ def seed_sqlite(path: str, directory: str, count: int, groups: int, now: int) ->
     )
     db.execute(
         """
-        INSERT INTO user_emails (user_id, value_key, value_reversed)
-        SELECT id, key, reverse(key)
-        FROM (SELECT id, lower(json_extract(attributes, '$.emails[0].value')) AS key
+        INSERT INTO user_emails (user_id, value_key, type_key, value_reversed, directory_id,
+                                 user_created_at, domain_key, first_at_domain,
+                                 first_at_domain_of_type)
+        SELECT id, key, 'work', reverse(key), directory_id, created_at,
+               substr(key, instr(key, '@') + 1), 1, 1
+        FROM (SELECT id, directory_id, created_at,
+                     lower(json_extract(attributes, '$.emails[0].value')) AS key
               FROM users WHERE directory_id = ?)
         """,
         (directory,),
@@ -171,9 +175,13 @@ def seed_postgres(url: str, directory: str, count: int, groups: int, now: int) -
            1, {created} + i * 1000,
            CASE WHEN i % 100 = 7 THEN {now} - 1800000000 ELSE {created} + i * 1000 END
     FROM generate_series(0, {count - 1}) i;
-    INSERT INTO user_emails (user_id, value_key, value_reversed)
-        SELECT id, key, reverse(key)
-        FROM (SELECT id, lower(attributes::jsonb #>> '{{emails,0,value}}') AS key
+    INSERT INTO user_emails (user_id, value_key, type_key, value_reversed, directory_id,
+                             user_created_at, domain_key, first_at_domain,
+                             first_at_domain_of_type)
+        SELECT id, key, 'work', reverse(key), directory_id, created_at,
+               substring(key FROM '[^@]*$'), true, true
+        FROM (SELECT id, directory_id, created_at,
+                     lower(attributes::jsonb #>> '{{emails,0,value}}') AS key
               FROM users WHERE directory_id = '{directory}') k;
     INSERT INTO persons (id, email_key, managed, live, created_at, updated_at)
         SELECT 'p-' || id, user_name_key, true, active, created_at, created_at

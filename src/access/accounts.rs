@@ -84,7 +84,14 @@ fn create_local(
         }
         other => other?,
     }
-    users::set_email_keys(conn, &row.id, &[fold(email)])?;
+    users::set_email_keys(
+        conn,
+        &row,
+        &[users::EmailKey {
+            value: fold(email),
+            kind: String::new(),
+        }],
+    )?;
     // A local account joining a person who is not live (every identity
     // deactivated) holds nothing; one joining a live person may add a
     // license only through later grants, which check caps themselves.

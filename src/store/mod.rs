@@ -13,6 +13,7 @@ pub mod custom_schemas;
 mod deadline;
 pub mod dialect;
 pub mod directories;
+mod email_filter;
 pub mod entitlements;
 pub mod error;
 pub mod group_commit;

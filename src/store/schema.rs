@@ -89,10 +89,16 @@ diesel::table! {
 }
 
 diesel::table! {
-    user_emails (user_id, value_key) {
+    user_emails (user_id, value_key, type_key) {
         user_id -> Text,
         value_key -> Text,
+        type_key -> Text,
         value_reversed -> Nullable<Text>,
+        directory_id -> Text,
+        user_created_at -> BigInt,
+        domain_key -> Text,
+        first_at_domain -> Bool,
+        first_at_domain_of_type -> Bool,
     }
 }
 

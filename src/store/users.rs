@@ -8,7 +8,7 @@ use super::error::StoreError;
 use super::models::UserRow;
 use super::schema::{user_emails, users};
 use super::sql_filter::{self, ListQuery};
-use super::{group_filter, holder_filter, page_anchors, user_counts};
+use super::{email_filter, group_filter, holder_filter, page_anchors, user_counts};
 use crate::scim::schema::ResourceKind;
 
 /// Adds a user; a taken userName fails with a unique violation.
@@ -19,19 +19,69 @@ pub fn insert(conn: &mut DbConn, row: &UserRow) -> QueryResult<()> {
     user_counts::add(conn, &row.directory_id, 1)
 }
 
-/// Sets the indexed email keys of a user to exactly `keys`, each with its
-/// reversal (the index `emails.value ew` reads).
-pub fn set_email_keys(conn: &mut DbConn, user_id: &str, keys: &[String]) -> QueryResult<()> {
-    diesel::delete(user_emails::table.filter(user_emails::user_id.eq(user_id))).execute(conn)?;
-    let mut unique: Vec<&String> = keys.iter().collect();
-    unique.sort();
-    unique.dedup();
-    for key in unique {
+/// One element of a user's `emails` as `user_emails` keeps it: its
+/// address and its `type`, both folded ("" for an element without a
+/// type).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct EmailKey {
+    pub value: String,
+    pub kind: String,
+}
+
+impl EmailKey {
+    /// The address's domain: what follows its last `@` (all of it when
+    /// it has none).
+    fn domain(&self) -> &str {
+        self.value.rsplit('@').next().unwrap_or(&self.value)
+    }
+}
+
+/// Sets the indexed email elements of `user` to exactly `keys`, each
+/// with its reversal (the index `emails.value ew` reads) and the user's
+/// directory and creation time (`store::email_filter` pages by them).
+/// Unchanged elements (an IdP's resync rewrites every user) are left as
+/// they are.
+pub fn set_email_keys(conn: &mut DbConn, user: &UserRow, keys: &[EmailKey]) -> QueryResult<()> {
+    let mut wanted: Vec<&EmailKey> = keys.iter().collect();
+    wanted.sort();
+    wanted.dedup();
+    let mut stored: Vec<(String, String)> = user_emails::table
+        .filter(user_emails::user_id.eq(&user.id))
+        .select((user_emails::value_key, user_emails::type_key))
+        .load(conn)?;
+    stored.sort();
+    let unchanged = stored.len() == wanted.len()
+        && stored
+            .iter()
+            .zip(&wanted)
+            .all(|((value, kind), key)| *value == key.value && *kind == key.kind);
+    if unchanged {
+        return Ok(());
+    }
+    if !stored.is_empty() {
+        diesel::delete(user_emails::table.filter(user_emails::user_id.eq(&user.id)))
+            .execute(conn)?;
+    }
+    // `wanted` is sorted: an element is the first at its domain (of its
+    // type) when no element before it is, as migration 000018 marks them.
+    for (at, key) in wanted.iter().enumerate() {
+        let before = wanted.iter().take(at);
+        let domain = key.domain();
+        let first_at_domain = before.clone().all(|k| k.domain() != domain);
+        let first_of_type = before
+            .clone()
+            .all(|k| k.domain() != domain || k.kind != key.kind);
         diesel::insert_into(user_emails::table)
             .values((
-                user_emails::user_id.eq(user_id),
-                user_emails::value_key.eq(key),
-                user_emails::value_reversed.eq(reversed(key)),
+                user_emails::user_id.eq(&user.id),
+                user_emails::value_key.eq(&key.value),
+                user_emails::type_key.eq(&key.kind),
+                user_emails::value_reversed.eq(reversed(&key.value)),
+                user_emails::directory_id.eq(&user.directory_id),
+                user_emails::user_created_at.eq(user.created_at),
+                user_emails::domain_key.eq(domain),
+                user_emails::first_at_domain.eq(first_at_domain),
+                user_emails::first_at_domain_of_type.eq(first_of_type),
             ))
             .execute(conn)?;
     }
@@ -140,6 +190,11 @@ pub fn list(
     if let (Some(d), Some(group)) = (directory, &query.member_of) {
         if group_filter::serves(query) {
             return group_filter::users_in_group(conn, d, group, query);
+        }
+    }
+    if let (Some(d), Some(wanted)) = (directory, &query.with_email) {
+        if email_filter::serves(query) {
+            return email_filter::users_with_email(conn, d, wanted, query);
         }
     }
     if let (Some(d), Some(holders)) = (directory, &query.holders_of) {

@@ -20,6 +20,7 @@ use crate::scim::validate::{Attributes, Validated};
 use crate::scim::ScimError;
 use crate::store::models::{PersonRow, UserRow};
 use crate::store::sql_filter::ListQuery;
+use crate::store::users::EmailKey;
 use crate::store::{mappings, memberships, users, DbConn, StoreError};
 
 /// The parts of a validated User that live in columns, and the rest.
@@ -59,15 +60,22 @@ impl UserFields {
     }
 }
 
-/// The case-folded `emails[].value`s of a user, for the indexed lookup.
-fn email_keys(attributes: &Attributes) -> Vec<String> {
+/// A user's `emails` elements with an address, folded for the indexed
+/// lookups (`emails.value eq`, `emails[type eq … and value ew …]`).
+fn email_keys(attributes: &Attributes) -> Vec<EmailKey> {
     attributes
         .get("emails")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|e| e.get("value").and_then(Value::as_str))
-        .map(fold)
+        .filter_map(|e| {
+            let value = e.get("value").and_then(Value::as_str)?;
+            let kind = e.get("type").and_then(Value::as_str).unwrap_or_default();
+            Some(EmailKey {
+                value: fold(value),
+                kind: fold(kind),
+            })
+        })
         .collect()
 }
 
@@ -271,7 +279,7 @@ fn overwrite(
         Err(StoreError::Conflict(_)) => return Err(taken(&row.user_name)),
         other => other?,
     }
-    users::set_email_keys(conn, &row.id, &emails)?;
+    users::set_email_keys(conn, &row, &emails)?;
     // Reactivation (or a new email joining another person) may give back
     // licenses: checked against caps in there.
     let target = persons::person_for(conn, &row)?;
@@ -346,7 +354,7 @@ impl Provisioned for Users {
             Err(StoreError::Conflict(_)) => return Err(taken(&row.user_name)),
             other => other?,
         }
-        users::set_email_keys(conn, &row.id, &emails)?;
+        users::set_email_keys(conn, &row, &emails)?;
         if existing.is_some() {
             join_person(conn, ctx, &row, None, existing)?;
         }

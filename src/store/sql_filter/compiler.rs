@@ -4,6 +4,7 @@
 use super::compare::{self, Leaf, Repr};
 use super::fragment::{SqlCondition, SqlExpr};
 use super::json::JsonBase;
+use super::lookups::{address_match, email_element, AddressMatch, EmailMatch};
 use super::tables::TableList;
 use crate::scim::filter::{AttrPath, CompValue, CompareOp, Filter};
 use crate::scim::fold::fold;
@@ -150,9 +151,18 @@ impl<'a> Compiler<'a> {
             )));
         };
         // `emails[type eq "work" and value eq "…"]` (Entra ID's lookup by
-        // work email): only users holding that address can match, so the
-        // indexed lookup narrows the rows before the JSON test runs; when
-        // the filter is that one test, the lookup is the whole answer.
+        // work email), or `ew` a domain (an auditor's contractors):
+        // `user_emails` holds every element's address and type, so the
+        // lookup is the whole answer.
+        if Self::is_email_value(&list, "value") {
+            if let Some(element) = email_element(filter) {
+                return Ok(email_condition(&element));
+            }
+        }
+        // Any other test of an address: only users holding that address
+        // can match, so the indexed lookup narrows the rows before the
+        // JSON test runs; when the filter is that one test (or a set of
+        // them), the lookup is the whole answer.
         if let Some((inner, texts)) = filter.equality_set() {
             if inner.urn.is_none() && inner.sub_attr.is_none() {
                 if let Some(indexed) = self.indexed_emails(&list, &inner.attr, &texts) {
@@ -293,7 +303,7 @@ impl<'a> Compiler<'a> {
             List::Json { base, keys: k, .. } => {
                 self.backend.json_any_element(*base, &keys(k), condition)
             }
-            List::Table(table) => table.exists(condition),
+            List::Table(table) => table.exists(condition, self.backend),
         }
     }
 
@@ -307,11 +317,14 @@ impl<'a> Compiler<'a> {
         op: CompareOp,
         value: &CompValue,
     ) -> Option<SqlCondition> {
-        match (op, value) {
-            (CompareOp::Eq, CompValue::Str(text)) => self.indexed_emails(list, sub, &[text]),
-            (CompareOp::Ew, CompValue::Str(text)) => self.indexed_email_suffix(list, sub, text),
-            _ => None,
+        if !Self::is_email_value(list, sub) {
+            return None;
         }
+        let address = address_match(op, value)?;
+        Some(email_condition(&EmailMatch {
+            address,
+            type_key: None,
+        }))
     }
 
     /// Whether `list`'s `sub` is users' `emails.value`, which `user_emails`
@@ -319,28 +332,6 @@ impl<'a> Compiler<'a> {
     fn is_email_value(list: &List<'a>, sub: &str) -> bool {
         matches!(list, List::Json { base: JsonBase::Users, keys: k, .. } if k.as_slice() == ["emails"])
             && sub.eq_ignore_ascii_case("value")
-    }
-
-    /// `emails.value ew "x"` on users: the addresses whose reversal starts
-    /// with `x` folded and reversed, a range of `user_emails_reversed` (in
-    /// byte order on both databases). The range ends at the prefix followed
-    /// by `char::MAX`, past every key that starts with the prefix but one
-    /// whose next character is U+10FFFF itself, a noncharacter.
-    fn indexed_email_suffix(&self, list: &List<'a>, sub: &str, text: &str) -> Option<SqlCondition> {
-        if !Self::is_email_value(list, sub) {
-            return None;
-        }
-        let from = super::super::users::reversed(&fold(text));
-        let mut to = from.clone();
-        to.push(char::MAX);
-        Some(
-            SqlCondition::new()
-                .sql("users.id IN (SELECT ue.user_id FROM user_emails ue WHERE ue.value_reversed >= ")
-                .text(from)
-                .sql(" AND ue.value_reversed < ")
-                .text(to)
-                .sql(")"),
-        )
     }
 
     /// `emails.value` equal to any of `texts`, on users: one lookup of the
@@ -416,6 +407,28 @@ impl<'a> Compiler<'a> {
             _ => leaf.expr,
         })
     }
+}
+
+/// Users with an email element as `wanted` describes: `user_emails`
+/// holds each element's folded address (`user_emails_value`), its
+/// reversal (`user_emails_reversed`, a suffix's range) and its folded
+/// type, so the lookup is the whole answer.
+fn email_condition(wanted: &EmailMatch) -> SqlCondition {
+    let lookup =
+        SqlCondition::new().sql("users.id IN (SELECT ue.user_id FROM user_emails ue WHERE ");
+    let lookup = match &wanted.address {
+        AddressMatch::Is(key) => lookup.sql("ue.value_key = ").text(key.clone()),
+        AddressMatch::EndsWith(_) => lookup
+            .sql("ue.value_reversed >= ")
+            .text(wanted.reversed_from())
+            .sql(" AND ue.value_reversed < ")
+            .text(wanted.reversed_to()),
+    };
+    let lookup = match &wanted.type_key {
+        Some(kind) => lookup.sql(" AND ue.type_key = ").text(kind.clone()),
+        None => lookup,
+    };
+    lookup.sql(")")
 }
 
 /// The filters joined by the top-level `and`s of `filter`.

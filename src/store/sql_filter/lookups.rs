@@ -139,3 +139,125 @@ fn core_attr(path: &AttrPath, kind: ResourceKind, attr: &str) -> bool {
         .is_none_or(|urn| urn.eq_ignore_ascii_case(kind.core_urn()))
         && path.attr.eq_ignore_ascii_case(attr)
 }
+
+/// What a users filter asks of one element of `emails` when that is all
+/// it asks: its address equal to, or ending with, a text, and perhaps its
+/// type. `user_emails` keeps exactly these of every element (both
+/// folded, as `emails.value` and `emails.type` are caseExact=false), so
+/// such a filter needs neither the users' JSON nor, for a directory's
+/// page, their rows (`store::email_filter`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailMatch {
+    pub address: AddressMatch,
+    /// The element's `type`, folded; `None` when the filter asks none.
+    pub type_key: Option<String>,
+}
+
+/// An address, folded, that an element's address is, or ends with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddressMatch {
+    Is(String),
+    EndsWith(String),
+}
+
+impl EmailMatch {
+    /// Where the matching addresses start in `user_emails_reversed`: an
+    /// address ends with a suffix when its reversal starts with the
+    /// suffix reversed (and is an address when the reversals are equal).
+    pub fn reversed_from(&self) -> String {
+        match &self.address {
+            AddressMatch::Is(key) | AddressMatch::EndsWith(key) => key.chars().rev().collect(),
+        }
+    }
+
+    /// Where the addresses ending with the suffix end in
+    /// `user_emails_reversed` (in byte order on both databases): the
+    /// reversed suffix followed by `char::MAX`, past every reversal that
+    /// starts with it but one whose next character is U+10FFFF itself, a
+    /// noncharacter.
+    pub fn reversed_to(&self) -> String {
+        let mut to = self.reversed_from();
+        to.push(char::MAX);
+        to
+    }
+}
+
+/// The email element of a users filter that is exactly `emails.value eq
+/// "…"`, `emails.value ew "…"`, or `emails[…]` of what `email_element`
+/// reads.
+pub(super) fn email_lookup(filter: &Filter, kind: ResourceKind) -> Option<EmailMatch> {
+    if kind != ResourceKind::User {
+        return None;
+    }
+    match filter {
+        Filter::Compare { path, op, value }
+            if core_attr(path, kind, "emails")
+                && path
+                    .sub_attr
+                    .as_deref()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("value")) =>
+        {
+            address_match(*op, value).map(|address| EmailMatch {
+                address,
+                type_key: None,
+            })
+        }
+        Filter::ValuePath { path, filter }
+            if core_attr(path, kind, "emails") && path.sub_attr.is_none() =>
+        {
+            email_element(filter)
+        }
+        _ => None,
+    }
+}
+
+/// The filter inside `emails[…]` when it is exactly `value eq|ew "…"`,
+/// alone or `and`-ed with `type eq "…"` (Entra ID's lookup by work email,
+/// an auditor's contractors). A type that folds to nothing is left to the
+/// compiled filter: `user_emails` writes "" for an element with no type.
+pub(super) fn email_element(filter: &Filter) -> Option<EmailMatch> {
+    let relative = |f: &Filter, name: &str| -> Option<(CompareOp, CompValue)> {
+        match f {
+            Filter::Compare { path, op, value }
+                if path.urn.is_none()
+                    && path.sub_attr.is_none()
+                    && path.attr.eq_ignore_ascii_case(name) =>
+            {
+                Some((*op, value.clone()))
+            }
+            _ => None,
+        }
+    };
+    let address_of =
+        |f: &Filter| relative(f, "value").and_then(|(op, value)| address_match(op, &value));
+    if let Some(address) = address_of(filter) {
+        return Some(EmailMatch {
+            address,
+            type_key: None,
+        });
+    }
+    let Filter::And(left, right) = filter else {
+        return None;
+    };
+    [(left, right), (right, left)]
+        .into_iter()
+        .find_map(|(one, other)| {
+            let type_key = match relative(one, "type")? {
+                (CompareOp::Eq, CompValue::Str(t)) if !fold(&t).is_empty() => fold(&t),
+                _ => return None,
+            };
+            Some(EmailMatch {
+                address: address_of(other)?,
+                type_key: Some(type_key),
+            })
+        })
+}
+
+/// An address test the indexed reversals answer: `eq` or `ew` a string.
+pub(super) fn address_match(op: CompareOp, value: &CompValue) -> Option<AddressMatch> {
+    match (op, value) {
+        (CompareOp::Eq, CompValue::Str(text)) => Some(AddressMatch::Is(fold(text))),
+        (CompareOp::Ew, CompValue::Str(text)) => Some(AddressMatch::EndsWith(fold(text))),
+        _ => None,
+    }
+}

@@ -6,9 +6,9 @@
 //! column; multi-valued attributes become `EXISTS` over their elements; a
 //! user's `groups` and a group's `members` read the membership table; a
 //! user's `entitlements` (and the access extension's `grants`) read the
-//! derived `user_entitlements` view; and
-//! `emails.value eq` uses the indexed `user_emails` table. The schema says
-//! each attribute's type and case rule. Nothing is filtered in Rust.
+//! derived `user_entitlements` view; and an email's address (`eq`, `ew`)
+//! and type use the indexed `user_emails` table. The schema says each
+//! attribute's type and case rule. Nothing is filtered in Rust.
 
 mod compare;
 pub use compare::successor;
@@ -21,8 +21,8 @@ mod stored;
 mod tables;
 
 pub use fragment::{SqlCondition, SqlExpr, SqlFragment, SqlOrder};
-pub use lookups::HoldersOf;
-use lookups::{active_lookup, group_lookup, holder_lookup, user_name_lookup};
+use lookups::{active_lookup, email_lookup, group_lookup, holder_lookup, user_name_lookup};
+pub use lookups::{AddressMatch, EmailMatch, HoldersOf};
 
 use resolve::Compiler;
 
@@ -51,6 +51,10 @@ pub struct ListQuery {
     /// Set when the filter is exactly `active eq true` or `active eq
     /// false` (see `active_lookup`): the total is kept, not counted.
     pub active_is: Option<bool>,
+    /// Set when the filter asks exactly for users with an email element
+    /// like this (see `email_lookup`): `store::email_filter` reads it from
+    /// `user_emails` alone.
+    pub with_email: Option<EmailMatch>,
     /// A cursor's position: narrows the page, not the total.
     pub seek: Option<SqlCondition>,
     /// The same position as it came (`store::group_filter` seeks on
@@ -77,15 +81,13 @@ impl ListQuery {
         kind: ResourceKind,
         backend: Backend,
     ) -> Result<ListQuery, ScimError> {
-        let (condition, user_name_key, member_of, holders_of, active_is) = match &request.filter {
-            Some(filter) => (
-                Some(compile(filter, registry, kind, backend)?),
-                user_name_lookup(filter, kind),
-                group_lookup(filter, kind),
-                holders_of(filter, registry, kind, backend)?,
-                active_lookup(filter, kind),
-            ),
-            None => (None, None, None, None, None),
+        let filter = request.filter.as_ref();
+        let condition = filter
+            .map(|f| compile(f, registry, kind, backend))
+            .transpose()?;
+        let holders_of = match filter {
+            Some(f) => holders_of(f, registry, kind, backend)?,
+            None => None,
         };
         let order = match &request.order {
             ListOrder::Sorted { by, descending } => {
@@ -95,10 +97,11 @@ impl ListQuery {
         };
         Ok(ListQuery {
             condition,
-            user_name_key,
-            member_of,
+            user_name_key: filter.and_then(|f| user_name_lookup(f, kind)),
+            member_of: filter.and_then(|f| group_lookup(f, kind)),
             holders_of,
-            active_is,
+            active_is: filter.and_then(|f| active_lookup(f, kind)),
+            with_email: filter.and_then(|f| email_lookup(f, kind)),
             seek: request
                 .position
                 .as_ref()
@@ -117,7 +120,8 @@ impl ListQuery {
 
     /// Pages forward in creation order (no `sortBy`, not a cursor's
     /// previous page): the order the plans of `store::group_filter` and
-    /// `store::holder_filter` read members in.
+    /// `store::holder_filter` read members in (and `store::email_filter`
+    /// its owners).
     pub fn forward_in_creation_order(&self) -> bool {
         self.in_creation_order && self.position.as_ref().is_none_or(|p| p.after)
     }

@@ -6,6 +6,7 @@ mod bulk;
 mod case_folding;
 mod cursor;
 mod discovery;
+mod email_filter;
 mod errors;
 mod extensions;
 mod filters;

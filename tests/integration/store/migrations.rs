@@ -223,3 +223,124 @@ async fn email_keys_stored_before_the_suffix_index_are_found_by_ew() {
         assert_eq!(r.json["Resources"][0]["id"], "u1", "{filter}");
     }
 }
+
+/// Migration 000018 gives every stored email element its type (from the
+/// user's JSON: one address under two types becomes two elements), its
+/// user's directory and creation time, and its marks as the first at its
+/// domain (of its type); an address with no element in the JSON has no
+/// type. The domain filters then find them by type.
+#[actix_web::test]
+async fn email_elements_stored_before_their_types_get_them() {
+    use diesel::connection::SimpleConnection;
+    use diesel::sql_types::BigInt;
+    use diesel::{QueryableByName, RunQueryDsl};
+
+    let db = crate::support::db::TestDb::new();
+    let mut conn = bare_connection(&db.url);
+    migrations::run_until(&mut conn, "2026-12-11-000017_inactive_counts").unwrap();
+    conn.batch_execute(
+        r#"INSERT INTO directories (id, name, created_at) VALUES ('okta', 'Okta', 0);
+           INSERT INTO users (id, directory_id, user_name, user_name_key, active, attributes,
+                              version, created_at, updated_at, portal_only, suspended, email_verified)
+           VALUES ('u1', 'okta', 'ann', 'ann', true,
+                   '{"emails": [{"value": "Ann@Contractor.example", "type": "Work"},
+                                {"value": "ann@contractor.example", "type": "home"}]}',
+                   1, 11, 11, false, false, true),
+                  ('u2', 'okta', 'bo', 'bo', true,
+                   '{"emails": [{"value": "bo@contractor.example"}]}',
+                   1, 22, 22, false, false, true),
+                  ('u3', 'okta', 'cy', 'cy', true, '{}', 1, 33, 33, false, false, true);
+           INSERT INTO user_emails (user_id, value_key, value_reversed)
+           VALUES ('u1', 'ann@contractor.example', 'elpmaxe.rotcartnoc@nna'),
+                  ('u2', 'bo@contractor.example', 'elpmaxe.rotcartnoc@ob'),
+                  ('u3', 'cy@contractor.example', 'elpmaxe.rotcartnoc@yc');"#,
+    )
+    .unwrap();
+    drop(conn);
+
+    let app = TestApp::builder().database(db).start().await;
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let count = |sql: &'static str| {
+        app.state
+            .store
+            .read_now(move |conn| {
+                diesel::sql_query(sql)
+                    .get_result::<Count>(conn)
+                    .map_err(gatehouse::store::StoreError::from)
+            })
+            .unwrap()
+            .n
+    };
+    let expected = [
+        ("SELECT count(*) AS n FROM user_emails", 4),
+        // ann's home element is her first at the domain; each is the
+        // first of its type there.
+        (
+            "SELECT count(*) AS n FROM user_emails WHERE first_at_domain",
+            3,
+        ),
+        (
+            "SELECT count(*) AS n FROM user_emails WHERE first_at_domain \
+             AND user_id = 'u1' AND type_key = 'home'",
+            1,
+        ),
+        (
+            "SELECT count(*) AS n FROM user_emails WHERE first_at_domain_of_type",
+            4,
+        ),
+        (
+            "SELECT count(*) AS n FROM user_emails WHERE user_id = 'u1' AND directory_id = 'okta' \
+             AND user_created_at = 11 AND type_key IN ('work', 'home')",
+            2,
+        ),
+        (
+            "SELECT count(*) AS n FROM user_emails WHERE user_id = 'u2' AND type_key = '' \
+             AND user_created_at = 22",
+            1,
+        ),
+        (
+            "SELECT count(*) AS n FROM user_emails WHERE user_id = 'u3' AND type_key = '' \
+             AND value_reversed = 'elpmaxe.rotcartnoc@yc'",
+            1,
+        ),
+    ];
+    for (sql, n) in expected {
+        assert_eq!(count(sql), n, "{sql}");
+    }
+    for (filter, ids) in [
+        (
+            "emails[type eq \"work\" and value ew \"@contractor.example\"]",
+            vec!["u1"],
+        ),
+        (
+            "emails[type eq \"home\" and value ew \"@contractor.example\"]",
+            vec!["u1"],
+        ),
+        (
+            "emails.value ew \"@contractor.example\"",
+            vec!["u1", "u2", "u3"],
+        ),
+    ] {
+        let q: String = url::form_urlencoded::byte_serialize(filter.as_bytes()).collect();
+        let r = app
+            .request_as(
+                &app.admin_token,
+                actix_web::http::Method::GET,
+                &format!("/scim/v2/Users?attributes=userName&filter={q}"),
+            )
+            .send()
+            .await;
+        assert_eq!(r.status, 200, "{filter}: {}", r.text);
+        let found: Vec<&str> = r.json["Resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(found, ids, "{filter}: {}", r.text);
+    }
+}

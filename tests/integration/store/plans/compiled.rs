@@ -24,7 +24,10 @@ async fn identity_lookups_are_index_lookups_on_both_databases() {
                                         active, attributes, version, created_at, updated_at)
                        SELECT 'u' || g, 'd', 'n' || g, 'n' || g, 'e' || g, 'D' || g, true, '{}', 1, g, g
                        FROM generate_series(1, 3000) g;
-                     INSERT INTO user_emails SELECT 'u' || g, 'm' || g FROM generate_series(1, 3000) g;
+                     INSERT INTO user_emails (user_id, value_key, type_key, value_reversed, directory_id, user_created_at,
+                                             domain_key, first_at_domain, first_at_domain_of_type)
+                       SELECT 'u' || g, 'm' || g, 'work', reverse('m' || g), 'd', g, 'm' || g, true, true
+                       FROM generate_series(1, 3000) g;
                      INSERT INTO \"groups\" (id, directory_id, display_name, display_name_key, external_id,
                                           attributes, version, created_at, updated_at)
                        SELECT 'g' || g, 'd', 'G' || g, 'g' || g, 'x' || g, '{}', 1, g, g
@@ -356,6 +359,86 @@ async fn an_entitlement_s_holders_are_a_range_of_each_granting_group() {
                 .iter()
                 .any(|step| plan.contains(step)),
             "{query} sorts or scans users:\n{plan}"
+        );
+    }
+}
+
+/// Users at a domain (`store::email_filter`): a whole domain of one type
+/// is one range of `user_emails_domain`, already in creation order, so
+/// its total and every page read the index alone, unsorted; any other
+/// suffix is one range of `user_emails_reversed`, also read alone. Never
+/// users.
+#[actix_web::test]
+async fn users_at_a_domain_are_one_range_of_their_email_elements() {
+    let app = TestApp::new().await;
+    // PostgreSQL plans an empty table any way at all: give it addresses at
+    // 30 domains, with statistics (of this test's tables only).
+    if let gatehouse::store::Backend::Postgres = app.state.store.backend() {
+        use diesel::connection::SimpleConnection;
+        app.state
+            .store
+            .write_now(|conn| -> Result<(), gatehouse::store::StoreError> {
+                conn.batch_execute(
+                    "INSERT INTO directories VALUES ('d', 'd', 0);
+                     INSERT INTO users (id, directory_id, user_name, user_name_key, external_id, display_name,
+                                        active, attributes, version, created_at, updated_at)
+                       SELECT 'u' || g, 'd', 'n' || g, 'n' || g, 'e' || g, 'D' || g, true, '{}', 1, g, g
+                       FROM generate_series(1, 3000) g;
+                     INSERT INTO user_emails (user_id, value_key, type_key, value_reversed, directory_id,
+                                             user_created_at, domain_key, first_at_domain,
+                                             first_at_domain_of_type)
+                       SELECT 'u' || g, 'm' || g || '@d' || (g % 30) || '.example', 'work',
+                              reverse('m' || g || '@d' || (g % 30) || '.example'), 'd', g,
+                              'd' || (g % 30) || '.example', true, true
+                       FROM generate_series(1, 3000) g;
+                     ANALYZE users, user_emails;",
+                )
+                .map_err(gatehouse::store::StoreError::Database)
+            })
+            .unwrap();
+    }
+    let domain = "FROM user_emails WHERE user_emails.directory_id = 'd' \
+                  AND user_emails.type_key = 'work' \
+                  AND user_emails.domain_key = 'contractor.example' \
+                  AND user_emails.first_at_domain_of_type = true";
+    let suffix = "FROM user_emails WHERE user_emails.directory_id = 'd' \
+                  AND user_emails.value_reversed >= 'elpmaxe.rotcartnoc' \
+                  AND user_emails.value_reversed < 'elpmaxe.rotcartnoc\u{10FFFF}'";
+    let page = |rows: &str, distinct: &str| {
+        format!(
+            "SELECT {distinct} user_emails.user_created_at, user_emails.user_id {rows} \
+             AND (user_emails.user_created_at, user_emails.user_id) > (5, 'u5') \
+             ORDER BY user_emails.user_created_at, user_emails.user_id LIMIT 100 OFFSET 200"
+        )
+    };
+    let index_only = |index: &str| match app.state.store.backend() {
+        gatehouse::store::Backend::Sqlite => format!("COVERING INDEX {index}"),
+        gatehouse::store::Backend::Postgres => format!("Index Only Scan using {index}"),
+    };
+    let cases = [
+        (
+            format!("SELECT count(*) {domain}"),
+            "user_emails_domain",
+            false,
+        ),
+        (page(domain, ""), "user_emails_domain", false),
+        (
+            format!("SELECT count(DISTINCT user_emails.user_id) {suffix}"),
+            "user_emails_reversed",
+            true,
+        ),
+        (page(suffix, "DISTINCT"), "user_emails_reversed", true),
+    ];
+    for (query, index, may_sort) in cases {
+        let plan = explain(&app, &query);
+        assert!(
+            plan.contains(&index_only(index)),
+            "{query} should read {index} alone:\n{plan}"
+        );
+        assert!(!plan.contains("users"), "{query} reads users:\n{plan}");
+        assert!(
+            may_sort || !["TEMP B-TREE", "Sort"].iter().any(|s| plan.contains(s)),
+            "{query} sorts:\n{plan}"
         );
     }
 }
