@@ -84,7 +84,7 @@ fn create_local(
         }
         other => other?,
     }
-    users::set_email_keys(
+    users::insert_email_keys(
         conn,
         &row,
         &[users::EmailKey {

@@ -36,9 +36,7 @@ impl EmailKey {
     }
 }
 
-/// Sets the indexed email elements of `user` to exactly `keys`, each
-/// with its reversal (the index `emails.value ew` reads) and the user's
-/// directory and creation time (`store::email_filter` pages by them).
+/// Sets the indexed email elements of `user` to exactly `keys`.
 /// Unchanged elements (an IdP's resync rewrites every user) are left as
 /// they are.
 pub fn set_email_keys(conn: &mut DbConn, user: &UserRow, keys: &[EmailKey]) -> QueryResult<()> {
@@ -62,6 +60,17 @@ pub fn set_email_keys(conn: &mut DbConn, user: &UserRow, keys: &[EmailKey]) -> Q
         diesel::delete(user_emails::table.filter(user_emails::user_id.eq(&user.id)))
             .execute(conn)?;
     }
+    insert_email_keys(conn, user, keys)
+}
+
+/// Indexes the email elements of a user who has none indexed yet (a new
+/// one), each with its reversal (the index `emails.value ew` reads), its
+/// domain and the user's directory and creation time (`store::email_filter`
+/// pages by them).
+pub fn insert_email_keys(conn: &mut DbConn, user: &UserRow, keys: &[EmailKey]) -> QueryResult<()> {
+    let mut wanted: Vec<&EmailKey> = keys.iter().collect();
+    wanted.sort();
+    wanted.dedup();
     // `wanted` is sorted: an element is the first at its domain (of its
     // type) when no element before it is, as migration 000018 marks them.
     for (at, key) in wanted.iter().enumerate() {

@@ -354,7 +354,7 @@ impl Provisioned for Users {
             Err(StoreError::Conflict(_)) => return Err(taken(&row.user_name)),
             other => other?,
         }
-        users::set_email_keys(conn, &row, &emails)?;
+        users::insert_email_keys(conn, &row, &emails)?;
         if existing.is_some() {
             join_person(conn, ctx, &row, None, existing)?;
         }
