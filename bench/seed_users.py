@@ -75,7 +75,7 @@ def seed_sqlite(path: str, directory: str, count: int, groups: int, now: int) ->
                                  user_created_at, domain_key, first_at_domain,
                                  first_at_domain_of_type)
         SELECT id, key, 'work', reverse(key), directory_id, created_at,
-               substr(key, instr(key, '@') + 1), 1, 1
+               substr(key, instr(key, '@')), 1, 1
         FROM (SELECT id, directory_id, created_at,
                      lower(json_extract(attributes, '$.emails[0].value')) AS key
               FROM users WHERE directory_id = ?)
@@ -179,7 +179,7 @@ def seed_postgres(url: str, directory: str, count: int, groups: int, now: int) -
                              user_created_at, domain_key, first_at_domain,
                              first_at_domain_of_type)
         SELECT id, key, 'work', reverse(key), directory_id, created_at,
-               substring(key FROM '[^@]*$'), true, true
+               substring(key FROM '@[^@]*$'), true, true
         FROM (SELECT id, directory_id, created_at,
                      lower(attributes::jsonb #>> '{{emails,0,value}}') AS key
               FROM users WHERE directory_id = '{directory}') k;

@@ -61,6 +61,43 @@ pub fn lock_row(conn: &mut DbConn, table: LockTable, id: &str) -> diesel::QueryR
     }
 }
 
+/// Takes the write locks on the users among `ids` (a sorted list) in id
+/// order. An `UPDATE … WHERE id = ANY(…)` locks rows in whatever order its
+/// plan reads them (a small table's scan: the rows' places in the heap,
+/// which other writers' updates move), so two member PATCHes touching
+/// overlapping users could each hold one and wait for the other's
+/// (PostgreSQL's log: "deadlock detected" between two such UPDATEs). Taken
+/// in one order first, they queue instead. SQLite needs nothing.
+pub fn lock_users_in_order(conn: &mut DbConn, ids: &[String]) -> diesel::QueryResult<()> {
+    use diesel::RunQueryDsl;
+    match conn {
+        DbConn::Sqlite(_) => Ok(()),
+        DbConn::Postgres(c) => {
+            diesel::sql_query("SELECT id FROM users WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+                .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(ids)
+                .execute(c)
+                .map(drop)
+        }
+    }
+}
+
+/// Takes the write lock on the users who are members of `group_id`, in
+/// id order (see `lock_users_in_order`). SQLite needs nothing.
+pub fn lock_members_in_order(conn: &mut DbConn, group_id: &str) -> diesel::QueryResult<()> {
+    use diesel::RunQueryDsl;
+    match conn {
+        DbConn::Sqlite(_) => Ok(()),
+        DbConn::Postgres(c) => diesel::sql_query(
+            "SELECT id FROM users WHERE id IN \
+             (SELECT member_id FROM memberships WHERE group_id = $1) \
+             ORDER BY id FOR UPDATE",
+        )
+        .bind::<diesel::sql_types::Text, _>(group_id)
+        .execute(c)
+        .map(drop),
+    }
+}
+
 /// Takes the write locks on the kept user counts (`group_user_counts`)
 /// of every group `member_id` is in, in group order. Removing a member
 /// from all its groups updates each group's count (the memberships'

@@ -119,9 +119,9 @@ pub fn users_with_email(
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Read {
     /// `ew "@<domain>"`: an address ends with it exactly when its domain
-    /// (what follows its last `@`) is that domain, so every element at the
-    /// domain matches, and the one each user has marked first at the
-    /// domain (of the type asked) is the user's one match.
+    /// (the address from its last `@` on) is that text, so every element
+    /// at the domain matches, and the one each user has marked first at
+    /// the domain (of the type asked) is the user's one match.
     Domain(String),
     /// One address (`eq`): under one type the table's key holds it once
     /// per user; under any type, distinct users.
@@ -133,10 +133,12 @@ enum Read {
 impl Read {
     fn of(wanted: &EmailMatch) -> Read {
         match &wanted.address {
-            AddressMatch::EndsWith(suffix) => match suffix.strip_prefix('@') {
-                Some(domain) if !domain.contains('@') => Read::Domain(domain.to_owned()),
-                _ => Read::Suffix,
-            },
+            AddressMatch::EndsWith(suffix)
+                if suffix.starts_with('@') && suffix.matches('@').count() == 1 =>
+            {
+                Read::Domain(suffix.clone())
+            }
+            AddressMatch::EndsWith(_) => Read::Suffix,
             AddressMatch::Is(_) => Read::Address {
                 typed: wanted.type_key.is_some(),
             },

@@ -29,10 +29,15 @@ pub struct EmailKey {
 }
 
 impl EmailKey {
-    /// The address's domain: what follows its last `@` (all of it when
-    /// it has none).
+    /// The address's domain as `ew "@<domain>"` names it: from its last
+    /// `@` on. An address without `@` is its own "domain" (no such filter
+    /// can name it: `email_filter` reads a domain only for a suffix that
+    /// starts with its one `@`).
     fn domain(&self) -> &str {
-        self.value.rsplit('@').next().unwrap_or(&self.value)
+        match self.value.rfind('@') {
+            Some(at) => self.value.get(at..).unwrap_or(&self.value),
+            None => &self.value,
+        }
     }
 }
 
@@ -365,8 +370,13 @@ pub fn find_by_email(conn: &mut DbConn, email_key: &str) -> QueryResult<Option<U
 /// representation changed without a write of their own: their groups,
 /// entitlements or person changed. ETags and `meta.lastModified gt` then
 /// see the change. Ids that are not users (groups as members) match
-/// nothing.
+/// nothing. The rows are locked in id order first (PostgreSQL), so
+/// writers touching overlapping users queue rather than deadlock.
 pub fn touch(conn: &mut DbConn, ids: &[String], now: i64) -> QueryResult<()> {
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids.dedup();
+    super::dialect::lock_users_in_order(conn, &ids)?;
     for chunk in ids.chunks(500) {
         diesel::update(users::table.filter(users::id.eq_any(chunk)))
             .set((
@@ -382,6 +392,7 @@ pub fn touch(conn: &mut DbConn, ids: &[String], now: i64) -> QueryResult<()> {
 /// existence changed).
 pub fn touch_members_of(conn: &mut DbConn, group_id: &str, now: i64) -> QueryResult<()> {
     use super::schema::memberships;
+    super::dialect::lock_members_in_order(conn, group_id)?;
     let members = memberships::table
         .filter(memberships::group_id.eq(group_id.to_owned()))
         .select(memberships::member_id);

@@ -6,7 +6,7 @@
 -- type): 2 s for the first page at eight clients.
 --
 -- So each row now carries its element's type, folded ('' when it has
--- none), its domain (what follows the address's last '@'), and its
+-- none), its domain (the address from its last '@' on), and its
 -- user's directory and creation time (neither ever changes). One address
 -- may be listed under two types (work and home): the key grows by the
 -- type. A user with two matching elements must count once: an address
@@ -20,7 +20,8 @@
 --
 -- The table is rebuilt as SQLite's is; the types come from the users'
 -- JSON, matched by the folded address, and an address with no element in
--- the JSON (a local account's) has none. The store marks the rows the
+-- the JSON (a local account's) has none; an address without '@' is its
+-- own domain (no `ew "@…"` can match it). The store marks the rows the
 -- same way when it writes a user's emails.
 CREATE TABLE user_emails_next (
     user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -45,7 +46,7 @@ SELECT user_id, value_key, type_key, value_reversed, directory_id, user_created_
 FROM (
     SELECT DISTINCT o.user_id, o.value_key, coalesce(lower(e.v ->> 'type'), '') AS type_key,
            o.value_reversed, u.directory_id, u.created_at AS user_created_at,
-           substring(o.value_key FROM '[^@]*$') AS domain
+           coalesce(substring(o.value_key FROM '@[^@]*$'), o.value_key) AS domain
     FROM user_emails o
     JOIN users u ON u.id = o.user_id
     LEFT JOIN LATERAL jsonb_array_elements(

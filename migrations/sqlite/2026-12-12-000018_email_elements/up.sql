@@ -6,7 +6,7 @@
 -- emails (the type, 43 ms): 1.7 s for the first page at eight clients.
 --
 -- So each row now carries its element's type, folded ('' when it has
--- none), its domain (what follows the address's last '@'), and its
+-- none), its domain (the address from its last '@' on), and its
 -- user's directory and creation time (neither ever changes). One address
 -- may be listed under two types (work and home): the key grows by the
 -- type. A user with two matching elements must count once: an address
@@ -22,8 +22,9 @@
 -- come from the users' JSON, matched by the folded address (lower() is
 -- the store's Unicode fold here), and an address with no element in the
 -- JSON (a local account's) has none. rtrim strips every character but
--- '@' from the right: what is left ends at the last '@'. The store marks
--- the rows the same way when it writes a user's emails.
+-- '@' from the right: what is left ends at the last '@'; an address
+-- without one is its own domain (no `ew "@…"` can match it). The store
+-- marks the rows the same way when it writes a user's emails.
 CREATE TABLE user_emails_next (
     user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     value_key TEXT NOT NULL,
@@ -46,7 +47,9 @@ FROM (
     SELECT DISTINCT o.user_id, o.value_key,
            coalesce(lower(json_extract(e.value, '$.type')), '') AS type_key,
            o.value_reversed, u.directory_id, u.created_at AS user_created_at,
-           replace(o.value_key, rtrim(o.value_key, replace(o.value_key, '@', '')), '') AS domain
+           CASE WHEN instr(o.value_key, '@') > 0
+                THEN '@' || replace(o.value_key, rtrim(o.value_key, replace(o.value_key, '@', '')), '')
+                ELSE o.value_key END AS domain
     FROM user_emails o
     JOIN users u ON u.id = o.user_id
     LEFT JOIN json_each(CASE WHEN json_valid(u.attributes) THEN u.attributes END, '$.emails') AS e

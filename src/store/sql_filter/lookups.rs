@@ -1,6 +1,7 @@
 //! Filters the store answers with a plan of their own instead of the
 //! compiled condition (which always says the same): a `userName` lookup,
-//! a group's members, an entitlement's holders, the (in)active users.
+//! a group's members, an entitlement's holders, the (in)active users,
+//! the users with an email address (or at a domain).
 //! Each is recognised here from the parsed filter; the store decides
 //! whether its plan applies.
 

@@ -86,6 +86,9 @@ async fn users_at_a_domain_follow_their_email_elements() {
         json!([{"value": "gil@contractor.example", "type": "work"}]),
         // No emails at all.
         json!([]),
+        // An "address" that is the domain's name alone: no `@`, so it
+        // does not end with "@contractor.example".
+        json!([{"value": "contractor.example", "type": "work"}]),
     ];
     let mut ids = Vec::new();
     for (i, e) in emails.into_iter().enumerate() {
@@ -112,6 +115,13 @@ async fn users_at_a_domain_follow_their_email_elements() {
     let exact = "emails[type eq \"work\" and value eq \"DI@Contractor.example\"]";
     finds(&app, exact, &[3]).await;
     finds(&app, "emails.value eq \"cy2@contractor.example\"", &[2]).await;
+    // Not a whole domain: fay's subcontractor address ends with it too.
+    finds(
+        &app,
+        "emails.value ew \"contractor.example\"",
+        &[0, 1, 2, 3, 4, 5, 6, 8],
+    )
+    .await;
     finds(
         &app,
         "emails[type eq \"home\" and value eq \"ann@contractor.example\"]",

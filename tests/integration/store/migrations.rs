@@ -31,6 +31,49 @@ fn migration_names(backend: &str) -> BTreeSet<String> {
     .collect()
 }
 
+/// `sql`'s one row's `n` (a `SELECT count(*) AS n …`), read through the
+/// app's store.
+fn count_rows(app: &TestApp, sql: &'static str) -> i64 {
+    use diesel::sql_types::BigInt;
+    use diesel::{QueryableByName, RunQueryDsl};
+
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    app.state
+        .store
+        .read_now(move |conn| {
+            diesel::sql_query(sql)
+                .get_result::<Count>(conn)
+                .map_err(gatehouse::store::StoreError::from)
+        })
+        .unwrap()
+        .n
+}
+
+/// The ids of the users an admin's `filter` over every directory finds,
+/// in order.
+async fn admin_filter_ids(app: &TestApp, filter: &str) -> Vec<String> {
+    let q: String = url::form_urlencoded::byte_serialize(filter.as_bytes()).collect();
+    let r = app
+        .request_as(
+            &app.admin_token,
+            actix_web::http::Method::GET,
+            &format!("/scim/v2/Users?attributes=userName&filter={q}"),
+        )
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{filter}: {}", r.text);
+    r.json["Resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 #[test]
 fn both_backends_have_the_same_migrations() {
     let sqlite = migration_names("sqlite");
@@ -117,8 +160,6 @@ async fn accounts_made_before_persons_are_linked_when_the_database_opens() {
 #[actix_web::test]
 async fn keys_folded_the_old_way_are_folded_again_when_the_database_opens() {
     use diesel::connection::SimpleConnection;
-    use diesel::sql_types::BigInt;
-    use diesel::{QueryableByName, RunQueryDsl};
 
     let db = crate::support::db::TestDb::new();
     // A bare connection, as the old release had: no Unicode lower().
@@ -146,22 +187,7 @@ async fn keys_folded_the_old_way_are_folded_again_when_the_database_opens() {
     drop(conn);
 
     let app = TestApp::builder().database(db).start().await;
-    #[derive(QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = BigInt)]
-        n: i64,
-    }
-    let count = |sql: &'static str| {
-        app.state
-            .store
-            .read_now(move |conn| {
-                diesel::sql_query(sql)
-                    .get_result::<Count>(conn)
-                    .map_err(gatehouse::store::StoreError::from)
-            })
-            .unwrap()
-            .n
-    };
+    let count = |sql: &'static str| count_rows(&app, sql);
     let found = [
         "SELECT count(*) AS n FROM users WHERE directory_id = 'okta' AND user_name_key = 'οδυσσευσ@acme.test'",
         // Through the index on lower(display_name), rebuilt on SQLite.
@@ -232,8 +258,6 @@ async fn email_keys_stored_before_the_suffix_index_are_found_by_ew() {
 #[actix_web::test]
 async fn email_elements_stored_before_their_types_get_them() {
     use diesel::connection::SimpleConnection;
-    use diesel::sql_types::BigInt;
-    use diesel::{QueryableByName, RunQueryDsl};
 
     let db = crate::support::db::TestDb::new();
     let mut conn = bare_connection(&db.url);
@@ -249,39 +273,39 @@ async fn email_elements_stored_before_their_types_get_them() {
                   ('u2', 'okta', 'bo', 'bo', true,
                    '{"emails": [{"value": "bo@contractor.example"}]}',
                    1, 22, 22, false, false, true),
-                  ('u3', 'okta', 'cy', 'cy', true, '{}', 1, 33, 33, false, false, true);
+                  ('u3', 'okta', 'cy', 'cy', true, '{}', 1, 33, 33, false, false, true),
+                  ('u4', 'okta', 'di', 'di', true,
+                   '{"emails": [{"value": "contractor.example", "type": "work"}]}',
+                   1, 44, 44, false, false, true);
            INSERT INTO user_emails (user_id, value_key, value_reversed)
            VALUES ('u1', 'ann@contractor.example', 'elpmaxe.rotcartnoc@nna'),
                   ('u2', 'bo@contractor.example', 'elpmaxe.rotcartnoc@ob'),
-                  ('u3', 'cy@contractor.example', 'elpmaxe.rotcartnoc@yc');"#,
+                  ('u3', 'cy@contractor.example', 'elpmaxe.rotcartnoc@yc'),
+                  ('u4', 'contractor.example', 'elpmaxe.rotcartnoc');"#,
     )
     .unwrap();
     drop(conn);
 
     let app = TestApp::builder().database(db).start().await;
-    #[derive(QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = BigInt)]
-        n: i64,
-    }
-    let count = |sql: &'static str| {
-        app.state
-            .store
-            .read_now(move |conn| {
-                diesel::sql_query(sql)
-                    .get_result::<Count>(conn)
-                    .map_err(gatehouse::store::StoreError::from)
-            })
-            .unwrap()
-            .n
-    };
+    let count = |sql: &'static str| count_rows(&app, sql);
     let expected = [
-        ("SELECT count(*) AS n FROM user_emails", 4),
+        ("SELECT count(*) AS n FROM user_emails", 5),
+        // A domain runs from the last '@'; an address without one is its
+        // own.
+        (
+            "SELECT count(*) AS n FROM user_emails WHERE domain_key = '@contractor.example'",
+            4,
+        ),
+        (
+            "SELECT count(*) AS n FROM user_emails WHERE user_id = 'u4' \
+             AND domain_key = 'contractor.example'",
+            1,
+        ),
         // ann's home element is her first at the domain; each is the
         // first of its type there.
         (
             "SELECT count(*) AS n FROM user_emails WHERE first_at_domain",
-            3,
+            4,
         ),
         (
             "SELECT count(*) AS n FROM user_emails WHERE first_at_domain \
@@ -290,7 +314,7 @@ async fn email_elements_stored_before_their_types_get_them() {
         ),
         (
             "SELECT count(*) AS n FROM user_emails WHERE first_at_domain_of_type",
-            4,
+            5,
         ),
         (
             "SELECT count(*) AS n FROM user_emails WHERE user_id = 'u1' AND directory_id = 'okta' \
@@ -324,23 +348,11 @@ async fn email_elements_stored_before_their_types_get_them() {
             "emails.value ew \"@contractor.example\"",
             vec!["u1", "u2", "u3"],
         ),
+        (
+            "emails.value ew \"contractor.example\"",
+            vec!["u1", "u2", "u3", "u4"],
+        ),
     ] {
-        let q: String = url::form_urlencoded::byte_serialize(filter.as_bytes()).collect();
-        let r = app
-            .request_as(
-                &app.admin_token,
-                actix_web::http::Method::GET,
-                &format!("/scim/v2/Users?attributes=userName&filter={q}"),
-            )
-            .send()
-            .await;
-        assert_eq!(r.status, 200, "{filter}: {}", r.text);
-        let found: Vec<&str> = r.json["Resources"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|u| u["id"].as_str().unwrap())
-            .collect();
-        assert_eq!(found, ids, "{filter}: {}", r.text);
+        assert_eq!(admin_filter_ids(&app, filter).await, ids, "{filter}");
     }
 }

@@ -9,35 +9,25 @@ use crate::support::TestApp;
 async fn identity_lookups_are_index_lookups_on_both_databases() {
     use gatehouse::scim::schema::ResourceKind::{Group, User};
     let app = TestApp::new().await;
-    // Enough rows in one directory, with statistics, that PostgreSQL's planner
-    // tells the selective indexes from the directory prefix they share. Only
-    // this test's tables are analyzed: a bare ANALYZE walks every schema of
-    // the database, including those other tests are dropping.
-    if let gatehouse::store::Backend::Postgres = app.state.store.backend() {
-        use diesel::connection::SimpleConnection;
-        app.state
-            .store
-            .write_now(|conn| -> Result<(), gatehouse::store::StoreError> {
-                conn.batch_execute(
-                    "INSERT INTO directories VALUES ('d', 'd', 0);
-                     INSERT INTO users (id, directory_id, user_name, user_name_key, external_id, display_name,
-                                        active, attributes, version, created_at, updated_at)
-                       SELECT 'u' || g, 'd', 'n' || g, 'n' || g, 'e' || g, 'D' || g, true, '{}', 1, g, g
-                       FROM generate_series(1, 3000) g;
-                     INSERT INTO user_emails (user_id, value_key, type_key, value_reversed, directory_id, user_created_at,
-                                             domain_key, first_at_domain, first_at_domain_of_type)
-                       SELECT 'u' || g, 'm' || g, 'work', reverse('m' || g), 'd', g, 'm' || g, true, true
-                       FROM generate_series(1, 3000) g;
-                     INSERT INTO \"groups\" (id, directory_id, display_name, display_name_key, external_id,
-                                          attributes, version, created_at, updated_at)
-                       SELECT 'g' || g, 'd', 'G' || g, 'g' || g, 'x' || g, '{}', 1, g, g
-                       FROM generate_series(1, 3000) g;
-                     ANALYZE users, user_emails, \"groups\";",
-                )
-                .map_err(gatehouse::store::StoreError::Database)
-            })
-            .unwrap();
-    }
+    // Enough rows in one directory that PostgreSQL's planner tells the
+    // selective indexes from the directory prefix they share.
+    on_postgres(
+        &app,
+        "INSERT INTO directories VALUES ('d', 'd', 0);
+         INSERT INTO users (id, directory_id, user_name, user_name_key, external_id, display_name,
+                            active, attributes, version, created_at, updated_at)
+           SELECT 'u' || g, 'd', 'n' || g, 'n' || g, 'e' || g, 'D' || g, true, '{}', 1, g, g
+           FROM generate_series(1, 3000) g;
+         INSERT INTO user_emails (user_id, value_key, type_key, value_reversed, directory_id, user_created_at,
+                                 domain_key, first_at_domain, first_at_domain_of_type)
+           SELECT 'u' || g, 'm' || g, 'work', reverse('m' || g), 'd', g, 'm' || g, true, true
+           FROM generate_series(1, 3000) g;
+         INSERT INTO \"groups\" (id, directory_id, display_name, display_name_key, external_id,
+                              attributes, version, created_at, updated_at)
+           SELECT 'g' || g, 'd', 'G' || g, 'g' || g, 'x' || g, '{}', 1, g, g
+           FROM generate_series(1, 3000) g;
+         ANALYZE users, user_emails, \"groups\";",
+    );
     let cases = [
         (
             User,
@@ -371,35 +361,26 @@ async fn an_entitlement_s_holders_are_a_range_of_each_granting_group() {
 #[actix_web::test]
 async fn users_at_a_domain_are_one_range_of_their_email_elements() {
     let app = TestApp::new().await;
-    // PostgreSQL plans an empty table any way at all: give it addresses at
-    // 30 domains, with statistics (of this test's tables only).
-    if let gatehouse::store::Backend::Postgres = app.state.store.backend() {
-        use diesel::connection::SimpleConnection;
-        app.state
-            .store
-            .write_now(|conn| -> Result<(), gatehouse::store::StoreError> {
-                conn.batch_execute(
-                    "INSERT INTO directories VALUES ('d', 'd', 0);
-                     INSERT INTO users (id, directory_id, user_name, user_name_key, external_id, display_name,
-                                        active, attributes, version, created_at, updated_at)
-                       SELECT 'u' || g, 'd', 'n' || g, 'n' || g, 'e' || g, 'D' || g, true, '{}', 1, g, g
-                       FROM generate_series(1, 3000) g;
-                     INSERT INTO user_emails (user_id, value_key, type_key, value_reversed, directory_id,
-                                             user_created_at, domain_key, first_at_domain,
-                                             first_at_domain_of_type)
-                       SELECT 'u' || g, 'm' || g || '@d' || (g % 30) || '.example', 'work',
-                              reverse('m' || g || '@d' || (g % 30) || '.example'), 'd', g,
-                              'd' || (g % 30) || '.example', true, true
-                       FROM generate_series(1, 3000) g;
-                     ANALYZE users, user_emails;",
-                )
-                .map_err(gatehouse::store::StoreError::Database)
-            })
-            .unwrap();
-    }
+    // Addresses at 30 domains.
+    on_postgres(
+        &app,
+        "INSERT INTO directories VALUES ('d', 'd', 0);
+         INSERT INTO users (id, directory_id, user_name, user_name_key, external_id, display_name,
+                            active, attributes, version, created_at, updated_at)
+           SELECT 'u' || g, 'd', 'n' || g, 'n' || g, 'e' || g, 'D' || g, true, '{}', 1, g, g
+           FROM generate_series(1, 3000) g;
+         INSERT INTO user_emails (user_id, value_key, type_key, value_reversed, directory_id,
+                                 user_created_at, domain_key, first_at_domain,
+                                 first_at_domain_of_type)
+           SELECT 'u' || g, 'm' || g || '@d' || (g % 30) || '.example', 'work',
+                  reverse('m' || g || '@d' || (g % 30) || '.example'), 'd', g,
+                  '@d' || (g % 30) || '.example', true, true
+           FROM generate_series(1, 3000) g;
+         ANALYZE users, user_emails;",
+    );
     let domain = "FROM user_emails WHERE user_emails.directory_id = 'd' \
                   AND user_emails.type_key = 'work' \
-                  AND user_emails.domain_key = 'contractor.example' \
+                  AND user_emails.domain_key = '@contractor.example' \
                   AND user_emails.first_at_domain_of_type = true";
     let suffix = "FROM user_emails WHERE user_emails.directory_id = 'd' \
                   AND user_emails.value_reversed >= 'elpmaxe.rotcartnoc' \
@@ -490,4 +471,23 @@ async fn equality_filters_are_counted_from_the_index_alone() {
             "{filter} should be counted from {index} alone:\n{plan}"
         );
     }
+}
+
+/// Runs `sql` on PostgreSQL only: rows and statistics enough that its
+/// planner, which plans an empty table any way at all, tells the indexes
+/// apart. Only the test's own tables should be analyzed: a bare ANALYZE
+/// walks every schema of the database, including those other tests are
+/// dropping.
+fn on_postgres(app: &TestApp, sql: &str) {
+    use diesel::connection::SimpleConnection;
+    if app.state.store.backend() != gatehouse::store::Backend::Postgres {
+        return;
+    }
+    app.state
+        .store
+        .write_now(|conn| -> Result<(), gatehouse::store::StoreError> {
+            conn.batch_execute(sql)
+                .map_err(gatehouse::store::StoreError::Database)
+        })
+        .unwrap();
 }
