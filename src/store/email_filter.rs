@@ -11,8 +11,10 @@
 //! domain (of its type) (migration `000018_email_elements`). So a whole
 //! domain of one type is one range of `user_emails_domain` already in
 //! creation order: the total counts its entries, a page reads a stretch of
-//! it, then one lookup per user on the page. Any other suffix is a range
-//! of `user_emails_reversed`, which carries the same columns, sorted.
+//! it, then one lookup per user on the page. Any other suffix, or one
+//! address, is a range of `user_emails_reversed`, which carries the type,
+//! directory and creation time too (the page is sorted, and users with two
+//! matching elements counted distinct).
 
 use diesel::prelude::*;
 
