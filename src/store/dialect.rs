@@ -39,25 +39,27 @@ pub fn columns_of<T: Selectable<diesel::sqlite::Sqlite>>() -> T::SelectExpressio
 /// so concurrent read-modify-write transactions queue instead of racing.
 /// SQLite needs nothing: it has one writer at a time already.
 pub fn lock_row(conn: &mut DbConn, table: LockTable, id: &str) -> diesel::QueryResult<()> {
+    let sql = match table {
+        LockTable::Users => "SELECT id FROM users WHERE id = $1 FOR UPDATE",
+        LockTable::Groups => "SELECT id FROM \"groups\" WHERE id = $1 FOR UPDATE",
+        LockTable::Products => "SELECT product_key FROM products WHERE product_key = $1 FOR UPDATE",
+        LockTable::PersonsHolding => {
+            "SELECT id FROM admin_roles WHERE role = $1 AND email_key IS NOT NULL FOR UPDATE"
+        }
+    };
+    lock_on_postgres(conn, sql, id)
+}
+
+/// Runs `sql`, a `SELECT … FOR UPDATE` of one text parameter, on
+/// PostgreSQL; SQLite needs no row locks (one writer at a time).
+fn lock_on_postgres(conn: &mut DbConn, sql: &str, key: &str) -> diesel::QueryResult<()> {
     use diesel::RunQueryDsl;
     match conn {
         DbConn::Sqlite(_) => Ok(()),
-        DbConn::Postgres(c) => {
-            let sql = match table {
-                LockTable::Users => "SELECT id FROM users WHERE id = $1 FOR UPDATE",
-                LockTable::Groups => "SELECT id FROM \"groups\" WHERE id = $1 FOR UPDATE",
-                LockTable::Products => {
-                    "SELECT product_key FROM products WHERE product_key = $1 FOR UPDATE"
-                }
-                LockTable::PersonsHolding => {
-                    "SELECT id FROM admin_roles WHERE role = $1 AND email_key IS NOT NULL FOR UPDATE"
-                }
-            };
-            diesel::sql_query(sql)
-                .bind::<diesel::sql_types::Text, _>(id)
-                .execute(c)
-                .map(drop)
-        }
+        DbConn::Postgres(c) => diesel::sql_query(sql)
+            .bind::<diesel::sql_types::Text, _>(key)
+            .execute(c)
+            .map(drop),
     }
 }
 
@@ -84,18 +86,13 @@ pub fn lock_users_in_order(conn: &mut DbConn, ids: &[String]) -> diesel::QueryRe
 /// Takes the write lock on the users who are members of `group_id`, in
 /// id order (see `lock_users_in_order`). SQLite needs nothing.
 pub fn lock_members_in_order(conn: &mut DbConn, group_id: &str) -> diesel::QueryResult<()> {
-    use diesel::RunQueryDsl;
-    match conn {
-        DbConn::Sqlite(_) => Ok(()),
-        DbConn::Postgres(c) => diesel::sql_query(
-            "SELECT id FROM users WHERE id IN \
-             (SELECT member_id FROM memberships WHERE group_id = $1) \
-             ORDER BY id FOR UPDATE",
-        )
-        .bind::<diesel::sql_types::Text, _>(group_id)
-        .execute(c)
-        .map(drop),
-    }
+    lock_on_postgres(
+        conn,
+        "SELECT id FROM users WHERE id IN \
+         (SELECT member_id FROM memberships WHERE group_id = $1) \
+         ORDER BY id FOR UPDATE",
+        group_id,
+    )
 }
 
 /// Takes the write locks on the kept user counts (`group_user_counts`)
@@ -106,18 +103,13 @@ pub fn lock_members_in_order(conn: &mut DbConn, group_id: &str) -> diesel::Query
 /// other's. Taken in one order first, they queue instead. SQLite needs
 /// nothing: it has one writer at a time.
 pub fn lock_group_counts_of(conn: &mut DbConn, member_id: &str) -> diesel::QueryResult<()> {
-    use diesel::RunQueryDsl;
-    match conn {
-        DbConn::Sqlite(_) => Ok(()),
-        DbConn::Postgres(c) => diesel::sql_query(
-            "SELECT group_id FROM group_user_counts WHERE group_id IN \
-             (SELECT group_id FROM memberships WHERE member_id = $1) \
-             ORDER BY group_id FOR UPDATE",
-        )
-        .bind::<diesel::sql_types::Text, _>(member_id)
-        .execute(c)
-        .map(drop),
-    }
+    lock_on_postgres(
+        conn,
+        "SELECT group_id FROM group_user_counts WHERE group_id IN \
+         (SELECT group_id FROM memberships WHERE member_id = $1) \
+         ORDER BY group_id FOR UPDATE",
+        member_id,
+    )
 }
 
 /// Tables whose rows writers lock.

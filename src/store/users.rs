@@ -65,7 +65,7 @@ pub fn set_email_keys(conn: &mut DbConn, user: &UserRow, keys: &[EmailKey]) -> Q
         diesel::delete(user_emails::table.filter(user_emails::user_id.eq(&user.id)))
             .execute(conn)?;
     }
-    insert_email_keys(conn, user, keys)
+    insert_sorted(conn, user, &wanted)
 }
 
 /// Indexes the email elements of a user who has none indexed yet (a new
@@ -76,6 +76,11 @@ pub fn insert_email_keys(conn: &mut DbConn, user: &UserRow, keys: &[EmailKey]) -
     let mut wanted: Vec<&EmailKey> = keys.iter().collect();
     wanted.sort();
     wanted.dedup();
+    insert_sorted(conn, user, &wanted)
+}
+
+/// `insert_email_keys` of elements already sorted and without repeats.
+fn insert_sorted(conn: &mut DbConn, user: &UserRow, wanted: &[&EmailKey]) -> QueryResult<()> {
     // `wanted` is sorted: an element is the first at its domain (of its
     // type) when no element before it is, as migration 000018 marks them.
     for (at, key) in wanted.iter().enumerate() {
