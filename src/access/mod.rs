@@ -2,6 +2,7 @@
 //! groups from a directory, the access model (sites, products, mappings,
 //! effective access, licensing), and the audit trail of every change.
 
+pub mod access_report;
 pub mod accounts;
 pub mod admin_roles;
 pub mod admins;

@@ -183,7 +183,7 @@ fn granting_groups(conn: &mut DbConn, value: &str) -> QueryResult<Vec<(String, S
 /// A member holds any access at all: the `user_entitlements` view's
 /// conditions on the member, for a grant of the `customer` role or of
 /// another.
-fn holds_access(customer_role: bool) -> SqlCondition {
+pub(super) fn holds_access(customer_role: bool) -> SqlCondition {
     let condition = SqlCondition::new().sql(
         "users.active AND NOT users.suspended \
          AND coalesce((SELECT pe.live FROM persons pe WHERE pe.id = users.person_id), users.active)",

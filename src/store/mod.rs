@@ -1,6 +1,7 @@
 //! Storage: the connection pools, the one `MultiConnection` over SQLite and
 //! PostgreSQL, migrations, and the queries. The only layer that knows SQL.
 
+pub mod access_report;
 pub mod admin_roles;
 pub mod admin_tokens;
 pub mod analyze;

@@ -4,36 +4,7 @@ use diesel::prelude::*;
 
 use super::conn::{DbConn, MultiBackend};
 use super::entitlements::LICENSED_ROLES;
-use super::models::EntitlementRow;
 use super::schema::{memberships, user_entitlements as e, users};
-
-/// Entitlement rows with the user's userName, one product's when given,
-/// handed to `visit` one at a time in report order (product, role,
-/// userName) until it says to stop: at 1M users the rows are 194,000, and
-/// a report page needs only a few of them held at once.
-pub fn access_each(
-    conn: &mut DbConn,
-    product: Option<&str>,
-    mut visit: impl FnMut(EntitlementRow, String) -> std::ops::ControlFlow<()>,
-) -> QueryResult<()> {
-    let mut q = e::table
-        .inner_join(users::table.on(users::id.eq(e::user_id)))
-        .into_boxed::<MultiBackend>();
-    if let Some(p) = product {
-        q = q.filter(e::product.eq(p.to_owned()));
-    }
-    let rows = q
-        .order((e::product, e::role, users::user_name_key, e::group_display))
-        .select((EntitlementRow::as_select(), users::user_name))
-        .load_iter::<(EntitlementRow, String), diesel::connection::DefaultLoadingMode>(conn)?;
-    for row in rows {
-        let (row, user_name) = row?;
-        if visit(row, user_name).is_break() {
-            break;
-        }
-    }
-    Ok(())
-}
 
 /// A licensed role held through a local group, with the membership behind it.
 #[derive(Debug, Clone, Queryable)]

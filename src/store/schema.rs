@@ -188,6 +188,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Which roles a mapped role grants (`admin` grants `user` too).
+    role_implications (role, grants) {
+        role -> Text,
+        grants -> Text,
+    }
+}
+
+diesel::table! {
     group_mappings (id) {
         id -> Text,
         product_key -> Text,
@@ -444,6 +452,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sites,
     products,
     group_mappings,
+    role_implications,
     user_entitlements,
     persons,
     policies,

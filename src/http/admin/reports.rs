@@ -9,6 +9,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
 use super::export::{self, Format};
+use crate::access::access_report::{Position, Start};
 use crate::access::{person_views, reports, AccessError};
 use crate::http::auth::AdminPrincipal;
 use crate::http::rest::query;
@@ -31,7 +32,15 @@ fn shape(
     timed: bool,
     extra: &[&str],
 ) -> Result<(Shape, HashMap<String, String>), AccessError> {
-    let mut q = query(req)?;
+    shape_of(query(req)?, timed, extra)
+}
+
+/// [`shape`] of a query already read.
+fn shape_of(
+    mut q: HashMap<String, String>,
+    timed: bool,
+    extra: &[&str],
+) -> Result<(Shape, HashMap<String, String>), AccessError> {
     let format = Format::take(&mut q)?;
     let limit = export::take_limit(&mut q)?;
     let start = match q.remove("cursor") {
@@ -105,16 +114,28 @@ pub async fn access(
     _: AdminPrincipal,
     req: HttpRequest,
 ) -> Result<HttpResponse, AccessError> {
-    let (shape, mut rest) = shape(&req, true, &["product"])?;
+    let mut q = query(&req)?;
+    // This report's cursor names where the page before ended (so a walk
+    // of it reads each line once); a number (the line to start at) is
+    // still taken, as earlier releases gave.
+    let start = match q.remove("cursor") {
+        None => Start::Offset(0),
+        Some(c) => match c.parse::<usize>() {
+            Ok(n) => Start::Offset(n),
+            Err(_) => Start::After(Position::from_cursor(&c).ok_or_else(|| {
+                AccessError::Invalid(format!("\"{c}\" is not a cursor of this report"))
+            })?),
+        },
+    };
+    let (shape, mut rest) = shape_of(q, true, &["product"])?;
     let product = rest.remove("product");
-    let (since, start, limit) = (shape.since, shape.start, shape.limit);
-    let (page, more) = state
+    let (since, limit) = (shape.since, shape.limit);
+    let page = state
         .store
-        .read(move |conn| reports::access_page(conn, product.as_deref(), since, start, limit))
+        .read(move |conn| reports::access_page(conn, product.as_deref(), since, &start, limit))
         .await?;
-    // The report is read only as far as the page (and one line past it).
-    let next = more.then(|| (start + page.len()).to_string());
-    export::page(&page, ACCESS_COLUMNS, next.as_deref(), shape.format)
+    let next = page.next.map(|p| p.to_cursor());
+    export::page(&page.lines, ACCESS_COLUMNS, next.as_deref(), shape.format)
 }
 
 /// `GET /reports/non-synced-access[?since=T]`: licensed access no synced

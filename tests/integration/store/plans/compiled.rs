@@ -2,7 +2,7 @@
 //! lookups, registered extensions' filters, cursor seeks and entitlement
 //! filters each reach their rows through an index, not a table scan.
 
-use super::{explain, inline, plan};
+use super::{explain, inline, on_postgres, plan};
 use crate::support::TestApp;
 
 #[actix_web::test]
@@ -471,23 +471,4 @@ async fn equality_filters_are_counted_from_the_index_alone() {
             "{filter} should be counted from {index} alone:\n{plan}"
         );
     }
-}
-
-/// Runs `sql` on PostgreSQL only: rows and statistics enough that its
-/// planner, which plans an empty table any way at all, tells the indexes
-/// apart. Only the test's own tables should be analyzed: a bare ANALYZE
-/// walks every schema of the database, including those other tests are
-/// dropping.
-fn on_postgres(app: &TestApp, sql: &str) {
-    use diesel::connection::SimpleConnection;
-    if app.state.store.backend() != gatehouse::store::Backend::Postgres {
-        return;
-    }
-    app.state
-        .store
-        .write_now(|conn| -> Result<(), gatehouse::store::StoreError> {
-            conn.batch_execute(sql)
-                .map_err(gatehouse::store::StoreError::Database)
-        })
-        .unwrap();
 }

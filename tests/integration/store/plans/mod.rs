@@ -4,6 +4,7 @@
 //! `statistics` the statistics both planners plan from.
 
 mod compiled;
+mod reports;
 mod statistics;
 
 use crate::support::TestApp;
@@ -89,4 +90,23 @@ fn explain(app: &TestApp, query: &str) -> String {
             })
         })
         .unwrap()
+}
+
+/// Runs `sql` on PostgreSQL only: rows and statistics enough that its
+/// planner, which plans an empty table any way at all, tells the indexes
+/// apart. Only the test's own tables should be analyzed: a bare ANALYZE
+/// walks every schema of the database, including those other tests are
+/// dropping.
+pub(super) fn on_postgres(app: &TestApp, sql: &str) {
+    use diesel::connection::SimpleConnection;
+    if app.state.store.backend() != gatehouse::store::Backend::Postgres {
+        return;
+    }
+    app.state
+        .store
+        .write_now(|conn| -> Result<(), gatehouse::store::StoreError> {
+            conn.batch_execute(sql)
+                .map_err(gatehouse::store::StoreError::Database)
+        })
+        .unwrap();
 }

@@ -1,0 +1,71 @@
+//! Plans for the access report's reads (`store::access_report`): a role's
+//! dense holders are walked along a directory's userName index, each
+//! probed for a membership by key; a role's few holders are read from their
+//! groups' memberships and sorted. Neither reads every user or membership.
+
+use super::{explain, on_postgres};
+use crate::support::TestApp;
+
+#[actix_web::test]
+async fn the_access_report_walks_names_in_index_order_and_reads_few_holders_by_group() {
+    let app = TestApp::new().await;
+    on_postgres(
+        &app,
+        "INSERT INTO directories VALUES ('d', 'd', 0);
+         INSERT INTO users (id, directory_id, user_name, user_name_key, external_id, display_name,
+                            active, attributes, version, created_at, updated_at)
+           SELECT 'u' || g, 'd', 'n' || g, 'n' || g, 'e' || g, 'D' || g, true, '{}', 1, g, g
+           FROM generate_series(1, 3000) g;
+         INSERT INTO \"groups\" (id, directory_id, display_name, display_name_key, external_id,
+                              attributes, version, created_at, updated_at)
+           SELECT 'g' || g, 'd', 'G' || g, 'g' || g, 'x' || g, '{}', 1, g, g
+           FROM generate_series(1, 30) g;
+         INSERT INTO memberships (group_id, member_id, member_type, source, actor, created_at,
+                                  member_created_at)
+           SELECT CASE WHEN g <= 2000 THEN 'g1' ELSE 'g' || (g % 29 + 2) END,
+                  'u' || g, 'User', 'scim', 'd', g, g
+           FROM generate_series(1, 3000) g;
+         ANALYZE users, \"groups\", memberships;",
+    );
+    let holds_access = "users.active AND NOT users.suspended \
+         AND coalesce((SELECT pe.live FROM persons pe WHERE pe.id = users.person_id), users.active) \
+         AND NOT users.portal_only";
+    // holders_by_name: the next batch of holders after a key, where a
+    // role is walked: its holders are dense (g1 holds two users in three).
+    let walk = format!(
+        "SELECT users.id, users.user_name_key FROM users \
+         WHERE users.directory_id = 'd' AND {holds_access} \
+         AND EXISTS (SELECT 1 FROM memberships WHERE memberships.member_id = users.id \
+                     AND memberships.group_id IN ('g1', 'g9')) \
+         AND users.user_name_key > 'n5' \
+         ORDER BY users.user_name_key LIMIT 101"
+    );
+    let plan = explain(&app, &walk);
+    assert!(
+        plan.contains("users_directory_user_name"),
+        "the walk should follow the userName index:\n{plan}"
+    );
+    assert!(
+        !["TEMP B-TREE", "Sort"].iter().any(|s| plan.contains(s)),
+        "the walk sorts:\n{plan}"
+    );
+    assert!(!scans(&plan), "the walk reads a whole table:\n{plan}");
+    // rows_sorted: a role's rows in one directory, after a key.
+    let sorted = "SELECT user_entitlements.user_id, users.user_name, users.user_name_key \
+         FROM user_entitlements INNER JOIN users ON users.id = user_entitlements.user_id \
+         WHERE user_entitlements.product = 'p' AND user_entitlements.role = 'user' \
+         AND users.directory_id = 'd' AND users.user_name_key > 'n5' \
+         ORDER BY users.user_name_key, user_entitlements.group_display, user_entitlements.group_id";
+    let plan = explain(&app, sorted);
+    assert!(
+        plan.contains("group_mappings_product"),
+        "the rows should start from the product's mappings:\n{plan}"
+    );
+    assert!(!scans(&plan), "the rows read a whole table:\n{plan}");
+}
+
+/// Whether a plan reads a whole table (or index) anywhere.
+fn scans(plan: &str) -> bool {
+    plan.lines()
+        .any(|l| l.contains("SCAN ") || l.contains("Seq Scan"))
+}
