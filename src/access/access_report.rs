@@ -17,7 +17,7 @@ use super::error::AccessError;
 use super::reports::AccessLine;
 use super::LOCAL_DIRECTORY;
 use crate::scim::resource::format_time;
-use crate::store::access_report::{self as store, GrantedRole};
+use crate::store::access_report::{self as store, GrantedRole, Walk};
 use crate::store::models::EntitlementRow;
 use crate::store::{directories, user_counts, DbConn};
 
@@ -29,6 +29,10 @@ const WALK_LINES: i64 = 128;
 
 /// Holders read from a walk at once, at most.
 const MAX_BATCH: usize = 2_000;
+
+/// The fewest and most names a walk reads in one stretch.
+const MIN_STRETCH: usize = 1_024;
+const MAX_STRETCH: usize = 65_536;
 
 /// Where a page of the report starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -241,8 +245,13 @@ struct Entry {
 enum Source {
     /// Read and sorted at once: nothing more to read.
     Sorted,
-    /// Walked by name in batches, from after `after`.
-    Walk { after: Option<String>, done: bool },
+    /// Walked by name in batches, from after `after`; `share` is the
+    /// directory's users per holder, as the kept counts put it.
+    Walk {
+        after: Option<String>,
+        done: bool,
+        share: usize,
+    },
 }
 
 /// One directory's holders of a role, in the database's userName order.
@@ -301,6 +310,7 @@ impl Merge {
                 let walk = Source::Walk {
                     after: from,
                     done: false,
+                    share: usize::try_from(users / holders).unwrap_or(1).max(1),
                 };
                 (VecDeque::new(), walk)
             } else {
@@ -327,18 +337,13 @@ impl Merge {
     ) -> Result<Option<Entry>, AccessError> {
         let batch = wanted.saturating_add(1).clamp(16, MAX_BATCH);
         for stream in &mut self.streams {
-            let Source::Walk { after, done } = &mut stream.source else {
+            let Source::Walk { after, done, share } = &mut stream.source else {
                 continue;
             };
             if !stream.ahead.is_empty() || *done {
                 continue;
             }
-            let found =
-                store::holders_by_name(conn, &stream.directory, role, after.as_deref(), batch)?;
-            *done = found.len() < batch;
-            if let Some((_, key)) = found.last() {
-                *after = Some(key.clone());
-            }
+            let found = walk_batch(conn, &stream.directory, role, after, done, *share, batch)?;
             let directory = &stream.directory;
             stream
                 .ahead
@@ -358,6 +363,72 @@ impl Merge {
             .map(|(i, _)| i);
         Ok(least.and_then(|i| self.streams.get_mut(i)?.ahead.pop_front()))
     }
+}
+
+/// The next `batch` holders of a walked directory after `after`, moving
+/// `after` past them (and setting `done` at the directory's end). The
+/// walk reads stretches of names sized to hold the batch at the density
+/// the kept counts give (`share` users per holder); when twice the
+/// stretches expected have held less, the holders ahead are fewer than
+/// the counts said (past the last of them, or grouped elsewhere in the
+/// alphabet), and the rest of the batch is read from the groups' members.
+fn walk_batch(
+    conn: &mut DbConn,
+    directory: &str,
+    role: &GrantedRole,
+    after: &mut Option<String>,
+    done: &mut bool,
+    share: usize,
+    batch: usize,
+) -> Result<Vec<(String, String)>, AccessError> {
+    let expected = batch.saturating_mul(share);
+    let mut budget = expected.saturating_mul(2).max(MIN_STRETCH);
+    let mut found: Vec<(String, String)> = Vec::new();
+    while found.len() < batch {
+        let wanted = batch - found.len();
+        let width = wanted.saturating_mul(share).clamp(MIN_STRETCH, MAX_STRETCH);
+        if budget < width {
+            let rest = store::holders_by_name(
+                conn,
+                directory,
+                role,
+                (after.as_deref(), None),
+                wanted,
+                Walk::Members,
+            )?;
+            *done = rest.len() < wanted;
+            if let Some((_, key)) = rest.last() {
+                *after = Some(key.clone());
+            }
+            found.extend(rest);
+            break;
+        }
+        budget -= width;
+        let end = store::key_past(conn, directory, after.as_deref(), width)?;
+        let got = store::holders_by_name(
+            conn,
+            directory,
+            role,
+            (after.as_deref(), end.as_deref()),
+            wanted,
+            Walk::Names,
+        )?;
+        let full = got.len() == wanted;
+        match (got.last(), &end) {
+            // The batch ended inside the stretch: go on from its last holder.
+            (Some((_, key)), _) if full => *after = Some(key.clone()),
+            // The whole stretch was read.
+            (_, Some(end)) => *after = Some(end.clone()),
+            // The directory's last names were read.
+            (_, None) => {
+                *done = true;
+                found.extend(got);
+                break;
+            }
+        }
+        found.extend(got);
+    }
+    Ok(found)
 }
 
 /// The role's lines in `directory` from after the userName key `after`,

@@ -10,7 +10,9 @@
 //! - [`holders_by_name`]: the directory's users in userName order (its
 //!   unique index), each probed for a membership of a granting group, then
 //!   [`rows_of`] for the users found. Cheap when holders are dense and few
-//!   lines are wanted: a product mapped from a 200,000-member group.
+//!   lines are wanted: a product mapped from a 200,000-member group. Where
+//!   the names ahead turn out to hold few holders (past the last of them,
+//!   say), the same holders are found from the groups' members instead.
 //! - [`rows_sorted`]: the pair's rows for the directory, sorted. Cheap when
 //!   the pair has few holders, or the whole report is wanted.
 //!
@@ -119,33 +121,90 @@ pub fn granted_roles(conn: &mut DbConn, product: Option<&str>) -> QueryResult<Ve
         .collect())
 }
 
+/// How [`holders_by_name`] finds a directory's holders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Walk {
+    /// Along the directory's userName index, each user probed for a
+    /// membership: costs the users passed, so cheap where holders are
+    /// dense.
+    Names,
+    /// From the granting groups' members, sorted: costs every member, so
+    /// the way on where the names ahead hold few holders.
+    Members,
+}
+
 /// Up to `limit` users of `directory` holding `role` (members of any of
 /// its granting groups who hold access at all), in userName order, after
-/// the userName key `after`: `(id, userName key)`. userName keys are
-/// unique in a directory, so the key alone says where to go on.
+/// the userName key `after` and up to `upto`: `(id, userName key)`.
+/// userName keys are unique in a directory, so a key alone says where to
+/// go on.
 pub fn holders_by_name(
     conn: &mut DbConn,
     directory: &str,
     role: &GrantedRole,
-    after: Option<&str>,
+    (after, upto): (Option<&str>, Option<&str>),
     limit: usize,
+    walk: Walk,
 ) -> QueryResult<Vec<(String, String)>> {
     let granting: Vec<String> = role.groups.iter().map(|g| g.group_id.clone()).collect();
-    let member = memberships::table
-        .filter(memberships::member_id.eq(users::id))
-        .filter(memberships::group_id.eq_any(granting));
     let mut q = users::table
         .filter(users::directory_id.eq(directory.to_owned()))
         .filter(holds_access(role.is_customer()))
-        .filter(diesel::dsl::exists(member))
+        .into_boxed::<MultiBackend>();
+    if let Some(key) = after {
+        q = q.filter(users::user_name_key.gt(key.to_owned()));
+    }
+    if let Some(key) = upto {
+        q = q.filter(users::user_name_key.le(key.to_owned()));
+    }
+    let q = match walk {
+        Walk::Names => q
+            .filter(diesel::dsl::exists(
+                memberships::table
+                    .filter(memberships::member_id.eq(users::id))
+                    .filter(memberships::group_id.eq_any(granting)),
+            ))
+            .order(users::user_name_key),
+        // The order by an expression keeps both planners off the userName
+        // index (which they would walk, however far the next holder is).
+        Walk::Members => q
+            .filter(
+                users::id.eq_any(
+                    memberships::table
+                        .filter(memberships::group_id.eq_any(granting))
+                        .select(memberships::member_id),
+                ),
+            )
+            .order(diesel::dsl::sql::<diesel::sql_types::Text>(
+                "users.user_name_key || ''",
+            )),
+    };
+    q.limit(i64::try_from(limit).unwrap_or(i64::MAX))
+        .select((users::id, users::user_name_key))
+        .load(conn)
+}
+
+/// The userName key `width` users of `directory` past `after` (the end
+/// of a stretch a walk will read), or `None` when the directory ends
+/// sooner. Read from the index alone.
+pub fn key_past(
+    conn: &mut DbConn,
+    directory: &str,
+    after: Option<&str>,
+    width: usize,
+) -> QueryResult<Option<String>> {
+    let mut q = users::table
+        .filter(users::directory_id.eq(directory.to_owned()))
         .into_boxed::<MultiBackend>();
     if let Some(key) = after {
         q = q.filter(users::user_name_key.gt(key.to_owned()));
     }
     q.order(users::user_name_key)
-        .limit(i64::try_from(limit).unwrap_or(i64::MAX))
-        .select((users::id, users::user_name_key))
-        .load(conn)
+        .offset(i64::try_from(width.saturating_sub(1)).unwrap_or(i64::MAX))
+        .limit(1)
+        .select(users::user_name_key)
+        .first(conn)
+        .optional()
 }
 
 /// The report's rows of `role` for these users, with their userNames:

@@ -228,3 +228,42 @@ async fn pages_of_walked_and_sorted_holders_hold_every_line_once_in_order() {
     let rest = walk_from(&app, "/reports/access?product=wiki&limit=20", Some(next)).await;
     assert_eq!(shape(&rest), expected[20..]);
 }
+
+/// Holders grouped at the start of the alphabet, then thousands of names
+/// without access, then a few more holders: the walk's stretches past the
+/// first group find nothing, and the rest is found from the group's
+/// members instead. Every page still holds the next lines in order.
+#[actix_web::test]
+async fn holders_far_apart_in_the_alphabet_are_each_listed_once_in_order() {
+    let app = TestApp::new().await;
+    app.create_product("acme", "wiki", None).await;
+    let name = |prefix: &str, i: usize| format!("{prefix}{i:04}@acme.test");
+    let early: Vec<String> = (0..1_400).map(|i| name("a", i)).collect();
+    let others: Vec<String> = (0..2_800).map(|i| name("b", i)).collect();
+    let late: Vec<String> = (0..5).map(|i| name("c", i)).collect();
+    let names: Vec<String> = early.iter().chain(&others).chain(&late).cloned().collect();
+    let ids = crate::scim::bulk_users(&app, names.clone()).await;
+    let holders: Vec<&str> = ids[..1_400]
+        .iter()
+        .chain(&ids[4_200..])
+        .map(String::as_str)
+        .collect();
+    let group = id(&app.create_group("Wiki", &holders).await);
+    app.map(&group, "wiki", "user").await;
+
+    let expected: Vec<String> = holders.iter().map(|h| (*h).to_owned()).collect();
+    for limit in [100, 1_000] {
+        let lines = walk(&app, &format!("/reports/access?product=wiki&limit={limit}")).await;
+        let users: Vec<String> = lines
+            .iter()
+            .map(|l| l["user"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(users, expected, "pages of {limit}");
+        let listed: Vec<&str> = lines
+            .iter()
+            .map(|l| l["userName"].as_str().unwrap())
+            .collect();
+        let wanted: Vec<&str> = early.iter().chain(&late).map(String::as_str).collect();
+        assert_eq!(listed, wanted);
+    }
+}

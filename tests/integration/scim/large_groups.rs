@@ -6,40 +6,9 @@ use std::collections::HashSet;
 use actix_web::http::Method;
 use serde_json::{json, Value};
 
-use super::{GROUP, USER};
+use super::{bulk_users, GROUP};
 use crate::support::TestApp;
 use gatehouse::access::provisioning::group_pages::{self, MEMBERS_PER_PAGE};
-
-const BULK: &str = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
-
-/// Creates `n` users through `/Bulk`; their ids.
-async fn bulk_users(app: &TestApp, n: usize) -> Vec<String> {
-    let mut ids = Vec::with_capacity(n);
-    let names: Vec<usize> = (0..n).collect();
-    for chunk in names.chunks(1000) {
-        let operations: Vec<Value> = chunk
-            .iter()
-            .map(|i| {
-                json!({"method": "POST", "path": "/Users", "bulkId": format!("u{i}"),
-                    "data": {"schemas": [USER], "userName": format!("member{i}@big.example"),
-                        "displayName": format!("Member {i}")}})
-            })
-            .collect();
-        let r = app
-            .post(
-                "/scim/v2/Bulk",
-                &json!({"schemas": [BULK], "Operations": operations}),
-            )
-            .await;
-        assert_eq!(r.status, 200, "{}", r.text);
-        for op in r.json["Operations"].as_array().unwrap() {
-            assert_eq!(op["status"], "201", "{op}");
-            let location = op["location"].as_str().unwrap();
-            ids.push(location.rsplit('/').next().unwrap().to_owned());
-        }
-    }
-    ids
-}
 
 fn member_values(group: &Value) -> Vec<String> {
     group["members"]
@@ -54,7 +23,8 @@ fn member_values(group: &Value) -> Vec<String> {
 async fn a_group_larger_than_a_page_is_streamed_whole() {
     let app = TestApp::new().await;
     // Three pages: the first, one between, and the last.
-    let users = bulk_users(&app, 2 * MEMBERS_PER_PAGE as usize + 50).await;
+    let names = (0..2 * MEMBERS_PER_PAGE as usize + 50).map(|i| format!("member{i}@big.example"));
+    let users = bulk_users(&app, names).await;
     let nested = app.create_group("Nested", &[]).await;
     let nested_id = nested["id"].as_str().unwrap().to_owned();
     let mut members: Vec<Value> = users.iter().map(|id| json!({"value": id})).collect();

@@ -58,3 +58,39 @@ pub fn error_body(status: u16, scim_type: Option<&str>, detail: &str) -> Value {
 pub fn filter_query(filter: &str) -> String {
     url::form_urlencoded::byte_serialize(filter.as_bytes()).collect()
 }
+
+/// Creates a user of each of `names` through `/Bulk`, a thousand to a
+/// request (the `i`th displayed as "Member i"); their ids, in order.
+pub async fn bulk_users(
+    app: &crate::support::TestApp,
+    names: impl IntoIterator<Item = String>,
+) -> Vec<String> {
+    let names: Vec<String> = names.into_iter().collect();
+    let mut ids = Vec::with_capacity(names.len());
+    for (at, chunk) in names.chunks(1000).enumerate() {
+        let operations: Vec<Value> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (at * 1000 + i, name))
+            .map(|(i, name)| {
+                json!({"method": "POST", "path": "/Users", "bulkId": format!("u{i}"),
+                    "data": {"schemas": [USER], "userName": name,
+                        "displayName": format!("Member {i}")}})
+            })
+            .collect();
+        let r = app
+            .post(
+                "/scim/v2/Bulk",
+                &json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+                        "Operations": operations}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        for op in r.json["Operations"].as_array().unwrap() {
+            assert_eq!(op["status"], "201", "{op}");
+            let location = op["location"].as_str().unwrap();
+            ids.push(location.rsplit('/').next().unwrap().to_owned());
+        }
+    }
+    ids
+}

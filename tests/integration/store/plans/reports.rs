@@ -1,7 +1,9 @@
 //! Plans for the access report's reads (`store::access_report`): a role's
 //! dense holders are walked along a directory's userName index, each
-//! probed for a membership by key; a role's few holders are read from their
-//! groups' memberships and sorted. Neither reads every user or membership.
+//! probed for a membership by key, in stretches whose ends come from the
+//! index alone; a role's few holders (or a walk's, where the names ahead
+//! hold few) are read from their groups' memberships and sorted. None
+//! reads every user or membership.
 
 use super::{explain, on_postgres};
 use crate::support::TestApp;
@@ -50,6 +52,31 @@ async fn the_access_report_walks_names_in_index_order_and_reads_few_holders_by_g
         "the walk sorts:\n{plan}"
     );
     assert!(!scans(&plan), "the walk reads a whole table:\n{plan}");
+    // Where the names ahead hold few holders (g9 and g10 hold ~70 users
+    // between them): the same from the members.
+    let members = format!(
+        "SELECT users.id, users.user_name_key FROM users \
+         WHERE users.directory_id = 'd' AND {holds_access} AND users.user_name_key > 'n' \
+         AND users.id IN (SELECT memberships.member_id FROM memberships \
+                          WHERE memberships.group_id IN ('g9', 'g10')) \
+         ORDER BY users.user_name_key || '' LIMIT 101"
+    );
+    let plan = explain(&app, &members);
+    assert!(
+        !plan.contains("users_directory"),
+        "the members' holders should not walk a directory's index:\n{plan}"
+    );
+    assert!(!scans(&plan), "{plan}");
+    // key_past: the end of a stretch of names, from the index alone.
+    let stretch = "SELECT users.user_name_key FROM users \
+         WHERE users.directory_id = 'd' AND users.user_name_key > 'n5' \
+         ORDER BY users.user_name_key LIMIT 1 OFFSET 1023";
+    let plan = explain(&app, stretch);
+    let index_only = match app.state.store.backend() {
+        gatehouse::store::Backend::Sqlite => "COVERING INDEX users_directory_user_name",
+        gatehouse::store::Backend::Postgres => "Index Only Scan using users_directory_user_name",
+    };
+    assert!(plan.contains(index_only), "{plan}");
     // rows_sorted: a role's rows in one directory, after a key.
     let sorted = "SELECT user_entitlements.user_id, users.user_name, users.user_name_key \
          FROM user_entitlements INNER JOIN users ON users.id = user_entitlements.user_id \
