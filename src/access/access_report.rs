@@ -17,7 +17,7 @@ use super::error::AccessError;
 use super::reports::AccessLine;
 use super::LOCAL_DIRECTORY;
 use crate::scim::resource::format_time;
-use crate::store::access_report::{self as store, GrantedRole, Walk};
+use crate::store::access_report::{self as store, GrantedRole, GrantingGroup, Walk};
 use crate::store::models::EntitlementRow;
 use crate::store::{directories, user_counts, DbConn};
 
@@ -117,7 +117,7 @@ pub fn page(
             role: role.role.clone(),
             after,
         };
-        while let Some(entry) = merge.next(conn, role, end.saturating_sub(seen))? {
+        while let Some(entry) = merge.next(conn, role, since, end.saturating_sub(seen))? {
             if seen >= end {
                 fill_walked(conn, role, &mut lines, walked)?;
                 let next = if counted { Some(at(after)) } else { ended };
@@ -243,13 +243,15 @@ struct Entry {
 
 /// How a directory's stream of holders is read.
 enum Source {
-    /// Read and sorted at once: nothing more to read.
+    /// Read and sorted at once (the whole report): nothing more to read.
     Sorted,
-    /// Walked by name in batches, from after `after`; `share` is the
-    /// directory's users per holder, as the kept counts put it.
-    Walk {
+    /// Read in batches from after `after`: walked by name (`share` is the
+    /// directory's users per holder, as the counts put it), or from the
+    /// granting groups' members.
+    Batches {
         after: Option<String>,
         done: bool,
+        walk: Walk,
         share: usize,
     },
 }
@@ -270,8 +272,8 @@ struct Merge {
 }
 
 impl Merge {
-    /// Decides per directory whether to walk or sort (`WALK_LINES`), reads
-    /// the sorted ones at once, and opens the walks; each directory from
+    /// Decides per directory how to read it (`WALK_LINES`), reads the
+    /// sorted ones at once, and opens the others; each directory from
     /// after its key in `after`. The `whole` report is sorted: walking
     /// every holder costs more than sorting them.
     fn of(
@@ -282,40 +284,25 @@ impl Merge {
         whole: bool,
         after: &BTreeMap<String, String>,
     ) -> Result<Merge, AccessError> {
-        let local: i64 = role
-            .groups
-            .iter()
-            .filter(|g| g.directory_id == LOCAL_DIRECTORY)
-            .map(|g| g.holders)
-            .sum();
         let mut streams = Vec::new();
         for (directory, users) in sizes {
-            // A synced group's members are its directory's users (the
-            // directory resolves them); a local group's may be anyone's.
-            let holders = local
-                + role
-                    .groups
-                    .iter()
-                    .filter(|g| g.directory_id == *directory && *directory != LOCAL_DIRECTORY)
-                    .map(|g| g.holders)
-                    .sum::<i64>();
+            let holders = holders_in(conn, role, directory, since)?;
             if holders <= 0 {
                 continue;
             }
             let from = after.get(directory).cloned();
             let dense = holders.saturating_mul(holders) > WALK_LINES.saturating_mul(*users);
-            // A walk finds the lines granted since a time only by reading
-            // past all the others: those are sorted.
-            let (ahead, source) = if dense && since.is_none() && !whole {
-                let walk = Source::Walk {
-                    after: from,
-                    done: false,
-                    share: usize::try_from(users / holders).unwrap_or(1).max(1),
-                };
-                (VecDeque::new(), walk)
-            } else {
+            let (ahead, source) = if whole {
                 let sorted = sorted_entries(conn, role, directory, from.as_deref(), since)?;
                 (sorted, Source::Sorted)
+            } else {
+                let batches = Source::Batches {
+                    after: from,
+                    done: false,
+                    walk: if dense { Walk::Names } else { Walk::Members },
+                    share: usize::try_from(users / holders).unwrap_or(1).max(1),
+                };
+                (VecDeque::new(), batches)
             };
             streams.push(Stream {
                 directory: directory.clone(),
@@ -333,17 +320,48 @@ impl Merge {
         &mut self,
         conn: &mut DbConn,
         role: &GrantedRole,
+        since: Option<i64>,
         wanted: usize,
     ) -> Result<Option<Entry>, AccessError> {
         let batch = wanted.saturating_add(1).clamp(16, MAX_BATCH);
         for stream in &mut self.streams {
-            let Source::Walk { after, done, share } = &mut stream.source else {
+            let Source::Batches {
+                after,
+                done,
+                walk,
+                share,
+            } = &mut stream.source
+            else {
                 continue;
             };
             if !stream.ahead.is_empty() || *done {
                 continue;
             }
-            let found = walk_batch(conn, &stream.directory, role, after, done, *share, batch)?;
+            let found = match walk {
+                Walk::Names => {
+                    let at = Place {
+                        directory: &stream.directory,
+                        after,
+                        done,
+                    };
+                    walk_batch(conn, role, at, since, *share, batch)?
+                }
+                Walk::Members => {
+                    let found = store::holders_by_name(
+                        conn,
+                        &stream.directory,
+                        role,
+                        (after.as_deref(), None),
+                        batch,
+                        (Walk::Members, since),
+                    )?;
+                    *done = found.len() < batch;
+                    if let Some((_, key)) = found.last() {
+                        *after = Some(key.clone());
+                    }
+                    found
+                }
+            };
             let directory = &stream.directory;
             stream
                 .ahead
@@ -365,6 +383,44 @@ impl Merge {
     }
 }
 
+/// Where a walk of one directory stands.
+struct Place<'a> {
+    directory: &'a str,
+    after: &'a mut Option<String>,
+    done: &'a mut bool,
+}
+
+/// About how many of `directory`'s users hold `role` (from `since` on,
+/// when given), from the kept counts of its granting groups, or their
+/// grants from then on: an upper bound (one user in two groups counts
+/// twice). A synced group's members are its directory's users (the
+/// directory resolves them); a local group's may be anyone's.
+fn holders_in(
+    conn: &mut DbConn,
+    role: &GrantedRole,
+    directory: &str,
+    since: Option<i64>,
+) -> Result<i64, AccessError> {
+    let granting: Vec<&GrantingGroup> = role
+        .groups
+        .iter()
+        .filter(|g| {
+            g.directory_id == LOCAL_DIRECTORY
+                || (g.directory_id == directory && directory != LOCAL_DIRECTORY)
+        })
+        .collect();
+    // A group without holders adds none from any time on.
+    let granting: Vec<&GrantingGroup> = granting.into_iter().filter(|g| g.holders > 0).collect();
+    Ok(match since {
+        _ if granting.is_empty() => 0,
+        None => granting.iter().map(|g| g.holders).sum(),
+        Some(t) => {
+            let ids: Vec<&str> = granting.iter().map(|g| g.group_id.as_str()).collect();
+            store::grants_since(conn, &ids, t)?
+        }
+    })
+}
+
 /// The next `batch` holders of a walked directory after `after`, moving
 /// `after` past them (and setting `done` at the directory's end). The
 /// walk reads stretches of names sized to hold the batch at the density
@@ -374,13 +430,17 @@ impl Merge {
 /// alphabet), and the rest of the batch is read from the groups' members.
 fn walk_batch(
     conn: &mut DbConn,
-    directory: &str,
     role: &GrantedRole,
-    after: &mut Option<String>,
-    done: &mut bool,
+    at: Place<'_>,
+    since: Option<i64>,
     share: usize,
     batch: usize,
 ) -> Result<Vec<(String, String)>, AccessError> {
+    let Place {
+        directory,
+        after,
+        done,
+    } = at;
     let expected = batch.saturating_mul(share);
     let mut budget = expected.saturating_mul(2).max(MIN_STRETCH);
     let mut found: Vec<(String, String)> = Vec::new();
@@ -394,7 +454,7 @@ fn walk_batch(
                 role,
                 (after.as_deref(), None),
                 wanted,
-                Walk::Members,
+                (Walk::Members, since),
             )?;
             *done = rest.len() < wanted;
             if let Some((_, key)) = rest.last() {
@@ -411,7 +471,7 @@ fn walk_batch(
             role,
             (after.as_deref(), end.as_deref()),
             wanted,
-            Walk::Names,
+            (Walk::Names, since),
         )?;
         let full = got.len() == wanted;
         match (got.last(), &end) {

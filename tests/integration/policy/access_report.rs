@@ -227,6 +227,30 @@ async fn pages_of_walked_and_sorted_holders_hold_every_line_once_in_order() {
     assert!(r.status < 300, "{}", r.text);
     let rest = walk_from(&app, "/reports/access?product=wiki&limit=20", Some(next)).await;
     assert_eq!(shape(&rest), expected[20..]);
+
+    // From a time on: a group mapped later grants 150 accounts at once
+    // (enough to be walked by name), but only those without an earlier
+    // grant were first granted it from then on.
+    let since = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let late_members: Vec<&str> = dense[..150].iter().map(String::as_str).collect();
+    let late = id(&app.create_group("Late", &late_members).await);
+    app.map(&late, "wiki", "user").await;
+    let mut first_granted_late: Vec<&String> = [&dense[0], &dense[1], &dense[3], &dense[4]].into();
+    first_granted_late.sort_by_key(|u| &names[*u]);
+    let only_late = BTreeSet::from([late.clone()]);
+    let wanted: Vec<(String, String, BTreeSet<String>)> = first_granted_late
+        .iter()
+        .map(|u| ("user".to_owned(), (*u).clone(), only_late.clone()))
+        .collect();
+    for limit in [1, 100] {
+        let lines = walk(
+            &app,
+            &format!("/reports/access?product=wiki&since={since}&limit={limit}"),
+        )
+        .await;
+        assert_eq!(shape(&lines), wanted, "pages of {limit} since {since}");
+    }
 }
 
 /// Holders grouped at the start of the alphabet, then thousands of names

@@ -67,6 +67,21 @@ async fn the_access_report_walks_names_in_index_order_and_reads_few_holders_by_g
         "the members' holders should not walk a directory's index:\n{plan}"
     );
     assert!(!scans(&plan), "{plan}");
+    // From a time on: the groups' grants since then, one range each.
+    let since = format!(
+        "SELECT users.id, users.user_name_key FROM users \
+         WHERE users.directory_id = 'd' AND {holds_access} AND users.user_name_key > 'n' \
+         AND users.id IN (SELECT memberships.member_id FROM memberships \
+                          WHERE memberships.group_id IN ('g1', 'g9') \
+                          AND memberships.created_at >= 2990) \
+         ORDER BY users.user_name_key || '' LIMIT 101"
+    );
+    let plan = explain(&app, &since);
+    assert!(
+        plan.contains("memberships_group_granted"),
+        "the grants since a time should be a range of each group's:\n{plan}"
+    );
+    assert!(!scans(&plan), "{plan}");
     // key_past: the end of a stretch of names, from the index alone.
     let stretch = "SELECT users.user_name_key FROM users \
          WHERE users.directory_id = 'd' AND users.user_name_key > 'n5' \
