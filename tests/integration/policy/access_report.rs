@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use actix_web::http::Method;
+use gatehouse::clock::{Clock, SystemClock};
 use serde_json::{json, Value};
 
 use crate::admin::{id, scim_patch};
@@ -231,7 +232,9 @@ async fn pages_of_walked_and_sorted_holders_hold_every_line_once_in_order() {
     // From a time on: a group mapped later grants 150 accounts at once
     // (enough to be walked by name), but only those without an earlier
     // grant were first granted it from then on.
-    let since = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let since = chrono::DateTime::from_timestamp_micros(SystemClock.now_micros())
+        .unwrap()
+        .to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     let late_members: Vec<&str> = dense[..150].iter().map(String::as_str).collect();
     let late = id(&app.create_group("Late", &late_members).await);
