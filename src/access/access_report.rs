@@ -14,12 +14,28 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::error::AccessError;
-use super::reports::AccessLine;
 use super::LOCAL_DIRECTORY;
 use crate::scim::resource::format_time;
 use crate::store::access_report::{self as store, GrantedRole, GrantingGroup, Walk};
 use crate::store::models::EntitlementRow;
 use crate::store::{directories, user_counts, DbConn};
+
+/// One account's role on one product, with the groups that grant it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccessLine {
+    pub product: String,
+    pub role: String,
+    pub user: String,
+    #[serde(rename = "userName")]
+    pub user_name: String,
+    /// The person the account belongs to (licenses count persons).
+    pub person: String,
+    /// When the earliest grant of it began.
+    pub since: String,
+    #[serde(skip)]
+    pub since_us: i64,
+    pub via: Vec<serde_json::Value>,
+}
 
 /// A directory's holders are walked by name, rather than sorted, when
 /// walking the lines of this many pages costs less than sorting them all:

@@ -13,22 +13,7 @@ use crate::scim::resource::format_time;
 use crate::store::reports::NonSyncedRow;
 use crate::store::{guests, memberships, reports, DbConn};
 
-/// One account's role on one product, with the groups that grant it.
-#[derive(Debug, Clone, Serialize)]
-pub struct AccessLine {
-    pub product: String,
-    pub role: String,
-    pub user: String,
-    #[serde(rename = "userName")]
-    pub user_name: String,
-    /// The person the account belongs to (licenses count persons).
-    pub person: String,
-    /// When the earliest grant of it began.
-    pub since: String,
-    #[serde(skip)]
-    pub since_us: i64,
-    pub via: Vec<serde_json::Value>,
-}
+pub use super::access_report::AccessLine;
 
 /// Who has which product, and through which group; with `since`, only
 /// access first granted from then on.
