@@ -2,7 +2,7 @@
 //! Chromium (see `support::browser`).
 
 mod browser_smoke;
-mod client;
+pub(crate) mod client;
 mod journey;
 mod oidc;
 mod oidc_browser;

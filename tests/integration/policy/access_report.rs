@@ -185,6 +185,28 @@ async fn pages_of_walked_and_sorted_holders_hold_every_line_once_in_order() {
             names[l["user"].as_str().unwrap()]
         );
     }
+    // The whole report, as the console downloads it (read sorted, every
+    // directory at once): the same lines in the same order.
+    let mut console = crate::console::client::Console::signed_in(&app).await;
+    let csv = console
+        .get("/console/reports/access.csv?product=wiki")
+        .await;
+    assert_eq!(csv.status, 200, "{}", csv.text);
+    let rows: Vec<(String, String)> = csv
+        .text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let mut fields = l.split(',').skip(1);
+            let role = fields.next().unwrap().to_owned();
+            (role, fields.next().unwrap().to_owned())
+        })
+        .collect();
+    let wanted: Vec<(String, String)> = expected
+        .iter()
+        .map(|(role, user, _)| (role.clone(), user.clone()))
+        .collect();
+    assert_eq!(rows, wanted);
     // A number (earlier releases' cursors) is the line to start at; the
     // page's own cursor goes on from there.
     let r = app
