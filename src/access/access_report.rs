@@ -363,19 +363,12 @@ impl Merge {
                     walk_batch(conn, role, at, since, *share, batch)?
                 }
                 Walk::Members => {
-                    let found = store::holders_by_name(
-                        conn,
-                        &stream.directory,
-                        role,
-                        (after.as_deref(), None),
-                        batch,
-                        (Walk::Members, since),
-                    )?;
-                    *done = found.len() < batch;
-                    if let Some((_, key)) = found.last() {
-                        *after = Some(key.clone());
-                    }
-                    found
+                    let at = Place {
+                        directory: &stream.directory,
+                        after,
+                        done,
+                    };
+                    members_batch(conn, role, at, since, batch)?
                 }
             };
             let directory = &stream.directory;
@@ -437,6 +430,31 @@ fn holders_in(
     })
 }
 
+/// The next `batch` holders of a directory after `after`, read from the
+/// granting groups' members, moving `after` past them (and setting `done`
+/// when they are the last).
+fn members_batch(
+    conn: &mut DbConn,
+    role: &GrantedRole,
+    at: Place<'_>,
+    since: Option<i64>,
+    batch: usize,
+) -> Result<Vec<(String, String)>, AccessError> {
+    let found = store::holders_by_name(
+        conn,
+        at.directory,
+        role,
+        (at.after.as_deref(), None),
+        batch,
+        (Walk::Members, since),
+    )?;
+    *at.done = found.len() < batch;
+    if let Some((_, key)) = found.last() {
+        *at.after = Some(key.clone());
+    }
+    Ok(found)
+}
+
 /// The next `batch` holders of a walked directory after `after`, moving
 /// `after` past them (and setting `done` at the directory's end). The
 /// walk reads stretches of names sized to hold the batch at the density
@@ -464,19 +482,12 @@ fn walk_batch(
         let wanted = batch - found.len();
         let width = wanted.saturating_mul(share).clamp(MIN_STRETCH, MAX_STRETCH);
         if budget < width {
-            let rest = store::holders_by_name(
-                conn,
+            let at = Place {
                 directory,
-                role,
-                (after.as_deref(), None),
-                wanted,
-                (Walk::Members, since),
-            )?;
-            *done = rest.len() < wanted;
-            if let Some((_, key)) = rest.last() {
-                *after = Some(key.clone());
-            }
-            found.extend(rest);
+                after,
+                done,
+            };
+            found.extend(members_batch(conn, role, at, since, wanted)?);
             break;
         }
         budget -= width;
