@@ -1,44 +1,22 @@
-//! The access report read as far as a page needs: one role on one product
-//! at a time, each directory's holders either walked in userName order or
-//! sorted (`store::access_report` says why and how).
-//!
-//! A page of the first role of a 200,000-member group's product was the
-//! database sorting every row of the report (194,000 at 1M users) for 100
-//! lines; walked, it reads the first ~100 holders by name.
+//! A role's holders, directory by directory, merged into report order.
+//! Each directory is read one of three ways (`store::access_report`): walked
+//! by name where its holders are dense, from the granting groups' members
+//! where they are few, or sorted at once for the whole report; each gives
+//! the directory's holders in the database's userName order, so the merge
+//! comes out the same whichever way a directory is read.
 
 use std::collections::{BTreeMap, VecDeque};
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use serde::{Deserialize, Serialize};
-use serde_json::json;
-
-use super::error::AccessError;
-use super::LOCAL_DIRECTORY;
-use crate::scim::resource::format_time;
+use super::super::error::AccessError;
+use super::super::LOCAL_DIRECTORY;
+use super::line::{line_of, AccessLine};
 use crate::store::access_report::{self as store, GrantedRole, GrantingGroup, Walk};
 use crate::store::models::EntitlementRow;
-use crate::store::{directories, user_counts, DbConn};
+use crate::store::DbConn;
 
-/// One account's role on one product, with the groups that grant it.
-#[derive(Debug, Clone, Serialize)]
-pub struct AccessLine {
-    pub product: String,
-    pub role: String,
-    pub user: String,
-    #[serde(rename = "userName")]
-    pub user_name: String,
-    /// The person the account belongs to (licenses count persons).
-    pub person: String,
-    /// When the earliest grant of it began.
-    pub since: String,
-    #[serde(skip)]
-    pub since_us: i64,
-    pub via: Vec<serde_json::Value>,
-}
-
-/// A directory's holders are walked by name, rather than sorted, when
-/// walking the lines of this many pages costs less than sorting them all:
+/// A directory's holders are walked by name, rather than read from the
+/// granting groups' members and sorted, when walking the lines of this
+/// many pages costs less than sorting them all:
 /// `holders² > WALK_LINES × users` (holders/users is the share of the walk
 /// that finds one). At 1M users: from ~11,300 holders on.
 const WALK_LINES: i64 = 128;
@@ -50,211 +28,15 @@ const MAX_BATCH: usize = 2_000;
 const MIN_STRETCH: usize = 1_024;
 const MAX_STRETCH: usize = 65_536;
 
-/// Where a page of the report starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Start {
-    /// After this many lines (the cursors of earlier releases).
-    Offset(usize),
-    /// After the line a page ended with.
-    After(Position),
-}
-
-/// Where a page ended: the role it ended in, and for each directory the
-/// userName key of the last of its accounts listed there. Each directory
-/// goes on from its own key, so the next page merges the directories'
-/// accounts exactly as one long read would have, whatever order the
-/// database's collation gives their names.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Position {
-    #[serde(rename = "p")]
-    product: String,
-    #[serde(rename = "r")]
-    role: String,
-    #[serde(rename = "a")]
-    after: BTreeMap<String, String>,
-}
-
-impl Position {
-    /// As a cursor: opaque and safe in a URL.
-    pub fn to_cursor(&self) -> String {
-        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
-    }
-
-    /// The position a cursor made by [`Position::to_cursor`] names.
-    pub fn from_cursor(cursor: &str) -> Option<Position> {
-        let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
-        serde_json::from_slice(&bytes).ok()
-    }
-}
-
-/// A page of the report: its lines, and where the next one starts (none
-/// after the last line).
-#[derive(Debug, Clone)]
-pub struct Page {
-    pub lines: Vec<AccessLine>,
-    pub next: Option<Position>,
-}
-
-/// The report's lines from `start` on: `limit` of them (all with `None`).
-/// With `since`, only lines first granted from then on. `product` is a
-/// product key.
-pub fn page(
-    conn: &mut DbConn,
-    product: Option<&str>,
-    since: Option<i64>,
-    start: &Start,
-    limit: Option<usize>,
-) -> Result<Page, AccessError> {
-    let (skip, resume) = match start {
-        Start::Offset(n) => (*n, None),
-        Start::After(p) => (0, Some(p)),
-    };
-    let end = limit.map_or(usize::MAX, |l| skip.saturating_add(l));
-    let roles = store::granted_roles(conn, product)?;
-    let sizes = directory_sizes(conn)?;
-    let (mut lines, mut seen) = (Vec::new(), 0usize);
-    // Where the last line counted so far ended.
-    let mut ended: Option<Position> = None;
-    for role in &roles {
-        // Roles come in (product, role) order: those before the cursor's
-        // are done; the cursor's own goes on from its directories' keys.
-        let mut after = match resume {
-            Some(p) => match (&role.product, &role.role).cmp(&(&p.product, &p.role)) {
-                std::cmp::Ordering::Less => continue,
-                std::cmp::Ordering::Equal => p.after.clone(),
-                std::cmp::Ordering::Greater => BTreeMap::new(),
-            },
-            None => BTreeMap::new(),
-        };
-        let mut merge = Merge::of(conn, role, &sizes, since, limit.is_none(), &after)?;
-        let (mut walked, mut counted) = (Vec::new(), false);
-        let at = |after: BTreeMap<String, String>| Position {
-            product: role.product.clone(),
-            role: role.role.clone(),
-            after,
-        };
-        while let Some(entry) = merge.next(conn, role, since, end.saturating_sub(seen))? {
-            if seen >= end {
-                fill_walked(conn, role, &mut lines, walked)?;
-                let next = if counted { Some(at(after)) } else { ended };
-                return Ok(Page {
-                    lines: lines.into_iter().flatten().collect(),
-                    next,
-                });
-            }
-            after.insert(entry.directory, entry.key);
-            counted = true;
-            if seen >= skip {
-                match entry.line {
-                    Some(line) => lines.push(Some(line)),
-                    None => {
-                        walked.push((lines.len(), entry.user_id));
-                        lines.push(None);
-                    }
-                }
-            }
-            seen += 1;
-        }
-        fill_walked(conn, role, &mut lines, walked)?;
-        if counted {
-            ended = Some(at(after));
-        }
-    }
-    Ok(Page {
-        lines: lines.into_iter().flatten().collect(),
-        next: None,
-    })
-}
-
-/// Each directory's kept count of users.
-fn directory_sizes(conn: &mut DbConn) -> Result<Vec<(String, i64)>, AccessError> {
-    let mut sizes = Vec::new();
-    for d in directories::list(conn)? {
-        let users = user_counts::of(conn, Some(&d.id))?.users;
-        sizes.push((d.id, users));
-    }
-    Ok(sizes)
-}
-
-/// Builds the lines of the walked holders that landed on the page, in
-/// their places (`None` until then), from their rows. A holder whose rows
-/// are gone by now (another writer) leaves no line.
-fn fill_walked(
-    conn: &mut DbConn,
-    role: &GrantedRole,
-    page: &mut [Option<AccessLine>],
-    walked: Vec<(usize, String)>,
-) -> Result<(), AccessError> {
-    if walked.is_empty() {
-        return Ok(());
-    }
-    let ids: Vec<String> = walked.iter().map(|(_, id)| id.clone()).collect();
-    let mut rows: BTreeMap<String, Vec<(EntitlementRow, String)>> = BTreeMap::new();
-    for (row, user_name) in store::rows_of(conn, role, &ids)? {
-        rows.entry(row.user_id.clone())
-            .or_default()
-            .push((row, user_name));
-    }
-    for (at, id) in walked {
-        let line = rows.remove(&id).and_then(|rows| {
-            let user_name = rows.first().map(|(_, n)| n.clone())?;
-            line_of(rows.into_iter().map(|(r, _)| r), user_name)
-        });
-        if let Some(slot) = page.get_mut(at) {
-            *slot = line;
-        }
-    }
-    Ok(())
-}
-
-/// One account's rows of one role (one per granting group, in group name
-/// order) as its report line: every granting group once, and since the
-/// earliest grant.
-fn line_of(
-    rows: impl IntoIterator<Item = EntitlementRow>,
-    user_name: String,
-) -> Option<AccessLine> {
-    let mut line: Option<AccessLine> = None;
-    for row in rows {
-        let via = json!({"group_id": row.group_id, "displayName": row.group_display,
-                         "synced": row.group_directory != LOCAL_DIRECTORY,
-                         "since": format_time(row.granted_at)});
-        match line.as_mut() {
-            Some(l) => {
-                if !l.via.contains(&via) {
-                    l.via.push(via);
-                }
-                if row.granted_at < l.since_us {
-                    l.since_us = row.granted_at;
-                    l.since = format_time(row.granted_at);
-                }
-            }
-            None => {
-                line = Some(AccessLine {
-                    product: row.product,
-                    role: row.role,
-                    user: row.user_id,
-                    user_name: user_name.clone(),
-                    person: row.person_id,
-                    since: format_time(row.granted_at),
-                    since_us: row.granted_at,
-                    via: vec![via],
-                })
-            }
-        }
-    }
-    line
-}
-
 /// A holder of the role in report order: its line when it was read
 /// sorted, only its account when walked (its line is built if it lands on
 /// the page), with its directory and userName key (where the next page
 /// goes on from).
-struct Entry {
-    directory: String,
-    key: String,
-    user_id: String,
-    line: Option<AccessLine>,
+pub(super) struct Entry {
+    pub(super) directory: String,
+    pub(super) key: String,
+    pub(super) user_id: String,
+    pub(super) line: Option<AccessLine>,
 }
 
 /// How a directory's stream of holders is read.
@@ -283,7 +65,7 @@ struct Stream {
 /// account) order: the merge takes the least head each time, so its
 /// output depends only on each stream's order (the database's), which is
 /// the same whichever way a directory is read.
-struct Merge {
+pub(super) struct Merge {
     streams: Vec<Stream>,
 }
 
@@ -292,7 +74,7 @@ impl Merge {
     /// sorted ones at once, and opens the others; each directory from
     /// after its key in `after`. The `whole` report is sorted: walking
     /// every holder costs more than sorting them.
-    fn of(
+    pub(super) fn of(
         conn: &mut DbConn,
         role: &GrantedRole,
         sizes: &[(String, i64)],
@@ -332,7 +114,7 @@ impl Merge {
     /// The next holder in report order, reading a walk's next batch (sized
     /// by `wanted`, the lines the caller may still take) when its stream
     /// runs dry.
-    fn next(
+    pub(super) fn next(
         &mut self,
         conn: &mut DbConn,
         role: &GrantedRole,
