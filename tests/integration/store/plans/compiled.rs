@@ -2,7 +2,7 @@
 //! lookups, registered extensions' filters, cursor seeks and entitlement
 //! filters each reach their rows through an index, not a table scan.
 
-use super::{explain, inline, on_postgres, plan};
+use super::{explain, inline, on_postgres, plan, THREE_THOUSAND_USERS};
 use crate::support::TestApp;
 
 #[actix_web::test]
@@ -13,20 +13,18 @@ async fn identity_lookups_are_index_lookups_on_both_databases() {
     // selective indexes from the directory prefix they share.
     on_postgres(
         &app,
-        "INSERT INTO directories VALUES ('d', 'd', 0);
-         INSERT INTO users (id, directory_id, user_name, user_name_key, external_id, display_name,
-                            active, attributes, version, created_at, updated_at)
-           SELECT 'u' || g, 'd', 'n' || g, 'n' || g, 'e' || g, 'D' || g, true, '{}', 1, g, g
-           FROM generate_series(1, 3000) g;
+        &format!(
+            "{THREE_THOUSAND_USERS}
          INSERT INTO user_emails (user_id, value_key, type_key, value_reversed, directory_id, user_created_at,
                                  domain_key, first_at_domain, first_at_domain_of_type)
            SELECT 'u' || g, 'm' || g, 'work', reverse('m' || g), 'd', g, 'm' || g, true, true
            FROM generate_series(1, 3000) g;
          INSERT INTO \"groups\" (id, directory_id, display_name, display_name_key, external_id,
                               attributes, version, created_at, updated_at)
-           SELECT 'g' || g, 'd', 'G' || g, 'g' || g, 'x' || g, '{}', 1, g, g
+           SELECT 'g' || g, 'd', 'G' || g, 'g' || g, 'x' || g, '{{}}', 1, g, g
            FROM generate_series(1, 3000) g;
-         ANALYZE users, user_emails, \"groups\";",
+         ANALYZE users, user_emails, \"groups\";"
+        ),
     );
     let cases = [
         (
@@ -364,11 +362,8 @@ async fn users_at_a_domain_are_one_range_of_their_email_elements() {
     // Addresses at 30 domains.
     on_postgres(
         &app,
-        "INSERT INTO directories VALUES ('d', 'd', 0);
-         INSERT INTO users (id, directory_id, user_name, user_name_key, external_id, display_name,
-                            active, attributes, version, created_at, updated_at)
-           SELECT 'u' || g, 'd', 'n' || g, 'n' || g, 'e' || g, 'D' || g, true, '{}', 1, g, g
-           FROM generate_series(1, 3000) g;
+        &format!(
+            "{THREE_THOUSAND_USERS}
          INSERT INTO user_emails (user_id, value_key, type_key, value_reversed, directory_id,
                                  user_created_at, domain_key, first_at_domain,
                                  first_at_domain_of_type)
@@ -376,7 +371,8 @@ async fn users_at_a_domain_are_one_range_of_their_email_elements() {
                   reverse('m' || g || '@d' || (g % 30) || '.example'), 'd', g,
                   '@d' || (g % 30) || '.example', true, true
            FROM generate_series(1, 3000) g;
-         ANALYZE users, user_emails;",
+         ANALYZE users, user_emails;"
+        ),
     );
     let domain = "FROM user_emails WHERE user_emails.directory_id = 'd' \
                   AND user_emails.type_key = 'work' \

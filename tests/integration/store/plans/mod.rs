@@ -92,6 +92,14 @@ fn explain(app: &TestApp, query: &str) -> String {
         .unwrap()
 }
 
+/// Directory `d` with 3,000 users (`u1`…, named `n1`…, created at 1…):
+/// the start of most seeds given to [`on_postgres`].
+pub(super) const THREE_THOUSAND_USERS: &str = "INSERT INTO directories VALUES ('d', 'd', 0);
+     INSERT INTO users (id, directory_id, user_name, user_name_key, external_id, display_name,
+                        active, attributes, version, created_at, updated_at)
+       SELECT 'u' || g, 'd', 'n' || g, 'n' || g, 'e' || g, 'D' || g, true, '{}', 1, g, g
+       FROM generate_series(1, 3000) g;";
+
 /// Runs `sql` on PostgreSQL only: rows and statistics enough that its
 /// planner, which plans an empty table any way at all, tells the indexes
 /// apart. Only the test's own tables should be analyzed: a bare ANALYZE

@@ -5,7 +5,7 @@
 //! hold few) are read from their groups' memberships and sorted. None
 //! reads every user or membership.
 
-use super::{explain, on_postgres};
+use super::{explain, on_postgres, THREE_THOUSAND_USERS};
 use crate::support::TestApp;
 
 #[actix_web::test]
@@ -13,21 +13,19 @@ async fn the_access_report_walks_names_in_index_order_and_reads_few_holders_by_g
     let app = TestApp::new().await;
     on_postgres(
         &app,
-        "INSERT INTO directories VALUES ('d', 'd', 0);
-         INSERT INTO users (id, directory_id, user_name, user_name_key, external_id, display_name,
-                            active, attributes, version, created_at, updated_at)
-           SELECT 'u' || g, 'd', 'n' || g, 'n' || g, 'e' || g, 'D' || g, true, '{}', 1, g, g
-           FROM generate_series(1, 3000) g;
+        &format!(
+            "{THREE_THOUSAND_USERS}
          INSERT INTO \"groups\" (id, directory_id, display_name, display_name_key, external_id,
                               attributes, version, created_at, updated_at)
-           SELECT 'g' || g, 'd', 'G' || g, 'g' || g, 'x' || g, '{}', 1, g, g
+           SELECT 'g' || g, 'd', 'G' || g, 'g' || g, 'x' || g, '{{}}', 1, g, g
            FROM generate_series(1, 30) g;
          INSERT INTO memberships (group_id, member_id, member_type, source, actor, created_at,
                                   member_created_at)
            SELECT CASE WHEN g <= 2000 THEN 'g1' ELSE 'g' || (g % 29 + 2) END,
                   'u' || g, 'User', 'scim', 'd', g, g
            FROM generate_series(1, 3000) g;
-         ANALYZE users, \"groups\", memberships;",
+         ANALYZE users, \"groups\", memberships;"
+        ),
     );
     let holds_access = "users.active AND NOT users.suspended \
          AND coalesce((SELECT pe.live FROM persons pe WHERE pe.id = users.person_id), users.active) \
