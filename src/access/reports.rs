@@ -4,12 +4,16 @@
 use serde::Serialize;
 use serde_json::json;
 
-use super::access_report::{self, Page, Start};
+use std::collections::{BTreeMap, HashMap};
+
+use super::access_report::{self, Holders, Page, Start};
 use super::audit::{self, Change};
 use super::error::AccessError;
 use super::licensing::{self, LicenseUse};
-use super::{policy, requests, WriteContext};
+use super::{policy, requests, WriteContext, LOCAL_DIRECTORY};
 use crate::scim::resource::format_time;
+use crate::store::access_report::{granted_roles, GrantedRole};
+use crate::store::entitlements::LICENSED_ROLES;
 use crate::store::reports::NonSyncedRow;
 use crate::store::{guests, memberships, reports, DbConn};
 
@@ -94,6 +98,98 @@ pub fn non_synced(
         .into_iter()
         .filter(|r| since.is_none_or(|t| r.since >= t))
         .map(NonSyncedLine::from)
+        .collect())
+}
+
+/// One page of the non-synced report: `limit` lines from line `start` on,
+/// and whether more follow. Read product by product, each product's
+/// holders (members of its local groups granting a licensed role) in
+/// userName order as the access report reads them, and only as far as the
+/// page: with 50,000 such grants at 1M users, reading every one for a page
+/// took ~180 ms on SQLite. With `since`, every line is read and filtered
+/// (a line's time is its membership's, not its holder's).
+pub fn non_synced_page(
+    conn: &mut DbConn,
+    since: Option<i64>,
+    start: usize,
+    limit: usize,
+) -> Result<(Vec<NonSyncedLine>, bool), AccessError> {
+    let end = start.saturating_add(limit);
+    if since.is_some() {
+        let lines = non_synced(conn, None, since)?;
+        let more = lines.len() > end;
+        return Ok((lines.into_iter().skip(start).take(limit).collect(), more));
+    }
+    let (mut page, mut seen) = (Vec::new(), 0usize);
+    for role in local_licensed_roles(conn)? {
+        let product = role.product.clone();
+        let mut holders = Holders::of(conn, role)?;
+        loop {
+            let wanted = end
+                .saturating_add(1)
+                .saturating_sub(seen)
+                .min(HOLDERS_AT_ONCE);
+            let mut ids = Vec::new();
+            while ids.len() < wanted {
+                match holders.next(conn, wanted)? {
+                    Some(id) => ids.push(id),
+                    None => break,
+                }
+            }
+            if ids.is_empty() {
+                break;
+            }
+            let mut rows: HashMap<String, Vec<NonSyncedRow>> = HashMap::new();
+            for row in reports::non_synced_of(conn, &product, &ids)? {
+                rows.entry(row.user_id.clone()).or_default().push(row);
+            }
+            for row in ids
+                .iter()
+                .flat_map(|id| rows.remove(id).unwrap_or_default())
+            {
+                if seen >= end {
+                    return Ok((page, true));
+                }
+                if seen >= start {
+                    page.push(NonSyncedLine::from(row));
+                }
+                seen += 1;
+            }
+        }
+    }
+    Ok((page, false))
+}
+
+/// Holders read at once for a page of the non-synced report, at most.
+const HOLDERS_AT_ONCE: usize = 1_000;
+
+/// Per product, the local groups granting it a licensed role, as one role
+/// whose holders the non-synced report lists (a local group's members hold
+/// it only while they hold access, as the `user_entitlements` view says).
+fn local_licensed_roles(conn: &mut DbConn) -> Result<Vec<GrantedRole>, AccessError> {
+    let mut by_product: BTreeMap<String, GrantedRole> = BTreeMap::new();
+    for role in granted_roles(conn, None)? {
+        if !LICENSED_ROLES.contains(&role.role.as_str()) {
+            continue;
+        }
+        let local = by_product
+            .entry(role.product.clone())
+            .or_insert_with(|| GrantedRole {
+                product: role.product.clone(),
+                role: "user".to_owned(),
+                groups: Vec::new(),
+            });
+        for group in role.groups {
+            if group.directory_id == LOCAL_DIRECTORY
+                && !local.groups.iter().any(|g| g.group_id == group.group_id)
+            {
+                local.groups.push(group);
+            }
+        }
+    }
+    Ok(by_product
+        .into_values()
+        .filter(|r| !r.groups.is_empty())
         .collect())
 }
 

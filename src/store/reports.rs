@@ -1,5 +1,6 @@
 //! Report queries over the derived entitlements.
 
+use diesel::dsl;
 use diesel::prelude::*;
 
 use super::conn::{DbConn, MultiBackend};
@@ -27,7 +28,78 @@ pub fn non_synced(
     conn: &mut DbConn,
     products: Option<&[String]>,
 ) -> QueryResult<Vec<NonSyncedRow>> {
-    let mut q = e::table
+    let mut q = non_synced_rows();
+    if let Some(p) = products {
+        q = q.filter(e::product.eq_any(p.to_vec()));
+    }
+    q.order((e::product, users::user_name_key, e::role))
+        .select(NON_SYNCED_COLUMNS)
+        .load(conn)
+}
+
+/// The non-synced rows of one product for these accounts, by account,
+/// role and group.
+pub fn non_synced_of(
+    conn: &mut DbConn,
+    product: &str,
+    user_ids: &[String],
+) -> QueryResult<Vec<NonSyncedRow>> {
+    non_synced_rows()
+        .filter(e::product.eq(product.to_owned()))
+        .filter(e::user_id.eq_any(user_ids.to_vec()))
+        .order((e::user_id, e::role, e::group_display, e::group_id))
+        .select(NON_SYNCED_COLUMNS)
+        .load(conn)
+}
+
+/// A [`NonSyncedRow`]'s columns.
+const NON_SYNCED_COLUMNS: (
+    e::user_id,
+    users::user_name,
+    e::product,
+    e::role,
+    e::group_id,
+    e::group_display,
+    memberships::source,
+    memberships::actor,
+    memberships::created_at,
+    memberships::reason,
+) = (
+    e::user_id,
+    users::user_name,
+    e::product,
+    e::role,
+    e::group_id,
+    e::group_display,
+    memberships::source,
+    memberships::actor,
+    memberships::created_at,
+    memberships::reason,
+);
+
+/// The view's rows with their users, and the memberships behind them.
+type WithMemberships = dsl::InnerJoinOn<
+    dsl::InnerJoinOn<e::table, users::table, dsl::Eq<users::id, e::user_id>>,
+    memberships::table,
+    dsl::And<
+        dsl::Eq<memberships::group_id, e::group_id>,
+        dsl::Eq<memberships::member_id, e::user_id>,
+    >,
+>;
+
+/// [`non_synced_rows`]: local groups' licensed roles.
+type NonSyncedRows<'a> = dsl::IntoBoxed<
+    'a,
+    dsl::Filter<
+        dsl::Filter<WithMemberships, dsl::Eq<e::group_directory, &'static str>>,
+        dsl::EqAny<e::role, [&'static str; 3]>,
+    >,
+    MultiBackend,
+>;
+
+/// Licensed roles held through local groups, with their memberships.
+fn non_synced_rows<'a>() -> NonSyncedRows<'a> {
+    e::table
         .inner_join(users::table.on(users::id.eq(e::user_id)))
         .inner_join(
             memberships::table.on(memberships::group_id
@@ -36,24 +108,7 @@ pub fn non_synced(
         )
         .filter(e::group_directory.eq(super::directories::LOCAL_DIRECTORY))
         .filter(e::role.eq_any(LICENSED_ROLES))
-        .into_boxed::<MultiBackend>();
-    if let Some(p) = products {
-        q = q.filter(e::product.eq_any(p.to_vec()));
-    }
-    q.order((e::product, users::user_name_key, e::role))
-        .select((
-            e::user_id,
-            users::user_name,
-            e::product,
-            e::role,
-            e::group_id,
-            e::group_display,
-            memberships::source,
-            memberships::actor,
-            memberships::created_at,
-            memberships::reason,
-        ))
-        .load(conn)
+        .into_boxed()
 }
 
 /// `(person, email, account, product, role)` for every role held by a

@@ -141,6 +141,37 @@ pub fn page(
     })
 }
 
+/// The holders of a role in the report's order, read as far as a caller
+/// needs them: the access report's reading, for other reports over the
+/// same holders (the non-synced report's are the members of the local
+/// groups granting a licensed role).
+pub(crate) struct Holders {
+    merge: Merge,
+    role: GrantedRole,
+}
+
+impl Holders {
+    /// The holders of `role`, from the first.
+    pub(crate) fn of(conn: &mut DbConn, role: GrantedRole) -> Result<Holders, AccessError> {
+        let sizes = directory_sizes(conn)?;
+        let merge = Merge::of(conn, &role, &sizes, None, false, &BTreeMap::new())?;
+        Ok(Holders { merge, role })
+    }
+
+    /// The next holder's account; `wanted` (how many more the caller may
+    /// take) sizes the reads.
+    pub(crate) fn next(
+        &mut self,
+        conn: &mut DbConn,
+        wanted: usize,
+    ) -> Result<Option<String>, AccessError> {
+        Ok(self
+            .merge
+            .next(conn, &self.role, None, wanted)?
+            .map(|e| e.user_id))
+    }
+}
+
 /// Each directory's kept count of users.
 fn directory_sizes(conn: &mut DbConn) -> Result<Vec<(String, i64)>, AccessError> {
     let mut sizes = Vec::new();

@@ -146,12 +146,13 @@ pub async fn non_synced(
     req: HttpRequest,
 ) -> Result<HttpResponse, AccessError> {
     let (shape, _) = shape(&req, true, &[])?;
-    let since = shape.since;
-    let lines = state
+    let (since, start, limit) = (shape.since, shape.start, shape.limit);
+    let (page, more) = state
         .store
-        .read(move |conn| reports::non_synced(conn, None, since))
+        .read(move |conn| reports::non_synced_page(conn, since, start, limit))
         .await?;
-    respond(lines, NON_SYNCED_COLUMNS, &shape)
+    let next = more.then(|| (start + page.len()).to_string());
+    export::page(&page, NON_SYNCED_COLUMNS, next.as_deref(), shape.format)
 }
 
 /// `GET /reports/licenses`: licenses per product, guests counted apart.

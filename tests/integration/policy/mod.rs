@@ -6,6 +6,7 @@ mod audit;
 mod guests;
 mod invitations;
 mod it_only;
+mod non_synced_report;
 mod reports;
 mod requests;
 mod self_service;
