@@ -6,7 +6,7 @@ use serde_json::json;
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::access_report::{self, Holders, Page, Start};
+use super::access_report::{self, Holder, Holders, Page, Position, Start};
 use super::audit::{self, Change};
 use super::error::AccessError;
 use super::licensing::{self, LicenseUse};
@@ -101,63 +101,125 @@ pub fn non_synced(
         .collect())
 }
 
-/// One page of the non-synced report: `limit` lines from line `start` on,
-/// and whether more follow. Read product by product, each product's
-/// holders (members of its local groups granting a licensed role) in
-/// userName order as the access report reads them, and only as far as the
-/// page: with 50,000 such grants at 1M users, reading every one for a page
-/// took ~180 ms on SQLite. With `since`, every line is read and filtered
-/// (a line's time is its membership's, not its holder's).
+/// A page of the non-synced report, and where the next one starts.
+#[derive(Debug, Clone)]
+pub struct NonSyncedPage {
+    pub lines: Vec<NonSyncedLine>,
+    pub next: Option<Start>,
+}
+
+/// One page of the non-synced report: `limit` lines from `start` on. Read
+/// product by product, each product's holders (members of its local groups
+/// granting a licensed role) in userName order as the access report reads
+/// them, and only as far as the page: with 50,000 such grants at 1M users,
+/// reading every one for each page took 160–310 ms on SQLite. A page ends
+/// at a position (the holders' keys, and how many of the last one's grants
+/// were listed). With `since`, every line is read and filtered (a line's
+/// time is its membership's, not its holder's), and pages go by offset.
 pub fn non_synced_page(
     conn: &mut DbConn,
     since: Option<i64>,
-    start: usize,
+    start: &Start,
     limit: usize,
-) -> Result<(Vec<NonSyncedLine>, bool), AccessError> {
-    let end = start.saturating_add(limit);
+) -> Result<NonSyncedPage, AccessError> {
+    let (skip, resume) = match start {
+        Start::Offset(n) => (*n, None),
+        Start::After(p) => (0, Some(p)),
+    };
+    let end = skip.saturating_add(limit);
     if since.is_some() {
         let lines = non_synced(conn, None, since)?;
         let more = lines.len() > end;
-        return Ok((lines.into_iter().skip(start).take(limit).collect(), more));
+        return Ok(NonSyncedPage {
+            lines: lines.into_iter().skip(skip).take(limit).collect(),
+            next: more.then_some(Start::Offset(end)),
+        });
     }
-    let (mut page, mut seen) = (Vec::new(), 0usize);
+    let (mut lines, mut seen) = (Vec::new(), 0usize);
+    let mut ended: Option<Position> = None;
     for role in local_licensed_roles(conn)? {
-        let product = role.product.clone();
-        let mut holders = Holders::of(conn, role)?;
+        let (mut after, mut listed) = match resume {
+            Some(p) => match role.product.cmp(&p.product) {
+                std::cmp::Ordering::Less => continue,
+                std::cmp::Ordering::Equal => (p.after.clone(), p.listed.clone()),
+                std::cmp::Ordering::Greater => (BTreeMap::new(), None),
+            },
+            None => (BTreeMap::new(), None),
+        };
+        let (product, role_name) = (role.product.clone(), role.role.clone());
+        let mut holders = Holders::of(conn, role, &after)?;
+        // The holder the last page ended inside goes first, past the
+        // grants it listed.
+        let mut batch: Vec<(Option<Holder>, String, usize)> = listed
+            .clone()
+            .map(|(id, done)| vec![(None, id, done)])
+            .unwrap_or_default();
+        let mut counted = false;
         loop {
-            let wanted = end
-                .saturating_add(1)
-                .saturating_sub(seen)
-                .min(HOLDERS_AT_ONCE);
-            let mut ids = Vec::new();
-            while ids.len() < wanted {
-                match holders.next(conn, wanted)? {
-                    Some(id) => ids.push(id),
-                    None => break,
+            if batch.is_empty() {
+                let wanted = end
+                    .saturating_add(1)
+                    .saturating_sub(seen)
+                    .min(HOLDERS_AT_ONCE);
+                while batch.len() < wanted {
+                    match holders.next(conn, wanted)? {
+                        Some(h) => {
+                            let id = h.user_id.clone();
+                            batch.push((Some(h), id, 0));
+                        }
+                        None => break,
+                    }
+                }
+                if batch.is_empty() {
+                    break;
                 }
             }
-            if ids.is_empty() {
-                break;
-            }
+            let ids: Vec<String> = batch.iter().map(|(_, id, _)| id.clone()).collect();
             let mut rows: HashMap<String, Vec<NonSyncedRow>> = HashMap::new();
             for row in reports::non_synced_of(conn, &product, &ids)? {
                 rows.entry(row.user_id.clone()).or_default().push(row);
             }
-            for row in ids
-                .iter()
-                .flat_map(|id| rows.remove(id).unwrap_or_default())
-            {
-                if seen >= end {
-                    return Ok((page, true));
+            for (holder, id, done) in std::mem::take(&mut batch) {
+                let grants = rows.remove(&id).unwrap_or_default();
+                for (n, row) in grants.into_iter().enumerate().skip(done) {
+                    if seen >= end {
+                        let here = Position {
+                            product: product.clone(),
+                            role: role_name.clone(),
+                            after,
+                            listed,
+                        };
+                        return Ok(NonSyncedPage {
+                            lines,
+                            next: Some(Start::After(if counted {
+                                here
+                            } else {
+                                ended.unwrap_or(here)
+                            })),
+                        });
+                    }
+                    if let Some(h) = &holder {
+                        after.insert(h.directory.clone(), h.key.clone());
+                    }
+                    listed = Some((id.clone(), n + 1));
+                    counted = true;
+                    if seen >= skip {
+                        lines.push(NonSyncedLine::from(row));
+                    }
+                    seen += 1;
                 }
-                if seen >= start {
-                    page.push(NonSyncedLine::from(row));
-                }
-                seen += 1;
             }
         }
+        if counted {
+            ended = Some(Position {
+                product,
+                role: role_name,
+                after,
+                listed,
+            });
+        }
     }
-    Ok((page, false))
+    Ok(NonSyncedPage { lines, next: None })
 }
 
 /// Holders read at once for a page of the non-synced report, at most.

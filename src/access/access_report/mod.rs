@@ -34,19 +34,43 @@ pub enum Start {
     After(Position),
 }
 
+impl Start {
+    /// As a cursor: a number for an offset, else opaque and URL-safe.
+    pub fn to_cursor(&self) -> String {
+        match self {
+            Start::Offset(n) => n.to_string(),
+            Start::After(p) => p.to_cursor(),
+        }
+    }
+
+    /// Where a cursor made by [`Start::to_cursor`] starts (a number: the
+    /// line to start at, as earlier releases' cursors were).
+    pub fn from_cursor(cursor: &str) -> Option<Start> {
+        match cursor.parse::<usize>() {
+            Ok(n) => Some(Start::Offset(n)),
+            Err(_) => Position::from_cursor(cursor).map(Start::After),
+        }
+    }
+}
+
 /// Where a page ended: the role it ended in, and for each directory the
 /// userName key of the last of its accounts listed there. Each directory
 /// goes on from its own key, so the next page merges the directories'
 /// accounts exactly as one long read would have, whatever order the
 /// database's collation gives their names.
+///
+/// Reports that list several lines per account (the non-synced report: one
+/// per grant) also say how many of the last account's lines were listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Position {
     #[serde(rename = "p")]
-    product: String,
+    pub(crate) product: String,
     #[serde(rename = "r")]
-    role: String,
+    pub(crate) role: String,
     #[serde(rename = "a")]
-    after: BTreeMap<String, String>,
+    pub(crate) after: BTreeMap<String, String>,
+    #[serde(rename = "u", default, skip_serializing_if = "Option::is_none")]
+    pub(crate) listed: Option<(String, usize)>,
 }
 
 impl Position {
@@ -107,6 +131,7 @@ pub fn page(
             product: role.product.clone(),
             role: role.role.clone(),
             after,
+            listed: None,
         };
         while let Some(entry) = merge.next(conn, role, since, end.saturating_sub(seen))? {
             if seen >= end {
@@ -150,25 +175,42 @@ pub(crate) struct Holders {
     role: GrantedRole,
 }
 
+/// A holder as [`Holders`] finds it: its account, and its directory and
+/// userName key (where a page that lists it goes on from).
+pub(crate) struct Holder {
+    pub(crate) directory: String,
+    pub(crate) key: String,
+    pub(crate) user_id: String,
+}
+
 impl Holders {
-    /// The holders of `role`, from the first.
-    pub(crate) fn of(conn: &mut DbConn, role: GrantedRole) -> Result<Holders, AccessError> {
+    /// The holders of `role`, each directory's from after its key in
+    /// `after`.
+    pub(crate) fn of(
+        conn: &mut DbConn,
+        role: GrantedRole,
+        after: &BTreeMap<String, String>,
+    ) -> Result<Holders, AccessError> {
         let sizes = directory_sizes(conn)?;
-        let merge = Merge::of(conn, &role, &sizes, None, false, &BTreeMap::new())?;
+        let merge = Merge::of(conn, &role, &sizes, None, false, after)?;
         Ok(Holders { merge, role })
     }
 
-    /// The next holder's account; `wanted` (how many more the caller may
-    /// take) sizes the reads.
+    /// The next holder; `wanted` (how many more the caller may take)
+    /// sizes the reads.
     pub(crate) fn next(
         &mut self,
         conn: &mut DbConn,
         wanted: usize,
-    ) -> Result<Option<String>, AccessError> {
+    ) -> Result<Option<Holder>, AccessError> {
         Ok(self
             .merge
             .next(conn, &self.role, None, wanted)?
-            .map(|e| e.user_id))
+            .map(|e| Holder {
+                directory: e.directory,
+                key: e.key,
+                user_id: e.user_id,
+            }))
     }
 }
 

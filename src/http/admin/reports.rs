@@ -9,7 +9,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
 use super::export::{self, Format};
-use crate::access::access_report::{Position, Start};
+use crate::access::access_report::Start;
 use crate::access::{person_views, reports, AccessError};
 use crate::http::auth::AdminPrincipal;
 use crate::http::rest::query;
@@ -115,18 +115,7 @@ pub async fn access(
     req: HttpRequest,
 ) -> Result<HttpResponse, AccessError> {
     let mut q = query(&req)?;
-    // This report's cursor names where the page before ended (so a walk
-    // of it reads each line once); a number (the line to start at) is
-    // still taken, as earlier releases gave.
-    let start = match q.remove("cursor") {
-        None => Start::Offset(0),
-        Some(c) => match c.parse::<usize>() {
-            Ok(n) => Start::Offset(n),
-            Err(_) => Start::After(Position::from_cursor(&c).ok_or_else(|| {
-                AccessError::Invalid(format!("\"{c}\" is not a cursor of this report"))
-            })?),
-        },
-    };
+    let start = take_start(&mut q)?;
     let (shape, mut rest) = shape_of(q, true, &["product"])?;
     let product = rest.remove("product");
     let (since, limit) = (shape.since, shape.limit);
@@ -138,6 +127,17 @@ pub async fn access(
     export::page(&page.lines, ACCESS_COLUMNS, next.as_deref(), shape.format)
 }
 
+/// The cursor of a report read as far as its page (access, non-synced):
+/// where the page before ended, so a walk of it reads each line once; a
+/// number (the line to start at) is still taken, as earlier releases gave.
+fn take_start(q: &mut HashMap<String, String>) -> Result<Start, AccessError> {
+    match q.remove("cursor") {
+        None => Ok(Start::Offset(0)),
+        Some(c) => Start::from_cursor(&c)
+            .ok_or_else(|| AccessError::Invalid(format!("\"{c}\" is not a cursor of this report"))),
+    }
+}
+
 /// `GET /reports/non-synced-access[?since=T]`: licensed access no synced
 /// group explains.
 pub async fn non_synced(
@@ -145,14 +145,21 @@ pub async fn non_synced(
     _: AdminPrincipal,
     req: HttpRequest,
 ) -> Result<HttpResponse, AccessError> {
-    let (shape, _) = shape(&req, true, &[])?;
-    let (since, start, limit) = (shape.since, shape.start, shape.limit);
-    let (page, more) = state
+    let mut q = query(&req)?;
+    let start = take_start(&mut q)?;
+    let (shape, _) = shape_of(q, true, &[])?;
+    let (since, limit) = (shape.since, shape.limit);
+    let page = state
         .store
-        .read(move |conn| reports::non_synced_page(conn, since, start, limit))
+        .read(move |conn| reports::non_synced_page(conn, since, &start, limit))
         .await?;
-    let next = more.then(|| (start + page.len()).to_string());
-    export::page(&page, NON_SYNCED_COLUMNS, next.as_deref(), shape.format)
+    let next = page.next.map(|s| s.to_cursor());
+    export::page(
+        &page.lines,
+        NON_SYNCED_COLUMNS,
+        next.as_deref(),
+        shape.format,
+    )
 }
 
 /// `GET /reports/licenses`: licenses per product, guests counted apart.
