@@ -33,7 +33,7 @@ pub fn non_synced(
         q = q.filter(e::product.eq_any(p.to_vec()));
     }
     q.order((e::product, users::user_name_key, e::role))
-        .select(NON_SYNCED_COLUMNS)
+        .select(non_synced_columns())
         .load(conn)
 }
 
@@ -48,34 +48,26 @@ pub fn non_synced_of(
         .filter(e::product.eq(product.to_owned()))
         .filter(e::user_id.eq_any(user_ids.to_vec()))
         .order((e::user_id, e::role, e::group_display, e::group_id))
-        .select(NON_SYNCED_COLUMNS)
+        .select(non_synced_columns())
         .load(conn)
 }
 
 /// A [`NonSyncedRow`]'s columns.
-const NON_SYNCED_COLUMNS: (
-    e::user_id,
-    users::user_name,
-    e::product,
-    e::role,
-    e::group_id,
-    e::group_display,
-    memberships::source,
-    memberships::actor,
-    memberships::created_at,
-    memberships::reason,
-) = (
-    e::user_id,
-    users::user_name,
-    e::product,
-    e::role,
-    e::group_id,
-    e::group_display,
-    memberships::source,
-    memberships::actor,
-    memberships::created_at,
-    memberships::reason,
-);
+#[diesel::dsl::auto_type]
+fn non_synced_columns() -> _ {
+    (
+        e::user_id,
+        users::user_name,
+        e::product,
+        e::role,
+        e::group_id,
+        e::group_display,
+        memberships::source,
+        memberships::actor,
+        memberships::created_at,
+        memberships::reason,
+    )
+}
 
 /// The view's rows with their users, and the memberships behind them.
 type WithMemberships = dsl::InnerJoinOn<
