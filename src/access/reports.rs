@@ -122,10 +122,7 @@ pub fn non_synced_page(
     start: &Start,
     limit: usize,
 ) -> Result<NonSyncedPage, AccessError> {
-    let (skip, resume) = match start {
-        Start::Offset(n) => (*n, None),
-        Start::After(p) => (0, Some(p)),
-    };
+    let (skip, resume) = start.parts();
     let end = skip.saturating_add(limit);
     if since.is_some() {
         let lines = non_synced(conn, None, since)?;
@@ -138,19 +135,15 @@ pub fn non_synced_page(
     let (mut lines, mut seen) = (Vec::new(), 0usize);
     let mut ended: Option<Position> = None;
     for role in local_licensed_roles(conn)? {
-        let (mut after, mut listed) = match resume {
-            Some(p) => match role.product.cmp(&p.product) {
-                std::cmp::Ordering::Less => continue,
-                std::cmp::Ordering::Equal => (p.after.clone(), p.listed.clone()),
-                std::cmp::Ordering::Greater => (BTreeMap::new(), None),
-            },
-            None => (BTreeMap::new(), None),
+        let Some(mut here) = Position::resume_in(resume, &role) else {
+            continue;
         };
-        let (product, role_name) = (role.product.clone(), role.role.clone());
-        let mut holders = Holders::of(conn, role, &after)?;
+        let product = role.product.clone();
+        let mut holders = Holders::of(conn, role, &here.after)?;
         // The holder the last page ended inside goes first, past the
         // grants it listed.
-        let mut batch: Vec<(Option<Holder>, String, usize)> = listed
+        let mut batch: Vec<(Option<Holder>, String, usize)> = here
+            .listed
             .clone()
             .map(|(id, done)| vec![(None, id, done)])
             .unwrap_or_default();
@@ -183,12 +176,6 @@ pub fn non_synced_page(
                 let grants = rows.remove(&id).unwrap_or_default();
                 for (n, row) in grants.into_iter().enumerate().skip(done) {
                     if seen >= end {
-                        let here = Position {
-                            product: product.clone(),
-                            role: role_name.clone(),
-                            after,
-                            listed,
-                        };
                         return Ok(NonSyncedPage {
                             lines,
                             next: Some(Start::After(if counted {
@@ -199,9 +186,9 @@ pub fn non_synced_page(
                         });
                     }
                     if let Some(h) = &holder {
-                        after.insert(h.directory.clone(), h.key.clone());
+                        here.after.insert(h.directory.clone(), h.key.clone());
                     }
-                    listed = Some((id.clone(), n + 1));
+                    here.listed = Some((id.clone(), n + 1));
                     counted = true;
                     if seen >= skip {
                         lines.push(NonSyncedLine::from(row));
@@ -211,12 +198,7 @@ pub fn non_synced_page(
             }
         }
         if counted {
-            ended = Some(Position {
-                product,
-                role: role_name,
-                after,
-                listed,
-            });
+            ended = Some(here);
         }
     }
     Ok(NonSyncedPage { lines, next: None })

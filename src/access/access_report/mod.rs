@@ -43,6 +43,14 @@ impl Start {
         }
     }
 
+    /// The lines to skip, and the position to go on from.
+    pub(crate) fn parts(&self) -> (usize, Option<&Position>) {
+        match self {
+            Start::Offset(n) => (*n, None),
+            Start::After(p) => (0, Some(p)),
+        }
+    }
+
     /// Where a cursor made by [`Start::to_cursor`] starts (a number: the
     /// line to start at, as earlier releases' cursors were).
     pub fn from_cursor(cursor: &str) -> Option<Start> {
@@ -79,6 +87,29 @@ impl Position {
         URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
     }
 
+    /// Where `role`'s lines start on a page going on from `resume`: from
+    /// the position's directory keys (and its last account's lines listed)
+    /// in its own role, from the first in a later role; `None` for a role
+    /// before it (roles come in (product, role) order: all its lines were
+    /// listed). The result is where a page ending in `role` ends, as it
+    /// reads on.
+    pub(crate) fn resume_in(resume: Option<&Position>, role: &GrantedRole) -> Option<Position> {
+        let fresh = || Position {
+            product: role.product.clone(),
+            role: role.role.clone(),
+            after: BTreeMap::new(),
+            listed: None,
+        };
+        match resume {
+            None => Some(fresh()),
+            Some(p) => match (&role.product, &role.role).cmp(&(&p.product, &p.role)) {
+                std::cmp::Ordering::Less => None,
+                std::cmp::Ordering::Equal => Some(p.clone()),
+                std::cmp::Ordering::Greater => Some(fresh()),
+            },
+        }
+    }
+
     /// The position a cursor made by [`Position::to_cursor`] names.
     pub fn from_cursor(cursor: &str) -> Option<Position> {
         let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
@@ -104,10 +135,7 @@ pub fn page(
     start: &Start,
     limit: Option<usize>,
 ) -> Result<Page, AccessError> {
-    let (skip, resume) = match start {
-        Start::Offset(n) => (*n, None),
-        Start::After(p) => (0, Some(p)),
-    };
+    let (skip, resume) = start.parts();
     let end = limit.map_or(usize::MAX, |l| skip.saturating_add(l));
     let roles = store::granted_roles(conn, product)?;
     let sizes = directory_sizes(conn)?;
@@ -115,34 +143,21 @@ pub fn page(
     // Where the last line counted so far ended.
     let mut ended: Option<Position> = None;
     for role in &roles {
-        // Roles come in (product, role) order: those before the cursor's
-        // are done; the cursor's own goes on from its directories' keys.
-        let mut after = match resume {
-            Some(p) => match (&role.product, &role.role).cmp(&(&p.product, &p.role)) {
-                std::cmp::Ordering::Less => continue,
-                std::cmp::Ordering::Equal => p.after.clone(),
-                std::cmp::Ordering::Greater => BTreeMap::new(),
-            },
-            None => BTreeMap::new(),
+        let Some(mut here) = Position::resume_in(resume, role) else {
+            continue;
         };
-        let mut merge = Merge::of(conn, role, &sizes, since, limit.is_none(), &after)?;
+        let mut merge = Merge::of(conn, role, &sizes, since, limit.is_none(), &here.after)?;
         let (mut walked, mut counted) = (Vec::new(), false);
-        let at = |after: BTreeMap<String, String>| Position {
-            product: role.product.clone(),
-            role: role.role.clone(),
-            after,
-            listed: None,
-        };
         while let Some(entry) = merge.next(conn, role, since, end.saturating_sub(seen))? {
             if seen >= end {
                 fill_walked(conn, role, &mut lines, walked)?;
-                let next = if counted { Some(at(after)) } else { ended };
+                let next = if counted { Some(here) } else { ended };
                 return Ok(Page {
                     lines: lines.into_iter().flatten().collect(),
                     next,
                 });
             }
-            after.insert(entry.directory, entry.key);
+            here.after.insert(entry.directory, entry.key);
             counted = true;
             if seen >= skip {
                 match entry.line {
@@ -157,7 +172,7 @@ pub fn page(
         }
         fill_walked(conn, role, &mut lines, walked)?;
         if counted {
-            ended = Some(at(after));
+            ended = Some(here);
         }
     }
     Ok(Page {

@@ -27,25 +27,10 @@ async fn create_user_in(app: &TestApp, token: &str, user_name: &str) -> String {
     id(&r.json)
 }
 
-/// Every line of every page of `base`, following `next_cursor` from
-/// `cursor` (from the start without one).
-async fn walk_from(app: &TestApp, base: &str, mut cursor: Option<String>) -> Vec<Value> {
-    let mut lines = Vec::new();
-    // Every walk here ends within 5,000 pages; one that does not, fails.
-    for _ in 0..5_000 {
-        let path = match &cursor {
-            Some(c) => format!("{base}&cursor={c}"),
-            None => base.to_owned(),
-        };
-        let r = app.admin_get(&path).await;
-        assert_eq!(r.status, 200, "{path}: {}", r.text);
-        lines.extend(r.json["items"].as_array().unwrap().iter().cloned());
-        match r.json["next_cursor"].as_str() {
-            Some(c) => cursor = Some(c.to_owned()),
-            None => return lines,
-        }
-    }
-    panic!("{base}: still more after 5,000 pages");
+/// Every line of the pages of `base` from `cursor` on (every walk here
+/// ends within 5,000 pages; one that does not, fails).
+async fn walk_from(app: &TestApp, base: &str, cursor: Option<String>) -> Vec<Value> {
+    super::report_pages(app, base, cursor, 5_000).await
 }
 
 async fn walk(app: &TestApp, base: &str) -> Vec<Value> {

@@ -9,20 +9,10 @@ use serde_json::{json, Value};
 use crate::admin::{id, scim_patch};
 use crate::support::TestApp;
 
-/// Every line of every page, following `next_cursor` (a walk that does
-/// not end within 100 pages fails).
+/// Every line of every page (a walk that does not end within 100 pages
+/// fails).
 async fn walk(app: &TestApp, base: &str) -> Vec<Value> {
-    let (mut lines, mut path) = (Vec::new(), base.to_owned());
-    for _ in 0..100 {
-        let r = app.admin_get(&path).await;
-        assert_eq!(r.status, 200, "{path}: {}", r.text);
-        lines.extend(r.json["items"].as_array().unwrap().iter().cloned());
-        match r.json["next_cursor"].as_str() {
-            Some(c) => path = format!("{base}&cursor={c}"),
-            None => return lines,
-        }
-    }
-    panic!("{base}: still more after 100 pages: {lines:?}");
+    super::report_pages(app, base, None, 100).await
 }
 
 /// (product, account, role, group) of each line, in the report's order.

@@ -128,6 +128,8 @@ async fn reports_page_export_and_start_from_a_time() {
         "/reports/access?limit=10001",
         "/reports/access?limit=0",
         "/reports/access?cursor=abc",
+        "/reports/access?cursor=e30",
+        "/reports/non-synced-access?cursor=abc",
         "/reports/access?since=yesterday",
         "/reports/licenses?since=2026-01-01T00:00:00Z",
         "/reports/access?colour=red",
