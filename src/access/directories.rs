@@ -235,13 +235,16 @@ pub fn tokens(conn: &mut DbConn, directory_id: &str) -> StoreResult<Vec<TokenVie
         .collect())
 }
 
-/// Folds each directory's kept user-count rows, and each product's kept
-/// license-count rows, into one (`store::user_counts`,
-/// `store::licenses`); the server's upkeep calls it every few seconds, so
-/// a count sums a handful of rows however many came and went. Returns how
-/// many directories and products were folded.
+/// Folds each directory's kept user-count rows, each value's kept
+/// user-count rows, and each product's kept license-count rows, into one
+/// (`store::user_counts`, `store::value_counts`, `store::licenses`); the
+/// server's upkeep calls it every few seconds, so a count sums a handful
+/// of rows however many came and went. Returns how many directories,
+/// values and products were folded.
 pub fn fold_kept_counts(conn: &mut DbConn) -> StoreResult<usize> {
-    Ok(crate::store::user_counts::fold(conn)? + crate::store::licenses::fold(conn)?)
+    Ok(crate::store::user_counts::fold(conn)?
+        + crate::store::value_counts::fold(conn)?
+        + crate::store::licenses::fold(conn)?)
 }
 
 #[cfg(test)]

@@ -49,6 +49,7 @@ pub mod sync_health;
 pub mod tasks;
 pub mod user_counts;
 pub mod users;
+pub mod value_counts;
 
 use std::sync::Arc;
 

@@ -419,6 +419,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    user_value_counts (seq) {
+        seq -> BigInt,
+        directory_id -> Text,
+        attribute -> Text,
+        value_key -> Text,
+        users -> BigInt,
+        folded -> Bool,
+    }
+}
+
+diesel::table! {
     user_counts (seq) {
         seq -> BigInt,
         directory_id -> Text,
@@ -471,6 +482,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     console_sessions,
     license_samples,
     user_counts,
+    user_value_counts,
     licenses,
     license_counts,
     license_dirty,

@@ -8,7 +8,7 @@ use super::error::StoreError;
 use super::models::UserRow;
 use super::schema::{user_emails, users};
 use super::sql_filter::{self, ListQuery};
-use super::{email_filter, group_filter, holder_filter, page_anchors, user_counts};
+use super::{email_filter, group_filter, holder_filter, page_anchors, user_counts, value_counts};
 use crate::scim::schema::ResourceKind;
 
 /// Adds a user; a taken userName fails with a unique violation.
@@ -244,7 +244,10 @@ pub fn list(
         (Some(k), None) => Ok(k.users),
         (Some(k), Some(true)) => Ok(k.users - k.inactive),
         (Some(k), Some(false)) => Ok(k.inactive),
-        (None, _) => base().count().get_result::<i64>(conn),
+        (None, _) => match &query.value_is {
+            Some((attribute, operand)) => value_counts::of(conn, directory, *attribute, operand),
+            None => base().count().get_result::<i64>(conn),
+        },
     };
     let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
     let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);

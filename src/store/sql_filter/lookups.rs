@@ -8,6 +8,8 @@
 use crate::scim::filter::{AttrPath, CompValue, CompareOp, Filter};
 use crate::scim::fold::fold;
 use crate::scim::schema::ResourceKind;
+use crate::scim::ENTERPRISE_USER_URN;
+use crate::store::value_counts::KeptAttribute;
 
 use super::fragment::SqlCondition;
 
@@ -101,6 +103,43 @@ pub(super) fn active_lookup(filter: &Filter, kind: ResourceKind) -> Option<bool>
         }
         _ => None,
     }
+}
+
+/// The attribute and operand of a users filter that is exactly
+/// `name.familyName eq "…"` or `<enterprise URN>:department eq "…"`
+/// (values many users share): the store reads its total from the kept
+/// counts per value (`store::value_counts`), which fold the operand as
+/// the compiled condition does; the condition pages it.
+pub(super) fn kept_value_lookup(
+    filter: &Filter,
+    kind: ResourceKind,
+) -> Option<(KeptAttribute, String)> {
+    let Filter::Compare {
+        path,
+        op: CompareOp::Eq,
+        value: CompValue::Str(text),
+    } = filter
+    else {
+        return None;
+    };
+    if kind != ResourceKind::User {
+        return None;
+    }
+    let sub = path.sub_attr.as_deref();
+    let family_name =
+        core_attr(path, kind, "name") && sub.is_some_and(|s| s.eq_ignore_ascii_case("familyName"));
+    let department = path
+        .urn
+        .as_deref()
+        .is_some_and(|urn| urn.eq_ignore_ascii_case(ENTERPRISE_USER_URN))
+        && path.attr.eq_ignore_ascii_case("department")
+        && sub.is_none();
+    let attribute = match (family_name, department) {
+        (true, _) => KeptAttribute::FamilyName,
+        (_, true) => KeptAttribute::Department,
+        _ => return None,
+    };
+    Some((attribute, text.clone()))
 }
 
 /// `attr.value eq "…"` or `attr[value eq "…"]` on a multi-valued core

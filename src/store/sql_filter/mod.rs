@@ -21,7 +21,9 @@ mod stored;
 mod tables;
 
 pub use fragment::{SqlCondition, SqlExpr, SqlFragment, SqlOrder};
-use lookups::{active_lookup, email_lookup, group_lookup, holder_lookup, user_name_lookup};
+use lookups::{
+    active_lookup, email_lookup, group_lookup, holder_lookup, kept_value_lookup, user_name_lookup,
+};
 pub use lookups::{AddressMatch, EmailMatch, HoldersOf};
 
 use resolve::Compiler;
@@ -32,6 +34,7 @@ use crate::scim::query::{ListOrder, ListRequest, Position};
 use crate::scim::schema::{ResourceKind, SchemaRegistry};
 use crate::scim::ScimError;
 use crate::store::conn::Backend;
+use crate::store::value_counts::KeptAttribute;
 
 /// What a list request asks of the database: which rows, in which order,
 /// which page.
@@ -51,6 +54,11 @@ pub struct ListQuery {
     /// Set when the filter is exactly `active eq true` or `active eq
     /// false` (see `active_lookup`): the total is kept, not counted.
     pub active_is: Option<bool>,
+    /// Set when the filter is exactly `name.familyName eq "…"` or the
+    /// enterprise `department eq "…"` (see `kept_value_lookup`): the
+    /// attribute and the operand as written, whose total is kept, not
+    /// counted.
+    pub value_is: Option<(KeptAttribute, String)>,
     /// Set when the filter asks exactly for users with an email element
     /// like this (see `email_lookup`): `store::email_filter` reads it from
     /// `user_emails` alone.
@@ -101,6 +109,7 @@ impl ListQuery {
             member_of: filter.and_then(|f| group_lookup(f, kind)),
             holders_of,
             active_is: filter.and_then(|f| active_lookup(f, kind)),
+            value_is: filter.and_then(|f| kept_value_lookup(f, kind)),
             with_email: filter.and_then(|f| email_lookup(f, kind)),
             seek: request
                 .position

@@ -603,6 +603,49 @@ fn exactly_active_eq_a_boolean_is_an_active_lookup() {
 }
 
 #[test]
+fn exactly_a_shared_value_eq_a_string_is_a_kept_value_lookup() {
+    use crate::scim::filter::parse;
+    use crate::store::value_counts::KeptAttribute::{Department, FamilyName};
+    let user = ResourceKind::User;
+    let dept = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department";
+    let cases: Vec<(String, ResourceKind, Option<(KeptAttribute, &str)>)> = vec![
+        ("name.familyName eq \"Smith\"".into(), user, Some((FamilyName, "Smith"))),
+        ("NAME.FAMILYNAME eq \"smith\"".into(), user, Some((FamilyName, "smith"))),
+        ("(name.familyName eq \"Smith\")".into(), user, Some((FamilyName, "Smith"))),
+        (
+            "urn:ietf:params:scim:schemas:core:2.0:User:name.familyName eq \"Smith\"".into(),
+            user,
+            Some((FamilyName, "Smith")),
+        ),
+        (format!("{dept} eq \"Finance \""), user, Some((Department, "Finance "))),
+        (format!("{} eq \"Finance\"", dept.to_uppercase()), user, Some((Department, "Finance"))),
+        // Anything else is counted.
+        ("department eq \"Finance\"".into(), user, None),
+        (format!("{dept} ne \"Finance\""), user, None),
+        (format!("{dept} co \"Finance\""), user, None),
+        (format!("{dept} eq null"), user, None),
+        (format!("{dept} eq 5"), user, None),
+        (format!("not ({dept} eq \"Finance\")"), user, None),
+        (format!("{dept} eq \"Finance\" and active eq true"), user, None),
+        ("name.givenName eq \"Smith\"".into(), user, None),
+        ("name eq \"Smith\"".into(), user, None),
+        ("name[familyName eq \"Smith\"]".into(), user, None),
+        (
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:name.familyName eq \"Smith\"".into(),
+            user,
+            None,
+        ),
+        ("name.familyName eq \"Smith\"".into(), ResourceKind::Group, None),
+    ];
+    for (text, kind, expected) in cases {
+        let filter = parse(&text).unwrap();
+        let found = kept_value_lookup(&filter, kind);
+        let found = found.as_ref().map(|(a, v)| (*a, v.as_str()));
+        assert_eq!(found, expected, "{text} on {kind:?}");
+    }
+}
+
+#[test]
 fn exactly_one_email_element_test_is_an_email_lookup() {
     use crate::scim::filter::parse;
     use AddressMatch::{EndsWith, Is};

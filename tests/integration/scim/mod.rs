@@ -22,6 +22,7 @@ mod patch;
 mod queries;
 mod search;
 mod users;
+mod value_counts;
 
 use serde_json::{json, Value};
 

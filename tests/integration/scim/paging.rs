@@ -98,19 +98,14 @@ async fn kept_totals_follow_creates_and_deletes_in_each_directory() {
         .await;
     assert_eq!(r.json["totalResults"], 5, "{}", r.text);
     // Folding the rows (the server's upkeep) changes no count.
-    let folded = app
-        .state
-        .store
-        .write_now(gatehouse::access::directories::fold_kept_counts)
-        .unwrap();
+    let fold_user_counts = |conn: &mut gatehouse::store::DbConn| {
+        gatehouse::store::user_counts::fold(conn).map_err(gatehouse::store::StoreError::from)
+    };
+    let folded = app.state.store.write_now(fold_user_counts).unwrap();
     // This directory's six rows fold into one; the other's one row stays.
     assert_eq!(folded, 1);
     assert_eq!(probe_total(&app).await, 4);
-    let again = app
-        .state
-        .store
-        .write_now(gatehouse::access::directories::fold_kept_counts)
-        .unwrap();
+    let again = app.state.store.write_now(fold_user_counts).unwrap();
     assert_eq!(again, 0, "nothing left to fold");
     // The count agrees with the rows themselves.
     let r = app.get("/scim/v2/Users?filter=userName%20pr&count=0").await;

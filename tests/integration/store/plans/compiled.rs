@@ -468,3 +468,37 @@ async fn equality_filters_are_counted_from_the_index_alone() {
         );
     }
 }
+
+/// The totals kept per value (`store::value_counts`, migration 000020)
+/// are one range of their index, read alone, on both databases; the
+/// upkeep finds the values to fold from the index of unfolded rows.
+#[actix_web::test]
+async fn kept_value_totals_are_one_range_of_their_index() {
+    let app = TestApp::new().await;
+    on_postgres(
+        &app,
+        "INSERT INTO user_value_counts (directory_id, attribute, value_key, users, folded)
+           SELECT 'd' || (g % 10), 'familyName', 'f' || g, 1, true
+           FROM generate_series(1, 20000) g;
+         ANALYZE user_value_counts;",
+    );
+    let total = "SELECT CAST(coalesce(sum(users), 0) AS BIGINT) FROM user_value_counts \
+                 WHERE attribute = 'department' AND value_key = lower('Finance') \
+                 AND directory_id = 'd'";
+    let unfolded = "SELECT DISTINCT directory_id, attribute, value_key FROM user_value_counts \
+                    WHERE NOT folded";
+    let (total_plan, unfolded_plan) = match app.state.store.backend() {
+        gatehouse::store::Backend::Sqlite => (
+            "COVERING INDEX user_value_counts_value",
+            "INDEX user_value_counts_unfolded",
+        ),
+        gatehouse::store::Backend::Postgres => (
+            "Index Only Scan using user_value_counts_value",
+            "using user_value_counts_unfolded",
+        ),
+    };
+    let plan = explain(&app, total);
+    assert!(plan.contains(total_plan), "{total}:\n{plan}");
+    let plan = explain(&app, unfolded);
+    assert!(plan.contains(unfolded_plan), "{unfolded}:\n{plan}");
+}

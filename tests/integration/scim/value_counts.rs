@@ -1,0 +1,176 @@
+//! `department eq "…"` and `name.familyName eq "…"` on Users: pages from
+//! the index, totals from the kept counts per value (store::value_counts),
+//! which follow every way a user's value changes: created with it, a
+//! PATCH that sets, replaces or removes it, a PUT, a delete, a case-only
+//! change; the server's upkeep folding the counts; another directory's
+//! users, who are its own.
+
+use actix_web::http::Method;
+use serde_json::{json, Value};
+
+use super::filter_query;
+use super::group_filter::{by_cursor, by_start_index, list, patch_user, u};
+use crate::support::TestApp;
+
+const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+
+fn department_eq(value: &str) -> String {
+    format!("{ENTERPRISE}:department eq \"{value}\"")
+}
+
+fn family_eq(value: &str) -> String {
+    format!("name.familyName eq \"{value}\"")
+}
+
+/// `filter` finds the users named `expected` by every kind of page, and
+/// every page's total is what the compiled filter counts.
+async fn finds(app: &TestApp, filter: &str, expected: &[usize]) {
+    let expected: Vec<String> = expected.iter().map(|&i| u(i)).collect();
+    for count in [2, 100] {
+        let (seen, totals) = by_start_index(app, filter, count).await;
+        assert_eq!(seen, expected, "{filter}, pages of {count}");
+        assert!(
+            totals.iter().all(|&t| t == expected.len() as i64),
+            "{filter}, pages of {count}: {totals:?}"
+        );
+        assert_eq!(by_cursor(app, filter, count).await, expected, "{filter}");
+    }
+    let r = list(app, &format!("filter={}&count=0", filter_query(filter))).await;
+    assert_eq!(r["totalResults"], expected.len(), "{filter}: {r}");
+    // Counted, as part of a larger filter.
+    let counted = format!("({filter}) or userName eq \"nobody\"");
+    let r = list(app, &format!("filter={}&count=0", filter_query(&counted))).await;
+    assert_eq!(r["totalResults"], expected.len(), "{counted}: {r}");
+}
+
+fn body(i: usize, department: Option<&str>, family: Option<&str>) -> Value {
+    let mut body = super::user_body(&u(i));
+    match family {
+        Some(f) => body["name"]["familyName"] = json!(f),
+        None => body["name"] = json!({"givenName": "Given"}),
+    }
+    match department {
+        Some(d) => body[ENTERPRISE]["department"] = json!(d),
+        None => body[ENTERPRISE] = json!({"employeeNumber": "7"}),
+    }
+    body
+}
+
+#[actix_web::test]
+async fn department_and_family_name_totals_follow_every_change() {
+    let app = TestApp::new().await;
+    let arrivals = [
+        (Some("Finance"), Some("Smith")),
+        (Some("FINANCE"), Some("smith")),
+        (Some("Sales"), Some("Müller")),
+        (None, None),
+        (Some("finance "), Some("SMITH")),
+        (Some("Finance"), Some("Nguyen")),
+    ];
+    let mut ids = Vec::new();
+    for (i, (department, family)) in arrivals.into_iter().enumerate() {
+        let r = app
+            .post("/scim/v2/Users", &body(i, department, family))
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        ids.push(r.json["id"].as_str().unwrap().to_owned());
+    }
+    finds(&app, &department_eq("finance"), &[0, 1, 5]).await;
+    finds(&app, &department_eq("Finance "), &[4]).await;
+    finds(&app, &department_eq("Marketing"), &[]).await;
+    finds(&app, &family_eq("Smith"), &[0, 1, 4]).await;
+    finds(&app, &family_eq("Müller"), &[2]).await;
+
+    // Set where it was missing, replaced, removed, changed in case only;
+    // a write that leaves it as it was moves nothing.
+    patch_user(
+        &app,
+        &ids[3],
+        json!([{"op": "add", "path": format!("{ENTERPRISE}:department"), "value": "Finance"}]),
+    )
+    .await;
+    patch_user(
+        &app,
+        &ids[0],
+        json!([{"op": "replace", "path": format!("{ENTERPRISE}:department"), "value": "Sales"}]),
+    )
+    .await;
+    patch_user(
+        &app,
+        &ids[1],
+        json!([{"op": "remove", "path": "name.familyName"}]),
+    )
+    .await;
+    patch_user(
+        &app,
+        &ids[5],
+        json!([{"op": "replace", "path": format!("{ENTERPRISE}:department"), "value": "fInAnCe"}]),
+    )
+    .await;
+    patch_user(
+        &app,
+        &ids[2],
+        json!([{"op": "replace", "path": "displayName", "value": "Someone else"}]),
+    )
+    .await;
+    let r = app
+        .put(
+            &format!("/scim/v2/Users/{}", ids[4]),
+            &body(4, Some("Finance"), Some("Nguyen")),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    finds(&app, &department_eq("Finance"), &[1, 3, 4, 5]).await;
+    finds(&app, &department_eq("finance "), &[]).await;
+    finds(&app, &department_eq("sales"), &[0, 2]).await;
+    finds(&app, &family_eq("smith"), &[0]).await;
+    finds(&app, &family_eq("nguyen"), &[4, 5]).await;
+
+    // Deleted.
+    let r = app.delete(&format!("/scim/v2/Users/{}", ids[5])).await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    finds(&app, &department_eq("Finance"), &[1, 3, 4]).await;
+    finds(&app, &family_eq("Nguyen"), &[4]).await;
+
+    // The upkeep folds the kept rows (and drops a value nobody holds):
+    // the same totals, and they go on following changes.
+    app.state
+        .store
+        .write_now(gatehouse::access::directories::fold_kept_counts)
+        .unwrap();
+    finds(&app, &department_eq("Finance"), &[1, 3, 4]).await;
+    finds(&app, &family_eq("Smith"), &[0]).await;
+    finds(&app, &family_eq("Müller"), &[2]).await;
+    patch_user(
+        &app,
+        &ids[1],
+        json!([{"op": "replace", "path": format!("{ENTERPRISE}:department"), "value": "Sales"}]),
+    )
+    .await;
+    finds(&app, &department_eq("Finance"), &[3, 4]).await;
+    finds(&app, &department_eq("Sales"), &[0, 1, 2]).await;
+
+    // Another directory's users are its own.
+    let other = app.other_directory("other");
+    let mut elsewhere = super::user_body("elsewhere@example.com");
+    elsewhere[ENTERPRISE]["department"] = json!("Finance");
+    let r = app
+        .request_as(&other.token, Method::POST, "/scim/v2/Users")
+        .json(&elsewhere)
+        .send()
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    finds(&app, &department_eq("Finance"), &[3, 4]).await;
+    let r = app
+        .request_as(
+            &other.token,
+            Method::GET,
+            &format!(
+                "/scim/v2/Users?count=0&filter={}",
+                filter_query(&department_eq("finance"))
+            ),
+        )
+        .send()
+        .await;
+    assert_eq!(r.json["totalResults"], 1, "{}", r.text);
+}
