@@ -608,7 +608,8 @@ fn exactly_a_shared_value_eq_a_string_is_a_kept_value_lookup() {
     use crate::store::value_counts::KeptAttribute::{Department, FamilyName};
     let user = ResourceKind::User;
     let dept = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department";
-    let cases: Vec<(String, ResourceKind, Option<(KeptAttribute, &str)>)> = vec![
+    type Expected<'a> = Option<(KeptAttribute, &'a str)>;
+    let cases: Vec<(String, ResourceKind, Expected)> = vec![
         ("name.familyName eq \"Smith\"".into(), user, Some((FamilyName, "Smith"))),
         ("NAME.FAMILYNAME eq \"smith\"".into(), user, Some((FamilyName, "smith"))),
         ("(name.familyName eq \"Smith\")".into(), user, Some((FamilyName, "Smith"))),
