@@ -244,9 +244,12 @@ pub fn list(
         (Some(k), None) => Ok(k.users),
         (Some(k), Some(true)) => Ok(k.users - k.inactive),
         (Some(k), Some(false)) => Ok(k.inactive),
-        (None, _) => match &query.value_is {
-            Some((attribute, operand)) => value_counts::of(conn, directory, *attribute, operand),
-            None => base().count().get_result::<i64>(conn),
+        (None, _) => match (&query.value_is, query.modified, directory) {
+            (Some((attribute, operand)), _, _) => {
+                value_counts::of(conn, directory, *attribute, operand)
+            }
+            (None, Some(test), Some(d)) => value_counts::modified(conn, d, test),
+            _ => base().count().get_result::<i64>(conn),
         },
     };
     let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);

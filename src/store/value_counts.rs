@@ -8,7 +8,9 @@
 //! changes it, keyed by the value folded as the filter folds it in SQL
 //! (`lower(…)` of the same expression), so a total is the sum of the
 //! value's few rows. Rows are only ever added; [`fold`] (the server's
-//! upkeep) folds the ones written since its last pass.
+//! upkeep) folds the ones written since its last pass. The minute each
+//! user was last modified is kept the same way, for `meta.lastModified`
+//! totals ([`modified`]).
 
 use diesel::dsl::sql;
 use diesel::prelude::*;
@@ -16,7 +18,8 @@ use diesel::sql_types::BigInt;
 
 use super::case_fold::unicode_lower;
 use super::conn::{DbConn, MultiBackend};
-use super::schema::user_value_counts;
+use super::schema::{user_value_counts, users};
+use super::user_counts;
 
 /// An attribute whose values are counted ahead, as the triggers name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,4 +103,62 @@ pub fn fold(conn: &mut DbConn) -> QueryResult<usize> {
         }
     }
     Ok(values.len())
+}
+
+/// The attribute the minute of each user's last modification is kept
+/// under (migration `000021_modified_counts`): a value like the others,
+/// keyed by the minute as twelve decimal digits, which sort as the
+/// minutes do.
+const LAST_MODIFIED: &str = "meta.lastModified";
+
+/// A minute, in microseconds: the kept rows' grain.
+const MINUTE_US: i64 = 60_000_000;
+
+/// A users filter that is exactly `meta.lastModified` compared with a
+/// time (in microseconds, not before 1970: the keys have no sign).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModifiedTest {
+    /// `gt`: modified after the time.
+    After(i64),
+    /// `ge`: modified at the time or after.
+    From(i64),
+    /// `lt`: modified before the time.
+    Before(i64),
+    /// `le`: modified at the time or before.
+    Until(i64),
+}
+
+/// How many users of a directory meet `test`: the kept minutes after the
+/// time's own, that minute's users counted from the (directory,
+/// updated_at) index, and for `lt`/`le` the directory's kept total less
+/// those.
+pub fn modified(conn: &mut DbConn, directory: &str, test: ModifiedTest) -> QueryResult<i64> {
+    let (time, at_or_after) = match test {
+        ModifiedTest::After(t) | ModifiedTest::Until(t) => (t, false),
+        ModifiedTest::From(t) | ModifiedTest::Before(t) => (t, true),
+    };
+    let minute = time.div_euclid(MINUTE_US);
+    let later_minutes: i64 = user_value_counts::table
+        .filter(user_value_counts::directory_id.eq(directory))
+        .filter(user_value_counts::attribute.eq(LAST_MODIFIED))
+        .filter(user_value_counts::value_key.gt(format!("{minute:012}")))
+        .select(sql::<BigInt>(
+            "CAST(coalesce(sum(user_value_counts.users), 0) AS BIGINT)",
+        ))
+        .first(conn)?;
+    let this_minute = users::table
+        .filter(users::directory_id.eq(directory))
+        .filter(users::updated_at.lt((minute + 1) * MINUTE_US))
+        .into_boxed::<MultiBackend>();
+    let this_minute = match at_or_after {
+        true => this_minute.filter(users::updated_at.ge(time)),
+        false => this_minute.filter(users::updated_at.gt(time)),
+    };
+    let after: i64 = later_minutes + this_minute.count().get_result::<i64>(conn)?;
+    Ok(match test {
+        ModifiedTest::After(_) | ModifiedTest::From(_) => after,
+        ModifiedTest::Before(_) | ModifiedTest::Until(_) => {
+            user_counts::of(conn, Some(directory))?.users - after
+        }
+    })
 }

@@ -9,7 +9,7 @@ use crate::scim::filter::{AttrPath, CompValue, CompareOp, Filter};
 use crate::scim::fold::fold;
 use crate::scim::schema::ResourceKind;
 use crate::scim::ENTERPRISE_USER_URN;
-use crate::store::value_counts::KeptAttribute;
+use crate::store::value_counts::{KeptAttribute, ModifiedTest};
 
 use super::fragment::SqlCondition;
 
@@ -140,6 +140,43 @@ pub(super) fn kept_value_lookup(
         _ => return None,
     };
     Some((attribute, text.clone()))
+}
+
+/// The test of a users filter that is exactly `meta.lastModified gt|ge|lt|le
+/// "<time>"` (an auditor's "changed in the last hour"), with the time read
+/// as the compiled condition reads it: the store reads its total from the
+/// kept minutes (`store::value_counts::modified`); the condition pages it.
+/// A time before 1970 is left to the count.
+pub(super) fn modified_lookup(filter: &Filter, kind: ResourceKind) -> Option<ModifiedTest> {
+    let Filter::Compare {
+        path,
+        op,
+        value: CompValue::Str(text),
+    } = filter
+    else {
+        return None;
+    };
+    let last_modified = core_attr(path, kind, "meta")
+        && path
+            .sub_attr
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("lastModified"));
+    if kind != ResourceKind::User || !last_modified {
+        return None;
+    }
+    let micros = chrono::DateTime::parse_from_rfc3339(text)
+        .ok()?
+        .timestamp_micros();
+    if micros < 0 {
+        return None;
+    }
+    Some(match op {
+        CompareOp::Gt => ModifiedTest::After(micros),
+        CompareOp::Ge => ModifiedTest::From(micros),
+        CompareOp::Lt => ModifiedTest::Before(micros),
+        CompareOp::Le => ModifiedTest::Until(micros),
+        _ => return None,
+    })
 }
 
 /// `attr.value eq "…"` or `attr[value eq "…"]` on a multi-valued core

@@ -22,7 +22,8 @@ mod tables;
 
 pub use fragment::{SqlCondition, SqlExpr, SqlFragment, SqlOrder};
 use lookups::{
-    active_lookup, email_lookup, group_lookup, holder_lookup, kept_value_lookup, user_name_lookup,
+    active_lookup, email_lookup, group_lookup, holder_lookup, kept_value_lookup, modified_lookup,
+    user_name_lookup,
 };
 pub use lookups::{AddressMatch, EmailMatch, HoldersOf};
 
@@ -34,7 +35,7 @@ use crate::scim::query::{ListOrder, ListRequest, Position};
 use crate::scim::schema::{ResourceKind, SchemaRegistry};
 use crate::scim::ScimError;
 use crate::store::conn::Backend;
-use crate::store::value_counts::KeptAttribute;
+use crate::store::value_counts::{KeptAttribute, ModifiedTest};
 
 /// What a list request asks of the database: which rows, in which order,
 /// which page.
@@ -59,6 +60,10 @@ pub struct ListQuery {
     /// attribute and the operand as written, whose total is kept, not
     /// counted.
     pub value_is: Option<(KeptAttribute, String)>,
+    /// Set when the filter is exactly `meta.lastModified` compared with a
+    /// time (see `modified_lookup`): a directory's total is kept, not
+    /// counted.
+    pub modified: Option<ModifiedTest>,
     /// Set when the filter asks exactly for users with an email element
     /// like this (see `email_lookup`): `store::email_filter` reads it from
     /// `user_emails` alone.
@@ -110,6 +115,7 @@ impl ListQuery {
             holders_of,
             active_is: filter.and_then(|f| active_lookup(f, kind)),
             value_is: filter.and_then(|f| kept_value_lookup(f, kind)),
+            modified: filter.and_then(|f| modified_lookup(f, kind)),
             with_email: filter.and_then(|f| email_lookup(f, kind)),
             seek: request
                 .position

@@ -647,6 +647,53 @@ fn exactly_a_shared_value_eq_a_string_is_a_kept_value_lookup() {
 }
 
 #[test]
+fn exactly_last_modified_against_a_time_is_a_modified_lookup() {
+    use crate::scim::filter::parse;
+    use crate::store::value_counts::ModifiedTest::{After, Before, From, Until};
+    let user = ResourceKind::User;
+    // 2026-01-01T00:00:00Z.
+    let t = 1_767_225_600_000_000;
+    let cases: Vec<(&str, ResourceKind, Option<ModifiedTest>)> = vec![
+        ("meta.lastModified gt \"2026-01-01T00:00:00Z\"", user, Some(After(t))),
+        ("meta.lastModified ge \"2026-01-01T00:00:00Z\"", user, Some(From(t))),
+        ("meta.lastModified lt \"2026-01-01T00:00:00Z\"", user, Some(Before(t))),
+        ("meta.lastModified le \"2026-01-01T00:00:00Z\"", user, Some(Until(t))),
+        ("META.LASTMODIFIED GT \"2026-01-01T01:00:00+01:00\"", user, Some(After(t))),
+        (
+            "meta.lastModified gt \"2026-01-01T00:00:00.0000019Z\"",
+            user,
+            Some(After(t + 1)),
+        ),
+        (
+            "urn:ietf:params:scim:schemas:core:2.0:User:meta.lastModified gt \"2026-01-01T00:00:00Z\"",
+            user,
+            Some(After(t)),
+        ),
+        // Anything else is counted.
+        ("meta.lastModified eq \"2026-01-01T00:00:00Z\"", user, None),
+        ("meta.lastModified gt \"1969-12-31T23:59:59Z\"", user, None),
+        ("meta.lastModified gt \"yesterday\"", user, None),
+        ("meta.created gt \"2026-01-01T00:00:00Z\"", user, None),
+        ("meta.lastModified pr", user, None),
+        ("not (meta.lastModified gt \"2026-01-01T00:00:00Z\")", user, None),
+        (
+            "meta.lastModified gt \"2026-01-01T00:00:00Z\" and active eq true",
+            user,
+            None,
+        ),
+        ("meta.lastModified gt \"2026-01-01T00:00:00Z\"", ResourceKind::Group, None),
+    ];
+    for (text, kind, expected) in cases {
+        let filter = parse(text).unwrap();
+        assert_eq!(
+            modified_lookup(&filter, kind),
+            expected,
+            "{text} on {kind:?}"
+        );
+    }
+}
+
+#[test]
 fn exactly_one_email_element_test_is_an_email_lookup() {
     use crate::scim::filter::parse;
     use AddressMatch::{EndsWith, Is};

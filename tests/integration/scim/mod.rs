@@ -17,6 +17,7 @@ mod hostile;
 mod large_groups;
 mod leniency;
 mod long_filters;
+mod modified_counts;
 mod paging;
 mod patch;
 mod queries;

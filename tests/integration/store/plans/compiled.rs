@@ -469,9 +469,10 @@ async fn equality_filters_are_counted_from_the_index_alone() {
     }
 }
 
-/// The totals kept per value (`store::value_counts`, migration 000020)
-/// are one range of their index, read alone, on both databases; the
-/// upkeep finds the values to fold from the index of unfolded rows.
+/// The totals kept per value (`store::value_counts`, migrations 000020
+/// and 000021) are one range of their index, read alone, on both
+/// databases; the upkeep finds the values to fold from the index of
+/// unfolded rows.
 #[actix_web::test]
 async fn kept_value_totals_are_one_range_of_their_index() {
     let app = TestApp::new().await;
@@ -501,4 +502,20 @@ async fn kept_value_totals_are_one_range_of_their_index() {
     assert!(plan.contains(total_plan), "{total}:\n{plan}");
     let plan = explain(&app, unfolded);
     assert!(plan.contains(unfolded_plan), "{unfolded}:\n{plan}");
+    // `meta.lastModified gt`: the kept minutes after the time's, and that
+    // minute's users from the (directory, updated_at) index.
+    let later = "SELECT CAST(coalesce(sum(users), 0) AS BIGINT) FROM user_value_counts \
+                 WHERE directory_id = 'd' AND attribute = 'meta.lastModified' \
+                 AND value_key > '000029453760'";
+    let plan = explain(&app, later);
+    assert!(plan.contains(total_plan), "{later}:\n{plan}");
+    on_postgres(&app, &format!("{THREE_THOUSAND_USERS} ANALYZE users;"));
+    let minute = "SELECT count(*) FROM users WHERE directory_id = 'd' \
+                  AND updated_at < 1767225660000000 AND updated_at > 1767225605000000";
+    let minute_plan = match app.state.store.backend() {
+        gatehouse::store::Backend::Sqlite => "COVERING INDEX users_directory_updated",
+        gatehouse::store::Backend::Postgres => "Index Only Scan using users_directory_updated",
+    };
+    let plan = explain(&app, minute);
+    assert!(plan.contains(minute_plan), "{minute}:\n{plan}");
 }
