@@ -65,11 +65,17 @@ pub fn of(
     .first(conn)
 }
 
-/// Folds every value that has rows written since the last pass into one
-/// row (none when its users are gone), in the caller's transaction;
-/// returns how many values were folded. The rows are deleted and summed
-/// as the delete returns them, so a row another writer commits meanwhile
-/// is either deleted and counted, or left for the next pass: never lost.
+/// Most values one pass folds: a pass is one write transaction, and after
+/// a bulk load (every user a new row for each of its values) the rest
+/// wait for the next pass rather than hold the writers up at once.
+const FOLD_VALUES: i64 = 2_000;
+
+/// Folds the values that have rows written since the last pass (up to
+/// [`FOLD_VALUES`] of them) into one row each (none when its users are
+/// gone), in the caller's transaction; returns how many values were
+/// folded. The rows are deleted and summed as the delete returns them, so
+/// a row another writer commits meanwhile is either deleted and counted,
+/// or left for the next pass: never lost.
 pub fn fold(conn: &mut DbConn) -> QueryResult<usize> {
     let values: Vec<(String, String, String)> = user_value_counts::table
         .filter(user_value_counts::folded.eq(false))
@@ -79,6 +85,7 @@ pub fn fold(conn: &mut DbConn) -> QueryResult<usize> {
             user_value_counts::value_key,
         ))
         .distinct()
+        .limit(FOLD_VALUES)
         .load(conn)?;
     for (directory, attribute, key) in &values {
         let gone: Vec<i64> = diesel::delete(

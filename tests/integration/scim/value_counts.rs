@@ -174,3 +174,55 @@ async fn department_and_family_name_totals_follow_every_change() {
         .await;
     assert_eq!(r.json["totalResults"], 1, "{}", r.text);
 }
+
+/// After a bulk load every user left a row per value; the upkeep folds at
+/// most 2,000 values a pass (one write transaction each), the rest on the
+/// next, and no total is wrong in between.
+#[actix_web::test]
+async fn a_bulk_load_is_folded_over_several_passes_without_a_wrong_total() {
+    let app = TestApp::new().await;
+    let names: Vec<String> = (0..2_100).map(|i| format!("Fam{i}")).collect();
+    for (at, chunk) in names.chunks(1000).enumerate() {
+        let operations: Vec<Value> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, family)| {
+                let n = at * 1000 + i;
+                json!({"method": "POST", "path": "/Users", "bulkId": format!("u{n}"),
+                    "data": {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                        "userName": u(n), "name": {"familyName": family}}})
+            })
+            .collect();
+        let r = app
+            .post(
+                "/scim/v2/Bulk",
+                &json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+                        "Operations": operations}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+    let fold = || {
+        app.state.store.write_now(|conn| {
+            gatehouse::store::value_counts::fold(conn).map_err(gatehouse::store::StoreError::from)
+        })
+    };
+    let totals_hold = || async {
+        for i in [0, 1_999, 2_000, 2_099] {
+            let filter = family_eq(&format!("fam{i}"));
+            let r = list(&app, &format!("filter={}&count=0", filter_query(&filter))).await;
+            assert_eq!(r["totalResults"], 1, "{filter}: {r}");
+        }
+    };
+    totals_hold().await;
+    assert_eq!(fold().unwrap(), 2_000, "the first pass folds 2,000 values");
+    totals_hold().await;
+    let second = fold().unwrap();
+    assert!(
+        (100..2_000).contains(&second),
+        "the second pass folds the rest: {second}"
+    );
+    totals_hold().await;
+    assert_eq!(fold().unwrap(), 0, "nothing is left");
+    totals_hold().await;
+}
