@@ -58,11 +58,13 @@ pub fn of(
     if let Some(d) = directory {
         q = q.filter(user_value_counts::directory_id.eq(d.to_owned()));
     }
-    // CAST: PostgreSQL's sum of bigints is a numeric.
-    q.select(sql::<BigInt>(
-        "CAST(coalesce(sum(user_value_counts.users), 0) AS BIGINT)",
-    ))
-    .first(conn)
+    q.select(kept_sum()).first(conn)
+}
+
+/// The sum of the selected rows' users, 0 when there are none. CAST:
+/// PostgreSQL's sum of bigints is a numeric.
+fn kept_sum() -> diesel::expression::SqlLiteral<BigInt> {
+    sql::<BigInt>("CAST(coalesce(sum(user_value_counts.users), 0) AS BIGINT)")
 }
 
 /// Most values one pass folds: a pass is one write transaction, and after
@@ -149,9 +151,7 @@ pub fn modified(conn: &mut DbConn, directory: &str, test: ModifiedTest) -> Query
         .filter(user_value_counts::directory_id.eq(directory))
         .filter(user_value_counts::attribute.eq(LAST_MODIFIED))
         .filter(user_value_counts::value_key.gt(format!("{minute:012}")))
-        .select(sql::<BigInt>(
-            "CAST(coalesce(sum(user_value_counts.users), 0) AS BIGINT)",
-        ))
+        .select(kept_sum())
         .first(conn)?;
     let this_minute = users::table
         .filter(users::directory_id.eq(directory))

@@ -1,7 +1,9 @@
 //! Filters the store answers with a plan of their own instead of the
 //! compiled condition (which always says the same): a `userName` lookup,
 //! a group's members, an entitlement's holders, the (in)active users,
-//! the users with an email address (or at a domain).
+//! the users with an email address (or at a domain); and those whose
+//! total the store keeps instead of counting (a value many users share,
+//! the time users were last modified).
 //! Each is recognised here from the parsed filter; the store decides
 //! whether its plan applies.
 

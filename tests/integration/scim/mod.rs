@@ -67,17 +67,27 @@ pub async fn bulk_users(
     app: &crate::support::TestApp,
     names: impl IntoIterator<Item = String>,
 ) -> Vec<String> {
-    let names: Vec<String> = names.into_iter().collect();
-    let mut ids = Vec::with_capacity(names.len());
-    for (at, chunk) in names.chunks(1000).enumerate() {
+    let users = names.into_iter().enumerate().map(|(i, name)| {
+        json!({"schemas": [USER], "userName": name, "displayName": format!("Member {i}")})
+    });
+    bulk_create_users(app, users).await
+}
+
+/// Creates each of `users` (bodies of `POST /Users`) through `/Bulk`, a
+/// thousand to a request; their ids, in order.
+pub async fn bulk_create_users(
+    app: &crate::support::TestApp,
+    users: impl IntoIterator<Item = Value>,
+) -> Vec<String> {
+    let users: Vec<Value> = users.into_iter().collect();
+    let mut ids = Vec::with_capacity(users.len());
+    for (at, chunk) in users.chunks(1000).enumerate() {
         let operations: Vec<Value> = chunk
             .iter()
             .enumerate()
-            .map(|(i, name)| (at * 1000 + i, name))
-            .map(|(i, name)| {
-                json!({"method": "POST", "path": "/Users", "bulkId": format!("u{i}"),
-                    "data": {"schemas": [USER], "userName": name,
-                        "displayName": format!("Member {i}")}})
+            .map(|(i, data)| {
+                json!({"method": "POST", "path": "/Users",
+                    "bulkId": format!("u{}", at * 1000 + i), "data": data})
             })
             .collect();
         let r = app

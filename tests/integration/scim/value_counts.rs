@@ -9,7 +9,7 @@ use actix_web::http::Method;
 use serde_json::{json, Value};
 
 use super::filter_query;
-use super::group_filter::{by_cursor, by_start_index, list, patch_user, u};
+use super::group_filter::{finds_by_every_page, list, patch_user, u};
 use crate::support::TestApp;
 
 const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
@@ -22,25 +22,11 @@ fn family_eq(value: &str) -> String {
     format!("name.familyName eq \"{value}\"")
 }
 
-/// `filter` finds the users named `expected` by every kind of page, and
-/// every page's total is what the compiled filter counts.
+/// `filter` finds the users numbered `expected` by every kind of page,
+/// and every total is what the compiled filter counts.
 async fn finds(app: &TestApp, filter: &str, expected: &[usize]) {
     let expected: Vec<String> = expected.iter().map(|&i| u(i)).collect();
-    for count in [2, 100] {
-        let (seen, totals) = by_start_index(app, filter, count).await;
-        assert_eq!(seen, expected, "{filter}, pages of {count}");
-        assert!(
-            totals.iter().all(|&t| t == expected.len() as i64),
-            "{filter}, pages of {count}: {totals:?}"
-        );
-        assert_eq!(by_cursor(app, filter, count).await, expected, "{filter}");
-    }
-    let r = list(app, &format!("filter={}&count=0", filter_query(filter))).await;
-    assert_eq!(r["totalResults"], expected.len(), "{filter}: {r}");
-    // Counted, as part of a larger filter.
-    let counted = format!("({filter}) or userName eq \"nobody\"");
-    let r = list(app, &format!("filter={}&count=0", filter_query(&counted))).await;
-    assert_eq!(r["totalResults"], expected.len(), "{counted}: {r}");
+    finds_by_every_page(app, filter, &expected).await;
 }
 
 fn body(i: usize, department: Option<&str>, family: Option<&str>) -> Value {
@@ -181,27 +167,10 @@ async fn department_and_family_name_totals_follow_every_change() {
 #[actix_web::test]
 async fn a_bulk_load_is_folded_over_several_passes_without_a_wrong_total() {
     let app = TestApp::new().await;
-    let names: Vec<String> = (0..2_100).map(|i| format!("Fam{i}")).collect();
-    for (at, chunk) in names.chunks(1000).enumerate() {
-        let operations: Vec<Value> = chunk
-            .iter()
-            .enumerate()
-            .map(|(i, family)| {
-                let n = at * 1000 + i;
-                json!({"method": "POST", "path": "/Users", "bulkId": format!("u{n}"),
-                    "data": {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
-                        "userName": u(n), "name": {"familyName": family}}})
-            })
-            .collect();
-        let r = app
-            .post(
-                "/scim/v2/Bulk",
-                &json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
-                        "Operations": operations}),
-            )
-            .await;
-        assert_eq!(r.status, 200, "{}", r.text);
-    }
+    let users = (0..2_100).map(|i| {
+        json!({"schemas": [super::USER], "userName": u(i), "name": {"familyName": format!("Fam{i}")}})
+    });
+    super::bulk_create_users(&app, users).await;
     let fold = || {
         app.state.store.write_now(|conn| {
             gatehouse::store::value_counts::fold(conn).map_err(gatehouse::store::StoreError::from)
