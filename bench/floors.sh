@@ -122,9 +122,9 @@ prepare() { # database-url
         # 180 MB of dead index entries made every write's settle 4–6 ms
         # slower; the seed's fold of the kept values leaves 3M dead rows
         # in user_value_counts (a run with them there: the auditor's
-        # lastModified first page 164 ms p50, against 11–19 on a vacuumed
-        # copy). Autovacuum clears them within minutes; it is off on this
-        # machine's PostgreSQL (`SHOW autovacuum`), so vacuum as it would.
+        # lastModified first page 164 ms p50; vacuumed, 53). Autovacuum
+        # clears them within minutes; it is off on this machine's
+        # PostgreSQL (`SHOW autovacuum`), so vacuum as it would.
         psql -q "$url" -c "VACUUM ANALYZE users, memberships, persons, licenses, license_dirty, license_counts, user_value_counts"
     fi
     echo "# $db: seeded and mapped in $((SECONDS - seed_started)) s" >> "$out/commands.txt"
