@@ -22,6 +22,12 @@ CREATE TABLE user_value_counts (
     users BIGINT NOT NULL,
     folded BOOLEAN NOT NULL DEFAULT FALSE
 );
+-- A small table (a row per value, and the rows written since the last
+-- fold): never worth a parallel scan. With statistics taken while a bulk
+-- load's rows waited to be folded, the planner sent the kept lastModified
+-- sum to two parallel workers: 16.4 ms to read one index entry, 0.55 ms
+-- without (EXPLAIN ANALYZE at 1M users).
+ALTER TABLE user_value_counts SET (parallel_workers = 0);
 CREATE INDEX user_value_counts_value
     ON user_value_counts(directory_id, attribute, value_key, users);
 CREATE INDEX user_value_counts_unfolded
