@@ -21,14 +21,7 @@ use super::fragment::SqlCondition;
 /// answers it with one fixed-shape query instead of the compiled filter
 /// (`store::users::list`); the compiled condition says the same.
 pub(super) fn user_name_lookup(filter: &Filter, kind: ResourceKind) -> Option<String> {
-    let Filter::Compare {
-        path,
-        op: CompareOp::Eq,
-        value: CompValue::Str(text),
-    } = filter
-    else {
-        return None;
-    };
+    let (path, text) = eq_string(filter)?;
     let user_name = core_attr(path, kind, "userName") && path.sub_attr.is_none();
     // Folded as the writes fold it, and as `compare_text` folds the operand.
     (kind == ResourceKind::User && user_name).then(|| fold(text))
@@ -82,6 +75,18 @@ pub(super) fn holder_lookup(
         })
 }
 
+/// The path and text of a filter that is exactly `<path> eq "<text>"`.
+fn eq_string(filter: &Filter) -> Option<(&AttrPath, &str)> {
+    match filter {
+        Filter::Compare {
+            path,
+            op: CompareOp::Eq,
+            value: CompValue::Str(text),
+        } => Some((path, text)),
+        _ => None,
+    }
+}
+
 /// `active eq true`, exactly.
 fn active_eq_true(filter: &Filter, kind: ResourceKind) -> bool {
     active_lookup(filter, kind) == Some(true)
@@ -116,14 +121,7 @@ pub(super) fn kept_value_lookup(
     filter: &Filter,
     kind: ResourceKind,
 ) -> Option<(KeptAttribute, String)> {
-    let Filter::Compare {
-        path,
-        op: CompareOp::Eq,
-        value: CompValue::Str(text),
-    } = filter
-    else {
-        return None;
-    };
+    let (path, text) = eq_string(filter)?;
     if kind != ResourceKind::User {
         return None;
     }
@@ -141,7 +139,7 @@ pub(super) fn kept_value_lookup(
         (_, true) => KeptAttribute::Department,
         _ => return None,
     };
-    Some((attribute, text.clone()))
+    Some((attribute, text.to_owned()))
 }
 
 /// The test of a users filter that is exactly `meta.lastModified gt|ge|lt|le

@@ -4,11 +4,9 @@
 //! changes: created inactive, deactivated, reactivated, replaced,
 //! deleted; and the server's upkeep folding the counts.
 
-use actix_web::http::Method;
 use serde_json::json;
 
-use super::filter_query;
-use super::group_filter::{finds_by_every_page, patch_user, u};
+use super::group_filter::{finds_by_every_page, other_directory_with, patch_user, total_as, u};
 use crate::support::TestApp;
 
 /// `active eq <active>` finds `expected` by every kind of page, with the
@@ -76,26 +74,9 @@ async fn active_and_inactive_totals_follow_every_change() {
     finds(&app, true, &users_named(&[1, 2, 4])).await;
 
     // Another directory's users are its own.
-    let other = app.other_directory("other");
     let mut body = super::user_body("elsewhere@example.com");
     body["active"] = json!(false);
-    let r = app
-        .request_as(&other.token, Method::POST, "/scim/v2/Users")
-        .json(&body)
-        .send()
-        .await;
-    assert_eq!(r.status, 201, "{}", r.text);
+    let other = other_directory_with(&app, &body).await;
     finds(&app, false, &users_named(&[0, 3, 5])).await;
-    let r = app
-        .request_as(
-            &other.token,
-            Method::GET,
-            &format!(
-                "/scim/v2/Users?count=0&filter={}",
-                filter_query("active eq false")
-            ),
-        )
-        .send()
-        .await;
-    assert_eq!(r.json["totalResults"], 1, "{}", r.text);
+    assert_eq!(total_as(&app, &other, "active eq false").await, 1);
 }

@@ -128,6 +128,32 @@ pub(super) async fn finds_by_every_page(app: &TestApp, filter: &str, expected: &
     assert_eq!(r["totalResults"], expected.len(), "{counted}: {r}");
 }
 
+/// A second directory holding one user, `body`: its token.
+pub(super) async fn other_directory_with(app: &TestApp, body: &Value) -> String {
+    let other = app.other_directory("other");
+    let r = app
+        .request_as(&other.token, Method::POST, "/scim/v2/Users")
+        .json(body)
+        .send()
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    other.token
+}
+
+/// The total of `filter` as the directory of `token` sees it.
+pub(super) async fn total_as(app: &TestApp, token: &str, filter: &str) -> Value {
+    let r = app
+        .request_as(
+            token,
+            Method::GET,
+            &format!("/scim/v2/Users?count=0&filter={}", filter_query(filter)),
+        )
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{filter}: {}", r.text);
+    r.json["totalResults"].clone()
+}
+
 #[actix_web::test]
 async fn a_group_s_users_come_in_creation_order_with_their_total() {
     let app = TestApp::new().await;

@@ -8,12 +8,13 @@
 
 use std::sync::Arc;
 
-use actix_web::http::Method;
 use gatehouse::clock::FixedClock;
 use serde_json::json;
 
 use super::filter_query;
-use super::group_filter::{finds_by_every_page, list, patch_user, u};
+use super::group_filter::{
+    finds_by_every_page, list, other_directory_with, patch_user, total_as, u,
+};
 use crate::support::TestApp;
 
 const MINUTE: i64 = 60_000_000;
@@ -146,24 +147,8 @@ async fn last_modified_totals_follow_every_change() {
     finds_at_every_time(&app, &modified).await;
 
     // Another directory's users are its own.
-    let other = app.other_directory("other");
-    let r = app
-        .request_as(&other.token, Method::POST, "/scim/v2/Users")
-        .json(&super::user_body("elsewhere@example.com"))
-        .send()
-        .await;
-    assert_eq!(r.status, 201, "{}", r.text);
+    let other = other_directory_with(&app, &super::user_body("elsewhere@example.com")).await;
     finds_at_every_time(&app, &modified).await;
-    let r = app
-        .request_as(
-            &other.token,
-            Method::GET,
-            &format!(
-                "/scim/v2/Users?count=0&filter={}",
-                filter_query(&format!("meta.lastModified gt \"{}\"", time(START)))
-            ),
-        )
-        .send()
-        .await;
-    assert_eq!(r.json["totalResults"], 1, "{}", r.text);
+    let since = format!("meta.lastModified gt \"{}\"", time(START));
+    assert_eq!(total_as(&app, &other, &since).await, 1);
 }

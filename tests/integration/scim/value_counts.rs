@@ -5,11 +5,12 @@
 //! change; the server's upkeep folding the counts; another directory's
 //! users, who are its own.
 
-use actix_web::http::Method;
 use serde_json::{json, Value};
 
 use super::filter_query;
-use super::group_filter::{finds_by_every_page, list, patch_user, u};
+use super::group_filter::{
+    finds_by_every_page, list, other_directory_with, patch_user, total_as, u,
+};
 use crate::support::TestApp;
 
 const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
@@ -137,28 +138,11 @@ async fn department_and_family_name_totals_follow_every_change() {
     finds(&app, &department_eq("Sales"), &[0, 1, 2]).await;
 
     // Another directory's users are its own.
-    let other = app.other_directory("other");
     let mut elsewhere = super::user_body("elsewhere@example.com");
     elsewhere[ENTERPRISE]["department"] = json!("Finance");
-    let r = app
-        .request_as(&other.token, Method::POST, "/scim/v2/Users")
-        .json(&elsewhere)
-        .send()
-        .await;
-    assert_eq!(r.status, 201, "{}", r.text);
+    let other = other_directory_with(&app, &elsewhere).await;
     finds(&app, &department_eq("Finance"), &[3, 4]).await;
-    let r = app
-        .request_as(
-            &other.token,
-            Method::GET,
-            &format!(
-                "/scim/v2/Users?count=0&filter={}",
-                filter_query(&department_eq("finance"))
-            ),
-        )
-        .send()
-        .await;
-    assert_eq!(r.json["totalResults"], 1, "{}", r.text);
+    assert_eq!(total_as(&app, &other, &department_eq("finance")).await, 1);
 }
 
 /// After a bulk load every user left a row per value; the upkeep folds at
