@@ -1,6 +1,7 @@
 //! List and query parameters (RFC 7644 §3.4.2) and the ListResponse body.
 
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::error::ScimError;
 
@@ -169,16 +170,58 @@ fn parse_count(value: &str) -> Result<u64, ScimError> {
     Ok(n.max(0) as u64)
 }
 
-/// The ListResponse body (RFC 7644 §3.4.2).
-pub fn list_response(total: u64, start_index: u64, resources: Vec<Value>) -> Value {
-    let mut body = serde_json::Map::new();
-    body.insert("schemas".into(), json!([super::LIST_RESPONSE_URN]));
-    body.insert("totalResults".into(), total.into());
-    body.insert("startIndex".into(), start_index.into());
-    body.insert("itemsPerPage".into(), resources.len().into());
-    // Moved in, not through `json!`, which would copy every resource.
-    body.insert("Resources".into(), Value::Array(resources));
-    Value::Object(body)
+/// The ListResponse body (RFC 7644 §3.4.2): `startIndex` on a page found
+/// by index, the cursors on a page found by cursor (RFC 9865). Written
+/// straight from its resources, which need not be `Value`s: a page of
+/// projected views is serialised without copying a resource.
+#[derive(Debug, Serialize)]
+pub struct ListResponse<R> {
+    schemas: [&'static str; 1],
+    #[serde(rename = "totalResults")]
+    total_results: u64,
+    #[serde(rename = "startIndex", skip_serializing_if = "Option::is_none")]
+    start_index: Option<u64>,
+    #[serde(rename = "itemsPerPage")]
+    items_per_page: usize,
+    #[serde(rename = "nextCursor", skip_serializing_if = "Option::is_none")]
+    next_cursor: Option<String>,
+    #[serde(rename = "previousCursor", skip_serializing_if = "Option::is_none")]
+    previous_cursor: Option<String>,
+    #[serde(rename = "Resources")]
+    resources: Vec<R>,
+}
+
+impl<R> ListResponse<R> {
+    /// A page found by `startIndex`.
+    pub fn indexed(total: u64, start_index: u64, resources: Vec<R>) -> ListResponse<R> {
+        ListResponse {
+            schemas: [super::LIST_RESPONSE_URN],
+            total_results: total,
+            start_index: Some(start_index),
+            items_per_page: resources.len(),
+            next_cursor: None,
+            previous_cursor: None,
+            resources,
+        }
+    }
+
+    /// A page found by cursor, with the cursors to the pages beside it.
+    pub fn cursored(
+        total: u64,
+        next: Option<String>,
+        previous: Option<String>,
+        resources: Vec<R>,
+    ) -> ListResponse<R> {
+        ListResponse {
+            schemas: [super::LIST_RESPONSE_URN],
+            total_results: total,
+            start_index: None,
+            items_per_page: resources.len(),
+            next_cursor: next,
+            previous_cursor: previous,
+            resources,
+        }
+    }
 }
 
 #[cfg(test)]

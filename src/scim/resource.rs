@@ -109,8 +109,17 @@ pub trait ScimResource: Send + 'static {
     const KIND: ResourceKind;
     fn id(&self) -> &str;
     fn meta(&self) -> &Meta;
-    /// The SCIM JSON of the resource, with every attribute it holds.
-    fn to_json(&self, registry: &SchemaRegistry, base_url: &str) -> Value;
+    /// The SCIM JSON of the resource, with every attribute it holds; the
+    /// resource's values are moved into it, not copied.
+    fn into_json(self, registry: &SchemaRegistry, base_url: &str) -> Value;
+
+    /// The SCIM JSON of a resource that is kept.
+    fn to_json(&self, registry: &SchemaRegistry, base_url: &str) -> Value
+    where
+        Self: Clone,
+    {
+        self.clone().into_json(registry, base_url)
+    }
 }
 
 impl ScimResource for UserResource {
@@ -121,7 +130,7 @@ impl ScimResource for UserResource {
     fn meta(&self) -> &Meta {
         &self.meta
     }
-    fn to_json(&self, registry: &SchemaRegistry, base_url: &str) -> Value {
+    fn into_json(self, registry: &SchemaRegistry, base_url: &str) -> Value {
         self.json(registry, base_url)
     }
 }
@@ -134,48 +143,60 @@ impl ScimResource for GroupResource {
     fn meta(&self) -> &Meta {
         &self.meta
     }
-    fn to_json(&self, registry: &SchemaRegistry, base_url: &str) -> Value {
+    fn into_json(self, registry: &SchemaRegistry, base_url: &str) -> Value {
         self.json(registry, base_url)
     }
 }
 
 impl UserResource {
     /// The SCIM JSON of this user, with every attribute it holds.
-    fn json(&self, registry: &SchemaRegistry, base_url: &str) -> Value {
+    fn json(self, registry: &SchemaRegistry, base_url: &str) -> Value {
+        let UserResource {
+            id,
+            user_name,
+            external_id,
+            display_name,
+            active,
+            mut attributes,
+            groups,
+            entitlements,
+            meta,
+        } = self;
         let mut out = Map::new();
         let mut schemas = vec![Value::from(super::USER_URN)];
         for ext in registry.extensions(ResourceKind::User) {
             let derived = ext.id == super::ACCESS_URN;
-            if (derived && !self.entitlements.is_empty())
-                || (!derived && self.attributes.contains_key(&ext.id))
+            if (derived && !entitlements.is_empty())
+                || (!derived && attributes.contains_key(&ext.id))
             {
                 schemas.push(Value::from(ext.id.clone()));
             }
         }
         schemas.extend(
-            unregistered_extensions(registry, ResourceKind::User, &self.attributes)
+            unregistered_extensions(registry, ResourceKind::User, &attributes)
                 .map(|(urn, _)| Value::from(urn.clone())),
         );
         out.insert("schemas".into(), Value::Array(schemas));
-        out.insert("id".into(), self.id.clone().into());
-        if let Some(ext_id) = &self.external_id {
-            out.insert("externalId".into(), ext_id.clone().into());
+        let meta_location = location(base_url, ResourceKind::User, &id);
+        out.insert("id".into(), id.into());
+        if let Some(ext_id) = external_id {
+            out.insert("externalId".into(), ext_id.into());
         }
-        out.insert("userName".into(), self.user_name.clone().into());
-        if let Some(name) = &self.display_name {
-            out.insert("displayName".into(), name.clone().into());
+        out.insert("userName".into(), user_name.into());
+        if let Some(name) = display_name {
+            out.insert("displayName".into(), name.into());
         }
-        out.insert("active".into(), self.active.into());
-        copy_in_schema_order(&registry.user, &self.attributes, &mut out);
-        copy_unregistered(&self.attributes, &mut out);
-        if !self.groups.is_empty() {
-            let groups = self
-                .groups
-                .iter()
+        out.insert("active".into(), active.into());
+        move_in_schema_order(&registry.user, &mut attributes, &mut out);
+        move_unregistered(&mut attributes, &mut out);
+        if !groups.is_empty() {
+            let groups = groups
+                .into_iter()
                 .map(|g| {
+                    let reference = location(base_url, ResourceKind::Group, &g.id);
                     json!({
                         "value": g.id,
-                        "$ref": location(base_url, ResourceKind::Group, &g.id),
+                        "$ref": reference,
                         "display": g.display,
                         "type": "direct",
                     })
@@ -183,102 +204,102 @@ impl UserResource {
                 .collect();
             out.insert("groups".into(), Value::Array(groups));
         }
-        if !self.entitlements.is_empty() {
-            out.insert("entitlements".into(), self.entitlements_json());
+        if !entitlements.is_empty() {
+            out.insert("entitlements".into(), entitlements_json(&entitlements));
         }
         for ext in registry.extensions(ResourceKind::User) {
             if ext.id == super::ACCESS_URN {
-                if !self.entitlements.is_empty() {
-                    out.insert(ext.id.clone(), json!({"grants": self.grants_json()}));
+                if !entitlements.is_empty() {
+                    out.insert(ext.id.clone(), json!({"grants": grants_json(&entitlements)}));
                 }
-            } else if let Some(v) = self.attributes.get(&ext.id) {
-                out.insert(ext.id.clone(), v.clone());
+            } else if let Some(v) = attributes.shift_remove(&ext.id) {
+                out.insert(ext.id.clone(), v);
             }
         }
-        for (urn, v) in unregistered_extensions(registry, ResourceKind::User, &self.attributes) {
-            out.insert(urn.clone(), v.clone());
-        }
+        move_unregistered_extensions(registry, ResourceKind::User, attributes, &mut out);
         out.insert(
             "meta".into(),
-            meta_json(&self.meta, ResourceKind::User, base_url, &self.id),
+            meta_json(&meta, ResourceKind::User, meta_location),
         );
         Value::Object(out)
     }
 }
 
-impl UserResource {
-    fn entitlements_json(&self) -> Value {
-        self.entitlements
-            .iter()
-            .map(|e| {
+fn entitlements_json(entitlements: &[EntitlementRef]) -> Value {
+    entitlements
+        .iter()
+        .map(|e| {
+            json!({
+                "value": format!("{}:{}", e.product, e.role),
+                "display": format!("{} {}", e.product_name, e.role),
+                "type": e.product,
+            })
+        })
+        .collect()
+}
+
+fn grants_json(entitlements: &[EntitlementRef]) -> Value {
+    entitlements
+        .iter()
+        .flat_map(|e| {
+            e.via.iter().map(move |g| {
                 json!({
                     "value": format!("{}:{}", e.product, e.role),
-                    "display": format!("{} {}", e.product_name, e.role),
-                    "type": e.product,
+                    "product": e.product,
+                    "role": e.role,
+                    "group": g.id,
+                    "groupDisplay": g.display,
+                    "groupDirectory": g.directory,
+                    "synced": g.synced,
                 })
             })
-            .collect()
-    }
-
-    fn grants_json(&self) -> Value {
-        self.entitlements
-            .iter()
-            .flat_map(|e| {
-                e.via.iter().map(move |g| {
-                    json!({
-                        "value": format!("{}:{}", e.product, e.role),
-                        "product": e.product,
-                        "role": e.role,
-                        "group": g.id,
-                        "groupDisplay": g.display,
-                        "groupDirectory": g.directory,
-                        "synced": g.synced,
-                    })
-                })
-            })
-            .collect()
-    }
+        })
+        .collect()
 }
 
 impl GroupResource {
     /// The SCIM JSON of this group.
-    fn json(&self, registry: &SchemaRegistry, base_url: &str) -> Value {
+    fn json(self, registry: &SchemaRegistry, base_url: &str) -> Value {
+        let GroupResource {
+            id,
+            display_name,
+            external_id,
+            mut attributes,
+            members,
+            meta,
+        } = self;
         let mut out = Map::new();
         let kind = ResourceKind::Group;
         let mut schemas = vec![Value::from(super::GROUP_URN)];
         for ext in registry.extensions(kind) {
-            if self.attributes.contains_key(&ext.id) {
+            if attributes.contains_key(&ext.id) {
                 schemas.push(Value::from(ext.id.clone()));
             }
         }
         schemas.extend(
-            unregistered_extensions(registry, kind, &self.attributes)
+            unregistered_extensions(registry, kind, &attributes)
                 .map(|(urn, _)| Value::from(urn.clone())),
         );
         out.insert("schemas".into(), Value::Array(schemas));
-        out.insert("id".into(), self.id.clone().into());
-        if let Some(ext_id) = &self.external_id {
-            out.insert("externalId".into(), ext_id.clone().into());
+        let meta_location = location(base_url, kind, &id);
+        out.insert("id".into(), id.into());
+        if let Some(ext_id) = external_id {
+            out.insert("externalId".into(), ext_id.into());
         }
-        out.insert("displayName".into(), self.display_name.clone().into());
-        copy_in_schema_order(&registry.group, &self.attributes, &mut out);
-        copy_unregistered(&self.attributes, &mut out);
-        if let Some(members) = &self.members {
+        out.insert("displayName".into(), display_name.into());
+        move_in_schema_order(&registry.group, &mut attributes, &mut out);
+        move_unregistered(&mut attributes, &mut out);
+        if let Some(members) = members {
             let members = members.iter().map(|m| m.json(base_url)).collect();
             out.insert("members".into(), Value::Array(members));
         }
         for ext in registry.extensions(kind) {
-            if let Some(v) = self.attributes.get(&ext.id) {
-                out.insert(ext.id.clone(), v.clone());
+            if let Some(v) = attributes.shift_remove(&ext.id) {
+                out.insert(ext.id.clone(), v);
             }
         }
-        for (urn, v) in unregistered_extensions(registry, kind, &self.attributes) {
-            out.insert(urn.clone(), v.clone());
-        }
-        out.insert(
-            "meta".into(),
-            meta_json(&self.meta, ResourceKind::Group, base_url, &self.id),
-        );
+        move_unregistered_extensions(registry, kind, attributes, &mut out);
+        out.insert("meta".into(), meta_json(&meta, kind, meta_location));
         Value::Object(out)
     }
 }
@@ -298,25 +319,31 @@ impl MemberRef {
     }
 }
 
-/// Copies the stored attributes into `out` in the order the schema lists them,
-/// so responses look the same whatever order the client sent.
-fn copy_in_schema_order(schema: &Schema, attributes: &Attributes, out: &mut Map<String, Value>) {
+/// Moves the stored attributes into `out` in the order the schema lists
+/// them, so responses look the same whatever order the client sent.
+fn move_in_schema_order(schema: &Schema, attributes: &mut Attributes, out: &mut Map<String, Value>) {
     for attribute in &schema.attributes {
         if out.contains_key(&attribute.name) {
             continue;
         }
-        if let Some(v) = attributes.get(&attribute.name) {
-            out.insert(attribute.name.clone(), v.clone());
+        // `shift_remove` keeps the rest in the order they were sent.
+        if let Some(v) = attributes.shift_remove(&attribute.name) {
+            out.insert(attribute.name.clone(), v);
         }
     }
 }
 
 /// Core attributes no schema defines, kept as sent: after the defined
 /// ones. (Extension objects, whose keys hold a colon, are placed apart.)
-fn copy_unregistered(attributes: &Attributes, out: &mut Map<String, Value>) {
-    for (key, v) in attributes {
-        if !key.contains(':') && !out.contains_key(key) {
-            out.insert(key.clone(), v.clone());
+fn move_unregistered(attributes: &mut Attributes, out: &mut Map<String, Value>) {
+    let unregistered: Vec<String> = attributes
+        .keys()
+        .filter(|key| !key.contains(':') && !out.contains_key(*key))
+        .cloned()
+        .collect();
+    for key in unregistered {
+        if let Some(v) = attributes.shift_remove(&key) {
+            out.insert(key, v);
         }
     }
 }
@@ -330,15 +357,32 @@ fn unregistered_extensions<'a>(
 ) -> impl Iterator<Item = (&'a String, &'a Value)> + 'a {
     attributes
         .iter()
-        .filter(move |(key, _)| key.contains(':') && registry.extension(kind, key).is_none())
+        .filter(move |(key, _)| is_unregistered_extension(registry, kind, key))
 }
 
-fn meta_json(meta: &Meta, kind: ResourceKind, base_url: &str, id: &str) -> Value {
+fn move_unregistered_extensions(
+    registry: &SchemaRegistry,
+    kind: ResourceKind,
+    attributes: Attributes,
+    out: &mut Map<String, Value>,
+) {
+    for (urn, v) in attributes {
+        if is_unregistered_extension(registry, kind, &urn) {
+            out.insert(urn, v);
+        }
+    }
+}
+
+fn is_unregistered_extension(registry: &SchemaRegistry, kind: ResourceKind, key: &str) -> bool {
+    key.contains(':') && registry.extension(kind, key).is_none()
+}
+
+fn meta_json(meta: &Meta, kind: ResourceKind, location: String) -> Value {
     json!({
         "resourceType": kind.name(),
         "created": format_time(meta.created_us),
         "lastModified": format_time(meta.last_modified_us),
-        "location": location(base_url, kind, id),
+        "location": location,
         "version": meta.etag(),
     })
 }

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::json_response;
 use crate::http::auth::scim_base_url;
 use crate::http::state::AppState;
-use crate::scim::list::list_response;
+use crate::scim::list::ListResponse;
 use crate::scim::ScimError;
 
 fn with_meta(mut doc: Value, resource_type: &str, location: String) -> Value {
@@ -66,7 +66,7 @@ pub async fn resource_types(state: web::Data<AppState>, req: HttpRequest) -> Htt
         .iter()
         .map(|d| resource_type_doc(&state, &req, d))
         .collect();
-    json_response(StatusCode::OK, &list_response(docs.len() as u64, 1, docs))
+    json_response(StatusCode::OK, &ListResponse::indexed(docs.len() as u64, 1, docs))
 }
 
 /// `GET /ResourceTypes/{name}`.
@@ -105,7 +105,7 @@ pub async fn schemas(state: web::Data<AppState>, req: HttpRequest) -> HttpRespon
         .iter()
         .map(|d| schema_doc(&state, &req, d))
         .collect();
-    json_response(StatusCode::OK, &list_response(docs.len() as u64, 1, docs))
+    json_response(StatusCode::OK, &ListResponse::indexed(docs.len() as u64, 1, docs))
 }
 
 /// `GET /Schemas/{urn}`.

@@ -60,10 +60,11 @@ async fn get_streamed(
     let base_url = &caller.base_url;
     if first.next.is_none() {
         group.members = Some(first.members);
-        let body = render::<Groups>(&registry, base_url, &group, &projection);
+        let body = render::<Groups>(&registry, base_url, group, &projection);
         return Ok(resource_response(StatusCode::OK, &body, &etag, None));
     }
-    let Value::Object(bare) = render::<Groups>(&registry, base_url, &group, &projection) else {
+    let version = group.meta.version;
+    let Value::Object(bare) = render::<Groups>(&registry, base_url, group, &projection) else {
         return Err(ScimError::new(
             500,
             "a group rendered as something else than an object",
@@ -75,7 +76,7 @@ async fn get_streamed(
         shape: MemberShape::of(&registry, &projection),
         base_url: base_url.clone(),
         id,
-        version: group.meta.version,
+        version,
         share: current_share(),
     };
     let body = stream::once(async move { Ok(Bytes::from(frame.head)) })

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
 use super::json_response;
 use super::resources::render;
@@ -15,11 +15,11 @@ use crate::http::auth::ScimCaller;
 use crate::http::body::ScimBody;
 use crate::http::state::AppState;
 use crate::scim::cursor::CursorPage;
-use crate::scim::list::{list_response, ListParams};
-use crate::scim::projection::Projection;
+use crate::scim::list::{ListParams, ListResponse};
+use crate::scim::projection::{Projected, Projection};
 use crate::scim::query::ListRequest;
 use crate::scim::resource::ScimResource;
-use crate::scim::schema::SchemaRegistry;
+use crate::scim::schema::{ResourceKind, SchemaRegistry};
 use crate::scim::ScimError;
 
 /// `GET /{Users,Groups}` with filter, sorting and paging.
@@ -55,12 +55,15 @@ async fn respond_list<E: Provisioned>(
     caller: &ScimCaller,
     params: ListParams,
 ) -> Result<HttpResponse, ScimError> {
-    let body = if params.cursor.is_some() {
-        cursor_page::<E>(state, caller, &params).await?
-    } else {
-        let (total, resources) = page::<E>(state, caller, &params, None).await?;
-        list_response(total, params.start_index, resources)
-    };
+    let registry = state.registry();
+    if params.cursor.is_some() {
+        return cursor_page::<E>(state, &registry, caller, &params).await;
+    }
+    let request = ListRequest::paged(&params, state.settings.max_page_size)?;
+    let (total, found, projection) = fetch::<E>(state, &registry, caller, &params, request).await?;
+    let whole = render_whole(&registry, &caller.base_url, found);
+    let resources = views(&registry, E::KIND, &projection, &whole);
+    let body = ListResponse::indexed(total, params.start_index, resources);
     Ok(json_response(StatusCode::OK, &body))
 }
 
@@ -82,10 +85,36 @@ pub async fn page<E: Provisioned>(
     }
     let (total, found, projection) = fetch::<E>(state, &registry, caller, params, request).await?;
     let resources = found
-        .iter()
+        .into_iter()
         .map(|r| render::<E>(&registry, &caller.base_url, r, &projection))
         .collect();
     Ok((total, resources))
+}
+
+/// Each resource rendered whole, its values moved, not copied; the
+/// projection is applied as the response is written (`views`).
+fn render_whole<R: ScimResource>(
+    registry: &SchemaRegistry,
+    base_url: &str,
+    found: Vec<R>,
+) -> Vec<Value> {
+    found
+        .into_iter()
+        .map(|r| r.into_json(registry, base_url))
+        .collect()
+}
+
+/// What the response carries of each resource, borrowed from `whole`.
+fn views<'v>(
+    registry: &SchemaRegistry,
+    kind: ResourceKind,
+    projection: &Projection,
+    whole: &'v [Value],
+) -> Vec<Projected<'v>> {
+    whole
+        .iter()
+        .map(|r| projection.view(registry, kind, r))
+        .collect()
 }
 
 async fn fetch<E: Provisioned>(
@@ -124,31 +153,17 @@ async fn fetch<E: Provisioned>(
 /// position in creation order, with `nextCursor` / `previousCursor`.
 async fn cursor_page<E: Provisioned>(
     state: &web::Data<AppState>,
+    registry: &Arc<SchemaRegistry>,
     caller: &ScimCaller,
     params: &ListParams,
-) -> Result<Value, ScimError> {
+) -> Result<HttpResponse, ScimError> {
     let (plan, request) = CursorPage::plan(E::KIND, params, state.settings.max_page_size)?;
-    let registry = state.registry();
-    let (counted, found, projection) =
-        fetch::<E>(state, &registry, caller, params, request).await?;
+    let (counted, found, projection) = fetch::<E>(state, registry, caller, params, request).await?;
     // Counted on the walk's first page; carried by the cursor since.
     let total = plan.counted().unwrap_or(counted);
     let page = plan.finish(found, |r| (r.meta().created_us, r.id().to_owned()), total);
-    let resources: Vec<Value> = page
-        .rows
-        .iter()
-        .map(|r| render::<E>(&registry, &caller.base_url, r, &projection))
-        .collect();
-    let mut body = Map::new();
-    body.insert("schemas".into(), json!([crate::scim::LIST_RESPONSE_URN]));
-    body.insert("totalResults".into(), total.into());
-    body.insert("itemsPerPage".into(), resources.len().into());
-    if let Some(n) = page.next {
-        body.insert("nextCursor".into(), n.into());
-    }
-    if let Some(p) = page.previous {
-        body.insert("previousCursor".into(), p.into());
-    }
-    body.insert("Resources".into(), Value::Array(resources));
-    Ok(Value::Object(body))
+    let whole = render_whole(registry, &caller.base_url, page.rows);
+    let resources = views(registry, E::KIND, &projection, &whole);
+    let body = ListResponse::cursored(total, page.next, page.previous, resources);
+    Ok(json_response(StatusCode::OK, &body))
 }

@@ -24,10 +24,10 @@ use crate::scim::ScimError;
 pub(super) fn render<E: Provisioned>(
     registry: &SchemaRegistry,
     base_url: &str,
-    resource: &E::Resource,
+    resource: E::Resource,
     projection: &Projection,
 ) -> Value {
-    projection.apply(registry, E::KIND, resource.to_json(registry, base_url))
+    projection.apply(registry, E::KIND, resource.into_json(registry, base_url))
 }
 
 /// Tells the directory's sync health, and the schema registry, what a
@@ -94,10 +94,11 @@ pub async fn create<E: Provisioned>(
         &created,
     );
     let loc = location(&who.base_url, E::KIND, id);
+    let etag = created.resource.meta().etag();
     Ok(resource_response(
         StatusCode::CREATED,
-        &render::<E>(&registry, &who.base_url, &created.resource, &projection),
-        &created.resource.meta().etag(),
+        &render::<E>(&registry, &who.base_url, created.resource, &projection),
+        &etag,
         Some(&loc),
     ))
 }
@@ -134,7 +135,7 @@ pub(super) async fn get_checked<E: Provisioned>(
     }
     Ok(resource_response(
         StatusCode::OK,
-        &render::<E>(&registry, &caller.base_url, &found, &projection),
+        &render::<E>(&registry, &caller.base_url, found, &projection),
         &etag,
         None,
     ))
@@ -173,10 +174,11 @@ pub async fn replace<E: Provisioned>(
         StatusCode::OK,
         &replaced,
     );
+    let etag = replaced.resource.meta().etag();
     Ok(resource_response(
         StatusCode::OK,
-        &render::<E>(&registry, &who.base_url, &replaced.resource, &projection),
-        &replaced.resource.meta().etag(),
+        &render::<E>(&registry, &who.base_url, replaced.resource, &projection),
+        &etag,
         None,
     ))
 }
@@ -241,7 +243,7 @@ pub async fn patch<E: Provisioned>(
     }
     Ok(resource_response(
         StatusCode::OK,
-        &render::<E>(&registry, &who.base_url, &patched.resource, &projection),
+        &render::<E>(&registry, &who.base_url, patched.resource, &projection),
         &etag,
         None,
     ))

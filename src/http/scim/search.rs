@@ -12,7 +12,7 @@ use crate::http::auth::ScimCaller;
 use crate::http::body::ScimBody;
 use crate::http::state::AppState;
 use crate::scim::error::Cause;
-use crate::scim::list::{list_response, ListParams};
+use crate::scim::list::{ListParams, ListResponse};
 use crate::scim::ScimError;
 
 /// A filter naming an attribute one type lacks matches nothing of that
@@ -67,6 +67,6 @@ async fn search_both(
     resources.extend(group_found);
     Ok(json_response(
         StatusCode::OK,
-        &list_response(user_total + group_total, params.start_index, resources),
+        &ListResponse::indexed(user_total + group_total, params.start_index, resources),
     ))
 }

@@ -83,24 +83,38 @@ impl Projection {
             })
     }
 
-    /// Applies the projection to a rendered resource.
+    /// Applies the projection to a rendered resource: the resource itself
+    /// when the projection keeps all of it, else a copy of what it keeps.
     pub fn apply(&self, registry: &SchemaRegistry, kind: ResourceKind, resource: Value) -> Value {
+        let whole = match self.view(registry, kind, &resource) {
+            Projected::Whole(_) => None,
+            projected => Some(projected.to_value()),
+        };
+        whole.unwrap_or(resource)
+    }
+
+    /// What of a rendered resource the response carries, as a view of it:
+    /// serialising the view writes the kept parts without copying them
+    /// (a page of 100 full users is then built once, not three times).
+    pub fn view<'v>(
+        &self,
+        registry: &SchemaRegistry,
+        kind: ResourceKind,
+        resource: &'v Value,
+    ) -> Projected<'v> {
         let Value::Object(object) = resource else {
-            return resource;
+            return Projected::Whole(resource);
         };
         let core = registry.core(kind);
-        let mut out = Map::new();
+        let mut out = Vec::with_capacity(object.len());
         for (key, value) in object {
-            if key == "schemas" || key == "id" {
-                out.insert(key, value);
-            } else if let Some(ext) = registry.extension(kind, &key) {
-                if let Value::Object(inner) = value {
-                    let kept = self.project_schema(ext, Some(&ext.id), inner);
-                    if !kept.is_empty() {
-                        out.insert(key, Value::Object(kept));
-                    }
-                }
-            } else if let (true, Value::Object(inner)) = (key.contains(':'), &value) {
+            let kept = if key == "schemas" || key == "id" {
+                Some(Projected::Whole(value))
+            } else if let Some(ext) = registry.extension(kind, key) {
+                value
+                    .as_object()
+                    .and_then(|inner| self.project_schema(ext, Some(&ext.id), value, inner))
+            } else if let (true, Some(inner)) = (key.contains(':'), value.as_object()) {
                 // An extension nobody registered: its attributes are
                 // projected by name, with the defaults of RFC 7643 §7.
                 let unregistered = Schema {
@@ -108,54 +122,56 @@ impl Projection {
                     name: String::new(),
                     attributes: Vec::new(),
                 };
-                let kept = self.project_schema(&unregistered, Some(&key), inner.clone());
-                if !kept.is_empty() {
-                    out.insert(key, Value::Object(kept));
-                }
-            } else if let Some(kept) = self.project_attribute(
-                core,
-                Some(kind.core_urn()),
-                &key,
-                core.attribute(&key),
-                value,
-            ) {
-                out.insert(key, kept);
+                self.project_schema(&unregistered, Some(key), value, inner)
+            } else {
+                self.project_attribute(
+                    core,
+                    Some(kind.core_urn()),
+                    key,
+                    core.attribute(key),
+                    value,
+                )
+            };
+            if let Some(kept) = kept {
+                out.push((key.as_str(), kept));
             }
         }
-        Value::Object(out)
+        Projected::object(resource, object.len(), out)
     }
 
-    fn project_schema(
+    /// An extension's object, without what the projection drops; `None`
+    /// when nothing of it is left.
+    fn project_schema<'v>(
         &self,
         schema: &Schema,
         urn: Option<&str>,
-        object: Map<String, Value>,
-    ) -> Map<String, Value> {
-        let mut out = Map::new();
-        for (key, value) in object {
-            if let Some(kept) =
-                self.project_attribute(schema, urn, &key, schema.attribute(&key), value)
-            {
-                out.insert(key, kept);
-            }
-        }
-        out
+        value: &'v Value,
+        object: &'v Map<String, Value>,
+    ) -> Option<Projected<'v>> {
+        let kept: Vec<_> = object
+            .iter()
+            .filter_map(|(key, v)| {
+                self.project_attribute(schema, urn, key, schema.attribute(key), v)
+                    .map(|kept| (key.as_str(), kept))
+            })
+            .collect();
+        (!kept.is_empty()).then(|| Projected::object(value, object.len(), kept))
     }
 
-    fn project_attribute(
+    fn project_attribute<'v>(
         &self,
         schema: &Schema,
         urn: Option<&str>,
         key: &str,
         attribute: Option<&Attribute>,
-        value: Value,
-    ) -> Option<Value> {
+        value: &'v Value,
+    ) -> Option<Projected<'v>> {
         // `meta` and `externalId` are common attributes, not in any schema:
         // returned by default (RFC 7643 §3.1).
         let returned = attribute.map_or(Returned::Default, |a| a.returned);
         let matches = |r: &AttrRef| ref_matches(r, schema, urn, key);
         match returned {
-            Returned::Always => return Some(value),
+            Returned::Always => return Some(Projected::Whole(value)),
             Returned::Never => return None,
             _ => {}
         }
@@ -172,7 +188,7 @@ impl Projection {
             }
             let whole = refs.iter().any(|r| r.sub.is_none());
             if !complex {
-                return whole.then_some(value);
+                return whole.then_some(Projected::Whole(value));
             }
             let subs = named(&refs);
             return keep_subs(
@@ -190,7 +206,7 @@ impl Projection {
             return None;
         }
         if !complex {
-            return Some(value);
+            return Some(Projected::Whole(value));
         }
         let excluded = named(&refs);
         keep_subs(value, attribute, |n| !has(&excluded, n), |_| false)
@@ -200,15 +216,15 @@ impl Projection {
 /// Keeps the sub-attributes `keep` accepts, in an object or in every element
 /// of a list, honouring the sub-attributes' own `returned`: `always` ones
 /// stay, `never` ones go, `request` ones stay only when `requested`.
-fn keep_subs(
-    value: Value,
+fn keep_subs<'v>(
+    value: &'v Value,
     attribute: Option<&Attribute>,
     keep: impl Fn(&str) -> bool,
     requested: impl Fn(&str) -> bool,
-) -> Option<Value> {
-    let filter_object = |object: Map<String, Value>| -> Map<String, Value> {
-        object
-            .into_iter()
+) -> Option<Projected<'v>> {
+    let filter_object = |whole: &'v Value, object: &'v Map<String, Value>| {
+        let kept: Vec<_> = object
+            .iter()
             .filter(|(name, _)| {
                 let returned = attribute
                     .and_then(|a| a.sub_attribute(name))
@@ -220,27 +236,23 @@ fn keep_subs(
                     Returned::Default => keep(name),
                 }
             })
-            .collect()
+            .map(|(name, v)| (name.as_str(), Projected::Whole(v)))
+            .collect();
+        (!kept.is_empty()).then(|| Projected::object(whole, object.len(), kept))
     };
     match value {
-        Value::Object(object) => {
-            let kept = filter_object(object);
-            (!kept.is_empty()).then_some(Value::Object(kept))
-        }
+        Value::Object(object) => filter_object(value, object),
         // An empty list stays as it was rendered.
-        Value::Array(items) if items.is_empty() => Some(Value::Array(items)),
+        Value::Array(items) if items.is_empty() => Some(Projected::Whole(value)),
         Value::Array(items) => {
-            let kept: Vec<Value> = items
-                .into_iter()
+            let kept: Vec<_> = items
+                .iter()
                 .filter_map(|item| match item {
-                    Value::Object(o) => {
-                        let kept = filter_object(o);
-                        (!kept.is_empty()).then_some(Value::Object(kept))
-                    }
+                    Value::Object(o) => filter_object(item, o),
                     _ => None,
                 })
                 .collect();
-            (!kept.is_empty()).then_some(Value::Array(kept))
+            (!kept.is_empty()).then(|| Projected::array(value, items.len(), kept))
         }
         // A simple value has no sub-attributes to select.
         _ => None,
@@ -350,6 +362,10 @@ fn parse_ref(registry: &SchemaRegistry, text: &str) -> Result<AttrRef, ScimError
         sub: sub.map(str::to_lowercase),
     })
 }
+
+mod projected;
+
+pub use projected::Projected;
 
 #[cfg(test)]
 mod tests;

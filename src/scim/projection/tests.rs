@@ -19,11 +19,34 @@ fn user() -> Value {
     })
 }
 
+/// The projected user, checked to be written the same (text, key order)
+/// whether a response serialises the view or the applied value.
 fn project(attributes: Option<&str>, excluded: Option<&str>) -> Value {
     let registry = SchemaRegistry::load().unwrap();
-    Projection::parse(&registry, attributes, excluded)
-        .unwrap()
-        .apply(&registry, ResourceKind::User, user())
+    let projection = Projection::parse(&registry, attributes, excluded).unwrap();
+    let whole = user();
+    let written = serde_json::to_string(&projection.view(&registry, ResourceKind::User, &whole));
+    let applied = projection.apply(&registry, ResourceKind::User, user());
+    assert_eq!(written.unwrap(), applied.to_string(), "{attributes:?} {excluded:?}");
+    applied
+}
+
+#[test]
+fn a_projection_that_keeps_everything_is_a_borrow_of_the_whole() {
+    let registry = SchemaRegistry::load().unwrap();
+    let mut kept = user();
+    kept.as_object_mut().unwrap().remove("password");
+    let cases = [(None, None, true), (None, Some("title"), true), (None, Some("name"), false)];
+    for (attributes, excluded, whole) in cases {
+        let projection = Projection::parse(&registry, attributes, excluded).unwrap();
+        let view = projection.view(&registry, ResourceKind::User, &kept);
+        assert_eq!(matches!(view, Projected::Whole(_)), whole, "{excluded:?}");
+    }
+    // A never-returned attribute dropped is a view of the rest.
+    let full = user();
+    let view = Projection::default().view(&registry, ResourceKind::User, &full);
+    assert!(matches!(view, Projected::Object(_)));
+    assert_eq!(view.to_value(), kept);
 }
 
 fn keys(v: &Value) -> Vec<String> {
