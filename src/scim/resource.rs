@@ -210,7 +210,10 @@ impl UserResource {
         for ext in registry.extensions(ResourceKind::User) {
             if ext.id == super::ACCESS_URN {
                 if !entitlements.is_empty() {
-                    out.insert(ext.id.clone(), json!({"grants": grants_json(&entitlements)}));
+                    out.insert(
+                        ext.id.clone(),
+                        json!({"grants": grants_json(&entitlements)}),
+                    );
                 }
             } else if let Some(v) = attributes.shift_remove(&ext.id) {
                 out.insert(ext.id.clone(), v);
@@ -321,7 +324,11 @@ impl MemberRef {
 
 /// Moves the stored attributes into `out` in the order the schema lists
 /// them, so responses look the same whatever order the client sent.
-fn move_in_schema_order(schema: &Schema, attributes: &mut Attributes, out: &mut Map<String, Value>) {
+fn move_in_schema_order(
+    schema: &Schema,
+    attributes: &mut Attributes,
+    out: &mut Map<String, Value>,
+) {
     for attribute in &schema.attributes {
         if out.contains_key(&attribute.name) {
             continue;

@@ -66,7 +66,10 @@ pub async fn resource_types(state: web::Data<AppState>, req: HttpRequest) -> Htt
         .iter()
         .map(|d| resource_type_doc(&state, &req, d))
         .collect();
-    json_response(StatusCode::OK, &ListResponse::indexed(docs.len() as u64, 1, docs))
+    json_response(
+        StatusCode::OK,
+        &ListResponse::indexed(docs.len() as u64, 1, docs),
+    )
 }
 
 /// `GET /ResourceTypes/{name}`.
@@ -105,7 +108,10 @@ pub async fn schemas(state: web::Data<AppState>, req: HttpRequest) -> HttpRespon
         .iter()
         .map(|d| schema_doc(&state, &req, d))
         .collect();
-    json_response(StatusCode::OK, &ListResponse::indexed(docs.len() as u64, 1, docs))
+    json_response(
+        StatusCode::OK,
+        &ListResponse::indexed(docs.len() as u64, 1, docs),
+    )
 }
 
 /// `GET /Schemas/{urn}`.

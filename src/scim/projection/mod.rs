@@ -124,13 +124,7 @@ impl Projection {
                 };
                 self.project_schema(&unregistered, Some(key), value, inner)
             } else {
-                self.project_attribute(
-                    core,
-                    Some(kind.core_urn()),
-                    key,
-                    core.attribute(key),
-                    value,
-                )
+                self.project_attribute(core, Some(kind.core_urn()), key, core.attribute(key), value)
             };
             if let Some(kept) = kept {
                 out.push((key.as_str(), kept));

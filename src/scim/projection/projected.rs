@@ -56,7 +56,9 @@ impl<'v> Projected<'v> {
                     .map(|(k, v)| ((*k).to_owned(), v.to_value()))
                     .collect::<Map<String, Value>>(),
             ),
-            Projected::Array(items) => Value::Array(items.iter().map(Projected::to_value).collect()),
+            Projected::Array(items) => {
+                Value::Array(items.iter().map(Projected::to_value).collect())
+            }
         }
     }
 }

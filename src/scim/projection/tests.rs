@@ -27,7 +27,11 @@ fn project(attributes: Option<&str>, excluded: Option<&str>) -> Value {
     let whole = user();
     let written = serde_json::to_string(&projection.view(&registry, ResourceKind::User, &whole));
     let applied = projection.apply(&registry, ResourceKind::User, user());
-    assert_eq!(written.unwrap(), applied.to_string(), "{attributes:?} {excluded:?}");
+    assert_eq!(
+        written.unwrap(),
+        applied.to_string(),
+        "{attributes:?} {excluded:?}"
+    );
     applied
 }
 
@@ -36,7 +40,11 @@ fn a_projection_that_keeps_everything_is_a_borrow_of_the_whole() {
     let registry = SchemaRegistry::load().unwrap();
     let mut kept = user();
     kept.as_object_mut().unwrap().remove("password");
-    let cases = [(None, None, true), (None, Some("title"), true), (None, Some("name"), false)];
+    let cases = [
+        (None, None, true),
+        (None, Some("title"), true),
+        (None, Some("name"), false),
+    ];
     for (attributes, excluded, whole) in cases {
         let projection = Projection::parse(&registry, attributes, excluded).unwrap();
         let view = projection.view(&registry, ResourceKind::User, &kept);

@@ -18,6 +18,7 @@ mod large_groups;
 mod leniency;
 mod long_filters;
 mod modified_counts;
+mod page_access;
 mod paging;
 mod patch;
 mod queries;

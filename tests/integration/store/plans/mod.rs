@@ -4,6 +4,7 @@
 //! `statistics` the statistics both planners plan from.
 
 mod compiled;
+mod pages;
 mod reports;
 mod statistics;
 

@@ -1,0 +1,40 @@
+//! What a page of users reads besides the page: the access of its users,
+//! one user at a time from `memberships_member`, whatever the size of the
+//! groups they are in.
+
+use super::{explain, on_postgres};
+use crate::scim::bulk_users;
+use crate::support::TestApp;
+
+#[actix_web::test]
+async fn a_pages_entitlements_are_read_user_by_user() {
+    let app = TestApp::new().await;
+    let ids = bulk_users(&app, (0..300).map(|i| format!("plan{i}@example.com"))).await;
+    let members: Vec<&str> = ids.iter().map(String::as_str).collect();
+    app.create_group("Everyone", &members).await;
+    app.create_group("Few", &members[..3]).await;
+    app.create_product("Site", "wiki", None).await;
+    app.map("Everyone", "wiki", "user").await;
+    app.map("Few", "wiki", "admin").await;
+    // One big mapped group: asked for `user_id = ANY(…)`, PostgreSQL's
+    // planner read that group's memberships and filtered them by the list.
+    on_postgres(
+        &app,
+        "ANALYZE memberships, users, persons, \"groups\", group_mappings, products;",
+    );
+    let backend = app.state.store.backend();
+    let statement = gatehouse::store::entitlements::of_users_statement(backend, &members[..5]);
+    let plan = explain(&app, &statement);
+    let list = match backend {
+        // The list is the outer loop: SQLite names it first.
+        gatehouse::store::Backend::Sqlite => "SCAN ids VIRTUAL TABLE",
+        gatehouse::store::Backend::Postgres => "Function Scan on unnest",
+    };
+    assert!(plan.contains(list), "{plan}");
+    if backend == gatehouse::store::Backend::Sqlite {
+        assert!(plan.starts_with(list), "{plan}");
+    }
+    // Each user's memberships by member, never a group's read whole.
+    assert!(plan.contains("memberships_member"), "{plan}");
+    assert!(!plan.contains("memberships_group_granted"), "{plan}");
+}
