@@ -4,9 +4,11 @@
 use std::collections::HashMap;
 
 use diesel::prelude::*;
+use diesel::sql_types::Text;
 
 use super::conn::DbConn;
 use super::dialect::load_direct;
+use super::id_list::{IdList, OverIds};
 use super::models::MembershipRow;
 use super::schema::{groups, memberships, users};
 use super::sql_filter::SqlExpr;
@@ -265,38 +267,48 @@ pub fn groups_of(
     // The directories are compared here rather than in SQL: given the
     // comparison, SQLite walks every group of the directory instead of the
     // member's few memberships.
-    type Row = (String, String, String, String, String);
-    let keep = |rows: Vec<Row>| {
-        rows.into_iter()
-            .filter(|(_, _, _, group_dir, user_dir)| group_dir == user_dir)
-            .map(|(member, id, name, _, _)| (member, id, name))
+    let rows: Vec<(String, String, String, String, String)> = match member_ids {
+        [] => Vec::new(),
+        // One member (a single read): `=`, a statement of its own.
+        [one] => load_direct(
+            conn,
+            memberships::table
+                .inner_join(groups::table)
+                .inner_join(users::table.on(users::id.eq(memberships::member_id)))
+                .filter(memberships::member_id.eq(one))
+                .order((groups::display_name_key, groups::id))
+                .select((
+                    memberships::member_id,
+                    groups::id,
+                    groups::display_name,
+                    groups::directory_id,
+                    users::directory_id,
+                )),
+        )?,
+        _ => load_direct(conn, IdList::<GroupsOfMembers>::new(member_ids))?,
     };
-    let query = || {
-        memberships::table
-            .inner_join(groups::table)
-            .inner_join(users::table.on(users::id.eq(memberships::member_id)))
-            .order((groups::display_name_key, groups::id))
-            .select((
-                memberships::member_id,
-                groups::id,
-                groups::display_name,
-                groups::directory_id,
-                users::directory_id,
-            ))
-    };
-    // One member: `=` keeps the statement cacheable (see entitlements).
-    if let [one] = member_ids {
-        let rows: Vec<Row> = load_direct(conn, query().filter(memberships::member_id.eq(one)))?;
-        return Ok(keep(rows).collect());
-    }
-    let mut out = Vec::new();
-    for chunk in member_ids.chunks(500) {
-        let rows = query()
-            .filter(memberships::member_id.eq_any(chunk))
-            .load::<Row>(conn)?;
-        out.extend(keep(rows));
-    }
-    Ok(out)
+    Ok(rows
+        .into_iter()
+        .filter(|(_, _, _, group_dir, user_dir)| group_dir == user_dir)
+        .map(|(member, id, name, _, _)| (member, id, name))
+        .collect())
+}
+
+/// The groups of a list of members (a page of users), each member's read
+/// apart from `memberships_member`: as `member_id = ANY(…)`, PostgreSQL
+/// joined every group of the database by hash for each page.
+pub struct GroupsOfMembers;
+
+impl OverIds for GroupsOfMembers {
+    type SqlType = (Text, Text, Text, Text, Text);
+    const SELECT: &'static str =
+        "SELECT m.member_id, g.id, g.display_name, g.directory_id, u.directory_id";
+    const SQLITE: &'static str = " JOIN memberships m ON m.member_id = ids.value \
+         JOIN \"groups\" g ON g.id = m.group_id JOIN users u ON u.id = m.member_id";
+    const POSTGRES: &'static str = " JOIN memberships m ON m.member_id = ids.id \
+         JOIN \"groups\" g ON g.id = m.group_id JOIN users u ON u.id = m.member_id";
+    // As the one-member statement orders them.
+    const TAIL: &'static str = " ORDER BY g.display_name_key, g.id";
 }
 
 /// Whether any member of the group is a portal-only customer.

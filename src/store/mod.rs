@@ -23,6 +23,7 @@ mod group_filter;
 pub mod groups;
 pub mod guests;
 mod holder_filter;
+pub mod id_list;
 pub mod instance;
 pub mod invitations;
 pub mod licenses;

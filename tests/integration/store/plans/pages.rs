@@ -1,13 +1,17 @@
-//! What a page of users reads besides the page: the access of its users,
-//! one user at a time from `memberships_member`, whatever the size of the
-//! groups they are in.
+//! What a page of users reads besides the page: the groups and access of
+//! its users, one user at a time from `memberships_member`, whatever the
+//! size of the groups they are in.
+
+use gatehouse::store::entitlements::EntitlementsOfUsers;
+use gatehouse::store::id_list::explained;
+use gatehouse::store::memberships::GroupsOfMembers;
 
 use super::{explain, on_postgres};
 use crate::scim::bulk_users;
 use crate::support::TestApp;
 
 #[actix_web::test]
-async fn a_pages_entitlements_are_read_user_by_user() {
+async fn a_pages_groups_and_entitlements_are_read_user_by_user() {
     let app = TestApp::new().await;
     let ids = bulk_users(&app, (0..300).map(|i| format!("plan{i}@example.com"))).await;
     let members: Vec<&str> = ids.iter().map(String::as_str).collect();
@@ -23,18 +27,27 @@ async fn a_pages_entitlements_are_read_user_by_user() {
         "ANALYZE memberships, users, persons, \"groups\", group_mappings, products;",
     );
     let backend = app.state.store.backend();
-    let statement = gatehouse::store::entitlements::of_users_statement(backend, &members[..5]);
-    let plan = explain(&app, &statement);
-    let list = match backend {
-        // The list is the outer loop: SQLite names it first.
-        gatehouse::store::Backend::Sqlite => "SCAN ids VIRTUAL TABLE",
-        gatehouse::store::Backend::Postgres => "Function Scan on unnest",
-    };
-    assert!(plan.contains(list), "{plan}");
-    if backend == gatehouse::store::Backend::Sqlite {
-        assert!(plan.starts_with(list), "{plan}");
+    let page = &members[..5];
+    let statements = [
+        explained::<EntitlementsOfUsers>(backend, page),
+        explained::<GroupsOfMembers>(backend, page),
+    ];
+    for statement in statements {
+        let plan = explain(&app, &statement);
+        let list = match backend {
+            // The list is the outer loop: SQLite names it first.
+            gatehouse::store::Backend::Sqlite => "SCAN ids VIRTUAL TABLE",
+            gatehouse::store::Backend::Postgres => "Function Scan on unnest",
+        };
+        assert!(plan.contains(list), "{statement}\n{plan}");
+        if backend == gatehouse::store::Backend::Sqlite {
+            assert!(plan.starts_with(list), "{statement}\n{plan}");
+        }
+        // Each user's memberships by member, never a group's read whole.
+        assert!(plan.contains("memberships_member"), "{statement}\n{plan}");
+        assert!(
+            !plan.contains("memberships_group_granted"),
+            "{statement}\n{plan}"
+        );
     }
-    // Each user's memberships by member, never a group's read whole.
-    assert!(plan.contains("memberships_member"), "{plan}");
-    assert!(!plan.contains("memberships_group_granted"), "{plan}");
 }

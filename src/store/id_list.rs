@@ -1,0 +1,111 @@
+//! Statements over a list of ids (the users of a page): one text per
+//! database that takes the whole list as one value, a JSON array read by
+//! `json_each` on SQLite and an array read by `unnest` on PostgreSQL.
+//!
+//! Two reasons. Diesel prepares `IN (?, ?, …)` anew on every execution
+//! (its text depends on the list's length); these are prepared once and
+//! kept. And the list is the outer loop of the plan, each id looked up by
+//! index: asked for `member_id = ANY($1)`, PostgreSQL's planner may start
+//! from the other side of the join instead (a big mapped group's
+//! memberships, all groups of a directory) and filter it by the list.
+
+use std::marker::PhantomData;
+
+use diesel::pg::Pg;
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::sql_types::{Array, Text};
+use diesel::sqlite::Sqlite;
+use diesel::{QueryResult, RunQueryDsl};
+
+use super::Backend;
+
+/// A statement over a list of ids, in three parts around the list.
+pub trait OverIds: 'static {
+    /// The SQL types of the columns selected.
+    type SqlType;
+    /// `SELECT …`, up to `FROM`.
+    const SELECT: &'static str;
+    /// After the list on SQLite, where it is `ids` and each id `ids.value`.
+    const SQLITE: &'static str;
+    /// After the list on PostgreSQL, where it is `ids` and each id `ids.id`.
+    const POSTGRES: &'static str;
+    /// After either (e.g. `ORDER BY`).
+    const TAIL: &'static str;
+}
+
+/// Statement `S` over `ids`, to load on either database.
+pub struct IdList<S> {
+    ids: Vec<String>,
+    /// The ids as a JSON array, for SQLite.
+    json: String,
+    statement: PhantomData<S>,
+}
+
+impl<S: OverIds> IdList<S> {
+    pub fn new(ids: &[String]) -> IdList<S> {
+        IdList {
+            ids: ids.to_vec(),
+            json: serde_json::Value::from(ids.to_vec()).to_string(),
+            statement: PhantomData,
+        }
+    }
+}
+
+/// Statement `S` with the list written in as a literal, for `EXPLAIN`
+/// (the plan tests).
+pub fn explained<S: OverIds>(backend: Backend, ids: &[&str]) -> String {
+    let quoted = |s: &str| format!("'{}'", s.replace('\'', "''"));
+    let (list, rest) = match backend {
+        Backend::Sqlite => (
+            format!(
+                "json_each({}) AS ids",
+                quoted(&serde_json::json!(ids).to_string())
+            ),
+            S::SQLITE,
+        ),
+        Backend::Postgres => {
+            let ids: Vec<String> = ids.iter().map(|id| quoted(id)).collect();
+            (
+                format!("unnest(ARRAY[{}]::text[]) AS ids(id)", ids.join(", ")),
+                S::POSTGRES,
+            )
+        }
+    };
+    format!("{} FROM {list}{rest}{}", S::SELECT, S::TAIL)
+}
+
+impl<S: OverIds> QueryId for IdList<S> {
+    type QueryId = IdList<S>;
+    // One text per database: prepared once, found again by type.
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl<S: OverIds> Query for IdList<S> {
+    type SqlType = S::SqlType;
+}
+
+impl<S, Conn> RunQueryDsl<Conn> for IdList<S> {}
+
+impl<S: OverIds> QueryFragment<Sqlite> for IdList<S> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+        out.push_sql(S::SELECT);
+        out.push_sql(" FROM json_each(");
+        out.push_bind_param::<Text, _>(&self.json)?;
+        out.push_sql(") AS ids");
+        out.push_sql(S::SQLITE);
+        out.push_sql(S::TAIL);
+        Ok(())
+    }
+}
+
+impl<S: OverIds> QueryFragment<Pg> for IdList<S> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql(S::SELECT);
+        out.push_sql(" FROM unnest(");
+        out.push_bind_param::<Array<Text>, _>(&self.ids)?;
+        out.push_sql(") AS ids(id)");
+        out.push_sql(S::POSTGRES);
+        out.push_sql(S::TAIL);
+        Ok(())
+    }
+}
