@@ -3,9 +3,9 @@
 //! its whole list of users in one statement (`store::entitlements::
 //! of_users`); a single read asks for one user.
 
-use actix_web::http::Method;
 use serde_json::{json, Value};
 
+use super::group_filter::patch_user;
 use super::{bulk_users, filter_query, USER};
 use crate::support::TestApp;
 
@@ -27,15 +27,8 @@ async fn a_page_of_users_shows_each_users_access_as_reading_it_alone() {
     app.map("Editors", "wiki", "admin").await;
     app.map("Editors", "crm", "user").await;
     // Deactivated: a member still, holding nothing.
-    let r = app
-        .request(Method::PATCH, &format!("/scim/v2/Users/{}", id(4)))
-        .json(
-            &json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-            "Operations": [{"op": "replace", "path": "active", "value": false}]}),
-        )
-        .send()
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    let inactive = json!([{"op": "replace", "path": "active", "value": false}]);
+    patch_user(&app, id(4), inactive).await;
 
     let alone = |user: &str| {
         let path = format!("/scim/v2/Users/{user}");
