@@ -16,8 +16,9 @@ pub const LICENSED_ROLES: [&str; 3] = ["user", "admin", "user-access-admin"];
 /// The entitlement rows of these users, by user, product and role (an id
 /// listed twice has its rows twice).
 pub fn of_users(conn: &mut DbConn, user_ids: &[String]) -> QueryResult<Vec<EntitlementRow>> {
-    // One user (a lookup, a single read), the common case, is asked for
-    // by `=`: a statement of its own, prepared once.
+    // One user (a lookup, a single read: the hot path of every
+    // `userName eq`) keeps its plain `=` statement, with no list to
+    // encode and read back; the list statement is for pages.
     let one = match user_ids {
         [] => return Ok(Vec::new()),
         [one] => one,

@@ -45,33 +45,38 @@ impl<S: OverIds> IdList<S> {
     pub fn new(ids: &[String]) -> IdList<S> {
         IdList {
             ids: ids.to_vec(),
-            json: serde_json::Value::from(ids.to_vec()).to_string(),
+            json: serde_json::json!(ids).to_string(),
             statement: PhantomData,
         }
     }
 }
 
+/// Where the list goes on SQLite: a JSON array, its elements `ids.value`.
+const SQLITE_LIST: (&str, &str) = (" FROM json_each(", ") AS ids");
+
+/// Where the list goes on PostgreSQL: an array, its elements `ids.id`.
+const POSTGRES_LIST: (&str, &str) = (" FROM unnest(", ") AS ids(id)");
+
 /// Statement `S` with the list written in as a literal, for `EXPLAIN`
-/// (the plan tests).
+/// (the plan tests): the text the store runs, but for its one bind.
 pub fn explained<S: OverIds>(backend: Backend, ids: &[&str]) -> String {
     let quoted = |s: &str| format!("'{}'", s.replace('\'', "''"));
-    let (list, rest) = match backend {
+    let (list, (open, close), rest) = match backend {
         Backend::Sqlite => (
-            format!(
-                "json_each({}) AS ids",
-                quoted(&serde_json::json!(ids).to_string())
-            ),
+            quoted(&serde_json::json!(ids).to_string()),
+            SQLITE_LIST,
             S::SQLITE,
         ),
         Backend::Postgres => {
             let ids: Vec<String> = ids.iter().map(|id| quoted(id)).collect();
             (
-                format!("unnest(ARRAY[{}]::text[]) AS ids(id)", ids.join(", ")),
+                format!("ARRAY[{}]::text[]", ids.join(", ")),
+                POSTGRES_LIST,
                 S::POSTGRES,
             )
         }
     };
-    format!("{} FROM {list}{rest}{}", S::SELECT, S::TAIL)
+    format!("{}{open}{list}{close}{rest}{}", S::SELECT, S::TAIL)
 }
 
 impl<S: OverIds> QueryId for IdList<S> {
@@ -88,10 +93,11 @@ impl<S, Conn> RunQueryDsl<Conn> for IdList<S> {}
 
 impl<S: OverIds> QueryFragment<Sqlite> for IdList<S> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+        let (open, close) = SQLITE_LIST;
         out.push_sql(S::SELECT);
-        out.push_sql(" FROM json_each(");
+        out.push_sql(open);
         out.push_bind_param::<Text, _>(&self.json)?;
-        out.push_sql(") AS ids");
+        out.push_sql(close);
         out.push_sql(S::SQLITE);
         out.push_sql(S::TAIL);
         Ok(())
@@ -100,10 +106,11 @@ impl<S: OverIds> QueryFragment<Sqlite> for IdList<S> {
 
 impl<S: OverIds> QueryFragment<Pg> for IdList<S> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        let (open, close) = POSTGRES_LIST;
         out.push_sql(S::SELECT);
-        out.push_sql(" FROM unnest(");
+        out.push_sql(open);
         out.push_bind_param::<Array<Text>, _>(&self.ids)?;
-        out.push_sql(") AS ids(id)");
+        out.push_sql(close);
         out.push_sql(S::POSTGRES);
         out.push_sql(S::TAIL);
         Ok(())

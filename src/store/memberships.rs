@@ -269,7 +269,8 @@ pub fn groups_of(
     // member's few memberships.
     let rows: Vec<(String, String, String, String, String)> = match member_ids {
         [] => Vec::new(),
-        // One member (a single read): `=`, a statement of its own.
+        // One member (a single read): the plain `=` statement, as for
+        // entitlements (`entitlements::of_users`).
         [one] => load_direct(
             conn,
             memberships::table

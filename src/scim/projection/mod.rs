@@ -111,10 +111,8 @@ impl Projection {
             let kept = if key == "schemas" || key == "id" {
                 Some(Projected::Whole(value))
             } else if let Some(ext) = registry.extension(kind, key) {
-                value
-                    .as_object()
-                    .and_then(|inner| self.project_schema(ext, Some(&ext.id), value, inner))
-            } else if let (true, Some(inner)) = (key.contains(':'), value.as_object()) {
+                self.project_schema(ext, Some(&ext.id), value)
+            } else if key.contains(':') && value.is_object() {
                 // An extension nobody registered: its attributes are
                 // projected by name, with the defaults of RFC 7643 §7.
                 let unregistered = Schema {
@@ -122,7 +120,7 @@ impl Projection {
                     name: String::new(),
                     attributes: Vec::new(),
                 };
-                self.project_schema(&unregistered, Some(key), value, inner)
+                self.project_schema(&unregistered, Some(key), value)
             } else {
                 self.project_attribute(core, Some(kind.core_urn()), key, core.attribute(key), value)
             };
@@ -134,14 +132,14 @@ impl Projection {
     }
 
     /// An extension's object, without what the projection drops; `None`
-    /// when nothing of it is left.
+    /// when nothing of it is left, or it is not an object.
     fn project_schema<'v>(
         &self,
         schema: &Schema,
         urn: Option<&str>,
         value: &'v Value,
-        object: &'v Map<String, Value>,
     ) -> Option<Projected<'v>> {
+        let object = value.as_object()?;
         let kept: Vec<_> = object
             .iter()
             .filter_map(|(key, v)| {
