@@ -8,22 +8,14 @@ use serde_json::json;
 
 use super::filter_query;
 use super::group_filter::{
-    by_cursor, by_start_index, cursor_page, list, names, patch_user, u, PATCH_OP,
+    by_start_index, cursor_page, list, names, pages_of_each_size, patch_user, u, PATCH_OP,
 };
 use crate::support::TestApp;
 
 /// `filter`'s users, every page of `count` by startIndex (checking each
 /// page's total) and by cursor, all the same as `expected`.
 async fn pages_agree(app: &TestApp, filter: &str, expected: &[String]) {
-    for count in [2, 3, 100] {
-        let (seen, totals) = by_start_index(app, filter, count).await;
-        assert_eq!(seen, expected, "{filter}, pages of {count}");
-        assert!(
-            totals.iter().all(|&t| t == expected.len() as i64),
-            "{filter}, pages of {count}: {totals:?}"
-        );
-        assert_eq!(by_cursor(app, filter, count).await, expected, "{filter}");
-    }
+    pages_of_each_size(app, filter, &[2, 3, 100], expected).await;
     // The same users as the question finds inside a larger filter (the
     // compiled one, through the entitlements view).
     let (generic, _) =
