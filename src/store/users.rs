@@ -252,37 +252,64 @@ pub fn list(
             _ => base().count().get_result::<i64>(conn),
         },
     };
-    let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
     let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
     if limit == 0 {
         return Ok((count(conn)?, Vec::new()));
     }
     let anchored = anchorable.zip(kept);
-    // From the anchor if nothing has moved since it was left, else from
-    // the cursor's position or the offset.
-    let anchor = anchored
-        .and_then(|(d, k)| page_anchors::find(d, query.offset).filter(|a| a.changes == k.changes))
-        .map(|a| sql_filter::seek(ResourceKind::User, a.created_at, &a.id, true));
-    let (seek, skip) = match &anchor {
-        Some(after) => (Some(after), 0),
-        None => (query.seek.as_ref(), offset),
+    // From the nearest anchor at or before the page if nothing has moved
+    // since it was left, else from the cursor's position or the first row.
+    let anchor = anchored.and_then(|(d, k)| page_anchors::nearest(d, query.offset, k.changes));
+    let (mut seek, mut skip) = match &anchor {
+        Some((at, a)) => (
+            Some(sql_filter::seek(
+                ResourceKind::User,
+                a.created_at,
+                &a.id,
+                true,
+            )),
+            query.offset.saturating_sub(*at),
+        ),
+        None => (query.seek.clone(), query.offset),
     };
+    // A page past the anchor on an index of its own (every user of the
+    // directory, or every (in)active one): skip the index's keys, not
+    // users, to the user before the page, then read the page after it.
+    let keys_alone = directory.is_some()
+        && query.in_creation_order
+        && query.seek.is_none()
+        && (query.condition.is_none() || query.active_is.is_some());
+    if keys_alone && skip > 0 {
+        let at = query.offset - skip;
+        match position_of(conn, &base, &query.order, seek, at, query.offset, anchored)? {
+            Some(start) => seek = Some(start),
+            // The directory ends before the page starts.
+            None => return Ok((count(conn)?, Vec::new())),
+        }
+        skip = 0;
+    }
     let mut page = base();
     if let Some(seek) = seek {
-        page = page.filter(seek.clone());
+        page = page.filter(seek);
     }
     let rows: Vec<UserRow> = page
         .order(query.order.clone())
-        .offset(skip)
+        .offset(i64::try_from(skip).unwrap_or(i64::MAX))
         .limit(limit)
         .select(UserRow::as_select())
         .load(conn)?;
-    if let Some((d, k)) = anchored {
-        leave_anchor(d, query.offset, k, &rows);
+    if let (Some((d, k)), Some(last)) = (anchored, rows.last()) {
+        leave_anchor(
+            d,
+            query.offset + rows.len() as u64,
+            k,
+            last.created_at,
+            &last.id,
+        );
     }
     // A first page that is not full is everything there is: the lookup an
     // IdP makes before every create needs no second query to count.
-    let total = if offset == 0 && query.seek.is_none() && (rows.len() as i64) < limit {
+    let total = if query.offset == 0 && query.seek.is_none() && (rows.len() as i64) < limit {
         rows.len() as i64
     } else {
         count(conn)?
@@ -290,19 +317,73 @@ pub fn list(
     Ok((total, rows))
 }
 
-/// Leaves an anchor where a page that started at `offset` ended.
-fn leave_anchor(directory: &str, offset: u64, kept: user_counts::Kept, rows: &[UserRow]) {
-    if let Some(last) = rows.last() {
-        page_anchors::leave(
-            directory,
-            offset + rows.len() as u64,
-            page_anchors::Anchor {
-                changes: kept.changes,
-                created_at: last.created_at,
-                id: last.id.clone(),
-            },
-        );
+/// Where a page `offset` users into `users` starts, found from `from` (a
+/// position `at` users in; the first user when `None`) by skipping index
+/// keys, as a condition for the users after it; `None` if there are fewer
+/// users than `offset`. A page of a directory's every user (`anchors`)
+/// leaves a checkpoint anchor every `CHECKPOINT_EVERY` users on its way
+/// and one where it starts.
+fn position_of(
+    conn: &mut DbConn,
+    users: &dyn Fn() -> users::BoxedQuery<'static, MultiBackend>,
+    order: &sql_filter::SqlOrder,
+    mut from: Option<sql_filter::SqlCondition>,
+    mut at: u64,
+    offset: u64,
+    anchors: Option<(&str, user_counts::Kept)>,
+) -> QueryResult<Option<sql_filter::SqlCondition>> {
+    while at < offset {
+        let stop = match anchors {
+            Some(_) => page_anchors::next_checkpoint(at).min(offset),
+            None => offset,
+        };
+        let mut keys = users();
+        if let Some(from) = from {
+            keys = keys.filter(from);
+        }
+        let Some((created_at, id)) = key_before(conn, keys, order, stop - at)? else {
+            return Ok(None);
+        };
+        if let Some((directory, kept)) = anchors {
+            leave_anchor(directory, stop, kept, created_at, &id);
+        }
+        from = Some(sql_filter::seek(ResourceKind::User, created_at, &id, true));
+        at = stop;
     }
+    Ok(from)
+}
+
+/// The creation-order key of the user `skip` rows into `users`, read
+/// from an index alone (`(directory_id, created_at, id)`, or
+/// `(directory_id, active, created_at, id)` for (in)active users): a
+/// jump of 500,000 users read every skipped user's row with the page's
+/// offset (~350 ms on PostgreSQL, ~60 ms on SQLite at 1M users).
+fn key_before(
+    conn: &mut DbConn,
+    users: users::BoxedQuery<'static, MultiBackend>,
+    order: &sql_filter::SqlOrder,
+    skip: u64,
+) -> QueryResult<Option<(i64, String)>> {
+    users
+        .order(order.clone())
+        .offset(i64::try_from(skip.saturating_sub(1)).unwrap_or(i64::MAX))
+        .limit(1)
+        .select((users::created_at, users::id))
+        .first(conn)
+        .optional()
+}
+
+/// Leaves an anchor: `offset` starts after the user (`created_at`, `id`).
+fn leave_anchor(directory: &str, offset: u64, kept: user_counts::Kept, created_at: i64, id: &str) {
+    page_anchors::leave(
+        directory,
+        offset,
+        page_anchors::Anchor {
+            changes: kept.changes,
+            created_at,
+            id: id.to_owned(),
+        },
+    );
 }
 
 /// `userName eq "…"` in one directory: at most one user, since the key is

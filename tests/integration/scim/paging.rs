@@ -1,7 +1,8 @@
 //! `startIndex` paging and totals at scale: a directory's total is kept
 //! (store::user_counts), not counted, and a page continues from where the
-//! previous one ended (store::page_anchors). Both must give exactly the
-//! answers counting and offsets give, also while users come and go.
+//! previous one ended (store::page_anchors) or skips index keys from the
+//! nearest anchor before it. Both must give exactly the answers counting
+//! and offsets give, also while users come and go.
 
 use actix_web::http::Method;
 
@@ -17,9 +18,12 @@ async fn probe_total(app: &TestApp) -> u64 {
 
 /// userNames of one startIndex page, and its totalResults.
 async fn page(app: &TestApp, start: usize, count: usize) -> (Vec<String>, u64) {
-    let r = app
-        .get(&format!("/scim/v2/Users?startIndex={start}&count={count}"))
-        .await;
+    names_and_total(app, &format!("startIndex={start}&count={count}")).await
+}
+
+/// userNames of the page `GET /Users?{query}` answers, and its totalResults.
+async fn names_and_total(app: &TestApp, query: &str) -> (Vec<String>, u64) {
+    let r = app.get(&format!("/scim/v2/Users?{query}")).await;
     assert_eq!(r.status, 200, "{}", r.text);
     let names = r.json["Resources"]
         .as_array()
@@ -188,4 +192,165 @@ async fn start_index_pages_give_what_offsets_give_while_users_come_and_go() {
         .map(|u| u["userName"].as_str().unwrap())
         .collect();
     assert_eq!(names, by_name[10..20]);
+}
+
+#[actix_web::test]
+async fn pages_far_from_any_anchor_give_what_offsets_give() {
+    let app = TestApp::new().await;
+    let mut ids = Vec::new();
+    for i in 0..30 {
+        ids.push(
+            app.create_user(&format!("jump{i:02}@example.com")).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    // Every third user leaves.
+    for id in ids.iter().step_by(3) {
+        let r = app
+            .request(Method::PATCH, &format!("/scim/v2/Users/{id}"))
+            .json(&serde_json::json!({
+                "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                "Operations": [{"op": "replace", "path": "active", "value": false}]
+            }))
+            .send()
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+    let all = everyone(&app).await;
+    assert_eq!(all.len(), 30);
+
+    // Jumps with no page before them (an import resumed part-way), then
+    // back before them, then just after where a page ended or started.
+    for (start, count) in [(18, 5), (7, 4), (23, 3), (24, 4), (19, 2), (2, 1), (30, 5)] {
+        let (names, total) = page(&app, start, count).await;
+        assert_eq!(total, 30);
+        let end = (start - 1 + count).min(30);
+        assert_eq!(
+            names,
+            all[start - 1..end],
+            "startIndex={start}&count={count}"
+        );
+    }
+    // Past the last user: nothing, and the total still counted.
+    assert_eq!(page(&app, 31, 5).await, (Vec::new(), 30));
+    assert_eq!(page(&app, 1000, 5).await, (Vec::new(), 30));
+
+    // A user before the anchors deleted: a jump after them is an offset
+    // over the users there are now.
+    assert_eq!(
+        app.delete(&format!("/scim/v2/Users/{}", ids[1]))
+            .await
+            .status,
+        204
+    );
+    let now = everyone(&app).await;
+    assert_eq!(page(&app, 24, 4).await.0, now[23..27]);
+    assert_eq!(page(&app, 29, 4).await.0, now[28..29]);
+
+    // Leavers and the rest, paged by startIndex from anywhere (the
+    // leavers' pages skip keys of the (in)active index).
+    let leavers: Vec<String> = (0..30)
+        .step_by(3)
+        .map(|i| format!("jump{i:02}@example.com"))
+        .collect();
+    let staying: Vec<String> = now
+        .iter()
+        .filter(|n| !leavers.contains(n))
+        .cloned()
+        .collect();
+    assert_eq!((leavers.len(), staying.len()), (10, 19));
+    for (active, expected) in [(false, &leavers), (true, &staying)] {
+        for (start, count) in [(4, 3), (8, 5), (1, 2), (10, 1), (12, 4), (19, 3), (25, 2)] {
+            let (names, total) = names_and_total(
+                &app,
+                &format!("filter=active%20eq%20{active}&startIndex={start}&count={count}"),
+            )
+            .await;
+            assert_eq!(total as usize, expected.len());
+            let from = (start - 1).min(expected.len());
+            let end = (start - 1 + count).min(expected.len());
+            assert_eq!(
+                names,
+                expected[from..end],
+                "active={active} startIndex={start}&count={count}"
+            );
+        }
+    }
+}
+
+/// Pages of a directory larger than the distance between checkpoint
+/// anchors (store::page_anchors::CHECKPOINT_EVERY): a jump lays them on
+/// its way, later jumps start from them, and a delete before them makes
+/// every later page an offset over the users there are now.
+#[actix_web::test]
+async fn jumps_across_checkpoints_give_what_offsets_give() {
+    use diesel::connection::SimpleConnection;
+
+    let app = TestApp::new().await;
+    let middle = app.create_user("middle@example.com").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // 25,000 users made straight in the database (ck1 … ck25000, created
+    // at 10, 20, …), the user made above moved between ck5000 and ck5001.
+    let directory = app.directory.id.clone();
+    let seed = format!(
+        "WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 25000)
+         INSERT INTO users (id, directory_id, user_name, user_name_key, active, attributes,
+                            version, created_at, updated_at)
+           SELECT 'ck' || n, '{directory}', 'ck' || n, 'ck' || n, true, '{{}}', 1, n * 10, n * 10
+           FROM g;
+         UPDATE users SET created_at = 50005 WHERE id = '{middle}';"
+    );
+    app.state
+        .store
+        .write_now(|conn| -> Result<(), gatehouse::store::StoreError> {
+            conn.batch_execute(&seed)?;
+            gatehouse::store::user_counts::add(conn, &directory, 25_000)?;
+            Ok(())
+        })
+        .unwrap();
+    let mut all: Vec<String> = (1..=25_000).map(|n| format!("ck{n}")).collect();
+    all.insert(5_000, "middle@example.com".into());
+
+    let expect = |all: &[String], start: usize, count: usize| -> Vec<String> {
+        let from = (start - 1).min(all.len());
+        all[from..(start - 1 + count).min(all.len())].to_vec()
+    };
+    // Far jumps first (no anchor anywhere), then back, across and just
+    // beside checkpoints, then past the end.
+    for (start, count) in [
+        (24_951, 100),
+        (15_001, 50),
+        (9_999, 3),
+        (10_001, 2),
+        (20_000, 5),
+        (5_000, 3),
+        (1, 2),
+        (25_001, 10),
+        (30_000, 5),
+    ] {
+        let (names, total) = page(&app, start, count).await;
+        assert_eq!(total, 25_001);
+        assert_eq!(names, expect(&all, start, count), "startIndex={start}");
+    }
+
+    // The user between ck5000 and ck5001 leaves: every checkpoint after
+    // it is one user off, and none is used.
+    assert_eq!(
+        app.delete(&format!("/scim/v2/Users/{middle}")).await.status,
+        204
+    );
+    all.remove(5_000);
+    for (start, count) in [(15_001, 3), (20_000, 5), (4_999, 3), (25_000, 5)] {
+        let (names, total) = page(&app, start, count).await;
+        assert_eq!(total, 25_000);
+        assert_eq!(
+            names,
+            expect(&all, start, count),
+            "after the delete, startIndex={start}"
+        );
+    }
 }

@@ -51,3 +51,52 @@ async fn a_pages_groups_and_entitlements_are_read_user_by_user() {
         );
     }
 }
+
+/// A `startIndex` page deep into the directory, far from any page an
+/// import left an anchor at, skips index keys to its start, never users'
+/// rows: every user, and every (in)active one, from an index that holds
+/// the creation order's key.
+#[actix_web::test]
+async fn a_deep_page_skips_keys_from_the_index_alone() {
+    use gatehouse::scim::schema::ResourceKind::User;
+
+    let app = TestApp::new().await;
+    on_postgres(
+        &app,
+        &format!("{}\nANALYZE users;", super::THREE_THOUSAND_USERS),
+    );
+    for (filter, index) in [
+        (None, "users_directory_created"),
+        (Some("active eq false"), "users_directory_active"),
+    ] {
+        let condition = filter
+            .map(|f| {
+                let parsed = gatehouse::scim::filter::parse(f).unwrap();
+                let compiled = gatehouse::store::sql_filter::compile(
+                    &parsed,
+                    &app.state.registry(),
+                    User,
+                    app.state.store.backend(),
+                )
+                .unwrap();
+                format!(" AND {}", super::inline(&compiled))
+            })
+            .unwrap_or_default();
+        let query = format!(
+            "SELECT users.created_at, users.id FROM users \
+             WHERE users.directory_id = 'd'{condition} \
+             ORDER BY users.created_at, users.id LIMIT 1 OFFSET 2500"
+        );
+        let plan = explain(&app, &query);
+        let index_only = match app.state.store.backend() {
+            gatehouse::store::Backend::Sqlite => format!("COVERING INDEX {index}"),
+            gatehouse::store::Backend::Postgres => format!("Index Only Scan using {index}"),
+        };
+        assert!(plan.contains(&index_only), "{query}\n{plan}");
+        // No sort: the index is read in the page's order.
+        assert!(
+            !plan.contains("Sort") && !plan.contains("B-TREE"),
+            "{query}\n{plan}"
+        );
+    }
+}
