@@ -34,6 +34,20 @@ async fn names_and_total(app: &TestApp, query: &str) -> (Vec<String>, u64) {
     (names, r.json["totalResults"].as_u64().unwrap())
 }
 
+/// Creates a user of each name, in order; their ids.
+async fn create_users(app: &TestApp, names: impl Iterator<Item = String>) -> Vec<String> {
+    let mut ids = Vec::new();
+    for name in names {
+        ids.push(
+            app.create_user(&name).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    ids
+}
+
 /// Every user, in creation order, read in one page.
 async fn everyone(app: &TestApp) -> Vec<String> {
     page(app, 1, 1000).await.0
@@ -43,15 +57,7 @@ async fn everyone(app: &TestApp) -> Vec<String> {
 async fn kept_totals_follow_creates_and_deletes_in_each_directory() {
     let app = TestApp::new().await;
     assert_eq!(probe_total(&app).await, 0);
-    let mut ids = Vec::new();
-    for i in 0..5 {
-        ids.push(
-            app.create_user(&format!("kept{i}@example.com")).await["id"]
-                .as_str()
-                .unwrap()
-                .to_owned(),
-        );
-    }
+    let ids = create_users(&app, (0..5).map(|i| format!("kept{i}@example.com"))).await;
     assert_eq!(probe_total(&app).await, 5);
     // A refused create (the userName is taken) counts nothing.
     let r = app
@@ -119,15 +125,7 @@ async fn kept_totals_follow_creates_and_deletes_in_each_directory() {
 #[actix_web::test]
 async fn start_index_pages_give_what_offsets_give_while_users_come_and_go() {
     let app = TestApp::new().await;
-    let mut ids = Vec::new();
-    for i in 0..25 {
-        ids.push(
-            app.create_user(&format!("walk{i:02}@example.com")).await["id"]
-                .as_str()
-                .unwrap()
-                .to_owned(),
-        );
-    }
+    let ids = create_users(&app, (0..25).map(|i| format!("walk{i:02}@example.com"))).await;
     let all = everyone(&app).await;
     assert_eq!(all.len(), 25);
 
@@ -197,15 +195,7 @@ async fn start_index_pages_give_what_offsets_give_while_users_come_and_go() {
 #[actix_web::test]
 async fn pages_far_from_any_anchor_give_what_offsets_give() {
     let app = TestApp::new().await;
-    let mut ids = Vec::new();
-    for i in 0..30 {
-        ids.push(
-            app.create_user(&format!("jump{i:02}@example.com")).await["id"]
-                .as_str()
-                .unwrap()
-                .to_owned(),
-        );
-    }
+    let ids = create_users(&app, (0..30).map(|i| format!("jump{i:02}@example.com"))).await;
     // Every third user leaves.
     for id in ids.iter().step_by(3) {
         let r = app
