@@ -48,6 +48,12 @@ async fn create_users(app: &TestApp, names: impl Iterator<Item = String>) -> Vec
     ids
 }
 
+/// Sets a user's `active` to false, as an IdP's PATCH does.
+async fn deactivate(app: &TestApp, id: &str) {
+    let operations = serde_json::json!([{"op": "replace", "path": "active", "value": false}]);
+    super::group_filter::patch_user(app, id, operations).await;
+}
+
 /// Every user, in creation order, read in one page.
 async fn everyone(app: &TestApp) -> Vec<String> {
     page(app, 1, 1000).await.0
@@ -65,15 +71,7 @@ async fn kept_totals_follow_creates_and_deletes_in_each_directory() {
         .await;
     assert_eq!(r.status, 409, "{}", r.text);
     // Updates move no count; a delete does, once.
-    let r = app
-        .request(Method::PATCH, &format!("/scim/v2/Users/{}", ids[1]))
-        .json(&serde_json::json!({
-            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-            "Operations": [{"op": "replace", "path": "active", "value": false}]
-        }))
-        .send()
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    deactivate(&app, &ids[1]).await;
     assert_eq!(
         app.delete(&format!("/scim/v2/Users/{}", ids[0]))
             .await
@@ -198,15 +196,7 @@ async fn pages_far_from_any_anchor_give_what_offsets_give() {
     let ids = create_users(&app, (0..30).map(|i| format!("jump{i:02}@example.com"))).await;
     // Every third user leaves.
     for id in ids.iter().step_by(3) {
-        let r = app
-            .request(Method::PATCH, &format!("/scim/v2/Users/{id}"))
-            .json(&serde_json::json!({
-                "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-                "Operations": [{"op": "replace", "path": "active", "value": false}]
-            }))
-            .send()
-            .await;
-        assert_eq!(r.status, 200, "{}", r.text);
+        deactivate(&app, id).await;
     }
     let all = everyone(&app).await;
     assert_eq!(all.len(), 30);

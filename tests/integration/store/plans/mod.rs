@@ -15,6 +15,19 @@ use crate::support::TestApp;
 fn plan(app: &TestApp, kind: gatehouse::scim::schema::ResourceKind, filter: &str) -> String {
     use gatehouse::scim::schema::ResourceKind;
 
+    let sql = compiled(app, kind, filter);
+    let table = match kind {
+        ResourceKind::User => "users",
+        ResourceKind::Group => "\"groups\"",
+    };
+    let query =
+        format!("SELECT {table}.id FROM {table} WHERE {table}.directory_id = 'd' AND {sql}");
+    explain(app, &query)
+}
+
+/// The SQL condition the store compiles from a SCIM `filter` on this
+/// app's backend, binds inlined (for `EXPLAIN` only).
+fn compiled(app: &TestApp, kind: gatehouse::scim::schema::ResourceKind, filter: &str) -> String {
     let parsed = gatehouse::scim::filter::parse(filter).unwrap();
     let condition = gatehouse::store::sql_filter::compile(
         &parsed,
@@ -23,14 +36,15 @@ fn plan(app: &TestApp, kind: gatehouse::scim::schema::ResourceKind, filter: &str
         app.state.store.backend(),
     )
     .unwrap();
-    let sql = inline(&condition);
-    let table = match kind {
-        ResourceKind::User => "users",
-        ResourceKind::Group => "\"groups\"",
-    };
-    let query =
-        format!("SELECT {table}.id FROM {table} WHERE {table}.directory_id = 'd' AND {sql}");
-    explain(app, &query)
+    inline(&condition)
+}
+
+/// How this app's database names a read of `index` alone in its plan.
+fn index_only(app: &TestApp, index: &str) -> String {
+    match app.state.store.backend() {
+        gatehouse::store::Backend::Sqlite => format!("COVERING INDEX {index}"),
+        gatehouse::store::Backend::Postgres => format!("Index Only Scan using {index}"),
+    }
 }
 
 /// `condition` with its binds spliced in as literals (for `EXPLAIN` only).

@@ -70,17 +70,7 @@ async fn a_deep_page_skips_keys_from_the_index_alone() {
         (Some("active eq false"), "users_directory_active"),
     ] {
         let condition = filter
-            .map(|f| {
-                let parsed = gatehouse::scim::filter::parse(f).unwrap();
-                let compiled = gatehouse::store::sql_filter::compile(
-                    &parsed,
-                    &app.state.registry(),
-                    User,
-                    app.state.store.backend(),
-                )
-                .unwrap();
-                format!(" AND {}", super::inline(&compiled))
-            })
+            .map(|f| format!(" AND {}", super::compiled(&app, User, f)))
             .unwrap_or_default();
         let query = format!(
             "SELECT users.created_at, users.id FROM users \
@@ -88,11 +78,10 @@ async fn a_deep_page_skips_keys_from_the_index_alone() {
              ORDER BY users.created_at, users.id LIMIT 1 OFFSET 2500"
         );
         let plan = explain(&app, &query);
-        let index_only = match app.state.store.backend() {
-            gatehouse::store::Backend::Sqlite => format!("COVERING INDEX {index}"),
-            gatehouse::store::Backend::Postgres => format!("Index Only Scan using {index}"),
-        };
-        assert!(plan.contains(&index_only), "{query}\n{plan}");
+        assert!(
+            plan.contains(&super::index_only(&app, index)),
+            "{query}\n{plan}"
+        );
         // No sort: the index is read in the page's order.
         assert!(
             !plan.contains("Sort") && !plan.contains("B-TREE"),
