@@ -16,9 +16,9 @@ use crate::http::body::ScimBody;
 use crate::http::state::AppState;
 use crate::scim::cursor::CursorPage;
 use crate::scim::list::{ListParams, ListResponse};
-use crate::scim::projection::{Projected, Projection};
+use crate::scim::projection::Projection;
 use crate::scim::query::ListRequest;
-use crate::scim::resource::ScimResource;
+use crate::scim::resource::{Rendered, RenderedView, ScimResource, Viewer};
 use crate::scim::schema::{ResourceKind, SchemaRegistry};
 use crate::scim::ScimError;
 
@@ -91,16 +91,16 @@ pub async fn page<E: Provisioned>(
     Ok((total, resources))
 }
 
-/// Each resource rendered whole, its values moved, not copied; the
+/// Each resource laid out whole, its values moved, not copied; the
 /// projection is applied as the response is written (`views`).
-fn render_whole<R: ScimResource>(
+fn render_whole<'b, R: ScimResource>(
     registry: &SchemaRegistry,
-    base_url: &str,
+    base_url: &'b str,
     found: Vec<R>,
-) -> Vec<Value> {
+) -> Vec<Rendered<'b>> {
     found
         .into_iter()
-        .map(|r| r.into_json(registry, base_url))
+        .map(|r| r.render(registry, base_url))
         .collect()
 }
 
@@ -109,12 +109,10 @@ fn views<'v>(
     registry: &SchemaRegistry,
     kind: ResourceKind,
     projection: &Projection,
-    whole: &'v [Value],
-) -> Vec<Projected<'v>> {
-    whole
-        .iter()
-        .map(|r| projection.view(registry, kind, r))
-        .collect()
+    whole: &'v [Rendered<'_>],
+) -> Vec<RenderedView<'v>> {
+    let mut viewer = Viewer::new(projection, registry, kind);
+    whole.iter().map(|r| viewer.view(r)).collect()
 }
 
 async fn fetch<E: Provisioned>(

@@ -105,30 +105,41 @@ impl Projection {
         let Value::Object(object) = resource else {
             return Projected::Whole(resource);
         };
-        let core = registry.core(kind);
         let mut out = Vec::with_capacity(object.len());
         for (key, value) in object {
-            let kept = if key == "schemas" || key == "id" {
-                Some(Projected::Whole(value))
-            } else if let Some(ext) = registry.extension(kind, key) {
-                self.project_schema(ext, Some(&ext.id), value)
-            } else if key.contains(':') && value.is_object() {
-                // An extension nobody registered: its attributes are
-                // projected by name, with the defaults of RFC 7643 §7.
-                let unregistered = Schema {
-                    id: key.clone(),
-                    name: String::new(),
-                    attributes: Vec::new(),
-                };
-                self.project_schema(&unregistered, Some(key), value)
-            } else {
-                self.project_attribute(core, Some(kind.core_urn()), key, core.attribute(key), value)
-            };
-            if let Some(kept) = kept {
+            if let Some(kept) = self.view_member(registry, kind, key, value) {
                 out.push((key.as_str(), kept));
             }
         }
         Projected::object(resource, object.len(), out)
+    }
+
+    /// What of one top-level member of a resource the response carries;
+    /// `None` when the projection drops it.
+    pub fn view_member<'v>(
+        &self,
+        registry: &SchemaRegistry,
+        kind: ResourceKind,
+        key: &str,
+        value: &'v Value,
+    ) -> Option<Projected<'v>> {
+        if key == "schemas" || key == "id" {
+            Some(Projected::Whole(value))
+        } else if let Some(ext) = registry.extension(kind, key) {
+            self.project_schema(ext, Some(&ext.id), value)
+        } else if key.contains(':') && value.is_object() {
+            // An extension nobody registered: its attributes are
+            // projected by name, with the defaults of RFC 7643 §7.
+            let unregistered = Schema {
+                id: key.to_owned(),
+                name: String::new(),
+                attributes: Vec::new(),
+            };
+            self.project_schema(&unregistered, Some(key), value)
+        } else {
+            let core = registry.core(kind);
+            self.project_attribute(core, Some(kind.core_urn()), key, core.attribute(key), value)
+        }
     }
 
     /// An extension's object, without what the projection drops; `None`

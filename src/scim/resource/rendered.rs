@@ -1,0 +1,201 @@
+//! A resource laid out for a response — its members in order, what is
+//! stored as JSON values and what is derived as typed parts — and the view
+//! a projection keeps of it. A page of full users was a JSON object per
+//! user and per group, entitlement and grant in it, each key hashed on
+//! insert, then written out; now the page is written from the members.
+
+use std::borrow::Cow;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::{Map, Value};
+
+use super::derived::{Derived, DerivedData, DerivedRef};
+use crate::scim::projection::{Projected, Projection};
+use crate::scim::schema::{ResourceKind, SchemaRegistry};
+
+/// One member of a rendered resource.
+#[derive(Debug)]
+pub(super) enum Part {
+    Value(Value),
+    Derived(Derived),
+}
+
+/// A resource laid out for a response (`ScimResource::render`).
+#[derive(Debug)]
+pub struct Rendered<'b> {
+    members: Vec<(Cow<'static, str>, Part)>,
+    derived: DerivedData,
+    base_url: &'b str,
+}
+
+impl<'b> Rendered<'b> {
+    pub(super) fn new(derived: DerivedData, base_url: &'b str) -> Rendered<'b> {
+        Rendered {
+            members: Vec::with_capacity(16),
+            derived,
+            base_url,
+        }
+    }
+
+    pub(super) fn has(&self, key: &str) -> bool {
+        self.members.iter().any(|(k, _)| k == key)
+    }
+
+    /// Sets a member as a JSON object's insert does: in its place when the
+    /// resource has it already, else last.
+    pub(super) fn set(&mut self, key: impl Into<Cow<'static, str>>, part: Part) {
+        let key = key.into();
+        match self.members.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, old)) => *old = part,
+            None => self.members.push((key, part)),
+        }
+    }
+
+    pub(super) fn set_value(&mut self, key: impl Into<Cow<'static, str>>, value: impl Into<Value>) {
+        self.set(key, Part::Value(value.into()));
+    }
+
+    /// The resource as one JSON value.
+    pub fn into_value(self) -> Value {
+        let Rendered {
+            members,
+            derived,
+            base_url,
+        } = self;
+        let mut out = Map::new();
+        for (key, part) in members {
+            let value = match part {
+                Part::Value(v) => v,
+                Part::Derived(part) => DerivedRef {
+                    part,
+                    data: &derived,
+                    base_url,
+                }
+                .to_value(),
+            };
+            out.insert(key.into_owned(), value);
+        }
+        Value::Object(out)
+    }
+}
+
+/// How a projection treats a derived part, the same for every resource.
+#[derive(Debug, Clone, Copy)]
+enum Keep {
+    Whole,
+    Dropped,
+    /// Some sub-attributes: the part is made a value and projected.
+    Some,
+}
+
+/// Views of a page's rendered resources under one projection. How the
+/// projection treats each derived part is worked out once, on a sample of
+/// the part (every entry of a part has the same members), not per resource.
+pub struct Viewer<'p> {
+    projection: &'p Projection,
+    registry: &'p SchemaRegistry,
+    kind: ResourceKind,
+    keep: [Option<Keep>; Derived::ALL.len()],
+}
+
+impl<'p> Viewer<'p> {
+    pub fn new(
+        projection: &'p Projection,
+        registry: &'p SchemaRegistry,
+        kind: ResourceKind,
+    ) -> Viewer<'p> {
+        Viewer {
+            projection,
+            registry,
+            kind,
+            keep: [None; Derived::ALL.len()],
+        }
+    }
+
+    /// What of `rendered` the response carries, borrowed from it.
+    pub fn view<'v>(&mut self, rendered: &'v Rendered<'_>) -> RenderedView<'v> {
+        let mut members = Vec::with_capacity(rendered.members.len());
+        for (key, part) in &rendered.members {
+            let shown = match part {
+                Part::Value(value) => self
+                    .projection
+                    .view_member(self.registry, self.kind, key, value)
+                    .map(Shown::Projected),
+                Part::Derived(part) => {
+                    let part = DerivedRef {
+                        part: *part,
+                        data: &rendered.derived,
+                        base_url: rendered.base_url,
+                    };
+                    match self.keep(part.part, key) {
+                        Keep::Whole => Some(Shown::Derived(part)),
+                        Keep::Dropped => None,
+                        Keep::Some => {
+                            let whole = part.to_value();
+                            self.projection
+                                .view_member(self.registry, self.kind, key, &whole)
+                                .map(|kept| Shown::Owned(kept.to_value()))
+                        }
+                    }
+                }
+            };
+            if let Some(shown) = shown {
+                members.push((key.as_ref(), shown));
+            }
+        }
+        RenderedView { members }
+    }
+
+    fn keep(&mut self, part: Derived, key: &str) -> Keep {
+        if let Some(keep) = self.keep.get(part.index()).copied().flatten() {
+            return keep;
+        }
+        let sample = DerivedData::sample(self.kind);
+        let value = DerivedRef {
+            part,
+            data: &sample,
+            base_url: "",
+        }
+        .to_value();
+        let keep = match self
+            .projection
+            .view_member(self.registry, self.kind, key, &value)
+        {
+            None => Keep::Dropped,
+            Some(Projected::Whole(_)) => Keep::Whole,
+            Some(_) => Keep::Some,
+        };
+        if let Some(slot) = self.keep.get_mut(part.index()) {
+            *slot = Some(keep);
+        }
+        keep
+    }
+}
+
+/// What a response carries of one rendered resource.
+#[derive(Debug)]
+pub struct RenderedView<'v> {
+    members: Vec<(&'v str, Shown<'v>)>,
+}
+
+#[derive(Debug)]
+enum Shown<'v> {
+    Projected(Projected<'v>),
+    Derived(DerivedRef<'v>),
+    /// Some sub-attributes of a derived part.
+    Owned(Value),
+}
+
+impl Serialize for RenderedView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = serializer.serialize_map(Some(self.members.len()))?;
+        for (key, shown) in &self.members {
+            match shown {
+                Shown::Projected(v) => out.serialize_entry(key, v)?,
+                Shown::Derived(v) => out.serialize_entry(key, v)?,
+                Shown::Owned(v) => out.serialize_entry(key, v)?,
+            }
+        }
+        out.end()
+    }
+}

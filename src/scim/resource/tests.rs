@@ -1,0 +1,267 @@
+use super::*;
+use crate::scim::projection::Projection;
+use serde_json::{json, Map};
+
+fn meta() -> Meta {
+    Meta {
+        created_us: 1_700_000_000_000_000,
+        last_modified_us: 1_700_000_000_123_456,
+        version: 3,
+    }
+}
+
+/// Babs: core, enterprise and derived attributes of every kind.
+fn bjensen() -> UserResource {
+    let mut attributes = Map::new();
+    attributes.insert("title".into(), "Eng".into());
+    attributes.insert("name".into(), json!({"givenName": "B"}));
+    attributes.insert(
+        super::super::ENTERPRISE_USER_URN.into(),
+        json!({"department": "Ops"}),
+    );
+    UserResource {
+        id: "u1".into(),
+        user_name: "bjensen".into(),
+        external_id: Some("e1".into()),
+        display_name: None,
+        active: true,
+        attributes,
+        groups: vec![GroupRef {
+            id: "g1".into(),
+            display: "Eng".into(),
+        }],
+        entitlements: vec![EntitlementRef {
+            product: "wiki".into(),
+            product_name: "Wiki".into(),
+            role: "user".into(),
+            via: vec![GrantingGroup {
+                id: "g1".into(),
+                display: "Eng".into(),
+                directory: "d1".into(),
+                synced: true,
+            }],
+        }],
+        meta: meta(),
+    }
+}
+
+#[test]
+fn user_renders_common_attributes_groups_and_extension() {
+    let registry = SchemaRegistry::load().unwrap();
+    let user = bjensen();
+    let got = user.to_json(&registry, "http://h/scim/v2/");
+    assert_eq!(
+        got,
+        json!({
+            "schemas": [super::super::USER_URN, super::super::ENTERPRISE_USER_URN, super::super::ACCESS_URN],
+            "id": "u1",
+            "externalId": "e1",
+            "userName": "bjensen",
+            "active": true,
+            "name": {"givenName": "B"},
+            "title": "Eng",
+            "groups": [{"value": "g1", "$ref": "http://h/scim/v2/Groups/g1", "display": "Eng", "type": "direct"}],
+            "entitlements": [{"value": "wiki:user", "display": "Wiki user", "type": "wiki"}],
+            super::super::ENTERPRISE_USER_URN: {"department": "Ops"},
+            super::super::ACCESS_URN: {"grants": [{
+                "value": "wiki:user", "product": "wiki", "role": "user", "group": "g1",
+                "groupDisplay": "Eng", "groupDirectory": "d1", "synced": true
+            }]},
+            "meta": {
+                "resourceType": "User",
+                "created": "2023-11-14T22:13:20Z",
+                "lastModified": "2023-11-14T22:13:20.123456Z",
+                "location": "http://h/scim/v2/Users/u1",
+                "version": "W/\"3\""
+            }
+        })
+    );
+    let keys: Vec<_> = got.as_object().unwrap().keys().cloned().collect();
+    assert_eq!(keys[..4], ["schemas", "id", "externalId", "userName"]);
+}
+
+#[test]
+fn group_renders_members_only_when_loaded() {
+    let registry = SchemaRegistry::load().unwrap();
+    let mut group = GroupResource {
+        id: "g1".into(),
+        display_name: "Eng".into(),
+        external_id: None,
+        attributes: Map::new(),
+        members: Some(vec![MemberRef {
+            id: "u1".into(),
+            kind: ResourceKind::User,
+            display: Some("Babs".into()),
+        }]),
+        meta: meta(),
+    };
+    let got = group.to_json(&registry, "http://h/scim/v2");
+    assert_eq!(
+        got["members"],
+        json!([{"value": "u1", "$ref": "http://h/scim/v2/Users/u1", "type": "User", "display": "Babs"}])
+    );
+    group.members = None;
+    assert!(group
+        .to_json(&registry, "http://h")
+        .get("members")
+        .is_none());
+}
+
+/// A user with what `bjensen` lacks: two groups granting two roles, a
+/// display name, attributes and an extension no schema defines, and a
+/// stored value under a derived attribute's name (the derived one wins).
+fn jsmith() -> UserResource {
+    let mut attributes = Map::new();
+    attributes.insert("x-badge".into(), "7".into());
+    attributes.insert(
+        "urn:acme:params:scim:1.0:Badge".into(),
+        json!({"floor": 3, "desk": "A"}),
+    );
+    attributes.insert(
+        "emails".into(),
+        json!([{"value": "j@x.example", "type": "work", "primary": true}]),
+    );
+    attributes.insert("groups".into(), json!([{"value": "stored"}]));
+    let via = |id: &str, synced| GrantingGroup {
+        id: id.into(),
+        display: format!("Group {id}"),
+        directory: "d1".into(),
+        synced,
+    };
+    UserResource {
+        id: "u2".into(),
+        user_name: "jsmith".into(),
+        external_id: None,
+        display_name: Some("J Smith".into()),
+        active: false,
+        attributes,
+        groups: vec![
+            GroupRef {
+                id: "g2".into(),
+                display: "Group g2".into(),
+            },
+            GroupRef {
+                id: "g3".into(),
+                display: "Group g3".into(),
+            },
+        ],
+        entitlements: vec![
+            EntitlementRef {
+                product: "crm".into(),
+                product_name: "CRM \"Pro\"".into(),
+                role: "admin".into(),
+                via: vec![via("g2", true), via("g3", false)],
+            },
+            EntitlementRef {
+                product: "wiki".into(),
+                product_name: "Wiki".into(),
+                role: "user".into(),
+                via: vec![via("g3", false)],
+            },
+        ],
+        meta: meta(),
+    }
+}
+
+/// A user with nothing derived but `meta`.
+fn plain() -> UserResource {
+    UserResource {
+        id: "u3".into(),
+        user_name: "plain".into(),
+        external_id: None,
+        display_name: None,
+        active: true,
+        attributes: Map::new(),
+        groups: Vec::new(),
+        entitlements: Vec::new(),
+        meta: meta(),
+    }
+}
+
+/// A page's view of its users, written straight from their typed parts,
+/// says byte for byte what projecting each user's JSON says, under every
+/// kind of projection: none, whole attributes, sub-attributes of derived
+/// and stored ones, extensions by URN, exclusions.
+#[test]
+fn page_views_write_what_projected_json_says() {
+    let registry = SchemaRegistry::load().unwrap();
+    let access = super::super::ACCESS_URN;
+    let enterprise = super::super::ENTERPRISE_USER_URN;
+    let cases: Vec<(Option<String>, Option<String>)> = vec![
+        (None, None),
+        (Some("userName".into()), None),
+        (Some("groups".into()), None),
+        (Some("groups.display".into()), None),
+        (Some("entitlements.value,meta.lastModified".into()), None),
+        (Some(access.into()), None),
+        (Some(format!("{access}:grants.product")), None),
+        (Some("grants".into()), None),
+        (Some(format!("{enterprise}:department,x-badge")), None),
+        (Some("meta".into()), None),
+        (
+            Some("emails.value,urn:acme:params:scim:1.0:Badge".into()),
+            None,
+        ),
+        (None, Some("groups".into())),
+        (None, Some("groups.$ref,meta.location".into())),
+        (None, Some(format!("entitlements,{access}"))),
+        (None, Some("meta".into())),
+        (None, Some(format!("{access}:grants.synced,emails"))),
+    ];
+    let base = "https://h.example/scim/v2";
+    for (attributes, excluded) in cases {
+        let projection =
+            Projection::parse(&registry, attributes.as_deref(), excluded.as_deref()).unwrap();
+        let users = [bjensen(), jsmith(), plain(), jsmith()];
+        let expected: Vec<String> = users
+            .iter()
+            .map(|u| {
+                let json = u.to_json(&registry, base);
+                serde_json::to_string(&projection.apply(&registry, ResourceKind::User, json))
+                    .unwrap()
+            })
+            .collect();
+        let rendered: Vec<_> = users
+            .into_iter()
+            .map(|u| u.render(&registry, base))
+            .collect();
+        let mut viewer = Viewer::new(&projection, &registry, ResourceKind::User);
+        let got: Vec<String> = rendered
+            .iter()
+            .map(|r| serde_json::to_string(&viewer.view(r)).unwrap())
+            .collect();
+        assert_eq!(
+            got, expected,
+            "attributes={attributes:?} excludedAttributes={excluded:?}"
+        );
+    }
+}
+
+/// The rendered JSON's members are in the order responses show them,
+/// whatever order the attributes were stored in.
+#[test]
+fn user_members_are_in_response_order() {
+    let registry = SchemaRegistry::load().unwrap();
+    let got = jsmith().to_json(&registry, "http://h");
+    let keys: Vec<_> = got.as_object().unwrap().keys().cloned().collect();
+    assert_eq!(
+        keys,
+        [
+            "schemas",
+            "id",
+            "userName",
+            "displayName",
+            "active",
+            "emails",
+            "groups",
+            "x-badge",
+            "entitlements",
+            super::super::ACCESS_URN,
+            "urn:acme:params:scim:1.0:Badge",
+            "meta"
+        ]
+    );
+    assert_eq!(got["groups"][1]["$ref"], "http://h/Groups/g3");
+    assert_eq!(got["entitlements"][0]["display"], "CRM \"Pro\" admin");
+    assert_eq!(got["schemas"].as_array().unwrap().len(), 3);
+}
