@@ -256,26 +256,26 @@ pub fn members_page(
     Ok((members, next))
 }
 
-/// For each of these users, the groups of their own directory they are in:
-/// (member id, group id, group displayName). Local groups (default groups
-/// among them) are left out: a directory can't read them, and the access
-/// they give shows in the user's entitlements.
+/// For each of these users — (id, directory) — the groups of their own
+/// directory they are in: (member id, group id, group displayName). Local
+/// groups (default groups among them) are left out: a directory can't
+/// read them, and the access they give shows in the user's entitlements.
 pub fn groups_of(
     conn: &mut DbConn,
-    member_ids: &[String],
+    members: &[(&str, &str)],
 ) -> QueryResult<Vec<(String, String, String)>> {
     // The directories are compared here rather than in SQL: given the
     // comparison, SQLite walks every group of the directory instead of the
-    // member's few memberships.
-    let rows: Vec<(String, String, String, String, String)> = match member_ids {
+    // member's few memberships. The caller has read the members, so their
+    // directories come with them rather than from a join back to `users`.
+    let rows: Vec<(String, String, String, String)> = match members {
         [] => Vec::new(),
         // One member (a single read): the plain `=` statement, as for
         // entitlements (`entitlements::of_users`).
-        [one] => load_direct(
+        [(one, _)] => load_direct(
             conn,
             memberships::table
                 .inner_join(groups::table)
-                .inner_join(users::table.on(users::id.eq(memberships::member_id)))
                 .filter(memberships::member_id.eq(one))
                 .order((groups::display_name_key, groups::id))
                 .select((
@@ -283,15 +283,20 @@ pub fn groups_of(
                     groups::id,
                     groups::display_name,
                     groups::directory_id,
-                    users::directory_id,
                 )),
         )?,
-        _ => load_direct(conn, IdList::<GroupsOfMembers>::new(member_ids))?,
+        _ => {
+            let ids: Vec<String> = members.iter().map(|(id, _)| (*id).to_owned()).collect();
+            load_direct(conn, IdList::<GroupsOfMembers>::new(&ids))?
+        }
     };
+    let directory_of: HashMap<&str, &str> = members.iter().copied().collect();
     Ok(rows
         .into_iter()
-        .filter(|(_, _, _, group_dir, user_dir)| group_dir == user_dir)
-        .map(|(member, id, name, _, _)| (member, id, name))
+        .filter(|(member, _, _, group_dir)| {
+            directory_of.get(member.as_str()) == Some(&group_dir.as_str())
+        })
+        .map(|(member, id, name, _)| (member, id, name))
         .collect())
 }
 
@@ -302,16 +307,15 @@ pub fn groups_of(
 pub struct GroupsOfMembers;
 
 impl OverIds for GroupsOfMembers {
-    type SqlType = (Text, Text, Text, Text, Text);
-    const SELECT: &'static str =
-        "SELECT m.member_id, g.id, g.display_name, g.directory_id, u.directory_id";
+    type SqlType = (Text, Text, Text, Text);
+    const SELECT: &'static str = "SELECT m.member_id, g.id, g.display_name, g.directory_id";
     const SQLITE: &'static str = " JOIN memberships m ON m.member_id = ids.value \
-         JOIN \"groups\" g ON g.id = m.group_id JOIN users u ON u.id = m.member_id";
+         JOIN \"groups\" g ON g.id = m.group_id";
     // Each member's memberships apart (`OFFSET 0` keeps PostgreSQL from
     // flattening them into a join it may start from the other side).
     const POSTGRES: &'static str = " CROSS JOIN LATERAL \
          (SELECT * FROM memberships WHERE member_id = ids.id OFFSET 0) m \
-         JOIN \"groups\" g ON g.id = m.group_id JOIN users u ON u.id = m.member_id";
+         JOIN \"groups\" g ON g.id = m.group_id";
     // As the one-member statement orders them.
     const TAIL: &'static str = " ORDER BY g.display_name_key, g.id";
 }

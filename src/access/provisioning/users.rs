@@ -146,15 +146,21 @@ struct Derived {
 }
 
 impl Derived {
-    fn load(conn: &mut DbConn, ids: &[String]) -> Result<Derived, ScimError> {
+    /// The derived parts of these users (a page of them, or one).
+    fn load(conn: &mut DbConn, users: &[UserRow]) -> Result<Derived, ScimError> {
+        let members: Vec<(&str, &str)> = users
+            .iter()
+            .map(|u| (u.id.as_str(), u.directory_id.as_str()))
+            .collect();
+        let ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
         let mut groups: HashMap<String, Vec<GroupRef>> = HashMap::new();
-        for (member, group_id, display) in memberships::groups_of(conn, ids)? {
+        for (member, group_id, display) in memberships::groups_of(conn, &members)? {
             groups.entry(member).or_default().push(GroupRef {
                 id: group_id,
                 display,
             });
         }
-        let entitlements = effective::of_users(conn, ids)?
+        let entitlements = effective::of_users(conn, &ids)?
             .into_iter()
             .map(|(user, list)| {
                 let refs = list
@@ -193,7 +199,7 @@ impl Derived {
 
 /// A user with its groups and entitlements.
 fn decorated(conn: &mut DbConn, row: UserRow) -> Result<UserResource, ScimError> {
-    Derived::load(conn, std::slice::from_ref(&row.id))?.resource(row)
+    Derived::load(conn, std::slice::from_ref(&row))?.resource(row)
 }
 
 /// Links a written identity to its person (`persons::link`), refusing the
@@ -478,8 +484,7 @@ impl Provisioned for Users {
         let query = ListQuery::compile(request, registry, ResourceKind::User, conn.backend())?;
         let (total, rows) = users::list(conn, directory, &query)?;
         let mut derived = if expanded {
-            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-            Derived::load(conn, &ids)?
+            Derived::load(conn, &rows)?
         } else {
             Derived::default()
         };
