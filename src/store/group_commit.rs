@@ -21,6 +21,7 @@ use std::sync::mpsc;
 use diesel::connection::{Connection, TransactionManager};
 use diesel::r2d2::Pool;
 
+use super::checkpointer::Checkpointer;
 use super::conn::DbConn;
 use super::error::StoreError;
 use super::error::{IsStale, MAX_ATTEMPTS};
@@ -87,14 +88,18 @@ pub struct GroupCommit {
 }
 
 impl GroupCommit {
-    /// Starts the writer thread over `pool` (the one-connection write pool).
-    /// The thread ends when this handle is dropped.
-    pub fn start(pool: Pool<ConnectionOpener>) -> std::io::Result<GroupCommit> {
+    /// Starts the writer thread over `pool` (the one-connection write pool),
+    /// which nudges `checkpointer` after each commit. The thread ends when
+    /// this handle is dropped.
+    pub fn start(
+        pool: Pool<ConnectionOpener>,
+        checkpointer: Checkpointer,
+    ) -> std::io::Result<GroupCommit> {
         let (queue, jobs) = mpsc::channel::<Box<dyn Job>>();
         std::thread::Builder::new()
             .name("gatehouse-writer".into())
             .stack_size(super::readers::DATABASE_THREAD_STACK)
-            .spawn(move || serve(&pool, &jobs))?;
+            .spawn(move || serve(&pool, &jobs, &checkpointer))?;
         Ok(GroupCommit { queue })
     }
 
@@ -120,7 +125,11 @@ impl GroupCommit {
     }
 }
 
-fn serve(pool: &Pool<ConnectionOpener>, jobs: &mpsc::Receiver<Box<dyn Job>>) {
+fn serve(
+    pool: &Pool<ConnectionOpener>,
+    jobs: &mpsc::Receiver<Box<dyn Job>>,
+    checkpointer: &Checkpointer,
+) {
     // Resolved once, when the writer starts (after the server's recorder).
     let batch_sizes = metrics::histogram!("gatehouse_group_commit_batch_size");
     while let Ok(first) = jobs.recv() {
@@ -133,6 +142,7 @@ fn serve(pool: &Pool<ConnectionOpener>, jobs: &mpsc::Receiver<Box<dyn Job>>) {
         }
         batch_sizes.record(batch.len() as f64);
         run_batch(pool, batch);
+        checkpointer.nudge();
     }
 }
 

@@ -7,6 +7,7 @@ pub mod admin_tokens;
 pub mod analyze;
 pub mod audit;
 mod case_fold;
+pub mod checkpointer;
 pub mod conn;
 pub mod console;
 pub mod console_search;

@@ -7,12 +7,20 @@ use diesel::{Connection, PgConnection, SqliteConnection};
 
 use super::conn::{is_reusable, sqlite_path, Backend, DbConn};
 
+/// The log size (pages of 4 KiB) past which the writer's own SQLite
+/// connection checkpoints after all: a backstop, far above what the
+/// checkpoint thread (`checkpointer`) lets the log grow to.
+const WRITER_CHECKPOINT_BACKSTOP: u32 = 16_000;
+
 /// Opens connections of the backend named by the URL, so a SQLite path is
 /// never handed to libpq (or the other way round).
 #[derive(Debug, Clone)]
 pub struct ConnectionOpener {
     url: String,
     backend: Backend,
+    /// Opens the writer's connection: on SQLite it leaves checkpoints to
+    /// `checkpointer` up to a backstop.
+    writer: bool,
 }
 
 impl ConnectionOpener {
@@ -28,6 +36,15 @@ impl ConnectionOpener {
         ConnectionOpener {
             url: url.to_owned(),
             backend: Backend::from_url(url),
+            writer: false,
+        }
+    }
+
+    /// The same database, opened for the writer (see `writer`).
+    pub(super) fn for_writes(&self) -> ConnectionOpener {
+        ConnectionOpener {
+            writer: true,
+            ..self.clone()
         }
     }
 
@@ -49,6 +66,11 @@ impl ConnectionOpener {
         };
         for statement in self.backend.connection_setup() {
             conn.batch_execute(statement)
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+        }
+        if self.writer && self.backend == Backend::Sqlite {
+            let backstop = WRITER_CHECKPOINT_BACKSTOP;
+            conn.batch_execute(&format!("PRAGMA wal_autocheckpoint = {backstop}"))
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
         }
         Ok(conn)

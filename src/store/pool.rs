@@ -7,6 +7,7 @@ use diesel::r2d2::{Pool, PooledConnection};
 use diesel::Connection;
 
 use super::analyze::Analyzer;
+use super::checkpointer::Checkpointer;
 use super::conn::{Backend, DbConn};
 use super::error::{IsStale, MAX_ATTEMPTS};
 use super::error::{StoreError, StoreResult};
@@ -30,6 +31,8 @@ pub struct Store {
     /// SQLite's writes go through group commit (see `group_commit`);
     /// PostgreSQL runs concurrent write transactions and syncs them itself.
     committer: Option<GroupCommit>,
+    /// SQLite: checkpoints the WAL off the write path (see `checkpointer`).
+    checkpointer: Option<Checkpointer>,
     /// PostgreSQL: analyzes tables as they grow (see `analyze`).
     analyzer: Analyzer,
     /// Readiness, on a connection of its own (see `probe`).
@@ -71,7 +74,7 @@ impl Store {
     pub fn open(url: &str, options: &PoolOptions) -> StoreResult<Store> {
         let opener = ConnectionOpener::new(url);
         let backend = opener.backend();
-        let build = |size: u32| {
+        let build = |size: u32, opener: ConnectionOpener| {
             Pool::builder()
                 .max_size(size)
                 .min_idle(Some(1))
@@ -81,7 +84,7 @@ impl Store {
                 // 3% of a lookup's cost.
                 .test_on_check_out(backend == Backend::Postgres)
                 .connection_timeout(options.acquire_timeout)
-                .build(opener.clone())
+                .build(opener)
                 .map_err(|e| StoreError::Pool(e.to_string()))
         };
         let readers = Readers::start(
@@ -92,21 +95,29 @@ impl Store {
         )
         .map_err(|e| StoreError::Pool(format!("could not start the readers: {e}")))?;
         let write = match backend {
-            Backend::Sqlite => build(1)?,
-            Backend::Postgres => build(options.max_connections.max(1))?,
+            Backend::Sqlite => build(1, opener.for_writes())?,
+            Backend::Postgres => build(options.max_connections.max(1), opener.clone())?,
         };
-        let committer = match backend {
-            Backend::Sqlite => Some(
-                GroupCommit::start(write.clone())
+        let checkpointer =
+            match backend {
+                Backend::Sqlite => Some(Checkpointer::start(opener.clone()).map_err(|e| {
+                    StoreError::Pool(format!("could not start the checkpointer: {e}"))
+                })?),
+                Backend::Postgres => None,
+            };
+        let committer = match &checkpointer {
+            Some(checkpointer) => Some(
+                GroupCommit::start(write.clone(), checkpointer.clone())
                     .map_err(|e| StoreError::Pool(format!("could not start the writer: {e}")))?,
             ),
-            Backend::Postgres => None,
+            None => None,
         };
         let store = Store {
             backend,
             readers,
             write,
             committer,
+            checkpointer,
             analyzer: Analyzer::default(),
             probe: std::sync::Arc::new(Probe::new(opener.clone())),
         };
@@ -239,7 +250,9 @@ impl Store {
     {
         let mut pooled = self.write_conn()?;
         let conn: &mut DbConn = &mut pooled;
-        conn.transaction(|c| super::licenses::settled(c, work))
+        let written = conn.transaction(|c| super::licenses::settled(c, work));
+        self.nudge_checkpointer();
+        written
     }
 
     /// Synchronous schema work (migrations, in tests and tools): one
@@ -252,7 +265,17 @@ impl Store {
     {
         let mut pooled = self.write_conn()?;
         let conn: &mut DbConn = &mut pooled;
-        conn.transaction(work)
+        let changed = conn.transaction(work);
+        self.nudge_checkpointer();
+        changed
+    }
+
+    /// After a write outside group commit (the CLI's, bulk tasks'): the
+    /// log may have grown.
+    fn nudge_checkpointer(&self) {
+        if let Some(c) = &self.checkpointer {
+            c.nudge();
+        }
     }
 
     /// Synchronous read for the CLI. The CLI does one thing at a time, so
