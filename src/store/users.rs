@@ -7,7 +7,7 @@ use super::dialect::{columns_of, load_direct};
 use super::error::StoreError;
 use super::models::UserRow;
 use super::schema::{user_emails, users};
-use super::sql_filter::{self, ListQuery};
+use super::sql_filter::{self, ListQuery, SqlExpr};
 use super::{email_filter, group_filter, holder_filter, page_anchors, user_counts, value_counts};
 use crate::scim::schema::ResourceKind;
 
@@ -469,15 +469,28 @@ pub fn touch(conn: &mut DbConn, ids: &[String], now: i64) -> QueryResult<()> {
     ids.sort();
     ids.dedup();
     super::dialect::lock_users_in_order(conn, &ids)?;
-    for chunk in ids.chunks(500) {
-        diesel::update(users::table.filter(users::id.eq_any(chunk)))
+    match conn {
+        // One text whatever the number of users, prepared once per
+        // connection (with the users' triggers, which an update compiles
+        // with it), where diesel prepares `IN (?, ?, …)` anew each time.
+        DbConn::Sqlite(_) => SqlExpr::new()
+            .sql("UPDATE users SET version = version + 1, updated_at = ")
+            .bigint(now)
+            .sql(" WHERE id IN (SELECT value FROM json_each(")
+            .text(serde_json::json!(ids).to_string())
+            .sql("))")
+            .cacheable()
+            .execute(conn)
+            .map(drop),
+        // `= ANY($1)`: one text already.
+        DbConn::Postgres(_) => diesel::update(users::table.filter(users::id.eq_any(&ids)))
             .set((
                 users::version.eq(users::version + 1),
                 users::updated_at.eq(now),
             ))
-            .execute(conn)?;
+            .execute(conn)
+            .map(drop),
     }
-    Ok(())
 }
 
 /// `touch` for every user member of a group (its name, mappings or
