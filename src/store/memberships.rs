@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use diesel::prelude::*;
-use diesel::sql_types::Text;
+use diesel::sql_types::{Nullable, Text};
 
 use super::conn::DbConn;
 use super::dialect::load_direct;
@@ -263,67 +263,104 @@ pub fn members_page(
     Ok((members, next))
 }
 
-/// For each of these users — (id, directory) — the groups of their own
-/// directory they are in: (member id, group id, group displayName). Local
-/// groups (default groups among them) are left out: a directory can't
-/// read them, and the access they give shows in the user's entitlements.
-pub fn groups_of(
-    conn: &mut DbConn,
-    members: &[(&str, &str)],
-) -> QueryResult<Vec<(String, String, String)>> {
-    // The directories are compared here rather than in SQL: given the
-    // comparison, SQLite walks every group of the directory instead of the
-    // member's few memberships. The caller has read the members, so their
-    // directories come with them rather than from a join back to `users`.
-    let rows: Vec<(String, String, String, String)> = match members {
-        [] => Vec::new(),
-        // One member (a single read): the plain `=` statement, as for
-        // entitlements (`entitlements::of_users`).
-        [(one, _)] => load_direct(
-            conn,
-            memberships::table
-                .inner_join(groups::table)
-                .filter(memberships::member_id.eq(one))
-                .order((groups::display_name_key, groups::id))
-                .select((
-                    memberships::member_id,
-                    groups::id,
-                    groups::display_name,
-                    groups::directory_id,
-                )),
-        )?,
-        _ => {
-            let ids: Vec<String> = members.iter().map(|(id, _)| (*id).to_owned()).collect();
-            load_direct(conn, IdList::<GroupsOfMembers>::new(&ids))?
-        }
-    };
-    let directory_of: HashMap<&str, &str> = members.iter().copied().collect();
+/// One membership of a user, with its group and, when the group is
+/// mapped, one role the mapping grants: a row per role granted (a group
+/// mapped to `admin` gives `admin` and `user`), one row without a role
+/// for an unmapped group. What a user resource shows besides its own
+/// attributes is made of these (`access::effective::composed`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MembershipGrant {
+    pub member_id: String,
+    pub group_id: String,
+    pub group_display: String,
+    pub group_directory: String,
+    pub grant: Option<MappedRole>,
+}
+
+/// A role a group's mapping grants on a product.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MappedRole {
+    pub product: String,
+    pub product_name: String,
+    pub role: String,
+}
+
+/// The memberships of these users (a page of them, or one), in the order
+/// of their groups' names, each with the roles its group's mappings
+/// grant: the groups and the access of the users, in one statement
+/// rather than one for the groups and one through the
+/// `user_entitlements` view (which looks each user up again; its rule is
+/// applied by the caller, who has the users' rows).
+pub fn grants_of(conn: &mut DbConn, user_ids: &[String]) -> QueryResult<Vec<MembershipGrant>> {
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    if user_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<Row> = load_direct(conn, IdList::<GrantsOfMembers>::new(user_ids))?;
     Ok(rows
         .into_iter()
-        .filter(|(member, _, _, group_dir)| {
-            directory_of.get(member.as_str()) == Some(&group_dir.as_str())
-        })
-        .map(|(member, id, name, _)| (member, id, name))
+        .map(
+            |(member_id, group_id, group_display, group_directory, product, name, role)| {
+                MembershipGrant {
+                    member_id,
+                    group_id,
+                    group_display,
+                    group_directory,
+                    grant: match (product, name, role) {
+                        (Some(product), Some(product_name), Some(role)) => Some(MappedRole {
+                            product,
+                            product_name,
+                            role,
+                        }),
+                        _ => None,
+                    },
+                }
+            },
+        )
         .collect())
 }
 
-/// The groups of a list of members (a page of users), each member's read
-/// apart from `memberships_member`: as `member_id = ANY(…)`, PostgreSQL
-/// hash-joined every group of the database for each page (1,000 at 1M
-/// users: 1.4 ms against 1.15 this way, and growing with the groups).
-pub struct GroupsOfMembers;
+/// The memberships of a list of users (a page of them), each user's read
+/// apart from `memberships_member` (as `member_id = ANY(…)`, PostgreSQL
+/// hash-joined every group of the database for each page: 1,000 at 1M
+/// users), with the groups' mappings and the roles they imply (small
+/// tables, read by key).
+pub struct GrantsOfMembers;
 
-impl OverIds for GroupsOfMembers {
-    type SqlType = (Text, Text, Text, Text);
-    const SELECT: &'static str = "SELECT m.member_id, g.id, g.display_name, g.directory_id";
+impl OverIds for GrantsOfMembers {
+    type SqlType = (
+        Text,
+        Text,
+        Text,
+        Text,
+        Nullable<Text>,
+        Nullable<Text>,
+        Nullable<Text>,
+    );
+    const SELECT: &'static str = "SELECT m.member_id, g.id, g.display_name, g.directory_id, \
+         gm.product_key, p.name, ri.grants";
     const SQLITE: &'static str = " JOIN memberships m ON m.member_id = ids.value \
-         JOIN \"groups\" g ON g.id = m.group_id";
+         JOIN \"groups\" g ON g.id = m.group_id \
+         LEFT JOIN group_mappings gm ON gm.group_id = g.id \
+         LEFT JOIN products p ON p.product_key = gm.product_key \
+         LEFT JOIN role_implications ri ON ri.role = gm.role";
     // Each member's memberships apart (`OFFSET 0` keeps PostgreSQL from
     // flattening them into a join it may start from the other side).
     const POSTGRES: &'static str = " CROSS JOIN LATERAL \
          (SELECT * FROM memberships WHERE member_id = ids.id OFFSET 0) m \
-         JOIN \"groups\" g ON g.id = m.group_id";
-    // As the one-member statement orders them.
+         JOIN \"groups\" g ON g.id = m.group_id \
+         LEFT JOIN group_mappings gm ON gm.group_id = g.id \
+         LEFT JOIN products p ON p.product_key = gm.product_key \
+         LEFT JOIN role_implications ri ON ri.role = gm.role";
+    // A user's groups in the order `groups` lists them.
     const TAIL: &'static str = " ORDER BY g.display_name_key, g.id";
 }
 

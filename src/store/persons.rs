@@ -23,6 +23,28 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<PersonRow> {
         .first(conn)
 }
 
+/// Whether each of these persons may hold access (`live`), by id; ids
+/// of no person are absent.
+pub fn liveness(
+    conn: &mut DbConn,
+    ids: &[String],
+) -> QueryResult<std::collections::HashMap<String, bool>> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let mut live = std::collections::HashMap::with_capacity(ids.len());
+    // Bounded IN lists stay under SQLite's bind-parameter limit.
+    for chunk in ids.chunks(500) {
+        live.extend(
+            persons::table
+                .filter(persons::id.eq_any(chunk))
+                .select((persons::id, persons::live))
+                .load::<(String, bool)>(conn)?,
+        );
+    }
+    Ok(live)
+}
+
 /// The person a verified email (folded) names, if any.
 pub fn find_by_email(conn: &mut DbConn, email_key: &str) -> QueryResult<Option<PersonRow>> {
     persons::table

@@ -19,6 +19,7 @@ use crate::scim::schema::{ResourceKind, SchemaRegistry};
 use crate::scim::validate::{Attributes, Validated};
 use crate::scim::ScimError;
 use crate::store::models::{PersonRow, UserRow};
+use crate::store::persons as store_persons;
 use crate::store::sql_filter::ListQuery;
 use crate::store::users::EmailKey;
 use crate::store::{mappings, memberships, users, DbConn, StoreError};
@@ -146,21 +147,40 @@ struct Derived {
 }
 
 impl Derived {
-    /// The derived parts of these users (a page of them, or one).
+    /// The derived parts of these users (a page of them, or one): their
+    /// memberships with the roles their groups grant, in one statement,
+    /// and the liveness of the persons some are linked to.
     fn load(conn: &mut DbConn, users: &[UserRow]) -> Result<Derived, ScimError> {
-        let members: Vec<(&str, &str)> = users
+        let ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
+        let grants = memberships::grants_of(conn, &ids)?;
+        let mut persons: Vec<String> = users.iter().filter_map(|u| u.person_id.clone()).collect();
+        persons.sort();
+        persons.dedup();
+        let live = store_persons::liveness(conn, &persons)?;
+        // `groups`: the groups of the user's own directory. Local groups
+        // (default groups among them) are left out: a directory can't
+        // read them, and the access they give shows in the entitlements.
+        let directory_of: HashMap<&str, &str> = users
             .iter()
             .map(|u| (u.id.as_str(), u.directory_id.as_str()))
             .collect();
-        let ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
         let mut groups: HashMap<String, Vec<GroupRef>> = HashMap::new();
-        for (member, group_id, display) in memberships::groups_of(conn, &members)? {
-            groups.entry(member).or_default().push(GroupRef {
-                id: group_id,
-                display,
+        for m in &grants {
+            if directory_of.get(m.member_id.as_str()) != Some(&m.group_directory.as_str()) {
+                continue;
+            }
+            let list = groups.entry(m.member_id.clone()).or_default();
+            // A group mapped to several roles comes once per role, its
+            // rows together (they are in group order).
+            if list.last().is_some_and(|g| g.id == m.group_id) {
+                continue;
+            }
+            list.push(GroupRef {
+                id: m.group_id.clone(),
+                display: m.group_display.clone(),
             });
         }
-        let entitlements = effective::of_users(conn, &ids)?
+        let entitlements = effective::composed(users, grants, &live)
             .into_iter()
             .map(|(user, list)| {
                 let refs = list

@@ -7,6 +7,7 @@ mod case_folding;
 mod cursor;
 mod discovery;
 mod email_filter;
+mod entitlements_shown;
 mod errors;
 mod extensions;
 mod filters;

@@ -4,7 +4,7 @@
 
 use gatehouse::store::entitlements::EntitlementsOfUsers;
 use gatehouse::store::id_list::explained;
-use gatehouse::store::memberships::GroupsOfMembers;
+use gatehouse::store::memberships::GrantsOfMembers;
 
 use super::{explain, on_postgres};
 use crate::scim::bulk_users;
@@ -30,7 +30,7 @@ async fn a_pages_groups_and_entitlements_are_read_user_by_user() {
     let page = &members[..5];
     let statements = [
         explained::<EntitlementsOfUsers>(backend, page),
-        explained::<GroupsOfMembers>(backend, page),
+        explained::<GrantsOfMembers>(backend, page),
     ];
     for statement in statements {
         let plan = explain(&app, &statement);

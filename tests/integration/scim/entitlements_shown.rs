@@ -1,0 +1,219 @@
+//! A user resource's `entitlements` and access `grants` are made from the
+//! user's memberships as they are read for its `groups` (one statement),
+//! by the rule the `user_entitlements` view states; the admin API reads
+//! the view itself. For users in every state the two agree, one user at
+//! a time and a page at once.
+
+use actix_web::http::Method;
+use serde_json::{json, Value};
+
+use super::group_filter::PATCH_OP;
+use super::{filter_query, ACCESS};
+use crate::support::TestApp;
+
+/// (value, group id, group name, directory, synced) per grant, as the
+/// admin API's access of the user (the view) lists them.
+async fn grants_in_view(app: &TestApp, user: &str) -> Vec<(String, String, String, String, bool)> {
+    let r = app.admin_get(&format!("/users/{user}/access")).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let mut out = Vec::new();
+    for e in r.json["entitlements"].as_array().unwrap() {
+        for via in e["via"].as_array().unwrap() {
+            out.push((
+                format!(
+                    "{}:{}",
+                    e["product"].as_str().unwrap(),
+                    e["role"].as_str().unwrap()
+                ),
+                via["group_id"].as_str().unwrap().to_owned(),
+                via["displayName"].as_str().unwrap().to_owned(),
+                via["directory"].as_str().unwrap().to_owned(),
+                via["synced"].as_bool().unwrap(),
+            ));
+        }
+    }
+    out
+}
+
+/// The same, as a SCIM user resource shows them; and its `entitlements`
+/// values, which must be the grants' values, each once, in their order.
+fn grants_shown(user: &Value) -> Vec<(String, String, String, String, bool)> {
+    let grants: Vec<_> = user[ACCESS]["grants"]
+        .as_array()
+        .map(|g| {
+            g.iter()
+                .map(|g| {
+                    (
+                        g["value"].as_str().unwrap().to_owned(),
+                        g["group"].as_str().unwrap().to_owned(),
+                        g["groupDisplay"].as_str().unwrap().to_owned(),
+                        g["groupDirectory"].as_str().unwrap().to_owned(),
+                        g["synced"].as_bool().unwrap(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut values: Vec<String> = grants.iter().map(|g| g.0.clone()).collect();
+    values.dedup();
+    let shown: Vec<String> = user["entitlements"]
+        .as_array()
+        .map(|e| {
+            e.iter()
+                .map(|e| e["value"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(shown, values, "{user}");
+    grants
+}
+
+#[actix_web::test]
+async fn a_users_entitlements_are_what_the_access_view_says_in_every_state() {
+    let app = TestApp::new().await;
+    let wiki = app.create_product("acme", "wiki", None).await;
+    app.create_product("acme", "jira-service-management", None)
+        .await;
+    let id = |v: &Value| v["id"].as_str().unwrap().to_owned();
+    let mut users = Vec::new();
+    for name in ["alice", "bob", "carol", "dana", "erin"] {
+        users.push(id(&app.create_user(&format!("{name}@shown.example")).await));
+    }
+    let [alice, bob, carol, dana, erin] = [0, 1, 2, 3, 4].map(|i| users[i].clone());
+    // Names out of creation order, so the grants' order is the names'.
+    let staff = id(&app
+        .create_group("Staff", &[&alice, &bob, &carol, &erin])
+        .await);
+    let admins = id(&app.create_group("Admins", &[&alice]).await);
+    app.create_group("Unmapped", &[&alice, &dana]).await;
+    app.map(&staff, "wiki", "user").await;
+    // `admin` implies `user`: alice holds `user` through both groups.
+    app.map(&admins, "wiki", "admin").await;
+    // bob deactivated by the IdP, carol suspended by an admin.
+    let r = app
+        .request(Method::PATCH, &format!("/scim/v2/Users/{bob}"))
+        .json(&json!({"schemas": [PATCH_OP],
+            "Operations": [{"op": "replace", "value": {"active": false}}]}))
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = app
+        .admin_post(&format!("/users/{carol}/suspend"), &json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    // dana gets wiki through its default group: local, so not in `groups`.
+    let default_group = wiki["default_group"]["id"].as_str().unwrap().to_owned();
+    let r = app
+        .admin_post(
+            &format!("/groups/{default_group}/members"),
+            &json!({"users": [dana]}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    // erin has an account in a second directory too (one person by
+    // email), deactivated there: its person stays live through this one.
+    let second = app.other_directory("Second IdP");
+    let r = app
+        .request_as(&second.token, Method::POST, "/scim/v2/Users")
+        .json(&super::user_body("erin@shown.example"))
+        .send()
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let r = app
+        .request_as(
+            &second.token,
+            Method::PATCH,
+            &format!("/scim/v2/Users/{}", id(&r.json)),
+        )
+        .json(&json!({"schemas": [PATCH_OP],
+            "Operations": [{"op": "replace", "value": {"active": false}}]}))
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    // A portal-only customer in a group granting `customer`.
+    let r = app
+        .admin_post("/customers", &json!({"email": "pat@shown.example"}))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let pat = r.json["user"].as_str().unwrap().to_owned();
+    let r = app
+        .admin_post("/groups", &json!({"displayName": "Portal customers"}))
+        .await;
+    let portal = id(&r.json);
+    app.map(&portal, "jira-service-management", "customer")
+        .await;
+    let r = app
+        .admin_post(
+            &format!("/groups/{portal}/members"),
+            &json!({"users": [pat]}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+
+    let mut expected = Vec::new();
+    for user in &users {
+        expected.push(grants_in_view(&app, user).await);
+    }
+    // The view's answers, as the model says (so the comparison below
+    // compares something).
+    let values = |g: &[(String, String, String, String, bool)]| -> Vec<String> {
+        g.iter().map(|g| format!("{} {}", g.0, g.2)).collect()
+    };
+    assert_eq!(
+        values(&expected[0]),
+        ["wiki:admin Admins", "wiki:user Admins", "wiki:user Staff"]
+    );
+    assert!(expected[1].is_empty() && expected[2].is_empty());
+    assert_eq!(expected[3].len(), 1);
+    assert!(
+        !expected[3][0].4,
+        "dana's grant is local: {:?}",
+        expected[3]
+    );
+    assert_eq!(values(&expected[4]), ["wiki:user Staff"]);
+    assert_eq!(
+        values(&grants_in_view(&app, &pat).await)
+            .iter()
+            .map(|v| v.split(' ').next().unwrap())
+            .collect::<Vec<_>>(),
+        ["jira-service-management:customer"]
+    );
+
+    // One user at a time.
+    for (user, expected) in users.iter().zip(&expected) {
+        let r = app.get(&format!("/scim/v2/Users/{user}")).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        assert_eq!(&grants_shown(&r.json), expected, "{user}");
+    }
+    // A page of them at once.
+    let r = app
+        .get(&format!(
+            "/scim/v2/Users?count=100&filter={}",
+            filter_query("userName ew \"@shown.example\"")
+        ))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let page = r.json["Resources"].as_array().unwrap();
+    assert_eq!(page.len(), users.len(), "{}", r.text);
+    for user in page {
+        let at = users.iter().position(|u| *u == user["id"]).unwrap();
+        assert_eq!(grants_shown(user), expected[at], "{user}");
+    }
+    // `groups`: the directory's groups only, each once, by name.
+    let r = app.get(&format!("/scim/v2/Users/{alice}")).await;
+    let groups: Vec<&str> = r.json["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["display"].as_str().unwrap())
+        .collect();
+    assert_eq!(groups, ["Admins", "Staff", "Unmapped"]);
+    let r = app.get(&format!("/scim/v2/Users/{dana}")).await;
+    let groups: Vec<&str> = r.json["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["display"].as_str().unwrap())
+        .collect();
+    assert_eq!(groups, ["Unmapped"]);
+}
