@@ -116,3 +116,74 @@ impl<S: OverIds> QueryFragment<Pg> for IdList<S> {
         Ok(())
     }
 }
+
+/// Statement `S` over one id (a lookup's user): the list becomes a
+/// one-row table holding the id, so the lookup has no JSON array to
+/// encode and read back, and keeps a text of its own, prepared once.
+pub struct OneId<S> {
+    id: String,
+    statement: PhantomData<S>,
+}
+
+impl<S: OverIds> OneId<S> {
+    pub fn new(id: &str) -> OneId<S> {
+        OneId {
+            id: id.to_owned(),
+            statement: PhantomData,
+        }
+    }
+}
+
+/// Where the one id goes on SQLite, as the list's `ids.value`.
+const SQLITE_ONE: (&str, &str) = (" FROM (SELECT ", " AS value) AS ids");
+
+/// Where the one id goes on PostgreSQL, as the list's `ids.id`.
+const POSTGRES_ONE: (&str, &str) = (" FROM (SELECT CAST(", " AS TEXT) AS id) AS ids");
+
+/// Statement `S` over one id with the id written in, for `EXPLAIN`.
+pub fn explained_one<S: OverIds>(backend: Backend, id: &str) -> String {
+    let quoted = format!("'{}'", id.replace('\'', "''"));
+    let ((open, close), rest) = match backend {
+        Backend::Sqlite => (SQLITE_ONE, S::SQLITE),
+        Backend::Postgres => (POSTGRES_ONE, S::POSTGRES),
+    };
+    format!("{}{open}{quoted}{close}{rest}{}", S::SELECT, S::TAIL)
+}
+
+impl<S: OverIds> QueryId for OneId<S> {
+    type QueryId = OneId<S>;
+    // One text per database: prepared once, found again by type.
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl<S: OverIds> Query for OneId<S> {
+    type SqlType = S::SqlType;
+}
+
+impl<S, Conn> RunQueryDsl<Conn> for OneId<S> {}
+
+impl<S: OverIds> QueryFragment<Sqlite> for OneId<S> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+        let (open, close) = SQLITE_ONE;
+        out.push_sql(S::SELECT);
+        out.push_sql(open);
+        out.push_bind_param::<Text, _>(&self.id)?;
+        out.push_sql(close);
+        out.push_sql(S::SQLITE);
+        out.push_sql(S::TAIL);
+        Ok(())
+    }
+}
+
+impl<S: OverIds> QueryFragment<Pg> for OneId<S> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        let (open, close) = POSTGRES_ONE;
+        out.push_sql(S::SELECT);
+        out.push_sql(open);
+        out.push_bind_param::<Text, _>(&self.id)?;
+        out.push_sql(close);
+        out.push_sql(S::POSTGRES);
+        out.push_sql(S::TAIL);
+        Ok(())
+    }
+}

@@ -8,7 +8,7 @@ use diesel::sql_types::{Nullable, Text};
 
 use super::conn::DbConn;
 use super::dialect::load_direct;
-use super::id_list::{IdList, OverIds};
+use super::id_list::{IdList, OneId, OverIds};
 use super::models::MembershipRow;
 use super::schema::{groups, memberships, users};
 use super::sql_filter::SqlExpr;
@@ -301,10 +301,11 @@ pub fn grants_of(conn: &mut DbConn, user_ids: &[String]) -> QueryResult<Vec<Memb
         Option<String>,
         Option<String>,
     );
-    if user_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let rows: Vec<Row> = load_direct(conn, IdList::<GrantsOfMembers>::new(user_ids))?;
+    let rows: Vec<Row> = match user_ids {
+        [] => return Ok(Vec::new()),
+        [one] => load_direct(conn, OneId::<GrantsOfMembers>::new(one))?,
+        _ => load_direct(conn, IdList::<GrantsOfMembers>::new(user_ids))?,
+    };
     Ok(rows
         .into_iter()
         .map(
