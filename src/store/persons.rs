@@ -1,9 +1,14 @@
 //! Persons and the accounts that belong to them.
 
+use std::collections::HashMap;
+
 use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text};
 
 use super::conn::DbConn;
+use super::dialect::load_direct;
 use super::directories::LOCAL_DIRECTORY;
+use super::id_list::{IdList, OverIds};
 use super::models::{PersonRow, UserRow};
 use super::schema::{persons, users};
 
@@ -24,25 +29,25 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<PersonRow> {
 }
 
 /// Whether each of these persons may hold access (`live`), by id; ids
-/// of no person are absent.
-pub fn liveness(
-    conn: &mut DbConn,
-    ids: &[String],
-) -> QueryResult<std::collections::HashMap<String, bool>> {
+/// of no person are absent. One statement over the list (`id_list`),
+/// prepared once, where `IN (?, ?, …)` was prepared anew for every page.
+pub fn liveness(conn: &mut DbConn, ids: &[String]) -> QueryResult<HashMap<String, bool>> {
     if ids.is_empty() {
-        return Ok(std::collections::HashMap::new());
+        return Ok(HashMap::new());
     }
-    let mut live = std::collections::HashMap::with_capacity(ids.len());
-    // Bounded IN lists stay under SQLite's bind-parameter limit.
-    for chunk in ids.chunks(500) {
-        live.extend(
-            persons::table
-                .filter(persons::id.eq_any(chunk))
-                .select((persons::id, persons::live))
-                .load::<(String, bool)>(conn)?,
-        );
-    }
-    Ok(live)
+    let rows: Vec<(String, bool)> = load_direct(conn, IdList::<LivenessOfPersons>::new(ids))?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Each listed person's `live`, by key.
+pub struct LivenessOfPersons;
+
+impl OverIds for LivenessOfPersons {
+    type SqlType = (Text, Bool);
+    const SELECT: &'static str = "SELECT pe.id, pe.live";
+    const SQLITE: &'static str = " JOIN persons pe ON pe.id = ids.value";
+    const POSTGRES: &'static str = " JOIN persons pe ON pe.id = ids.id";
+    const TAIL: &'static str = "";
 }
 
 /// The person a verified email (folded) names, if any.

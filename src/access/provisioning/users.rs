@@ -1,6 +1,6 @@
 //! Users pushed by a directory.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -153,7 +153,18 @@ impl Derived {
     fn load(conn: &mut DbConn, users: &[UserRow]) -> Result<Derived, ScimError> {
         let ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
         let grants = memberships::grants_of(conn, &ids)?;
-        let mut persons: Vec<String> = users.iter().filter_map(|u| u.person_id.clone()).collect();
+        // Whether a linked person is live matters only to the users whose
+        // groups grant something.
+        let granted: HashSet<&str> = grants
+            .iter()
+            .filter(|m| m.grant.is_some())
+            .map(|m| m.member_id.as_str())
+            .collect();
+        let mut persons: Vec<String> = users
+            .iter()
+            .filter(|u| granted.contains(u.id.as_str()))
+            .filter_map(|u| u.person_id.clone())
+            .collect();
         persons.sort();
         persons.dedup();
         let live = store_persons::liveness(conn, &persons)?;

@@ -60,6 +60,31 @@ async fn a_pages_groups_and_entitlements_are_read_user_by_user() {
     }
 }
 
+/// The liveness of a page's linked persons: each person by key, the
+/// list first (never a scan of persons).
+#[actix_web::test]
+async fn a_pages_persons_are_read_by_key() {
+    use gatehouse::store::persons::LivenessOfPersons;
+
+    let app = TestApp::new().await;
+    bulk_users(&app, (0..300).map(|i| format!("person{i}@example.com"))).await;
+    on_postgres(&app, "ANALYZE users, persons;");
+    let backend = app.state.store.backend();
+    let statement = explained::<LivenessOfPersons>(backend, &["p1", "p2", "p3"]);
+    let plan = explain(&app, &statement);
+    match backend {
+        gatehouse::store::Backend::Sqlite => {
+            assert!(plan.starts_with("SCAN ids VIRTUAL TABLE"), "{plan}");
+            assert!(plan.contains("SEARCH pe USING"), "{plan}");
+        }
+        gatehouse::store::Backend::Postgres => {
+            assert!(plan.contains("Function Scan on unnest"), "{plan}");
+            assert!(plan.contains("persons_pkey"), "{plan}");
+            assert!(!plan.contains("Seq Scan on persons"), "{plan}");
+        }
+    }
+}
+
 /// A `startIndex` page deep into the directory, far from any page an
 /// import left an anchor at, skips index keys to its start, never users'
 /// rows: every user, and every (in)active one, from an index that holds
