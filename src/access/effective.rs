@@ -104,7 +104,8 @@ fn fold_view(rows: Vec<EntitlementRow>) -> HashMap<String, Vec<Entitlement>> {
 /// (`persons::liveness`). The view's rule: a user holds the roles of its
 /// groups while active, not suspended and its person (when linked) live;
 /// a portal-only user holds `customer` only. Ordered as the view is read:
-/// by product and role, each role's groups by name, then id. (A page of
+/// by product and role, each role's groups by name, then id (code point
+/// order, the same on both databases). (A page of
 /// users reads its groups this way in one statement, rather than the
 /// groups and then the view, which looks every user up again.)
 pub fn composed(
