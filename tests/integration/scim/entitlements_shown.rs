@@ -200,20 +200,16 @@ async fn a_users_entitlements_are_what_the_access_view_says_in_every_state() {
         assert_eq!(grants_shown(user), expected[at], "{user}");
     }
     // `groups`: the directory's groups only, each once, by name.
+    let groups = |user: Value| -> Vec<String> {
+        user["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["display"].as_str().unwrap().to_owned())
+            .collect()
+    };
     let r = app.get(&format!("/scim/v2/Users/{alice}")).await;
-    let groups: Vec<&str> = r.json["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g["display"].as_str().unwrap())
-        .collect();
-    assert_eq!(groups, ["Admins", "Staff", "Unmapped"]);
+    assert_eq!(groups(r.json), ["Admins", "Staff", "Unmapped"]);
     let r = app.get(&format!("/scim/v2/Users/{dana}")).await;
-    let groups: Vec<&str> = r.json["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g["display"].as_str().unwrap())
-        .collect();
-    assert_eq!(groups, ["Unmapped"]);
+    assert_eq!(groups(r.json), ["Unmapped"]);
 }
