@@ -12,11 +12,10 @@
 //! Here the writer leaves checkpoints to a thread of its own (its
 //! connection checkpoints by itself only past a backstop,
 //! `opener::WRITER_CHECKPOINT_BACKSTOP`, should this thread fall behind or
-//! stop). The writer nudges it after
-//! each commit; it runs a passive checkpoint on its own connection, which
-//! copies what no reader still needs without blocking the writer or the
-//! readers, then rests `REST` so a busy writer's nudges make one
-//! checkpoint rather than one each. Durability is unchanged: a write is
+//! stop). The writer nudges it after each commit; it runs a passive
+//! checkpoint on its own connection, which copies what no reader still
+//! needs without blocking the writer or the readers, then rests `REST` so
+//! a busy writer's nudges make one checkpoint rather than one each. Durability is unchanged: a write is
 //! acknowledged once its commit is synced in the log, checkpointed or not.
 
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};

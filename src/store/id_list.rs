@@ -57,11 +57,35 @@ const SQLITE_LIST: (&str, &str) = (" FROM json_each(", ") AS ids");
 /// Where the list goes on PostgreSQL: an array, its elements `ids.id`.
 const POSTGRES_LIST: (&str, &str) = (" FROM unnest(", ") AS ids(id)");
 
+/// The layout every form of statement `S` shares: `SELECT …`, the ids'
+/// table opened by `open`, its bound value (`bind`), closed by `close`,
+/// the database's part `rest`, and the tail.
+fn write_statement<'a, 'b, S: OverIds, DB: diesel::backend::Backend>(
+    out: &mut AstPass<'a, 'b, DB>,
+    (open, close): (&str, &str),
+    rest: &str,
+    bind: impl FnOnce(&mut AstPass<'a, 'b, DB>) -> QueryResult<()>,
+) -> QueryResult<()> {
+    out.push_sql(S::SELECT);
+    out.push_sql(open);
+    bind(out)?;
+    out.push_sql(close);
+    out.push_sql(rest);
+    out.push_sql(S::TAIL);
+    Ok(())
+}
+
+/// The same layout as text, the bound value written in as `literal`
+/// (for `EXPLAIN`).
+fn written<S: OverIds>(literal: &str, (open, close): (&str, &str), rest: &str) -> String {
+    format!("{}{open}{literal}{close}{rest}{}", S::SELECT, S::TAIL)
+}
+
 /// Statement `S` with the list written in as a literal, for `EXPLAIN`
 /// (the plan tests): the text the store runs, but for its one bind.
 pub fn explained<S: OverIds>(backend: Backend, ids: &[&str]) -> String {
     let quoted = |s: &str| format!("'{}'", s.replace('\'', "''"));
-    let (list, (open, close), rest) = match backend {
+    let (list, around, rest) = match backend {
         Backend::Sqlite => (
             quoted(&serde_json::json!(ids).to_string()),
             SQLITE_LIST,
@@ -76,7 +100,7 @@ pub fn explained<S: OverIds>(backend: Backend, ids: &[&str]) -> String {
             )
         }
     };
-    format!("{}{open}{list}{close}{rest}{}", S::SELECT, S::TAIL)
+    written::<S>(&list, around, rest)
 }
 
 impl<S: OverIds> QueryId for IdList<S> {
@@ -93,27 +117,17 @@ impl<S, Conn> RunQueryDsl<Conn> for IdList<S> {}
 
 impl<S: OverIds> QueryFragment<Sqlite> for IdList<S> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
-        let (open, close) = SQLITE_LIST;
-        out.push_sql(S::SELECT);
-        out.push_sql(open);
-        out.push_bind_param::<Text, _>(&self.json)?;
-        out.push_sql(close);
-        out.push_sql(S::SQLITE);
-        out.push_sql(S::TAIL);
-        Ok(())
+        write_statement::<S, _>(&mut out, SQLITE_LIST, S::SQLITE, |out| {
+            out.push_bind_param::<Text, _>(&self.json)
+        })
     }
 }
 
 impl<S: OverIds> QueryFragment<Pg> for IdList<S> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        let (open, close) = POSTGRES_LIST;
-        out.push_sql(S::SELECT);
-        out.push_sql(open);
-        out.push_bind_param::<Array<Text>, _>(&self.ids)?;
-        out.push_sql(close);
-        out.push_sql(S::POSTGRES);
-        out.push_sql(S::TAIL);
-        Ok(())
+        write_statement::<S, _>(&mut out, POSTGRES_LIST, S::POSTGRES, |out| {
+            out.push_bind_param::<Array<Text>, _>(&self.ids)
+        })
     }
 }
 
@@ -143,11 +157,11 @@ const POSTGRES_ONE: (&str, &str) = (" FROM (SELECT CAST(", " AS TEXT) AS id) AS 
 /// Statement `S` over one id with the id written in, for `EXPLAIN`.
 pub fn explained_one<S: OverIds>(backend: Backend, id: &str) -> String {
     let quoted = format!("'{}'", id.replace('\'', "''"));
-    let ((open, close), rest) = match backend {
+    let (around, rest) = match backend {
         Backend::Sqlite => (SQLITE_ONE, S::SQLITE),
         Backend::Postgres => (POSTGRES_ONE, S::POSTGRES),
     };
-    format!("{}{open}{quoted}{close}{rest}{}", S::SELECT, S::TAIL)
+    written::<S>(&quoted, around, rest)
 }
 
 impl<S: OverIds> QueryId for OneId<S> {
@@ -164,26 +178,16 @@ impl<S, Conn> RunQueryDsl<Conn> for OneId<S> {}
 
 impl<S: OverIds> QueryFragment<Sqlite> for OneId<S> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
-        let (open, close) = SQLITE_ONE;
-        out.push_sql(S::SELECT);
-        out.push_sql(open);
-        out.push_bind_param::<Text, _>(&self.id)?;
-        out.push_sql(close);
-        out.push_sql(S::SQLITE);
-        out.push_sql(S::TAIL);
-        Ok(())
+        write_statement::<S, _>(&mut out, SQLITE_ONE, S::SQLITE, |out| {
+            out.push_bind_param::<Text, _>(&self.id)
+        })
     }
 }
 
 impl<S: OverIds> QueryFragment<Pg> for OneId<S> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        let (open, close) = POSTGRES_ONE;
-        out.push_sql(S::SELECT);
-        out.push_sql(open);
-        out.push_bind_param::<Text, _>(&self.id)?;
-        out.push_sql(close);
-        out.push_sql(S::POSTGRES);
-        out.push_sql(S::TAIL);
-        Ok(())
+        write_statement::<S, _>(&mut out, POSTGRES_ONE, S::POSTGRES, |out| {
+            out.push_bind_param::<Text, _>(&self.id)
+        })
     }
 }

@@ -68,6 +68,17 @@ fn grants_shown(user: &Value) -> Vec<(String, String, String, String, bool)> {
     grants
 }
 
+/// The user deactivated by its directory (the one `token` is of).
+async fn deactivate(app: &TestApp, token: &str, user: &str) {
+    let r = app
+        .request_as(token, Method::PATCH, &format!("/scim/v2/Users/{user}"))
+        .json(&json!({"schemas": [PATCH_OP],
+            "Operations": [{"op": "replace", "value": {"active": false}}]}))
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+}
+
 #[actix_web::test]
 async fn a_users_entitlements_are_what_the_access_view_says_in_every_state() {
     let app = TestApp::new().await;
@@ -90,13 +101,7 @@ async fn a_users_entitlements_are_what_the_access_view_says_in_every_state() {
     // `admin` implies `user`: alice holds `user` through both groups.
     app.map(&admins, "wiki", "admin").await;
     // bob deactivated by the IdP, carol suspended by an admin.
-    let r = app
-        .request(Method::PATCH, &format!("/scim/v2/Users/{bob}"))
-        .json(&json!({"schemas": [PATCH_OP],
-            "Operations": [{"op": "replace", "value": {"active": false}}]}))
-        .send()
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    deactivate(&app, &app.directory.token, &bob).await;
     let r = app
         .admin_post(&format!("/users/{carol}/suspend"), &json!({}))
         .await;
@@ -119,17 +124,7 @@ async fn a_users_entitlements_are_what_the_access_view_says_in_every_state() {
         .send()
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
-    let r = app
-        .request_as(
-            &second.token,
-            Method::PATCH,
-            &format!("/scim/v2/Users/{}", id(&r.json)),
-        )
-        .json(&json!({"schemas": [PATCH_OP],
-            "Operations": [{"op": "replace", "value": {"active": false}}]}))
-        .send()
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    deactivate(&app, &second.token, &id(&r.json)).await;
     // A portal-only customer in a group granting `customer`.
     let r = app
         .admin_post("/customers", &json!({"email": "pat@shown.example"}))
