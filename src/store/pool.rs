@@ -14,7 +14,7 @@ use super::error::{StoreError, StoreResult};
 use super::group_commit::GroupCommit;
 use super::opener::ConnectionOpener;
 use super::probe::{Probe, Readiness};
-use super::readers::Readers;
+use super::readers::{ReaderConnection, Readers};
 
 type DbPool = Pool<ConnectionOpener>;
 
@@ -166,10 +166,12 @@ impl Store {
             .map_err(|e| StoreError::Pool(e.to_string()))
     }
 
-    /// Runs read-only work on a reader thread (see `readers`).
+    /// Runs read-only work on a reader thread (see `readers`). The work
+    /// may run twice: again on a new connection when its first died under
+    /// it (`ReaderConnection::lost`).
     pub async fn read<T, E, F>(self: &std::sync::Arc<Self>, work: F) -> Result<T, E>
     where
-        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+        F: Fn(&mut DbConn) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
     {
@@ -185,7 +187,7 @@ impl Store {
     /// caller has stopped waiting is still run: it changes nothing.
     fn submit_read<T, E, F, A>(&self, work: F, answer: A)
     where
-        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+        F: Fn(&mut DbConn) -> Result<T, E> + Send + 'static,
         E: From<StoreError>,
         A: FnOnce(Result<T, E>) + Send + 'static,
     {
@@ -193,11 +195,19 @@ impl Store {
         let share = super::readers::current_share();
         self.readers.submit(
             share,
-            Box::new(move |conn| {
-                answer(match conn {
-                    Ok(conn) => read_on(backend, conn, work),
+            Box::new(move |reader| {
+                let run = |reader: &mut ReaderConnection<'_>| match reader.get() {
+                    Ok(conn) => read_on(backend, conn, &work),
                     Err(e) => Err(e.into()),
-                })
+                };
+                let mut result = run(reader);
+                // A connection that died under the read (its server
+                // restarted, or it was cut while idle): once more on a
+                // new one.
+                if result.is_err() && reader.lost() {
+                    result = run(reader);
+                }
+                answer(result);
             }),
         );
     }

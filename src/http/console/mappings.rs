@@ -62,7 +62,7 @@ async fn find(state: &AppState, query: String) -> Result<Found, ConsoleError> {
             let groups = finder::groups(conn, &query, FOUND_LIMIT)?;
             let it_only = policy::view(conn, None)?.effective.it_only;
             Ok::<_, AccessError>(Found {
-                query,
+                query: query.clone(),
                 groups,
                 it_only,
             })

@@ -160,13 +160,18 @@ async fn reads_run_side_by_side_and_a_panicking_read_fails_alone() {
     let app = TestApp::new().await;
     let store = app.state.store.clone();
     let (started, on_start) = tokio::sync::oneshot::channel::<()>();
+    // A read may run twice (after a lost connection), so it takes the
+    // sender rather than consuming it.
+    let started = std::sync::Mutex::new(Some(started));
     let (release, on_release) = std::sync::mpsc::channel::<()>();
     let blocked = actix_rt::spawn({
         let store = store.clone();
         async move {
             store
                 .read(move |_| {
-                    let _ = started.send(());
+                    if let Some(started) = started.lock().unwrap().take() {
+                        let _ = started.send(());
+                    }
                     // Released by the test once every other read answered;
                     // the timeout only keeps a broken store from hanging CI.
                     let released = on_release.recv_timeout(Duration::from_secs(60)).is_ok();

@@ -3,6 +3,7 @@
 mod audit;
 mod checkpoints;
 mod concurrency;
+mod lost_connections;
 mod migrations;
 mod plans;
 mod postgres_tls;
