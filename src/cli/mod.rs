@@ -131,8 +131,8 @@ pub struct ServeArgs {
     /// Most resources in one list page.
     #[arg(long, env = "GATEHOUSE_MAX_PAGE_SIZE", default_value_t = Settings::default().max_page_size)]
     pub max_page_size: u64,
-    /// Database connections per pool [default: 16 on PostgreSQL; on SQLite
-    /// twice the CPUs]
+    /// Database connections per pool [default: twice the CPUs on SQLite and
+    /// on a PostgreSQL on this host; 16 on a remote PostgreSQL]
     #[arg(long, env = "GATEHOUSE_POOL_SIZE")]
     pub pool_size: Option<u32>,
     /// Log format.
@@ -399,23 +399,55 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-/// The pool size when none is given. On PostgreSQL a read mostly waits
-/// for the database's own processes, so 16 connections. On SQLite each
-/// reader runs its query on the server's cores, and readers beyond twice
-/// the cores only take turns on them with colder caches: at 1M users on 2
-/// cores, `userName eq` at concurrency 8 ran 12.0k req/s with p99 2.5–2.7 ms
-/// on 16 readers and 14.5–15.6k req/s with p99 1.4–1.5 ms on 4, and the
-/// server's RSS after the IdP read mix was 156 MB on 16, 77 MB on 4.
+/// The pool size when none is given: twice the CPUs when the database's
+/// work runs on this machine's cores, 16 when it runs on its own.
+///
+/// On SQLite each reader runs its query on the server's cores, and
+/// readers beyond twice the cores only take turns on them with colder
+/// caches: at 1M users on 2 cores, `userName eq` at concurrency 8 ran
+/// 12.0k req/s with p99 2.5–2.7 ms on 16 readers and 14.5–15.6k req/s
+/// with p99 1.4–1.5 ms on 4, and the server's RSS after the IdP read mix
+/// was 156 MB on 16, 77 MB on 4. A PostgreSQL on this host (loopback or a
+/// local socket) shares the same cores: its backends beyond twice them
+/// contend for them too (same lookups, 2 cores: 2.9k req/s, p99 6.8–9.0
+/// ms and 0.26 ms of the database's CPU per lookup on 16; 3.2k req/s, p99
+/// 4.0–4.2 ms and 0.21 ms on 4). A remote PostgreSQL has cores of its
+/// own to keep busy while each read waits on the network: 16.
 fn default_pool_size(database_url: &str) -> u32 {
+    let twice_the_cores = || {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        u32::try_from(cores.saturating_mul(2))
+            .unwrap_or(u32::MAX)
+            .max(2)
+    };
     match store::Backend::from_url(database_url) {
-        store::Backend::Postgres => Settings::default().pool_size,
-        store::Backend::Sqlite => {
-            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-            u32::try_from(cores.saturating_mul(2))
-                .unwrap_or(u32::MAX)
-                .max(2)
+        store::Backend::Postgres if !postgres_on_this_host(database_url) => {
+            Settings::default().pool_size
         }
+        _ => twice_the_cores(),
     }
+}
+
+/// Whether a PostgreSQL URL names a server on this host: a loopback
+/// address, `localhost` or a Unix socket (a path, or no host at all), as
+/// the URL's host or its `host=` parameter (which libpq prefers) says.
+fn postgres_on_this_host(database_url: &str) -> bool {
+    let Ok(url) = url::Url::parse(database_url) else {
+        return false;
+    };
+    let local_name = |name: &str| {
+        name.is_empty()
+            || name.starts_with('/')
+            || name.eq_ignore_ascii_case("localhost")
+            || name
+                .trim_matches(|c| c == '[' || c == ']')
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    };
+    if let Some((_, host)) = url.query_pairs().find(|(key, _)| key == "host") {
+        return local_name(&host);
+    }
+    url.host_str().is_none_or(local_name)
 }
 
 fn serve(args: ServeArgs) -> Result<(), CliError> {
@@ -486,7 +518,29 @@ fn serve(args: ServeArgs) -> Result<(), CliError> {
 
 #[cfg(test)]
 mod tests {
-    use super::PublicUrlArgs;
+    use super::{postgres_on_this_host, PublicUrlArgs};
+
+    #[test]
+    fn a_postgres_url_says_whether_the_database_shares_this_hosts_cores() {
+        let cases = [
+            ("postgres://postgres@127.0.0.1:5432/test", true),
+            ("postgres://u:p@localhost/db?sslmode=disable", true),
+            ("postgresql://LOCALHOST/db", true),
+            ("postgres://[::1]:5432/db", true),
+            ("postgres:///db", true),
+            ("postgres:///db?host=/var/run/postgresql", true),
+            ("postgres://db.internal/db?host=/tmp", true),
+            ("postgres://127.0.0.1/db?options=-csearch_path%3Dx", true),
+            ("postgres://db.internal:5432/db", false),
+            ("postgres://10.0.0.7/db", false),
+            ("postgres:///db?host=db.internal", false),
+            ("postgres://localhost/db?host=10.0.0.7", false),
+            ("not a url", false),
+        ];
+        for (url, local) in cases {
+            assert_eq!(postgres_on_this_host(url), local, "{url}");
+        }
+    }
 
     #[test]
     fn printed_urls_are_the_ones_the_server_answers_on() {
