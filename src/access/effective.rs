@@ -98,33 +98,32 @@ fn fold_view(rows: Vec<EntitlementRow>) -> HashMap<String, Vec<Entitlement>> {
 }
 
 /// The entitlements of these users as the `user_entitlements` view gives
-/// them, made from rows a caller has read anyway: the users, their
-/// memberships with the roles the groups' mappings grant
-/// (`memberships::grants_of`), and whether each linked person is `live`
-/// (`persons::liveness`). The view's rule: a user holds the roles of its
-/// groups while active, not suspended and its person (when linked) live;
-/// a portal-only user holds `customer` only. Ordered as the view is read:
-/// by product and role, each role's groups by name, then id (code point
-/// order, the same on both databases). (A page of
-/// users reads its groups this way in one statement, rather than the
-/// groups and then the view, which looks every user up again.)
+/// them, made from rows a caller has read anyway: the users, and their
+/// memberships with the roles the groups' mappings grant and the
+/// liveness of each granted member's person (`memberships::grants_of`).
+/// The view's rule: a user holds the roles of its groups while active,
+/// not suspended and its person (when linked) live; a portal-only user
+/// holds `customer` only. Ordered as the view is read: by product and
+/// role, each role's groups by name, then id (code point order, the same
+/// on both databases). (A page of users reads its groups this way in one
+/// statement, rather than the groups and then the view, which looks
+/// every user up again.)
 pub fn composed(
     users: &[UserRow],
     memberships: Vec<MembershipGrant>,
-    live: &HashMap<String, bool>,
 ) -> HashMap<String, Vec<Entitlement>> {
     let holding: HashMap<&str, &UserRow> = users
         .iter()
-        .filter(|u| {
-            let person_live = u.person_id.as_ref().and_then(|p| live.get(p)).copied();
-            u.active && !u.suspended && person_live.unwrap_or(u.active)
-        })
+        .filter(|u| u.active && !u.suspended)
         .map(|u| (u.id.as_str(), u))
         .collect();
     let mut held: Vec<Held> = memberships
         .into_iter()
         .filter_map(|m| {
             let user = holding.get(m.member_id.as_str())?;
+            if !m.person_live.unwrap_or(true) {
+                return None;
+            }
             let grant = m.grant?;
             if user.portal_only && grant.role != super::catalog::CUSTOMER {
                 return None;

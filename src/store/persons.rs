@@ -1,14 +1,9 @@
 //! Persons and the accounts that belong to them.
 
-use std::collections::HashMap;
-
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text};
 
 use super::conn::DbConn;
-use super::dialect::load_direct;
 use super::directories::LOCAL_DIRECTORY;
-use super::id_list::{IdList, OverIds};
 use super::models::{PersonRow, UserRow};
 use super::schema::{persons, users};
 
@@ -26,28 +21,6 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<PersonRow> {
         .find(id)
         .select(PersonRow::as_select())
         .first(conn)
-}
-
-/// Whether each of these persons may hold access (`live`), by id; ids
-/// of no person are absent. One statement over the list (`id_list`),
-/// prepared once, where `IN (?, ?, …)` was prepared anew for every page.
-pub fn liveness(conn: &mut DbConn, ids: &[String]) -> QueryResult<HashMap<String, bool>> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows: Vec<(String, bool)> = load_direct(conn, IdList::<LivenessOfPersons>::new(ids))?;
-    Ok(rows.into_iter().collect())
-}
-
-/// Each listed person's `live`, by key.
-pub struct LivenessOfPersons;
-
-impl OverIds for LivenessOfPersons {
-    type SqlType = (Text, Bool);
-    const SELECT: &'static str = "SELECT pe.id, pe.live";
-    const SQLITE: &'static str = " JOIN persons pe ON pe.id = ids.value";
-    const POSTGRES: &'static str = " JOIN persons pe ON pe.id = ids.id";
-    const TAIL: &'static str = "";
 }
 
 /// The person a verified email (folded) names, if any.

@@ -1,6 +1,6 @@
 //! Users pushed by a directory.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde_json::Value;
 
@@ -19,7 +19,6 @@ use crate::scim::schema::{ResourceKind, SchemaRegistry};
 use crate::scim::validate::{Attributes, Validated};
 use crate::scim::ScimError;
 use crate::store::models::{PersonRow, UserRow};
-use crate::store::persons as store_persons;
 use crate::store::sql_filter::ListQuery;
 use crate::store::users::EmailKey;
 use crate::store::{mappings, memberships, users, DbConn, StoreError};
@@ -148,26 +147,11 @@ struct Derived {
 
 impl Derived {
     /// The derived parts of these users (a page of them, or one): their
-    /// memberships with the roles their groups grant, in one statement,
-    /// and the liveness of the persons some are linked to.
+    /// memberships with the roles their groups grant (and the liveness of
+    /// the persons of those granted one), in one statement.
     fn load(conn: &mut DbConn, users: &[UserRow]) -> Result<Derived, ScimError> {
         let ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
         let grants = memberships::grants_of(conn, &ids)?;
-        // Whether a linked person is live matters only to the users whose
-        // groups grant something.
-        let granted: HashSet<&str> = grants
-            .iter()
-            .filter(|m| m.grant.is_some())
-            .map(|m| m.member_id.as_str())
-            .collect();
-        let mut persons: Vec<String> = users
-            .iter()
-            .filter(|u| granted.contains(u.id.as_str()))
-            .filter_map(|u| u.person_id.clone())
-            .collect();
-        persons.sort();
-        persons.dedup();
-        let live = store_persons::liveness(conn, &persons)?;
         // `groups`: the groups of the user's own directory. Local groups
         // (default groups among them) are left out: a directory can't
         // read them, and the access they give shows in the entitlements.
@@ -191,7 +175,7 @@ impl Derived {
                 display: m.group_display.clone(),
             });
         }
-        let entitlements = effective::composed(users, grants, &live)
+        let entitlements = effective::composed(users, grants)
             .into_iter()
             .map(|(user, list)| {
                 let refs = list

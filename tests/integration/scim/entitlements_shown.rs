@@ -207,4 +207,31 @@ async fn a_users_entitlements_are_what_the_access_view_says_in_every_state() {
     assert_eq!(groups(r.json), ["Admins", "Staff", "Unmapped"]);
     let r = app.get(&format!("/scim/v2/Users/{dana}")).await;
     assert_eq!(groups(r.json), ["Unmapped"]);
+
+    // The person rule, which only a local account can meet (a directory's
+    // active account keeps its person live): pat's person gets an
+    // identity in the second directory, deactivated there, and pat's
+    // access goes with it. The org admin reads local accounts over SCIM.
+    let pat_read = |app: &TestApp| {
+        app.request_as(
+            &app.admin_token,
+            Method::GET,
+            &format!("/scim/v2/Users/{pat}"),
+        )
+        .send()
+    };
+    let r = pat_read(&app).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(grants_shown(&r.json), grants_in_view(&app, &pat).await);
+    let r = app
+        .request_as(&second.token, Method::POST, "/scim/v2/Users")
+        .json(&super::user_body("pat@shown.example"))
+        .send()
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    deactivate(&app, &second.token, &id(&r.json)).await;
+    assert_eq!(grants_in_view(&app, &pat).await, []);
+    let r = pat_read(&app).await;
+    assert_eq!(r.json["active"], true, "{}", r.text);
+    assert_eq!(grants_shown(&r.json), []);
 }
