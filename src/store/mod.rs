@@ -27,6 +27,7 @@ mod holder_filter;
 pub mod id_list;
 pub mod instance;
 pub mod invitations;
+mod kept;
 pub mod licenses;
 mod like;
 pub mod mappings;

@@ -8,7 +8,9 @@ use super::error::StoreError;
 use super::models::UserRow;
 use super::schema::{user_emails, users};
 use super::sql_filter::{self, ListQuery, SqlExpr};
-use super::{email_filter, group_filter, holder_filter, page_anchors, user_counts, value_counts};
+use super::{
+    email_filter, group_filter, holder_filter, kept, page_anchors, user_counts, value_counts,
+};
 use crate::scim::schema::ResourceKind;
 
 /// Adds a user; a taken userName fails with a unique violation.
@@ -130,13 +132,14 @@ pub fn find(conn: &mut DbConn, directory: Option<&str>, id: &str) -> QueryResult
 /// Only if the stored version is still the one read (`row.version - 1`):
 /// a concurrent writer got there first otherwise, and the write is stale.
 pub fn update(conn: &mut DbConn, row: &UserRow) -> Result<(), StoreError> {
-    let changed = diesel::update(
-        users::table
-            .filter(users::id.eq(&row.id))
-            .filter(users::version.eq(row.version - 1)),
-    )
-    .set(row)
-    .execute(conn)?;
+    let changed = kept::update(
+        conn,
+        users::table,
+        row,
+        users::id
+            .eq(&row.id)
+            .and(users::version.eq(row.version - 1)),
+    )?;
     if changed == 0 {
         return Err(StoreError::Stale);
     }

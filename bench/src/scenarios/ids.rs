@@ -37,7 +37,9 @@ pub async fn user_ids(scim: &Scim) -> Vec<String> {
     ids
 }
 
-/// Ids of the groups `provision` made.
+/// Ids of the bench's groups: those `provision` made ("bench-group-…") and
+/// those `seed_users.py --groups` wrote ("Bench Group …"), so the resync at
+/// 1M users changes members as it does after a provision.
 pub async fn group_ids(scim: &Scim) -> Vec<String> {
     let rec: Shared = Rc::new(Recorder::default());
     let mut ids = Vec::new();
@@ -45,7 +47,7 @@ pub async fn group_ids(scim: &Scim) -> Vec<String> {
     loop {
         let path = format!(
             "/Groups?excludedAttributes=members&count=200&startIndex={start}&filter={}",
-            q("displayName sw \"bench-group-\"")
+            q("displayName sw \"bench-group-\" or displayName sw \"Bench Group \"")
         );
         let Some(page) = scim
             .send(&rec, "ids", Method::GET, &path, None, &[200])

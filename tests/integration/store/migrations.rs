@@ -5,21 +5,8 @@ use std::collections::BTreeSet;
 
 use gatehouse::store::migrations;
 
+use super::bare_connection;
 use crate::support::TestApp;
-
-/// A connection of diesel's own to the test database, without the store's
-/// set-up (no Unicode `lower()`, no statement timeout): what an older
-/// release, or a migration run by hand, would have used.
-fn bare_connection(url: &str) -> gatehouse::store::DbConn {
-    use diesel::Connection;
-    use gatehouse::store::{Backend, DbConn};
-    match Backend::from_url(url) {
-        Backend::Sqlite => DbConn::Sqlite(
-            diesel::SqliteConnection::establish(gatehouse::store::conn::sqlite_path(url)).unwrap(),
-        ),
-        Backend::Postgres => DbConn::Postgres(diesel::PgConnection::establish(url).unwrap()),
-    }
-}
 
 fn migration_names(backend: &str) -> BTreeSet<String> {
     std::fs::read_dir(format!(

@@ -3,7 +3,22 @@
 mod audit;
 mod checkpoints;
 mod concurrency;
+mod kept_updates;
 mod lost_connections;
 mod migrations;
 mod plans;
 mod postgres_tls;
+
+/// A connection of diesel's own to the test database, without the store's
+/// set-up (no Unicode `lower()`, no statement timeout): what an older
+/// release, or a migration run by hand, would have used.
+pub(super) fn bare_connection(url: &str) -> gatehouse::store::DbConn {
+    use diesel::Connection;
+    use gatehouse::store::{Backend, DbConn};
+    match Backend::from_url(url) {
+        Backend::Sqlite => DbConn::Sqlite(
+            diesel::SqliteConnection::establish(gatehouse::store::conn::sqlite_path(url)).unwrap(),
+        ),
+        Backend::Postgres => DbConn::Postgres(diesel::PgConnection::establish(url).unwrap()),
+    }
+}
