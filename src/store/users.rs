@@ -128,14 +128,44 @@ pub fn find(conn: &mut DbConn, directory: Option<&str>, id: &str) -> QueryResult
     q.select(UserRow::as_select()).first(conn)
 }
 
-/// Writes every column of `row` over the stored user with the same id.
-/// Only if the stored version is still the one read (`row.version - 1`):
-/// a concurrent writer got there first otherwise, and the write is stale.
-pub fn update(conn: &mut DbConn, row: &UserRow) -> Result<(), StoreError> {
+/// Writes `row` over `before`, the stored user it was made from, setting
+/// only the indexed columns that changed. SQLite rewrites the entry of
+/// every index over a column an UPDATE sets, changed or not: setting all
+/// of them put 13 index and table pages in each write's savepoint journal
+/// and in the WAL, where a new title changes the row, the attribute
+/// indexes and `updated_at`'s. The indexed columns are set or not each on
+/// its own (at most 64 texts, each prepared once per connection); the
+/// rest always. Only if the stored version is still the one read
+/// (`row.version - 1`): a concurrent writer got there first otherwise, and
+/// the write is stale.
+pub fn update(conn: &mut DbConn, before: &UserRow, row: &UserRow) -> Result<(), StoreError> {
+    let changes = (
+        (before.user_name != row.user_name || before.user_name_key != row.user_name_key).then(
+            || {
+                (
+                    users::user_name.eq(&row.user_name),
+                    users::user_name_key.eq(&row.user_name_key),
+                )
+            },
+        ),
+        (before.external_id != row.external_id).then(|| users::external_id.eq(&row.external_id)),
+        (before.display_name != row.display_name)
+            .then(|| users::display_name.eq(&row.display_name)),
+        (before.active != row.active).then(|| users::active.eq(row.active)),
+        (before.attributes != row.attributes).then(|| users::attributes.eq(&row.attributes)),
+        (before.person_id != row.person_id).then(|| users::person_id.eq(&row.person_id)),
+        (
+            users::version.eq(row.version),
+            users::updated_at.eq(row.updated_at),
+            users::portal_only.eq(row.portal_only),
+            users::suspended.eq(row.suspended),
+            users::email_verified.eq(row.email_verified),
+        ),
+    );
     let changed = kept::update(
         conn,
         users::table,
-        row,
+        changes,
         users::id
             .eq(&row.id)
             .and(users::version.eq(row.version - 1)),

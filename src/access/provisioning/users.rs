@@ -296,7 +296,7 @@ fn overwrite(
         person_id: before.person_id.clone(),
         email_verified: before.email_verified,
     };
-    match users::update(conn, &row) {
+    match users::update(conn, &before, &row) {
         Err(StoreError::Conflict(_)) => return Err(taken(&row.user_name)),
         other => other?,
     }

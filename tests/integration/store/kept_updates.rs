@@ -1,11 +1,13 @@
 //! A user's update is prepared once per connection (`store::kept`), where
 //! diesel would prepare every `UPDATE` anew: on SQLite that compiles all
 //! of `users`' triggers into it each time, on PostgreSQL it parses and
-//! plans it again.
+//! plans it again. It sets only the indexed columns that changed, and
+//! every change is written.
 
 use std::sync::{Arc, Mutex};
 
 use diesel::connection::{Connection, Instrumentation, InstrumentationEvent, SimpleConnection};
+use gatehouse::store::models::UserRow;
 use gatehouse::store::{users, DbConn};
 
 use super::bare_connection;
@@ -23,18 +25,27 @@ impl Instrumentation for KeptStatements {
     }
 }
 
-#[actix_web::test]
-async fn a_users_update_is_prepared_once_per_connection() {
-    let db = TestDb::new();
+/// A migrated database with one user, `u1` of directory `okta`, and a
+/// person `p1` it is not linked to.
+fn one_user(db: &TestDb) -> DbConn {
     let mut conn = bare_connection(&db.url);
     gatehouse::store::migrations::run_pending(&mut conn).unwrap();
     conn.batch_execute(
         "INSERT INTO directories (id, name, created_at) VALUES ('okta', 'Okta', 0);
+         INSERT INTO persons (id, email_key, managed, live, created_at, updated_at)
+           VALUES ('p1', NULL, true, true, 1, 1);
          INSERT INTO users (id, directory_id, user_name, user_name_key, active, attributes,
                             version, created_at, updated_at, portal_only, suspended)
            VALUES ('u1', 'okta', 'Ann', 'ann', true, '{}', 1, 1, 1, false, false);",
     )
     .unwrap();
+    conn
+}
+
+#[actix_web::test]
+async fn a_users_update_is_prepared_once_per_connection() {
+    let db = TestDb::new();
+    let mut conn = one_user(&db);
     let kept = KeptStatements::default();
     match &mut conn {
         DbConn::Sqlite(c) => c.set_instrumentation(kept.clone()),
@@ -42,10 +53,11 @@ async fn a_users_update_is_prepared_once_per_connection() {
     }
 
     for title in ["one", "two", "three"] {
-        let mut row = users::find(&mut conn, Some("okta"), "u1").unwrap();
+        let before = users::find(&mut conn, Some("okta"), "u1").unwrap();
+        let mut row = before.clone();
         row.attributes = format!(r#"{{"title": "{title}"}}"#);
         row.version += 1;
-        users::update(&mut conn, &row).unwrap();
+        users::update(&mut conn, &before, &row).unwrap();
     }
 
     let row = users::find(&mut conn, Some("okta"), "u1").unwrap();
@@ -66,5 +78,39 @@ async fn a_users_update_is_prepared_once_per_connection() {
     // the kept statement's WHERE).
     let mut stale = row.clone();
     stale.version = 3;
-    assert!(users::update(&mut conn, &stale).is_err());
+    assert!(users::update(&mut conn, &row, &stale).is_err());
+}
+
+#[actix_web::test]
+async fn every_column_that_changed_is_written_alone_or_together() {
+    let db = TestDb::new();
+    let mut conn = one_user(&db);
+    let changes: [fn(&mut UserRow); 10] = [
+        |r| (r.user_name, r.user_name_key) = ("Bea".into(), "bea".into()),
+        |r| r.external_id = Some("e-1".into()),
+        |r| r.display_name = Some("Bea B.".into()),
+        |r| r.active = false,
+        |r| r.attributes = r#"{"title": "Boss"}"#.into(),
+        |r| r.person_id = Some("p1".into()),
+        |r| r.portal_only = true,
+        |r| r.suspended = true,
+        |r| r.email_verified = true,
+        // All of them back at once.
+        |r| {
+            (r.user_name, r.user_name_key, r.external_id, r.display_name) =
+                ("Ann".into(), "ann".into(), None, None);
+            (r.active, r.attributes, r.person_id) = (true, "{}".into(), None);
+            (r.portal_only, r.suspended, r.email_verified) = (false, false, false);
+        },
+    ];
+    for change in changes {
+        let before = users::find(&mut conn, Some("okta"), "u1").unwrap();
+        let mut row = before.clone();
+        change(&mut row);
+        row.version += 1;
+        row.updated_at += 1;
+        users::update(&mut conn, &before, &row).unwrap();
+        let stored = users::find(&mut conn, Some("okta"), "u1").unwrap();
+        assert_eq!(format!("{stored:?}"), format!("{row:?}"));
+    }
 }
