@@ -4,6 +4,7 @@ use diesel::prelude::*;
 
 use super::conn::{DbConn, MultiBackend};
 use super::error::StoreError;
+use super::kept;
 use super::models::GroupRow;
 use super::schema::groups;
 use super::sql_filter::ListQuery;
@@ -41,13 +42,14 @@ pub fn version_of(conn: &mut DbConn, id: &str) -> QueryResult<i64> {
 /// Only if the stored version is still the one read (`row.version - 1`):
 /// a concurrent writer got there first otherwise, and the write is stale.
 pub fn update(conn: &mut DbConn, row: &GroupRow) -> Result<(), StoreError> {
-    let changed = diesel::update(
-        groups::table
-            .filter(groups::id.eq(&row.id))
-            .filter(groups::version.eq(row.version - 1)),
-    )
-    .set(row)
-    .execute(conn)?;
+    let changed = kept::update(
+        conn,
+        groups::table,
+        row,
+        groups::id
+            .eq(&row.id)
+            .and(groups::version.eq(row.version - 1)),
+    )?;
     if changed == 0 {
         return Err(StoreError::Stale);
     }

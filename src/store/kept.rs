@@ -10,9 +10,10 @@
 //! `update` writes the same statement diesel would, without marking it
 //! unsafe to keep: it is prepared once per connection and found again by its
 //! text, so a changeset whose text did vary would get a prepared statement
-//! per text, never another's. It is for updates of a fixed shape: each text
-//! stays prepared for the connection's life, so a text that grows with its
-//! input (`IN (?, ?, …)`) must not go through here.
+//! per text, never another's. It is for updates of a bounded number of
+//! texts, since each stays prepared for the connection's life; a filter of
+//! `IN (?, ?, …)` (SQLite's `eq_any` of a list) still marks itself, and is
+//! prepared each time as before.
 
 use diesel::backend::Backend;
 use diesel::expression::AppearsOnTable;

@@ -4,6 +4,7 @@ use diesel::prelude::*;
 
 use super::conn::DbConn;
 use super::directories::LOCAL_DIRECTORY;
+use super::kept;
 use super::models::{PersonRow, UserRow};
 use super::schema::{persons, users};
 
@@ -71,14 +72,17 @@ pub fn set_state(
     live: bool,
     now: i64,
 ) -> QueryResult<()> {
-    diesel::update(persons::table.find(id))
-        .set((
+    kept::update(
+        conn,
+        persons::table,
+        (
             persons::managed.eq(managed),
             persons::live.eq(live),
             persons::updated_at.eq(now),
-        ))
-        .execute(conn)
-        .map(drop)
+        ),
+        persons::id.eq(id),
+    )
+    .map(drop)
 }
 
 /// A person's accounts, oldest first.
@@ -103,10 +107,13 @@ pub fn identities(conn: &mut DbConn, person_id: &str) -> QueryResult<(i64, i64)>
 
 /// Points an account at a person.
 pub fn set_person(conn: &mut DbConn, user_id: &str, person_id: &str) -> QueryResult<()> {
-    diesel::update(users::table.find(user_id))
-        .set(users::person_id.eq(Some(person_id)))
-        .execute(conn)
-        .map(drop)
+    kept::update(
+        conn,
+        users::table,
+        users::person_id.eq(Some(person_id)),
+        users::id.eq(user_id),
+    )
+    .map(drop)
 }
 
 /// Accounts not linked to a person yet (made before persons existed).

@@ -516,13 +516,16 @@ pub fn touch(conn: &mut DbConn, ids: &[String], now: i64) -> QueryResult<()> {
             .execute(conn)
             .map(drop),
         // `= ANY($1)`: one text already.
-        DbConn::Postgres(_) => diesel::update(users::table.filter(users::id.eq_any(&ids)))
-            .set((
+        DbConn::Postgres(_) => kept::update(
+            conn,
+            users::table,
+            (
                 users::version.eq(users::version + 1),
                 users::updated_at.eq(now),
-            ))
-            .execute(conn)
-            .map(drop),
+            ),
+            users::id.eq_any(&ids),
+        )
+        .map(drop),
     }
 }
 
@@ -534,13 +537,16 @@ pub fn touch_members_of(conn: &mut DbConn, group_id: &str, now: i64) -> QueryRes
     let members = memberships::table
         .filter(memberships::group_id.eq(group_id.to_owned()))
         .select(memberships::member_id);
-    diesel::update(users::table.filter(users::id.eq_any(members)))
-        .set((
+    kept::update(
+        conn,
+        users::table,
+        (
             users::version.eq(users::version + 1),
             users::updated_at.eq(now),
-        ))
-        .execute(conn)
-        .map(drop)
+        ),
+        users::id.eq_any(members),
+    )
+    .map(drop)
 }
 
 /// `touch` for every account of a person but `except` (whether the
@@ -551,15 +557,16 @@ pub fn touch_person(
     except: Option<&str>,
     now: i64,
 ) -> QueryResult<()> {
-    diesel::update(
-        users::table
-            .filter(users::person_id.eq(person_id))
-            .filter(users::id.ne(except.unwrap_or_default())),
+    kept::update(
+        conn,
+        users::table,
+        (
+            users::version.eq(users::version + 1),
+            users::updated_at.eq(now),
+        ),
+        users::person_id
+            .eq(person_id)
+            .and(users::id.ne(except.unwrap_or_default())),
     )
-    .set((
-        users::version.eq(users::version + 1),
-        users::updated_at.eq(now),
-    ))
-    .execute(conn)
     .map(drop)
 }
