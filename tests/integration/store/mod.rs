@@ -8,6 +8,7 @@ mod lost_connections;
 mod migrations;
 mod plans;
 mod postgres_tls;
+mod write_lock;
 
 /// A connection of diesel's own to the test database, without the store's
 /// set-up (no Unicode `lower()`, no statement timeout): what an older
