@@ -185,7 +185,9 @@ fn run_batch(pool: &Pool<ConnectionOpener>, mut jobs: Vec<Box<dyn Job>>) {
 }
 
 fn commit_together(conn: &mut DbConn, jobs: &mut [Box<dyn Job>]) -> Ended {
-    if let Err(e) = begin_immediately(conn) {
+    // BEGIN IMMEDIATE (`write_lock`): a deferred BEGIN could not wait for
+    // another connection's lock once the batch had read.
+    if let Err(e) = super::write_lock::begin(conn) {
         return Ended::Settled(Err(format!("could not begin: {e}")));
     }
     for (index, job) in jobs.iter_mut().enumerate() {
@@ -200,23 +202,6 @@ fn commit_together(conn: &mut DbConn, jobs: &mut [Box<dyn Job>]) -> Ended {
             roll_back_everything(conn);
             Ended::Settled(Err(format!("commit failed: {e}")))
         }
-    }
-}
-
-/// Begins the batch's transaction holding the write lock already
-/// (`BEGIN IMMEDIATE`). A deferred `BEGIN` takes it at the batch's first
-/// write, after its first reads: if another connection holds it then (the
-/// CLI, a second process on the file), SQLite answers "database is
-/// locked" at once, without waiting `busy_timeout`, since a transaction
-/// that has read may not wait for a writer. Taken at `BEGIN`, the lock is
-/// waited for like any other. The resync at 1M users met it about once a
-/// run (a PATCH answered 500), which side held the lock not found.
-fn begin_immediately(conn: &mut DbConn) -> diesel::QueryResult<()> {
-    match conn {
-        DbConn::Sqlite(c) => {
-            diesel::connection::AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
-        }
-        DbConn::Postgres(_) => Tm::begin_transaction(conn),
     }
 }
 

@@ -53,6 +53,7 @@ pub mod tasks;
 pub mod user_counts;
 pub mod users;
 pub mod value_counts;
+mod write_lock;
 
 use std::sync::Arc;
 

@@ -235,7 +235,7 @@ impl Store {
             let mut attempt = 0;
             loop {
                 attempt += 1;
-                match conn.transaction(|c| super::licenses::settled(c, &work)) {
+                match super::write_lock::transaction(conn, |c| super::licenses::settled(c, &work)) {
                     Err(e) if e.is_stale() && attempt < MAX_ATTEMPTS => continue,
                     other => return other,
                 }
@@ -253,6 +253,8 @@ impl Store {
     }
 
     /// Synchronous access for the CLI, which has no async runtime to protect.
+    /// On SQLite it waits for the server's writer to let go of the write
+    /// lock rather than fail (`write_lock`).
     pub fn write_now<T, E, F>(&self, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConn) -> Result<T, E>,
@@ -260,7 +262,7 @@ impl Store {
     {
         let mut pooled = self.write_conn()?;
         let conn: &mut DbConn = &mut pooled;
-        let written = conn.transaction(|c| super::licenses::settled(c, work));
+        let written = super::write_lock::transaction(conn, |c| super::licenses::settled(c, work));
         self.nudge_checkpointer();
         written
     }
@@ -275,7 +277,7 @@ impl Store {
     {
         let mut pooled = self.write_conn()?;
         let conn: &mut DbConn = &mut pooled;
-        let changed = conn.transaction(work);
+        let changed = super::write_lock::transaction(conn, work);
         self.nudge_checkpointer();
         changed
     }

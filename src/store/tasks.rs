@@ -54,7 +54,7 @@ pub(super) fn reverse_email_keys(conn: &mut DbConn) -> QueryResult<()> {
     if !matches!(conn, DbConn::Sqlite(_)) || !pending(conn, "reverse_email_keys")? {
         return Ok(());
     }
-    conn.transaction(|conn| {
+    super::write_lock::transaction(conn, |conn| {
         loop {
             // The keys still to do come first in the index (NULL sorts
             // first), so each round reads only them.
