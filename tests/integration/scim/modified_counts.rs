@@ -130,6 +130,7 @@ async fn last_modified_totals_follow_every_change() {
         )
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
+    let group = r.json["id"].as_str().unwrap().to_owned();
     modified[2].1 = now(&clock);
     let r = list(
         &app,
@@ -144,6 +145,30 @@ async fn last_modified_totals_follow_every_change() {
         time(modified[2].1),
         "{r}"
     );
+    finds_at_every_time(&app, &modified).await;
+
+    // One change that touches several users at once (on PostgreSQL one
+    // statement, whose minutes are moved together): two users leave
+    // different minutes, and one stays in its own (modified this minute).
+    clock.advance(1_000_000);
+    let r = app
+        .request(
+            actix_web::http::Method::PATCH,
+            &format!("/scim/v2/Groups/{group}"),
+        )
+        .json(&json!({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [
+                {"op": "add", "path": "members", "value": [{"value": ids[0]}, {"value": ids[1]}]},
+                {"op": "remove", "path": format!("members[value eq \"{}\"]", ids[2])}
+            ]
+        }))
+        .send()
+        .await;
+    assert!(r.status == 200 || r.status == 204, "{}", r.text);
+    for m in modified.iter_mut() {
+        m.1 = now(&clock);
+    }
     finds_at_every_time(&app, &modified).await;
 
     // Another directory's users are its own.
