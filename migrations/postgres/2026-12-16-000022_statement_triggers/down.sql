@@ -1,7 +1,6 @@
 DROP TRIGGER memberships_license_insert ON memberships;
 DROP TRIGGER memberships_license_delete ON memberships;
-DROP FUNCTION license_dirty_members_added();
-DROP FUNCTION license_dirty_members_removed();
+DROP FUNCTION license_dirty_members();
 CREATE FUNCTION license_dirty_member() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN

@@ -33,27 +33,20 @@ CREATE TRIGGER users_modified_update AFTER UPDATE ON users
 
 DROP TRIGGER memberships_license ON memberships;
 DROP FUNCTION license_dirty_member();
--- In person order: two writers noting the same persons take their keys in
--- the same order and cannot deadlock on them.
-CREATE FUNCTION license_dirty_members_added() RETURNS trigger LANGUAGE plpgsql AS $$
+-- The memberships added or removed, both triggers calling their rows
+-- `changed`. In person order: two writers noting the same persons take
+-- their keys in the same order and cannot deadlock on them.
+CREATE FUNCTION license_dirty_members() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO license_dirty (person_id)
-        SELECT DISTINCT coalesce(u.person_id, u.id) FROM added a JOIN users u ON u.id = a.member_id
-        ORDER BY 1
-        ON CONFLICT DO NOTHING;
-    RETURN NULL;
-END $$;
-CREATE FUNCTION license_dirty_members_removed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO license_dirty (person_id)
-        SELECT DISTINCT coalesce(u.person_id, u.id) FROM removed r JOIN users u ON u.id = r.member_id
+        SELECT DISTINCT coalesce(u.person_id, u.id) FROM changed c JOIN users u ON u.id = c.member_id
         ORDER BY 1
         ON CONFLICT DO NOTHING;
     RETURN NULL;
 END $$;
 CREATE TRIGGER memberships_license_insert AFTER INSERT ON memberships
-    REFERENCING NEW TABLE AS added
-    FOR EACH STATEMENT EXECUTE FUNCTION license_dirty_members_added();
+    REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION license_dirty_members();
 CREATE TRIGGER memberships_license_delete AFTER DELETE ON memberships
-    REFERENCING OLD TABLE AS removed
-    FOR EACH STATEMENT EXECUTE FUNCTION license_dirty_members_removed();
+    REFERENCING OLD TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION license_dirty_members();
