@@ -8,7 +8,9 @@ use serde_json::Value;
 
 use crate::support::db::TestDb;
 
-fn gatehouse(args: &[&str]) -> (bool, String, String) {
+/// Runs `gatehouse` with `args`: whether it succeeded, its stdout and its
+/// stderr.
+pub fn gatehouse(args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
         .args(args)
         .env_remove("DATABASE_URL")

@@ -12,6 +12,7 @@ use diesel::connection::SimpleConnection;
 use serde_json::json;
 
 use super::bare_connection;
+use crate::cli::gatehouse;
 use crate::support::app::TestApp;
 use crate::support::db::TestDb;
 
@@ -54,17 +55,8 @@ async fn a_patch_waits_for_a_write_lock_another_connection_holds() {
 fn a_cli_write_waits_for_a_write_lock_another_connection_holds() {
     let db = TestDb::sqlite();
     let cli = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_gatehouse"))
-            .args(args)
-            .args(["--database-url", &db.url])
-            .env_remove("DATABASE_URL")
-            .output()
-            .unwrap();
-        let err = String::from_utf8_lossy(&out.stderr).into_owned();
-        (
-            out.status.success(),
-            format!("{}{err}", String::from_utf8_lossy(&out.stdout)),
-        )
+        let (ok, out, err) = gatehouse(&[args, &["--database-url", &db.url]].concat());
+        (ok, format!("{out}{err}"))
     };
     let (ok, err) = cli(&["site", "add", "Lock site"]);
     assert!(ok, "{err}");
