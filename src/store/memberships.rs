@@ -11,21 +11,16 @@ use super::dialect::load_direct;
 use super::id_list::{IdList, OneId, OverIds};
 use super::models::MembershipRow;
 use super::schema::{groups, memberships, users};
-use super::sql_filter::SqlExpr;
 
 /// Adds memberships; existing (group, member) pairs are left as they are.
-/// Returns how many were new. One statement per 100 rows (`ON CONFLICT DO
-/// NOTHING` is the same on SQLite ≥ 3.24 and PostgreSQL; diesel's typed
-/// upsert is not available over its multi-backend connection). The users
-/// added get a new version: their `groups` (and maybe entitlements) changed.
-/// Each row is written with its member's creation time, read from the
-/// member itself, for `store::group_filter`'s ordered index.
+/// Returns how many were new (`membership_rows::insert`). The users added
+/// get a new version: their `groups` (and maybe entitlements) changed.
 pub fn add(conn: &mut DbConn, rows: &[MembershipRow]) -> QueryResult<usize> {
     if let Some(first) = rows.first() {
         let ids: Vec<String> = rows.iter().map(|r| r.member_id.clone()).collect();
         super::users::touch(conn, &ids, first.created_at)?;
     }
-    insert(conn, rows)
+    super::membership_rows::insert(conn, rows)
 }
 
 /// A group's members changed in one write: `removed` leave, `rows` join
@@ -49,56 +44,7 @@ pub fn change(
         .collect();
     super::users::touch(conn, &concerned, now)?;
     delete(conn, group_id, removed)?;
-    insert(conn, rows).map(drop)
-}
-
-/// Writes memberships, existing pairs left as they are; how many were new.
-fn insert(conn: &mut DbConn, rows: &[MembershipRow]) -> QueryResult<usize> {
-    let mut added = 0;
-    for chunk in rows.chunks(100) {
-        let mut statement = SqlExpr::new().sql(
-            "INSERT INTO memberships (group_id, member_id, member_type, source, actor, created_at, reason, member_created_at) VALUES ",
-        );
-        for (i, row) in chunk.iter().enumerate() {
-            statement = statement
-                .sql(if i == 0 { "(" } else { ", (" })
-                .text(row.group_id.clone())
-                .sql(", ")
-                .text(row.member_id.clone())
-                .sql(", ")
-                .text(row.member_type.clone())
-                .sql(", ")
-                .text(row.source.clone())
-                .sql(", ")
-                .text(row.actor.clone())
-                .sql(", ")
-                .bigint(row.created_at)
-                .sql(", ")
-                .nullable_text(row.reason.clone())
-                .sql(", ")
-                .append(member_created_at(&row.member_id))
-                .sql(")");
-        }
-        // One text per chunk length (at most 100 of them), so each is
-        // prepared once per connection: preparing an insert compiles the
-        // memberships' triggers with it, on SQLite most of a 50-member
-        // change's statement work.
-        added += statement
-            .sql(" ON CONFLICT DO NOTHING")
-            .cacheable()
-            .execute(conn)?;
-    }
-    Ok(added)
-}
-
-/// A member's creation time, whichever kind of member it is.
-fn member_created_at(member_id: &str) -> SqlExpr {
-    SqlExpr::new()
-        .sql("coalesce((SELECT u.created_at FROM users u WHERE u.id = ")
-        .text(member_id.to_owned())
-        .sql("), (SELECT g.created_at FROM \"groups\" g WHERE g.id = ")
-        .text(member_id.to_owned())
-        .sql("))")
+    super::membership_rows::insert(conn, rows).map(drop)
 }
 
 /// Removes these members from a group; members not in it are ignored.

@@ -31,6 +31,7 @@ mod kept;
 pub mod licenses;
 mod like;
 pub mod mappings;
+mod membership_rows;
 pub mod memberships;
 pub mod migrations;
 pub mod models;
