@@ -12,13 +12,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
 use super::conn::DbConn;
 use super::entitlements::LICENSED_ROLES;
 use super::schema::{license_counts, license_dirty, licenses, user_entitlements as e, users};
+use super::sql_fragment::SqlFragment;
 
 /// Persons settled per round: bounded IN lists.
 const CHUNK: usize = 500;
@@ -129,7 +129,7 @@ pub fn used(conn: &mut DbConn, product: &str) -> QueryResult<i64> {
     license_counts::table
         .filter(license_counts::product_key.eq(product))
         // CAST: PostgreSQL's sum of bigints is a numeric.
-        .select(sql::<BigInt>(
+        .select(SqlFragment::<BigInt>::fixed(
             "CAST(coalesce(sum(license_counts.used), 0) AS BIGINT)",
         ))
         .first(conn)
@@ -141,7 +141,7 @@ pub fn used_by_product(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
         .group_by(license_counts::product_key)
         .select((
             license_counts::product_key,
-            sql::<BigInt>("CAST(coalesce(sum(license_counts.used), 0) AS BIGINT)"),
+            diesel::dsl::sql::<BigInt>("CAST(coalesce(sum(license_counts.used), 0) AS BIGINT)"),
         ))
         .order(license_counts::product_key)
         .load(conn)

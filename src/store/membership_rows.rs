@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use super::conn::DbConn;
 use super::models::MembershipRow;
-use super::sql_filter::SqlExpr;
+use super::sql_fragment::SqlExpr;
 use super::Backend;
 
 /// Rows per statement: a group replaced with 200,000 members is written

@@ -49,6 +49,7 @@ pub mod reports;
 pub mod requests;
 pub mod schema;
 pub mod sql_filter;
+pub mod sql_fragment;
 pub mod sync_health;
 pub mod tasks;
 pub mod user_counts;

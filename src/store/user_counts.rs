@@ -8,12 +8,12 @@
 //! so writers on PostgreSQL don't queue on one counter row; [`fold`] (the
 //! server's upkeep) keeps the rows few.
 
-use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
 use super::conn::DbConn;
 use super::schema::user_counts;
+use super::sql_fragment::SqlFragment;
 
 /// A directory's (or every directory's) kept counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,9 +50,9 @@ pub fn of(conn: &mut DbConn, directory: Option<&str>) -> QueryResult<Kept> {
     // CAST: PostgreSQL's sum of bigints is a numeric.
     let (users, changes, inactive) = q
         .select((
-            sql::<BigInt>("CAST(coalesce(sum(user_counts.users), 0) AS BIGINT)"),
-            sql::<BigInt>("CAST(coalesce(sum(user_counts.changes), 0) AS BIGINT)"),
-            sql::<BigInt>("CAST(coalesce(sum(user_counts.inactive), 0) AS BIGINT)"),
+            SqlFragment::<BigInt>::fixed("CAST(coalesce(sum(user_counts.users), 0) AS BIGINT)"),
+            SqlFragment::<BigInt>::fixed("CAST(coalesce(sum(user_counts.changes), 0) AS BIGINT)"),
+            SqlFragment::<BigInt>::fixed("CAST(coalesce(sum(user_counts.inactive), 0) AS BIGINT)"),
         ))
         .first::<(i64, i64, i64)>(conn)?;
     Ok(Kept {

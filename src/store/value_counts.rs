@@ -12,13 +12,13 @@
 //! user was last modified is kept the same way, for `meta.lastModified`
 //! totals ([`modified`]).
 
-use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
 use super::case_fold::unicode_lower;
 use super::conn::{DbConn, MultiBackend};
 use super::schema::{user_value_counts, users};
+use super::sql_fragment::SqlFragment;
 use super::user_counts;
 
 /// An attribute whose values are counted ahead, as the triggers name it.
@@ -63,8 +63,8 @@ pub fn of(
 
 /// The sum of the selected rows' users, 0 when there are none. CAST:
 /// PostgreSQL's sum of bigints is a numeric.
-fn kept_sum() -> diesel::expression::SqlLiteral<BigInt> {
-    sql::<BigInt>("CAST(coalesce(sum(user_value_counts.users), 0) AS BIGINT)")
+fn kept_sum() -> SqlFragment<BigInt> {
+    SqlFragment::fixed("CAST(coalesce(sum(user_value_counts.users), 0) AS BIGINT)")
 }
 
 /// Most values one pass folds: a pass is one write transaction, and after

@@ -1,12 +1,12 @@
 //! Comparing one value (a column, or a scalar inside the JSON attributes)
 //! with a filter literal, by the attribute's schema type and case rule.
 
-use super::fragment::{SqlCondition, SqlExpr};
 use crate::scim::filter::{CompValue, CompareOp};
 use crate::scim::fold::fold;
 use crate::scim::schema::AttrType;
 use crate::scim::ScimError;
 use crate::store::conn::Backend;
+use crate::store::sql_fragment::{SqlCondition, SqlExpr};
 
 /// How a value is held in SQL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,7 +2,6 @@
 //! from the targets `resolve` finds.
 
 use super::compare::{self, Leaf, Repr};
-use super::fragment::{SqlCondition, SqlExpr};
 use super::json::JsonBase;
 use super::lookups::{address_match, email_element, AddressMatch, EmailMatch};
 use super::tables::TableList;
@@ -10,6 +9,7 @@ use crate::scim::filter::{AttrPath, CompValue, CompareOp, Filter};
 use crate::scim::fold::fold;
 use crate::scim::schema::{AttrType, ResourceKind};
 use crate::scim::ScimError;
+use crate::store::sql_fragment::{SqlCondition, SqlExpr};
 
 use super::resolve::{constant, keys, unknown, Compiler, List, Target};
 

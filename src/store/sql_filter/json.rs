@@ -1,7 +1,7 @@
 //! Reading JSON attributes in SQL, written for each database.
 
-use super::fragment::{SqlCondition, SqlExpr};
 use crate::store::conn::Backend;
+use crate::store::sql_fragment::{SqlCondition, SqlExpr};
 
 /// Where JSON attributes are read from: a resource row's `attributes`
 /// text column, or one element of a multi-valued attribute inside an

@@ -13,7 +13,7 @@ use crate::scim::schema::ResourceKind;
 use crate::scim::ENTERPRISE_USER_URN;
 use crate::store::value_counts::{KeptAttribute, ModifiedTest};
 
-use super::fragment::SqlCondition;
+use crate::store::sql_fragment::SqlCondition;
 
 /// The folded `userName` of a users filter that is exactly
 /// `userName eq "…"`, the lookup an IdP makes before every create and for

@@ -13,14 +13,13 @@
 mod compare;
 pub use compare::successor;
 mod compiler;
-mod fragment;
 pub mod json;
 mod lookups;
 mod resolve;
 mod stored;
 mod tables;
 
-pub use fragment::{SqlCondition, SqlExpr, SqlFragment, SqlOrder};
+pub use super::sql_fragment::{SqlCondition, SqlExpr, SqlFragment, SqlOrder};
 use lookups::{
     active_lookup, email_lookup, group_lookup, holder_lookup, kept_value_lookup, modified_lookup,
     user_name_lookup,

@@ -2,7 +2,6 @@
 //! a JSON scalar, a JSON list, or rows of a table of their own.
 
 use super::compare::{Leaf, Repr};
-use super::fragment::{SqlCondition, SqlExpr};
 use super::json::JsonBase;
 use super::tables::TableList;
 use crate::scim::filter::AttrPath;
@@ -11,6 +10,7 @@ use crate::scim::schema::{
 };
 use crate::scim::ScimError;
 use crate::store::conn::Backend;
+use crate::store::sql_fragment::{SqlCondition, SqlExpr};
 
 /// Where a filter's attribute path leads.
 pub(super) enum Target<'a> {

@@ -4,10 +4,10 @@
 //! derived `user_entitlements` view).
 
 use super::compare::{Leaf, Repr};
-use super::fragment::SqlCondition;
 use crate::scim::schema::AttrType;
 use crate::scim::ScimError;
 use crate::store::conn::Backend;
+use crate::store::sql_fragment::SqlCondition;
 
 /// A multi-valued attribute read from rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -15,7 +15,7 @@ use crate::support::db::TestDb;
 
 /// The statements a connection prepared to keep.
 #[derive(Clone, Default)]
-struct KeptStatements(Arc<Mutex<Vec<String>>>);
+pub(super) struct KeptStatements(pub(super) Arc<Mutex<Vec<String>>>);
 
 impl Instrumentation for KeptStatements {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
@@ -27,7 +27,7 @@ impl Instrumentation for KeptStatements {
 
 /// A migrated database with one user, `u1` of directory `okta`, and a
 /// person `p1` it is not linked to.
-fn one_user(db: &TestDb) -> DbConn {
+pub(super) fn one_user(db: &TestDb) -> DbConn {
     let mut conn = bare_connection(&db.url);
     gatehouse::store::migrations::run_pending(&mut conn).unwrap();
     conn.batch_execute(

@@ -3,6 +3,7 @@
 mod audit;
 mod checkpoints;
 mod concurrency;
+mod kept_totals;
 mod kept_updates;
 mod lost_connections;
 mod migrations;

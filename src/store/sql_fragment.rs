@@ -1,12 +1,16 @@
-//! SQL fragments: trusted SQL text written by this module (never text from
-//! a request) interleaved with bound parameters. Values are always bound;
+//! SQL fragments: trusted SQL text written in this crate (never text from
+//! a request) interleaved with bound parameters, for the compiled SCIM
+//! filters (`sql_filter`) and the statements the store writes by hand
+//! (`membership_rows`, the kept totals). Values are always bound;
 //! JSON paths are bound, except those of registered extension attributes,
 //! written literally (from names the schema checks held to RFC 7643's
 //! grammar) so that the expression indexes made for them apply.
 
 use std::marker::PhantomData;
 
-use diesel::expression::{is_aggregate, AppearsOnTable, Expression, ValidGrouping};
+use diesel::expression::{
+    is_aggregate, AppearsOnTable, Expression, SelectableExpression, ValidGrouping,
+};
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Bool, Double, SingleValue, Text};
 use diesel::QueryResult;
@@ -58,6 +62,15 @@ impl<ST> SqlFragment<ST> {
     /// An empty fragment.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A fixed piece of SQL written in this crate, with nothing bound,
+    /// that its statement may keep prepared (`cacheable`). Where diesel's
+    /// `sql()` literal stands, diesel prepares the statement afresh at
+    /// every execution: on PostgreSQL a parse, a plan and a round trip more
+    /// for each kept total a page reports.
+    pub fn fixed(text: &'static str) -> Self {
+        Self::new().sql(text).cacheable()
     }
 
     /// Appends SQL text written in this crate.
@@ -171,6 +184,8 @@ impl<ST: SingleValue> Expression for SqlFragment<ST> {
 }
 
 impl<ST, QS> AppearsOnTable<QS> for SqlFragment<ST> where SqlFragment<ST>: Expression {}
+
+impl<ST, QS> SelectableExpression<QS> for SqlFragment<ST> where SqlFragment<ST>: AppearsOnTable<QS> {}
 
 impl<ST> ValidGrouping<()> for SqlFragment<ST> {
     type IsAggregate = is_aggregate::Never;
