@@ -5,9 +5,10 @@
 //! statement's text does not depend on how many rows there are: each
 //! connection prepares it once and PostgreSQL soon keeps one generic
 //! plan. Written as `VALUES (…), (…)` with a bound value per column and
-//! a subquery per row, PostgreSQL planned every execution afresh (a 50
-//! member add at 1M users: 1.4 ms of planning at each bind, as much again
-//! as the insert itself; bench/results/2026-12-04T163000Z-member-insert).
+//! a subquery per row, there was one text per chunk length, and
+//! PostgreSQL planned a 50-member add afresh at its binds (1.4 ms each
+//! at 1M users, beside 1.9 ms of execution;
+//! bench/results/2026-12-04T163000Z-member-insert).
 
 use diesel::{QueryResult, RunQueryDsl};
 use serde_json::{json, Value};
