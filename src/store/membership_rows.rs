@@ -28,18 +28,18 @@ const CHUNK: usize = 1000;
 /// a group), for `store::group_filter`'s ordered index. Rows are written
 /// in the order given.
 pub fn insert(conn: &mut DbConn, rows: &[MembershipRow]) -> QueryResult<usize> {
+    let (open, close) = match conn.backend() {
+        Backend::Sqlite => SQLITE_ROWS,
+        Backend::Postgres => POSTGRES_ROWS,
+    };
     let mut added = 0;
     for chunk in rows.chunks(CHUNK) {
-        let rows = Value::Array(chunk.iter().map(as_json).collect()).to_string();
-        let unpacked = match conn.backend() {
-            Backend::Sqlite => SQLITE_ROWS,
-            Backend::Postgres => POSTGRES_ROWS,
-        };
+        let array = Value::Array(chunk.iter().map(as_json).collect()).to_string();
         added += SqlExpr::new()
             .sql(INSERT)
-            .sql(unpacked.0)
-            .text(rows)
-            .sql(unpacked.1)
+            .sql(open)
+            .text(array)
+            .sql(close)
             .sql(TAIL)
             .cacheable()
             .execute(conn)?;
