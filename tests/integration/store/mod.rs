@@ -9,6 +9,7 @@ mod lost_connections;
 mod migrations;
 mod plans;
 mod postgres_tls;
+mod sqlite_build;
 mod write_lock;
 
 /// A connection of diesel's own to the test database, without the store's

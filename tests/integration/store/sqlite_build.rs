@@ -1,0 +1,47 @@
+//! The bundled SQLite is built as `.cargo/config.toml` asks
+//! (`LIBSQLITE3_FLAGS`). A build that missed those flags (the variable
+//! overridden, the file not read) still works but loses what they were
+//! measured to give, so the build is checked here rather than trusted.
+
+use diesel::sql_types::Text;
+use diesel::{Connection, QueryableByName, RunQueryDsl, SqliteConnection};
+
+#[derive(QueryableByName)]
+struct CompileOption {
+    #[diesel(sql_type = Text)]
+    compile_options: String,
+}
+
+#[test]
+fn bundled_sqlite_is_built_with_the_project_s_options() {
+    let mut conn = SqliteConnection::establish(":memory:").unwrap();
+    let options: Vec<String> = diesel::sql_query("PRAGMA compile_options")
+        .load::<CompileOption>(&mut conn)
+        .unwrap()
+        .into_iter()
+        .map(|o| o.compile_options)
+        .collect();
+    // (option, whether the build must have it, why)
+    let expected = [
+        ("THREADSAFE=2", true, "no mutex per connection"),
+        (
+            "DEFAULT_MEMSTATUS=0",
+            true,
+            "no process-wide mutex per malloc",
+        ),
+        ("DEFAULT_WAL_SYNCHRONOUS=2", true, "FULL sync in WAL mode"),
+        ("ENABLE_QPSG", true, "a bound LIMIT does not re-plan"),
+        (
+            "ENABLE_MEMORY_MANAGEMENT",
+            false,
+            "one page cache LRU mutex shared by every connection",
+        ),
+    ];
+    for (option, wanted, why) in expected {
+        assert_eq!(
+            options.iter().any(|o| o == option),
+            wanted,
+            "{option} ({why}) in {options:?}"
+        );
+    }
+}
