@@ -8,12 +8,16 @@
 //! index: asked for `member_id = ANY($1)`, PostgreSQL's planner may start
 //! from the other side of the join instead (a big mapped group's
 //! memberships, all groups of a directory) and filter it by the list.
+//!
+//! A statement may also take each user's person with its id
+//! (`OverIds::WITH_PERSONS`): the caller has the page's rows, which hold
+//! it, so the statement need not look each user up again to find it.
 
 use std::marker::PhantomData;
 
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{Array, Text};
+use diesel::sql_types::{Array, Nullable, Text};
 use diesel::sqlite::Sqlite;
 use diesel::{QueryResult, RunQueryDsl};
 
@@ -31,76 +35,162 @@ pub trait OverIds: 'static {
     const POSTGRES: &'static str;
     /// After either (e.g. `ORDER BY`).
     const TAIL: &'static str;
+    /// Whether each id comes with the id of its user's person, as
+    /// `ids.person_id` on both databases (NULL for a user linked to none).
+    const WITH_PERSONS: bool = false;
+}
+
+/// Why a statement over users and their persons was given ids alone, or
+/// lists of two lengths: refused rather than read with persons missing.
+fn persons_missing() -> diesel::result::Error {
+    diesel::result::Error::QueryBuilderError(
+        "a statement over users and their persons needs one person (or none) per user".into(),
+    )
 }
 
 /// Statement `S` over `ids`, to load on either database.
 pub struct IdList<S> {
     ids: Vec<String>,
-    /// The ids as a JSON array, for SQLite.
+    /// Each id's person, for a statement `WITH_PERSONS` (else empty).
+    persons: Vec<Option<String>>,
+    /// The ids as a JSON array, for SQLite (of `[id, person]` pairs for a
+    /// statement `WITH_PERSONS`).
     json: String,
     statement: PhantomData<S>,
 }
 
 impl<S: OverIds> IdList<S> {
+    /// The list for a statement over ids alone.
     pub fn new(ids: &[String]) -> IdList<S> {
         IdList {
             ids: ids.to_vec(),
+            persons: Vec::new(),
             json: serde_json::json!(ids).to_string(),
             statement: PhantomData,
         }
     }
+
+    /// The list for a statement over users and their persons
+    /// (`WITH_PERSONS`): `persons[i]` is user `ids[i]`'s.
+    pub fn with_persons(ids: &[String], persons: &[Option<String>]) -> IdList<S> {
+        let pairs: Vec<(&String, &Option<String>)> = ids.iter().zip(persons).collect();
+        IdList {
+            ids: ids.to_vec(),
+            persons: persons.to_vec(),
+            json: serde_json::json!(pairs).to_string(),
+            statement: PhantomData,
+        }
+    }
+
+    /// Whether the list holds what `S` reads.
+    fn complete(&self) -> QueryResult<()> {
+        match S::WITH_PERSONS && self.persons.len() != self.ids.len() {
+            true => Err(persons_missing()),
+            false => Ok(()),
+        }
+    }
 }
 
-/// Where the list goes on SQLite: a JSON array, its elements `ids.value`.
-const SQLITE_LIST: (&str, &str) = (" FROM json_each(", ") AS ids");
+/// Where the list goes, as the text around its bound values, by database
+/// and by whether it carries persons.
+struct Around {
+    /// SQLite: a JSON array, its elements `ids.value`; with persons, an
+    /// array of pairs, opened into `ids.value` and `ids.person_id`.
+    sqlite: &'static [&'static str],
+    sqlite_persons: &'static [&'static str],
+    /// PostgreSQL: an array, its elements `ids.id`; with persons, a second
+    /// array beside it, `ids.person_id`.
+    postgres: &'static [&'static str],
+    postgres_persons: &'static [&'static str],
+}
 
-/// Where the list goes on PostgreSQL: an array, its elements `ids.id`.
-const POSTGRES_LIST: (&str, &str) = (" FROM unnest(", ") AS ids(id)");
+impl Around {
+    fn of<S: OverIds>(&self, backend: Backend) -> (&'static [&'static str], &'static str) {
+        match (backend, S::WITH_PERSONS) {
+            (Backend::Sqlite, false) => (self.sqlite, S::SQLITE),
+            (Backend::Sqlite, true) => (self.sqlite_persons, S::SQLITE),
+            (Backend::Postgres, false) => (self.postgres, S::POSTGRES),
+            (Backend::Postgres, true) => (self.postgres_persons, S::POSTGRES),
+        }
+    }
+}
+
+const LIST: Around = Around {
+    sqlite: &[" FROM json_each(", ") AS ids"],
+    sqlite_persons: &[
+        " FROM (SELECT value ->> 0 AS value, value ->> 1 AS person_id FROM json_each(",
+        ")) AS ids",
+    ],
+    postgres: &[" FROM unnest(", ") AS ids(id)"],
+    postgres_persons: &[" FROM unnest(", ", ", ") AS ids(id, person_id)"],
+};
 
 /// The layout every form of statement `S` shares: `SELECT …`, the ids'
-/// table opened by `open`, its bound value (`bind`), closed by `close`,
-/// the database's part `rest`, and the tail.
+/// table (`around`, with the `n`th bound value written by `bind(out, n)`
+/// between its `n`th and `n + 1`th pieces), the database's part `rest`,
+/// and the tail.
 fn write_statement<'a, 'b, S: OverIds, DB: diesel::backend::Backend>(
     out: &mut AstPass<'a, 'b, DB>,
-    (open, close): (&str, &str),
+    around: &[&str],
     rest: &str,
-    bind: impl FnOnce(&mut AstPass<'a, 'b, DB>) -> QueryResult<()>,
+    mut bind: impl FnMut(&mut AstPass<'a, 'b, DB>, usize) -> QueryResult<()>,
 ) -> QueryResult<()> {
     out.push_sql(S::SELECT);
-    out.push_sql(open);
-    bind(out)?;
-    out.push_sql(close);
+    for (n, piece) in around.iter().enumerate() {
+        if n > 0 {
+            bind(out, n - 1)?;
+        }
+        out.push_sql(piece);
+    }
     out.push_sql(rest);
     out.push_sql(S::TAIL);
     Ok(())
 }
 
-/// The same layout as text, the bound value written in as `literal`
+/// The same layout as text, the bound values written in as `literals`
 /// (for `EXPLAIN`).
-fn written<S: OverIds>(literal: &str, (open, close): (&str, &str), rest: &str) -> String {
-    format!("{}{open}{literal}{close}{rest}{}", S::SELECT, S::TAIL)
+fn written<S: OverIds>(literals: &[String], around: &[&str], rest: &str) -> String {
+    let mut text = S::SELECT.to_owned();
+    for (n, piece) in around.iter().enumerate() {
+        if let Some(literal) = n.checked_sub(1).and_then(|k| literals.get(k)) {
+            text.push_str(literal);
+        }
+        text.push_str(piece);
+    }
+    format!("{text}{rest}{}", S::TAIL)
 }
 
-/// Statement `S` with the list written in as a literal, for `EXPLAIN`
-/// (the plan tests): the text the store runs, but for its one bind.
-pub fn explained<S: OverIds>(backend: Backend, ids: &[&str]) -> String {
-    let quoted = |s: &str| format!("'{}'", s.replace('\'', "''"));
-    let (list, around, rest) = match backend {
-        Backend::Sqlite => (
-            quoted(&serde_json::json!(ids).to_string()),
-            SQLITE_LIST,
-            S::SQLITE,
-        ),
-        Backend::Postgres => {
+fn quoted(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// A nullable text as an SQL literal.
+fn quoted_or_null(s: Option<&str>) -> String {
+    s.map_or_else(|| "NULL".to_owned(), quoted)
+}
+
+/// Statement `S` with the list written in as literals, for `EXPLAIN` (the
+/// plan tests): the text the store runs, but for its binds. `persons` is
+/// read only by a statement `WITH_PERSONS`, one per id.
+pub fn explained<S: OverIds>(backend: Backend, ids: &[&str], persons: &[Option<&str>]) -> String {
+    let (around, rest) = LIST.of::<S>(backend);
+    let literals = match (backend, S::WITH_PERSONS) {
+        (Backend::Sqlite, false) => vec![quoted(&serde_json::json!(ids).to_string())],
+        (Backend::Sqlite, true) => {
+            let pairs: Vec<_> = ids.iter().zip(persons).collect();
+            vec![quoted(&serde_json::json!(pairs).to_string())]
+        }
+        (Backend::Postgres, with_persons) => {
             let ids: Vec<String> = ids.iter().map(|id| quoted(id)).collect();
-            (
-                format!("ARRAY[{}]::text[]", ids.join(", ")),
-                POSTGRES_LIST,
-                S::POSTGRES,
-            )
+            let mut arrays = vec![format!("ARRAY[{}]::text[]", ids.join(", "))];
+            if with_persons {
+                let persons: Vec<String> = persons.iter().map(|p| quoted_or_null(*p)).collect();
+                arrays.push(format!("ARRAY[{}]::text[]", persons.join(", ")));
+            }
+            arrays
         }
     };
-    written::<S>(&list, around, rest)
+    written::<S>(&literals, around, rest)
 }
 
 impl<S: OverIds> QueryId for IdList<S> {
@@ -117,7 +207,9 @@ impl<S, Conn> RunQueryDsl<Conn> for IdList<S> {}
 
 impl<S: OverIds> QueryFragment<Sqlite> for IdList<S> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
-        write_statement::<S, _>(&mut out, SQLITE_LIST, S::SQLITE, |out| {
+        self.complete()?;
+        let (around, rest) = LIST.of::<S>(Backend::Sqlite);
+        write_statement::<S, _>(&mut out, around, rest, |out, _| {
             out.push_bind_param::<Text, _>(&self.json)
         })
     }
@@ -125,43 +217,73 @@ impl<S: OverIds> QueryFragment<Sqlite> for IdList<S> {
 
 impl<S: OverIds> QueryFragment<Pg> for IdList<S> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        write_statement::<S, _>(&mut out, POSTGRES_LIST, S::POSTGRES, |out| {
-            out.push_bind_param::<Array<Text>, _>(&self.ids)
+        self.complete()?;
+        let (around, rest) = LIST.of::<S>(Backend::Postgres);
+        write_statement::<S, _>(&mut out, around, rest, |out, n| match n {
+            0 => out.push_bind_param::<Array<Text>, _>(&self.ids),
+            _ => out.push_bind_param::<Array<Nullable<Text>>, _>(&self.persons),
         })
     }
 }
 
 /// Statement `S` over one id (a lookup's user): the list becomes a
-/// one-row table holding the id, so the lookup has no JSON array to
-/// encode and read back, and keeps a text of its own, prepared once.
+/// one-row table holding the id (and, for a statement `WITH_PERSONS`, its
+/// person), so the lookup has no JSON array to encode and read back, and
+/// keeps a text of its own, prepared once.
 pub struct OneId<S> {
     id: String,
+    /// `Some` for a statement `WITH_PERSONS`: the user's person, if any.
+    person: Option<Option<String>>,
     statement: PhantomData<S>,
 }
 
 impl<S: OverIds> OneId<S> {
+    /// The one id of a statement over ids alone.
     pub fn new(id: &str) -> OneId<S> {
         OneId {
             id: id.to_owned(),
+            person: None,
             statement: PhantomData,
+        }
+    }
+
+    /// The one user, and its person, of a statement `WITH_PERSONS`.
+    pub fn with_person(id: &str, person: Option<&str>) -> OneId<S> {
+        OneId {
+            id: id.to_owned(),
+            person: Some(person.map(str::to_owned)),
+            statement: PhantomData,
+        }
+    }
+
+    /// The user's person as bound, once `S` is known to read it.
+    fn person(&self) -> QueryResult<&Option<String>> {
+        match (&self.person, S::WITH_PERSONS) {
+            (Some(person), _) => Ok(person),
+            (None, true) => Err(persons_missing()),
+            (None, false) => Ok(&None),
         }
     }
 }
 
-/// Where the one id goes on SQLite, as the list's `ids.value`.
-const SQLITE_ONE: (&str, &str) = (" FROM (SELECT ", " AS value) AS ids");
+/// Where the one id goes: a one-row table, the id as the list's
+/// `ids.value` (SQLite) or `ids.id` (PostgreSQL), its person beside it.
+const ONE: Around = Around {
+    sqlite: &[" FROM (SELECT ", " AS value) AS ids"],
+    sqlite_persons: &[" FROM (SELECT ", " AS value, ", " AS person_id) AS ids"],
+    postgres: &[" FROM (SELECT CAST(", " AS TEXT) AS id) AS ids"],
+    postgres_persons: &[
+        " FROM (SELECT CAST(",
+        " AS TEXT) AS id, CAST(",
+        " AS TEXT) AS person_id) AS ids",
+    ],
+};
 
-/// Where the one id goes on PostgreSQL, as the list's `ids.id`.
-const POSTGRES_ONE: (&str, &str) = (" FROM (SELECT CAST(", " AS TEXT) AS id) AS ids");
-
-/// Statement `S` over one id with the id written in, for `EXPLAIN`.
-pub fn explained_one<S: OverIds>(backend: Backend, id: &str) -> String {
-    let quoted = format!("'{}'", id.replace('\'', "''"));
-    let (around, rest) = match backend {
-        Backend::Sqlite => (SQLITE_ONE, S::SQLITE),
-        Backend::Postgres => (POSTGRES_ONE, S::POSTGRES),
-    };
-    written::<S>(&quoted, around, rest)
+/// Statement `S` over one id (and its person, read only by a statement
+/// `WITH_PERSONS`) written in, for `EXPLAIN`.
+pub fn explained_one<S: OverIds>(backend: Backend, id: &str, person: Option<&str>) -> String {
+    let (around, rest) = ONE.of::<S>(backend);
+    written::<S>(&[quoted(id), quoted_or_null(person)], around, rest)
 }
 
 impl<S: OverIds> QueryId for OneId<S> {
@@ -178,16 +300,22 @@ impl<S, Conn> RunQueryDsl<Conn> for OneId<S> {}
 
 impl<S: OverIds> QueryFragment<Sqlite> for OneId<S> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
-        write_statement::<S, _>(&mut out, SQLITE_ONE, S::SQLITE, |out| {
-            out.push_bind_param::<Text, _>(&self.id)
+        let person = self.person()?;
+        let (around, rest) = ONE.of::<S>(Backend::Sqlite);
+        write_statement::<S, _>(&mut out, around, rest, |out, n| match n {
+            0 => out.push_bind_param::<Text, _>(&self.id),
+            _ => out.push_bind_param::<Nullable<Text>, _>(person),
         })
     }
 }
 
 impl<S: OverIds> QueryFragment<Pg> for OneId<S> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        write_statement::<S, _>(&mut out, POSTGRES_ONE, S::POSTGRES, |out| {
-            out.push_bind_param::<Text, _>(&self.id)
+        let person = self.person()?;
+        let (around, rest) = ONE.of::<S>(Backend::Postgres);
+        write_statement::<S, _>(&mut out, around, rest, |out, n| match n {
+            0 => out.push_bind_param::<Text, _>(&self.id),
+            _ => out.push_bind_param::<Nullable<Text>, _>(person),
         })
     }
 }

@@ -151,7 +151,8 @@ impl Derived {
     /// the persons of those granted one), in one statement.
     fn load(conn: &mut DbConn, users: &[UserRow]) -> Result<Derived, ScimError> {
         let ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
-        let grants = memberships::grants_of(conn, &ids)?;
+        let persons: Vec<Option<String>> = users.iter().map(|u| u.person_id.clone()).collect();
+        let grants = memberships::grants_of(conn, &ids, &persons)?;
         // `groups`: the groups of the user's own directory. Local groups
         // (default groups among them) are left out: a directory can't
         // read them, and the access they give shows in the entitlements.
