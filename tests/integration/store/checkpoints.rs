@@ -61,3 +61,48 @@ fn wait_for_steady_size(path: &str) -> u64 {
     }
     last
 }
+
+/// A log another process left behind (a CLI command that exited before
+/// its checkpoint ran, a crash) is copied back when the store starts, not
+/// at its first write: until then every read looks its pages up in the
+/// log. The store here writes nothing after it opens (its migrations use
+/// the writer's connection, whose own checkpoints start only at 64 MiB),
+/// so only the start can have copied the log.
+#[test]
+fn a_log_left_by_another_process_is_copied_back_at_start() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+
+    let db = TestDb::sqlite();
+    let path = db
+        .url
+        .strip_prefix("sqlite://")
+        .expect("a sqlite:// URL")
+        .to_owned();
+    // The other process: ~4 MB logged and not checkpointed, its
+    // connection still open (closing it would checkpoint).
+    let mut other = diesel::SqliteConnection::establish(&path).unwrap();
+    other
+        .batch_execute(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA wal_autocheckpoint = 0;
+             CREATE TABLE left_behind (filler BLOB);
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4000)
+             INSERT INTO left_behind SELECT randomblob(1000) FROM n;",
+        )
+        .unwrap();
+    let before = file_size(&path);
+    assert!(file_size(&format!("{path}-wal")) > 4_000_000);
+
+    let _store = gatehouse::store::Store::open(&db.url, &Default::default()).unwrap();
+    let started = Instant::now();
+    while file_size(&path) < before + 4_000_000 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the database file stayed at {} bytes (from {before}): the log was not copied back",
+            file_size(&path)
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(other);
+}
