@@ -127,11 +127,6 @@ impl Store {
         super::migrations::run_pending(&mut conn)?;
         super::tasks::reindex_folded(&mut conn)?;
         super::tasks::reverse_email_keys(&mut conn)?;
-        drop(conn);
-        // A log an earlier process left (a CLI command that exited before
-        // its checkpoint ran, a crash) is copied back now rather than at
-        // the first write: until then every read looks each page up in it.
-        store.nudge_checkpointer();
         Ok(store)
     }
 
