@@ -315,7 +315,8 @@ impl OverIds for GrantsOfMembers {
     // only where the row grants a role: one statement fewer per read (a
     // round trip on PostgreSQL) than reading the page's persons apart.
     // (Found from the user's row instead, each user was looked up again:
-    // at 1M users on SQLite that was ~70% of this statement's time.)
+    // on PostgreSQL at 1M users ~0.4 ms of the database's CPU per page of
+    // 100. SQLite had those users' pages cached from the page's own read.)
     const SELECT: &'static str = "SELECT m.member_id, g.id, g.display_name, g.directory_id, \
          gm.product_key, p.name, ri.grants, \
          CASE WHEN ri.grants IS NULL THEN NULL ELSE \
