@@ -32,6 +32,11 @@ fn bundled_sqlite_is_built_with_the_project_s_options() {
         ("DEFAULT_WAL_SYNCHRONOUS=2", true, "FULL sync in WAL mode"),
         ("ENABLE_QPSG", true, "a bound LIMIT does not re-plan"),
         (
+            "STMTJRNL_SPILL=4194304",
+            true,
+            "a write's savepoint journal stays in memory",
+        ),
+        (
             "ENABLE_MEMORY_MANAGEMENT",
             false,
             "one page cache LRU mutex shared by every connection",
