@@ -294,10 +294,10 @@ pub fn grants_of(
 }
 
 /// The memberships of a list of users (a page of them), each user's read
-/// apart from `memberships_member` (as `member_id = ANY(…)`, PostgreSQL
-/// hash-joined every group of the database for each page: 1,000 at 1M
-/// users), with the groups' mappings and the roles they imply (small
-/// tables, read by key).
+/// apart from `memberships_member`, which holds each one's group (as
+/// `member_id = ANY(…)`, PostgreSQL hash-joined every group of the database
+/// for each page: 1,000 at 1M users), with the groups' mappings and the
+/// roles they imply (small tables, read by key).
 pub struct GrantsOfMembers;
 
 impl OverIds for GrantsOfMembers {
@@ -327,9 +327,10 @@ impl OverIds for GrantsOfMembers {
          LEFT JOIN products p ON p.product_key = gm.product_key \
          LEFT JOIN role_implications ri ON ri.role = gm.role";
     // Each member's memberships apart (`OFFSET 0` keeps PostgreSQL from
-    // flattening them into a join it may start from the other side).
+    // flattening them into a join it may start from the other side), only
+    // the columns `memberships_member` holds, so the index can answer.
     const POSTGRES: &'static str = " CROSS JOIN LATERAL \
-         (SELECT * FROM memberships WHERE member_id = ids.id OFFSET 0) m \
+         (SELECT member_id, group_id FROM memberships WHERE member_id = ids.id OFFSET 0) m \
          JOIN \"groups\" g ON g.id = m.group_id \
          LEFT JOIN group_mappings gm ON gm.group_id = g.id \
          LEFT JOIN products p ON p.product_key = gm.product_key \

@@ -1,6 +1,7 @@
 //! Storage, tested through the store and the running app on both databases.
 
 mod audit;
+mod big_writes;
 mod checkpoints;
 mod concurrency;
 mod kept_totals;

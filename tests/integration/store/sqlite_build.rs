@@ -32,9 +32,9 @@ fn bundled_sqlite_is_built_with_the_project_s_options() {
         ("DEFAULT_WAL_SYNCHRONOUS=2", true, "FULL sync in WAL mode"),
         ("ENABLE_QPSG", true, "a bound LIMIT does not re-plan"),
         (
-            "STMTJRNL_SPILL=4194304",
+            "STMTJRNL_SPILL=126976",
             true,
-            "a write's savepoint journal stays in memory",
+            "a write's savepoint journal stays in memory up to 31 pages",
         ),
         (
             "ENABLE_MEMORY_MANAGEMENT",

@@ -164,11 +164,11 @@ async fn sqlite_plans_every_database_as_a_large_one() {
              JOIN users u ON u.id = m.member_id WHERE m.member_id IN ('a', 'b', 'c') \
              ORDER BY g.display_name_key, g.id"
                 .to_owned(),
-            "SEARCH m USING INDEX memberships_member (member_id=?)",
+            "SEARCH m USING COVERING INDEX memberships_member (member_id=?)",
         ),
         (
             "SELECT user_id FROM user_entitlements WHERE user_id IN ('a', 'b', 'c')".to_owned(),
-            "SEARCH m USING INDEX memberships_member (member_id=?)",
+            "SEARCH m USING COVERING INDEX memberships_member (member_id=?)",
         ),
     ];
     // `userName sw` reads a range of the key's index.
