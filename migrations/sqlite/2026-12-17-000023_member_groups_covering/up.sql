@@ -13,7 +13,6 @@ CREATE INDEX memberships_member ON memberships(member_id, group_id);
 
 -- Dropping the index dropped its statistics (see 000005): ~5 memberships
 -- per member, one per (member, group).
-DELETE FROM sqlite_stat1 WHERE idx = 'memberships_member';
 INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
     ('memberships', 'memberships_member', '5000000 5 1');
 ANALYZE sqlite_schema;
