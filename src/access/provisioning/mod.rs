@@ -13,7 +13,7 @@ pub use users::Users;
 use crate::scim::patch::Operation;
 use crate::scim::projection::Projection;
 use crate::scim::query::ListRequest;
-use crate::scim::resource::{etag, Meta, ScimResource};
+use crate::scim::resource::{etag, Meta, ScimResource, StoredAttributes};
 use crate::scim::schema::ResourceKind;
 use crate::scim::schema::SchemaRegistry;
 use crate::scim::validate::Unregistered;
@@ -115,21 +115,34 @@ fn stored_attributes(
 ) -> Result<serde_json::Map<String, serde_json::Value>, ScimError> {
     match serde_json::from_str(text) {
         Ok(serde_json::Value::Object(map)) => Ok(map),
-        Ok(_) | Err(_) => {
-            tracing::error!(
-                resource = kind.name(),
-                id,
-                "stored attributes are not a JSON object; the row is left as it is"
-            );
-            Err(ScimError::new(
-                500,
-                format!(
-                    "the stored attributes of {} {id} cannot be read; nothing was changed",
-                    kind.name()
-                ),
-            ))
-        }
+        Ok(_) | Err(_) => Err(damaged(kind, id)),
     }
+}
+
+/// The attributes stored for a resource about to be shown, split into
+/// members but not parsed (`StoredAttributes`); a damaged row fails as in
+/// `stored_attributes`.
+fn stored_for_render(
+    kind: ResourceKind,
+    id: &str,
+    text: &str,
+) -> Result<StoredAttributes, ScimError> {
+    StoredAttributes::from_stored(text).map_err(|_| damaged(kind, id))
+}
+
+fn damaged(kind: ResourceKind, id: &str) -> ScimError {
+    tracing::error!(
+        resource = kind.name(),
+        id,
+        "stored attributes are not a JSON object; the row is left as it is"
+    );
+    ScimError::new(
+        500,
+        format!(
+            "the stored attributes of {} {id} cannot be read; nothing was changed",
+            kind.name()
+        ),
+    )
 }
 
 /// Keeps what no schema defines, unless the directory is `strict_schema`:

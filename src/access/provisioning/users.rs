@@ -90,7 +90,7 @@ fn to_resource(
     groups: Vec<GroupRef>,
     entitlements: Vec<EntitlementRef>,
 ) -> Result<UserResource, ScimError> {
-    let attributes = super::stored_attributes(ResourceKind::User, &row.id, &row.attributes)?;
+    let attributes = super::stored_for_render(ResourceKind::User, &row.id, &row.attributes)?;
     Ok(UserResource {
         meta: meta(row.created_at, row.updated_at, row.version),
         id: row.id,

@@ -367,6 +367,7 @@ fn parse_ref(registry: &SchemaRegistry, text: &str) -> Result<AttrRef, ScimError
 }
 
 mod projected;
+mod stored;
 
 pub use projected::Projected;
 

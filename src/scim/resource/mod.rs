@@ -61,12 +61,14 @@ mod derived;
 mod model;
 mod render;
 mod rendered;
+mod stored;
 
 pub use model::{
     etag, format_time, location, EntitlementRef, GrantingGroup, GroupRef, GroupResource, MemberRef,
     Meta, UserResource,
 };
 pub use rendered::{Rendered, RenderedView, Viewer};
+pub use stored::StoredAttributes;
 
 #[cfg(test)]
 mod tests;

@@ -4,6 +4,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
 
+use super::stored::StoredAttributes;
 use crate::scim::schema::ResourceKind;
 use crate::scim::validate::Attributes;
 
@@ -76,8 +77,8 @@ pub struct UserResource {
     pub external_id: Option<String>,
     pub display_name: Option<String>,
     pub active: bool,
-    /// Every other writable attribute (see [`Attributes`]).
-    pub attributes: Attributes,
+    /// Every other writable attribute (see [`Attributes`]), as stored.
+    pub attributes: StoredAttributes,
     pub groups: Vec<GroupRef>,
     pub entitlements: Vec<EntitlementRef>,
     pub meta: Meta,

@@ -8,8 +8,8 @@ use serde_json::Value;
 use super::derived::{Derived, DerivedData};
 use super::model::{location, GroupResource, UserResource};
 use super::rendered::{Part, Rendered};
+use super::stored::StoredAttributes;
 use crate::scim::schema::{ResourceKind, Schema, SchemaRegistry};
-use crate::scim::validate::Attributes;
 use crate::scim::{ACCESS_URN, GROUP_URN, USER_URN};
 
 pub(super) fn user<'b>(
@@ -23,18 +23,19 @@ pub(super) fn user<'b>(
         external_id,
         display_name,
         active,
-        mut attributes,
+        attributes,
         groups,
         entitlements,
         meta,
     } = user;
     let kind = ResourceKind::User;
+    let mut attributes = Stored::new(attributes);
     let has_groups = !groups.is_empty();
     let has_entitlements = !entitlements.is_empty();
     let mut schemas = vec![Value::from(USER_URN)];
     for ext in registry.extensions(kind) {
         let derived = ext.id == ACCESS_URN;
-        if (derived && has_entitlements) || (!derived && attributes.contains_key(&ext.id)) {
+        if (derived && has_entitlements) || (!derived && attributes.contains(&ext.id)) {
             schemas.push(Value::from(ext.id.clone()));
         }
     }
@@ -70,8 +71,8 @@ pub(super) fn user<'b>(
             if has_entitlements {
                 out.set(ext.id.clone(), Part::Derived(Derived::Access));
             }
-        } else if let Some((urn, v)) = attributes.shift_remove_entry(&ext.id) {
-            out.set_value(urn, v);
+        } else if let Some((urn, part)) = attributes.take(&ext.id) {
+            out.set(urn, part);
         }
     }
     move_unregistered_extensions(registry, kind, attributes, &mut out);
@@ -88,14 +89,15 @@ pub(super) fn group<'b>(
         id,
         display_name,
         external_id,
-        mut attributes,
+        attributes,
         members,
         meta,
     } = group;
     let kind = ResourceKind::Group;
+    let mut attributes = Stored::new(StoredAttributes::Values(attributes));
     let mut schemas = vec![Value::from(GROUP_URN)];
     for ext in registry.extensions(kind) {
-        if attributes.contains_key(&ext.id) {
+        if attributes.contains(&ext.id) {
             schemas.push(Value::from(ext.id.clone()));
         }
     }
@@ -121,8 +123,8 @@ pub(super) fn group<'b>(
         out.set_value("members", members);
     }
     for ext in registry.extensions(kind) {
-        if let Some((urn, v)) = attributes.shift_remove_entry(&ext.id) {
-            out.set_value(urn, v);
+        if let Some((urn, part)) = attributes.take(&ext.id) {
+            out.set(urn, part);
         }
     }
     move_unregistered_extensions(registry, kind, attributes, &mut out);
@@ -130,31 +132,62 @@ pub(super) fn group<'b>(
     out
 }
 
+/// The stored attributes not yet placed in the response, in stored order.
+struct Stored(Vec<(String, Part)>);
+
+impl Stored {
+    fn new(attributes: StoredAttributes) -> Stored {
+        Stored(match attributes {
+            StoredAttributes::Values(values) => values
+                .into_iter()
+                .map(|(key, v)| (key, Part::Value(v)))
+                .collect(),
+            StoredAttributes::Text(members) => members
+                .into_iter()
+                .map(|(key, raw)| (key, Part::Raw(raw)))
+                .collect(),
+        })
+    }
+
+    fn contains(&self, key: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == key)
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    /// Takes a member out, leaving the rest in their order.
+    fn take(&mut self, key: &str) -> Option<(String, Part)> {
+        let at = self.0.iter().position(|(k, _)| k == key)?;
+        Some(self.0.remove(at))
+    }
+}
+
 /// Moves the stored attributes into `out` in the order the schema lists
 /// them, so responses look the same whatever order the client sent.
-fn move_in_schema_order(schema: &Schema, attributes: &mut Attributes, out: &mut Rendered<'_>) {
+fn move_in_schema_order(schema: &Schema, attributes: &mut Stored, out: &mut Rendered<'_>) {
     for attribute in &schema.attributes {
         if out.has(&attribute.name) {
             continue;
         }
-        // `shift_remove` keeps the rest in the order they were sent.
-        if let Some((name, v)) = attributes.shift_remove_entry(&attribute.name) {
-            out.set_value(name, v);
+        if let Some((name, part)) = attributes.take(&attribute.name) {
+            out.set(name, part);
         }
     }
 }
 
 /// Core attributes no schema defines, kept as sent: after the defined
 /// ones. (Extension objects, whose keys hold a colon, are placed apart.)
-fn move_unregistered(attributes: &mut Attributes, out: &mut Rendered<'_>) {
+fn move_unregistered(attributes: &mut Stored, out: &mut Rendered<'_>) {
     let unregistered: Vec<String> = attributes
         .keys()
         .filter(|key| !key.contains(':') && !out.has(key))
         .cloned()
         .collect();
     for key in unregistered {
-        if let Some(v) = attributes.shift_remove(&key) {
-            out.set_value(key, v);
+        if let Some((key, part)) = attributes.take(&key) {
+            out.set(key, part);
         }
     }
 }
@@ -164,7 +197,7 @@ fn move_unregistered(attributes: &mut Attributes, out: &mut Rendered<'_>) {
 fn unregistered_extensions(
     registry: &SchemaRegistry,
     kind: ResourceKind,
-    attributes: &Attributes,
+    attributes: &Stored,
 ) -> Vec<Value> {
     attributes
         .keys()
@@ -176,12 +209,12 @@ fn unregistered_extensions(
 fn move_unregistered_extensions(
     registry: &SchemaRegistry,
     kind: ResourceKind,
-    attributes: Attributes,
+    attributes: Stored,
     out: &mut Rendered<'_>,
 ) {
-    for (urn, v) in attributes {
+    for (urn, part) in attributes.0 {
         if is_unregistered_extension(registry, kind, &urn) {
-            out.set_value(urn, v);
+            out.set(urn, part);
         }
     }
 }

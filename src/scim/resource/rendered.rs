@@ -7,9 +7,11 @@
 use std::borrow::Cow;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::derived::{Derived, DerivedData, DerivedRef};
+use super::stored::parsed;
 use crate::scim::projection::{Projected, Projection};
 use crate::scim::schema::{ResourceKind, SchemaRegistry};
 
@@ -17,6 +19,8 @@ use crate::scim::schema::{ResourceKind, SchemaRegistry};
 #[derive(Debug)]
 pub(super) enum Part {
     Value(Value),
+    /// A stored value, as its JSON text (`stored`).
+    Raw(Box<RawValue>),
     Derived(Derived),
 }
 
@@ -66,6 +70,7 @@ impl<'b> Rendered<'b> {
         for (key, part) in members {
             let value = match part {
                 Part::Value(v) => v,
+                Part::Raw(raw) => parsed(&raw),
                 Part::Derived(part) => DerivedRef {
                     part,
                     data: &derived,
@@ -121,6 +126,22 @@ impl<'p> Viewer<'p> {
                     .projection
                     .view_member(self.registry, self.kind, key, value)
                     .map(Shown::Projected),
+                // Written as stored when the projection shows it whole
+                // whatever it holds (the common case: no projection);
+                // else parsed and cut like any value.
+                Part::Raw(raw) => {
+                    if self
+                        .projection
+                        .keeps_stored_whole(self.registry, self.kind, key, raw)
+                    {
+                        Some(Shown::Raw(raw))
+                    } else {
+                        let value = parsed(raw);
+                        self.projection
+                            .view_member(self.registry, self.kind, key, &value)
+                            .map(|kept| Shown::Owned(kept.to_value()))
+                    }
+                }
                 Part::Derived(part) => {
                     let part = DerivedRef {
                         part: *part,
@@ -182,7 +203,9 @@ pub struct RenderedView<'v> {
 enum Shown<'v> {
     Projected(Projected<'v>),
     Derived(DerivedRef<'v>),
-    /// Some sub-attributes of a derived part.
+    /// A stored value, written as stored.
+    Raw(&'v RawValue),
+    /// Some sub-attributes of a derived part, or of a stored value.
     Owned(Value),
 }
 
@@ -193,6 +216,7 @@ impl Serialize for RenderedView<'_> {
             match shown {
                 Shown::Projected(v) => out.serialize_entry(key, v)?,
                 Shown::Derived(v) => out.serialize_entry(key, v)?,
+                Shown::Raw(v) => out.serialize_entry(key, v)?,
                 Shown::Owned(v) => out.serialize_entry(key, v)?,
             }
         }

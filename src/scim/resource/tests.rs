@@ -25,7 +25,7 @@ fn bjensen() -> UserResource {
         external_id: Some("e1".into()),
         display_name: None,
         active: true,
-        attributes,
+        attributes: attributes.into(),
         groups: vec![GroupRef {
             id: "g1".into(),
             display: "Eng".into(),
@@ -134,7 +134,7 @@ fn jsmith() -> UserResource {
         external_id: None,
         display_name: Some("J Smith".into()),
         active: false,
-        attributes,
+        attributes: attributes.into(),
         groups: vec![
             GroupRef {
                 id: "g2".into(),
@@ -171,7 +171,7 @@ fn plain() -> UserResource {
         external_id: None,
         display_name: None,
         active: true,
-        attributes: Map::new(),
+        attributes: Map::new().into(),
         groups: Vec::new(),
         entitlements: Vec::new(),
         meta: meta(),
@@ -264,4 +264,82 @@ fn user_members_are_in_response_order() {
     assert_eq!(got["groups"][1]["$ref"], "http://h/Groups/g3");
     assert_eq!(got["entitlements"][0]["display"], "CRM \"Pro\" admin");
     assert_eq!(got["schemas"].as_array().unwrap().len(), 3);
+}
+
+/// A user whose attributes come as stored text (`StoredAttributes::Text`:
+/// members shown whole are written as stored, unparsed) views as the same
+/// user built from parsed values does, under every kind of projection, for
+/// documents whose members the default projection shows whole, cuts into
+/// or drops: empty objects, values of the wrong form, a never-returned
+/// attribute, extensions registered or not, escapes in keys and values.
+#[test]
+fn stored_text_views_as_parsed_values_do() {
+    let registry = SchemaRegistry::load().unwrap();
+    let ent = super::super::ENTERPRISE_USER_URN;
+    let badge = "urn:acme:params:scim:1.0:Badge";
+    let documents: Vec<String> = vec![
+        "{}".into(),
+        format!(
+            r#"{{"name":{{"givenName":"G","familyName":"F"}},"emails":[{{"value":"a@b","type":"work","primary":true}}],"title":"T","{ent}":{{"department":"D","employeeNumber":"1","manager":{{"value":"m"}}}}}}"#
+        ),
+        r#"{"name":{},"emails":[],"x-unknown":{},"x-list":[1,{"a":1}],"x-scalar":3,"x-null":null}"#.into(),
+        r#"{"emails":[{"value":"a"},"not an object",{}],"name":"a string","title":{"odd":1}}"#.into(),
+        format!(r#"{{"{ent}":{{}},"{badge}":{{}},"urn:x:y":5,"urn:x:z":[{{}}]}}"#),
+        format!(r#"{{"{ent}":{{"department":{{}},"manager":{{}},"x":[],"costCenter":1.5}}}}"#),
+        format!(r#"{{"{ent}":{{"manager":"m","organization":[1,2]}},"phoneNumbers":[{{"value":"1"}},{{"value":"2"}}]}}"#),
+        r#"{"password":"secret","name":{"givenName":"G"}}"#.into(),
+        format!(r#"{{"{badge}":{{"level":{{"a":[]}},"b":{{}}}},"{ent}":{{"department":"D"}}}}"#),
+        format!(r#"{{"{badge}":{{"l\u0065vel":"x"}},"title":"caf\u00e9 \"q\"","name":{{"giv\u0065nName":"\ud83d\ude00"}}}}"#),
+        r#"{"title":"T","title":"U","addresses":[{"streetAddress":"1 Main","primary":true}],"x509Certificates":[{"value":"AA=="}]}"#.into(),
+        r#"{"name":{"givenName":"G"},"emails":[{"value":"a@b","display":{"nested":[1,[2,{}]]}}],"ims":[[]]}"#.into(),
+    ];
+    let projections: Vec<(Option<&str>, Option<&str>)> = vec![
+        (None, None),
+        (Some("name.givenName"), None),
+        (Some("emails.value,title"), None),
+        (Some(ent), None),
+        (Some(badge), None),
+        (Some("password,x-unknown"), None),
+        (None, Some("name.familyName")),
+        (None, Some("emails,x-list")),
+        (None, Some(ent)),
+        (
+            None,
+            Some("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager"),
+        ),
+    ];
+    let base = "https://h.example/scim/v2";
+    // Re-written through a parse, so escapes spelled differently compare equal.
+    let normal = |text: String| -> String {
+        serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&text).unwrap()).unwrap()
+    };
+    for text in &documents {
+        let values: Map<String, serde_json::Value> = serde_json::from_str(text).unwrap();
+        for (attributes, excluded) in &projections {
+            let projection = Projection::parse(&registry, *attributes, *excluded).unwrap();
+            let mut parsed_user = plain();
+            parsed_user.attributes = values.clone().into();
+            let mut stored_user = plain();
+            stored_user.attributes = StoredAttributes::from_stored(text).unwrap();
+            let mut viewer = Viewer::new(&projection, &registry, ResourceKind::User);
+            let want = parsed_user.render(&registry, base);
+            let got = stored_user.render(&registry, base);
+            let want = normal(serde_json::to_string(&viewer.view(&want)).unwrap());
+            let got = normal(serde_json::to_string(&viewer.view(&got)).unwrap());
+            assert_eq!(
+                got, want,
+                "{text} attributes={attributes:?} excludedAttributes={excluded:?}"
+            );
+            // The whole resource as a value (single-resource responses).
+            let mut again = plain();
+            again.attributes = StoredAttributes::from_stored(text).unwrap();
+            let mut parsed_again = plain();
+            parsed_again.attributes = values.clone().into();
+            assert_eq!(
+                again.into_json(&registry, base),
+                parsed_again.into_json(&registry, base),
+                "{text}"
+            );
+        }
+    }
 }
