@@ -61,6 +61,9 @@ pub fn open_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<AppState,
         sync: Arc::new(SyncHealth::default()),
         limiter: settings.rate_limit.map(http::limiter::RequestLimiter::new),
         draining: Arc::default(),
+        oidc_documents: Arc::new(http::kept_documents::KeptDocuments::new(
+            http::console::OIDC_DOCUMENT_KEEPING,
+        )),
         settings: Arc::new(settings),
         clock,
     })

@@ -9,6 +9,7 @@ pub mod draining;
 pub mod error;
 pub mod fair_share;
 pub mod health;
+pub mod kept_documents;
 pub mod limiter;
 pub mod metrics;
 pub mod nul;

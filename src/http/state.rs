@@ -10,6 +10,7 @@ use crate::scim::schema::SchemaRegistry;
 use crate::store::SharedStore;
 
 use super::draining::Draining;
+use super::kept_documents::KeptDocuments;
 use super::limiter::RequestLimiter;
 
 /// What every handler can reach.
@@ -26,6 +27,9 @@ pub struct AppState {
     pub limiter: Option<Arc<RequestLimiter>>,
     /// Set at SIGTERM: connections close after their current response.
     pub draining: Arc<Draining>,
+    /// The OIDC provider's discovery document, kept between sign-in
+    /// starts (`console::oidc`).
+    pub oidc_documents: Arc<KeptDocuments<openidconnect::core::CoreProviderMetadata>>,
 }
 
 impl AppState {

@@ -7,8 +7,7 @@
 //! Who may then use the console is Gatehouse's decision: the person's
 //! admin roles, found by their email.
 
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::StatusCode;
@@ -132,28 +131,22 @@ fn chain(error: &dyn std::error::Error) -> String {
 }
 
 /// How long `start` reuses a provider's discovery document.
-const START_METADATA_TTL: Duration = Duration::from_secs(60);
+pub const START_METADATA_TTL: Duration = Duration::from_secs(60);
 
 /// The provider's metadata for sending a browser there. Anyone may start
 /// a sign-in, so this is kept for a minute per issuer rather than fetched
 /// for each start (the server would otherwise fetch from the IdP for every
 /// unauthenticated request). The callback always reads it afresh: it checks
 /// signatures, and a rotated key must count at once.
-async fn start_metadata(oidc: &OidcSettings) -> Result<CoreProviderMetadata, String> {
-    static KEPT: Mutex<Vec<(String, Instant, CoreProviderMetadata)>> = Mutex::new(Vec::new());
-    let fresh = |kept: &Vec<(String, Instant, CoreProviderMetadata)>| {
-        kept.iter()
-            .find(|(issuer, at, _)| *issuer == oidc.issuer && at.elapsed() < START_METADATA_TTL)
-            .map(|(_, _, metadata)| metadata.clone())
-    };
-    if let Some(metadata) = KEPT.lock().ok().and_then(|kept| fresh(&kept)) {
+async fn start_metadata(
+    state: &AppState,
+    oidc: &OidcSettings,
+) -> Result<CoreProviderMetadata, String> {
+    if let Some(metadata) = state.oidc_documents.fresh(&oidc.issuer) {
         return Ok(metadata);
     }
     let (metadata, _) = discover(oidc, &http_client()?).await?;
-    if let Ok(mut kept) = KEPT.lock() {
-        kept.retain(|(issuer, at, _)| *issuer != oidc.issuer && at.elapsed() < START_METADATA_TTL);
-        kept.push((oidc.issuer.clone(), Instant::now(), metadata.clone()));
-    }
+    state.oidc_documents.keep(&oidc.issuer, metadata.clone());
     Ok(metadata)
 }
 
@@ -168,7 +161,7 @@ pub async fn start(
 ) -> Result<HttpResponse, ConsoleError> {
     let oidc = settings(&state)?.clone();
     let redirect = redirect_uri(&req, &state);
-    let metadata = match start_metadata(&oidc).await {
+    let metadata = match start_metadata(&state, &oidc).await {
         Ok(found) => found,
         Err(problem) => return refused(&state, StatusCode::BAD_GATEWAY, problem),
     };
