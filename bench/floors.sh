@@ -70,6 +70,7 @@ cpu_line() { head -n 1 /proc/stat; }
 stat_before="$(cpu_line)"
 {
     echo "# $(date -u) — commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (uncommitted changes)')"
+    echo "# kdamond (proactive page-out of idle file pages): $(cat /sys/kernel/mm/damon/admin/kdamonds/0/state 2>/dev/null || echo absent)"
     echo "# machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr); driver and server share the cores"
     echo "# bench/floors.sh --databases $DATABASES --users $USERS --repeats $REPEATS --lookups $LOOKUPS"
 } > "$out/commands.txt"
@@ -77,6 +78,39 @@ stat_before="$(cpu_line)"
 field() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
 rss_kib() { ps -o rss= -p "$server" | tr -d ' '; }
 note_rss() { echo "$1 $(rss_kib)" >> "$out/$db-rss.txt"; }
+
+# This kind of machine runs kdamond with a `pageout` scheme: file pages
+# nobody read for ~60 s leave the OS cache even with most memory free
+# (/sys/kernel/mm/damon/admin/kdamonds/0). A 1M-user database is then
+# partly on disk whenever a step starts after a pause or after the seed,
+# and which part differs from run to run (one idle minute: familyName
+# pages p50 19.0 ms, read back first 11.7; 2026-12-05T005500Z-stored-text).
+# Each step reads the database's files first, so every step measures the
+# server with its data in memory; how much was still cached goes in
+# commands.txt.
+warm_files() { # step name
+    local files=()
+    case "$db" in
+        sqlite) files=("$work"/floors.db "$work"/floors.db-wal) ;;
+        postgres)
+            local dir
+            dir="$(psql -At "$PG_BASE" -c "SHOW data_directory")"
+            while read -r rel; do
+                [ -n "$rel" ] && files+=("$dir/$rel"*)
+            done < <(psql -At "$PG_BASE" -c "SELECT pg_relation_filepath(c.oid) FROM pg_class c
+                JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = '$pg_schema' AND pg_relation_filepath(c.oid) IS NOT NULL")
+            ;;
+    esac
+    local present=()
+    for f in "${files[@]}"; do [ -f "$f" ] && present+=("$f"); done
+    [ "${#present[@]}" -gt 0 ] || return 0
+    if command -v fincore > /dev/null; then
+        echo "# $db $1: cached before the read: $(fincore -b -n -o RES,SIZE "${present[@]}" |
+            awk '{r += $1; s += $2} END {printf "%.0f of %.0f MB", r / 1048576, s / 1048576}')" >> "$out/commands.txt"
+    fi
+    cat "${present[@]}" > /dev/null
+}
 
 serve() { # database-url -> sets $server and $addr
     RUST_LOG=warn,gatehouse=info "$GH" serve --listen 127.0.0.1:0 --database-url "$1" > "$work/serve.log" 2>&1 &
@@ -89,6 +123,7 @@ stop() {
 }
 drive() { # name, then driver flags
     local name="$1"; shift
+    warm_files "$name"
     echo "gatehouse-bench $*" >> "$out/commands.txt"
     "$DRIVER" --base "http://$addr/scim/v2" --token "$token" --concurrency 8 \
         --out "$out/$db-$name.json" "$@" > /dev/null
@@ -160,6 +195,7 @@ run_database() { # sqlite | postgres
         --modified-since "$(date -u -d '1 hour ago' +%Y-%m-%dT%H:%M:%SZ)"
     note_rss after_auditor
     echo "== $db: reports, big group (floors 4 and 6)"
+    warm_files http
     echo "python3 bench/floors_http.py $db (reports, license counts, big-group PATCH and reads)" >> "$out/commands.txt"
     python3 bench/floors_http.py "http://$addr" "$token" "$admin" "$server" \
         "$REPEATS" "$USERS" > "$out/$db-http.json"
