@@ -1,5 +1,6 @@
 //! A resource laid out for a response — its members in order, what is
-//! stored as JSON values and what is derived as typed parts — and the view
+//! stored as its stored JSON text (or as values, for a resource just
+//! written) and what is derived as typed parts — and the view
 //! a projection keeps of it. A page of full users was a JSON object per
 //! user and per group, entitlement and grant in it, each key hashed on
 //! insert, then written out; now the page is written from the members.
