@@ -83,7 +83,7 @@ note_rss() { echo "$1 $(rss_kib)" >> "$out/$db-rss.txt"; }
 # nobody read for ~60 s leave the OS cache even with most memory free
 # (/sys/kernel/mm/damon/admin/kdamonds/0). A 1M-user database is then
 # partly on disk whenever a step starts after a pause or after the seed,
-# and which part differs from run to run (one idle minute: familyName
+# and which part differs from run to run (90 idle seconds: familyName
 # pages p50 19.0 ms, read back first 11.7; 2026-12-05T005500Z-stored-text).
 # Each step reads the database's files first, so every step measures the
 # server with its data in memory; how much was still cached goes in
