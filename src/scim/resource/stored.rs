@@ -17,7 +17,8 @@ use crate::scim::validate::Attributes;
 /// The attributes of a resource about to be rendered.
 #[derive(Debug, Clone)]
 pub enum StoredAttributes {
-    /// Parsed values (a resource just written, or built in a test).
+    /// Parsed values (a group's attributes, which `render` takes this way;
+    /// a user built in a test).
     Values(Attributes),
     /// The stored object's members, in stored order, values unparsed.
     Text(Vec<(String, Box<RawValue>)>),
@@ -39,8 +40,8 @@ impl From<Attributes> for StoredAttributes {
 }
 
 /// A stored value parsed. The text was checked as JSON when it was split,
-/// so this cannot fail but past serde_json's nesting limit, which stored
-/// attributes (written by the validator) never reach.
+/// so this can fail only past serde_json's nesting limit, and stored
+/// attributes were written from a request body parsed under that limit.
 pub(super) fn parsed(raw: &RawValue) -> Value {
     serde_json::from_str(raw.get()).unwrap_or(Value::Null)
 }
