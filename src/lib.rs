@@ -62,7 +62,7 @@ pub fn open_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<AppState,
         limiter: settings.rate_limit.map(http::limiter::RequestLimiter::new),
         draining: Arc::default(),
         oidc_documents: Arc::new(http::kept_documents::KeptDocuments::new(
-            http::console::OIDC_DOCUMENT_KEEPING,
+            http::console::START_METADATA_TTL,
         )),
         settings: Arc::new(settings),
         clock,

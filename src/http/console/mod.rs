@@ -28,7 +28,7 @@ use actix_web::http::Method;
 use actix_web::web;
 
 pub use error::ConsoleError;
-pub use oidc::START_METADATA_TTL as OIDC_DOCUMENT_KEEPING;
+pub use oidc::START_METADATA_TTL;
 pub use page::security_headers;
 pub use session::COOKIE;
 
