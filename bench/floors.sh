@@ -96,7 +96,11 @@ warm_files() { # step name
             local dir
             dir="$(psql -At "$PG_BASE" -c "SHOW data_directory")"
             while read -r rel; do
-                [ -n "$rel" ] && files+=("$dir/$rel"*)
+                # The relation's file, its 1 GB segments and its forks
+                # (`_fsm`, `_vm`); a bare `*` would take in relations whose
+                # number starts with the same digits. Unmatched patterns
+                # stay literal and are dropped below.
+                [ -n "$rel" ] && files+=("$dir/$rel" "$dir/$rel".[0-9]* "$dir/$rel"_*)
             done < <(psql -At "$PG_BASE" -c "SELECT pg_relation_filepath(c.oid) FROM pg_class c
                 JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE n.nspname = '$pg_schema' AND pg_relation_filepath(c.oid) IS NOT NULL")
