@@ -10,6 +10,7 @@ use super::conn::DbConn;
 use super::dialect::load_direct;
 use super::id_list::{IdList, OneId, OverIds};
 use super::models::MembershipRow;
+pub use super::models::{MappedRole, MembershipGrant};
 use super::schema::{groups, memberships, users};
 
 /// Adds memberships; existing (group, member) pairs are left as they are.
@@ -209,32 +210,6 @@ pub fn members_page(
     Ok((members, next))
 }
 
-/// One membership of a user, with its group and, when the group is
-/// mapped, one role the mapping grants: a row per role granted (a group
-/// mapped to `admin` gives `admin` and `user`), one row without a role
-/// for an unmapped group. What a user resource shows besides its own
-/// attributes is made of these (`access::effective::composed`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MembershipGrant {
-    pub member_id: String,
-    pub group_id: String,
-    pub group_display: String,
-    pub group_directory: String,
-    pub grant: Option<MappedRole>,
-    /// On a row that grants a role: whether the person the member is
-    /// linked to is `live` (`None`: linked to none). Read only there: it
-    /// matters only to access.
-    pub person_live: Option<bool>,
-}
-
-/// A role a group's mapping grants on a product.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MappedRole {
-    pub product: String,
-    pub product_name: String,
-    pub role: String,
-}
-
 /// The memberships of these users (a page of them, or one), in the order
 /// of their groups' names, each with the roles its group's mappings
 /// grant and, where they grant one, the liveness of the member's person
@@ -243,7 +218,22 @@ pub struct MappedRole {
 /// than one for the groups, one for the persons and one through the
 /// `user_entitlements` view (which looks each user up again; its rule is
 /// applied by the caller, who has the users' rows).
+///
+/// A read takes the groups from its store's catalog and reads only the
+/// memberships (`group_catalog`); a write, or the CLI, reads them here.
 pub fn grants_of(
+    conn: &mut DbConn,
+    user_ids: &[String],
+    person_ids: &[Option<String>],
+) -> QueryResult<Vec<MembershipGrant>> {
+    match super::group_catalog::here() {
+        Some(catalog) => super::group_catalog::grants_of(conn, &catalog, user_ids, person_ids),
+        None => grants_joined(conn, user_ids, person_ids),
+    }
+}
+
+/// `grants_of` in one statement, groups and all.
+fn grants_joined(
     conn: &mut DbConn,
     user_ids: &[String],
     person_ids: &[Option<String>],

@@ -18,6 +18,7 @@ pub mod directories;
 mod email_filter;
 pub mod entitlements;
 pub mod error;
+pub mod group_catalog;
 pub mod group_commit;
 pub mod group_counts;
 mod group_filter;

@@ -29,6 +29,7 @@ use diesel::connection::SimpleConnection;
 
 use super::conn::{is_reusable, Backend, DbConn};
 use super::error::StoreError;
+use super::group_catalog::GroupCatalog;
 use super::opener::ConnectionOpener;
 
 /// A read as a reader thread sees it: given the reader's connection (or
@@ -51,6 +52,8 @@ struct Shared {
     max_wait: Duration,
     /// How long one read may run (see `deadline`); `None`: unlimited.
     statement_timeout: Option<Duration>,
+    /// The groups the store's reads have read (see `group_catalog`).
+    catalog: Arc<GroupCatalog>,
 }
 
 /// Most reads waiting at once; past it a read is refused at once.
@@ -155,6 +158,7 @@ impl Readers {
             opener,
             max_wait,
             statement_timeout,
+            catalog: Arc::default(),
         });
         for n in 0..count.max(1) as usize {
             let shared = shared.clone();
@@ -236,7 +240,9 @@ fn run_reader(n: usize, shared: &Shared) {
             conn: Ok((&mut conn, shared)),
         };
         if catch_unwind(AssertUnwindSafe(|| {
-            super::deadline::timed(limit, || job(&mut reader))
+            super::deadline::timed(limit, || {
+                super::group_catalog::kept_here(&shared.catalog, || job(&mut reader))
+            })
         }))
         .is_err()
         {

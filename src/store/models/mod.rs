@@ -3,9 +3,11 @@
 use diesel::prelude::*;
 
 mod console;
+mod grants;
 mod sync;
 
 pub use console::{ConsoleLinkRow, ConsoleSessionRow, LicenseSampleRow};
+pub use grants::{MappedRole, MembershipGrant};
 pub use sync::{
     CustomSchemaRow, NewSyncIssue, SyncIssueRow, SyncRequestsRow, UnregisteredAttributeRow,
 };

@@ -4,6 +4,7 @@ mod audit;
 mod big_writes;
 mod checkpoints;
 mod concurrency;
+mod group_catalog;
 mod kept_totals;
 mod kept_updates;
 mod lost_connections;

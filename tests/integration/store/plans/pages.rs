@@ -4,6 +4,7 @@
 //! access, by the key that comes with each user's id.
 
 use gatehouse::store::entitlements::EntitlementsOfUsers;
+use gatehouse::store::group_catalog::{CatalogGroups, MemberGroups};
 use gatehouse::store::id_list::{explained, explained_one};
 use gatehouse::store::memberships::GrantsOfMembers;
 
@@ -37,6 +38,9 @@ async fn a_pages_groups_and_entitlements_are_read_user_by_user() {
         explained::<GrantsOfMembers>(backend, page, &persons),
         // A lookup's user: the same statement over a one-row table.
         explained_one::<GrantsOfMembers>(backend, page[0], persons[0]),
+        // A read's memberships alone, their groups kept (`group_catalog`).
+        explained::<MemberGroups>(backend, page, &persons),
+        explained_one::<MemberGroups>(backend, page[0], persons[0]),
     ];
     for statement in statements {
         let plan = explain(&app, &statement);
@@ -132,5 +136,46 @@ async fn a_deep_page_skips_keys_from_the_index_alone() {
             !plan.contains("Sort") && !plan.contains("B-TREE"),
             "{query}\n{plan}"
         );
+    }
+}
+
+/// The groups a read does not find kept are read by their key, with
+/// their mappings by group: never a scan of the groups, however many.
+#[actix_web::test]
+async fn groups_missing_from_the_catalog_are_read_by_key() {
+    let app = TestApp::new().await;
+    let ids = bulk_users(&app, (0..3).map(|i| format!("kept{i}@example.com"))).await;
+    let members: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let mut groups = Vec::new();
+    for i in 0..200 {
+        groups.push(app.create_group(&format!("Team {i}"), &members[..1]).await);
+    }
+    app.create_product("Site", "wiki", None).await;
+    app.map("Team 1", "wiki", "user").await;
+    on_postgres(
+        &app,
+        "ANALYZE \"groups\", group_mappings, products, role_implications;",
+    );
+    let backend = app.state.store.backend();
+    let wanted: Vec<&str> = groups[..5]
+        .iter()
+        .map(|g| g["id"].as_str().unwrap())
+        .collect();
+    for statement in [
+        explained::<CatalogGroups>(backend, &wanted, &[]),
+        explained_one::<CatalogGroups>(backend, wanted[0], None),
+    ] {
+        let plan = explain(&app, &statement);
+        match backend {
+            gatehouse::store::Backend::Sqlite => {
+                assert!(plan.contains("SEARCH g USING"), "{statement}\n{plan}");
+                assert!(!plan.contains("SCAN g"), "{statement}\n{plan}");
+                assert!(plan.contains("group_mappings_group"), "{statement}\n{plan}");
+            }
+            gatehouse::store::Backend::Postgres => {
+                assert!(plan.contains("groups_pkey"), "{statement}\n{plan}");
+                assert!(!plan.contains("Seq Scan on groups"), "{statement}\n{plan}");
+            }
+        }
     }
 }

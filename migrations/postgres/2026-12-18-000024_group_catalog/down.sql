@@ -1,0 +1,12 @@
+DROP TRIGGER role_implications_catalog_delete ON role_implications;
+DROP TRIGGER role_implications_catalog_update ON role_implications;
+DROP TRIGGER role_implications_catalog_insert ON role_implications;
+DROP TRIGGER products_catalog_delete ON products;
+DROP TRIGGER products_catalog_update ON products;
+DROP TRIGGER group_mappings_catalog_delete ON group_mappings;
+DROP TRIGGER group_mappings_catalog_update ON group_mappings;
+DROP TRIGGER group_mappings_catalog_insert ON group_mappings;
+DROP TRIGGER groups_catalog_delete ON "groups";
+DROP TRIGGER groups_catalog_update ON "groups";
+DROP FUNCTION group_catalog_changed();
+DROP TABLE group_catalog_version;

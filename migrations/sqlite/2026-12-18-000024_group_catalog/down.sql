@@ -1,0 +1,11 @@
+DROP TRIGGER role_implications_catalog_delete;
+DROP TRIGGER role_implications_catalog_update;
+DROP TRIGGER role_implications_catalog_insert;
+DROP TRIGGER products_catalog_delete;
+DROP TRIGGER products_catalog_update;
+DROP TRIGGER group_mappings_catalog_delete;
+DROP TRIGGER group_mappings_catalog_update;
+DROP TRIGGER group_mappings_catalog_insert;
+DROP TRIGGER groups_catalog_delete;
+DROP TRIGGER groups_catalog_update;
+DROP TABLE group_catalog_version;

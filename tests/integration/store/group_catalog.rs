@@ -1,0 +1,158 @@
+//! The groups a read keeps between reads (`store::group_catalog`): after
+//! every kind of change to what it keeps (a group renamed or deleted, a
+//! mapping made or removed, a product renamed, a role implication), a
+//! user read shows what a write shows, which reads memberships and groups
+//! in one statement and keeps nothing.
+
+use actix_web::http::Method;
+use serde_json::{json, Value};
+
+use crate::support::TestApp;
+
+/// A user's `groups` and `entitlements` as a read shows them, checked
+/// against what a page of users shows and what a write (which reads them
+/// joined, without the catalog) renders.
+async fn shown(app: &TestApp, id: &str) -> (Value, Value) {
+    let read = app.get(&format!("/scim/v2/Users/{id}")).await;
+    assert_eq!(read.status, 200, "{}", read.text);
+    // A page of several users: the list of ids with their persons.
+    let page = app
+        .get("/scim/v2/Users?filter=userName%20sw%20%22cat%22&count=10")
+        .await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    let listed = page.json["Resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == id)
+        .cloned()
+        .unwrap();
+    let written = app
+        .request(Method::PATCH, &format!("/scim/v2/Users/{id}"))
+        .json(&json!({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "replace", "path": "title", "value": "Cat herder"}]
+        }))
+        .send()
+        .await;
+    assert_eq!(written.status, 200, "{}", written.text);
+    for part in ["groups", "entitlements"] {
+        assert_eq!(
+            read.json[part], written.json[part],
+            "{part}: read vs written"
+        );
+        assert_eq!(
+            listed[part], written.json[part],
+            "{part}: listed vs written"
+        );
+    }
+    (
+        read.json["groups"].clone(),
+        read.json["entitlements"].clone(),
+    )
+}
+
+fn displays(groups: &Value) -> Vec<&str> {
+    groups
+        .as_array()
+        .map(|g| g.iter().map(|g| g["display"].as_str().unwrap()).collect())
+        .unwrap_or_default()
+}
+
+fn values(entitlements: &Value) -> Vec<String> {
+    let mut out: Vec<String> = entitlements
+        .as_array()
+        .map(|e| {
+            e.iter()
+                .map(|e| {
+                    format!(
+                        "{} ({})",
+                        e["value"].as_str().unwrap(),
+                        e["display"].as_str().unwrap_or("")
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+async fn rename_group(app: &TestApp, id: &str, name: &str) {
+    let r = app
+        .request(Method::PATCH, &format!("/scim/v2/Groups/{id}"))
+        .json(&json!({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "replace", "path": "displayName", "value": name}]
+        }))
+        .send()
+        .await;
+    assert!(r.status == 200 || r.status == 204, "{}", r.text);
+}
+
+#[actix_web::test]
+async fn a_read_shows_every_change_to_the_groups_it_kept() {
+    let app = TestApp::new().await;
+    let felix = app.create_user("cat.felix@example.com").await;
+    let tom = app.create_user("cat.tom@example.com").await;
+    let (felix, tom) = (felix["id"].as_str().unwrap(), tom["id"].as_str().unwrap());
+    let eng = app.create_group("Eng", &[felix, tom]).await;
+    let ops = app.create_group("Ops", &[felix]).await;
+    let (eng, ops) = (eng["id"].as_str().unwrap(), ops["id"].as_str().unwrap());
+    app.create_product("Site", "wiki", None).await;
+    let eng_wiki = app.map("Eng", "wiki", "user").await;
+
+    let (groups, entitlements) = shown(&app, felix).await;
+    assert_eq!(displays(&groups), ["Eng", "Ops"]);
+    assert_eq!(values(&entitlements).len(), 1, "{entitlements}");
+    let product_name = entitlements[0]["display"].clone();
+
+    // Renamed: the new names, in their new order.
+    rename_group(&app, ops, "Accounts").await;
+    rename_group(&app, eng, "Engineering").await;
+    let (groups, _) = shown(&app, felix).await;
+    assert_eq!(displays(&groups), ["Accounts", "Engineering"]);
+    let (groups, _) = shown(&app, tom).await;
+    assert_eq!(displays(&groups), ["Engineering"]);
+
+    // A mapping made, then one removed.
+    app.map("Accounts", "wiki", "admin").await;
+    let (_, entitlements) = shown(&app, felix).await;
+    assert_eq!(values(&entitlements).len(), 2, "{entitlements}");
+    let r = app
+        .admin_delete(&format!("/mappings/{}", eng_wiki["id"].as_str().unwrap()))
+        .await;
+    assert!(r.status == 200 || r.status == 204, "{}", r.text);
+    let (_, entitlements) = shown(&app, tom).await;
+    assert!(values(&entitlements).is_empty(), "{entitlements}");
+
+    // The product renamed: its new name on every entitlement it gives.
+    let r = app
+        .admin(Method::PATCH, "/products/wiki")
+        .json(&json!({"name": "The Wiki"}))
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let (_, entitlements) = shown(&app, felix).await;
+    assert_ne!(entitlements[0]["display"], product_name, "{entitlements}");
+
+    // A role that implies one more.
+    app.state
+        .store
+        .write_now(|conn| -> Result<(), gatehouse::store::StoreError> {
+            use diesel::connection::SimpleConnection;
+            conn.batch_execute(
+                "INSERT INTO role_implications (role, grants) VALUES ('admin', 'guest')",
+            )
+            .map_err(gatehouse::store::StoreError::Database)
+        })
+        .unwrap();
+    let (_, entitlements) = shown(&app, felix).await;
+    assert_eq!(values(&entitlements).len(), 3, "{entitlements}");
+
+    // A group deleted.
+    let r = app.delete(&format!("/scim/v2/Groups/{ops}")).await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    let (groups, _) = shown(&app, felix).await;
+    assert_eq!(displays(&groups), ["Engineering"]);
+}
