@@ -33,7 +33,7 @@ use diesel::QueryResult;
 
 use super::conn::DbConn;
 use super::dialect::load_direct;
-use super::id_list::{IdList, OneId, OverIds};
+use super::id_list::{load_over_users, IdList, OneId, OverIds};
 use super::models::{MappedRole, MembershipGrant};
 
 /// Most groups kept at once: past it the catalog starts again from empty
@@ -152,17 +152,7 @@ pub(super) fn grants_of(
     user_ids: &[String],
     person_ids: &[Option<String>],
 ) -> QueryResult<Vec<MembershipGrant>> {
-    let rows: Vec<MemberRow> = match user_ids {
-        [] => return Ok(Vec::new()),
-        [one] => {
-            let person = person_ids.first().and_then(Option::as_deref);
-            load_direct(conn, OneId::<MemberGroups>::with_person(one, person))?
-        }
-        _ => load_direct(
-            conn,
-            IdList::<MemberGroups>::with_persons(user_ids, person_ids),
-        )?,
-    };
+    let rows: Vec<MemberRow> = load_over_users::<MemberGroups, _>(conn, user_ids, person_ids)?;
     let mut wanted: Vec<&str> = rows.iter().map(|r| r.1.as_str()).collect();
     wanted.sort_unstable();
     wanted.dedup();

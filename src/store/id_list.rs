@@ -17,11 +17,13 @@ use std::marker::PhantomData;
 
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::query_dsl::methods::LoadQuery;
 use diesel::sql_types::{Array, Nullable, Text};
 use diesel::sqlite::Sqlite;
-use diesel::{QueryResult, RunQueryDsl};
+use diesel::{PgConnection, QueryResult, RunQueryDsl, SqliteConnection};
 
-use super::Backend;
+use super::dialect::load_direct;
+use super::{Backend, DbConn};
 
 /// A statement over a list of ids, in three parts around the list.
 pub trait OverIds: 'static {
@@ -342,5 +344,28 @@ impl<S: OverIds> QueryFragment<Pg> for OneId<S> {
             0 => out.push_bind_param::<Text, _>(&self.id),
             _ => out.push_bind_param::<Nullable<Text>, _>(person),
         })
+    }
+}
+
+/// Loads statement `S` over users and their persons (`WITH_PERSONS`;
+/// `persons[i]` is user `ids[i]`'s): a lookup's one user as [`OneId`], a
+/// page as [`IdList`], nothing at all for no users.
+pub fn load_over_users<S, U>(
+    conn: &mut DbConn,
+    ids: &[String],
+    persons: &[Option<String>],
+) -> QueryResult<Vec<U>>
+where
+    S: OverIds,
+    OneId<S>: LoadQuery<'static, SqliteConnection, U> + LoadQuery<'static, PgConnection, U>,
+    IdList<S>: LoadQuery<'static, SqliteConnection, U> + LoadQuery<'static, PgConnection, U>,
+{
+    match ids {
+        [] => Ok(Vec::new()),
+        [one] => {
+            let person = persons.first().and_then(Option::as_deref);
+            load_direct(conn, OneId::<S>::with_person(one, person))
+        }
+        _ => load_direct(conn, IdList::<S>::with_persons(ids, persons)),
     }
 }

@@ -7,8 +7,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Nullable, Text};
 
 use super::conn::DbConn;
-use super::dialect::load_direct;
-use super::id_list::{IdList, OneId, OverIds};
+use super::id_list::{load_over_users, OverIds};
 use super::models::MembershipRow;
 pub use super::models::{MappedRole, MembershipGrant};
 use super::schema::{groups, memberships, users};
@@ -248,17 +247,7 @@ fn grants_joined(
         Option<String>,
         Option<bool>,
     );
-    let rows: Vec<Row> = match user_ids {
-        [] => return Ok(Vec::new()),
-        [one] => {
-            let person = person_ids.first().and_then(Option::as_deref);
-            load_direct(conn, OneId::<GrantsOfMembers>::with_person(one, person))?
-        }
-        _ => load_direct(
-            conn,
-            IdList::<GrantsOfMembers>::with_persons(user_ids, person_ids),
-        )?,
-    };
+    let rows: Vec<Row> = load_over_users::<GrantsOfMembers, _>(conn, user_ids, person_ids)?;
     Ok(rows
         .into_iter()
         .map(
