@@ -120,6 +120,22 @@ impl GroupCatalog {
     }
 }
 
+/// How many of the groups reads wanted they found kept, and how many they
+/// read: a directory with more groups than `MOST_KEPT` that its users'
+/// pages keep reading shows here as groups read.
+struct CatalogMetrics {
+    kept: metrics::Counter,
+    read: metrics::Counter,
+}
+
+fn catalog_metrics() -> &'static CatalogMetrics {
+    static METRICS: std::sync::OnceLock<CatalogMetrics> = std::sync::OnceLock::new();
+    METRICS.get_or_init(|| CatalogMetrics {
+        kept: metrics::counter!("gatehouse_group_catalog_groups_total", "source" => "kept"),
+        read: metrics::counter!("gatehouse_group_catalog_groups_total", "source" => "read"),
+    })
+}
+
 thread_local! {
     /// The catalog of the store whose read this thread is running.
     static HERE: RefCell<Option<Arc<GroupCatalog>>> = const { RefCell::new(None) };
@@ -165,6 +181,9 @@ pub(super) fn grants_of(
                 missing,
                 seen,
             } = catalog.find(version, &wanted);
+            let counts = catalog_metrics();
+            counts.kept.increment(groups.len() as u64);
+            counts.read.increment(missing.len() as u64);
             if !missing.is_empty() {
                 let ids: Vec<&str> = missing.iter().map(String::as_str).collect();
                 let read = read_groups(conn, &ids)?;

@@ -155,4 +155,22 @@ async fn a_read_shows_every_change_to_the_groups_it_kept() {
     assert_eq!(r.status, 204, "{}", r.text);
     let (groups, _) = shown(&app, felix).await;
     assert_eq!(displays(&groups), ["Engineering"]);
+
+    // The groups reads found kept and those they read, for operators.
+    let r = app
+        .request_as(&app.admin_token, Method::GET, "/metrics")
+        .send()
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    for source in ["kept", "read"] {
+        let name = format!("gatehouse_group_catalog_groups_total{{source=\"{source}\"}} ");
+        let count: f64 = r
+            .text
+            .lines()
+            .find_map(|l| l.strip_prefix(&name))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in:\n{}", r.text));
+        // (The recorder is the process's: other tests' reads count too.)
+        assert!(count >= 1.0, "{name}{count}");
+    }
 }
