@@ -263,13 +263,9 @@ fn read_groups(conn: &mut DbConn, ids: &[&str]) -> QueryResult<HashMap<String, A
             directory,
             roles: Vec::new(),
         });
-        if let (Some(product), Some(product_name), Some(role)) = (product, product_name, role) {
-            group.roles.push(MappedRole {
-                product,
-                product_name,
-                role,
-            });
-        }
+        group
+            .roles
+            .extend(MappedRole::of_columns(product, product_name, role));
     }
     Ok(groups
         .into_iter()

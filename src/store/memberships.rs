@@ -257,14 +257,7 @@ fn grants_joined(
                     group_id,
                     group_display,
                     group_directory,
-                    grant: match (product, name, role) {
-                        (Some(product), Some(product_name), Some(role)) => Some(MappedRole {
-                            product,
-                            product_name,
-                            role,
-                        }),
-                        _ => None,
-                    },
+                    grant: MappedRole::of_columns(product, name, role),
                     person_live: live,
                 }
             },

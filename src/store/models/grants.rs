@@ -26,3 +26,23 @@ pub struct MappedRole {
     pub product_name: String,
     pub role: String,
 }
+
+impl MappedRole {
+    /// The role a row's mapping columns (product, its name, the role
+    /// implied; each NULL where the group's mapping or its product or
+    /// implication is missing) grant, if they grant one.
+    pub fn of_columns(
+        product: Option<String>,
+        product_name: Option<String>,
+        role: Option<String>,
+    ) -> Option<MappedRole> {
+        match (product, product_name, role) {
+            (Some(product), Some(product_name), Some(role)) => Some(MappedRole {
+                product,
+                product_name,
+                role,
+            }),
+            _ => None,
+        }
+    }
+}
