@@ -419,6 +419,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// PostgreSQL only (migration 000025): each user's `updated_at`, kept
+    /// aside so a touched user's own row changes no index.
+    user_modified_at (user_id) {
+        user_id -> Text,
+        directory_id -> Text,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
     user_value_counts (seq) {
         seq -> BigInt,
         directory_id -> Text,
@@ -483,6 +493,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     license_samples,
     user_counts,
     user_value_counts,
+    user_modified_at,
     licenses,
     license_counts,
     license_dirty,

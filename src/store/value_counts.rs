@@ -17,7 +17,7 @@ use diesel::sql_types::BigInt;
 
 use super::case_fold::unicode_lower;
 use super::conn::{DbConn, MultiBackend};
-use super::schema::{user_value_counts, users};
+use super::schema::{user_modified_at, user_value_counts, users};
 use super::sql_fragment::SqlFragment;
 use super::user_counts;
 
@@ -138,9 +138,10 @@ pub enum ModifiedTest {
 }
 
 /// How many users of a directory meet `test`: the kept minutes after the
-/// time's own, that minute's users counted from the (directory,
-/// updated_at) index, and for `lt`/`le` the directory's kept total less
-/// those.
+/// time's own, that minute's users counted from the index of their
+/// `updated_at` (`users_directory_updated` on SQLite; on PostgreSQL that
+/// index is on `user_modified_at`, migration 000025), and for `lt`/`le`
+/// the directory's kept total less those.
 pub fn modified(conn: &mut DbConn, directory: &str, test: ModifiedTest) -> QueryResult<i64> {
     let (time, at_or_after) = match test {
         ModifiedTest::After(t) | ModifiedTest::Until(t) => (t, false),
@@ -153,15 +154,34 @@ pub fn modified(conn: &mut DbConn, directory: &str, test: ModifiedTest) -> Query
         .filter(user_value_counts::value_key.gt(format!("{minute:012}")))
         .select(kept_sum())
         .first(conn)?;
-    let this_minute = users::table
-        .filter(users::directory_id.eq(directory))
-        .filter(users::updated_at.lt((minute + 1) * MINUTE_US))
-        .into_boxed::<MultiBackend>();
-    let this_minute = match at_or_after {
-        true => this_minute.filter(users::updated_at.ge(time)),
-        false => this_minute.filter(users::updated_at.gt(time)),
+    let before_next = (minute + 1) * MINUTE_US;
+    let this_minute: i64 = match conn {
+        DbConn::Sqlite(_) => {
+            let q = users::table
+                .filter(users::directory_id.eq(directory))
+                .filter(users::updated_at.lt(before_next))
+                .into_boxed::<MultiBackend>();
+            match at_or_after {
+                true => q.filter(users::updated_at.ge(time)),
+                false => q.filter(users::updated_at.gt(time)),
+            }
+            .count()
+            .get_result(conn)?
+        }
+        DbConn::Postgres(_) => {
+            let q = user_modified_at::table
+                .filter(user_modified_at::directory_id.eq(directory))
+                .filter(user_modified_at::updated_at.lt(before_next))
+                .into_boxed::<MultiBackend>();
+            match at_or_after {
+                true => q.filter(user_modified_at::updated_at.ge(time)),
+                false => q.filter(user_modified_at::updated_at.gt(time)),
+            }
+            .count()
+            .get_result(conn)?
+        }
     };
-    let after: i64 = later_minutes + this_minute.count().get_result::<i64>(conn)?;
+    let after = later_minutes + this_minute;
     Ok(match test {
         ModifiedTest::After(_) | ModifiedTest::From(_) => after,
         ModifiedTest::Before(_) | ModifiedTest::Until(_) => {

@@ -4,7 +4,7 @@
 use super::compare::{self, Leaf, Repr};
 use super::json::JsonBase;
 use super::lookups::{address_match, email_element, AddressMatch, EmailMatch};
-use super::tables::TableList;
+use super::tables::{modified_aside, TableList};
 use crate::scim::filter::{AttrPath, CompValue, CompareOp, Filter};
 use crate::scim::fold::fold;
 use crate::scim::schema::{AttrType, ResourceKind};
@@ -47,7 +47,7 @@ impl<'a> Compiler<'a> {
             return Ok(None);
         };
         Ok(match self.resolve(path)? {
-            Target::Leaf(leaf) => compare::text_in(&leaf, &texts),
+            Target::Leaf(leaf) | Target::Modified(leaf) => compare::text_in(&leaf, &texts),
             Target::Multi { list, sub } => {
                 let sub = sub.unwrap_or_else(|| "value".to_owned());
                 match self.indexed_emails(&list, &sub, &texts) {
@@ -64,7 +64,7 @@ impl<'a> Compiler<'a> {
 
     fn present(&self, path: &AttrPath) -> Result<SqlCondition, ScimError> {
         Ok(match self.resolve(path)? {
-            Target::Leaf(leaf) => compare::present(&leaf),
+            Target::Leaf(leaf) | Target::Modified(leaf) => compare::present(&leaf),
             Target::Complex { base, keys: k } => self.backend.json_present(base, &keys(&k)),
             Target::Multi { list, sub: None } => self.any_element(&list, constant(true)),
             Target::Multi {
@@ -86,6 +86,18 @@ impl<'a> Compiler<'a> {
     ) -> Result<SqlCondition, ScimError> {
         match self.resolve(path)? {
             Target::Leaf(leaf) => compare::compare(&leaf, op, value, self.backend),
+            Target::Modified(leaf) => {
+                let aside = Leaf {
+                    expr: SqlExpr::new().sql("um.updated_at"),
+                    ..leaf
+                };
+                Ok(modified_aside(compare::compare(
+                    &aside,
+                    op,
+                    value,
+                    self.backend,
+                )?))
+            }
             Target::Complex { .. } => Err(ScimError::invalid_filter(format!(
                 "'{path}' is complex; compare one of its sub-attributes instead"
             ))),
@@ -361,7 +373,7 @@ impl<'a> Compiler<'a> {
     /// attribute its primary (else first) value (RFC 7644 §3.4.2.3).
     pub fn sort_key(&self, path: &AttrPath) -> Result<SqlExpr, ScimError> {
         let leaf = match self.resolve(path)? {
-            Target::Leaf(leaf) => leaf,
+            Target::Leaf(leaf) | Target::Modified(leaf) => leaf,
             Target::Multi {
                 list:
                     List::Json {

@@ -20,6 +20,12 @@ pub(super) enum Target<'a> {
     Complex { base: JsonBase, keys: Vec<String> },
     /// A multi-valued attribute, and the sub-attribute named, if any.
     Multi { list: List<'a>, sub: Option<String> },
+    /// A user's `meta.lastModified` on PostgreSQL: the users' own column
+    /// (rendered, sorted by, tested for presence), compared through its
+    /// copy in `user_modified_at`, which holds the index (migration 000025:
+    /// an index on the users' column kept a touched user's rewrite from
+    /// being HOT).
+    Modified(Leaf),
     /// `meta.resourceType`: the same for every row of the table.
     ResourceType,
     /// `schemas`: the core URN always, an extension's when it has values.
@@ -206,6 +212,15 @@ impl<'a> Compiler<'a> {
                 true,
                 Repr::Micros,
             ),
+            ("meta", Some("lastmodified")) if user && self.backend == Backend::Postgres => {
+                Ok(Some(Target::Modified(Leaf::column(
+                    "users.updated_at",
+                    DateTime,
+                    true,
+                    Repr::Micros,
+                    &label,
+                ))))
+            }
             ("meta", Some("lastmodified")) => leaf(
                 "users.updated_at",
                 "\"groups\".updated_at",

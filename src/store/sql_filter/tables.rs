@@ -150,3 +150,17 @@ impl TableList {
         }
     }
 }
+
+/// `condition` on the user's row in `user_modified_at` (PostgreSQL, named
+/// `um`): its `updated_at`, indexed there rather than on `users` (migration
+/// 000025). Correlated, as a semi-join PostgreSQL can read from either
+/// side: many matches (an hour of an IdP's changes) walk the page's users
+/// in creation order and probe each one's row by key; few are read from
+/// `(directory_id, updated_at)`, the directory carried over from the outer
+/// query's through `um.directory_id = users.directory_id`.
+pub(super) fn modified_aside(condition: SqlCondition) -> SqlCondition {
+    SqlCondition::new()
+        .sql("EXISTS (SELECT 1 FROM user_modified_at um WHERE um.user_id = users.id AND um.directory_id = users.directory_id AND ")
+        .append(condition)
+        .sql(")")
+}

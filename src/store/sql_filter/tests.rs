@@ -70,6 +70,18 @@ fn compiles_to_bound_sql() {
         (cmp("active", None, Ne, CompValue::Bool(true)), u, Backend::Sqlite, "(NOT (users.active = ?))", vec!["true"]),
         (cmp("meta", Some("lastModified"), Gt, s("2011-05-13T04:42:34Z")), u, Backend::Sqlite,
          "(users.updated_at > ?)", vec!["1305261754000000"]),
+        // PostgreSQL compares a user's lastModified where it is indexed
+        // (user_modified_at, migration 000025); a group's has its own index.
+        (cmp("meta", Some("lastModified"), Gt, s("2011-05-13T04:42:34Z")), u, Backend::Postgres,
+         "EXISTS (SELECT 1 FROM user_modified_at um WHERE um.user_id = users.id AND um.directory_id = users.directory_id AND (um.updated_at > ?))",
+         vec!["1305261754000000"]),
+        (cmp("meta", Some("lastModified"), Ne, s("2011-05-13T04:42:34Z")), u, Backend::Postgres,
+         "EXISTS (SELECT 1 FROM user_modified_at um WHERE um.user_id = users.id AND um.directory_id = users.directory_id AND (NOT (um.updated_at = ?)))",
+         vec!["1305261754000000"]),
+        (cmp("meta", Some("lastModified"), Le, s("2011-05-13T04:42:34Z")), g, Backend::Postgres,
+         "(\"groups\".updated_at <= ?)", vec!["1305261754000000"]),
+        (Filter::Present(path("meta", Some("lastModified"))), u, Backend::Postgres,
+         "(1 = 1)", vec![]),
         (cmp("meta", Some("created"), Le, s("2011-05-13T06:42:34+02:00")), g, Backend::Postgres,
          "(\"groups\".created_at <= ?)", vec!["1305261754000000"]),
         // ne also matches resources without the attribute.
@@ -312,6 +324,7 @@ fn sort_orders() {
         (Some("userName"), true, Backend::Postgres,
          "(users.user_name_key COLLATE \"C\" IS NULL), users.user_name_key COLLATE \"C\" DESC, users.created_at, users.id"),
         (Some("meta.lastModified"), true, Backend::Sqlite, "(users.updated_at IS NULL), users.updated_at DESC, users.created_at, users.id"),
+        (Some("meta.lastModified"), false, Backend::Postgres, "(users.updated_at IS NULL), users.updated_at ASC, users.created_at, users.id"),
         (Some("name.familyName"), false, Backend::Sqlite,
          "(lower(json_extract(users.attributes, '$.\"name\".\"familyName\"')) IS NULL), lower(json_extract(users.attributes, '$.\"name\".\"familyName\"')) ASC, users.created_at, users.id"),
     ];

@@ -46,6 +46,16 @@ async fn finds_around(app: &TestApp, at: i64, modified: &[(usize, i64)]) {
             .collect();
         finds_by_every_page(app, &filter, &expected).await;
     }
+    // Negated, the compiled test alone (on PostgreSQL a NOT EXISTS on the
+    // users' rows in `user_modified_at`): every user modified at or
+    // before the time.
+    let filter = format!("not (meta.lastModified gt \"{}\")", time(at));
+    let expected: Vec<String> = modified
+        .iter()
+        .filter(|(_, m)| *m <= at)
+        .map(|(i, _)| u(*i))
+        .collect();
+    finds_by_every_page(app, &filter, &expected).await;
 }
 
 /// Every time worth asking about: each user's own, a microsecond either

@@ -96,10 +96,14 @@ async fn identity_lookups_are_index_lookups_on_both_databases() {
             "users_manager",
         ),
         (User, "active eq false", "users_directory_active"),
+        // PostgreSQL keeps a user's lastModified indexed aside (000025).
         (
             User,
             "meta.lastModified gt \"2026-12-01T00:00:00Z\"",
-            "users_directory_updated",
+            match app.state.store.backend() {
+                gatehouse::store::Backend::Sqlite => "users_directory_updated",
+                gatehouse::store::Backend::Postgres => "user_modified_at_directory",
+            },
         ),
         (
             Group,
@@ -493,13 +497,25 @@ async fn kept_value_totals_are_one_range_of_their_index() {
                  AND value_key > '000029453760'";
     let plan = explain(&app, later);
     assert!(plan.contains(total_plan), "{later}:\n{plan}");
-    on_postgres(&app, &format!("{THREE_THOUSAND_USERS} ANALYZE users;"));
-    let minute = "SELECT count(*) FROM users WHERE directory_id = 'd' \
-                  AND updated_at < 1767225660000000 AND updated_at > 1767225605000000";
-    let minute_plan = match app.state.store.backend() {
-        gatehouse::store::Backend::Sqlite => "COVERING INDEX users_directory_updated",
-        gatehouse::store::Backend::Postgres => "Index Only Scan using users_directory_updated",
+    on_postgres(
+        &app,
+        &format!("{THREE_THOUSAND_USERS} ANALYZE users, user_modified_at;"),
+    );
+    let minute = |table: &str| {
+        format!(
+            "SELECT count(*) FROM {table} WHERE directory_id = 'd' \
+             AND updated_at < 1767225660000000 AND updated_at > 1767225605000000"
+        )
     };
-    let plan = explain(&app, minute);
+    let (minute, minute_plan) = match app.state.store.backend() {
+        gatehouse::store::Backend::Sqlite => {
+            (minute("users"), "COVERING INDEX users_directory_updated")
+        }
+        gatehouse::store::Backend::Postgres => (
+            minute("user_modified_at"),
+            "Index Only Scan using user_modified_at_directory",
+        ),
+    };
+    let plan = explain(&app, &minute);
     assert!(plan.contains(minute_plan), "{minute}:\n{plan}");
 }

@@ -1,0 +1,18 @@
+CREATE OR REPLACE FUNCTION user_modified_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO user_value_counts (directory_id, attribute, value_key, users)
+        SELECT directory_id, 'meta.lastModified', lpad(minute::text, 12, '0'), sum(moved)
+        FROM (SELECT directory_id, updated_at / 60000000 AS minute, -1 AS moved FROM before_rows
+              UNION ALL
+              SELECT directory_id, updated_at / 60000000 AS minute, 1 AS moved FROM after_rows) m
+        GROUP BY directory_id, minute
+        HAVING sum(moved) <> 0;
+    RETURN NULL;
+END $$;
+DROP TRIGGER users_modified_at_delete ON users;
+DROP FUNCTION user_modified_at_removed();
+DROP TRIGGER users_modified_at_insert ON users;
+DROP FUNCTION user_modified_at_added();
+CREATE INDEX users_directory_updated ON users(directory_id, updated_at);
+DROP TABLE user_modified_at;
+ALTER TABLE users RESET (fillfactor);
