@@ -155,31 +155,24 @@ pub fn modified(conn: &mut DbConn, directory: &str, test: ModifiedTest) -> Query
         .select(kept_sum())
         .first(conn)?;
     let before_next = (minute + 1) * MINUTE_US;
-    let this_minute: i64 = match conn {
-        DbConn::Sqlite(_) => {
-            let q = users::table
-                .filter(users::directory_id.eq(directory))
-                .filter(users::updated_at.lt(before_next))
+    // The same count, over whichever table holds the index.
+    macro_rules! this_minute {
+        ($table:ident) => {{
+            let q = $table::table
+                .filter($table::directory_id.eq(directory))
+                .filter($table::updated_at.lt(before_next))
                 .into_boxed::<MultiBackend>();
             match at_or_after {
-                true => q.filter(users::updated_at.ge(time)),
-                false => q.filter(users::updated_at.gt(time)),
+                true => q.filter($table::updated_at.ge(time)),
+                false => q.filter($table::updated_at.gt(time)),
             }
             .count()
-            .get_result(conn)?
-        }
-        DbConn::Postgres(_) => {
-            let q = user_modified_at::table
-                .filter(user_modified_at::directory_id.eq(directory))
-                .filter(user_modified_at::updated_at.lt(before_next))
-                .into_boxed::<MultiBackend>();
-            match at_or_after {
-                true => q.filter(user_modified_at::updated_at.ge(time)),
-                false => q.filter(user_modified_at::updated_at.gt(time)),
-            }
-            .count()
-            .get_result(conn)?
-        }
+            .get_result::<i64>(conn)?
+        }};
+    }
+    let this_minute = match conn {
+        DbConn::Sqlite(_) => this_minute!(users),
+        DbConn::Postgres(_) => this_minute!(user_modified_at),
     };
     let after = later_minutes + this_minute;
     Ok(match test {
