@@ -120,7 +120,8 @@ pub fn link_to(
         return Ok(());
     };
     if current.as_ref().is_some_and(|c| c.id == target.id) {
-        refresh(conn, ctx.now, &target.id, Some(&row.id))?;
+        // The person as `person_for` just read it: not read again.
+        refresh_read(conn, ctx.now, &target, Some(&row.id))?;
         return Ok(());
     }
     let others: Vec<String> = persons::accounts(conn, &target.id)?
@@ -191,6 +192,17 @@ pub fn refresh(
     written: Option<&str>,
 ) -> StoreResult<bool> {
     let person = persons::find(conn, person_id)?;
+    refresh_read(conn, now, &person, written)
+}
+
+/// `refresh` of a person this write has read already.
+fn refresh_read(
+    conn: &mut DbConn,
+    now: i64,
+    person: &PersonRow,
+    written: Option<&str>,
+) -> StoreResult<bool> {
+    let person_id = person.id.as_str();
     let (identities, active) = persons::identities(conn, person_id)?;
     let managed = person.managed || identities > 0;
     let live = !managed || active > 0;

@@ -176,10 +176,19 @@ pub fn update(conn: &mut DbConn, before: &UserRow, row: &UserRow) -> Result<(), 
     Ok(())
 }
 
-/// The row of `id`, locked for this transaction's writes.
+/// The row of `id`, locked for this transaction's writes: on PostgreSQL
+/// read with its lock (`FOR UPDATE`), one round trip where a lock and then
+/// a read were two; SQLite has one writer at a time and needs no lock.
 pub fn find_for_update(conn: &mut DbConn, directory_id: &str, id: &str) -> QueryResult<UserRow> {
-    super::dialect::lock_row(conn, super::dialect::LockTable::Users, id)?;
-    find(conn, Some(directory_id), id)
+    match conn {
+        DbConn::Sqlite(_) => find(conn, Some(directory_id), id),
+        DbConn::Postgres(c) => users::table
+            .filter(users::id.eq(id))
+            .filter(users::directory_id.eq(directory_id))
+            .select(UserRow::as_select())
+            .for_update()
+            .first(c),
+    }
 }
 
 /// Deletes a user; returns how many rows went (0 or 1).
