@@ -17,5 +17,6 @@ import json
 for s in json.load(open('/tmp/prov.json'))['scenarios']:
     print('round $r $name', s['scenario'], f\"{s['req_per_s']:.0f}/s p50 {s['p50_ms']} p99 {s['p99_ms']} errors {s['errors']}\", {k: (v['req_per_s'], v['p99_ms']) for k, v in s['operations'].items()})"
   pkill -f 'serve --listen 127.0.0.1:18080'
+  while pgrep -f 'serve --listen 127.0.0.1:18080' > /dev/null; do sleep 0.2; done
   psql -q postgres://postgres@127.0.0.1:5432/test -c "DROP SCHEMA $schema CASCADE" 2>/dev/null
 done; done
