@@ -41,7 +41,6 @@ pub fn columns_of<T: Selectable<diesel::sqlite::Sqlite>>() -> T::SelectExpressio
 /// SQLite needs nothing: it has one writer at a time already.
 pub fn lock_row(conn: &mut DbConn, table: LockTable, id: &str) -> diesel::QueryResult<()> {
     let (select, tail) = match table {
-        LockTable::Users => ("SELECT id FROM users WHERE id = ", " FOR UPDATE"),
         LockTable::Groups => ("SELECT id FROM \"groups\" WHERE id = ", " FOR UPDATE"),
         LockTable::Products => (
             "SELECT product_key FROM products WHERE product_key = ",
@@ -58,8 +57,9 @@ pub fn lock_row(conn: &mut DbConn, table: LockTable, id: &str) -> diesel::QueryR
 /// Runs `select`, the key, `tail`: a `SELECT … FOR UPDATE` of one bound
 /// parameter, on PostgreSQL; SQLite needs no row locks (one writer at a
 /// time). Prepared once per connection: run through `sql_query`, each was
-/// parsed and planned anew, ~0.1 ms of the database's time a lock (every
-/// user write takes one, a member PATCH two).
+/// parsed and planned anew, ~0.1 ms of the database's time a lock (a
+/// member PATCH takes two; a user write reads its row with its lock
+/// instead, `users::find_for_update`).
 fn lock_on_postgres(
     conn: &mut DbConn,
     select: &'static str,
@@ -135,7 +135,6 @@ pub fn lock_group_counts_of(conn: &mut DbConn, member_id: &str) -> diesel::Query
 /// Tables whose rows writers lock.
 #[derive(Debug, Clone, Copy)]
 pub enum LockTable {
-    Users,
     Groups,
     /// A capped product: license checks on it take turns.
     Products,
