@@ -1,7 +1,8 @@
 //! Multi-valued attributes kept in tables of their own rather than in the
 //! JSON column: a user's `groups` and a group's `members` (memberships),
 //! a user's `entitlements` and the access extension's `grants` (the
-//! derived `user_entitlements` view).
+//! derived `user_entitlements` view); and, on PostgreSQL, the row each
+//! user's `meta.lastModified` is indexed in (`modified_aside`).
 
 use super::compare::{Leaf, Repr};
 use crate::scim::schema::AttrType;

@@ -184,4 +184,15 @@ async fn filter_errors_are_invalid_filter_with_a_position() {
             "'yesterday' is not an xsd:dateTime"
         )
     );
+    // lastModified too, which PostgreSQL compares in `user_modified_at`.
+    for filter in [
+        "meta.lastModified gt \"yesterday\"",
+        "not (meta.lastModified ge 7)",
+    ] {
+        let r = app
+            .get(&format!("/scim/v2/Users?filter={}", filter_query(filter)))
+            .await;
+        assert_eq!(r.status, 400, "{filter}: {}", r.text);
+        assert_eq!(r.json["scimType"], "invalidFilter", "{filter}: {}", r.text);
+    }
 }
