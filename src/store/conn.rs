@@ -31,6 +31,13 @@ pub fn is_reusable(conn: &mut DbConn) -> bool {
     )
 }
 
+/// Whether a connection no longer answers `SELECT 1` (a PostgreSQL
+/// connection whose server, network or idle timeout ended it).
+pub fn is_dead(conn: &mut DbConn) -> bool {
+    use diesel::connection::SimpleConnection;
+    conn.batch_execute("SELECT 1").is_err()
+}
+
 /// Which database a URL points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

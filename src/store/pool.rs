@@ -8,7 +8,7 @@ use diesel::Connection;
 
 use super::analyze::Analyzer;
 use super::checkpointer::Checkpointer;
-use super::conn::{Backend, DbConn};
+use super::conn::{is_dead, Backend, DbConn};
 use super::error::{IsStale, MAX_ATTEMPTS};
 use super::error::{StoreError, StoreResult};
 use super::group_commit::GroupCommit;
@@ -28,6 +28,8 @@ pub struct Store {
     backend: Backend,
     readers: Readers,
     write: DbPool,
+    /// Opens a write connection in place of one found dead (`begin_write`).
+    opener: ConnectionOpener,
     /// SQLite's writes go through group commit (see `group_commit`);
     /// PostgreSQL runs concurrent write transactions and syncs them itself.
     committer: Option<GroupCommit>,
@@ -78,11 +80,12 @@ impl Store {
             Pool::builder()
                 .max_size(size)
                 .min_idle(Some(1))
-                // A PostgreSQL connection can die with its server, so each is
-                // checked (`SELECT 1`) when taken from the pool; a SQLite
-                // connection is an open file and cannot, and the check was
-                // 3% of a lookup's cost.
-                .test_on_check_out(backend == Backend::Postgres)
+                // A PostgreSQL connection can die with its server, but is not
+                // checked (`SELECT 1`) when taken from the pool: that was a
+                // round trip on every write. A write whose `BEGIN` fails on
+                // a dead one gets a new one (`begin_write`). A SQLite
+                // connection is an open file and cannot die.
+                .test_on_check_out(false)
                 .connection_timeout(options.acquire_timeout)
                 .build(opener)
                 .map_err(|e| StoreError::Pool(e.to_string()))
@@ -116,6 +119,7 @@ impl Store {
             backend,
             readers,
             write,
+            opener: opener.clone(),
             committer,
             checkpointer,
             analyzer: Analyzer::default(),
@@ -164,6 +168,27 @@ impl Store {
         self.write
             .get()
             .map_err(|e| StoreError::Pool(e.to_string()))
+    }
+
+    /// Begins a write transaction on `pooled`. A PostgreSQL connection
+    /// that died in the pool (the server restarted, an idle timeout, an
+    /// operator's `pg_terminate_backend`) fails its `BEGIN`; nothing has
+    /// run on it, so it is replaced in the pool by a new one, on which the
+    /// transaction begins. A write whose connection dies after its `BEGIN`
+    /// fails as it always did: whether its `COMMIT` landed is not known.
+    fn begin_write(&self, pooled: &mut PooledConnection<ConnectionOpener>) -> StoreResult<()> {
+        let conn: &mut DbConn = pooled;
+        match super::write_lock::begin(conn) {
+            Ok(()) => Ok(()),
+            Err(_) if self.backend == Backend::Postgres && is_dead(conn) => {
+                *conn = self
+                    .opener
+                    .open()
+                    .map_err(|e| StoreError::Pool(format!("could not connect: {e}")))?;
+                Ok(super::write_lock::begin(conn)?)
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Runs read-only work on a reader thread (see `readers`). The work
@@ -231,11 +256,12 @@ impl Store {
         let store = self.clone();
         let written = run_blocking(move || {
             let mut pooled = store.write_conn()?;
-            let conn: &mut DbConn = &mut pooled;
             let mut attempt = 0;
             loop {
                 attempt += 1;
-                match super::write_lock::transaction(conn, |c| super::licenses::settled(c, &work)) {
+                store.begin_write(&mut pooled)?;
+                let conn: &mut DbConn = &mut pooled;
+                match super::write_lock::run_begun(conn, |c| super::licenses::settled(c, &work)) {
                     Err(e) if e.is_stale() && attempt < MAX_ATTEMPTS => continue,
                     other => return other,
                 }
@@ -261,8 +287,9 @@ impl Store {
         E: From<StoreError> + From<diesel::result::Error>,
     {
         let mut pooled = self.write_conn()?;
+        self.begin_write(&mut pooled)?;
         let conn: &mut DbConn = &mut pooled;
-        let written = super::write_lock::transaction(conn, |c| super::licenses::settled(c, work));
+        let written = super::write_lock::run_begun(conn, |c| super::licenses::settled(c, work));
         self.nudge_checkpointer();
         written
     }
@@ -276,8 +303,9 @@ impl Store {
         E: From<StoreError> + From<diesel::result::Error>,
     {
         let mut pooled = self.write_conn()?;
+        self.begin_write(&mut pooled)?;
         let conn: &mut DbConn = &mut pooled;
-        let changed = super::write_lock::transaction(conn, work);
+        let changed = super::write_lock::run_begun(conn, work);
         self.nudge_checkpointer();
         changed
     }

@@ -365,9 +365,7 @@ impl ReaderConnection<'_> {
             return false;
         };
         let dead = shared.opener.backend() == Backend::Postgres
-            && conn
-                .as_mut()
-                .is_some_and(|c| c.batch_execute("SELECT 1").is_err());
+            && conn.as_mut().is_some_and(super::conn::is_dead);
         if dead {
             **conn = None;
         }

@@ -35,6 +35,17 @@ where
     E: From<Error>,
 {
     begin(conn)?;
+    run_begun(conn, work)
+}
+
+/// The rest of [`transaction`], on a connection whose transaction has
+/// begun (`Store::begin_write` begins it, on a new connection if the
+/// pool's one had died).
+pub(super) fn run_begun<T, E, F>(conn: &mut DbConn, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<Error>,
+{
     match work(conn) {
         Ok(value) => {
             Tm::commit_transaction(conn)?;

@@ -1,11 +1,13 @@
 //! A PostgreSQL connection that dies while the server holds it (the
 //! database restarted, an idle timeout, an operator's
-//! `pg_terminate_backend`): the next read on it still answers. Reads no
-//! longer check their connection before they run (a round trip each);
-//! a read that fails on a dead one runs again on a new connection. SQLite
+//! `pg_terminate_backend`): the next read or write on it still answers.
+//! Neither checks its connection before it runs (a round trip each): a
+//! read that fails on a dead one runs again on a new connection, and a
+//! write whose `BEGIN` fails on one begins on a new connection. SQLite
 //! connections are open files and cannot be cut, so this runs in the
 //! PostgreSQL half of the suite.
 
+use actix_web::http::Method;
 use diesel::sql_types::{Bool, Text};
 use diesel::{Connection, PgConnection, QueryableByName, RunQueryDsl};
 use futures_util::future::join_all;
@@ -60,5 +62,55 @@ async fn reads_answer_after_their_connections_are_cut() {
         }
         assert_eq!(reads[1].json["totalResults"], 1);
         assert_eq!(reads[0].json["userName"], "cut@example.org");
+    }
+}
+
+#[actix_web::test]
+async fn writes_answer_after_their_connections_are_cut() {
+    let Ok(admin_url) = std::env::var("GATEHOUSE_TEST_POSTGRES") else {
+        return;
+    };
+    let mut db = TestDb::postgres(&admin_url);
+    let name = format!("gh_cut_{}", uuid::Uuid::new_v4().simple());
+    db.url.push_str(&format!("&application_name={name}"));
+    let app = TestApp::builder().database(db).start().await;
+
+    for round in 0..3 {
+        // Writes at once, so that the write pool holds several connections.
+        let names: Vec<String> = (0..8)
+            .map(|i| format!("cut{round}-{i}@example.org"))
+            .collect();
+        let made = join_all(names.iter().map(|n| app.create_user(n))).await;
+        let cut = cut_connections(&admin_url, &name);
+        assert!(cut > 0, "the app's connections are found by their name");
+        // Every connection the app held is dead; every write still lands.
+        let patches = join_all(made.iter().map(|user| {
+            let body = serde_json::json!({
+                "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                "Operations": [{"op": "replace", "path": "title", "value": format!("Round {round}")}]
+            });
+            app.request(
+                Method::PATCH,
+                &format!("/scim/v2/Users/{}", user["id"].as_str().unwrap()),
+            )
+            .json(&body)
+            .send()
+        }))
+        .await;
+        for r in &patches {
+            assert_eq!(r.status, 200, "round {round}: {}", r.text);
+            assert_eq!(r.json["title"], format!("Round {round}"));
+        }
+        let read = app
+            .get(&format!(
+                "/scim/v2/Users/{}",
+                made[0]["id"].as_str().unwrap()
+            ))
+            .await;
+        assert_eq!(
+            read.json["title"],
+            format!("Round {round}"),
+            "the write was kept"
+        );
     }
 }
