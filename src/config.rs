@@ -33,6 +33,11 @@ pub struct Settings {
     /// How long one read may run before the database stops it (503 with
     /// Retry-After); `None`: unlimited.
     pub statement_timeout: Option<Duration>,
+    /// How long a directory token found live is taken as live without
+    /// being read again (`access::live_tokens`); zero: read on every
+    /// request. A token revoked through this server stops at once; one
+    /// revoked elsewhere (the CLI, another replica) within this.
+    pub token_cache: Duration,
     /// Seconds given to in-flight requests at shutdown.
     pub shutdown_timeout_secs: u64,
     /// How long after SIGTERM the server keeps serving (every response
@@ -116,6 +121,7 @@ impl Default for Settings {
             pool_size: 16,
             pool_timeout: Duration::from_secs(30),
             statement_timeout: Some(Duration::from_secs(30)),
+            token_cache: Duration::from_secs(1),
             shutdown_timeout_secs: 30,
             shutdown_drain: Duration::from_secs(2),
             read_timeout: Duration::from_secs(30),
@@ -148,6 +154,7 @@ pub const KNOWN_ENV: &[&str] = &[
     "GATEHOUSE_SHUTDOWN_DRAIN",
     "GATEHOUSE_READ_TIMEOUT",
     "GATEHOUSE_STATEMENT_TIMEOUT",
+    "GATEHOUSE_TOKEN_CACHE",
     "GATEHOUSE_TLS_CERT",
     "GATEHOUSE_TLS_KEY",
     // Read by the test suite only.

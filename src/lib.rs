@@ -60,6 +60,7 @@ pub fn open_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<AppState,
         schemas: Arc::new(schemas),
         sync: Arc::new(SyncHealth::default()),
         limiter: settings.rate_limit.map(http::limiter::RequestLimiter::new),
+        live_tokens: Arc::new(access::live_tokens::LiveTokens::new(settings.token_cache)),
         draining: Arc::default(),
         oidc_documents: Arc::new(http::kept_documents::KeptDocuments::new(
             http::console::START_METADATA_TTL,

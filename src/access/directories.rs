@@ -195,9 +195,10 @@ pub fn set_strict_schema(
     get(conn, id)
 }
 
-/// The live token matching a presented secret, if any.
-pub fn authenticate(conn: &mut DbConn, secret: &str) -> StoreResult<Option<DirectoryTokenRow>> {
-    match directories::find_live_token(conn, &hash_token(secret)) {
+/// The live token whose secret hashes to `hash` (`hash_token`), if any;
+/// requests ask `LiveTokens`, which keeps what this finds a moment.
+pub fn authenticate_hash(conn: &mut DbConn, hash: &str) -> StoreResult<Option<DirectoryTokenRow>> {
+    match directories::find_live_token(conn, hash) {
         Ok(row) => Ok(Some(row)),
         Err(diesel::result::Error::NotFound) => Ok(None),
         Err(e) => Err(e.into()),

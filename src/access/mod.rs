@@ -21,6 +21,7 @@ pub mod invitations;
 pub mod invite_links;
 pub mod license_history;
 pub mod licensing;
+pub mod live_tokens;
 pub mod local_groups;
 pub mod mappings;
 pub mod oidc_logins;

@@ -167,6 +167,12 @@ pub struct ServeArgs {
     /// request then answers 503 with Retry-After); 0: no limit.
     #[arg(long, env = "GATEHOUSE_STATEMENT_TIMEOUT", default_value_t = Settings::default().statement_timeout.map_or(0, |d| d.as_millis() as u64))]
     pub statement_timeout: u64,
+    /// Milliseconds a directory token found live is taken as live without
+    /// being read again; a token revoked by the CLI or another replica
+    /// stops within this (through this server's console: at once). 0:
+    /// every request reads its token.
+    #[arg(long, env = "GATEHOUSE_TOKEN_CACHE", default_value_t = Settings::default().token_cache.as_millis() as u64)]
+    pub token_cache: u64,
     /// Serve HTTPS with this certificate chain (PEM, leaf first); reloaded
     /// when the file changes or on SIGHUP.
     #[arg(long, env = "GATEHOUSE_TLS_CERT", requires = "tls_key")]
@@ -470,6 +476,7 @@ fn serve(args: ServeArgs) -> Result<(), CliError> {
         read_timeout: std::time::Duration::from_secs(args.read_timeout.max(1)),
         statement_timeout: (args.statement_timeout > 0)
             .then(|| std::time::Duration::from_millis(args.statement_timeout)),
+        token_cache: std::time::Duration::from_millis(args.token_cache),
         tls: args
             .tls_cert
             .zip(args.tls_key)

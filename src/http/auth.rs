@@ -11,9 +11,10 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use tracing_actix_web::RequestId;
 
 use super::state::AppState;
+use crate::access::live_tokens::{LiveToken, LiveTokens};
 use crate::access::roles::{Need, Standing};
 use crate::access::{
-    admin_roles, admins, directories, AccessError, Actor, ActorKind, WriteContext, LOCAL_DIRECTORY,
+    admin_roles, admins, AccessError, Actor, ActorKind, WriteContext, LOCAL_DIRECTORY,
 };
 use crate::scim::ScimError;
 use crate::store::{DbConn, StoreError, StoreResult};
@@ -131,6 +132,8 @@ pub struct ScimCaller {
     checked: CheckedDirectory,
     /// When the request came (an admin token's expiry is checked against it).
     now: i64,
+    /// Directory tokens found live a moment ago.
+    live_tokens: Arc<LiveTokens>,
 }
 
 impl ScimCaller {
@@ -151,14 +154,29 @@ impl ScimCaller {
                 .cloned()
                 .unwrap_or_default(),
             now: state.clock.now_micros(),
+            live_tokens: state.live_tokens.clone(),
         };
         Ok((caller, state))
     }
 
     /// Who the token is, checked on a connection the handler already holds.
     pub fn authenticate(&self, conn: &mut DbConn) -> Result<ScimPrincipal, ScimError> {
-        let (directory, actor, stale) =
-            principal(conn, &self.token, self.path_directory.clone(), self.now)??;
+        let found = principal(
+            conn,
+            &self.live_tokens,
+            &self.token,
+            self.path_directory.clone(),
+            self.now,
+        )??;
+        Ok(self.principal_as(found))
+    }
+
+    /// The principal a checked token is, noted for the sync-health
+    /// middleware.
+    fn principal_as(
+        &self,
+        (directory, actor, stale): (Option<String>, Actor, bool),
+    ) -> ScimPrincipal {
         if let (Some(d), ActorKind::DirectoryToken) = (&directory, actor.kind) {
             // Already set when a handler checks twice; the same directory.
             let _ = self.checked.directory.set(d.clone());
@@ -166,16 +184,22 @@ impl ScimCaller {
         if stale {
             let _ = self.checked.stale_admin_token.set(actor.id.clone());
         }
-        Ok(ScimPrincipal {
+        ScimPrincipal {
             directory,
             actor,
             base_url: self.base_url.clone(),
             request_id: self.request_id.clone(),
-        })
+        }
     }
 
-    /// Who the token is, checked in a database call of its own.
+    /// Who the token is: a directory token found live a moment ago
+    /// without the database, or else checked in a database call of its
+    /// own.
     pub async fn check(&self, state: &AppState) -> Result<ScimPrincipal, ScimError> {
+        if let Some(token) = self.live_tokens.kept(&self.token) {
+            let found = directory_principal(token, self.path_directory.clone())?;
+            return Ok(self.principal_as(found));
+        }
         let caller = self.clone();
         state
             .store
@@ -231,21 +255,13 @@ impl FromRequest for ScimPrincipal {
 #[allow(clippy::type_complexity)]
 fn principal(
     conn: &mut DbConn,
+    live_tokens: &LiveTokens,
     token: &str,
     path_directory: Option<String>,
     now: i64,
 ) -> Result<Result<(Option<String>, Actor, bool), ScimError>, StoreError> {
-    if let Some(row) = directories::authenticate(conn, token)? {
-        if let Some(wanted) = &path_directory {
-            if *wanted != row.directory_id {
-                // Another directory's data is invisible: same answer as a missing one.
-                return Ok(Err(ScimError::not_found(format!(
-                    "directory {wanted} not found"
-                ))));
-            }
-        }
-        let actor = Actor::new(ActorKind::DirectoryToken, row.id);
-        return Ok(Ok((Some(row.directory_id), actor, false)));
+    if let Some(row) = live_tokens.authenticate(conn, token)? {
+        return Ok(directory_principal(row, path_directory));
     }
     if let Some(row) = admins::authenticate(conn, token, now)? {
         // SCIM reads across directories are the auditor's reach.
@@ -260,6 +276,24 @@ fn principal(
         return Ok(Ok((path_directory, actor, stale)));
     }
     Ok(Err(unauthorized()))
+}
+
+/// Who a live directory token is: its directory, which must be the one
+/// in the path.
+fn directory_principal(
+    token: LiveToken,
+    path_directory: Option<String>,
+) -> Result<(Option<String>, Actor, bool), ScimError> {
+    if let Some(wanted) = &path_directory {
+        if *wanted != token.directory_id {
+            // Another directory's data is invisible: same answer as a missing one.
+            return Err(ScimError::not_found(format!(
+                "directory {wanted} not found"
+            )));
+        }
+    }
+    let actor = Actor::new(ActorKind::DirectoryToken, token.id);
+    Ok((Some(token.directory_id), actor, false))
 }
 
 /// A request on the admin API (or `/metrics`): an admin token, with the

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::access::live_tokens::LiveTokens;
 use crate::access::schemas::LiveSchemas;
 use crate::access::sync_health::SyncHealth;
 use crate::clock::Clock;
@@ -25,6 +26,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Per-credential rate limits, when `settings.rate_limit` sets one.
     pub limiter: Option<Arc<RequestLimiter>>,
+    /// Directory tokens found live a moment ago (`access::live_tokens`).
+    pub live_tokens: Arc<LiveTokens>,
     /// Set at SIGTERM: connections close after their current response.
     pub draining: Arc<Draining>,
     /// The OIDC provider's discovery document, kept between sign-in

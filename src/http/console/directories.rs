@@ -151,6 +151,8 @@ pub async fn revoke(
         })
         .await
         .map_err(|e| not_found(e, &token_id))?;
+    // Kept as live a moment ago; not from now on.
+    state.live_tokens.forget_all();
     Ok(done("/console/directories", "Token revoked."))
 }
 

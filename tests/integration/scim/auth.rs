@@ -175,25 +175,62 @@ async fn a_directory_cannot_see_another_directorys_data() {
     );
 }
 
+/// A token revoked outside this server (the CLI, another replica: here
+/// the store, as the CLI writes it) stops working within the time a token
+/// found live is kept (`--token-cache`), reads and writes alike, and at
+/// once when nothing is kept. Revoked through the console it stops at
+/// once (`console::pages`).
 #[actix_web::test]
-async fn revoked_token_stops_working_and_new_token_works() {
-    let app = TestApp::new().await;
-    let actor = gatehouse::access::Actor::new(gatehouse::access::ActorKind::Cli, "t");
-    let dir = app.directory.id.clone();
-    let issued = app
-        .state
-        .store
-        .write_now(|c| gatehouse::access::directories::issue_token(c, &dir, "second", &actor, 1))
-        .unwrap();
-    let with = |t: &str| {
-        app.request(Method::GET, "/scim/v2/Users")
-            .header("Authorization", &format!("Bearer {t}"))
-    };
-    assert_eq!(with(&issued.secret).send().await.status, 200);
-    app.state
-        .store
-        .write_now(|c| gatehouse::access::directories::revoke_token(c, &issued.id, &actor, 2))
-        .unwrap();
-    assert_eq!(with(&issued.secret).send().await.status, 401);
-    assert_eq!(with(&app.directory.token).send().await.status, 200);
+async fn a_token_revoked_elsewhere_stops_within_the_token_cache() {
+    for keep_ms in [0u64, 400] {
+        let app = TestApp::builder()
+            .settings(|s| s.token_cache = std::time::Duration::from_millis(keep_ms))
+            .start()
+            .await;
+        let actor = gatehouse::access::Actor::new(gatehouse::access::ActorKind::Cli, "t");
+        let dir = app.directory.id.clone();
+        let issued = app
+            .state
+            .store
+            .write_now(|c| {
+                gatehouse::access::directories::issue_token(c, &dir, "second", &actor, 1)
+            })
+            .unwrap();
+        let read = |t: &str| {
+            app.request(Method::GET, "/scim/v2/Users")
+                .header("Authorization", &format!("Bearer {t}"))
+                .send()
+        };
+        let write = |t: &str, n: u32| {
+            app.request(Method::POST, "/scim/v2/Users")
+                .header("Authorization", &format!("Bearer {t}"))
+                .json(&user_body(&format!("kept{keep_ms}-{n}@example.org")))
+                .send()
+        };
+        assert_eq!(read(&issued.secret).await.status, 200);
+        assert_eq!(write(&issued.secret, 0).await.status, 201);
+        let revoked_at = std::time::Instant::now();
+        app.state
+            .store
+            .write_now(|c| gatehouse::access::directories::revoke_token(c, &issued.id, &actor, 2))
+            .unwrap();
+        let mut n = 1;
+        loop {
+            let (r, w) = (
+                read(&issued.secret).await.status,
+                write(&issued.secret, n).await.status,
+            );
+            n += 1;
+            if (r, w) == (401, 401) {
+                break;
+            }
+            assert!(
+                keep_ms > 0 && revoked_at.elapsed().as_millis() < u128::from(keep_ms),
+                "kept {keep_ms} ms: still {r}/{w} after {} ms",
+                revoked_at.elapsed().as_millis()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert_eq!(read(&app.directory.token).await.status, 200);
+    }
 }
