@@ -35,15 +35,22 @@ fn cut_connections(admin_url: &str, application_name: &str) -> usize {
     .len()
 }
 
-#[actix_web::test]
-async fn reads_answer_after_their_connections_are_cut() {
-    let Ok(admin_url) = std::env::var("GATEHOUSE_TEST_POSTGRES") else {
-        return;
-    };
+/// On PostgreSQL: an app whose connections carry a name of their own (to
+/// cut them by), the admin URL, and that name.
+async fn named_app() -> Option<(TestApp, String, String)> {
+    let admin_url = std::env::var("GATEHOUSE_TEST_POSTGRES").ok()?;
     let mut db = TestDb::postgres(&admin_url);
     let name = format!("gh_cut_{}", uuid::Uuid::new_v4().simple());
     db.url.push_str(&format!("&application_name={name}"));
     let app = TestApp::builder().database(db).start().await;
+    Some((app, admin_url, name))
+}
+
+#[actix_web::test]
+async fn reads_answer_after_their_connections_are_cut() {
+    let Some((app, admin_url, name)) = named_app().await else {
+        return;
+    };
     let user = app.create_user("cut@example.org").await;
     let single = format!("/scim/v2/Users/{}", user["id"].as_str().unwrap());
     let filtered = "/scim/v2/Users?filter=userName%20eq%20%22cut@example.org%22";
@@ -67,13 +74,9 @@ async fn reads_answer_after_their_connections_are_cut() {
 
 #[actix_web::test]
 async fn writes_answer_after_their_connections_are_cut() {
-    let Ok(admin_url) = std::env::var("GATEHOUSE_TEST_POSTGRES") else {
+    let Some((app, admin_url, name)) = named_app().await else {
         return;
     };
-    let mut db = TestDb::postgres(&admin_url);
-    let name = format!("gh_cut_{}", uuid::Uuid::new_v4().simple());
-    db.url.push_str(&format!("&application_name={name}"));
-    let app = TestApp::builder().database(db).start().await;
 
     for round in 0..3 {
         // Writes at once, so that the write pool holds several connections.
