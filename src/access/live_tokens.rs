@@ -2,10 +2,11 @@
 //! IdP's requests do not each read their token.
 //!
 //! Every SCIM request checks its bearer token. Reading the token was a
-//! statement of its own on every request: on PostgreSQL at 1M users a
-//! third of a `userName eq` lookup's cost (server 220 -> 160 µs,
-//! PostgreSQL 157 -> 114 µs of CPU a lookup, 4.1k -> 5.6k lookups/s at 8
-//! clients), and a write first took a reader thread for it alone. An IdP
+//! statement of its own on every request: on PostgreSQL at 1M users,
+//! `userName eq` lookups at 8 clients went from 3.2-4.1k to 4.6-4.9k a
+//! second without it (CPU a lookup: server 220-245 -> 185-192 µs,
+//! PostgreSQL 157-204 -> 140-148 µs; bench/results, stop 47), and a write
+//! first took a reader thread for it alone. An IdP
 //! sends thousands of requests a second with one token, so a token found
 //! live is kept for `keep_for` (a second by default,
 //! `GATEHOUSE_TOKEN_CACHE`) and its requests in that time read nothing.
