@@ -6,10 +6,10 @@
 //! `userName eq` lookups at 8 clients went from 3.2-4.1k to 4.6-4.9k a
 //! second without it (CPU a lookup: server 220-245 -> 185-192 µs,
 //! PostgreSQL 157-204 -> 140-148 µs; bench/results, stop 47), and a write
-//! first took a reader thread for it alone. An IdP
-//! sends thousands of requests a second with one token, so a token found
-//! live is kept for `keep_for` (a second by default,
-//! `GATEHOUSE_TOKEN_CACHE`) and its requests in that time read nothing.
+//! first took a reader thread for it alone. An IdP sends thousands of
+//! requests a second with one token, so a token found live is kept for
+//! `keep_for` (a second by default, `GATEHOUSE_TOKEN_CACHE`) and its
+//! requests in that time read nothing.
 //!
 //! What a revocation waits for:
 //! - revoked through this server (the console), at once: the revocation
