@@ -399,7 +399,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                     StoreError::NotFound => CliError::Usage(format!("no live token {token_id}")),
                     e => e.into(),
                 })?;
-            println!("token {token_id} revoked");
+            // A running server keeps a token it found live a moment
+            // (`access::live_tokens`); the operator should know how long.
+            println!(
+                "token {token_id} revoked; a running server refuses it within its --token-cache ({} ms unless set)",
+                Settings::default().token_cache.as_millis()
+            );
             Ok(())
         }
     }
