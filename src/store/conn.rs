@@ -31,11 +31,17 @@ pub fn is_reusable(conn: &mut DbConn) -> bool {
     )
 }
 
-/// Whether a connection no longer answers `SELECT 1` (a PostgreSQL
+/// Asks the database for nothing (`SELECT 1`): whether the connection
+/// still answers.
+pub fn ping(conn: &mut DbConn) -> diesel::QueryResult<()> {
+    use diesel::connection::SimpleConnection;
+    conn.batch_execute("SELECT 1")
+}
+
+/// Whether a connection no longer answers [`ping`] (a PostgreSQL
 /// connection whose server, network or idle timeout ended it).
 pub fn is_dead(conn: &mut DbConn) -> bool {
-    use diesel::connection::SimpleConnection;
-    conn.batch_execute("SELECT 1").is_err()
+    ping(conn).is_err()
 }
 
 /// Which database a URL points at.

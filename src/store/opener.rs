@@ -85,9 +85,10 @@ impl ManageConnection for ConnectionOpener {
         self.open().map_err(r2d2::Error::ConnectionError)
     }
 
+    /// Asked by r2d2 only on check-out with `test_on_check_out`, which the
+    /// store's pools leave off (`Store::begin_write` replaces a dead one).
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1")
-            .map_err(r2d2::Error::QueryError)
+        super::conn::ping(conn).map_err(r2d2::Error::QueryError)
     }
 
     /// A connection left inside a transaction, or whose transaction manager
