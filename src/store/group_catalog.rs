@@ -169,6 +169,16 @@ pub(super) fn grants_of(
     person_ids: &[Option<String>],
 ) -> QueryResult<Vec<MembershipGrant>> {
     let rows: Vec<MemberRow> = load_over_users::<MemberGroups, _>(conn, user_ids, person_ids)?;
+    resolve(conn, catalog, &rows)
+}
+
+/// The grants of memberships read as `MemberGroups` reads them (by it, or
+/// with their user: `user_lookup`), their groups from the catalog.
+pub(super) fn resolve(
+    conn: &mut DbConn,
+    catalog: &GroupCatalog,
+    rows: &[MemberRow],
+) -> QueryResult<Vec<MembershipGrant>> {
     let mut wanted: Vec<&str> = rows.iter().map(|r| r.1.as_str()).collect();
     wanted.sort_unstable();
     wanted.dedup();
@@ -193,12 +203,12 @@ pub(super) fn grants_of(
             groups
         }
     };
-    Ok(granted(&rows, &groups))
+    Ok(granted(rows, &groups))
 }
 
 /// A membership as `MemberGroups` reads it: member, group, the member's
 /// person's liveness (where the group is mapped) and the catalog's version.
-type MemberRow = (String, String, Option<bool>, Option<i64>);
+pub type MemberRow = (String, String, Option<bool>, Option<i64>);
 
 /// The memberships as `memberships::grants_of` gives them: a row per role
 /// granted (one without a role for a group that grants none), the

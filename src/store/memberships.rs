@@ -8,8 +8,8 @@ use diesel::sql_types::{Bool, Nullable, Text};
 
 use super::conn::DbConn;
 use super::id_list::{load_over_users, OverIds};
-use super::models::MembershipRow;
 pub use super::models::{MappedRole, MembershipGrant};
+use super::models::{MembershipRow, UserRow};
 use super::schema::{groups, memberships, users};
 
 /// Adds memberships; existing (group, member) pairs are left as they are.
@@ -212,22 +212,19 @@ pub fn members_page(
 /// The memberships of these users (a page of them, or one), in the order
 /// of their groups' names, each with the roles its group's mappings
 /// grant and, where they grant one, the liveness of the member's person
-/// (`person_ids[i]` is user `user_ids[i]`'s, from the rows the caller
-/// read): the groups and the access of the users, in one statement rather
+/// (found by the person id the rows hold): the groups and the access of the users, in one statement rather
 /// than one for the groups, one for the persons and one through the
 /// `user_entitlements` view (which looks each user up again; its rule is
 /// applied by the caller, who has the users' rows).
 ///
 /// A read takes the groups from its store's catalog and reads only the
 /// memberships (`group_catalog`); a write, or the CLI, reads them here.
-pub fn grants_of(
-    conn: &mut DbConn,
-    user_ids: &[String],
-    person_ids: &[Option<String>],
-) -> QueryResult<Vec<MembershipGrant>> {
+pub fn grants_of(conn: &mut DbConn, rows: &[UserRow]) -> QueryResult<Vec<MembershipGrant>> {
+    let user_ids: Vec<String> = rows.iter().map(|u| u.id.clone()).collect();
+    let person_ids: Vec<Option<String>> = rows.iter().map(|u| u.person_id.clone()).collect();
     match super::group_catalog::here() {
-        Some(catalog) => super::group_catalog::grants_of(conn, &catalog, user_ids, person_ids),
-        None => grants_joined(conn, user_ids, person_ids),
+        Some(catalog) => super::group_catalog::grants_of(conn, &catalog, &user_ids, &person_ids),
+        None => grants_joined(conn, &user_ids, &person_ids),
     }
 }
 

@@ -54,6 +54,7 @@ pub mod sql_fragment;
 pub mod sync_health;
 pub mod tasks;
 pub mod user_counts;
+pub mod user_lookup;
 pub mod users;
 pub mod value_counts;
 mod write_lock;

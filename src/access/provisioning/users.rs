@@ -18,10 +18,10 @@ use crate::scim::resource::{EntitlementRef, GrantingGroup, GroupRef, UserResourc
 use crate::scim::schema::{ResourceKind, SchemaRegistry};
 use crate::scim::validate::{Attributes, Validated};
 use crate::scim::ScimError;
-use crate::store::models::{PersonRow, UserRow};
+use crate::store::models::{MembershipGrant, PersonRow, UserRow};
 use crate::store::sql_filter::ListQuery;
 use crate::store::users::EmailKey;
-use crate::store::{mappings, memberships, users, DbConn, StoreError};
+use crate::store::{mappings, memberships, user_lookup, users, DbConn, StoreError};
 
 /// The parts of a validated User that live in columns, and the rest.
 struct UserFields {
@@ -146,13 +146,11 @@ struct Derived {
 }
 
 impl Derived {
-    /// The derived parts of these users (a page of them, or one): their
-    /// memberships with the roles their groups grant (and the liveness of
-    /// the persons of those granted one), in one statement.
-    fn load(conn: &mut DbConn, users: &[UserRow]) -> Result<Derived, ScimError> {
-        let ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
-        let persons: Vec<Option<String>> = users.iter().map(|u| u.person_id.clone()).collect();
-        let grants = memberships::grants_of(conn, &ids, &persons)?;
+    /// The derived parts of these users (a page of them, or one) from
+    /// their memberships with the roles their groups grant and the
+    /// liveness of the persons of those granted one
+    /// (`memberships::grants_of`).
+    fn of(users: &[UserRow], grants: Vec<MembershipGrant>) -> Derived {
         // `groups`: the groups of the user's own directory. Local groups
         // (default groups among them) are left out: a directory can't
         // read them, and the access they give shows in the entitlements.
@@ -200,10 +198,10 @@ impl Derived {
                 (user, refs)
             })
             .collect();
-        Ok(Derived {
+        Derived {
             groups,
             entitlements,
-        })
+        }
     }
 
     fn resource(&mut self, row: UserRow) -> Result<UserResource, ScimError> {
@@ -215,7 +213,9 @@ impl Derived {
 
 /// A user with its groups and entitlements.
 fn decorated(conn: &mut DbConn, row: UserRow) -> Result<UserResource, ScimError> {
-    Derived::load(conn, std::slice::from_ref(&row))?.resource(row)
+    let user = std::slice::from_ref(&row);
+    let grants = memberships::grants_of(conn, user)?;
+    Derived::of(user, grants).resource(row)
 }
 
 /// Links a written identity to its person (`persons::link`), refusing the
@@ -498,11 +498,13 @@ impl Provisioned for Users {
         expanded: bool,
     ) -> Result<(u64, Vec<UserResource>), ScimError> {
         let query = ListQuery::compile(request, registry, ResourceKind::User, conn.backend())?;
-        let (total, rows) = users::list(conn, directory, &query)?;
-        let mut derived = if expanded {
-            Derived::load(conn, &rows)?
+        let (total, rows, mut derived) = if expanded {
+            let (total, rows, grants) = user_lookup::list_with_grants(conn, directory, &query)?;
+            let derived = Derived::of(&rows, grants);
+            (total, rows, derived)
         } else {
-            Derived::default()
+            let (total, rows) = users::list(conn, directory, &query)?;
+            (total, rows, Derived::default())
         };
         let resources = rows
             .into_iter()

@@ -194,6 +194,31 @@ async fn a_users_entitlements_are_what_the_access_view_says_in_every_state() {
         let at = users.iter().position(|u| *u == user["id"]).unwrap();
         assert_eq!(grants_shown(user), expected[at], "{user}");
     }
+    // Looked up as an IdP does, by userName (on PostgreSQL the user and
+    // its memberships in one statement, `store::user_lookup`): each one
+    // the resource its own read gives, groups, grants and all.
+    let names = ["alice", "bob", "carol", "dana", "erin"];
+    for (user, name) in users.iter().zip(names) {
+        let by_id = app.get(&format!("/scim/v2/Users/{user}")).await;
+        let filter = filter_query(&format!("userName eq \"{name}@shown.example\""));
+        let r = app.get(&format!("/scim/v2/Users?filter={filter}")).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        assert_eq!(r.json["totalResults"], 1, "{}", r.text);
+        assert_eq!(r.json["Resources"][0], by_id.json, "{name}");
+        // Past the one match, and a page of none: the total alone.
+        for paging in ["startIndex=2", "count=0"] {
+            let r = app
+                .get(&format!("/scim/v2/Users?filter={filter}&{paging}"))
+                .await;
+            assert_eq!(r.status, 200, "{}", r.text);
+            assert_eq!(r.json["totalResults"], 1, "{paging}: {}", r.text);
+            assert_eq!(r.json["Resources"], json!([]), "{paging}: {}", r.text);
+        }
+    }
+    let filter = filter_query("userName eq \"nobody@shown.example\"");
+    let r = app.get(&format!("/scim/v2/Users?filter={filter}")).await;
+    assert_eq!((r.status, &r.json["totalResults"]), (200, &json!(0)));
+
     // `groups`: the directory's groups only, each once, by name.
     let groups = |user: Value| -> Vec<String> {
         user["groups"]

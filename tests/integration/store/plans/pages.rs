@@ -179,3 +179,48 @@ async fn groups_missing_from_the_catalog_are_read_by_key() {
         }
     }
 }
+
+/// A `userName eq` lookup on PostgreSQL reads the user and its
+/// memberships in one statement (`store::user_lookup`): the user by its
+/// unique key, its memberships from `memberships_member` alone (never a
+/// big group's memberships read whole), a granted member's person by the
+/// key on the user's row.
+#[actix_web::test]
+async fn a_lookup_reads_its_user_and_memberships_by_key_in_one_statement() {
+    let app = TestApp::new().await;
+    if app.state.store.backend() != gatehouse::store::Backend::Postgres {
+        return;
+    }
+    let ids = bulk_users(&app, (0..300).map(|i| format!("lookup{i}@example.com"))).await;
+    let members: Vec<&str> = ids.iter().map(String::as_str).collect();
+    app.create_group("Everyone", &members).await;
+    app.create_product("Site", "wiki", None).await;
+    app.map("Everyone", "wiki", "user").await;
+    on_postgres(
+        &app,
+        &format!(
+            "{}\nANALYZE users, memberships, persons, \"groups\", group_mappings;",
+            super::THREE_THOUSAND_USERS
+        ),
+    );
+    let statement =
+        gatehouse::store::user_lookup::explained(&app.directory.id, "lookup7@example.com");
+    let plan = explain(&app, &statement);
+    for wanted in [
+        "users_directory_user_name",
+        "memberships_member",
+        "persons_pkey",
+    ] {
+        assert!(plan.contains(wanted), "{wanted}\n{statement}\n{plan}");
+    }
+    // (The catalog's version is a one-row table, scanned.)
+    for unwanted in [
+        "memberships_group",
+        "Seq Scan on users",
+        "Seq Scan on memberships",
+        "Seq Scan on persons",
+        "Sort",
+    ] {
+        assert!(!plan.contains(unwanted), "{unwanted}\n{statement}\n{plan}");
+    }
+}
