@@ -280,6 +280,7 @@ fn overwrite(
     let id = id.as_str();
     let fields = UserFields::split(attributes)?;
     let emails = email_keys(&fields.rest);
+    let emails_kept = same_emails(&before, fields.rest.get("emails"));
     let row = UserRow {
         id: before.id.clone(),
         directory_id: before.directory_id.clone(),
@@ -301,7 +302,9 @@ fn overwrite(
         Err(StoreError::Conflict(_)) => return Err(taken(&row.user_name)),
         other => other?,
     }
-    users::set_email_keys(conn, &row, &emails)?;
+    if !emails_kept {
+        users::set_email_keys(conn, &row, &emails)?;
+    }
     // Reactivation (or a new email joining another person) may give back
     // licenses: checked against caps in there.
     let target = persons::person_for(conn, &row)?;
@@ -323,6 +326,31 @@ fn overwrite(
         },
     )?;
     decorated(conn, row)
+}
+
+/// Whether a write leaves a user's `emails` as `before` stored them, read
+/// from the stored text without parsing the rest of it: their index
+/// (`user_emails`, kept by every write from the attributes) is then as it
+/// should be, and an update (a new title, a deactivation: most of an
+/// IdP's resync) need not read it to compare, a round trip on
+/// PostgreSQL. Equal values are written as equal texts (one serializer);
+/// any doubt answers no, and the index is compared as before.
+fn same_emails(before: &UserRow, emails: Option<&Value>) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Stored<'a> {
+        #[serde(borrow)]
+        emails: Option<&'a serde_json::value::RawValue>,
+    }
+    let Ok(stored) = serde_json::from_str::<Stored>(&before.attributes) else {
+        return false;
+    };
+    match (stored.emails, emails) {
+        (None, None) => true,
+        (Some(stored), Some(written)) => {
+            serde_json::to_string(written).is_ok_and(|text| text == stored.get())
+        }
+        _ => false,
+    }
 }
 
 /// `/Users`: users as directories provision them.
@@ -511,5 +539,70 @@ impl Provisioned for Users {
             .map(|row| derived.resource(row))
             .collect::<Result<Vec<_>, _>>()?;
         Ok((total.max(0) as u64, resources))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(attributes: &str) -> UserRow {
+        UserRow {
+            id: "u".into(),
+            directory_id: "d".into(),
+            user_name: "n".into(),
+            user_name_key: "n".into(),
+            external_id: None,
+            display_name: None,
+            active: true,
+            attributes: attributes.into(),
+            version: 1,
+            created_at: 0,
+            updated_at: 0,
+            portal_only: false,
+            suspended: false,
+            person_id: None,
+            email_verified: false,
+        }
+    }
+
+    #[test]
+    fn emails_are_the_same_only_when_written_as_stored() {
+        let work = serde_json::json!([{"value": "a@x.example", "type": "work"}]);
+        let text = format!(r#"{{"title":"T","emails":{work}}}"#);
+        let cases: [(&str, Option<Value>, bool); 8] = [
+            (&text, Some(work.clone()), true),
+            (r#"{"title":"T"}"#, None, true),
+            // Another address, another type, one more, none left.
+            (
+                &text,
+                Some(serde_json::json!([{"value": "b@x.example", "type": "work"}])),
+                false,
+            ),
+            (
+                &text,
+                Some(serde_json::json!([{"value": "a@x.example", "type": "home"}])),
+                false,
+            ),
+            (
+                &text,
+                Some(serde_json::json!([
+                    {"value": "a@x.example", "type": "work"},
+                    {"value": "c@x.example"}
+                ])),
+                false,
+            ),
+            (&text, None, false),
+            (r#"{"title":"T"}"#, Some(work.clone()), false),
+            // Stored text that is not an object of attributes: compared.
+            ("not json", None, false),
+        ];
+        for (attributes, written, same) in cases {
+            assert_eq!(
+                same_emails(&stored(attributes), written.as_ref()),
+                same,
+                "{attributes} / {written:?}"
+            );
+        }
     }
 }
