@@ -1,5 +1,6 @@
-//! Users read with their memberships (`list_with_grants`), and a
-//! `userName eq` lookup on PostgreSQL in one statement (`find`): the user
+//! Users read with their memberships (`list_with_grants`,
+//! `one_with_grants`), and a `userName eq` lookup (or a read by id) on
+//! PostgreSQL in one statement (`find`, `find_id`): the user
 //! with the ids of its groups, each with its person's liveness where the
 //! group is mapped, and the group catalog's version (what
 //! `group_catalog::MemberGroups` reads for a page, after the page).
@@ -14,8 +15,11 @@
 //! PostgreSQL's CPU a lookup (`bench/results/2026-12-05T110000Z-one-statement-lookup`).
 //! SQLite reads in-process and keeps the two statements.
 
+use std::marker::PhantomData;
+
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::result::Error::NotFound;
 use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text};
 use diesel::{PgConnection, QueryResult, RunQueryDsl};
 
@@ -27,11 +31,10 @@ use super::schema;
 use super::sql_filter::ListQuery;
 use super::users;
 
-/// The statement: the user by its directory and folded userName (one row
-/// at most: the pair is unique), and beside it its memberships as two
-/// arrays in the same order (both aggregated over the same rows), read
-/// from `memberships_member` as `MemberGroups` reads them. A user in no
-/// group has NULL arrays.
+/// The statement up to how it finds its user (`Key`): the user, and
+/// beside it its memberships as two arrays in the same order (both
+/// aggregated over the same rows), read from `memberships_member` as
+/// `MemberGroups` reads them. A user in no group has NULL arrays.
 const SELECT: &str = "SELECT u.id, u.directory_id, u.user_name, u.user_name_key, \
      u.external_id, u.display_name, u.active, u.attributes, u.version, u.created_at, \
      u.updated_at, u.portal_only, u.suspended, u.person_id, u.email_verified, \
@@ -39,9 +42,30 @@ const SELECT: &str = "SELECT u.id, u.directory_id, u.user_name, u.user_name_key,
      FROM users u LEFT JOIN LATERAL (SELECT array_agg(x.group_id) AS group_ids, \
      array_agg(CASE WHEN EXISTS (SELECT 1 FROM group_mappings gm WHERE gm.group_id = x.group_id) \
      THEN (SELECT pe.live FROM persons pe WHERE pe.id = u.person_id) END) AS lives \
-     FROM (SELECT group_id FROM memberships WHERE member_id = u.id OFFSET 0) x) m ON true \
-     WHERE u.directory_id = ";
-const AND_KEY: &str = " AND u.user_name_key = ";
+     FROM (SELECT group_id FROM memberships WHERE member_id = u.id OFFSET 0) x) m ON true";
+
+/// How a lookup finds its one user (at most one: each key is unique): the
+/// text around its two bound values.
+pub trait Key: 'static {
+    const AROUND: [&'static str; 2];
+    /// After the second value.
+    const TAIL: &'static str = "";
+}
+
+/// By directory and folded userName.
+pub struct UserName;
+
+impl Key for UserName {
+    const AROUND: [&'static str; 2] = [" WHERE u.directory_id = ", " AND u.user_name_key = "];
+}
+
+/// By id, in one directory, or in any (NULL: an admin's read).
+pub struct Id;
+
+impl Key for Id {
+    const AROUND: [&'static str; 2] = [" WHERE u.id = ", " AND u.directory_id = COALESCE("];
+    const TAIL: &'static str = ", u.directory_id)";
+}
 
 /// `list` for a response that shows each user's groups and access: the
 /// total, the page, and the page's memberships with the roles they grant
@@ -78,6 +102,24 @@ pub fn list_with_grants(
     Ok((total, rows, grants))
 }
 
+/// One user by id (in `directory`, or in any), with its memberships and
+/// the roles they grant, for a read that shows them: on PostgreSQL in
+/// one statement (`find_id`), as a lookup. `NotFound` if there is none.
+pub fn one_with_grants(
+    conn: &mut DbConn,
+    directory: Option<&str>,
+    id: &str,
+) -> QueryResult<(UserRow, Vec<MembershipGrant>)> {
+    if let (Some(catalog), DbConn::Postgres(c)) = (group_catalog::here(), &mut *conn) {
+        let (user, memberships) = find_id(c, directory, id)?.ok_or(NotFound)?;
+        let grants = group_catalog::resolve(conn, &catalog, &memberships)?;
+        return Ok((user, grants));
+    }
+    let user = users::find(conn, directory, id)?;
+    let grants = memberships::grants_of(conn, std::slice::from_ref(&user))?;
+    Ok((user, grants))
+}
+
 /// The user of `directory` whose folded userName is `key`, if any, with
 /// its memberships.
 pub fn find(
@@ -85,7 +127,30 @@ pub fn find(
     directory: &str,
     key: &str,
 ) -> QueryResult<Option<(UserRow, Vec<MemberRow>)>> {
-    let found: Vec<Row> = ByUserName { directory, key }.load(conn)?;
+    find_by::<UserName>(conn, directory, Some(key))
+}
+
+/// The user with this id (in `directory`, or in any), if any, with its
+/// memberships.
+pub fn find_id(
+    conn: &mut PgConnection,
+    directory: Option<&str>,
+    id: &str,
+) -> QueryResult<Option<(UserRow, Vec<MemberRow>)>> {
+    find_by::<Id>(conn, id, directory)
+}
+
+fn find_by<K: Key>(
+    conn: &mut PgConnection,
+    first: &str,
+    second: Option<&str>,
+) -> QueryResult<Option<(UserRow, Vec<MemberRow>)>> {
+    let found: Vec<Row> = Lookup::<K> {
+        first,
+        second,
+        key: PhantomData,
+    }
+    .load(conn)?;
     let Some((user, group_ids, lives, version)) = found.into_iter().next() else {
         return Ok(None);
     };
@@ -106,10 +171,17 @@ pub fn find(
     Ok(Some((user, memberships)))
 }
 
-/// The statement with `directory` and `key` written in, for `EXPLAIN`.
-pub fn explained(directory: &str, key: &str) -> String {
+/// The statement by key `K` with its values written in (NULL for a
+/// `None`), for `EXPLAIN`.
+pub fn explained<K: Key>(first: &str, second: Option<&str>) -> String {
     let quoted = |s: &str| format!("'{}'", s.replace('\'', "''"));
-    format!("{SELECT}{}{AND_KEY}{}", quoted(directory), quoted(key))
+    let second = second.map_or_else(|| "NULL".to_owned(), quoted);
+    let [before_first, before_second] = K::AROUND;
+    format!(
+        "{SELECT}{before_first}{}{before_second}{second}{}",
+        quoted(first),
+        K::TAIL
+    )
 }
 
 type Row = (
@@ -119,18 +191,19 @@ type Row = (
     Option<i64>,
 );
 
-struct ByUserName<'a> {
-    directory: &'a str,
-    key: &'a str,
+struct Lookup<'a, K> {
+    first: &'a str,
+    second: Option<&'a str>,
+    key: PhantomData<K>,
 }
 
-impl QueryId for ByUserName<'_> {
-    type QueryId = ByUserName<'static>;
-    // One text: prepared once per connection, found again by type.
+impl<K: Key> QueryId for Lookup<'_, K> {
+    type QueryId = Lookup<'static, K>;
+    // One text per key: prepared once per connection, found again by type.
     const HAS_STATIC_QUERY_ID: bool = true;
 }
 
-impl Query for ByUserName<'_> {
+impl<K: Key> Query for Lookup<'_, K> {
     type SqlType = (
         schema::users::SqlType,
         Nullable<Array<Text>>,
@@ -139,14 +212,17 @@ impl Query for ByUserName<'_> {
     );
 }
 
-impl RunQueryDsl<PgConnection> for ByUserName<'_> {}
+impl<K> RunQueryDsl<PgConnection> for Lookup<'_, K> {}
 
-impl QueryFragment<Pg> for ByUserName<'_> {
+impl<K: Key> QueryFragment<Pg> for Lookup<'_, K> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        let [before_first, before_second] = K::AROUND;
         out.push_sql(SELECT);
-        out.push_bind_param::<Text, _>(self.directory)?;
-        out.push_sql(AND_KEY);
-        out.push_bind_param::<Text, _>(self.key)?;
+        out.push_sql(before_first);
+        out.push_bind_param::<Text, _>(self.first)?;
+        out.push_sql(before_second);
+        out.push_bind_param::<Nullable<Text>, _>(&self.second)?;
+        out.push_sql(K::TAIL);
         Ok(())
     }
 }

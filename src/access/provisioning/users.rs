@@ -438,12 +438,15 @@ impl Provisioned for Users {
         id: &str,
         expanded: bool,
     ) -> Result<UserResource, ScimError> {
-        let row = find_row(conn, directory, id)?;
-        if expanded {
-            decorated(conn, row)
-        } else {
-            to_resource(row, Vec::new(), Vec::new())
+        if !expanded {
+            return to_resource(find_row(conn, directory, id)?, Vec::new(), Vec::new());
         }
+        let (row, grants) = found(
+            user_lookup::one_with_grants(conn, directory, id),
+            ResourceKind::User,
+            id,
+        )?;
+        Derived::of(std::slice::from_ref(&row), grants).resource(row)
     }
 
     /// Replaces a user's attributes (PUT); id, created time and memberships stay.

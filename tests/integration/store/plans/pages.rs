@@ -203,14 +203,25 @@ async fn a_lookup_reads_its_user_and_memberships_by_key_in_one_statement() {
             super::THREE_THOUSAND_USERS
         ),
     );
-    let statement =
-        gatehouse::store::user_lookup::explained(&app.directory.id, "lookup7@example.com");
-    let plan = explain(&app, &statement);
-    for wanted in [
-        "users_directory_user_name",
-        "memberships_member",
-        "persons_pkey",
+    use gatehouse::store::user_lookup::{explained, Id, UserName};
+    let directory = app.directory.id.as_str();
+    // By userName, and (a read of `/Users/{id}`) by id, in the directory
+    // or in any.
+    for (statement, index) in [
+        (
+            explained::<UserName>(directory, Some("lookup7@example.com")),
+            "users_directory_user_name",
+        ),
+        (explained::<Id>(&ids[7], Some(directory)), "users_pkey"),
+        (explained::<Id>(&ids[7], None), "users_pkey"),
     ] {
+        check_lookup_plan(&app, &statement, index);
+    }
+}
+
+fn check_lookup_plan(app: &TestApp, statement: &str, index: &str) {
+    let plan = explain(app, statement);
+    for wanted in [index, "memberships_member", "persons_pkey"] {
         assert!(plan.contains(wanted), "{wanted}\n{statement}\n{plan}");
     }
     // (The catalog's version is a one-row table, scanned.)
