@@ -292,21 +292,9 @@ mod tests {
 
     fn row(directory: &str, user_name: &str, attributes: Value, verified: bool) -> UserRow {
         UserRow {
-            id: "u".into(),
-            directory_id: directory.into(),
-            user_name: user_name.into(),
             user_name_key: fold(user_name),
-            external_id: None,
-            display_name: None,
-            active: true,
-            attributes: attributes.to_string(),
-            version: 1,
-            created_at: 0,
-            updated_at: 0,
-            portal_only: false,
-            suspended: false,
-            person_id: None,
             email_verified: verified,
+            ..UserRow::sample(directory, user_name, attributes.to_string())
         }
     }
 

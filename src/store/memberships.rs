@@ -212,10 +212,11 @@ pub fn members_page(
 /// The memberships of these users (a page of them, or one), in the order
 /// of their groups' names, each with the roles its group's mappings
 /// grant and, where they grant one, the liveness of the member's person
-/// (found by the person id the rows hold): the groups and the access of the users, in one statement rather
-/// than one for the groups, one for the persons and one through the
-/// `user_entitlements` view (which looks each user up again; its rule is
-/// applied by the caller, who has the users' rows).
+/// (found by the person id the rows hold): the groups and the access of
+/// the users, in one statement rather than one for the groups, one for
+/// the persons and one through the `user_entitlements` view (which looks
+/// each user up again; its rule is applied by the caller, who has the
+/// users' rows).
 ///
 /// A read takes the groups from its store's catalog and reads only the
 /// memberships (`group_catalog`); a write, or the CLI, reads them here.

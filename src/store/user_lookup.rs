@@ -11,8 +11,9 @@
 //! then its memberships, each a round trip to the database and a sleep and
 //! wake-up of the reader thread; a profile of lookups put 46% of the
 //! server's CPU in the kernel, most of it switching threads. One
-//! statement: 26-41% more lookups a second at 1M users, 17-28% less of
-//! PostgreSQL's CPU a lookup (`bench/results/2026-12-05T110000Z-one-statement-lookup`).
+//! statement: 26-41% more lookups a second at 1M users, 19-28% less of
+//! PostgreSQL's CPU a lookup
+//! (`bench/results/2026-12-05T110000Z-one-statement-lookup`).
 //! SQLite reads in-process and keeps the two statements.
 
 use std::marker::PhantomData;

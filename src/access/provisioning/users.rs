@@ -550,23 +550,7 @@ mod tests {
     use super::*;
 
     fn stored(attributes: &str) -> UserRow {
-        UserRow {
-            id: "u".into(),
-            directory_id: "d".into(),
-            user_name: "n".into(),
-            user_name_key: "n".into(),
-            external_id: None,
-            display_name: None,
-            active: true,
-            attributes: attributes.into(),
-            version: 1,
-            created_at: 0,
-            updated_at: 0,
-            portal_only: false,
-            suspended: false,
-            person_id: None,
-            email_verified: false,
-        }
+        UserRow::sample("d", "n", attributes.into())
     }
 
     #[test]

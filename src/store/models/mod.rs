@@ -71,6 +71,31 @@ pub struct UserRow {
     pub email_verified: bool,
 }
 
+#[cfg(test)]
+impl UserRow {
+    /// An active user of `directory` as a unit test makes one: id `u`,
+    /// its key the name as given, linked to no person, email unverified.
+    pub fn sample(directory: &str, user_name: &str, attributes: String) -> UserRow {
+        UserRow {
+            id: "u".into(),
+            directory_id: directory.into(),
+            user_name: user_name.into(),
+            user_name_key: user_name.into(),
+            external_id: None,
+            display_name: None,
+            active: true,
+            attributes,
+            version: 1,
+            created_at: 0,
+            updated_at: 0,
+            portal_only: false,
+            suspended: false,
+            person_id: None,
+            email_verified: false,
+        }
+    }
+}
+
 /// One human: the accounts sharing a verified email.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(treat_none_as_default_value = false)]
