@@ -11,7 +11,7 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    one_arena_for_c_libraries();
+    memory_settings();
     let cli = gatehouse::cli::Cli::parse();
     match gatehouse::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -30,12 +30,23 @@ fn main() -> ExitCode {
 /// back; lookups were no slower (measured at 52–58 against 55–61 µs of CPU
 /// each): C allocations are a small share of a request, on two cores.
 /// Called before any thread starts, as `mallopt` asks.
+///
+/// And no transparent huge pages for the process: mimalloc asks for them
+/// (`MADV_HUGEPAGE`) on the memory it maps, so the first touch of any 2 MiB
+/// of a thread's heap had the kernel zero all of it. A new server's 16
+/// readers, and an idle one's (mimalloc gives freed memory back after 10
+/// ms), spent 73% of a burst's CPU in `clear_page_erms`: 8 clients' first
+/// pages of 100 users took 19-56 ms each, and the server's RSS after the
+/// burst was 72-88 MB, 61 MB of it huge pages; without them, 14-22 ms and
+/// 31-34 MB (1M users on SQLite, bench/results/2026-12-05T110000Z-one-statement-lookup).
 #[allow(unsafe_code)] // C calls, justified below (see README "Layout")
-fn one_arena_for_c_libraries() {
+fn memory_settings() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets an allocator parameter; no thread has
-    // allocated through glibc yet.
+    // allocated through glibc yet. prctl(PR_SET_THP_DISABLE) sets a flag
+    // on the process's memory, read at page faults; it takes no pointers.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 1);
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
 }
