@@ -36,9 +36,10 @@ fn main() -> ExitCode {
 /// of a thread's heap had the kernel zero all of it. A new server's 16
 /// readers, and an idle one's (mimalloc gives freed memory back after 10
 /// ms), spent 73% of a burst's CPU in `clear_page_erms`: 8 clients' first
-/// pages of 100 users took 19-56 ms each, and the server's RSS after the
-/// burst was 72-88 MB, 61 MB of it huge pages; without them, 14-22 ms and
-/// 31-34 MB (1M users on SQLite, bench/results/2026-12-05T110000Z-one-statement-lookup).
+/// pages of 100 users took 12-44 ms each, and the server's RSS after 400
+/// of them was 71 MB, 33-39 MB of it huge pages; without them, 6-14 ms
+/// and 42 MB, and lookups no slower (1M users on SQLite,
+/// bench/results/2026-12-05T110000Z-one-statement-lookup/thp-ab.txt).
 #[allow(unsafe_code)] // C calls, justified below (see README "Layout")
 fn memory_settings() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
