@@ -33,13 +33,14 @@ fn main() -> ExitCode {
 ///
 /// And no transparent huge pages for the process: mimalloc asks for them
 /// (`MADV_HUGEPAGE`) on the memory it maps, so the first touch of any 2 MiB
-/// of a thread's heap had the kernel zero all of it. A new server's 16
-/// readers, and an idle one's (mimalloc gives freed memory back after 10
-/// ms), spent 73% of a burst's CPU in `clear_page_erms`: 8 clients' first
-/// pages of 100 users took 12-44 ms each, and the server's RSS after 400
-/// of them was 71 MB, 33-39 MB of it huge pages; without them, 6-14 ms
-/// and 42 MB, and lookups no slower (1M users on SQLite,
-/// bench/results/2026-12-05T110000Z-one-statement-lookup/thp-ab.txt).
+/// of a thread's heap had the kernel zero all of it. A new server spent
+/// 73% of its first burst's CPU in `clear_page_erms`: 8 clients' first
+/// pages of 100 users took 12-44 ms each, and its RSS after 400 of them
+/// was 71 MB, 33-39 MB of it huge pages; without them, 6-14 ms and 42 MB,
+/// and lookups no slower (1M users on SQLite,
+/// bench/results/2026-12-05T110000Z-one-statement-lookup/thp-ab.txt). An
+/// idle server pays again: mimalloc gives freed memory back after 10 ms
+/// (a second after a burst, RSS 88 -> 72 MB, huge pages 61 -> 24 MB).
 #[allow(unsafe_code)] // C calls, justified below (see README "Layout")
 fn memory_settings() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
