@@ -79,24 +79,18 @@ pub fn list_with_grants(
     directory: Option<&str>,
     query: &ListQuery,
 ) -> QueryResult<(i64, Vec<UserRow>, Vec<MembershipGrant>)> {
-    let lookup = match (directory, &query.user_name_key, &query.seek) {
-        (Some(d), Some(key), None) => Some((d, key)),
-        _ => None,
-    };
     // The catalog is a read's (`group_catalog::here`): a write reads
     // memberships and groups together, as before.
-    if let (Some((d, key)), Some(catalog), DbConn::Postgres(c)) =
-        (lookup, group_catalog::here(), &mut *conn)
-    {
-        let Some((user, memberships)) = find(c, d, key)? else {
-            return Ok((0, Vec::new(), Vec::new()));
-        };
-        // As `by_user_name`: the one match is the first page's, if any.
-        if query.offset > 0 || query.limit == 0 {
-            return Ok((1, Vec::new(), Vec::new()));
-        }
-        let grants = group_catalog::resolve(conn, &catalog, &memberships)?;
-        return Ok((1, vec![user], grants));
+    if let (Some((d, key)), Some(catalog), DbConn::Postgres(c)) = (
+        query.user_name_in(directory),
+        group_catalog::here(),
+        &mut *conn,
+    ) {
+        let found: Vec<_> = find(c, d, key)?.into_iter().collect();
+        let (total, page) = users::one_match_page(found, query.offset, query.limit);
+        let (rows, memberships): (Vec<UserRow>, Vec<Vec<MemberRow>>) = page.into_iter().unzip();
+        let grants = group_catalog::resolve(conn, &catalog, &memberships.concat())?;
+        return Ok((total, rows, grants));
     }
     let (total, rows) = users::list(conn, directory, query)?;
     let grants = memberships::grants_of(conn, &rows)?;

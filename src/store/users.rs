@@ -245,7 +245,7 @@ pub fn list(
         }
         q
     };
-    if let (Some(d), Some(key), None) = (directory, &query.user_name_key, &query.seek) {
+    if let Some((d, key)) = query.user_name_in(directory) {
         return by_user_name(conn, d, key, query.offset, query.limit);
     }
     if let (Some(d), Some(group)) = (directory, &query.member_of) {
@@ -446,13 +446,20 @@ fn by_user_name(
             .filter(users::user_name_key.eq(key))
             .select(columns_of::<UserRow>()),
     )?;
+    Ok(one_match_page(found, offset, limit))
+}
+
+/// The total and the page of a lookup by a unique key (at most one
+/// match): the match is the first page's, if that page holds any; a page
+/// past it, or of size 0, holds nothing.
+pub(super) fn one_match_page<T>(found: Vec<T>, offset: u64, limit: u64) -> (i64, Vec<T>) {
     let total = found.len() as i64;
     let page = if offset == 0 && limit > 0 {
         found
     } else {
         Vec::new()
     };
-    Ok((total, page))
+    (total, page)
 }
 
 /// Sets a user's suspension. Its version moves (its entitlements come or

@@ -84,6 +84,16 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
+    /// The directory and folded userName of a `userName eq` lookup in one
+    /// directory, not past a cursor: at most one user, read by its unique
+    /// key (`users::list`, `user_lookup::list_with_grants`).
+    pub fn user_name_in<'a>(&'a self, directory: Option<&'a str>) -> Option<(&'a str, &'a str)> {
+        match (directory, &self.user_name_key, &self.seek) {
+            (Some(d), Some(key), None) => Some((d, key.as_str())),
+            _ => None,
+        }
+    }
+
     /// A list request compiled for one resource type on one backend: the
     /// filter and sort key checked against the schemas, the cursor's
     /// position as a keyset condition.
