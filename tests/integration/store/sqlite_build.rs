@@ -32,6 +32,11 @@ fn bundled_sqlite_is_built_with_the_project_s_options() {
         ("DEFAULT_WAL_SYNCHRONOUS=2", true, "FULL sync in WAL mode"),
         ("ENABLE_QPSG", true, "a bound LIMIT does not re-plan"),
         (
+            "DEFAULT_CACHE_SIZE=-4096",
+            true,
+            "4 MiB of pages per connection",
+        ),
+        (
             "STMTJRNL_SPILL=126976",
             true,
             "a write's savepoint journal stays in memory up to 31 pages",
@@ -49,4 +54,14 @@ fn bundled_sqlite_is_built_with_the_project_s_options() {
             "{option} ({why}) in {options:?}"
         );
     }
+    // What a connection gets, not only what the build says.
+    #[derive(QueryableByName)]
+    struct CacheSize {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        cache_size: i64,
+    }
+    let cache = diesel::sql_query("PRAGMA cache_size")
+        .get_result::<CacheSize>(&mut conn)
+        .unwrap();
+    assert_eq!(cache.cache_size, -4096, "KiB of pages per connection");
 }
