@@ -213,9 +213,13 @@ impl Derived {
 
 /// A user with its groups and entitlements.
 fn decorated(conn: &mut DbConn, row: UserRow) -> Result<UserResource, ScimError> {
-    let user = std::slice::from_ref(&row);
-    let grants = memberships::grants_of(conn, user)?;
-    Derived::of(user, grants).resource(row)
+    let grants = memberships::grants_of(conn, std::slice::from_ref(&row))?;
+    with_grants(row, grants)
+}
+
+/// The resource of one user whose memberships' grants were read.
+fn with_grants(row: UserRow, grants: Vec<MembershipGrant>) -> Result<UserResource, ScimError> {
+    Derived::of(std::slice::from_ref(&row), grants).resource(row)
 }
 
 /// Links a written identity to its person (`persons::link`), refusing the
@@ -446,7 +450,7 @@ impl Provisioned for Users {
             ResourceKind::User,
             id,
         )?;
-        Derived::of(std::slice::from_ref(&row), grants).resource(row)
+        with_grants(row, grants)
     }
 
     /// Replaces a user's attributes (PUT); id, created time and memberships stay.

@@ -3,13 +3,19 @@
 //! overridden, the file not read) still works but loses what they were
 //! measured to give, so the build is checked here rather than trusted.
 
-use diesel::sql_types::Text;
+use diesel::sql_types::{BigInt, Text};
 use diesel::{Connection, QueryableByName, RunQueryDsl, SqliteConnection};
 
 #[derive(QueryableByName)]
 struct CompileOption {
     #[diesel(sql_type = Text)]
     compile_options: String,
+}
+
+#[derive(QueryableByName)]
+struct CacheSize {
+    #[diesel(sql_type = BigInt)]
+    cache_size: i64,
 }
 
 #[test]
@@ -55,11 +61,6 @@ fn bundled_sqlite_is_built_with_the_project_s_options() {
         );
     }
     // What a connection gets, not only what the build says.
-    #[derive(QueryableByName)]
-    struct CacheSize {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        cache_size: i64,
-    }
     let cache = diesel::sql_query("PRAGMA cache_size")
         .get_result::<CacheSize>(&mut conn)
         .unwrap();
