@@ -241,9 +241,9 @@ impl Store {
     /// everything `work` does, audit rows included, commits or rolls back
     /// together. When a concurrent writer changed a row first
     /// (`StoreError::Stale`), the whole transaction runs again on fresh data.
-    /// On SQLite the transaction is a savepoint of a group commit
-    /// (`group_commit`): the same guarantees, answered once the shared
-    /// commit is on disk.
+    /// On SQLite the work shares a group commit's transaction
+    /// (`group_commit`), as its first change or in a savepoint: the same
+    /// guarantees, answered once the shared commit is on disk.
     pub async fn write<T, E, F>(self: &std::sync::Arc<Self>, work: F) -> Result<T, E>
     where
         F: Fn(&mut DbConn) -> Result<T, E> + Send + 'static,

@@ -102,6 +102,81 @@ async fn a_panicking_write_fails_alone() {
     assert_eq!(kept_directories(&app, "panicky"), expected);
 }
 
+/// How many directories have this id (0 or 1: ids are unique).
+fn directories_with_id(app: &TestApp, id: &str) -> usize {
+    use gatehouse::store::{directories, StoreError};
+    app.state
+        .store
+        .read_now(|c| directories::list(c).map_err(StoreError::from))
+        .unwrap()
+        .into_iter()
+        .filter(|d| d.id == id)
+        .count()
+}
+
+/// A write of directory `id` that then ends as `then(tries so far)` says.
+async fn write_directory(
+    app: &TestApp,
+    id: &'static str,
+    then: impl Fn(u32) -> Result<u32, gatehouse::store::StoreError> + Send + 'static,
+) -> Result<u32, gatehouse::store::StoreError> {
+    let tries = std::sync::atomic::AtomicU32::new(0);
+    app.state
+        .store
+        .write(move |conn| {
+            let row = gatehouse::store::models::DirectoryRow {
+                id: id.into(),
+                name: id.into(),
+                created_at: 1,
+                strict_schema: false,
+                last_push_at: None,
+            };
+            gatehouse::store::directories::insert(conn, &row)?;
+            then(tries.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
+        })
+        .await
+}
+
+/// Writes one at a time, so each is the first (and only) change of its
+/// transaction, which SQLite runs with no savepoint around it: a write
+/// that fails after writing still leaves nothing, and the one after it is
+/// kept.
+#[actix_web::test]
+async fn a_lone_write_that_fails_after_writing_leaves_nothing() {
+    use gatehouse::store::StoreError;
+
+    let app = TestApp::new().await;
+    let refused = write_directory(&app, "lone-refused", |_| {
+        Err(StoreError::Conflict("refused".into()))
+    })
+    .await;
+    assert!(
+        matches!(refused, Err(StoreError::Conflict(_))),
+        "{refused:?}"
+    );
+    assert_eq!(directories_with_id(&app, "lone-refused"), 0);
+    assert_eq!(write_directory(&app, "lone-kept", Ok).await.unwrap(), 0);
+    assert_eq!(directories_with_id(&app, "lone-kept"), 1);
+    assert_eq!(directories_with_id(&app, "lone-refused"), 0);
+}
+
+/// A write that loses races runs again from nothing: what each lost try
+/// wrote is gone before the next (a leftover row would make the retry's
+/// insert fail as a duplicate), and the try that wins is kept.
+#[actix_web::test]
+async fn a_write_that_loses_races_is_run_again_from_nothing() {
+    use gatehouse::store::StoreError;
+
+    let app = TestApp::new().await;
+    let written = write_directory(&app, "racer", |tries| match tries {
+        0 | 1 => Err(StoreError::Stale),
+        n => Ok(n),
+    })
+    .await;
+    assert_eq!(written.unwrap(), 2);
+    assert_eq!(directories_with_id(&app, "racer"), 1);
+}
+
 /// Concurrent SCIM creates, some of them duplicates: every acknowledged
 /// create is readable with its audit row, every refused one left nothing.
 #[actix_web::test]
