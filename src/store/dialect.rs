@@ -4,7 +4,8 @@ use diesel::query_dsl::methods::LoadQuery;
 use diesel::{PgConnection, QueryResult, RunQueryDsl, Selectable, SqliteConnection};
 
 use super::conn::DbConn;
-use super::sql_fragment::SqlExpr;
+use super::sql_fragment::{SqlCondition, SqlExpr};
+use super::Backend;
 
 /// Loads a statically typed query on the connection's own backend.
 ///
@@ -174,4 +175,49 @@ pub fn insert_licenses(conn: &mut DbConn, product: &str, people: &[&str]) -> Que
         };
     }
     Ok(added)
+}
+
+/// `column IN ids` as a condition each database keeps prepared: one text
+/// whatever the number of ids. Diesel's `eq_any` writes `IN (?, ?, …)` on
+/// SQLite and prepares it anew on every run (settling 50 persons' licenses
+/// after a member PATCH prepared three such statements, 7% of the writer
+/// thread's time); here SQLite reads the ids from one JSON array, and
+/// PostgreSQL from one array, as diesel's `= ANY($1)` does there.
+/// `column` is SQL written in this crate, never a request's text.
+pub fn among<S: AsRef<str>>(backend: Backend, column: &'static str, ids: &[S]) -> SqlCondition {
+    let ids = ids.iter().map(AsRef::as_ref);
+    match backend {
+        Backend::Sqlite => SqlCondition::new()
+            .sql(column)
+            .sql(" IN (SELECT value FROM json_each(")
+            .text(serde_json::Value::from_iter(ids).to_string())
+            .sql("))"),
+        Backend::Postgres => SqlCondition::new()
+            .sql(column)
+            .sql(" = ANY(CAST(")
+            .text(text_array(ids))
+            .sql(" AS text[]))"),
+    }
+    .cacheable()
+}
+
+/// A PostgreSQL array literal of texts: each element quoted, with its `"`
+/// and `\` escaped, so no element is read as NULL or split.
+fn text_array<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    let mut literal = String::from("{");
+    for (n, item) in items.enumerate() {
+        if n > 0 {
+            literal.push(',');
+        }
+        literal.push('"');
+        for c in item.chars() {
+            if matches!(c, '"' | '\\') {
+                literal.push('\\');
+            }
+            literal.push(c);
+        }
+        literal.push('"');
+    }
+    literal.push('}');
+    literal
 }

@@ -16,6 +16,7 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
 use super::conn::DbConn;
+use super::dialect::among;
 use super::entitlements::LICENSED_ROLES;
 use super::schema::{license_counts, license_dirty, licenses, user_entitlements as e, users};
 use super::sql_fragment::SqlFragment;
@@ -36,8 +37,8 @@ pub fn settle(conn: &mut DbConn) -> QueryResult<()> {
             return Ok(());
         }
         settle_persons(conn, &dirty)?;
-        diesel::delete(license_dirty::table.filter(license_dirty::person_id.eq_any(&dirty)))
-            .execute(conn)?;
+        let noted = among(conn.backend(), "license_dirty.person_id", &dirty);
+        diesel::delete(license_dirty::table.filter(noted)).execute(conn)?;
     }
 }
 
@@ -57,14 +58,11 @@ where
 /// Recomputes the licenses of `persons` and applies the difference.
 fn settle_persons(conn: &mut DbConn, persons: &[String]) -> QueryResult<()> {
     let wanted: BTreeSet<&String> = persons.iter().collect();
+    let backend = conn.backend();
     // A person's accounts: those linked to it, or the unlinked account
     // that is a person of its own.
     let accounts: Vec<String> = users::table
-        .filter(
-            users::person_id
-                .eq_any(persons)
-                .or(users::id.eq_any(persons)),
-        )
+        .filter(among(backend, "users.person_id", persons).or(among(backend, "users.id", persons)))
         .select((users::id, users::person_id))
         .load::<(String, Option<String>)>(conn)?
         .into_iter()
@@ -75,8 +73,8 @@ fn settle_persons(conn: &mut DbConn, persons: &[String]) -> QueryResult<()> {
         BTreeSet::new()
     } else {
         e::table
-            .filter(e::user_id.eq_any(&accounts))
-            .filter(e::role.eq_any(LICENSED_ROLES))
+            .filter(among(backend, "user_entitlements.user_id", &accounts))
+            .filter(among(backend, "user_entitlements.role", &LICENSED_ROLES))
             .select((e::product, e::person_id))
             .distinct()
             .load::<(String, String)>(conn)?
@@ -84,7 +82,7 @@ fn settle_persons(conn: &mut DbConn, persons: &[String]) -> QueryResult<()> {
             .collect()
     };
     let had: BTreeSet<(String, String)> = licenses::table
-        .filter(licenses::person_id.eq_any(persons))
+        .filter(among(backend, "licenses.person_id", persons))
         .select((licenses::product_key, licenses::person_id))
         .load::<(String, String)>(conn)?
         .into_iter()
@@ -104,7 +102,7 @@ fn settle_persons(conn: &mut DbConn, persons: &[String]) -> QueryResult<()> {
         let removed = diesel::delete(
             licenses::table
                 .filter(licenses::product_key.eq(product))
-                .filter(licenses::person_id.eq_any(people)),
+                .filter(among(backend, "licenses.person_id", &people)),
         )
         .execute(conn)?;
         *moved.entry(product).or_default() -= removed as i64;
