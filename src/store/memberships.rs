@@ -63,11 +63,16 @@ pub fn remove(
 /// Deletes these members' memberships of a group; how many there were.
 fn delete(conn: &mut DbConn, group_id: &str, member_ids: &[String]) -> QueryResult<usize> {
     let mut removed = 0;
+    let backend = conn.backend();
     for chunk in member_ids.chunks(500) {
         removed += diesel::delete(
             memberships::table
                 .filter(memberships::group_id.eq(group_id))
-                .filter(memberships::member_id.eq_any(chunk)),
+                .filter(super::dialect::among(
+                    backend,
+                    "memberships.member_id",
+                    chunk,
+                )),
         )
         .execute(conn)?;
     }
