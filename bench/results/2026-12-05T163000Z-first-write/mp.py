@@ -1,5 +1,6 @@
 import sys, json
-sys.path.insert(0, "/work/main/bench")
+# mp.py BASE TOKEN ROUNDS FIRST: ROUNDS adds then removes of 50 users (ids FIRST..) on the 200k group, one at a time (floors_http.py's PATCHes); p50/p99 of each.
+sys.path.insert(0, __import__("os").path.join(__import__("os").path.dirname(__file__), "..", ".."))
 import floors_http as f
 base, token, rounds, first = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 conn = f.connect(base)
