@@ -5,6 +5,23 @@ use std::collections::BTreeSet;
 use crate::scim::user_body;
 use crate::support::TestApp;
 
+/// Inserts directory `id` (named after it), created at `created_at`.
+fn insert_directory(
+    conn: &mut gatehouse::store::DbConn,
+    id: String,
+    created_at: i64,
+) -> Result<(), gatehouse::store::StoreError> {
+    let row = gatehouse::store::models::DirectoryRow {
+        name: id.replace('-', " "),
+        id,
+        created_at,
+        strict_schema: false,
+        last_push_at: None,
+    };
+    gatehouse::store::directories::insert(conn, &row)?;
+    Ok(())
+}
+
 /// Starts `count` concurrent writes; write `i` inserts directory
 /// `{prefix}-{i}` and then ends as `then(i)` says (an error or a panic
 /// after writing, or success).
@@ -20,14 +37,7 @@ fn concurrent_directory_writes(
             actix_rt::spawn(async move {
                 store
                     .write(move |conn| {
-                        let row = gatehouse::store::models::DirectoryRow {
-                            id: format!("{prefix}-{i}"),
-                            name: format!("{prefix} {i}"),
-                            created_at: i,
-                            strict_schema: false,
-                            last_push_at: None,
-                        };
-                        gatehouse::store::directories::insert(conn, &row)?;
+                        insert_directory(conn, format!("{prefix}-{i}"), i)?;
                         then(i)
                     })
                     .await
@@ -124,14 +134,7 @@ async fn write_directory(
     app.state
         .store
         .write(move |conn| {
-            let row = gatehouse::store::models::DirectoryRow {
-                id: id.into(),
-                name: id.into(),
-                created_at: 1,
-                strict_schema: false,
-                last_push_at: None,
-            };
-            gatehouse::store::directories::insert(conn, &row)?;
+            insert_directory(conn, id.to_owned(), 1)?;
             then(tries.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
         })
         .await
