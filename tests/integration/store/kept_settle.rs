@@ -7,9 +7,9 @@ use std::sync::{Arc, Mutex};
 
 use diesel::connection::{Connection, Instrumentation, InstrumentationEvent};
 use diesel::RunQueryDsl;
-use gatehouse::store::{licenses, DbConn};
+use gatehouse::store::licenses;
 
-use super::kept_updates::one_user;
+use super::kept_updates::{instrument, one_user};
 use crate::support::db::TestDb;
 
 /// The statements a connection ran, and those it prepared to keep (each
@@ -41,10 +41,7 @@ async fn settling_licenses_keeps_its_statements_prepared() {
     let db = TestDb::new();
     let mut conn = one_user(&db);
     let statements = Statements::default();
-    match &mut conn {
-        DbConn::Sqlite(c) => c.set_instrumentation(statements.clone()),
-        DbConn::Postgres(c) => c.set_instrumentation(statements.clone()),
-    }
+    instrument(&mut conn, &statements);
     // Noted persons in lists of several lengths, one of them an id that a
     // careless list would split or unquote.
     let odd = r#"p"{1,\2}"#;

@@ -4,12 +4,12 @@
 //! they were prepared afresh at every read: on PostgreSQL a parse, a plan
 //! and a round trip more for each page and each `count=1` probe.
 
-use diesel::connection::{Connection, SimpleConnection};
+use diesel::connection::SimpleConnection;
+use gatehouse::store::licenses;
 use gatehouse::store::user_counts::{self, Kept};
 use gatehouse::store::value_counts::{self, KeptAttribute};
-use gatehouse::store::{licenses, DbConn};
 
-use super::kept_updates::{one_user, KeptStatements};
+use super::kept_updates::{instrument, one_user, KeptStatements};
 use crate::support::db::TestDb;
 
 #[actix_web::test]
@@ -26,10 +26,7 @@ async fn kept_totals_are_prepared_once_per_connection() {
     )
     .unwrap();
     let kept = KeptStatements::default();
-    match &mut conn {
-        DbConn::Sqlite(c) => c.set_instrumentation(kept.clone()),
-        DbConn::Postgres(c) => c.set_instrumentation(kept.clone()),
-    }
+    instrument(&mut conn, &kept);
 
     for _ in 0..3 {
         assert_eq!(

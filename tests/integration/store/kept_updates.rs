@@ -25,6 +25,14 @@ impl Instrumentation for KeptStatements {
     }
 }
 
+/// Has `conn` report its events to a clone of `instrumentation`.
+pub(super) fn instrument<I: Instrumentation + Clone>(conn: &mut DbConn, instrumentation: &I) {
+    match conn {
+        DbConn::Sqlite(c) => c.set_instrumentation(instrumentation.clone()),
+        DbConn::Postgres(c) => c.set_instrumentation(instrumentation.clone()),
+    }
+}
+
 /// A migrated database with one user, `u1` of directory `okta`, and a
 /// person `p1` it is not linked to.
 pub(super) fn one_user(db: &TestDb) -> DbConn {
@@ -47,10 +55,7 @@ async fn a_users_update_is_prepared_once_per_connection() {
     let db = TestDb::new();
     let mut conn = one_user(&db);
     let kept = KeptStatements::default();
-    match &mut conn {
-        DbConn::Sqlite(c) => c.set_instrumentation(kept.clone()),
-        DbConn::Postgres(c) => c.set_instrumentation(kept.clone()),
-    }
+    instrument(&mut conn, &kept);
 
     for title in ["one", "two", "three"] {
         let before = users::find(&mut conn, Some("okta"), "u1").unwrap();
