@@ -31,6 +31,7 @@ pub mod invitations;
 mod kept;
 pub mod licenses;
 mod like;
+mod loopback_tls;
 pub mod mappings;
 mod membership_rows;
 pub mod memberships;

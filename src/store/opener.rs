@@ -5,7 +5,10 @@ use diesel::connection::SimpleConnection;
 use diesel::r2d2::{self, ManageConnection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 
+use std::sync::{Arc, OnceLock};
+
 use super::conn::{is_reusable, sqlite_path, Backend, DbConn};
+use super::loopback_tls;
 
 /// The log size (pages of 4 KiB) past which the writer's own SQLite
 /// connection checkpoints after all: a backstop, far above what the
@@ -16,7 +19,15 @@ const WRITER_CHECKPOINT_BACKSTOP: u32 = 16_000;
 /// never handed to libpq (or the other way round).
 #[derive(Debug, Clone)]
 pub struct ConnectionOpener {
+    /// The URL as given.
     url: String,
+    /// A loopback PostgreSQL URL that leaves TLS unsaid, with TLS off; used
+    /// once a connection has shown the database is on this host
+    /// (`loopback_tls`).
+    plain: Option<String>,
+    /// The URL every connection is made with, once decided; shared by the
+    /// opener's clones (the readers', the writer's, the pool's).
+    decided: Arc<OnceLock<String>>,
     backend: Backend,
     /// Opens the writer's connection: on SQLite it leaves checkpoints to
     /// `checkpointer` up to a backstop.
@@ -33,9 +44,15 @@ impl ConnectionOpener {
         // with OPENSSL_INIT_NO_ATEXIT (what `init` asks for), it never
         // does; the process's memory goes with the process anyway.
         openssl_sys::init();
+        let backend = Backend::from_url(url);
         ConnectionOpener {
             url: url.to_owned(),
-            backend: Backend::from_url(url),
+            plain: match backend {
+                Backend::Postgres => loopback_tls::plain_variant_here(url),
+                Backend::Sqlite => None,
+            },
+            decided: Arc::default(),
+            backend,
             writer: false,
         }
     }
@@ -56,7 +73,7 @@ impl ConnectionOpener {
     /// Opens one connection and applies the backend's settings.
     pub(super) fn open(&self) -> Result<DbConn, diesel::ConnectionError> {
         let mut conn = match self.backend {
-            Backend::Postgres => DbConn::Postgres(PgConnection::establish(&self.url)?),
+            Backend::Postgres => DbConn::Postgres(self.open_postgres()?),
             Backend::Sqlite => {
                 let mut conn = SqliteConnection::establish(sqlite_path(&self.url))?;
                 super::case_fold::register(&mut conn)
@@ -74,6 +91,34 @@ impl ConnectionOpener {
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
         }
         Ok(conn)
+    }
+
+    /// A PostgreSQL connection: with the URL decided, or, for a loopback
+    /// URL not decided yet, as written, asking the database where it was
+    /// reached (see `loopback_tls`).
+    fn open_postgres(&self) -> Result<PgConnection, diesel::ConnectionError> {
+        if let Some(url) = self.decided.get() {
+            return PgConnection::establish(url);
+        }
+        let mut conn = PgConnection::establish(&self.url)?;
+        let Some(plain) = &self.plain else {
+            return Ok(conn);
+        };
+        match loopback_tls::reached_on_loopback(&mut conn) {
+            Some(true) => {
+                if self.decided.set(plain.clone()).is_ok() {
+                    loopback_tls::announce();
+                }
+                drop(conn);
+                PgConnection::establish(plain)
+            }
+            Some(false) => {
+                let _ = self.decided.set(self.url.clone());
+                Ok(conn)
+            }
+            // Not known (the question failed): asked again next time.
+            None => Ok(conn),
+        }
     }
 }
 

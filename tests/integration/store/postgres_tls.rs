@@ -1,8 +1,9 @@
 //! PostgreSQL over TLS: libpq is built with TLS (against a vendored
 //! OpenSSL), so `sslmode=require` encrypts and `verify-full` checks the
-//! server's certificate against a CA file. Runs in the PostgreSQL half of
-//! the suite (CI runs both); the server there has TLS on (Debian's
-//! default, with its self-signed certificate).
+//! server's certificate against a CA file; over loopback a URL that says
+//! nothing about TLS connects without it (`store::loopback_tls`). Runs in
+//! the PostgreSQL half of the suite (CI runs both); the server there has
+//! TLS on (Debian's default, with its self-signed certificate).
 
 use diesel::sql_types::Bool;
 use diesel::RunQueryDsl;
@@ -40,6 +41,23 @@ async fn encrypted(app: &TestApp) -> bool {
         })
         .await
         .unwrap()
+}
+
+/// Whether the PostgreSQL server offers TLS at all (`SHOW ssl`).
+fn server_offers_tls(admin_url: &str) -> bool {
+    use diesel::Connection;
+    #[derive(diesel::QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        ssl: String,
+    }
+    openssl_sys::init(); // as support::db does, before libpq starts OpenSSL
+    let mut conn = diesel::PgConnection::establish(admin_url).unwrap();
+    diesel::sql_query("SHOW ssl")
+        .get_result::<Setting>(&mut conn)
+        .unwrap()
+        .ssl
+        == "on"
 }
 
 /// The server's certificate file and the host name it is made out to.
@@ -114,4 +132,40 @@ async fn postgres_connections_can_require_and_verify_tls() {
         format!("postgres://postgres@127.0.0.1:5432/test?sslmode=verify-full&sslrootcert={ca}");
     let refused = reachable(&url).unwrap_err().to_string();
     assert!(refused.contains("does not match host name"), "{refused}");
+}
+
+#[actix_web::test]
+async fn loopback_connections_skip_tls_unless_the_url_asks_for_it() {
+    let Ok(admin_url) = std::env::var("GATEHOUSE_TEST_POSTGRES") else {
+        return;
+    };
+    if !(admin_url.contains("@127.0.0.1:") || admin_url.contains("@localhost:")) {
+        // Not on loopback (CI's default URL is): TLS stays libpq's choice.
+        return;
+    }
+    // The suite's URL names 127.0.0.1 and says nothing about TLS: plain,
+    // though the server offers TLS (Debian's default has it on).
+    let app = TestApp::builder()
+        .database(TestDb::postgres(&admin_url))
+        .start()
+        .await;
+    assert!(
+        !encrypted(&app).await,
+        "a loopback URL without sslmode was encrypted"
+    );
+    assert_eq!(
+        app.create_user("plain@x.org").await["userName"],
+        "plain@x.org"
+    );
+
+    // libpq's own default, asked for by name: TLS whenever offered.
+    let app = TestApp::builder()
+        .database(TestDb::postgres(&with(&admin_url, "sslmode=prefer")))
+        .start()
+        .await;
+    assert_eq!(
+        encrypted(&app).await,
+        server_offers_tls(&admin_url),
+        "sslmode=prefer, as written, is libpq's to apply"
+    );
 }
