@@ -43,37 +43,26 @@ async fn encrypted(app: &TestApp) -> bool {
         .unwrap()
 }
 
-/// Whether the PostgreSQL server offers TLS at all (`SHOW ssl`).
-fn server_offers_tls(admin_url: &str) -> bool {
+/// A setting of the suite's PostgreSQL server, as `SHOW` gives it.
+fn server_setting(admin_url: &str, name: &str) -> String {
     use diesel::Connection;
     #[derive(diesel::QueryableByName)]
     struct Setting {
         #[diesel(sql_type = diesel::sql_types::Text)]
-        ssl: String,
+        value: String,
     }
     openssl_sys::init(); // as support::db does, before libpq starts OpenSSL
     let mut conn = diesel::PgConnection::establish(admin_url).unwrap();
-    diesel::sql_query("SHOW ssl")
+    diesel::sql_query("SELECT current_setting($1) AS value")
+        .bind::<diesel::sql_types::Text, _>(name)
         .get_result::<Setting>(&mut conn)
         .unwrap()
-        .ssl
-        == "on"
+        .value
 }
 
 /// The server's certificate file and the host name it is made out to.
 fn server_certificate(admin_url: &str) -> (String, String) {
-    use diesel::Connection;
-    #[derive(diesel::QueryableByName)]
-    struct Setting {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        ssl_cert_file: String,
-    }
-    openssl_sys::init(); // as support::db does, before libpq starts OpenSSL
-    let mut conn = diesel::PgConnection::establish(admin_url).unwrap();
-    let file = diesel::sql_query("SHOW ssl_cert_file")
-        .get_result::<Setting>(&mut conn)
-        .unwrap()
-        .ssl_cert_file;
+    let file = server_setting(admin_url, "ssl_cert_file");
     let subject = std::process::Command::new("openssl")
         .args([
             "x509", "-noout", "-subject", "-nameopt", "RFC2253", "-in", &file,
@@ -165,7 +154,7 @@ async fn loopback_connections_skip_tls_unless_the_url_asks_for_it() {
         .await;
     assert_eq!(
         encrypted(&app).await,
-        server_offers_tls(&admin_url),
+        server_setting(&admin_url, "ssl") == "on",
         "sslmode=prefer, as written, is libpq's to apply"
     );
 }
