@@ -20,7 +20,7 @@
 //! `pg_hba.conf`), so no working set-up stops working. Anything else is
 //! left to libpq as written.
 
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// URL parameters that decide, or take part in, how libpq uses TLS (or
 /// where it connects): a URL with any of them is left as written.
@@ -117,19 +117,22 @@ pub(super) fn announce() {
 /// `None` when it is not an address.
 fn is_loopback_address(address: &str) -> Option<bool> {
     address
-        .parse::<std::net::IpAddr>()
+        .parse::<IpAddr>()
         .ok()
         .map(|a| a.is_loopback() || v4_mapped_loopback(a))
 }
 
 /// `::ffff:127.0.0.1`, an IPv4 loopback address as an IPv6 socket sees it.
-fn v4_mapped_loopback(address: std::net::IpAddr) -> bool {
+fn v4_mapped_loopback(address: IpAddr) -> bool {
     match address {
-        std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
-        std::net::IpAddr::V4(_) => false,
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
+        IpAddr::V4(_) => false,
     }
 }
 
+/// Whether `url` is a `postgres://` URL whose every host is a loopback
+/// address and that leaves TLS to libpq's default: no TLS parameter in
+/// its query, none in the environment (`set`).
 fn leaves_tls_unsaid_over_loopback(url: &str, set: &impl Fn(&str) -> bool) -> bool {
     let Some(rest) = url
         .strip_prefix("postgres://")
