@@ -91,15 +91,11 @@ fn key_text(key: &str) -> SqlExpr {
 /// (PostgreSQL's log: "deadlock detected" between two such UPDATEs). Taken
 /// in one order first, they queue instead. SQLite needs nothing.
 pub fn lock_users_in_order(conn: &mut DbConn, ids: &[String]) -> diesel::QueryResult<()> {
-    // The ids as one JSON text: one statement text whatever their number.
-    let ids = SqlExpr::new()
-        .sql("ANY(ARRAY(SELECT jsonb_array_elements_text(CAST(")
-        .text(serde_json::json!(ids).to_string())
-        .sql(" AS jsonb))))");
+    // One statement text whatever the number of ids (`among`).
     lock_on_postgres(
         conn,
-        "SELECT id FROM users WHERE id = ",
-        ids,
+        "SELECT id FROM users WHERE ",
+        among(Backend::Postgres, "id", ids).cast(),
         " ORDER BY id FOR UPDATE",
     )
 }

@@ -520,31 +520,18 @@ pub fn touch(conn: &mut DbConn, ids: &[String], now: i64) -> QueryResult<()> {
     ids.sort();
     ids.dedup();
     super::dialect::lock_users_in_order(conn, &ids)?;
-    match conn {
-        // One text whatever the number of users, prepared once per
-        // connection (with the users' triggers, which an update compiles
-        // with it), where diesel prepares `IN (?, ?, …)` anew each time.
-        DbConn::Sqlite(_) => SqlExpr::new()
-            .sql("UPDATE users SET version = version + 1, updated_at = ")
-            .bigint(now)
-            .sql(" WHERE id IN (SELECT value FROM json_each(")
-            .text(serde_json::json!(ids).to_string())
-            .sql("))")
-            .cacheable()
-            .execute(conn)
-            .map(drop),
-        // `= ANY($1)`: one text already.
-        DbConn::Postgres(_) => kept::update(
-            conn,
-            users::table,
-            (
-                users::version.eq(users::version + 1),
-                users::updated_at.eq(now),
-            ),
-            users::id.eq_any(&ids),
-        )
-        .map(drop),
-    }
+    // One text whatever the number of users (`among`), prepared once per
+    // connection (with the users' triggers, which an update compiles with
+    // it), where diesel prepares SQLite's `IN (?, ?, …)` anew each time.
+    let touched = super::dialect::among(conn.backend(), "id", &ids);
+    SqlExpr::new()
+        .sql("UPDATE users SET version = version + 1, updated_at = ")
+        .bigint(now)
+        .sql(" WHERE ")
+        .append(touched)
+        .cacheable()
+        .execute(conn)
+        .map(drop)
 }
 
 /// `touch` for every user member of a group (its name, mappings or
