@@ -1,0 +1,19 @@
+-- Scale (issue #19), PostgreSQL only: room on a user's page for every user
+-- on it to be touched at once.
+--
+-- A member PATCH touches every user it adds or removes (`users::touch`).
+-- Since 000025 no indexed column of `users` changes in a touch, so the new
+-- version is heap-only (HOT, no index entries) whenever its page has room.
+-- At 75% a page holds ~8 users (~680 bytes each) and room for ~3 new
+-- versions; PATCHes add users created together (a hiring batch, the
+-- floor's 50 consecutive users), who sit on the same pages, so most of
+-- them did not fit: in an add of 50, 21 were HOT and the other 29 wrote an
+-- entry into each of the table's 12 indexes, at keys spread over the
+-- index (a full-page image in the WAL for each leaf first written after a
+-- checkpoint). At 50% a page holds ~5 users and room for all of them.
+-- The cost: ~1.5 times the heap pages (a lookup still reads one; a page
+-- of 100 users by creation reads ~20 pages instead of ~13).
+--
+-- It applies to pages written from now on; `VACUUM FULL users` applies it
+-- to an existing table.
+ALTER TABLE users SET (fillfactor = 50);
