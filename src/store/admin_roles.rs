@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 
 use super::conn::DbConn;
-use super::dialect::{lock_row, LockTable};
+use super::dialect::lock_role_holders;
 use super::models::{AdminRoleRow, OidcLoginRow};
 use super::schema::{admin_roles, groups, memberships, oidc_logins, user_emails, users};
 
@@ -41,7 +41,7 @@ pub fn delete(conn: &mut DbConn, id: &str) -> QueryResult<usize> {
 /// their grants locked until the transaction ends (PostgreSQL; SQLite has
 /// one writer): two removals can't both see the other's grant left.
 pub fn persons_holding_locked(conn: &mut DbConn, role: &str) -> QueryResult<i64> {
-    lock_row(conn, LockTable::PersonsHolding, role)?;
+    lock_role_holders(conn, role)?;
     persons_holding(conn, role)
 }
 

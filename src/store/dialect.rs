@@ -37,30 +37,25 @@ pub fn columns_of<T: Selectable<diesel::sqlite::Sqlite>>() -> T::SelectExpressio
     T::construct_selection()
 }
 
-/// Takes the write lock on one row of `table` until the transaction ends,
-/// so concurrent read-modify-write transactions queue instead of racing.
-/// SQLite needs nothing: it has one writer at a time already.
-pub fn lock_row(conn: &mut DbConn, table: LockTable, id: &str) -> diesel::QueryResult<()> {
-    let (select, tail) = match table {
-        LockTable::Groups => ("SELECT id FROM \"groups\" WHERE id = ", " FOR UPDATE"),
-        LockTable::Products => (
-            "SELECT product_key FROM products WHERE product_key = ",
-            " FOR UPDATE",
-        ),
-        LockTable::PersonsHolding => (
-            "SELECT id FROM admin_roles WHERE role = ",
-            " AND email_key IS NOT NULL FOR UPDATE",
-        ),
-    };
-    lock_on_postgres(conn, select, key_text(id), tail)
+/// Takes the write locks on the persons' grants of one admin role (`role`
+/// by email, not through a group) until the transaction ends, so removals
+/// that must leave one holder take turns. SQLite needs nothing: it has one
+/// writer at a time already.
+pub fn lock_role_holders(conn: &mut DbConn, role: &str) -> diesel::QueryResult<()> {
+    lock_on_postgres(
+        conn,
+        "SELECT id FROM admin_roles WHERE role = ",
+        key_text(role),
+        " AND email_key IS NOT NULL FOR UPDATE",
+    )
 }
 
 /// Runs `select`, the key, `tail`: a `SELECT … FOR UPDATE` of one bound
 /// parameter, on PostgreSQL; SQLite needs no row locks (one writer at a
 /// time). Prepared once per connection: run through `sql_query`, each was
-/// parsed and planned anew, ~0.1 ms of the database's time a lock (a
-/// member PATCH takes two; a user write reads its row with its lock
-/// instead, `users::find_for_update`).
+/// parsed and planned anew, ~0.1 ms of the database's time a lock. A
+/// single row to be read anyway is read with its lock instead
+/// (`users::find_for_update`, `groups::`, `products::`).
 fn lock_on_postgres(
     conn: &mut DbConn,
     select: &'static str,
@@ -129,48 +124,30 @@ pub fn lock_group_counts_of(conn: &mut DbConn, member_id: &str) -> diesel::Query
     )
 }
 
-/// Tables whose rows writers lock.
-#[derive(Debug, Clone, Copy)]
-pub enum LockTable {
-    Groups,
-    /// A capped product: license checks on it take turns.
-    Products,
-    /// The persons' grants of one admin role (`id` = the role): removals
-    /// that must leave one take turns.
-    PersonsHolding,
-}
-
 /// Adds the licenses of `people` on `product`, skipping any already held;
-/// returns how many were added. One statement for all of them: diesel's
-/// `MultiConnection` can't render a multi-row insert with `ON CONFLICT`, so
-/// it is built for each backend's own connection.
+/// returns how many were added. One statement for all of them, its people
+/// bound as one list (as `among` binds them), so each database keeps it
+/// prepared: a multi-row `VALUES` has a text for every count of rows, and
+/// PostgreSQL parsed and planned it anew on every member PATCH.
 pub fn insert_licenses(conn: &mut DbConn, product: &str, people: &[&str]) -> QueryResult<usize> {
-    use super::schema::licenses;
-    use diesel::ExpressionMethods;
-    let rows: Vec<_> = people
-        .iter()
-        .map(|p| {
-            (
-                licenses::product_key.eq(product),
-                licenses::person_id.eq(*p),
-            )
-        })
-        .collect();
-    let mut added = 0;
-    // Bounded statements: SQLite allows 32,766 bound values.
-    for chunk in rows.chunks(1_000) {
-        added += match conn {
-            DbConn::Sqlite(c) => diesel::insert_into(licenses::table)
-                .values(chunk)
-                .on_conflict_do_nothing()
-                .execute(c)?,
-            DbConn::Postgres(c) => diesel::insert_into(licenses::table)
-                .values(chunk)
-                .on_conflict_do_nothing()
-                .execute(c)?,
-        };
-    }
-    Ok(added)
+    let insert =
+        SqlExpr::fixed("INSERT INTO licenses (product_key, person_id) SELECT ").text(product);
+    let insert = match conn.backend() {
+        // `WHERE true`: without it SQLite reads the `ON` of `ON CONFLICT`
+        // as a join's.
+        Backend::Sqlite => insert
+            .sql(", value FROM json_each(")
+            .text(serde_json::Value::from_iter(people.iter().copied()).to_string())
+            .sql(") WHERE true"),
+        Backend::Postgres => insert
+            .sql(", value FROM unnest(CAST(")
+            .text(text_array(people.iter().copied()))
+            .sql(" AS text[])) AS people(value)"),
+    };
+    insert
+        .sql(" ON CONFLICT DO NOTHING")
+        .cacheable()
+        .execute(conn)
 }
 
 /// `column IN ids` as a condition each database keeps prepared: one text

@@ -3,7 +3,6 @@
 use diesel::prelude::*;
 
 use super::conn::DbConn;
-use super::dialect::{lock_row, LockTable};
 use super::models::{ProductRow, SiteRow};
 use super::schema::{groups, products, sites};
 use crate::scim::fold::fold;
@@ -77,11 +76,18 @@ pub fn find_on_site(conn: &mut DbConn, site_id: &str, key: &str) -> QueryResult<
         .first(conn)
 }
 
-/// The product, locked until the transaction ends (PostgreSQL; SQLite has
-/// one writer at a time anyway), so two license checks on it take turns.
+/// The product, locked until the transaction ends, so two license checks
+/// on it take turns: on PostgreSQL read with its lock (`FOR UPDATE`), one
+/// round trip; SQLite has one writer at a time and needs no lock.
 pub fn find_for_update(conn: &mut DbConn, key: &str) -> QueryResult<ProductRow> {
-    lock_row(conn, LockTable::Products, key)?;
-    find(conn, key)
+    match conn {
+        DbConn::Sqlite(_) => find(conn, key),
+        DbConn::Postgres(c) => products::table
+            .find(key)
+            .select(ProductRow::as_select())
+            .for_update()
+            .first(c),
+    }
 }
 
 /// Every product, by key.
