@@ -57,6 +57,17 @@ impl ConnectionOpener {
         }
     }
 
+    /// Opens connections exactly as `url` says, without asking where the
+    /// database was reached (`loopback_tls`): for a one-off check that it
+    /// answers, which would otherwise open a second, plain connection just
+    /// to close it, and ask again when the store opens.
+    pub(super) fn as_written(url: &str) -> ConnectionOpener {
+        ConnectionOpener {
+            plain: None,
+            ..ConnectionOpener::new(url)
+        }
+    }
+
     /// The same database, opened for the writer (see `writer`).
     pub(super) fn for_writes(&self) -> ConnectionOpener {
         ConnectionOpener {

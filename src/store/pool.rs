@@ -61,11 +61,12 @@ impl Default for PoolOptions {
     }
 }
 
-/// Opens one connection to the database at `url` and closes it: whether
-/// it can be reached now, answered as fast as the database (or the
-/// network) refuses, unlike a pool that waits out its timeout.
+/// Opens one connection to the database at `url`, as the URL says, and
+/// closes it: whether it can be reached now, answered as fast as the
+/// database (or the network) refuses, unlike a pool that waits out its
+/// timeout.
 pub fn reachable(url: &str) -> StoreResult<()> {
-    ConnectionOpener::new(url)
+    ConnectionOpener::as_written(url)
         .open()
         .map(drop)
         .map_err(|e| StoreError::Pool(format!("could not connect: {e}")))
