@@ -8,7 +8,7 @@
 -- versions; PATCHes add users created together (a hiring batch, the
 -- floor's 50 consecutive users), who sit on the same pages, so most of
 -- them did not fit: in an add of 50, 21 were HOT and the other 29 wrote an
--- entry into each of the table's 12 indexes, at keys spread over the
+-- entry into each of the table's 11 indexes, at keys spread over the
 -- index (a full-page image in the WAL for each leaf first written after a
 -- checkpoint). At 50% a page holds ~5 users and room for all of them.
 -- The cost: ~1.5 times the heap pages (a lookup still reads one; a page
