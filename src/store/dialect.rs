@@ -132,16 +132,18 @@ pub fn lock_group_counts_of(conn: &mut DbConn, member_id: &str) -> diesel::Query
 pub fn insert_licenses(conn: &mut DbConn, product: &str, people: &[&str]) -> QueryResult<usize> {
     let insert =
         SqlExpr::fixed("INSERT INTO licenses (product_key, person_id) SELECT ").text(product);
-    let insert = match conn.backend() {
+    let backend = conn.backend();
+    let people = one_value(backend, people.iter().copied());
+    let insert = match backend {
         // `WHERE true`: without it SQLite reads the `ON` of `ON CONFLICT`
         // as a join's.
         Backend::Sqlite => insert
             .sql(", value FROM json_each(")
-            .text(serde_json::Value::from_iter(people.iter().copied()).to_string())
+            .text(people)
             .sql(") WHERE true"),
         Backend::Postgres => insert
             .sql(", value FROM unnest(CAST(")
-            .text(text_array(people.iter().copied()))
+            .text(people)
             .sql(" AS text[])) AS people(value)"),
     };
     insert
@@ -158,20 +160,30 @@ pub fn insert_licenses(conn: &mut DbConn, product: &str, people: &[&str]) -> Que
 /// PostgreSQL from one array, as diesel's `= ANY($1)` does there.
 /// `column` is SQL written in this crate, never a request's text.
 pub fn among<S: AsRef<str>>(backend: Backend, column: &'static str, ids: &[S]) -> SqlCondition {
-    let ids = ids.iter().map(AsRef::as_ref);
+    let ids = one_value(backend, ids.iter().map(AsRef::as_ref));
     match backend {
         Backend::Sqlite => SqlCondition::new()
             .sql(column)
             .sql(" IN (SELECT value FROM json_each(")
-            .text(serde_json::Value::from_iter(ids).to_string())
+            .text(ids)
             .sql("))"),
         Backend::Postgres => SqlCondition::new()
             .sql(column)
             .sql(" = ANY(CAST(")
-            .text(text_array(ids))
+            .text(ids)
             .sql(" AS text[]))"),
     }
     .cacheable()
+}
+
+/// A list of texts as the one bound value `among` and `insert_licenses`
+/// read it from: a JSON array for SQLite's `json_each`, an array literal
+/// for PostgreSQL's `CAST(… AS text[])`.
+fn one_value<'a>(backend: Backend, items: impl Iterator<Item = &'a str>) -> String {
+    match backend {
+        Backend::Sqlite => serde_json::Value::from_iter(items).to_string(),
+        Backend::Postgres => text_array(items),
+    }
 }
 
 /// A PostgreSQL array literal of texts: each element quoted, with its `"`
