@@ -1,11 +1,13 @@
-# drive.py BASE TOKEN KIND N START: N first pages of 100 at 8 clients; p50/p99
+# drive.py BASE TOKEN KIND N START [EXTRA]: N first pages of 100 at 8 clients; p50/p99
+# (EXTRA: more query parameters, e.g. "&excludedAttributes=groups")
 import sys, time, threading, urllib.parse, http.client
 base, token, kind, n, start = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+extra = sys.argv[6] if len(sys.argv) > 6 else ""
 def filt(i):
     if kind == "family": return f'name.familyName eq "Family{i % 997}"'
     if kind == "dept": return f'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "Dept {i % 20}"'
     return "active eq false"
-paths = [f"/scim/v2/Users?count=100&filter={urllib.parse.quote(filt(start + i))}" for i in range(n)]
+paths = [f"/scim/v2/Users?count=100{extra}&filter={urllib.parse.quote(filt(start + i))}" for i in range(n)]
 u = urllib.parse.urlsplit(base); lat = []; lock = threading.Lock(); it = iter(paths)
 def work():
     c = http.client.HTTPConnection(u.hostname, u.port)

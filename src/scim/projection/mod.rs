@@ -59,8 +59,9 @@ impl Projection {
 
     /// Whether the response may carry any of the core attributes `core` or
     /// any attribute of extension `extension`: false only when an
-    /// `attributes` list names none of them (and none is always returned),
-    /// so a caller can skip loading what only they show.
+    /// `attributes` list names none of them, or `excludedAttributes`
+    /// names each of them and the whole extension (and none is always
+    /// returned), so a caller can skip loading what only they show.
     pub fn may_include(
         &self,
         registry: &SchemaRegistry,
@@ -68,14 +69,24 @@ impl Projection {
         core: &[&str],
         extension: &str,
     ) -> bool {
-        if self.include.is_empty() {
-            return true;
-        }
         let schema = registry.extension(kind, extension);
         let always =
             schema.is_some_and(|s| s.attributes.iter().any(|a| a.returned == Returned::Always));
+        let core_shown = || core.iter().any(|name| self.includes(registry, kind, name));
+        if self.include.is_empty() {
+            // Only an exclusion of the extension by its URN counts: one
+            // of its attributes excluded by name leaves the others shown
+            // (reading them anyway costs time, never a wrong answer).
+            let extension_excluded = self.exclude.iter().any(|r| {
+                r.attr.is_none()
+                    && r.urn
+                        .as_deref()
+                        .is_some_and(|u| u.eq_ignore_ascii_case(extension))
+            });
+            return always || core_shown() || (schema.is_some() && !extension_excluded);
+        }
         always
-            || core.iter().any(|name| self.includes(registry, kind, name))
+            || core_shown()
             || self.include.iter().any(|r| match (&r.urn, &r.attr) {
                 (Some(urn), _) => urn.eq_ignore_ascii_case(extension),
                 (None, Some(attr)) => schema.is_some_and(|s| s.attribute(attr).is_some()),

@@ -191,6 +191,21 @@ fn may_include_tells_whether_a_user_s_access_is_needed() {
         (None, None, true),
         // Excluding some of them still shows the others.
         (None, Some("groups,entitlements"), true),
+        (None, Some("groups"), true),
+        (None, Some(ACCESS), true),
+        (None, Some("entitlements,urn:gatehouse:scim:schemas:extension:access:1.0:User"), true),
+        // All of them excluded: nothing of the user's access is shown.
+        (None, Some("groups,entitlements,urn:gatehouse:scim:schemas:extension:access:1.0:User"), false),
+        (None, Some("Groups, ENTITLEMENTS, URN:GATEHOUSE:SCIM:SCHEMAS:EXTENSION:ACCESS:1.0:USER"), false),
+        (
+            None,
+            Some("urn:ietf:params:scim:schemas:core:2.0:User:groups,entitlements,urn:gatehouse:scim:schemas:extension:access:1.0:User"),
+            false,
+        ),
+        // A sub-attribute excluded leaves the rest of `groups` shown.
+        (None, Some("groups.display,entitlements,urn:gatehouse:scim:schemas:extension:access:1.0:User"), true),
+        // The extension's attributes excluded one by one: still read.
+        (None, Some("groups,entitlements,urn:gatehouse:scim:schemas:extension:access:1.0:User:grants"), true),
         (Some("userName"), None, false),
         (Some("userName,emails,meta"), None, false),
         (Some("id"), None, false),

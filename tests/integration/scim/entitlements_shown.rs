@@ -260,3 +260,61 @@ async fn a_users_entitlements_are_what_the_access_view_says_in_every_state() {
     assert_eq!(r.json["active"], true, "{}", r.text);
     assert_eq!(grants_shown(&r.json), []);
 }
+
+/// A read that excludes `groups`, `entitlements` and the access extension
+/// (which the server then need not read the memberships for) answers the
+/// rest of each user exactly as a full read does, one user and a page.
+#[actix_web::test]
+async fn excluding_every_access_attribute_leaves_the_rest_of_the_user_as_it_was() {
+    let app = TestApp::new().await;
+    app.create_product("acme", "wiki", None).await;
+    let alice = app.create_user("alice@excluded.example").await;
+    let alice = alice["id"].as_str().unwrap().to_owned();
+    app.create_user("bob@excluded.example").await;
+    let staff = app.create_group("Staff", &[&alice]).await;
+    app.map(staff["id"].as_str().unwrap(), "wiki", "user").await;
+    let excluded = format!("excludedAttributes=groups,entitlements,{ACCESS}");
+    // What a full read shows, less what was excluded.
+    let without_access = |mut user: Value| {
+        let object = user.as_object_mut().unwrap();
+        for key in ["groups", "entitlements", ACCESS] {
+            object.remove(key);
+        }
+        object["schemas"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|s| s.as_str() != Some(ACCESS));
+        user
+    };
+    let full = app.get(&format!("/scim/v2/Users/{alice}")).await;
+    assert_eq!(full.json["groups"][0]["display"], "Staff", "{}", full.text);
+    assert_eq!(full.json["entitlements"][0]["value"], "wiki:user");
+    let mut read = app.get(&format!("/scim/v2/Users/{alice}?{excluded}")).await;
+    assert_eq!(read.status, 200, "{}", read.text);
+    read.json["schemas"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|s| s.as_str() != Some(ACCESS));
+    assert_eq!(read.json, without_access(full.json));
+    let full = app.get("/scim/v2/Users?sortBy=userName").await;
+    let page = app
+        .get(&format!("/scim/v2/Users?sortBy=userName&{excluded}"))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert_eq!(page.json["totalResults"], 2);
+    let shown: Vec<Value> = full.json["Resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .cloned()
+        .map(without_access)
+        .collect();
+    let mut read: Vec<Value> = page.json["Resources"].as_array().unwrap().clone();
+    for user in &mut read {
+        user["schemas"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|s| s.as_str() != Some(ACCESS));
+    }
+    assert_eq!(read, shown);
+}

@@ -1,0 +1,3 @@
+-- page_users.sql: a familyName page's users (src/store/users.rs list), a random family of the seeded 997; pgbench -M prepared.
+\set k random(0, 996)
+SELECT "users"."id", "users"."directory_id", "users"."user_name", "users"."user_name_key", "users"."external_id", "users"."display_name", "users"."active", "users"."attributes", "users"."version", "users"."created_at", "users"."updated_at", "users"."portal_only", "users"."suspended", "users"."person_id", "users"."email_verified" FROM "users" WHERE (("users"."directory_id" = '01a24857-c102-707d-b3c6-80e602212ae5') AND (lower(users.family_name) IS NOT NULL AND lower(users.family_name) = lower('Family' || :k))) ORDER BY users.created_at, users.id LIMIT 100 OFFSET 0;
