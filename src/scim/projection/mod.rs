@@ -83,7 +83,7 @@ impl Projection {
                         .as_deref()
                         .is_some_and(|u| u.eq_ignore_ascii_case(extension))
             });
-            return always || core_shown() || (schema.is_some() && !extension_excluded);
+            return always || core_shown() || !extension_excluded;
         }
         always
             || core_shown()
