@@ -285,15 +285,19 @@ fn read_groups(conn: &mut DbConn, ids: &[&str]) -> QueryResult<HashMap<String, A
 
 /// The memberships of a list of users (a page of them), by member from
 /// `memberships_member` as `memberships::GrantsOfMembers` reads them, each
-/// with its person's liveness where the group is mapped (whether the
+/// with its person's liveness where the group is mapped and the caller
+/// asks for it (a local account's: `memberships::liveness_from_person`; whether the
 /// mapping grants a role is the catalog's to say), and the catalog's
 /// version.
 pub struct MemberGroups;
 
 impl OverIds for MemberGroups {
     type SqlType = (Text, Text, Nullable<Bool>, Nullable<BigInt>);
+    // (A CASE tests its conditions in order: a member whose person is not
+    // asked for, `memberships::liveness_from_person`, costs no probe.)
     const SELECT: &'static str = "SELECT m.member_id, m.group_id, \
-         CASE WHEN EXISTS (SELECT 1 FROM group_mappings gm WHERE gm.group_id = m.group_id) \
+         CASE WHEN ids.person_id IS NULL THEN NULL \
+         WHEN EXISTS (SELECT 1 FROM group_mappings gm WHERE gm.group_id = m.group_id) \
          THEN (SELECT pe.live FROM persons pe WHERE pe.id = ids.person_id) END, \
          (SELECT v.version FROM group_catalog_version v)";
     const SQLITE: &'static str = " JOIN memberships m ON m.member_id = ids.value";

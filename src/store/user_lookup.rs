@@ -35,13 +35,17 @@ use super::users;
 /// The statement up to how it finds its user (`Key`): the user, and
 /// beside it its memberships as two arrays in the same order (both
 /// aggregated over the same rows), read from `memberships_member` as
-/// `MemberGroups` reads them. A user in no group has NULL arrays.
+/// `MemberGroups` reads them. A user in no group has NULL arrays. Only a
+/// local account's person is read for its liveness
+/// (`memberships::liveness_from_person`; `'local'` is
+/// `directories::LOCAL_DIRECTORY`).
 const SELECT: &str = "SELECT u.id, u.directory_id, u.user_name, u.user_name_key, \
      u.external_id, u.display_name, u.active, u.attributes, u.version, u.created_at, \
      u.updated_at, u.portal_only, u.suspended, u.person_id, u.email_verified, \
      m.group_ids, m.lives, (SELECT v.version FROM group_catalog_version v) \
      FROM users u LEFT JOIN LATERAL (SELECT array_agg(x.group_id) AS group_ids, \
-     array_agg(CASE WHEN EXISTS (SELECT 1 FROM group_mappings gm WHERE gm.group_id = x.group_id) \
+     array_agg(CASE WHEN u.directory_id <> 'local' THEN NULL \
+     WHEN EXISTS (SELECT 1 FROM group_mappings gm WHERE gm.group_id = x.group_id) \
      THEN (SELECT pe.live FROM persons pe WHERE pe.id = u.person_id) END) AS lives \
      FROM (SELECT group_id FROM memberships WHERE member_id = u.id OFFSET 0) x) m ON true";
 
@@ -219,5 +223,19 @@ impl<K: Key> QueryFragment<Pg> for Lookup<'_, K> {
         out.push_bind_param::<Nullable<Text>, _>(&self.second)?;
         out.push_sql(K::TAIL);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SELECT;
+    use crate::store::directories::LOCAL_DIRECTORY;
+
+    /// The statement names the local directory by its value: the two must
+    /// not drift apart, or every account's person would go unread.
+    #[test]
+    fn the_lookup_reads_persons_of_the_local_directory() {
+        let named = format!("u.directory_id <> '{LOCAL_DIRECTORY}' THEN NULL");
+        assert!(SELECT.contains(&named), "{SELECT}");
     }
 }

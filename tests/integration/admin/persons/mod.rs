@@ -8,6 +8,7 @@
 mod etags;
 mod licenses;
 mod roads;
+mod scim_reads;
 mod views;
 
 use serde_json::{json, Value};

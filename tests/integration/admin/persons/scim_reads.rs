@@ -1,0 +1,121 @@
+//! An auditor's SCIM read of a person's local account: the access its
+//! local groups give shows while the person is live, and goes when the
+//! IdP deactivates the person's identity (the account itself stays
+//! active). The identity's own entitlements follow its own `active`.
+
+use actix_web::http::Method;
+use serde_json::{json, Value};
+
+use super::{identity, set_active};
+use crate::admin::id;
+use crate::support::TestApp;
+
+/// The entitlement values of each account a read shows, by account id:
+/// the user read by id and, as a page, every user named `email`.
+async fn entitlements(app: &TestApp, email: &str, ids: &[&str]) -> Vec<(String, Vec<String>)> {
+    let values = |user: &Value| -> Vec<String> {
+        let mut v: Vec<String> = user["entitlements"]
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .map(|e| e["value"].as_str().unwrap().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    };
+    let admin = app.admin_token.clone();
+    let filter: String =
+        url::form_urlencoded::byte_serialize(format!("userName eq \"{email}\"").as_bytes())
+            .collect();
+    let page = app
+        .request_as(
+            &admin,
+            Method::GET,
+            &format!("/scim/v2/Users?filter={filter}"),
+        )
+        .send()
+        .await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    let listed = page.json["Resources"].as_array().unwrap();
+    assert_eq!(listed.len(), ids.len(), "{}", page.text);
+    let mut out = Vec::new();
+    for user in ids {
+        let one = app
+            .request_as(&admin, Method::GET, &format!("/scim/v2/Users/{user}"))
+            .send()
+            .await;
+        assert_eq!(one.status, 200, "{}", one.text);
+        let in_page = listed.iter().find(|u| u["id"] == *user).unwrap();
+        assert_eq!(values(in_page), values(&one.json), "{user}: page and read");
+        out.push(((*user).to_owned(), values(&one.json)));
+    }
+    out
+}
+
+#[actix_web::test]
+async fn a_local_account_shows_its_access_only_while_its_person_is_live() {
+    let app = TestApp::new().await;
+    app.create_product("acme", "wiki", Some(10)).await;
+    app.create_product("acme", "notes", None).await;
+    // A local account, from an accepted invitation, in a local group
+    // mapped to notes.
+    let r = app
+        .api_post(
+            "/invitations",
+            &json!({"email": "local@acme.com", "product": "wiki", "role": "guest"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let r = app
+        .api_post(&format!("/invitations/{}/accept", id(&r.json)), &json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let local = r.json["user"].as_str().unwrap().to_owned();
+    let extras = id(&app
+        .admin_post("/groups", &json!({"displayName": "Notes extras"}))
+        .await
+        .json);
+    app.map(&extras, "notes", "user").await;
+    let r = app
+        .admin_post(
+            &format!("/groups/{extras}/members"),
+            &json!({"users": [local]}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    // The IdP pushes the same person, in a group mapped to wiki.
+    let r = app
+        .post("/scim/v2/Users", &identity("local@acme.com"))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let pushed = id(&r.json);
+    let staff = id(&app.create_group("Staff", &[&pushed]).await);
+    app.map(&staff, "wiki", "user").await;
+    let ids = [local.as_str(), pushed.as_str()];
+    let held = |local: &[&str], pushed: &[&str]| {
+        vec![
+            (
+                ids[0].to_owned(),
+                local.iter().map(|s| (*s).to_owned()).collect(),
+            ),
+            (
+                ids[1].to_owned(),
+                pushed.iter().map(|s| (*s).to_owned()).collect(),
+            ),
+        ]
+    };
+    let live = held(&["notes:user", "wiki:guest"], &["wiki:user"]);
+    assert_eq!(entitlements(&app, "local@acme.com", &ids).await, live);
+
+    // Deactivated by the IdP: the person is no longer live, and the local
+    // account, still active, shows nothing either.
+    set_active(&app, &pushed, false).await;
+    assert_eq!(
+        entitlements(&app, "local@acme.com", &ids).await,
+        held(&[], &[])
+    );
+    set_active(&app, &pushed, true).await;
+    assert_eq!(entitlements(&app, "local@acme.com", &ids).await, live);
+}
