@@ -1,0 +1,2 @@
+\set k random(0, 996)
+SELECT m.member_id, m.group_id, CASE WHEN ids.person_id IS NULL THEN NULL WHEN EXISTS (SELECT 1 FROM group_mappings gm WHERE gm.group_id = m.group_id) THEN (SELECT pe.live FROM persons pe WHERE pe.id = ids.person_id) END, (SELECT v.version FROM group_catalog_version v) FROM unnest(ARRAY(SELECT '00000000-0000-4000-8000-' || lpad((:k + 997 * g)::text, 12, '0') FROM generate_series(0, 99) g), ARRAY(SELECT NULL::text FROM generate_series(0, 99) g)) AS ids(id, person_id) JOIN memberships m ON m.member_id = ids.id;
