@@ -243,9 +243,10 @@ pub fn grants_of(conn: &mut DbConn, rows: &[UserRow]) -> QueryResult<Vec<Members
 /// active account outside the local directory is an active identity of
 /// its person, which is live by that definition, and an inactive one
 /// holds nothing whatever its person: the statement reads no person for
-/// either (a `persons` probe per member with a mapped group: ~40% of a
-/// page's memberships statement on SQLite, 400 of its 700 buffers on
-/// PostgreSQL; bench/results/2026-12-06T010000Z-identity-liveness).
+/// either (a `persons` probe per member with a mapped group: on SQLite
+/// three quarters of a page's memberships statement past unpacking its
+/// list, on PostgreSQL 400 of its 700 buffers and half its CPU;
+/// bench/results/2026-12-06T010000Z-identity-liveness).
 fn liveness_from_person(user: &UserRow) -> Option<String> {
     user.person_id
         .clone()
