@@ -13,7 +13,7 @@ mod views;
 
 use serde_json::{json, Value};
 
-use super::scim_patch;
+use super::{id, scim_patch};
 use crate::scim::USER;
 use crate::support::TestApp;
 
@@ -47,4 +47,32 @@ async fn set_active(app: &TestApp, user: &str, active: bool) {
     )
     .await;
     assert_eq!(r.status, 200, "{}", r.text);
+}
+
+/// The local account an accepted invitation (`invitation`: email,
+/// product, maybe role) makes.
+async fn accepted_invitation(app: &TestApp, invitation: &Value) -> String {
+    let r = app.api_post("/invitations", invitation).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let r = app
+        .api_post(&format!("/invitations/{}/accept", id(&r.json)), &json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.json["user"].as_str().unwrap().to_owned()
+}
+
+/// `user` alone in a new local group mapped to `product` as `role`.
+async fn in_local_group(app: &TestApp, name: &str, product: &str, role: &str, user: &str) {
+    let group = id(&app
+        .admin_post("/groups", &json!({"displayName": name}))
+        .await
+        .json);
+    app.map(&group, product, role).await;
+    let r = app
+        .admin_post(
+            &format!("/groups/{group}/members"),
+            &json!({"users": [user]}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
 }

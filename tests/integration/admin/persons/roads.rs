@@ -7,7 +7,7 @@
 
 use serde_json::{json, Value};
 
-use super::{decision, identity, person, set_active};
+use super::{accepted_invitation, decision, identity, in_local_group, person, set_active};
 use crate::admin::id;
 use crate::support::TestApp;
 
@@ -80,17 +80,11 @@ async fn every_self_service_road_closes_when_the_idp_lets_the_person_go() {
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     // An accepted invitation.
-    let r = app
-        .api_post(
-            "/invitations",
-            &json!({"email": "invitee@acme.com", "product": "wiki"}),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{}", r.text);
-    let r = app
-        .api_post(&format!("/invitations/{}/accept", id(&r.json)), &json!({}))
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    accepted_invitation(
+        &app,
+        &json!({"email": "invitee@acme.com", "product": "wiki"}),
+    )
+    .await;
     // A guest in a space.
     let r = app
         .admin_post(
@@ -112,52 +106,20 @@ async fn every_self_service_road_closes_when_the_idp_lets_the_person_go() {
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
     let customer = r.json["user"].as_str().unwrap().to_owned();
-    let portal = id(&app
-        .admin_post("/groups", &json!({"displayName": "Portal"}))
-        .await
-        .json);
-    app.map(&portal, "desk", "customer").await;
-    let r = app
-        .admin_post(
-            &format!("/groups/{portal}/members"),
-            &json!({"users": [customer]}),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{}", r.text);
+    in_local_group(&app, "Portal", "desk", "customer", &customer).await;
     // An admin grant through a local group.
-    let r = app
-        .api_post(
-            "/invitations",
-            &json!({"email": "granted@acme.com", "product": "wiki", "role": "guest"}),
-        )
-        .await;
-    let r = app
-        .api_post(&format!("/invitations/{}/accept", id(&r.json)), &json!({}))
-        .await;
-    let granted = r.json["user"].as_str().unwrap().to_owned();
-    let extras = id(&app
-        .admin_post("/groups", &json!({"displayName": "Notes extras"}))
-        .await
-        .json);
-    app.map(&extras, "notes", "user").await;
-    let r = app
-        .admin_post(
-            &format!("/groups/{extras}/members"),
-            &json!({"users": [granted]}),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{}", r.text);
+    let granted = accepted_invitation(
+        &app,
+        &json!({"email": "granted@acme.com", "product": "wiki", "role": "guest"}),
+    )
+    .await;
+    in_local_group(&app, "Notes extras", "notes", "user", &granted).await;
     // A break-glass grant in IT-only mode.
-    let r = app
-        .api_post(
-            "/invitations",
-            &json!({"email": "glass@acme.com", "product": "notes"}),
-        )
-        .await;
-    let r = app
-        .api_post(&format!("/invitations/{}/accept", id(&r.json)), &json!({}))
-        .await;
-    let glass = r.json["user"].as_str().unwrap().to_owned();
+    let glass = accepted_invitation(
+        &app,
+        &json!({"email": "glass@acme.com", "product": "notes"}),
+    )
+    .await;
     app.set_policy("", &json!({"it_only": true})).await;
     let wiki_group = app.admin_get("/products/wiki").await.json["default_group"].clone();
     let wiki_group = wiki_group

@@ -6,7 +6,7 @@
 use actix_web::http::Method;
 use serde_json::{json, Value};
 
-use super::{identity, set_active};
+use super::{accepted_invitation, identity, in_local_group, set_active};
 use crate::admin::id;
 use crate::support::TestApp;
 
@@ -61,30 +61,12 @@ async fn a_local_account_shows_its_access_only_while_its_person_is_live() {
     app.create_product("acme", "notes", None).await;
     // A local account, from an accepted invitation, in a local group
     // mapped to notes.
-    let r = app
-        .api_post(
-            "/invitations",
-            &json!({"email": "local@acme.com", "product": "wiki", "role": "guest"}),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{}", r.text);
-    let r = app
-        .api_post(&format!("/invitations/{}/accept", id(&r.json)), &json!({}))
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    let local = r.json["user"].as_str().unwrap().to_owned();
-    let extras = id(&app
-        .admin_post("/groups", &json!({"displayName": "Notes extras"}))
-        .await
-        .json);
-    app.map(&extras, "notes", "user").await;
-    let r = app
-        .admin_post(
-            &format!("/groups/{extras}/members"),
-            &json!({"users": [local]}),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{}", r.text);
+    let local = accepted_invitation(
+        &app,
+        &json!({"email": "local@acme.com", "product": "wiki", "role": "guest"}),
+    )
+    .await;
+    in_local_group(&app, "Notes extras", "notes", "user", &local).await;
     // The IdP pushes the same person, in a group mapped to wiki.
     let r = app
         .post("/scim/v2/Users", &identity("local@acme.com"))
