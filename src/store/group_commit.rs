@@ -39,7 +39,9 @@
 //! committed as they ran. When one of its writes fails, the whole
 //! transaction is rolled back and the batch runs again as above, each write
 //! in its savepoint, so that the failed one leaves nothing and the others
-//! stand: a batch holding a failure (a 409, a 412) costs its writes twice.
+//! stand: a batch holding a failure (a 409, a 412) costs its writes twice,
+//! and the next `SAVEPOINTS_AFTER_RERUN` batches skip the first pass, so
+//! that a stream of failing writes costs at most one batch in that many.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc;
@@ -56,6 +58,12 @@ use super::opener::ConnectionOpener;
 /// Writes in one batch at most: bounds how long the first write of a batch
 /// waits for the others to run before its commit.
 const MAX_BATCH: usize = 64;
+
+/// Batches run straight with savepoints after one had to be run again
+/// (`all_or_nothing`): while writes keep failing (an IdP re-sending
+/// users that exist, each a 409), at most one batch in this many pays
+/// for its writes twice.
+const SAVEPOINTS_AFTER_RERUN: u32 = 16;
 
 type Tm = <DbConn as Connection>::TransactionManager;
 
@@ -199,6 +207,8 @@ fn serve(
 ) {
     // Resolved once, when the writer starts (after the server's recorder).
     let batch_sizes = metrics::histogram!("gatehouse_group_commit_batch_size");
+    // Batches still to run with savepoints since the last rerun.
+    let mut wary: u32 = 0;
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -208,7 +218,11 @@ fn serve(
             }
         }
         batch_sizes.record(batch.len() as f64);
-        run_batch(pool, batch);
+        let bare = batch.len() > 1 && wary == 0;
+        wary = wary.saturating_sub(1);
+        if run_batch(pool, batch, bare) == Pass::RanAgain {
+            wary = SAVEPOINTS_AFTER_RERUN;
+        }
         checkpointer.nudge();
     }
 }
@@ -221,8 +235,18 @@ enum Ended {
     Panicked(usize),
 }
 
-fn run_batch(pool: &Pool<ConnectionOpener>, mut jobs: Vec<Box<dyn Job>>) {
-    let mut bare = jobs.len() > 1;
+/// Whether a batch tried first with no savepoints had to be run again.
+#[derive(Debug, PartialEq, Eq)]
+enum Pass {
+    AsItCame,
+    RanAgain,
+}
+
+/// Runs and answers a batch: first with no savepoints if `bare`
+/// (`all_or_nothing`), else (or when a write of it fails) each write in
+/// its own (`commit_together`).
+fn run_batch(pool: &Pool<ConnectionOpener>, mut jobs: Vec<Box<dyn Job>>, mut bare: bool) -> Pass {
+    let mut pass = Pass::AsItCame;
     loop {
         let ended = match pool.get() {
             Ok(mut conn) if bare => {
@@ -234,6 +258,7 @@ fn run_batch(pool: &Pool<ConnectionOpener>, mut jobs: Vec<Box<dyn Job>>) {
                     // says the first pass costs more than it saves).
                     None => {
                         metrics::counter!("gatehouse_group_commit_reruns_total").increment(1);
+                        pass = Pass::RanAgain;
                         commit_together(&mut conn, &mut jobs)
                     }
                 }
@@ -251,14 +276,14 @@ fn run_batch(pool: &Pool<ConnectionOpener>, mut jobs: Vec<Box<dyn Job>>) {
                 for job in jobs {
                     job.answer(batch);
                 }
-                return;
+                return pass;
             }
             Ended::Panicked(culprit) => {
                 // The others did nothing wrong: run them again without it.
                 jobs.remove(culprit)
                     .answer(Err("the write failed unexpectedly; nothing of it was kept"));
                 if jobs.is_empty() {
-                    return;
+                    return pass;
                 }
             }
         }
