@@ -310,13 +310,7 @@ fn all_or_nothing(conn: &mut DbConn, jobs: &mut [Box<dyn Job>]) -> Option<Ended>
             }
         }
     }
-    Some(match Tm::commit_transaction(conn) {
-        Ok(()) => Ended::Settled(Ok(())),
-        Err(e) => {
-            roll_back_everything(conn);
-            Ended::Settled(Err(format!("commit failed: {e}")))
-        }
-    })
+    Some(commit(conn))
 }
 
 fn commit_together(conn: &mut DbConn, jobs: &mut [Box<dyn Job>]) -> Ended {
@@ -366,6 +360,11 @@ fn commit_together(conn: &mut DbConn, jobs: &mut [Box<dyn Job>]) -> Ended {
         // The last write failed and was rolled back with its transaction.
         return Ended::Settled(Ok(()));
     }
+    commit(conn)
+}
+
+/// Commits the open batch transaction; rolls it back if that fails.
+fn commit(conn: &mut DbConn) -> Ended {
     match Tm::commit_transaction(conn) {
         Ok(()) => Ended::Settled(Ok(())),
         Err(e) => {
