@@ -183,16 +183,7 @@ pub fn id(v: &TestResponse) -> String {
 
 /// The sorted `value`s of a group's members.
 pub fn members(group: &Value) -> Vec<String> {
-    let mut v: Vec<String> = group["members"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|m| m["value"].as_str().unwrap().to_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    v.sort();
-    v
+    crate::scim::sorted_values(&group["members"])
 }
 
 /// Sorted owned strings.

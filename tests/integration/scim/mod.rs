@@ -63,6 +63,21 @@ pub fn filter_query(filter: &str) -> String {
     url::form_urlencoded::byte_serialize(filter.as_bytes()).collect()
 }
 
+/// The sorted `value`s of a multi-valued attribute's elements (a user's
+/// `entitlements`, a group's `members`); none when it is absent.
+pub fn sorted_values(list: &Value) -> Vec<String> {
+    let mut v: Vec<String> = list
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| e["value"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
 /// Creates a user of each of `names` through `/Bulk`, a thousand to a
 /// request (the `i`th displayed as "Member i"); their ids, in order.
 pub async fn bulk_users(

@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 
 use super::group_filter::patch_user;
-use super::{bulk_users, filter_query, USER};
+use super::{bulk_users, filter_query, sorted_values, USER};
 use crate::support::TestApp;
 
 const ACCESS: &str = "urn:gatehouse:scim:schemas:extension:access:1.0:User";
@@ -66,18 +66,7 @@ async fn a_page_of_users_shows_each_users_access_as_reading_it_alone() {
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     let page = r.json["Resources"].as_array().unwrap();
-    let values = |user: &Value| -> Vec<String> {
-        let mut v: Vec<String> = user["entitlements"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|e| e["value"].as_str().unwrap().to_owned())
-                    .collect()
-            })
-            .unwrap_or_default();
-        v.sort();
-        v
-    };
+    let values = |user: &Value| sorted_values(&user["entitlements"]);
     let grants = |user: &Value| user[ACCESS]["grants"].as_array().map_or(0, Vec::len);
     assert_eq!(values(&page[0]), ["crm:user", "wiki:admin", "wiki:user"]);
     assert_eq!(grants(&page[0]), 4);

@@ -8,27 +8,16 @@ use serde_json::{json, Value};
 
 use super::{accepted_invitation, identity, in_local_group, set_active};
 use crate::admin::id;
+use crate::idp::sorted;
+use crate::scim::{filter_query, sorted_values};
 use crate::support::TestApp;
 
 /// The entitlement values of each account a read shows, by account id:
 /// the user read by id and, as a page, every user named `email`.
 async fn entitlements(app: &TestApp, email: &str, ids: &[&str]) -> Vec<(String, Vec<String>)> {
-    let values = |user: &Value| -> Vec<String> {
-        let mut v: Vec<String> = user["entitlements"]
-            .as_array()
-            .map(|list| {
-                list.iter()
-                    .map(|e| e["value"].as_str().unwrap().to_owned())
-                    .collect()
-            })
-            .unwrap_or_default();
-        v.sort();
-        v
-    };
+    let values = |user: &Value| sorted_values(&user["entitlements"]);
     let admin = app.admin_token.clone();
-    let filter: String =
-        url::form_urlencoded::byte_serialize(format!("userName eq \"{email}\"").as_bytes())
-            .collect();
+    let filter = filter_query(&format!("userName eq \"{email}\""));
     let page = app
         .request_as(
             &admin,
@@ -76,17 +65,12 @@ async fn a_local_account_shows_its_access_only_while_its_person_is_live() {
     let staff = id(&app.create_group("Staff", &[&pushed]).await);
     app.map(&staff, "wiki", "user").await;
     let ids = [local.as_str(), pushed.as_str()];
-    let held = |local: &[&str], pushed: &[&str]| {
-        vec![
-            (
-                ids[0].to_owned(),
-                local.iter().map(|s| (*s).to_owned()).collect(),
-            ),
-            (
-                ids[1].to_owned(),
-                pushed.iter().map(|s| (*s).to_owned()).collect(),
-            ),
-        ]
+    // What `entitlements` should answer: each account with these values.
+    let held = |local: &[&str], pushed: &[&str]| -> Vec<(String, Vec<String>)> {
+        ids.iter()
+            .zip([local, pushed])
+            .map(|(id, values)| ((*id).to_owned(), sorted(values)))
+            .collect()
     };
     let live = held(&["notes:user", "wiki:guest"], &["wiki:user"]);
     assert_eq!(entitlements(&app, "local@acme.com", &ids).await, live);
