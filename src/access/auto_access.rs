@@ -8,7 +8,7 @@ use super::error::AccessError;
 use super::local_groups::{self, Grant};
 use super::{policy, WriteContext};
 use crate::access::sources::Source;
-use crate::store::{policies, products, DbConn};
+use crate::store::{mappings, policies, products, DbConn};
 
 /// Gives a new user the products the policy hands out automatically. A
 /// product at its license cap is skipped (and the skip audited) rather
@@ -32,6 +32,9 @@ pub fn grant_new_user(
         if policy.it_only || !policy.auto_access.contains(&product.product_key) {
             continue;
         }
+        // The default group's row before the product's (see
+        // `local_groups::add_members`, which holds it too).
+        mappings::hold_group(conn, &product.default_group_id)?;
         if let Some(cap) = products::find_for_update(conn, &product.product_key)?.license_cap {
             if super::licensing::used_now(conn, &product.product_key)? >= cap {
                 audit::record(

@@ -232,6 +232,10 @@ pub fn add_members(
 ) -> Result<Vec<MemberView>, AccessError> {
     let (user_ids, source) = (grant.users, grant.source);
     let group = find_local(conn, id)?;
+    // The group's row before any product's cap (`CapGuard`), in the order
+    // a member PATCH and a mapping take them; a mapping made beside these
+    // members waits for them, and so counts their licenses.
+    mappings::hold_group(conn, id)?;
     if user_ids.is_empty() {
         return Err(AccessError::Invalid(
             "users must list at least one user id".into(),

@@ -133,6 +133,10 @@ pub fn create(
         found(directories::find(conn, d), || format!("directory \"{d}\""))?;
     }
     let group = resolve_group(conn, new.group.trim(), new.directory.as_deref())?;
+    if let Some(g) = &group {
+        // Before the product's cap (`CapGuard`), as a member PATCH takes them.
+        mappings::hold_group(conn, &g.id)?;
+    }
     let row = MappingRow {
         id: crate::access::new_id(ctx.now),
         product_key: product.product_key.clone(),
@@ -249,7 +253,7 @@ pub fn delete(conn: &mut DbConn, ctx: &WriteContext, id: &str) -> Result<(), Acc
         )));
     }
     let before = render(conn, &row)?;
-    mappings::delete(conn, id)?;
+    mappings::delete(conn, &row)?;
     if let Some(g) = &row.group_id {
         users::touch_members_of(conn, g, ctx.now)?;
     }
@@ -327,6 +331,8 @@ pub fn rebind(conn: &mut DbConn, ctx: &WriteContext, name_key: &str) -> Result<(
         if !may_bind(conn, &m, group)? {
             continue;
         }
+        // Before the product's cap, as a member PATCH takes them.
+        mappings::hold_group(conn, &group.id)?;
         let guard = CapGuard::before(conn, std::slice::from_ref(&m.product_key))?;
         bind(conn, ctx, std::slice::from_ref(&m), group)?;
         guard.check(conn)?;

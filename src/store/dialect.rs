@@ -73,6 +73,23 @@ fn lock_on_postgres(
     }
 }
 
+/// Takes the write lock on a group's row before a mapping of it is
+/// written, until the transaction ends. A membership inserted beside it
+/// holds the row FOR KEY SHARE (its foreign-key check) until its own
+/// commit, and notes its person for the licenses only if the group is
+/// mapped when it looks (migration `000027_mapped_members`): waiting here
+/// for those inserts to commit lets the mapping's own trigger see their
+/// members, and an insert that comes later waits for the mapping and
+/// sees it. SQLite needs nothing: it has one writer at a time.
+pub fn lock_group_for_mapping(conn: &mut DbConn, group_id: &str) -> diesel::QueryResult<()> {
+    lock_on_postgres(
+        conn,
+        "SELECT id FROM \"groups\" WHERE id = ",
+        key_text(group_id),
+        " FOR UPDATE",
+    )
+}
+
 /// One text parameter.
 fn key_text(key: &str) -> SqlExpr {
     SqlExpr::new().text(key)

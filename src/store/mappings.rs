@@ -3,11 +3,24 @@
 use diesel::prelude::*;
 
 use super::conn::{DbConn, MultiBackend};
+use super::dialect::lock_group_for_mapping;
 use super::models::MappingRow;
 use super::schema::{group_mappings, memberships};
 
-/// Adds a mapping.
+/// Takes the write lock on a group's row for a mapping of it
+/// (`dialect::lock_group_for_mapping`: the members being added beside it
+/// are noted for their licenses). `insert` and `bind` take it themselves;
+/// a caller that also locks a product's cap (`CapGuard`) takes it first,
+/// in the order a member PATCH takes them (its group, then the product).
+pub fn hold_group(conn: &mut DbConn, group_id: &str) -> QueryResult<()> {
+    lock_group_for_mapping(conn, group_id)
+}
+
+/// Adds a mapping; one of a group holds the group's row (`hold_group`).
 pub fn insert(conn: &mut DbConn, row: &MappingRow) -> QueryResult<()> {
+    if let Some(group_id) = &row.group_id {
+        hold_group(conn, group_id)?;
+    }
     diesel::insert_into(group_mappings::table)
         .values(row)
         .execute(conn)
@@ -22,9 +35,14 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<MappingRow> {
         .first(conn)
 }
 
-/// Deletes a mapping; returns 0 or 1.
-pub fn delete(conn: &mut DbConn, id: &str) -> QueryResult<usize> {
-    diesel::delete(group_mappings::table.find(id)).execute(conn)
+/// Deletes a mapping, holding its group's row as `insert` does (members
+/// being added beside it either see it, and note their persons, or come
+/// after its trigger noted the group's members); returns 0 or 1.
+pub fn delete(conn: &mut DbConn, row: &MappingRow) -> QueryResult<usize> {
+    if let Some(group_id) = &row.group_id {
+        hold_group(conn, group_id)?;
+    }
+    diesel::delete(group_mappings::table.find(&row.id)).execute(conn)
 }
 
 /// Mappings, oldest first; only one product's when `product` is given.
@@ -98,8 +116,10 @@ pub fn waiting_named(conn: &mut DbConn, name_key: &str) -> QueryResult<Vec<Mappi
         .load(conn)
 }
 
-/// Binds waiting mappings to the group that arrived.
+/// Binds waiting mappings to the group that arrived (or was renamed to
+/// their name), holding its row as `insert` does.
 pub fn bind(conn: &mut DbConn, mapping_ids: &[String], group_id: &str) -> QueryResult<usize> {
+    hold_group(conn, group_id)?;
     diesel::update(group_mappings::table.filter(group_mappings::id.eq_any(mapping_ids)))
         .set(group_mappings::group_id.eq(Some(group_id)))
         .execute(conn)

@@ -8,6 +8,7 @@ mod group_catalog;
 mod kept_settle;
 mod kept_totals;
 mod kept_updates;
+mod license_notes;
 mod lost_connections;
 mod migrations;
 mod plans;
