@@ -1,0 +1,1 @@
+ALTER FUNCTION user_modified_moved() RESET enable_seqscan;

@@ -1,0 +1,17 @@
+-- Scale (issue #19), PostgreSQL only: a touched user's lastModified row is
+-- found by its key, whatever the directory's size.
+--
+-- `user_modified_moved` (000025) updates the `user_modified_at` row of
+-- each user an UPDATE changed, joining the statement's `after_rows` on the
+-- primary key. The function's plan is kept, and for a directory of ~10k
+-- users PostgreSQL costs a sequential scan of the whole table hashed
+-- against the 50 rows of a member PATCH (303) below 50 key lookups (373):
+-- every member PATCH read all 10,000 rows, 1.5-2.8 ms of the PATCH's
+-- 6-10 ms (auto_explain over the provision benchmark: 742 such scans,
+-- 3.1 s). Only past ~15k users does the key win on cost. The statement
+-- never changes more than the rows its UPDATE changed, so the function
+-- plans without sequential scans: the transition tables are read whole
+-- either way (a tuplestore scan is not a sequential scan), the table by
+-- its key. Measured on 10k users, three 50-user touches: 3.1-5.7 ms
+-- before, ~2 ms after (psql, the touch's own statement, rolled back).
+ALTER FUNCTION user_modified_moved() SET enable_seqscan = off;
