@@ -20,18 +20,19 @@ fn noted_after(app: &TestApp, sql: &str) -> Vec<String> {
         person_id: String,
     }
     let mut noted = Vec::new();
-    let rolled_back =
-        app.state
-            .store
-            .change_schema_now(|c| -> Result<(), gatehouse::store::StoreError> {
-                diesel::sql_query(sql).execute(c)?;
-                noted = diesel::sql_query("SELECT person_id FROM license_dirty ORDER BY person_id")
-                    .load::<Noted>(c)?
-                    .into_iter()
-                    .map(|n| n.person_id)
-                    .collect();
-                Err(gatehouse::store::StoreError::Pool("rolled back".into()))
-            });
+    // A write whose work fails is rolled back, and settles nothing.
+    let rolled_back = app
+        .state
+        .store
+        .write_now(|c| -> Result<(), gatehouse::store::StoreError> {
+            diesel::sql_query(sql).execute(c)?;
+            noted = diesel::sql_query("SELECT person_id FROM license_dirty ORDER BY person_id")
+                .load::<Noted>(c)?
+                .into_iter()
+                .map(|n| n.person_id)
+                .collect();
+            Err(gatehouse::store::StoreError::Pool("rolled back".into()))
+        });
     assert!(rolled_back.is_err());
     noted
 }
@@ -114,8 +115,8 @@ const MEMBERS: usize = 120;
 /// members are added: whichever commits first, every member ends up
 /// holding the license. On PostgreSQL both take the group's row
 /// (`mappings::hold_group`); a member added after the mapping's trigger
-/// looked, and noting nobody because it saw no mapping yet, would go
-/// unlicensed.
+/// looked, and settled or noted without seeing the mapping, would go
+/// unlicensed (local groups' adds did, before they took the row).
 #[actix_web::test]
 async fn a_mapping_made_while_members_are_added_counts_every_member() {
     let app = TestApp::new().await;
