@@ -9,6 +9,8 @@ use actix_web::http::Method;
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
+use crate::admin::id;
+use crate::idp::patch_body;
 use crate::support::app::TestApp;
 
 /// The persons noted for the licenses after `sql` runs, in a transaction
@@ -56,10 +58,6 @@ fn person_of(app: &TestApp, user_id: &str) -> String {
         .id
 }
 
-fn id(resource: &Value) -> String {
-    resource["id"].as_str().unwrap().to_owned()
-}
-
 #[actix_web::test]
 async fn only_memberships_of_mapped_groups_note_their_persons() {
     let app = TestApp::new().await;
@@ -88,8 +86,7 @@ async fn only_memberships_of_mapped_groups_note_their_persons() {
     // Through the API, both ways: the mapped group's member holds a
     // license, the other group's adds none.
     let patch = |group: &str, op: &str| {
-        let body = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-            "Operations": [{"op": op, "path": "members", "value": [{"value": ann}]}]});
+        let body = patch_body(json!([{"op": op, "path": "members", "value": [{"value": ann}]}]));
         app.request(Method::PATCH, &format!("/scim/v2/Groups/{group}"))
             .json(&body)
             .send()
@@ -148,10 +145,9 @@ async fn a_mapping_made_while_members_are_added_counts_every_member() {
             } else {
                 let value: Vec<Value> = batch.iter().map(|u| json!({"value": u})).collect();
                 app.request(Method::PATCH, &format!("/scim/v2/Groups/{group}"))
-                    .json(
-                        &json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-                        "Operations": [{"op": "add", "path": "members", "value": value}]}),
-                    )
+                    .json(&patch_body(json!([
+                        {"op": "add", "path": "members", "value": value}
+                    ])))
             };
             sends.push(actix_rt::spawn(request.send()));
             if sends.len() == 1 {
