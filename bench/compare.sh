@@ -5,12 +5,16 @@
 #
 #   bench/compare.sh [--users N] [--groups G] [--members M] [--concurrency C] [--scenario S]
 #
+# Gatehouse also runs creates alone and lookups alone, each after its own
+# ceiling (floor 2 of issue #19).
+#
 # Needs: the Rust toolchain, python3 (venv + pip), PostgreSQL at
 # 127.0.0.1:5432 (trust auth, database `test`), as on the CI machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 USERS=10000 NGROUPS=100 MEMBERS=300 CONCURRENCY=8 SCENARIO=provision
+ALONE_CREATES=5000
 while [ $# -gt 0 ]; do
     case "$1" in
         --users) USERS="$2"; shift 2 ;;
@@ -52,6 +56,15 @@ run_gatehouse() { # label database-url
     echo "== $label"
     $DRIVER --base "http://$addr/scim/v2" --token "$token" --admin-base "http://$addr/admin/v1" --admin-token "$admin" \
         --label "$label" --out "$out/$label.json" "${args[@]}" > /dev/null
+    # Floor 2 reads creates and lookups alone against the ceiling (in the
+    # provision mix each is a share of the run): creates of new users past
+    # the provisioned ones, then lookups of the provisioned ones.
+    $DRIVER --base "http://$addr/scim/v2" --token "$token" --label "$label" --concurrency "$CONCURRENCY" \
+        --scenario create --first 5000000 --users "$ALONE_CREATES" --out "$out/$label-create.json" > /dev/null
+    if [ "$SCENARIO" = provision ] || [ "$SCENARIO" = all ]; then
+        $DRIVER --base "http://$addr/scim/v2" --token "$token" --label "$label" --concurrency "$CONCURRENCY" \
+            --scenario lookup --users "$USERS" --lookups 20000 --out "$out/$label-lookup.json" > /dev/null
+    fi
     echo "   server RSS: $(ps -o rss= -p "$pid" | tr -d ' ') KiB" | tee "$out/$label.rss"
     kill "$pid"; wait "$pid" 2>/dev/null || true
 }
@@ -96,6 +109,17 @@ def of_ceiling(label, s):
         if o and "of_ceiling" in o:
             parts.append(f"{op} {o['of_ceiling'] * 100:.1f}%")
     return ", ".join(parts)
+def alone(label):
+    # Floor 2: creates and lookups each run alone, each after its own ceiling.
+    parts = []
+    for scenario in ("create", "lookup"):
+        run = runs.get(f"{label}-{scenario}")
+        if not run:
+            continue
+        s = first(f"{label}-{scenario}")
+        parts.append(f"{scenario} {s['req_per_s']:6.0f} req/s p99 {s['p99_ms']:6.2f} ms = "
+                     f"{s.get('of_ceiling', 0) * 100:4.1f}% of {run.get('ceiling_req_per_s', 0):6.0f}")
+    return "; ".join(parts)
 peer = first("scim2-server")
 for label in ("gatehouse-sqlite", "gatehouse-postgres", "scim2-server"):
     s = first(label)
@@ -103,5 +127,7 @@ for label in ("gatehouse-sqlite", "gatehouse-postgres", "scim2-server"):
     print(f"{label:20} {s['scenario']:10} {s['requests']:7} req {s['errors']:4} err "
           f"{s['req_per_s']:8.0f} req/s p50 {s['p50_ms']:7.2f} p95 {s['p95_ms']:7.2f} p99 {s['p99_ms']:7.2f} ms"
           f"  x{ratio:.1f} the peer's req/s  ({of_ceiling(label, s)})")
+    if alone(label):
+        print(f"{'':20} alone: {alone(label)}")
 PY
 } | tee "$out/summary.txt"

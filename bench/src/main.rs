@@ -18,6 +18,9 @@ enum Scenario {
     BigGroup,
     /// `userName eq` lookups only (not part of `all`).
     Lookup,
+    /// `POST /Users` only (not part of `all`): `--users` new users
+    /// numbered from `--first`.
+    Create,
     /// A seeded directory's probe, startIndex import and equality filters
     /// (not part of `all`).
     IdpReads,
@@ -60,6 +63,10 @@ struct Args {
     /// Repeats of each filter and group read in `query`.
     #[arg(long, default_value_t = 20)]
     repeats: usize,
+    /// `create`: the number of the first user it creates (past the
+    /// users an earlier `provision` made on the same directory).
+    #[arg(long, default_value_t = 0)]
+    first: usize,
     /// Lookups in `lookup`.
     #[arg(long, default_value_t = 20_000)]
     lookups: usize,
@@ -147,6 +154,12 @@ async fn run(args: &Args) -> Value {
     if args.scenario == Scenario::Lookup {
         let report = scenarios::lookup(&scim, args.users, args.lookups, args.concurrency).await;
         eprintln!("lookup: {}", summary(&report));
+        reports.push(report);
+        return finish(args, reports);
+    }
+    if args.scenario == Scenario::Create {
+        let report = scenarios::create(&scim, args.first, args.users, args.concurrency).await;
+        eprintln!("create: {}", summary(&report));
         reports.push(report);
         return finish(args, reports);
     }

@@ -6,6 +6,7 @@
 mod auditor;
 mod big_group;
 mod ceiling;
+mod create;
 mod idp_reads;
 mod ids;
 mod lookup;
@@ -17,6 +18,7 @@ mod shared;
 pub use auditor::auditor;
 pub use big_group::big_group;
 pub use ceiling::{ceiling, origin};
+pub use create::create;
 pub use idp_reads::idp_reads;
 pub use ids::{group_ids, user_ids};
 pub use lookup::lookup;

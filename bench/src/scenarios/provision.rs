@@ -12,7 +12,7 @@ use crate::stats::{Recorder, Shared};
 
 const USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
 
-fn user_body(i: usize) -> Value {
+pub(super) fn user_body(i: usize) -> Value {
     json!({
         "schemas": [USER, ENTERPRISE],
         "userName": user_name(i),
