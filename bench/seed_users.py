@@ -13,7 +13,7 @@ contractor, whose work email is user{i:07}@contractor.example. The users
 were created 40 days ago, one a millisecond; one in a hundred
 (i % 100 == 7) was modified 30 minutes ago. Each user is the one
 account of a person of its own (as Gatehouse links them), live while active.
-The directory's kept user count (table user_counts) is set to match, and the
+The directory's kept user count (table user_counts) is brought to match, and the
 kept value rows the triggers wrote (user_value_counts) are folded.
 
 With --groups G (at least 2), also G groups "Bench Group {g}" (id
@@ -47,6 +47,24 @@ FOLD_VALUES = """
     SELECT directory_id, attribute, value_key, sum(users), TRUE FROM user_value_counts
     WHERE NOT folded AND directory_id = ? GROUP BY directory_id, attribute, value_key
 """
+
+
+# The directory's kept user count brought to the users seeded, whatever
+# the users' triggers counted of them (since migration 000029 they count
+# every user; before, none).
+TOP_UP_COUNT = """
+    INSERT INTO user_counts (directory_id, users, changes)
+    SELECT ?, ? - coalesce(sum(users), 0), ? - coalesce(sum(changes), 0)
+    FROM user_counts WHERE directory_id = ?
+"""
+
+
+def inline(sql: str, *values) -> str:
+    """`sql` with each `?` replaced by the next value, as a literal (for psql)."""
+    for v in values:
+        literal = f"'{v}'" if isinstance(v, str) else str(int(v))
+        sql = sql.replace("?", literal, 1)
+    return sql
 
 
 def seed_sqlite(path: str, directory: str, count: int, groups: int, now: int) -> None:
@@ -107,10 +125,7 @@ def seed_sqlite(path: str, directory: str, count: int, groups: int, now: int) ->
         """,
         (directory,),
     )
-    db.execute(
-        "INSERT INTO user_counts (directory_id, users, changes) VALUES (?, ?, ?)",
-        (directory, count, count),
-    )
+    db.execute(TOP_UP_COUNT, (directory, count, count, directory))
     if groups >= 2:
         big = min(200_000, count // 2)
         params = {"directory": directory, "groups": groups, "created": created, "big": big,
@@ -206,7 +221,7 @@ def seed_postgres(url: str, directory: str, count: int, groups: int, now: int) -
     INSERT INTO persons (id, email_key, managed, live, created_at, updated_at)
         SELECT person_id, user_name_key, true, active, created_at, created_at
         FROM users WHERE directory_id = '{directory}';
-    INSERT INTO user_counts (directory_id, users, changes) VALUES ('{directory}', {count}, {count});
+    {inline(TOP_UP_COUNT, directory, count, count, directory)};
     {group_sql}
     DELETE FROM license_dirty;
     {FOLD_VALUES.replace("?", f"'{directory}'")};

@@ -6,7 +6,10 @@
 //! delete adds a row of +1 or −1 in its own transaction, and a count is the
 //! sum of a directory's few rows. Rows are only ever added (never updated),
 //! so writers on PostgreSQL don't queue on one counter row; [`fold`] (the
-//! server's upkeep) keeps the rows few.
+//! server's upkeep) keeps the rows few. Triggers on `users` write the rows
+//! (migration `000029_counted_arrivals`: on PostgreSQL one row per
+//! statement, with the other kept counts), so every path that adds or
+//! removes a user counts it, and a create spends no statement on it.
 
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
@@ -26,19 +29,6 @@ pub struct Kept {
     /// Users that are not active (kept by triggers on users, migration
     /// `000017_inactive_counts`).
     pub inactive: i64,
-}
-
-/// Notes `users` more (or fewer, when negative) users in a directory, in
-/// the caller's transaction.
-pub fn add(conn: &mut DbConn, directory_id: &str, users: i64) -> QueryResult<()> {
-    diesel::insert_into(user_counts::table)
-        .values((
-            user_counts::directory_id.eq(directory_id),
-            user_counts::users.eq(users),
-            user_counts::changes.eq(users.abs()),
-        ))
-        .execute(conn)
-        .map(drop)
 }
 
 /// The kept counts of one directory, or of all of them (`None`).

@@ -13,12 +13,13 @@ use super::{
 };
 use crate::scim::schema::ResourceKind;
 
-/// Adds a user; a taken userName fails with a unique violation.
+/// Adds a user; a taken userName fails with a unique violation. The
+/// directory's kept count moves by trigger (`user_counts`).
 pub fn insert(conn: &mut DbConn, row: &UserRow) -> QueryResult<()> {
     diesel::insert_into(users::table)
         .values(row)
-        .execute(conn)?;
-    user_counts::add(conn, &row.directory_id, 1)
+        .execute(conn)
+        .map(drop)
 }
 
 /// One element of a user's `emails` as `user_emails` keeps it: its
@@ -191,18 +192,15 @@ pub fn find_for_update(conn: &mut DbConn, directory_id: &str, id: &str) -> Query
     }
 }
 
-/// Deletes a user; returns how many rows went (0 or 1).
+/// Deletes a user; returns how many rows went (0 or 1). The directory's
+/// kept count moves by trigger (`user_counts`).
 pub fn delete(conn: &mut DbConn, directory_id: &str, id: &str) -> QueryResult<usize> {
-    let gone = diesel::delete(
+    diesel::delete(
         users::table
             .filter(users::directory_id.eq(directory_id))
             .filter(users::id.eq(id)),
     )
-    .execute(conn)?;
-    if gone > 0 {
-        user_counts::add(conn, directory_id, -(gone as i64))?;
-    }
-    Ok(gone)
+    .execute(conn)
 }
 
 /// Of `ids`, those that are users of this directory. Looked up by primary key

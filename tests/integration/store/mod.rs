@@ -5,6 +5,7 @@ mod big_writes;
 mod checkpoints;
 mod concurrency;
 mod group_catalog;
+mod kept_arrivals;
 mod kept_settle;
 mod kept_totals;
 mod kept_updates;
