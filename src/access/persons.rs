@@ -73,17 +73,33 @@ pub fn person_for(conn: &mut DbConn, row: &UserRow) -> StoreResult<Option<Person
 /// id put in the row, which is then complete once inserted; otherwise the
 /// existing person is returned, to be joined with `link_to` after the
 /// insert (which checks license caps and audits the link).
+///
+/// With an email, the person is added unless the email has one already,
+/// and read only then: one statement in the common case, where reading
+/// first and then adding took two.
 pub fn prepare(
     conn: &mut DbConn,
     ctx: &WriteContext,
     row: &mut UserRow,
 ) -> Result<Option<PersonRow>, AccessError> {
-    match person_for(conn, row)? {
+    let Some(key) = link_email(row) else {
+        return match person_for(conn, row)? {
+            Some(existing) => Ok(Some(existing)),
+            None => {
+                row.person_id = Some(new_person(conn, ctx, None, row)?.id);
+                Ok(None)
+            }
+        };
+    };
+    let person = person_row(ctx, Some(key.clone()), row);
+    if persons::insert_new(conn, &person)? {
+        row.person_id = Some(person.id);
+        return Ok(None);
+    }
+    match persons::find_by_email(conn, &key)? {
         Some(existing) => Ok(Some(existing)),
-        None => {
-            row.person_id = Some(new_person(conn, ctx, link_email(row), row)?.id);
-            Ok(None)
-        }
+        // Taken by a person removed since: run again.
+        None => Err(StoreError::Stale.into()),
     }
 }
 
@@ -162,15 +178,7 @@ fn new_person(
     email_key: Option<String>,
     account: &UserRow,
 ) -> Result<PersonRow, AccessError> {
-    let managed = account.directory_id != LOCAL_DIRECTORY;
-    let row = PersonRow {
-        id: super::new_id(ctx.now),
-        email_key,
-        managed,
-        live: !managed || account.active,
-        created_at: ctx.now,
-        updated_at: ctx.now,
-    };
+    let row = person_row(ctx, email_key, account);
     match persons::insert(conn, &row).map_err(StoreError::from) {
         // Another transaction made the person of this email first: run
         // again, and join it.
@@ -178,6 +186,20 @@ fn new_person(
         other => other?,
     }
     Ok(row)
+}
+
+/// A new person for `account`, by `email_key`: managed when the account
+/// came from a directory, live while it is active (or unmanaged).
+fn person_row(ctx: &WriteContext, email_key: Option<String>, account: &UserRow) -> PersonRow {
+    let managed = account.directory_id != LOCAL_DIRECTORY;
+    PersonRow {
+        id: super::new_id(ctx.now),
+        email_key,
+        managed,
+        live: !managed || account.active,
+        created_at: ctx.now,
+        updated_at: ctx.now,
+    }
 }
 
 /// Recomputes whether a person is managed (has had an identity) and live

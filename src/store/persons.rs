@@ -16,6 +16,23 @@ pub fn insert(conn: &mut DbConn, row: &PersonRow) -> QueryResult<()> {
         .map(drop)
 }
 
+/// Adds a person unless one has its email key already; returns whether it
+/// was added. Another transaction adding the same key first makes this
+/// wait for its outcome (PostgreSQL), so `false` means the key's person is
+/// there to be read.
+pub fn insert_new(conn: &mut DbConn, row: &PersonRow) -> QueryResult<bool> {
+    // Each backend's own connection: diesel's multi-backend connection
+    // writes no ON CONFLICT clause.
+    let insert = diesel::insert_into(persons::table)
+        .values(row)
+        .on_conflict_do_nothing();
+    let added = match conn {
+        DbConn::Sqlite(c) => insert.execute(c)?,
+        DbConn::Postgres(c) => insert.execute(c)?,
+    };
+    Ok(added > 0)
+}
+
 /// The person with this id.
 pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<PersonRow> {
     persons::table

@@ -123,3 +123,32 @@ async fn reactivation_that_would_pass_a_cap_is_refused_whole() {
     );
     assert_eq!(person(&app, "b@acme.com").await["live"], false);
 }
+
+/// Accounts of one email pushed by several directories at once join one
+/// person, whichever arrives first: the first adds the person, the others
+/// find it (on PostgreSQL a create whose person is being added by another
+/// waits for that one to commit).
+#[actix_web::test]
+async fn accounts_of_one_email_arriving_at_once_join_one_person() {
+    let app = TestApp::new().await;
+    let mut tokens = vec![app.directory.token.clone()];
+    for n in 1..4 {
+        tokens.push(app.other_directory(&format!("IdP {n}")).token);
+    }
+    for round in 0..5 {
+        let email = format!("pat{round}@acme.com");
+        let pushes = tokens.iter().map(|token| {
+            app.request_as(token, actix_web::http::Method::POST, "/scim/v2/Users")
+                .json(&identity(&email))
+                .send()
+        });
+        for r in futures_util::future::join_all(pushes).await {
+            assert_eq!(r.status, 201, "{email}: {}", r.text);
+        }
+        let accounts = person(&app, &email).await["accounts"]
+            .as_array()
+            .unwrap()
+            .len();
+        assert_eq!(accounts, 4, "{email}");
+    }
+}
