@@ -68,6 +68,18 @@ pub fn person_for(conn: &mut DbConn, row: &UserRow) -> StoreResult<Option<Person
     }
 }
 
+/// Whether an update of an account (`before` -> `after`) leaves its tie
+/// to its person as it was, so that linking it again would find the same
+/// person in the same state: it is linked, its verified email that links
+/// it is the same, and it is as active as before (whether its person is
+/// live, and whether the write gives back licenses, turn on that alone).
+pub fn tie_unchanged(before: &UserRow, after: &UserRow) -> bool {
+    before.person_id.is_some()
+        && before.person_id == after.person_id
+        && before.active == after.active
+        && link_email(before) == link_email(after)
+}
+
 /// Chooses the person of an account about to be inserted. When none of
 /// its email exists yet (the common case), a new one is made now and its
 /// id put in the row, which is then complete once inserted; otherwise the

@@ -310,9 +310,13 @@ fn overwrite(
         users::set_email_keys(conn, &row, &emails)?;
     }
     // Reactivation (or a new email joining another person) may give back
-    // licenses: checked against caps in there.
-    let target = persons::person_for(conn, &row)?;
-    join_person(conn, ctx, &row, Some(&before), target)?;
+    // licenses: checked against caps in there. A write that leaves the
+    // account's tie to its person as it was (most of an IdP's resync: a
+    // new title, a new manager) changes neither person: two reads fewer.
+    if !persons::tie_unchanged(&before, &row) {
+        let target = persons::person_for(conn, &row)?;
+        join_person(conn, ctx, &row, Some(&before), target)?;
+    }
     let action = match (before.active, row.active) {
         (true, false) => "user.deactivated",
         (false, true) => "user.reactivated",

@@ -152,3 +152,64 @@ async fn accounts_of_one_email_arriving_at_once_join_one_person() {
         assert_eq!(accounts, 4, "{email}");
     }
 }
+
+/// An account whose email its IdP changes leaves its person for the person
+/// of the new email, and its licenses go with it; a later write that
+/// leaves the email as it is (a new title) keeps it there.
+#[actix_web::test]
+async fn an_account_whose_email_changes_moves_to_that_emails_person() {
+    let app = TestApp::new().await;
+    app.create_product("acme", "wiki", Some(5)).await;
+    let other = app.other_directory("Second IdP");
+    let push = |token: &str, body: Value| {
+        app.request_as(token, actix_web::http::Method::POST, "/scim/v2/Users")
+            .json(&body)
+            .send()
+    };
+    let a = push(&app.directory.token, identity("alice@acme.com")).await;
+    assert_eq!(a.status, 201, "{}", a.text);
+    let b = push(&app.directory.token, identity("bob@acme.com")).await;
+    assert_eq!(b.status, 201, "{}", b.text);
+    let (a, b) = (id(&a.json), id(&b.json));
+    let c = push(&other.token, identity("carol@acme.com")).await;
+    assert_eq!(c.status, 201, "{}", c.text);
+    let g = id(&app.create_group("Wiki", &[&a, &b]).await);
+    app.map(&g, "wiki", "user").await;
+    assert_eq!(app.licenses_used("wiki").await, 2);
+    let accounts = |p: &Value| p["accounts"].as_array().unwrap().len();
+
+    // Bob's IdP now says his email is carol's: one person, carol's.
+    let r = scim_patch(
+        &app,
+        &format!("/scim/v2/Users/{b}"),
+        json!([{"op": "replace", "path": "emails",
+                "value": [{"value": "carol@acme.com", "type": "work", "primary": true}]}]),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(accounts(&person(&app, "carol@acme.com").await), 2);
+    assert_eq!(app.licenses_used("wiki").await, 2);
+
+    // A new title leaves him there.
+    let r = scim_patch(
+        &app,
+        &format!("/scim/v2/Users/{b}"),
+        json!([{"op": "replace", "path": "title", "value": "Lead"}]),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(accounts(&person(&app, "carol@acme.com").await), 2);
+
+    // Alice's email becomes carol's too: the three accounts are one
+    // person, holding one license.
+    let r = scim_patch(
+        &app,
+        &format!("/scim/v2/Users/{a}"),
+        json!([{"op": "replace", "path": "emails",
+                "value": [{"value": "CAROL@acme.com", "type": "work", "primary": true}]}]),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(accounts(&person(&app, "carol@acme.com").await), 3);
+    assert_eq!(app.licenses_used("wiki").await, 1);
+}
