@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use super::{decision, identity, person, set_active};
+use super::{decision, identity, person, push, set_active};
 use crate::admin::{id, scim_patch};
 use crate::support::TestApp;
 
@@ -14,14 +14,9 @@ async fn two_directories_one_person_one_license() {
     let app = TestApp::new().await;
     app.create_product("acme", "wiki", Some(1)).await;
     let other = app.other_directory("Second IdP");
-    let push = |token: &str, body: Value| {
-        app.request_as(token, actix_web::http::Method::POST, "/scim/v2/Users")
-            .json(&body)
-            .send()
-    };
-    let a = push(&app.directory.token, identity("alice@acme.com")).await;
+    let a = push(&app, &app.directory.token, "alice@acme.com").await;
     assert_eq!(a.status, 201, "{}", a.text);
-    let b = push(&other.token, identity("ALICE@acme.com")).await;
+    let b = push(&app, &other.token, "ALICE@acme.com").await;
     assert_eq!(b.status, 201, "{}", b.text);
     let (a, b) = (id(&a.json), id(&b.json));
     // Each directory maps a group of its own to wiki.
@@ -137,11 +132,7 @@ async fn accounts_of_one_email_arriving_at_once_join_one_person() {
     }
     for round in 0..5 {
         let email = format!("pat{round}@acme.com");
-        let pushes = tokens.iter().map(|token| {
-            app.request_as(token, actix_web::http::Method::POST, "/scim/v2/Users")
-                .json(&identity(&email))
-                .send()
-        });
+        let pushes = tokens.iter().map(|token| push(&app, token, &email));
         for r in futures_util::future::join_all(pushes).await {
             assert_eq!(r.status, 201, "{email}: {}", r.text);
         }
@@ -161,17 +152,12 @@ async fn an_account_whose_email_changes_moves_to_that_emails_person() {
     let app = TestApp::new().await;
     app.create_product("acme", "wiki", Some(5)).await;
     let other = app.other_directory("Second IdP");
-    let push = |token: &str, body: Value| {
-        app.request_as(token, actix_web::http::Method::POST, "/scim/v2/Users")
-            .json(&body)
-            .send()
-    };
-    let a = push(&app.directory.token, identity("alice@acme.com")).await;
+    let a = push(&app, &app.directory.token, "alice@acme.com").await;
     assert_eq!(a.status, 201, "{}", a.text);
-    let b = push(&app.directory.token, identity("bob@acme.com")).await;
+    let b = push(&app, &app.directory.token, "bob@acme.com").await;
     assert_eq!(b.status, 201, "{}", b.text);
     let (a, b) = (id(&a.json), id(&b.json));
-    let c = push(&other.token, identity("carol@acme.com")).await;
+    let c = push(&app, &other.token, "carol@acme.com").await;
     assert_eq!(c.status, 201, "{}", c.text);
     let g = id(&app.create_group("Wiki", &[&a, &b]).await);
     app.map(&g, "wiki", "user").await;

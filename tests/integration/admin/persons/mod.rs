@@ -15,12 +15,21 @@ use serde_json::{json, Value};
 
 use super::{id, scim_patch};
 use crate::scim::USER;
+use crate::support::app::TestResponse;
 use crate::support::TestApp;
 
 /// An IdP user with a work email.
 fn identity(email: &str) -> Value {
     json!({"schemas": [USER], "userName": email, "active": true,
            "emails": [{"value": email, "type": "work", "primary": true}]})
+}
+
+/// A directory (by its token) pushing an identity with this email.
+async fn push(app: &TestApp, token: &str, email: &str) -> TestResponse {
+    app.request_as(token, actix_web::http::Method::POST, "/scim/v2/Users")
+        .json(&identity(email))
+        .send()
+        .await
 }
 
 async fn decision(app: &TestApp, who: &str, product: &str) -> Value {
