@@ -13,7 +13,7 @@ contractor, whose work email is user{i:07}@contractor.example. The users
 were created 40 days ago, one a millisecond; one in a hundred
 (i % 100 == 7) was modified 30 minutes ago. Each user is the one
 account of a person of its own (as Gatehouse links them), live while active.
-The directory's kept user count (table user_counts) is brought to match, and the
+The directory's kept user counts (table user_counts) are set to match, and the
 kept value rows the triggers wrote (user_value_counts) are folded.
 
 With --groups G (at least 2), also G groups "Bench Group {g}" (id
@@ -49,13 +49,15 @@ FOLD_VALUES = """
 """
 
 
-# The directory's kept user count brought to the users seeded, whatever
-# the users' triggers counted of them (since migration 000029 they count
-# every user; before, none).
-TOP_UP_COUNT = """
-    INSERT INTO user_counts (directory_id, users, changes)
-    SELECT ?, ? - coalesce(sum(users), 0), ? - coalesce(sum(changes), 0)
-    FROM user_counts WHERE directory_id = ?
+# The directory's kept user counts as one row (what store::user_counts::fold
+# leaves), whatever the users' triggers wrote while they were seeded: since
+# migration 000029 a row per user on SQLite, which the server would sum on
+# every count until its upkeep folded them; before it, only the inactive.
+DROP_COUNTS = "DELETE FROM user_counts WHERE directory_id = ?"
+RECOUNT = """
+    INSERT INTO user_counts (directory_id, users, changes, inactive)
+    SELECT directory_id, count(*), count(*), sum(CASE WHEN active THEN 0 ELSE 1 END)
+    FROM users WHERE directory_id = ? GROUP BY directory_id
 """
 
 
@@ -125,7 +127,8 @@ def seed_sqlite(path: str, directory: str, count: int, groups: int, now: int) ->
         """,
         (directory,),
     )
-    db.execute(TOP_UP_COUNT, (directory, count, count, directory))
+    db.execute(DROP_COUNTS, (directory,))
+    db.execute(RECOUNT, (directory,))
     if groups >= 2:
         big = min(200_000, count // 2)
         params = {"directory": directory, "groups": groups, "created": created, "big": big,
@@ -221,7 +224,8 @@ def seed_postgres(url: str, directory: str, count: int, groups: int, now: int) -
     INSERT INTO persons (id, email_key, managed, live, created_at, updated_at)
         SELECT person_id, user_name_key, true, active, created_at, created_at
         FROM users WHERE directory_id = '{directory}';
-    {inline(TOP_UP_COUNT, directory, count, count, directory)};
+    {inline(DROP_COUNTS, directory)};
+    {inline(RECOUNT, directory)};
     {group_sql}
     DELETE FROM license_dirty;
     {FOLD_VALUES.replace("?", f"'{directory}'")};
