@@ -61,10 +61,16 @@ pub fn link_email(row: &UserRow) -> Option<String> {
 pub fn person_for(conn: &mut DbConn, row: &UserRow) -> StoreResult<Option<PersonRow>> {
     match link_email(row) {
         Some(key) => Ok(persons::find_by_email(conn, &key)?),
-        None => match &row.person_id {
-            Some(id) => Ok(Some(persons::find(conn, id)?).filter(|p| p.email_key.is_none())),
-            None => Ok(None),
-        },
+        None => person_of_no_email(conn, row),
+    }
+}
+
+/// `person_for` of an account whose email links nothing: its own person,
+/// if that person has no email either.
+fn person_of_no_email(conn: &mut DbConn, row: &UserRow) -> StoreResult<Option<PersonRow>> {
+    match &row.person_id {
+        Some(id) => Ok(Some(persons::find(conn, id)?).filter(|p| p.email_key.is_none())),
+        None => Ok(None),
     }
 }
 
@@ -95,7 +101,7 @@ pub fn prepare(
     row: &mut UserRow,
 ) -> Result<Option<PersonRow>, AccessError> {
     let Some(key) = link_email(row) else {
-        return match person_for(conn, row)? {
+        return match person_of_no_email(conn, row)? {
             Some(existing) => Ok(Some(existing)),
             None => {
                 row.person_id = Some(new_person(conn, ctx, None, row)?.id);
