@@ -228,7 +228,7 @@ def seed_postgres(url: str, directory: str, count: int, groups: int, now: int) -
     {inline(RECOUNT, directory)};
     {group_sql}
     DELETE FROM license_dirty;
-    {FOLD_VALUES.replace("?", f"'{directory}'")};
+    {inline(FOLD_VALUES, directory)};
     DELETE FROM user_value_counts WHERE NOT folded AND directory_id = '{directory}';
     COMMIT;
     VACUUM ANALYZE;
