@@ -6,10 +6,9 @@
 use std::rc::Rc;
 use std::time::Instant;
 
-use awc::http::Method;
 use serde_json::Value;
 
-use super::provision::user_body;
+use super::provision::create_user;
 use super::shared::fan_out;
 use crate::client::Scim;
 use crate::stats::{Recorder, Shared};
@@ -23,15 +22,7 @@ pub async fn create(scim: &Scim, first: usize, users: usize, concurrency: usize)
     fan_out((first..first + users).collect(), concurrency, move |i| {
         let (scim, rec) = (scim2.clone(), rec2.clone());
         async move {
-            scim.send(
-                &rec,
-                "create_user",
-                Method::POST,
-                "/Users",
-                Some(&user_body(i)),
-                &[201],
-            )
-            .await;
+            create_user(&scim, &rec, i).await;
         }
     })
     .await;
