@@ -75,6 +75,7 @@ def seed_sqlite(path: str, directory: str, count: int, groups: int, now: int) ->
     db.create_function("reverse", 1, lambda s: None if s is None else s[::-1], deterministic=True)
     db.execute("PRAGMA journal_mode=WAL")
     created = now - 40 * DAY_US
+    big = min(200_000, count // 2)
     # Each user is written with its person's id, as the server writes an
     # account (access::persons). Setting it by an UPDATE afterwards, as this
     # seed once did, rewrote every user: on PostgreSQL a second version of
@@ -85,7 +86,7 @@ def seed_sqlite(path: str, directory: str, count: int, groups: int, now: int) ->
         WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < :count)
         INSERT INTO users (id, directory_id, user_name, user_name_key, external_id,
                            display_name, active, attributes, version, created_at, updated_at,
-                           person_id)
+                           person_id, group_ids)
         SELECT printf('00000000-0000-4000-8000-%012d', i), :directory,
                printf('user%07d@bench.example', i), printf('user%07d@bench.example', i),
                'ext-' || i, 'Bench User ' || i, i % 10 != 0,
@@ -101,10 +102,14 @@ def seed_sqlite(path: str, directory: str, count: int, groups: int, now: int) ->
                                                     printf('00000000-0000-4000-8000-%012d', i / 50 * 50)))),
                1, :created + i * 1000,
                CASE WHEN i % 100 = 7 THEN :now - 1800000000 ELSE :created + i * 1000 END,
-               printf('p-00000000-0000-4000-8000-%012d', i)
+               printf('p-00000000-0000-4000-8000-%012d', i),
+               -- Its group (below), as the server keeps it on the row.
+               CASE WHEN :groups >= 2 THEN printf('00000000-0000-4000-9000-%012d',
+                   CASE WHEN i < :big THEN 0 ELSE i % (:groups - 1) + 1 END) ELSE '' END
         FROM n
         """,
-        {"count": count, "directory": directory, "created": created, "now": now},
+        {"count": count, "directory": directory, "created": created, "now": now,
+         "groups": groups, "big": big},
     )
     db.execute(
         """
@@ -130,7 +135,6 @@ def seed_sqlite(path: str, directory: str, count: int, groups: int, now: int) ->
     db.execute(DROP_COUNTS, (directory,))
     db.execute(RECOUNT, (directory,))
     if groups >= 2:
-        big = min(200_000, count // 2)
         params = {"directory": directory, "groups": groups, "created": created, "big": big,
                   "count": count}
         db.execute(
@@ -189,11 +193,13 @@ def seed_postgres(url: str, directory: str, count: int, groups: int, now: int) -
            {created} + i * 1000
     FROM generate_series(0, {count - 1}) i;
     """ if groups >= 2 else ""
+    member_of = (f"format('00000000-0000-4000-9000-%s', lpad((CASE WHEN i < {big} THEN 0 "
+                 f"ELSE i % ({groups} - 1) + 1 END)::text, 12, '0'))" if groups >= 2 else "''")
     sql = f"""
     \\set ON_ERROR_STOP on
     BEGIN;
     INSERT INTO users (id, directory_id, user_name, user_name_key, external_id, display_name,
-                       active, attributes, version, created_at, updated_at, person_id)
+                       active, attributes, version, created_at, updated_at, person_id, group_ids)
     SELECT format('00000000-0000-4000-8000-%s', lpad(i::text, 12, '0')), '{directory}',
            format('user%s@bench.example', lpad(i::text, 7, '0')),
            format('user%s@bench.example', lpad(i::text, 7, '0')),
@@ -215,7 +221,9 @@ def seed_postgres(url: str, directory: str, count: int, groups: int, now: int) -
                        format('00000000-0000-4000-8000-%s', lpad((i / 50 * 50)::text, 12, '0')))))::text,
            1, {created} + i * 1000,
            CASE WHEN i % 100 = 7 THEN {now} - 1800000000 ELSE {created} + i * 1000 END,
-           format('p-00000000-0000-4000-8000-%s', lpad(i::text, 12, '0'))
+           format('p-00000000-0000-4000-8000-%s', lpad(i::text, 12, '0')),
+           -- Its group (below), as the server keeps it on the row.
+           {member_of}
     FROM generate_series(0, {count - 1}) i;
     INSERT INTO user_emails (user_id, value_key, type_key, value_reversed, directory_id,
                              user_created_at, domain_key, first_at_domain,

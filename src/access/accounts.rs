@@ -74,6 +74,7 @@ fn create_local(
         suspended: false,
         person_id: None,
         email_verified: verified,
+        group_ids: String::new(),
     };
     let existing = super::persons::prepare(conn, ctx, &mut row)?;
     match users::insert(conn, &row).map_err(StoreError::from) {

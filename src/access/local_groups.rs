@@ -143,7 +143,7 @@ pub fn delete(conn: &mut DbConn, ctx: &WriteContext, id: &str) -> Result<(), Acc
     }
     access_mappings::record_unbinding(conn, ctx, &row)?;
     // Its members lose it from `groups`, and its grants.
-    crate::store::users::touch_members_of(conn, id, ctx.now)?;
+    crate::store::users::touch_members_leaving(conn, id, ctx.now)?;
     memberships::remove_member_everywhere(conn, id)?;
     groups::delete(conn, LOCAL_DIRECTORY, id)?;
     // Its mappings wait again, or bind to the group of its name left.

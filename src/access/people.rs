@@ -10,8 +10,8 @@ use crate::store::{users, DbConn};
 /// Someone a request names.
 #[derive(Debug, Clone)]
 pub enum Person {
-    /// An existing account.
-    User(UserRow),
+    /// An existing account (boxed: a row is ten times an email's size).
+    User(Box<UserRow>),
     /// An email address with no account yet (folded).
     Email(String),
 }
@@ -46,12 +46,12 @@ impl Person {
 pub fn resolve(conn: &mut DbConn, text: &str) -> Result<Person, AccessError> {
     let text = text.trim();
     if let Ok(user) = users::find(conn, None, text) {
-        return Ok(Person::User(user));
+        return Ok(Person::User(Box::new(user)));
     }
     if looks_like_email(text) {
         let key = fold(text);
         return Ok(match users::find_by_email(conn, &key)? {
-            Some(user) => Person::User(user),
+            Some(user) => Person::User(Box::new(user)),
             None => Person::Email(key),
         });
     }

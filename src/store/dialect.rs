@@ -124,6 +124,23 @@ pub fn lock_members_in_order(conn: &mut DbConn, group_id: &str) -> diesel::Query
     )
 }
 
+/// A user's `group_ids` read from its memberships, in an `UPDATE users`:
+/// the ids comma-separated, '' for none, leaving out `leaving` (a group
+/// whose deletion the update comes before). Each user's from
+/// `memberships_member`, which holds both columns.
+pub fn group_ids_of_user(backend: Backend, leaving: Option<&str>) -> SqlExpr {
+    let aggregate = match backend {
+        Backend::Sqlite => "coalesce((SELECT group_concat(m.group_id, ',')",
+        Backend::Postgres => "coalesce((SELECT string_agg(m.group_id, ',')",
+    };
+    let of_user = SqlExpr::fixed(aggregate).sql(" FROM memberships m WHERE m.member_id = users.id");
+    match leaving {
+        Some(group) => of_user.sql(" AND m.group_id <> ").text(group),
+        None => of_user,
+    }
+    .sql("), '')")
+}
+
 /// Takes the write locks on the kept user counts (`group_user_counts`)
 /// of every group `member_id` is in, in group order. Removing a member
 /// from all its groups updates each group's count (the memberships'

@@ -28,13 +28,15 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use diesel::sql_types::{BigInt, Bool, Nullable, Text};
-use diesel::QueryResult;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text};
 
 use super::conn::DbConn;
 use super::dialect::load_direct;
-use super::id_list::{load_over_users, IdList, OneId, OverIds};
-use super::models::{MappedRole, MembershipGrant};
+use super::id_list::{IdList, OneId, OverIds};
+use super::models::{MappedRole, MembershipGrant, UserRow};
+use super::schema::persons;
+use super::sql_fragment::SqlFragment;
 
 /// Most groups kept at once: past it the catalog starts again from empty
 /// (a directory with more groups than this reads some twice). ~200 bytes
@@ -160,20 +162,89 @@ pub(super) fn here() -> Option<Arc<GroupCatalog>> {
     HERE.with(|here| here.borrow().clone())
 }
 
-/// `memberships::grants_of` for a read: the memberships read alone, their
-/// groups from the catalog, read (and kept) only where missing.
+/// `memberships::grants_of` for a read: the users' groups as their rows
+/// keep them (`UserRow::group_ids`), their content from the catalog, read
+/// (and kept) only where missing. The catalog's version is read after the
+/// rows, so what it keeps is never older than they are; a group deleted
+/// since is left out (`granted`). Users in no group cost no statement.
+/// `person_of` names the person whose liveness decides a user's access,
+/// where it does (`memberships::liveness_from_person`).
 pub(super) fn grants_of(
     conn: &mut DbConn,
     catalog: &GroupCatalog,
-    user_ids: &[String],
-    person_ids: &[Option<String>],
+    users: &[UserRow],
+    person_of: fn(&UserRow) -> Option<String>,
 ) -> QueryResult<Vec<MembershipGrant>> {
-    let rows: Vec<MemberRow> = load_over_users::<MemberGroups, _>(conn, user_ids, person_ids)?;
-    resolve(conn, catalog, &rows)
+    if users.iter().all(|u| u.group_ids().next().is_none()) {
+        return Ok(Vec::new());
+    }
+    let version = diesel::select(version_now()).get_result::<Option<i64>>(conn)?;
+    let memberships: Vec<MemberRow> = users
+        .iter()
+        .flat_map(|user| memberships_of(user, None, version))
+        .collect();
+    let mut grants = resolve(conn, catalog, &memberships)?;
+    with_liveness(conn, users, person_of, &mut grants)?;
+    Ok(grants)
 }
 
-/// The grants of memberships read as `MemberGroups` reads them (by it, or
-/// with their user: `user_lookup`), their groups from the catalog.
+/// The catalog's version, as a statement's value.
+fn version_now() -> SqlFragment<Nullable<BigInt>> {
+    SqlFragment::fixed("(SELECT v.version FROM group_catalog_version v)")
+}
+
+/// A user's memberships as its row keeps them, each with the person's
+/// liveness `live` and the catalog's `version`.
+pub(super) fn memberships_of(
+    user: &UserRow,
+    live: Option<bool>,
+    version: Option<i64>,
+) -> impl Iterator<Item = MemberRow> + '_ {
+    user.group_ids()
+        .map(move |group| (user.id.clone(), group.to_owned(), live, version))
+}
+
+/// Sets the person's liveness on the grants that grant a role to a user
+/// whose person decides it (`person_of`): read only for those users, so a
+/// page of IdP accounts reads no person.
+fn with_liveness(
+    conn: &mut DbConn,
+    users: &[UserRow],
+    person_of: fn(&UserRow) -> Option<String>,
+    grants: &mut [MembershipGrant],
+) -> QueryResult<()> {
+    let persons_of: HashMap<&str, String> = users
+        .iter()
+        .filter_map(|u| Some((u.id.as_str(), person_of(u)?)))
+        .filter(|(id, _)| {
+            grants
+                .iter()
+                .any(|g| g.grant.is_some() && g.member_id == *id)
+        })
+        .collect();
+    if persons_of.is_empty() {
+        return Ok(());
+    }
+    let mut wanted: Vec<&String> = persons_of.values().collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let live: HashMap<String, bool> = persons::table
+        .filter(persons::id.eq_any(wanted))
+        .select((persons::id, persons::live))
+        .load::<(String, bool)>(conn)?
+        .into_iter()
+        .collect();
+    for grant in grants.iter_mut().filter(|g| g.grant.is_some()) {
+        grant.person_live = persons_of
+            .get(grant.member_id.as_str())
+            .and_then(|person| live.get(person))
+            .copied();
+    }
+    Ok(())
+}
+
+/// The grants of memberships (`memberships_of` a user's row), their groups
+/// from the catalog.
 pub(super) fn resolve(
     conn: &mut DbConn,
     catalog: &GroupCatalog,
@@ -206,8 +277,8 @@ pub(super) fn resolve(
     Ok(granted(rows, &groups))
 }
 
-/// A membership as `MemberGroups` reads it: member, group, the member's
-/// person's liveness (where the group is mapped) and the catalog's version.
+/// A membership: member, group, the member's person's liveness (where it
+/// decides the member's access) and the catalog's version.
 pub type MemberRow = (String, String, Option<bool>, Option<i64>);
 
 /// The memberships as `memberships::grants_of` gives them: a row per role
@@ -281,31 +352,6 @@ fn read_groups(conn: &mut DbConn, ids: &[&str]) -> QueryResult<HashMap<String, A
         .into_iter()
         .map(|(id, group)| (id, Arc::new(group)))
         .collect())
-}
-
-/// The memberships of a list of users (a page of them), by member from
-/// `memberships_member` as `memberships::GrantsOfMembers` reads them, each
-/// with its person's liveness where the group is mapped and the caller
-/// asks for it (a local account's: `memberships::liveness_from_person`; whether the
-/// mapping grants a role is the catalog's to say), and the catalog's
-/// version.
-pub struct MemberGroups;
-
-impl OverIds for MemberGroups {
-    type SqlType = (Text, Text, Nullable<Bool>, Nullable<BigInt>);
-    // (A CASE tests its conditions in order: a member whose person is not
-    // asked for, `memberships::liveness_from_person`, costs no probe.)
-    const SELECT: &'static str = "SELECT m.member_id, m.group_id, \
-         CASE WHEN ids.person_id IS NULL THEN NULL \
-         WHEN EXISTS (SELECT 1 FROM group_mappings gm WHERE gm.group_id = m.group_id) \
-         THEN (SELECT pe.live FROM persons pe WHERE pe.id = ids.person_id) END, \
-         (SELECT v.version FROM group_catalog_version v)";
-    const SQLITE: &'static str = " JOIN memberships m ON m.member_id = ids.value";
-    // As `GrantsOfMembers`: each member's memberships apart, from the index.
-    const POSTGRES: &'static str = " CROSS JOIN LATERAL \
-         (SELECT member_id, group_id FROM memberships WHERE member_id = ids.id OFFSET 0) m";
-    const TAIL: &'static str = "";
-    const WITH_PERSONS: bool = true;
 }
 
 /// Groups by id, with the roles their mappings grant: a row per role (one

@@ -16,16 +16,20 @@ use super::schema::{groups, memberships, users};
 /// Returns how many were new (`membership_rows::insert`). The users added
 /// get a new version: their `groups` (and maybe entitlements) changed.
 pub fn add(conn: &mut DbConn, rows: &[MembershipRow]) -> QueryResult<usize> {
-    if let Some(first) = rows.first() {
-        let ids: Vec<String> = rows.iter().map(|r| r.member_id.clone()).collect();
-        super::users::touch(conn, &ids, first.created_at)?;
-    }
-    super::membership_rows::insert(conn, rows)
+    let Some(first) = rows.first() else {
+        return Ok(0);
+    };
+    let ids: Vec<String> = rows.iter().map(|r| r.member_id.clone()).collect();
+    let concerned = super::users::lock_for_touch(conn, &ids)?;
+    let added = super::membership_rows::insert(conn, rows)?;
+    super::users::touch(conn, &concerned, first.created_at)?;
+    Ok(added)
 }
 
 /// A group's members changed in one write: `removed` leave, `rows` join
-/// (as `remove` and `add`). Every user concerned gets its new version
-/// first, before any membership moves. On PostgreSQL a membership written
+/// (as `remove` and `add`). Every user concerned is locked first, before
+/// any membership moves, and gets its new version (and `group_ids`) after
+/// them. On PostgreSQL a membership written
 /// takes its group's kept counts (the triggers of `group_user_counts`),
 /// and so does a member's own update, which holds the member's row first:
 /// taking the rows of the members joining after the counts of those
@@ -42,9 +46,10 @@ pub fn change(
         .cloned()
         .chain(rows.iter().map(|r| r.member_id.clone()))
         .collect();
-    super::users::touch(conn, &concerned, now)?;
+    let concerned = super::users::lock_for_touch(conn, &concerned)?;
     delete(conn, group_id, removed)?;
-    super::membership_rows::insert(conn, rows).map(drop)
+    super::membership_rows::insert(conn, rows)?;
+    super::users::touch(conn, &concerned, now)
 }
 
 /// Removes these members from a group; members not in it are ignored.
@@ -56,8 +61,10 @@ pub fn remove(
     member_ids: &[String],
     now: i64,
 ) -> QueryResult<usize> {
-    super::users::touch(conn, member_ids, now)?;
-    delete(conn, group_id, member_ids)
+    let concerned = super::users::lock_for_touch(conn, member_ids)?;
+    let removed = delete(conn, group_id, member_ids)?;
+    super::users::touch(conn, &concerned, now)?;
+    Ok(removed)
 }
 
 /// Deletes these members' memberships of a group; how many there were.
@@ -223,15 +230,17 @@ pub fn members_page(
 /// each user up again; its rule is applied by the caller, who has the
 /// users' rows).
 ///
-/// A read takes the groups from its store's catalog and reads only the
-/// memberships (`group_catalog`); a write, or the CLI, reads them here.
+/// A read takes each user's groups from its row (`UserRow::group_ids`) and
+/// their content from its store's catalog (`group_catalog`); a write, or
+/// the CLI, reads them here (a write's rows may be older than the
+/// memberships it changed).
 pub fn grants_of(conn: &mut DbConn, rows: &[UserRow]) -> QueryResult<Vec<MembershipGrant>> {
+    if let Some(catalog) = super::group_catalog::here() {
+        return super::group_catalog::grants_of(conn, &catalog, rows, liveness_from_person);
+    }
     let user_ids: Vec<String> = rows.iter().map(|u| u.id.clone()).collect();
     let person_ids: Vec<Option<String>> = rows.iter().map(liveness_from_person).collect();
-    match super::group_catalog::here() {
-        Some(catalog) => super::group_catalog::grants_of(conn, &catalog, &user_ids, &person_ids),
-        None => grants_joined(conn, &user_ids, &person_ids),
-    }
+    grants_joined(conn, &user_ids, &person_ids)
 }
 
 /// The person whose liveness decides `user`'s access, where the user's

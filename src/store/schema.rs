@@ -38,6 +38,7 @@ diesel::table! {
         suspended -> Bool,
         person_id -> Nullable<Text>,
         email_verified -> Bool,
+        group_ids -> Text,
     }
 }
 

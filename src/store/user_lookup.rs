@@ -1,9 +1,9 @@
 //! Users read with their memberships (`list_with_grants`,
 //! `one_with_grants`), and a `userName eq` lookup (or a read by id) on
-//! PostgreSQL in one statement (`find`, `find_id`): the user
-//! with the ids of its groups, each with its person's liveness where the
-//! group is mapped, and the group catalog's version (what
-//! `group_catalog::MemberGroups` reads for a page, after the page).
+//! PostgreSQL in one statement (`find`, `find_id`): the user (whose row
+//! holds the ids of its groups), its person's liveness where that may
+//! decide its access, and the group catalog's version (what
+//! `group_catalog::grants_of` reads for a page, after the page).
 //!
 //! An IdP looks a user up before every create and every user of its
 //! hourly resync (1M lookups at 1M users). The token is kept
@@ -14,14 +14,15 @@
 //! statement: 26-41% more lookups a second at 1M users, 19-28% less of
 //! PostgreSQL's CPU a lookup
 //! (`bench/results/2026-12-05T110000Z-one-statement-lookup`).
-//! SQLite reads in-process and keeps the two statements.
+//! SQLite reads in-process and keeps two statements (the second only
+//! the catalog's version, for a user in a group).
 
 use std::marker::PhantomData;
 
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::result::Error::NotFound;
-use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text};
+use diesel::sql_types::{BigInt, Bool, Nullable, Text};
 use diesel::{PgConnection, QueryResult, RunQueryDsl};
 
 use super::conn::DbConn;
@@ -32,22 +33,17 @@ use super::schema;
 use super::sql_filter::ListQuery;
 use super::users;
 
-/// The statement up to how it finds its user (`Key`): the user, and
-/// beside it its memberships as two arrays in the same order (both
-/// aggregated over the same rows), read from `memberships_member` as
-/// `MemberGroups` reads them. A user in no group has NULL arrays. Only a
-/// local account's person is read for its liveness
-/// (`memberships::liveness_from_person`; `'local'` is
-/// `directories::LOCAL_DIRECTORY`).
+/// The statement up to how it finds its user (`Key`): the user (with
+/// its groups' ids, `UserRow::group_ids`), its person's liveness where it
+/// may decide the user's access (a local account's in a group:
+/// `memberships::liveness_from_person`; `'local'` is
+/// `directories::LOCAL_DIRECTORY`), and the group catalog's version.
 const SELECT: &str = "SELECT u.id, u.directory_id, u.user_name, u.user_name_key, \
      u.external_id, u.display_name, u.active, u.attributes, u.version, u.created_at, \
-     u.updated_at, u.portal_only, u.suspended, u.person_id, u.email_verified, \
-     m.group_ids, m.lives, (SELECT v.version FROM group_catalog_version v) \
-     FROM users u LEFT JOIN LATERAL (SELECT array_agg(x.group_id) AS group_ids, \
-     array_agg(CASE WHEN u.directory_id <> 'local' THEN NULL \
-     WHEN EXISTS (SELECT 1 FROM group_mappings gm WHERE gm.group_id = x.group_id) \
-     THEN (SELECT pe.live FROM persons pe WHERE pe.id = u.person_id) END) AS lives \
-     FROM (SELECT group_id FROM memberships WHERE member_id = u.id OFFSET 0) x) m ON true";
+     u.updated_at, u.portal_only, u.suspended, u.person_id, u.email_verified, u.group_ids, \
+     CASE WHEN u.group_ids = '' OR u.directory_id <> 'local' THEN NULL \
+     ELSE (SELECT pe.live FROM persons pe WHERE pe.id = u.person_id) END, \
+     (SELECT v.version FROM group_catalog_version v) FROM users u";
 
 /// How a lookup finds its one user (at most one: each key is unique): the
 /// text around its two bound values.
@@ -150,23 +146,10 @@ fn find_by<K: Key>(
         key: PhantomData,
     }
     .load(conn)?;
-    let Some((user, group_ids, lives, version)) = found.into_iter().next() else {
+    let Some((user, live, version)) = found.into_iter().next() else {
         return Ok(None);
     };
-    let group_ids = group_ids.unwrap_or_default();
-    let lives = lives.unwrap_or_default();
-    if lives.len() != group_ids.len() {
-        // Both are aggregated over the same rows: never, unless the
-        // statement above changes shape.
-        return Err(diesel::result::Error::DeserializationError(
-            "a lookup's memberships came back uneven".into(),
-        ));
-    }
-    let memberships = group_ids
-        .into_iter()
-        .zip(lives)
-        .map(|(group, live)| (user.id.clone(), group, live, version))
-        .collect();
+    let memberships = group_catalog::memberships_of(&user, live, version).collect();
     Ok(Some((user, memberships)))
 }
 
@@ -183,12 +166,7 @@ pub fn explained<K: Key>(first: &str, second: Option<&str>) -> String {
     )
 }
 
-type Row = (
-    UserRow,
-    Option<Vec<String>>,
-    Option<Vec<Option<bool>>>,
-    Option<i64>,
-);
+type Row = (UserRow, Option<bool>, Option<i64>);
 
 struct Lookup<'a, K> {
     first: &'a str,
@@ -203,12 +181,7 @@ impl<K: Key> QueryId for Lookup<'_, K> {
 }
 
 impl<K: Key> Query for Lookup<'_, K> {
-    type SqlType = (
-        schema::users::SqlType,
-        Nullable<Array<Text>>,
-        Nullable<Array<Nullable<Bool>>>,
-        Nullable<BigInt>,
-    );
+    type SqlType = (schema::users::SqlType, Nullable<Bool>, Nullable<BigInt>);
 }
 
 impl<K> RunQueryDsl<PgConnection> for Lookup<'_, K> {}

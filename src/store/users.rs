@@ -507,24 +507,34 @@ pub fn find_by_email(conn: &mut DbConn, email_key: &str) -> QueryResult<Option<U
         .optional()
 }
 
-/// A new version (and `lastModified` of `now`) for users whose
-/// representation changed without a write of their own: their groups,
-/// entitlements or person changed. ETags and `meta.lastModified gt` then
-/// see the change. Ids that are not users (groups as members) match
-/// nothing. The rows are locked in id order first (PostgreSQL), so
-/// writers touching overlapping users queue rather than deadlock.
-pub fn touch(conn: &mut DbConn, ids: &[String], now: i64) -> QueryResult<()> {
+/// Takes the write locks of the users a membership change concerns, in id
+/// order (PostgreSQL; SQLite has one writer), before any membership moves,
+/// so writers touching overlapping users queue rather than deadlock; the
+/// ids sorted and once each, for `touch` after the change.
+pub fn lock_for_touch(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<String>> {
     let mut ids = ids.to_vec();
     ids.sort();
     ids.dedup();
     super::dialect::lock_users_in_order(conn, &ids)?;
+    Ok(ids)
+}
+
+/// A new version (and `lastModified` of `now`) for users whose groups
+/// changed, and their `group_ids` read again from their memberships: run
+/// after the change, on ids locked by `lock_for_touch`. ETags and
+/// `meta.lastModified gt` then see the change. Ids that are not users
+/// (groups as members) match nothing.
+pub fn touch(conn: &mut DbConn, ids: &[String], now: i64) -> QueryResult<()> {
     // One text whatever the number of users (`among`), prepared once per
     // connection (with the users' triggers, which an update compiles with
     // it), where diesel prepares SQLite's `IN (?, ?, …)` anew each time.
-    let touched = super::dialect::among(conn.backend(), "id", &ids);
+    let backend = conn.backend();
+    let touched = super::dialect::among(backend, "id", ids);
     SqlExpr::new()
         .sql("UPDATE users SET version = version + 1, updated_at = ")
         .bigint(now)
+        .sql(", group_ids = ")
+        .append(super::dialect::group_ids_of_user(backend, None))
         .sql(" WHERE ")
         .append(touched)
         .cacheable()
@@ -532,8 +542,9 @@ pub fn touch(conn: &mut DbConn, ids: &[String], now: i64) -> QueryResult<()> {
         .map(drop)
 }
 
-/// `touch` for every user member of a group (its name, mappings or
-/// existence changed).
+/// `touch` for every user member of a group whose name, mappings or
+/// existence changed (its members show its name and the roles it grants),
+/// their memberships as they are.
 pub fn touch_members_of(conn: &mut DbConn, group_id: &str, now: i64) -> QueryResult<()> {
     use super::schema::memberships;
     super::dialect::lock_members_in_order(conn, group_id)?;
@@ -550,6 +561,25 @@ pub fn touch_members_of(conn: &mut DbConn, group_id: &str, now: i64) -> QueryRes
         users::id.eq_any(members),
     )
     .map(drop)
+}
+
+/// `touch` for every user member of a group about to be deleted, in the
+/// same transaction: their `group_ids` without it, before its memberships
+/// go with it.
+pub fn touch_members_leaving(conn: &mut DbConn, group_id: &str, now: i64) -> QueryResult<()> {
+    super::dialect::lock_members_in_order(conn, group_id)?;
+    let backend = conn.backend();
+    SqlExpr::new()
+        .sql("UPDATE users SET version = version + 1, updated_at = ")
+        .bigint(now)
+        .sql(", group_ids = ")
+        .append(super::dialect::group_ids_of_user(backend, Some(group_id)))
+        .sql(" WHERE id IN (SELECT member_id FROM memberships WHERE group_id = ")
+        .text(group_id)
+        .sql(")")
+        .cacheable()
+        .execute(conn)
+        .map(drop)
 }
 
 /// `touch` for every account of a person but `except` (whether the

@@ -394,7 +394,7 @@ impl Provisioned for Groups {
         check_if_match(if_match, before.version)?;
         access_mappings::record_unbinding(conn, ctx, &before)?;
         // Its members lose it from `groups`, and its grants.
-        users::touch_members_of(conn, id, ctx.now)?;
+        users::touch_members_leaving(conn, id, ctx.now)?;
         memberships::remove_member_everywhere(conn, id)?;
         groups::delete(conn, &ctx.directory_id, id)?;
         // Its mappings wait again, or bind to the group of its name left.

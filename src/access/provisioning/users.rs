@@ -301,6 +301,7 @@ fn overwrite(
         suspended: before.suspended,
         person_id: before.person_id.clone(),
         email_verified: before.email_verified,
+        group_ids: before.group_ids.clone(),
     };
     match users::update(conn, &before, &row) {
         Err(StoreError::Conflict(_)) => return Err(taken(&row.user_name)),
@@ -406,6 +407,7 @@ impl Provisioned for Users {
             suspended: false,
             person_id: None,
             email_verified: true,
+            group_ids: String::new(),
         };
         let existing = persons::prepare(conn, ctx, &mut row)?;
         match users::insert(conn, &row).map_err(StoreError::from) {

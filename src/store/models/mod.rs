@@ -69,6 +69,19 @@ pub struct UserRow {
     pub person_id: Option<String>,
     /// Whether the email is proven; unverified emails never link accounts.
     pub email_verified: bool,
+    /// The ids of the groups the user is a direct member of, comma-separated
+    /// ("" for none), kept by `users::touch` from the memberships in every
+    /// write that changes them: what a read shows as `groups` (with the
+    /// group catalog), without reading the memberships. Written only there.
+    #[diesel(skip_insertion, skip_update)]
+    pub group_ids: String,
+}
+
+impl UserRow {
+    /// The ids of the groups the row says the user is in.
+    pub fn group_ids(&self) -> impl Iterator<Item = &str> {
+        self.group_ids.split(',').filter(|id| !id.is_empty())
+    }
 }
 
 #[cfg(test)]
@@ -92,6 +105,7 @@ impl UserRow {
             suspended: false,
             person_id: None,
             email_verified: false,
+            group_ids: String::new(),
         }
     }
 }

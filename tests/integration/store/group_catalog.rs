@@ -174,3 +174,94 @@ async fn a_read_shows_every_change_to_the_groups_it_kept() {
         assert!(count >= 1.0, "{name}{count}");
     }
 }
+
+async fn patch_members(app: &TestApp, group: &str, operations: Value) {
+    let r = app
+        .request(Method::PATCH, &format!("/scim/v2/Groups/{group}"))
+        .json(&json!({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": operations
+        }))
+        .send()
+        .await;
+    assert!(r.status == 200 || r.status == 204, "{}", r.text);
+}
+
+/// A read takes a user's groups from the user's row, which every write
+/// that moves a membership keeps (`store::users::touch`): after each kind
+/// of such write, a read and a page show what a write (reading the
+/// memberships themselves) shows.
+#[actix_web::test]
+async fn a_read_shows_every_change_to_a_users_memberships() {
+    let app = TestApp::new().await;
+    let felix = app.create_user("cat.felix@example.com").await;
+    let tom = app.create_user("cat.tom@example.com").await;
+    let (felix, tom) = (felix["id"].as_str().unwrap(), tom["id"].as_str().unwrap());
+    let (groups, _) = shown(&app, felix).await;
+    assert!(displays(&groups).is_empty(), "{groups}");
+    let eng = app.create_group("Eng", &[felix]).await;
+    let ops = app.create_group("Ops", &[]).await;
+    let (eng, ops) = (eng["id"].as_str().unwrap(), ops["id"].as_str().unwrap());
+    let (groups, _) = shown(&app, felix).await;
+    assert_eq!(displays(&groups), ["Eng"]);
+
+    // Added (twice: the second add changes nothing), as Okta and Entra send it.
+    for _ in 0..2 {
+        patch_members(
+            &app,
+            ops,
+            json!([{"op": "add", "path": "members", "value": [{"value": felix}, {"value": tom}]}]),
+        )
+        .await;
+    }
+    let (groups, _) = shown(&app, felix).await;
+    assert_eq!(displays(&groups), ["Eng", "Ops"]);
+    let (groups, _) = shown(&app, tom).await;
+    assert_eq!(displays(&groups), ["Ops"]);
+
+    // Removed by a filter on the member.
+    patch_members(
+        &app,
+        ops,
+        json!([{"op": "remove", "path": format!("members[value eq \"{felix}\"]")}]),
+    )
+    .await;
+    let (groups, _) = shown(&app, felix).await;
+    assert_eq!(displays(&groups), ["Eng"]);
+
+    // Every member replaced: by PATCH, then by PUT.
+    patch_members(
+        &app,
+        eng,
+        json!([{"op": "replace", "path": "members", "value": [{"value": tom}]}]),
+    )
+    .await;
+    let (groups, _) = shown(&app, felix).await;
+    assert!(displays(&groups).is_empty(), "{groups}");
+    let (groups, _) = shown(&app, tom).await;
+    assert_eq!(displays(&groups), ["Eng", "Ops"]);
+    let r = app
+        .put(
+            &format!("/scim/v2/Groups/{ops}"),
+            &json!({"schemas": [crate::scim::GROUP], "displayName": "Ops",
+                    "members": [{"value": felix}]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let (groups, _) = shown(&app, felix).await;
+    assert_eq!(displays(&groups), ["Ops"]);
+    let (groups, _) = shown(&app, tom).await;
+    assert_eq!(displays(&groups), ["Eng"]);
+
+    // The group deleted, and a new one under its name: its members
+    // show only what they are in now.
+    let r = app.delete(&format!("/scim/v2/Groups/{ops}")).await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    let (groups, _) = shown(&app, felix).await;
+    assert!(displays(&groups).is_empty(), "{groups}");
+    app.create_group("Ops", &[tom]).await;
+    let (groups, _) = shown(&app, tom).await;
+    assert_eq!(displays(&groups), ["Eng", "Ops"]);
+    let (groups, _) = shown(&app, felix).await;
+    assert!(displays(&groups).is_empty(), "{groups}");
+}

@@ -4,7 +4,7 @@
 //! access, by the key that comes with each user's id.
 
 use gatehouse::store::entitlements::EntitlementsOfUsers;
-use gatehouse::store::group_catalog::{CatalogGroups, MemberGroups};
+use gatehouse::store::group_catalog::CatalogGroups;
 use gatehouse::store::id_list::{explained, explained_one};
 use gatehouse::store::memberships::GrantsOfMembers;
 
@@ -38,9 +38,6 @@ async fn a_pages_groups_and_entitlements_are_read_user_by_user() {
         explained::<GrantsOfMembers>(backend, page, &persons),
         // A lookup's user: the same statement over a one-row table.
         explained_one::<GrantsOfMembers>(backend, page[0], persons[0]),
-        // A read's memberships alone, their groups kept (`group_catalog`).
-        explained::<MemberGroups>(backend, page, &persons),
-        explained_one::<MemberGroups>(backend, page[0], persons[0]),
     ];
     for statement in statements {
         let plan = explain(&app, &statement);
@@ -180,13 +177,13 @@ async fn groups_missing_from_the_catalog_are_read_by_key() {
     }
 }
 
-/// A `userName eq` lookup on PostgreSQL reads the user and its
-/// memberships in one statement (`store::user_lookup`): the user by its
-/// unique key, its memberships from `memberships_member` alone (never a
-/// big group's memberships read whole), a granted member's person by the
+/// A `userName eq` lookup on PostgreSQL reads the user and what its groups
+/// need in one statement (`store::user_lookup`): the user by its unique
+/// key, whose row holds its groups' ids (no membership read, least of all
+/// a big group's memberships read whole), a local account's person by the
 /// key on the user's row.
 #[actix_web::test]
-async fn a_lookup_reads_its_user_and_memberships_by_key_in_one_statement() {
+async fn a_lookup_reads_its_user_and_groups_by_key_in_one_statement() {
     let app = TestApp::new().await;
     if app.state.store.backend() != gatehouse::store::Backend::Postgres {
         return;
@@ -221,14 +218,13 @@ async fn a_lookup_reads_its_user_and_memberships_by_key_in_one_statement() {
 
 fn check_lookup_plan(app: &TestApp, statement: &str, index: &str) {
     let plan = explain(app, statement);
-    for wanted in [index, "memberships_member", "persons_pkey"] {
+    for wanted in [index, "persons_pkey"] {
         assert!(plan.contains(wanted), "{wanted}\n{statement}\n{plan}");
     }
     // (The catalog's version is a one-row table, scanned.)
     for unwanted in [
-        "memberships_group",
+        "memberships",
         "Seq Scan on users",
-        "Seq Scan on memberships",
         "Seq Scan on persons",
         "Sort",
     ] {
