@@ -168,17 +168,22 @@ pub(super) fn here() -> Option<Arc<GroupCatalog>> {
 /// rows, so what it keeps is never older than they are; a group deleted
 /// since is left out (`granted`). Users in no group cost no statement.
 /// `person_of` names the person whose liveness decides a user's access,
-/// where it does (`memberships::liveness_from_person`).
+/// where it does (`memberships::liveness_from_person`). `read_with` is the
+/// version if the rows' own statement read it (`users::list_read`).
 pub(super) fn grants_of(
     conn: &mut DbConn,
     catalog: &GroupCatalog,
     users: &[UserRow],
+    read_with: Option<i64>,
     person_of: fn(&UserRow) -> Option<String>,
 ) -> QueryResult<Vec<MembershipGrant>> {
     if users.iter().all(|u| u.group_ids().next().is_none()) {
         return Ok(Vec::new());
     }
-    let version = diesel::select(version_now()).get_result::<Option<i64>>(conn)?;
+    let version = match read_with {
+        Some(version) => Some(version),
+        None => diesel::select(version_now()).get_result::<Option<i64>>(conn)?,
+    };
     let memberships: Vec<MemberRow> = users
         .iter()
         .flat_map(|user| memberships_of(user, None, version))
@@ -189,7 +194,7 @@ pub(super) fn grants_of(
 }
 
 /// The catalog's version, as a statement's value.
-fn version_now() -> SqlFragment<Nullable<BigInt>> {
+pub(super) fn version_now() -> SqlFragment<Nullable<BigInt>> {
     SqlFragment::fixed("(SELECT v.version FROM group_catalog_version v)")
 }
 

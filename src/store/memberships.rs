@@ -235,8 +235,24 @@ pub fn members_page(
 /// the CLI, reads them here (a write's rows may be older than the
 /// memberships it changed).
 pub fn grants_of(conn: &mut DbConn, rows: &[UserRow]) -> QueryResult<Vec<MembershipGrant>> {
+    grants_of_listed(conn, rows, None)
+}
+
+/// `grants_of` for rows read with the group catalog's version, if they
+/// were (`users::list_read`).
+pub fn grants_of_listed(
+    conn: &mut DbConn,
+    rows: &[UserRow],
+    catalog_version: Option<i64>,
+) -> QueryResult<Vec<MembershipGrant>> {
     if let Some(catalog) = super::group_catalog::here() {
-        return super::group_catalog::grants_of(conn, &catalog, rows, liveness_from_person);
+        return super::group_catalog::grants_of(
+            conn,
+            &catalog,
+            rows,
+            catalog_version,
+            liveness_from_person,
+        );
     }
     let user_ids: Vec<String> = rows.iter().map(|u| u.id.clone()).collect();
     let person_ids: Vec<Option<String>> = rows.iter().map(liveness_from_person).collect();

@@ -92,9 +92,10 @@ pub fn list_with_grants(
         let grants = group_catalog::resolve(conn, &catalog, &memberships.concat())?;
         return Ok((total, rows, grants));
     }
-    let (total, rows) = users::list(conn, directory, query)?;
-    let grants = memberships::grants_of(conn, &rows)?;
-    Ok((total, rows, grants))
+    let asks = group_catalog::here().is_some();
+    let listed = users::list_read(conn, directory, query, asks)?;
+    let grants = memberships::grants_of_listed(conn, &listed.rows, listed.catalog_version)?;
+    Ok((listed.total, listed.rows, grants))
 }
 
 /// One user by id (in `directory`, or in any), with its memberships and

@@ -9,7 +9,8 @@ use super::models::UserRow;
 use super::schema::{user_emails, users};
 use super::sql_filter::{self, ListQuery, SqlExpr};
 use super::{
-    email_filter, group_filter, holder_filter, kept, page_anchors, user_counts, value_counts,
+    email_filter, group_catalog, group_filter, holder_filter, kept, page_anchors, user_counts,
+    value_counts,
 };
 use crate::scim::schema::ResourceKind;
 
@@ -235,6 +236,34 @@ pub fn list(
     directory: Option<&str>,
     query: &ListQuery,
 ) -> QueryResult<(i64, Vec<UserRow>)> {
+    list_read(conn, directory, query, false).map(|listed| (listed.total, listed.rows))
+}
+
+/// A page of users as `list_read` reads it.
+pub struct Listed {
+    pub total: i64,
+    pub rows: Vec<UserRow>,
+    /// The group catalog's version, read by the page's own statement
+    /// where it was asked for and the page was read here rather than by a
+    /// filter's own path (`group_filter`, `email_filter`, …).
+    pub catalog_version: Option<i64>,
+}
+
+/// `list`, with the group catalog's version read with the page when
+/// `catalog_version` asks for it: what a read showing the users' groups
+/// reads after the page otherwise (`group_catalog::grants_of`), a
+/// statement and, on PostgreSQL, a round trip more.
+pub fn list_read(
+    conn: &mut DbConn,
+    directory: Option<&str>,
+    query: &ListQuery,
+    catalog_version: bool,
+) -> QueryResult<Listed> {
+    let listed = |(total, rows)| Listed {
+        total,
+        rows,
+        catalog_version: None,
+    };
     let base = || {
         let mut q = users::table.into_boxed::<MultiBackend>();
         if let Some(d) = directory {
@@ -246,22 +275,22 @@ pub fn list(
         q
     };
     if let Some((d, key)) = query.user_name_in(directory) {
-        return by_user_name(conn, d, key, query.offset, query.limit);
+        return by_user_name(conn, d, key, query.offset, query.limit).map(listed);
     }
     if let (Some(d), Some(group)) = (directory, &query.member_of) {
         if group_filter::serves(query) {
-            return group_filter::users_in_group(conn, d, group, query);
+            return group_filter::users_in_group(conn, d, group, query).map(listed);
         }
     }
     if let (Some(d), Some(wanted)) = (directory, &query.with_email) {
         if email_filter::serves(query) {
-            return email_filter::users_with_email(conn, d, wanted, query);
+            return email_filter::users_with_email(conn, d, wanted, query).map(listed);
         }
     }
     if let (Some(d), Some(holders)) = (directory, &query.holders_of) {
         if holder_filter::serves(query) {
             if let Some(found) = holder_filter::holders(conn, d, holders, query)? {
-                return Ok(found);
+                return Ok(listed(found));
             }
         }
     }
@@ -296,7 +325,7 @@ pub fn list(
     };
     let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
     if limit == 0 {
-        return Ok((count(conn)?, Vec::new()));
+        return Ok(listed((count(conn)?, Vec::new())));
     }
     let anchored = anchorable.zip(kept);
     // From the nearest anchor at or before the page if nothing has moved
@@ -326,7 +355,7 @@ pub fn list(
         match position_of(conn, &base, &query.order, seek, at, query.offset, anchored)? {
             Some(start) => seek = Some(start),
             // The directory ends before the page starts.
-            None => return Ok((count(conn)?, Vec::new())),
+            None => return Ok(listed((count(conn)?, Vec::new()))),
         }
         skip = 0;
     }
@@ -334,12 +363,20 @@ pub fn list(
     if let Some(seek) = seek {
         page = page.filter(seek);
     }
-    let rows: Vec<UserRow> = page
+    let page = page
         .order(query.order.clone())
         .offset(i64::try_from(skip).unwrap_or(i64::MAX))
-        .limit(limit)
-        .select(UserRow::as_select())
-        .load(conn)?;
+        .limit(limit);
+    let (rows, version) = if catalog_version {
+        let found: Vec<(UserRow, Option<i64>)> = page
+            .select((UserRow::as_select(), group_catalog::version_now()))
+            .load(conn)?;
+        let version = found.first().and_then(|(_, v)| *v);
+        (found.into_iter().map(|(row, _)| row).collect(), version)
+    } else {
+        let rows: Vec<UserRow> = page.select(UserRow::as_select()).load(conn)?;
+        (rows, None)
+    };
     if let (Some((d, k)), Some(last)) = (anchored, rows.last()) {
         leave_anchor(
             d,
@@ -356,7 +393,11 @@ pub fn list(
     } else {
         count(conn)?
     };
-    Ok((total, rows))
+    Ok(Listed {
+        total,
+        rows,
+        catalog_version: version,
+    })
 }
 
 /// Where a page `offset` users into `users` starts, found from `from` (a
