@@ -70,10 +70,10 @@ impl Key for Id {
 
 /// `list` for a response that shows each user's groups and access: the
 /// total, the page, and the page's memberships with the roles they grant
-/// (`memberships::grants_of`). A `userName eq` lookup of one directory
-/// on PostgreSQL reads the user and its memberships in one statement
-/// (`find`), where it would take two round trips; the rest read
-/// the memberships after the page.
+/// (`memberships::grants_of`, from the rows' `group_ids`). A `userName eq`
+/// lookup of one directory on PostgreSQL reads the user with what its
+/// groups need in one statement (`find`); a page reads the catalog's
+/// version with its rows (`users::list_read`).
 pub fn list_with_grants(
     conn: &mut DbConn,
     directory: Option<&str>,
