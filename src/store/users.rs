@@ -583,9 +583,9 @@ pub fn touch(conn: &mut DbConn, ids: &[String], now: i64) -> QueryResult<()> {
         .map(drop)
 }
 
-/// `touch` for every user member of a group whose name, mappings or
-/// existence changed (its members show its name and the roles it grants),
-/// their memberships as they are.
+/// `touch` for every user member of a group whose name or mappings changed
+/// (its members show its name and the roles it grants), their memberships
+/// as they are. A group being deleted: `touch_members_leaving`.
 pub fn touch_members_of(conn: &mut DbConn, group_id: &str, now: i64) -> QueryResult<()> {
     use super::schema::memberships;
     super::dialect::lock_members_in_order(conn, group_id)?;
