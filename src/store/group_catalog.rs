@@ -164,12 +164,12 @@ pub(super) fn here() -> Option<Arc<GroupCatalog>> {
 
 /// `memberships::grants_of` for a read: the users' groups as their rows
 /// keep them (`UserRow::group_ids`), their content from the catalog, read
-/// (and kept) only where missing. The catalog's version is read after the
-/// rows, so what it keeps is never older than they are; a group deleted
+/// (and kept) only where missing. The catalog's version is read with the
+/// rows (`read_with`, by their own statement: `users::list_read`) or after
+/// them, so what it keeps is never older than they are; a group deleted
 /// since is left out (`granted`). Users in no group cost no statement.
 /// `person_of` names the person whose liveness decides a user's access,
-/// where it does (`memberships::liveness_from_person`). `read_with` is the
-/// version if the rows' own statement read it (`users::list_read`).
+/// where it does (`memberships::liveness_from_person`).
 pub(super) fn grants_of(
     conn: &mut DbConn,
     catalog: &GroupCatalog,
