@@ -20,10 +20,9 @@ pub fn add(conn: &mut DbConn, rows: &[MembershipRow]) -> QueryResult<usize> {
         return Ok(0);
     };
     let ids: Vec<String> = rows.iter().map(|r| r.member_id.clone()).collect();
-    let concerned = super::users::lock_for_touch(conn, &ids)?;
-    let added = super::membership_rows::insert(conn, rows)?;
-    super::users::touch(conn, &concerned, first.created_at)?;
-    Ok(added)
+    super::users::touching(conn, &ids, first.created_at, |conn| {
+        super::membership_rows::insert(conn, rows)
+    })
 }
 
 /// A group's members changed in one write: `removed` leave, `rows` join
@@ -46,10 +45,10 @@ pub fn change(
         .cloned()
         .chain(rows.iter().map(|r| r.member_id.clone()))
         .collect();
-    let concerned = super::users::lock_for_touch(conn, &concerned)?;
-    delete(conn, group_id, removed)?;
-    super::membership_rows::insert(conn, rows)?;
-    super::users::touch(conn, &concerned, now)
+    super::users::touching(conn, &concerned, now, |conn| {
+        delete(conn, group_id, removed)?;
+        super::membership_rows::insert(conn, rows).map(drop)
+    })
 }
 
 /// Removes these members from a group; members not in it are ignored.
@@ -61,10 +60,9 @@ pub fn remove(
     member_ids: &[String],
     now: i64,
 ) -> QueryResult<usize> {
-    let concerned = super::users::lock_for_touch(conn, member_ids)?;
-    let removed = delete(conn, group_id, member_ids)?;
-    super::users::touch(conn, &concerned, now)?;
-    Ok(removed)
+    super::users::touching(conn, member_ids, now, |conn| {
+        delete(conn, group_id, member_ids)
+    })
 }
 
 /// Deletes these members' memberships of a group; how many there were.

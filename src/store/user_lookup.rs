@@ -2,8 +2,8 @@
 //! `one_with_grants`), and a `userName eq` lookup (or a read by id) on
 //! PostgreSQL in one statement (`find`, `find_id`): the user (whose row
 //! holds the ids of its groups), its person's liveness where that may
-//! decide its access, and the group catalog's version (what
-//! `group_catalog::grants_of` reads for a page, after the page).
+//! decide its access, and the group catalog's version (what a page reads
+//! with its rows, `users::list_read`).
 //!
 //! An IdP looks a user up before every create and every user of its
 //! hourly resync (1M lookups at 1M users). The token is kept

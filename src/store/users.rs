@@ -548,42 +548,49 @@ pub fn find_by_email(conn: &mut DbConn, email_key: &str) -> QueryResult<Option<U
         .optional()
 }
 
-/// Takes the write locks of the users a membership change concerns, in id
-/// order (PostgreSQL; SQLite has one writer), before any membership moves,
-/// so writers touching overlapping users queue rather than deadlock; the
-/// ids sorted and once each, for `touch` after the change.
-pub fn lock_for_touch(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<String>> {
+/// Runs `change`, a change of these users' memberships, between taking
+/// their write locks and `touch`ing them. The locks come first, in id
+/// order (PostgreSQL; SQLite has one writer), before any membership
+/// moves, so writers touching overlapping users queue rather than
+/// deadlock; the touch comes after, so it reads the memberships as the
+/// change left them.
+pub fn touching<T>(
+    conn: &mut DbConn,
+    ids: &[String],
+    now: i64,
+    change: impl FnOnce(&mut DbConn) -> QueryResult<T>,
+) -> QueryResult<T> {
     let mut ids = ids.to_vec();
     ids.sort();
     ids.dedup();
     super::dialect::lock_users_in_order(conn, &ids)?;
-    Ok(ids)
-}
-
-/// A new version (and `lastModified` of `now`) for users whose groups
-/// changed, and their `group_ids` read again from their memberships: run
-/// after the change, on ids locked by `lock_for_touch`. ETags and
-/// `meta.lastModified gt` then see the change. Ids that are not users
-/// (groups as members) match nothing.
-pub fn touch(conn: &mut DbConn, ids: &[String], now: i64) -> QueryResult<()> {
+    let changed = change(conn)?;
     // One text whatever the number of users (`among`), prepared once per
     // connection (with the users' triggers, which an update compiles with
     // it), where diesel prepares SQLite's `IN (?, ?, …)` anew each time.
-    let backend = conn.backend();
-    let touched = super::dialect::among(backend, "id", ids);
+    let touched = super::dialect::among(conn.backend(), "id", &ids);
+    touch(conn.backend(), now, None)
+        .append(touched)
+        .cacheable()
+        .execute(conn)?;
+    Ok(changed)
+}
+
+/// `UPDATE users SET …` up to its `WHERE`: a new version (and
+/// `lastModified` of `now`) for users whose groups changed, and their
+/// `group_ids` read again from their memberships, without `leaving` (a
+/// group deleted after). ETags and `meta.lastModified gt` then see the
+/// change. Ids that are not users (groups as members) match nothing.
+fn touch(backend: super::Backend, now: i64, leaving: Option<&str>) -> SqlExpr {
     SqlExpr::new()
         .sql("UPDATE users SET version = version + 1, updated_at = ")
         .bigint(now)
         .sql(", group_ids = ")
-        .append(super::dialect::group_ids_of_user(backend, None))
+        .append(super::dialect::group_ids_of_user(backend, leaving))
         .sql(" WHERE ")
-        .append(touched)
-        .cacheable()
-        .execute(conn)
-        .map(drop)
 }
 
-/// `touch` for every user member of a group whose name or mappings changed
+/// A new version for every user member of a group whose name or mappings changed
 /// (its members show its name and the roles it grants), their memberships
 /// as they are. A group being deleted: `touch_members_leaving`.
 pub fn touch_members_of(conn: &mut DbConn, group_id: &str, now: i64) -> QueryResult<()> {
@@ -604,18 +611,13 @@ pub fn touch_members_of(conn: &mut DbConn, group_id: &str, now: i64) -> QueryRes
     .map(drop)
 }
 
-/// `touch` for every user member of a group about to be deleted, in the
+/// The touch of `touching` for every user member of a group about to be deleted, in the
 /// same transaction: their `group_ids` without it, before its memberships
 /// go with it.
 pub fn touch_members_leaving(conn: &mut DbConn, group_id: &str, now: i64) -> QueryResult<()> {
     super::dialect::lock_members_in_order(conn, group_id)?;
-    let backend = conn.backend();
-    SqlExpr::new()
-        .sql("UPDATE users SET version = version + 1, updated_at = ")
-        .bigint(now)
-        .sql(", group_ids = ")
-        .append(super::dialect::group_ids_of_user(backend, Some(group_id)))
-        .sql(" WHERE id IN (SELECT member_id FROM memberships WHERE group_id = ")
+    touch(conn.backend(), now, Some(group_id))
+        .sql("id IN (SELECT member_id FROM memberships WHERE group_id = ")
         .text(group_id)
         .sql(")")
         .cacheable()

@@ -70,7 +70,7 @@ pub struct UserRow {
     /// Whether the email is proven; unverified emails never link accounts.
     pub email_verified: bool,
     /// The ids of the groups the user is a direct member of, comma-separated
-    /// ("" for none), kept by `users::touch` from the memberships in every
+    /// ("" for none), kept by `users::touching` from the memberships in every
     /// write that changes them: what a read shows as `groups` (with the
     /// group catalog), without reading the memberships. Written only there.
     #[diesel(skip_insertion, skip_update)]
