@@ -8,6 +8,7 @@ use super::error::StoreError;
 use super::models::UserRow;
 use super::schema::{user_emails, users};
 use super::sql_filter::{self, ListQuery, SqlExpr};
+use super::sql_fragment::SqlFragment;
 use super::{
     email_filter, group_catalog, group_filter, holder_filter, kept, page_anchors, user_counts,
     value_counts,
@@ -303,25 +304,39 @@ pub fn list_read(
         _ => None,
     };
     // Every user of a directory, or of all, or every (in)active one: the
-    // total is kept, not counted.
+    // total is kept, not counted. An anchored page needs the kept counts
+    // before it starts (`page_anchors`).
     let total_is_kept = query.condition.is_none() || query.active_is.is_some();
-    let kept = if total_is_kept && (query.count_total || anchorable.is_some()) {
-        Some(user_counts::of(conn, directory)?)
-    } else {
-        None
+    let kept = match anchorable {
+        Some(_) => Some(user_counts::of(conn, directory)?),
+        None => None,
     };
-    let count = |conn: &mut DbConn| match (kept, query.active_is) {
+    let count = |conn: &mut DbConn| match kept {
         _ if !query.count_total => Ok(0),
-        (Some(k), None) => Ok(k.users),
-        (Some(k), Some(true)) => Ok(k.users - k.inactive),
-        (Some(k), Some(false)) => Ok(k.inactive),
-        (None, _) => match (&query.value_is, query.modified, directory) {
+        Some(k) => Ok(user_counts::total_of(k, query.active_is)),
+        None if total_is_kept => {
+            let k = user_counts::of(conn, directory)?;
+            Ok(user_counts::total_of(k, query.active_is))
+        }
+        None => match (&query.value_is, query.modified, directory) {
             (Some((attribute, operand)), _, _) => {
                 value_counts::of(conn, directory, *attribute, operand)
             }
             (None, Some(test), Some(d)) => value_counts::modified(conn, d, test),
             _ => base().count().get_result::<i64>(conn),
         },
+    };
+    // A kept total not read yet is read by the page's own statement: one
+    // statement (and snapshot) for the rows and their total, a round trip
+    // fewer on PostgreSQL. `count` stays for a page that finds no rows.
+    let total_with_page = match (kept, &query.value_is) {
+        _ if !query.count_total => None,
+        (Some(_), _) => None,
+        (None, _) if total_is_kept => Some(user_counts::total_now(directory, query.active_is)),
+        (None, Some((attribute, operand))) => {
+            Some(value_counts::total_now(directory, *attribute, operand))
+        }
+        (None, None) => None,
     };
     let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
     if limit == 0 {
@@ -367,15 +382,22 @@ pub fn list_read(
         .order(query.order.clone())
         .offset(i64::try_from(skip).unwrap_or(i64::MAX))
         .limit(limit);
-    let (rows, version) = if catalog_version {
-        let found: Vec<(UserRow, Option<i64>)> = page
-            .select((UserRow::as_select(), group_catalog::version_now()))
+    let (rows, version, total_read) = if catalog_version || total_with_page.is_some() {
+        let none = || SqlFragment::fixed("CAST(NULL AS BIGINT)");
+        let version = match catalog_version {
+            true => group_catalog::version_now(),
+            false => none(),
+        };
+        let total = total_with_page.unwrap_or_else(none);
+        let found: Vec<(UserRow, Option<i64>, Option<i64>)> = page
+            .select((UserRow::as_select(), version, total))
             .load(conn)?;
-        let version = found.first().and_then(|(_, v)| *v);
-        (found.into_iter().map(|(row, _)| row).collect(), version)
+        let (version, total) = found.first().map_or((None, None), |(_, v, t)| (*v, *t));
+        let rows = found.into_iter().map(|(row, _, _)| row).collect();
+        (rows, version, total)
     } else {
         let rows: Vec<UserRow> = page.select(UserRow::as_select()).load(conn)?;
-        (rows, None)
+        (rows, None, None)
     };
     if let (Some((d, k)), Some(last)) = (anchored, rows.last()) {
         leave_anchor(
@@ -390,6 +412,8 @@ pub fn list_read(
     // IdP makes before every create needs no second query to count.
     let total = if query.offset == 0 && query.seek.is_none() && (rows.len() as i64) < limit {
         rows.len() as i64
+    } else if let Some(total) = total_read {
+        total
     } else {
         count(conn)?
     };
