@@ -62,17 +62,11 @@ impl CapGuard {
     /// Locks and counts the capped products among `product_keys`.
     pub fn before(conn: &mut DbConn, product_keys: &[String]) -> Result<CapGuard, AccessError> {
         let mut before = Vec::new();
-        for key in product_keys {
-            let product = match products::find(conn, key) {
-                Ok(p) => p,
-                Err(diesel::result::Error::NotFound) => continue,
-                Err(e) => return Err(e.into()),
-            };
-            let Some(cap) = product.license_cap else {
-                continue;
-            };
-            products::find_for_update(conn, key)?;
-            before.push((key.clone(), cap, used_now(conn, key)?));
+        for (key, cap) in products::capped_for_update(conn, product_keys)? {
+            // Counted after its lock is held: a change that held it
+            // before has committed its licenses by then.
+            let used = licenses::used_settled(conn, &key)?;
+            before.push((key, cap, used));
         }
         Ok(CapGuard { before })
     }

@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
+use diesel::sql_types::{BigInt, Bool};
 
 use super::conn::DbConn;
 use super::dialect::among;
@@ -138,6 +138,31 @@ pub fn used(conn: &mut DbConn, product: &str) -> QueryResult<i64> {
             "CAST(coalesce(sum(license_counts.used), 0) AS BIGINT)",
         ))
         .first(conn)
+}
+
+/// Licenses of `product` in use with every change of the caller's
+/// transaction settled: read with whether any note waits (other writers
+/// settle theirs before they commit, so a note seen is the caller's), in
+/// one statement when none does, as before a change (`CapGuard::before`);
+/// settled first otherwise.
+pub fn used_settled(conn: &mut DbConn, product: &str) -> QueryResult<i64> {
+    let (noted, used): (bool, i64) = diesel::select((
+        SqlFragment::<Bool>::fixed("EXISTS (SELECT 1 FROM license_dirty)"),
+        SqlFragment::<BigInt>::new()
+            .sql(
+                "(SELECT CAST(coalesce(sum(c.used), 0) AS BIGINT) FROM license_counts c \
+                 WHERE c.product_key = ",
+            )
+            .text(product)
+            .sql(")")
+            .cacheable(),
+    ))
+    .get_result(conn)?;
+    if !noted {
+        return Ok(used);
+    }
+    settle(conn)?;
+    self::used(conn, product)
 }
 
 /// Licenses in use per product (kept; products using none may be absent).

@@ -90,6 +90,28 @@ pub fn find_for_update(conn: &mut DbConn, key: &str) -> QueryResult<ProductRow> 
     }
 }
 
+/// Of the products `keys` name, those with a license cap and their caps,
+/// by key, locked until the transaction ends (on PostgreSQL; SQLite has
+/// one writer at a time): a change that may use licenses finds and locks
+/// the capped products it touches in one statement (`licensing::CapGuard`),
+/// where reading each product and then locking it were two round trips
+/// a product. Uncapped products stay unlocked, so changes on them don't
+/// queue; locked in key order, so two changes never wait on each other.
+pub fn capped_for_update(conn: &mut DbConn, keys: &[String]) -> QueryResult<Vec<(String, i64)>> {
+    let capped = products::table
+        .filter(products::product_key.eq_any(keys))
+        .filter(products::license_cap.is_not_null())
+        .order(products::product_key)
+        .select((
+            products::product_key,
+            products::license_cap.assume_not_null(),
+        ));
+    match conn {
+        DbConn::Sqlite(_) => capped.load(conn),
+        DbConn::Postgres(c) => capped.for_update().load(c),
+    }
+}
+
 /// Every product, by key.
 pub fn list(conn: &mut DbConn) -> QueryResult<Vec<ProductRow>> {
     products::table

@@ -258,3 +258,40 @@ async fn lowering_a_cap_below_use_is_refused_and_raising_it_lets_changes_in() {
     assert_eq!(r.status, 204, "{}", r.text);
     assert_eq!(app.licenses_used("wiki").await, 3);
 }
+
+/// Member PATCHes racing for the last licenses of a capped product, each
+/// on its own group mapped to it: each is checked against the use the
+/// others committed (the product's row is locked for the check), so
+/// exactly the cap is handed out and the rest are refused whole.
+#[actix_web::test]
+async fn member_patches_racing_for_a_cap_hand_out_exactly_the_cap() {
+    let app = TestApp::new().await;
+    app.create_product("acme", "wiki", Some(4)).await;
+    app.create_product("acme", "chat", None).await;
+    let mut paths = Vec::new();
+    let mut users = Vec::new();
+    for i in 0..10 {
+        users.push(id(&app.create_user(&format!("u{i}@acme.test")).await));
+        let group = id(&app.create_group(&format!("Wiki {i}"), &[]).await);
+        app.map(&group, "wiki", "user").await;
+        app.map(&group, "chat", "user").await;
+        paths.push(format!("/scim/v2/Groups/{group}"));
+    }
+    let patches = users.iter().zip(&paths).map(|(user, path)| {
+        scim_patch(
+            &app,
+            path,
+            json!([{"op": "add", "path": "members", "value": [{"value": user}]}]),
+        )
+    });
+    let answers = futures_util::future::join_all(patches).await;
+    let added = answers.iter().filter(|r| r.status == 204).count();
+    let refused = answers.iter().filter(|r| r.status == 403).count();
+    assert_eq!((added, refused), (4, 6), "{answers:#?}");
+    assert_eq!(app.licenses_used("wiki").await, 4);
+    assert_eq!(
+        app.licenses_used("chat").await,
+        4,
+        "a refused add applies nothing"
+    );
+}
