@@ -131,13 +131,7 @@ fn settle_persons(conn: &mut DbConn, persons: &[String]) -> QueryResult<()> {
 
 /// Licenses of one product in use (kept).
 pub fn used(conn: &mut DbConn, product: &str) -> QueryResult<i64> {
-    license_counts::table
-        .filter(license_counts::product_key.eq(product))
-        // CAST: PostgreSQL's sum of bigints is a numeric.
-        .select(SqlFragment::<BigInt>::fixed(
-            "CAST(coalesce(sum(license_counts.used), 0) AS BIGINT)",
-        ))
-        .first(conn)
+    diesel::select(in_use(product)).get_result(conn)
 }
 
 /// Licenses of `product` in use with every change of the caller's
@@ -148,14 +142,7 @@ pub fn used(conn: &mut DbConn, product: &str) -> QueryResult<i64> {
 pub fn used_settled(conn: &mut DbConn, product: &str) -> QueryResult<i64> {
     let (noted, used): (bool, i64) = diesel::select((
         SqlFragment::<Bool>::fixed("EXISTS (SELECT 1 FROM license_dirty)"),
-        SqlFragment::<BigInt>::new()
-            .sql(
-                "(SELECT CAST(coalesce(sum(c.used), 0) AS BIGINT) FROM license_counts c \
-                 WHERE c.product_key = ",
-            )
-            .text(product)
-            .sql(")")
-            .cacheable(),
+        in_use(product),
     ))
     .get_result(conn)?;
     if !noted {
@@ -163,6 +150,19 @@ pub fn used_settled(conn: &mut DbConn, product: &str) -> QueryResult<i64> {
     }
     settle(conn)?;
     self::used(conn, product)
+}
+
+/// `used` as a value a statement selects, prepared once. CAST:
+/// PostgreSQL's sum of bigints is a numeric.
+fn in_use(product: &str) -> SqlFragment<BigInt> {
+    SqlFragment::new()
+        .sql(
+            "(SELECT CAST(coalesce(sum(license_counts.used), 0) AS BIGINT) FROM license_counts \
+             WHERE license_counts.product_key = ",
+        )
+        .text(product)
+        .sql(")")
+        .cacheable()
 }
 
 /// Licenses in use per product (kept; products using none may be absent).

@@ -311,32 +311,26 @@ pub fn list_read(
         Some(_) => Some(user_counts::of(conn, directory)?),
         None => None,
     };
-    let count = |conn: &mut DbConn| match kept {
+    // The kept total that answers, where one does and was not read yet:
+    // read by the page's own statement (one statement and snapshot for
+    // the rows and their total, a round trip fewer on PostgreSQL), alone
+    // by `count` for a page that finds no rows.
+    let kept_total = match &query.value_is {
+        _ if !query.count_total || kept.is_some() => None,
+        _ if total_is_kept => Some(user_counts::total_now(directory, query.active_is)),
+        Some((attribute, operand)) => Some(value_counts::total_now(directory, *attribute, operand)),
+        None => None,
+    };
+    let count = |conn: &mut DbConn| match (kept, &kept_total) {
         _ if !query.count_total => Ok(0),
-        Some(k) => Ok(user_counts::total_of(k, query.active_is)),
-        None if total_is_kept => {
-            let k = user_counts::of(conn, directory)?;
-            Ok(user_counts::total_of(k, query.active_is))
-        }
-        None => match (&query.value_is, query.modified, directory) {
-            (Some((attribute, operand)), _, _) => {
-                value_counts::of(conn, directory, *attribute, operand)
-            }
-            (None, Some(test), Some(d)) => value_counts::modified(conn, d, test),
+        (Some(k), _) => Ok(user_counts::total_of(k, query.active_is)),
+        (None, Some(total)) => diesel::select(total.clone())
+            .get_result::<Option<i64>>(conn)
+            .map(Option::unwrap_or_default),
+        (None, None) => match (query.modified, directory) {
+            (Some(test), Some(d)) => value_counts::modified(conn, d, test),
             _ => base().count().get_result::<i64>(conn),
         },
-    };
-    // A kept total not read yet is read by the page's own statement: one
-    // statement (and snapshot) for the rows and their total, a round trip
-    // fewer on PostgreSQL. `count` stays for a page that finds no rows.
-    let total_with_page = match (kept, &query.value_is) {
-        _ if !query.count_total => None,
-        (Some(_), _) => None,
-        (None, _) if total_is_kept => Some(user_counts::total_now(directory, query.active_is)),
-        (None, Some((attribute, operand))) => {
-            Some(value_counts::total_now(directory, *attribute, operand))
-        }
-        (None, None) => None,
     };
     let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
     if limit == 0 {
@@ -382,13 +376,13 @@ pub fn list_read(
         .order(query.order.clone())
         .offset(i64::try_from(skip).unwrap_or(i64::MAX))
         .limit(limit);
-    let (rows, version, total_read) = if catalog_version || total_with_page.is_some() {
+    let (rows, version, total_read) = if catalog_version || kept_total.is_some() {
         let none = || SqlFragment::fixed("CAST(NULL AS BIGINT)");
         let version = match catalog_version {
             true => group_catalog::version_now(),
             false => none(),
         };
-        let total = total_with_page.unwrap_or_else(none);
+        let total = kept_total.clone().unwrap_or_else(none);
         let found: Vec<(UserRow, Option<i64>, Option<i64>)> = page
             .select((UserRow::as_select(), version, total))
             .load(conn)?;
