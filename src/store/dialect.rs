@@ -5,6 +5,7 @@ use diesel::{PgConnection, QueryResult, RunQueryDsl, Selectable, SqliteConnectio
 
 use super::conn::DbConn;
 use super::sql_fragment::{SqlCondition, SqlExpr};
+use super::text_list::Texts;
 use super::Backend;
 
 /// Loads a statically typed query on the connection's own backend.
@@ -160,25 +161,24 @@ pub fn lock_group_counts_of(conn: &mut DbConn, member_id: &str) -> diesel::Query
 
 /// Adds the licenses of `people` on `product`, skipping any already held;
 /// returns how many were added. One statement for all of them, its people
-/// bound as one list (as `among` binds them), so each database keeps it
-/// prepared: a multi-row `VALUES` has a text for every count of rows, and
-/// PostgreSQL parsed and planned it anew on every member PATCH.
+/// bound as one list (`Texts`, as `among` binds them), so each database
+/// keeps it prepared: a multi-row `VALUES` has a text for every count of
+/// rows, and PostgreSQL parsed and planned it anew on every member PATCH.
 pub fn insert_licenses(conn: &mut DbConn, product: &str, people: &[&str]) -> QueryResult<usize> {
     let insert =
         SqlExpr::fixed("INSERT INTO licenses (product_key, person_id) SELECT ").text(product);
-    let backend = conn.backend();
-    let people = one_value(backend, people.iter().copied());
-    let insert = match backend {
+    let people = Texts::of(people);
+    let insert = match conn.backend() {
         // `WHERE true`: without it SQLite reads the `ON` of `ON CONFLICT`
         // as a join's.
         Backend::Sqlite => insert
             .sql(", value FROM json_each(")
-            .text(people)
+            .texts(people)
             .sql(") WHERE true"),
         Backend::Postgres => insert
-            .sql(", value FROM unnest(CAST(")
-            .text(people)
-            .sql(" AS text[])) AS people(value)"),
+            .sql(", value FROM unnest(")
+            .texts(people)
+            .sql(") AS people(value)"),
     };
     insert
         .sql(" ON CONFLICT DO NOTHING")
@@ -191,52 +191,22 @@ pub fn insert_licenses(conn: &mut DbConn, product: &str, people: &[&str]) -> Que
 /// SQLite and prepares it anew on every run (settling 50 persons' licenses
 /// after a member PATCH prepared three such statements, 7% of the writer
 /// thread's time); here SQLite reads the ids from one JSON array, and
-/// PostgreSQL from one array, as diesel's `= ANY($1)` does there.
+/// PostgreSQL from one `text[]` parameter, as diesel's `= ANY($1)` does
+/// there (a parameter, not a text cast in the SQL: see `text_list`).
 /// `column` is SQL written in this crate, never a request's text.
 pub fn among<S: AsRef<str>>(backend: Backend, column: &'static str, ids: &[S]) -> SqlCondition {
-    let ids = one_value(backend, ids.iter().map(AsRef::as_ref));
+    let ids = Texts::of(ids);
     match backend {
         Backend::Sqlite => SqlCondition::new()
             .sql(column)
             .sql(" IN (SELECT value FROM json_each(")
-            .text(ids)
+            .texts(ids)
             .sql("))"),
         Backend::Postgres => SqlCondition::new()
             .sql(column)
-            .sql(" = ANY(CAST(")
-            .text(ids)
-            .sql(" AS text[]))"),
+            .sql(" = ANY(")
+            .texts(ids)
+            .sql(")"),
     }
     .cacheable()
-}
-
-/// A list of texts as the one bound value `among` and `insert_licenses`
-/// read it from: a JSON array for SQLite's `json_each`, an array literal
-/// for PostgreSQL's `CAST(… AS text[])`.
-fn one_value<'a>(backend: Backend, items: impl Iterator<Item = &'a str>) -> String {
-    match backend {
-        Backend::Sqlite => serde_json::Value::from_iter(items).to_string(),
-        Backend::Postgres => text_array(items),
-    }
-}
-
-/// A PostgreSQL array literal of texts: each element quoted, with its `"`
-/// and `\` escaped, so no element is read as NULL or split.
-fn text_array<'a>(items: impl Iterator<Item = &'a str>) -> String {
-    let mut literal = String::from("{");
-    for (n, item) in items.enumerate() {
-        if n > 0 {
-            literal.push(',');
-        }
-        literal.push('"');
-        for c in item.chars() {
-            if matches!(c, '"' | '\\') {
-                literal.push('\\');
-            }
-            literal.push(c);
-        }
-        literal.push('"');
-    }
-    literal.push('}');
-    literal
 }

@@ -54,6 +54,7 @@ pub mod sql_filter;
 pub mod sql_fragment;
 pub mod sync_health;
 pub mod tasks;
+mod text_list;
 pub mod user_counts;
 pub mod user_lookup;
 pub mod users;

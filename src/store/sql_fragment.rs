@@ -16,6 +16,7 @@ use diesel::sql_types::{BigInt, Bool, Double, SingleValue, Text};
 use diesel::QueryResult;
 
 use crate::store::conn::MultiBackend;
+use crate::store::text_list::{TextList, Texts};
 
 /// One piece of a fragment.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +28,8 @@ enum SqlPart {
     BigInt(i64),
     Double(f64),
     Bool(bool),
+    /// A list of texts, bound as one value (`text_list`).
+    Texts(Texts),
 }
 
 /// A piece of SQL of type `ST` with its bound values.
@@ -101,6 +104,13 @@ impl<ST> SqlFragment<ST> {
         }
     }
 
+    /// Appends a bound list of texts, one value whatever its length: a
+    /// `text[]` on PostgreSQL, a JSON array on SQLite (`text_list`).
+    pub fn texts(mut self, value: Texts) -> Self {
+        self.parts.push(SqlPart::Texts(value));
+        self
+    }
+
     /// Appends a bound integer.
     pub fn bigint(mut self, value: i64) -> Self {
         self.parts.push(SqlPart::BigInt(value));
@@ -171,6 +181,7 @@ impl<ST> SqlFragment<ST> {
                 SqlPart::BigInt(v) => v.to_string(),
                 SqlPart::Double(v) => v.to_string(),
                 SqlPart::Bool(v) => v.to_string(),
+                SqlPart::Texts(v) => v.json(),
             };
             text.push('?');
             binds.push(bound);
@@ -210,6 +221,7 @@ impl<ST> QueryFragment<MultiBackend> for SqlFragment<ST> {
                 SqlPart::BigInt(v) => out.push_bind_param::<BigInt, i64>(v)?,
                 SqlPart::Double(v) => out.push_bind_param::<Double, f64>(v)?,
                 SqlPart::Bool(v) => out.push_bind_param::<Bool, bool>(v)?,
+                SqlPart::Texts(v) => out.push_bind_param::<TextList, Texts>(v)?,
             }
         }
         Ok(())

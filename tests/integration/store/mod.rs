@@ -2,6 +2,7 @@
 
 mod audit;
 mod big_writes;
+mod bound_lists;
 mod checkpoints;
 mod concurrency;
 mod group_catalog;
