@@ -141,7 +141,15 @@ pub fn used(conn: &mut DbConn, product: &str) -> QueryResult<i64> {
 /// settled first otherwise.
 pub fn used_settled(conn: &mut DbConn, product: &str) -> QueryResult<i64> {
     let (noted, used): (bool, i64) = diesel::select((
-        SqlFragment::<Bool>::fixed("EXISTS (SELECT 1 FROM license_dirty)"),
+        // The first note in key order, not `EXISTS (SELECT 1 FROM
+        // license_dirty)`: the notes are a queue, each written and deleted
+        // within its transaction, so between vacuums the table's pages
+        // are mostly dead rows. PostgreSQL answered `EXISTS` with a
+        // sequential scan of them (1.1 ms of an 8 ms member PATCH at 1M
+        // users, after the seed's notes); the key's index skips them.
+        SqlFragment::<Bool>::fixed(
+            "(SELECT person_id FROM license_dirty ORDER BY person_id LIMIT 1) IS NOT NULL",
+        ),
         in_use(product),
     ))
     .get_result(conn)?;
