@@ -163,7 +163,8 @@ impl<ST> SqlFragment<ST> {
     }
 
     /// The SQL text with `?` for each bound value, and the values: what the
-    /// database will be sent, for tests and debug logs.
+    /// database will be sent, for tests and debug logs. A list of texts
+    /// shows as its JSON array (SQLite's form; PostgreSQL is sent an array).
     pub fn describe(&self) -> (String, Vec<String>) {
         let mut text = String::new();
         let mut binds = Vec::new();

@@ -20,7 +20,8 @@ use diesel::sqlite::Sqlite;
 use super::conn::MultiBackend;
 
 /// The SQL type of a bound list: `text[]` (oid 1009) on PostgreSQL, text
-/// on SQLite.
+/// on SQLite. (`array_oid` 0: PostgreSQL has no type for an array of
+/// `text[]`, and none is ever bound.)
 #[derive(diesel::sql_types::SqlType, diesel::query_builder::QueryId, Debug, Clone, Copy)]
 #[diesel(postgres_type(oid = 1009, array_oid = 0))]
 #[diesel(sqlite_type(name = "Text"))]
