@@ -1,5 +1,7 @@
 //! Reads of the `user_entitlements` view: effective access and license use.
 
+use std::collections::BTreeSet;
+
 use diesel::dsl::count;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
@@ -52,6 +54,45 @@ impl OverIds for EntitlementsOfUsers {
          (SELECT * FROM user_entitlements WHERE user_id = ids.id OFFSET 0) e";
     const TAIL: &'static str =
         " ORDER BY e.user_id, e.product, e.role, e.group_display, e.group_id";
+}
+
+/// The (product, person) pairs of a licensed role these accounts hold: what
+/// their persons' licenses must be (`licenses::settle`, after every write
+/// that may move one). Read user by user, as a page's entitlements are
+/// (`EntitlementsOfUsers`): asked for `user_id = ANY($1)`, PostgreSQL
+/// drove from the mapped groups and filtered each one's memberships by
+/// the list, so a 50-member add to a 10,000-member mapped group on a
+/// 20,000-user directory read 10,200 memberships to find 50 accounts'
+/// rows (auto_explain: 9.2 ms of an 18 ms PATCH).
+pub fn licensed_of_users(
+    conn: &mut DbConn,
+    user_ids: &[String],
+) -> QueryResult<BTreeSet<(String, String)>> {
+    if user_ids.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    let rows: Vec<(String, String, String)> =
+        load_direct(conn, IdList::<ProductRolesOfUsers>::new(user_ids))?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, _, role)| LICENSED_ROLES.contains(&role.as_str()))
+        .map(|(product, person, _)| (product, person))
+        .collect())
+}
+
+/// Each of a list of users' (product, person, role) rows, each user's read
+/// from the view apart (see `EntitlementsOfUsers`). The roles are kept to
+/// the licensed ones by the caller: a user has a row for each mapped group
+/// it is in, a handful.
+pub struct ProductRolesOfUsers;
+
+impl OverIds for ProductRolesOfUsers {
+    type SqlType = (Text, Text, Text);
+    const SELECT: &'static str = "SELECT e.product, e.person_id, e.role";
+    const SQLITE: &'static str = " JOIN user_entitlements e ON e.user_id = ids.value";
+    const POSTGRES: &'static str = " CROSS JOIN LATERAL \
+         (SELECT * FROM user_entitlements WHERE user_id = ids.id OFFSET 0) e";
+    const TAIL: &'static str = "";
 }
 
 /// Licenses of one product in use, counted from the view: persons holding

@@ -17,8 +17,7 @@ use diesel::sql_types::{BigInt, Bool};
 
 use super::conn::DbConn;
 use super::dialect::among;
-use super::entitlements::LICENSED_ROLES;
-use super::schema::{license_counts, license_dirty, licenses, user_entitlements as e, users};
+use super::schema::{license_counts, license_dirty, licenses, users};
 use super::sql_fragment::SqlFragment;
 
 /// Persons settled per round: bounded IN lists.
@@ -76,18 +75,7 @@ fn settle_persons(conn: &mut DbConn, persons: &[String]) -> QueryResult<()> {
         .filter(|(id, person)| wanted.contains(person.as_ref().unwrap_or(id)))
         .map(|(id, _)| id)
         .collect();
-    let held: BTreeSet<(String, String)> = if accounts.is_empty() {
-        BTreeSet::new()
-    } else {
-        e::table
-            .filter(among(backend, "user_entitlements.user_id", &accounts))
-            .filter(among(backend, "user_entitlements.role", &LICENSED_ROLES))
-            .select((e::product, e::person_id))
-            .distinct()
-            .load::<(String, String)>(conn)?
-            .into_iter()
-            .collect()
-    };
+    let held = super::entitlements::licensed_of_users(conn, &accounts)?;
     let had: BTreeSet<(String, String)> = licenses::table
         .filter(among(backend, "licenses.person_id", persons))
         .select((licenses::product_key, licenses::person_id))

@@ -65,13 +65,15 @@ async fn settling_licenses_keeps_its_statements_prepared() {
     let ran = statements.ran.lock().unwrap().clone();
     let kept = statements.kept.lock().unwrap().clone();
     // What settling read and deleted (SQLite quotes names with `, and
-    // PostgreSQL with ").
+    // PostgreSQL with "; the accounts' entitlements are read user by
+    // user, joined to their list).
     let settling: Vec<&String> = ran
         .iter()
         .filter(|sql| {
             let bare = sql.replace(['`', '"'], "");
             [
                 "FROM license_dirty",
+                "JOIN user_entitlements",
                 "FROM user_entitlements",
                 "FROM licenses",
                 "FROM users",

@@ -3,7 +3,7 @@
 //! size of the groups they are in, and the persons of those granted
 //! access, by the key that comes with each user's id.
 
-use gatehouse::store::entitlements::EntitlementsOfUsers;
+use gatehouse::store::entitlements::{EntitlementsOfUsers, ProductRolesOfUsers};
 use gatehouse::store::group_catalog::CatalogGroups;
 use gatehouse::store::id_list::{explained, explained_one};
 use gatehouse::store::memberships::GrantsOfMembers;
@@ -35,6 +35,8 @@ async fn a_pages_groups_and_entitlements_are_read_user_by_user() {
     let persons = [Some("p0"), Some("p1"), None, Some("p3"), Some("p4")];
     let statements = [
         explained::<EntitlementsOfUsers>(backend, page, &[]),
+        // The licenses a write's accounts must hold (`licenses::settle`).
+        explained::<ProductRolesOfUsers>(backend, page, &[]),
         explained::<GrantsOfMembers>(backend, page, &persons),
         // A lookup's user: the same statement over a one-row table.
         explained_one::<GrantsOfMembers>(backend, page[0], persons[0]),
