@@ -35,6 +35,13 @@ pub fn of_users(conn: &mut DbConn, user_ids: &[String]) -> QueryResult<Vec<Entit
     )
 }
 
+/// The view's rows of each listed user (`ids`), as `e`: joined on SQLite;
+/// on PostgreSQL a subquery per user that `OFFSET 0` keeps apart (see
+/// `EntitlementsOfUsers` for why).
+const EACH_USERS_SQLITE: &str = " JOIN user_entitlements e ON e.user_id = ids.value";
+const EACH_USERS_POSTGRES: &str = " CROSS JOIN LATERAL \
+     (SELECT * FROM user_entitlements WHERE user_id = ids.id OFFSET 0) e";
+
 /// The entitlement rows of a list of users (a page of them), each user's
 /// read from the view apart. Asked for `user_id = ANY($1)`, PostgreSQL's
 /// planner drove from the mapped groups and filtered each group's
@@ -49,9 +56,8 @@ impl OverIds for EntitlementsOfUsers {
     type SqlType = (Text, Text, Text, Text, Text, Text, Text, Text, Text, BigInt);
     const SELECT: &'static str = "SELECT e.user_id, e.person_id, e.product, e.product_name, \
          e.role, e.value, e.group_id, e.group_display, e.group_directory, e.granted_at";
-    const SQLITE: &'static str = " JOIN user_entitlements e ON e.user_id = ids.value";
-    const POSTGRES: &'static str = " CROSS JOIN LATERAL \
-         (SELECT * FROM user_entitlements WHERE user_id = ids.id OFFSET 0) e";
+    const SQLITE: &'static str = EACH_USERS_SQLITE;
+    const POSTGRES: &'static str = EACH_USERS_POSTGRES;
     const TAIL: &'static str =
         " ORDER BY e.user_id, e.product, e.role, e.group_display, e.group_id";
 }
@@ -89,9 +95,8 @@ pub struct ProductRolesOfUsers;
 impl OverIds for ProductRolesOfUsers {
     type SqlType = (Text, Text, Text);
     const SELECT: &'static str = "SELECT e.product, e.person_id, e.role";
-    const SQLITE: &'static str = " JOIN user_entitlements e ON e.user_id = ids.value";
-    const POSTGRES: &'static str = " CROSS JOIN LATERAL \
-         (SELECT * FROM user_entitlements WHERE user_id = ids.id OFFSET 0) e";
+    const SQLITE: &'static str = EACH_USERS_SQLITE;
+    const POSTGRES: &'static str = EACH_USERS_POSTGRES;
     const TAIL: &'static str = "";
 }
 

@@ -40,7 +40,11 @@ impl Texts {
     /// The list as a JSON array: what SQLite is sent, and how tests and
     /// debug logs show it.
     pub fn json(&self) -> String {
-        serde_json::Value::from_iter(self.0.iter().map(String::as_str)).to_string()
+        // Written straight from the texts, no JSON tree built first (SQLite
+        // sends one with every `among`). Texts cannot fail to serialize;
+        // were one to, the empty text would fail the statement (malformed
+        // JSON), not read less.
+        serde_json::to_string(&self.0).unwrap_or_default()
     }
 }
 
