@@ -103,6 +103,10 @@ struct Args {
     /// `auditor`: users per page of the cursor walks.
     #[arg(long, default_value_t = 200)]
     walk_page: usize,
+    /// `idp-reads`: only these operations (comma-separated, e.g.
+    /// `eq_familyName,import_page`), to measure one read's cost alone.
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
 }
 
 fn main() -> ExitCode {
@@ -166,7 +170,14 @@ async fn run(args: &Args) -> Value {
         return finish(args, reports);
     }
     if args.scenario == Scenario::IdpReads {
-        let report = scenarios::idp_reads(&scim, args.users, args.repeats, args.concurrency).await;
+        let report = scenarios::idp_reads(
+            &scim,
+            args.users,
+            args.repeats,
+            args.concurrency,
+            &args.only,
+        )
+        .await;
         eprintln!("idp-reads: {}", summary(&report));
         reports.push(report);
         return finish(args, reports);

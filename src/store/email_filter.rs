@@ -20,6 +20,7 @@ use diesel::prelude::*;
 
 use super::conn::{DbConn, MultiBackend};
 use super::models::UserRow;
+use super::page_window::windowed;
 use super::schema::{user_emails, users};
 use super::sql_filter::{AddressMatch, EmailMatch, ListQuery, SqlCondition};
 use crate::scim::query::Position;
@@ -88,12 +89,13 @@ pub fn users_with_email(
     }
     // The owners alone first, from the index: a deep startIndex page
     // skips index entries, not users.
-    let owners: Vec<(i64, String)> = page
-        .select((user_emails::user_created_at, user_emails::user_id))
-        .order((user_emails::user_created_at, user_emails::user_id))
-        .offset(i64::try_from(query.offset).unwrap_or(i64::MAX))
-        .limit(limit)
-        .load(conn)?;
+    let owners: Vec<(i64, String)> = windowed(
+        page.select((user_emails::user_created_at, user_emails::user_id))
+            .order((user_emails::user_created_at, user_emails::user_id)),
+        limit,
+        i64::try_from(query.offset).unwrap_or(i64::MAX),
+    )
+    .load(conn)?;
     let ids: Vec<String> = owners.into_iter().map(|(_, id)| id).collect();
     let mut rows: Vec<UserRow> = users::table
         .filter(users::id.eq_any(&ids))

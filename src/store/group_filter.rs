@@ -18,6 +18,7 @@ use diesel::prelude::*;
 use super::conn::{DbConn, MultiBackend};
 use super::directories::LOCAL_DIRECTORY;
 use super::models::UserRow;
+use super::page_window::windowed;
 use super::schema::{groups, memberships, users};
 use super::sql_filter::{ListQuery, SqlCondition};
 use crate::scim::query::Position;
@@ -69,12 +70,13 @@ pub fn users_in_group(
     }
     // The ids alone first, from the index: a deep startIndex page skips
     // index entries, not users.
-    let ids: Vec<String> = page
-        .order((memberships::member_created_at, memberships::member_id))
-        .offset(i64::try_from(query.offset).unwrap_or(i64::MAX))
-        .limit(limit)
-        .select(memberships::member_id)
-        .load(conn)?;
+    let ids: Vec<String> = windowed(
+        page.order((memberships::member_created_at, memberships::member_id))
+            .select(memberships::member_id),
+        limit,
+        i64::try_from(query.offset).unwrap_or(i64::MAX),
+    )
+    .load(conn)?;
     let mut rows: Vec<UserRow> = users::table
         .filter(users::id.eq_any(&ids))
         .filter(users::directory_id.eq(directory))

@@ -6,6 +6,7 @@ use super::conn::{DbConn, MultiBackend};
 use super::error::StoreError;
 use super::kept;
 use super::models::GroupRow;
+use super::page_window::windowed;
 use super::schema::groups;
 use super::sql_filter::ListQuery;
 
@@ -134,12 +135,13 @@ pub fn list(
     if let Some(seek) = &query.seek {
         page = page.filter(seek.clone());
     }
-    let rows = page
-        .order(query.order.clone())
-        .offset(offset)
-        .limit(limit)
-        .select(GroupRow::as_select())
-        .load(conn)?;
+    let rows = windowed(
+        page.order(query.order.clone())
+            .select(GroupRow::as_select()),
+        limit,
+        offset,
+    )
+    .load(conn)?;
     // A first page that is not full is everything there is: the lookup an
     // IdP makes before every create needs no second query to count.
     let total = if offset == 0 && query.seek.is_none() && (rows.len() as i64) < limit {

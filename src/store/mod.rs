@@ -40,6 +40,7 @@ pub mod models;
 mod niceness;
 mod opener;
 mod page_anchors;
+mod page_window;
 pub mod persons;
 pub mod policies;
 pub mod pool;

@@ -6,6 +6,7 @@ use super::conn::{DbConn, MultiBackend};
 use super::dialect::{columns_of, load_direct};
 use super::error::StoreError;
 use super::models::UserRow;
+use super::page_window::windowed;
 use super::schema::{user_emails, users};
 use super::sql_filter::{self, ListQuery, SqlExpr};
 use super::sql_fragment::SqlFragment;
@@ -372,10 +373,8 @@ pub fn list_read(
     if let Some(seek) = seek {
         page = page.filter(seek);
     }
-    let page = page
-        .order(query.order.clone())
-        .offset(i64::try_from(skip).unwrap_or(i64::MAX))
-        .limit(limit);
+    let page = page.order(query.order.clone());
+    let skip = i64::try_from(skip).unwrap_or(i64::MAX);
     let (rows, version, total_read) = if catalog_version || kept_total.is_some() {
         let none = || SqlFragment::fixed("CAST(NULL AS BIGINT)");
         let version = match catalog_version {
@@ -383,14 +382,18 @@ pub fn list_read(
             false => none(),
         };
         let total = kept_total.clone().unwrap_or_else(none);
-        let found: Vec<(UserRow, Option<i64>, Option<i64>)> = page
-            .select((UserRow::as_select(), version, total))
-            .load(conn)?;
+        let found: Vec<(UserRow, Option<i64>, Option<i64>)> = windowed(
+            page.select((UserRow::as_select(), version, total)),
+            limit,
+            skip,
+        )
+        .load(conn)?;
         let (version, total) = found.first().map_or((None, None), |(_, v, t)| (*v, *t));
         let rows = found.into_iter().map(|(row, _, _)| row).collect();
         (rows, version, total)
     } else {
-        let rows: Vec<UserRow> = page.select(UserRow::as_select()).load(conn)?;
+        let rows: Vec<UserRow> =
+            windowed(page.select(UserRow::as_select()), limit, skip).load(conn)?;
         (rows, None, None)
     };
     if let (Some((d, k)), Some(last)) = (anchored, rows.last()) {

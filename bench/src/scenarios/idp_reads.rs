@@ -67,15 +67,26 @@ fn filters(i: usize) -> Vec<(&'static str, String)> {
 /// The probe `GET /Users?count=1` and every equality filter, `repeats`
 /// times each at `concurrency` (one operation at a time); then one importer walking every user with
 /// `startIndex` pages of 100, as Okta's import does, first page to last.
-pub async fn idp_reads(scim: &Scim, users: usize, repeats: usize, concurrency: usize) -> Value {
+/// A non-empty `only` keeps the operations it names (the import is
+/// `import_page`).
+pub async fn idp_reads(
+    scim: &Scim,
+    users: usize,
+    repeats: usize,
+    concurrency: usize,
+    only: &[String],
+) -> Value {
+    let wanted = |op: &str| only.is_empty() || only.iter().any(|o| o == op);
     let rec: Shared = Rc::new(Recorder::default());
     let started = Instant::now();
     let stride = (users / repeats.max(1)).max(1);
     let mut jobs: Vec<(String, String)> = Vec::new();
     for k in 0..repeats {
         let i = (k * stride + k % 7) % users.max(1);
-        jobs.push(("probe_count_1".to_owned(), "/Users?count=1".to_owned()));
-        for (name, filter) in filters(i) {
+        if wanted("probe_count_1") {
+            jobs.push(("probe_count_1".to_owned(), "/Users?count=1".to_owned()));
+        }
+        for (name, filter) in filters(i).into_iter().filter(|(name, _)| wanted(name)) {
             jobs.push((
                 name.to_owned(),
                 format!("/Users?count=100&filter={}", q(&filter)),
@@ -83,6 +94,9 @@ pub async fn idp_reads(scim: &Scim, users: usize, repeats: usize, concurrency: u
         }
     }
     get_each_operation(scim, &rec, jobs, concurrency, true).await;
+    if !wanted("import_page") {
+        return rec.report("idp-reads", started);
+    }
     // The import: one client, each page after the last.
     let import_started = Instant::now();
     let mut start = 1;

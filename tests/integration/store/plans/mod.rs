@@ -7,6 +7,7 @@ mod compiled;
 mod pages;
 mod reports;
 mod statistics;
+mod windows;
 
 use crate::support::TestApp;
 
