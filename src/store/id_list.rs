@@ -23,6 +23,7 @@ use diesel::sqlite::Sqlite;
 use diesel::{PgConnection, QueryResult, RunQueryDsl, SqliteConnection};
 
 use super::dialect::load_direct;
+use super::text_list::{TextList, Texts};
 use super::{Backend, DbConn};
 
 /// A statement over a list of ids, in three parts around the list.
@@ -52,12 +53,14 @@ fn persons_missing() -> diesel::result::Error {
 
 /// Statement `S` over `ids`, to load on either database.
 pub struct IdList<S> {
-    ids: Vec<String>,
+    /// The ids, bound as one list (`text_list`: written as a JSON array
+    /// only when SQLite is sent it).
+    ids: Texts,
     /// Each id's person, for a statement `WITH_PERSONS` (else empty).
     persons: Vec<Option<String>>,
-    /// The ids as a JSON array, for SQLite (for a statement
-    /// `WITH_PERSONS`, an object of each id's person: `sqlite_persons`).
-    json: String,
+    /// For a statement `WITH_PERSONS`, SQLite's object of each id's
+    /// person (`persons_object`); else empty.
+    persons_json: String,
     statement: PhantomData<S>,
 }
 
@@ -65,9 +68,9 @@ impl<S: OverIds> IdList<S> {
     /// The list for a statement over ids alone.
     pub fn new(ids: &[String]) -> IdList<S> {
         IdList {
-            ids: ids.to_vec(),
+            ids: Texts::of(ids),
             persons: Vec::new(),
-            json: serde_json::json!(ids).to_string(),
+            persons_json: String::new(),
             statement: PhantomData,
         }
     }
@@ -76,9 +79,9 @@ impl<S: OverIds> IdList<S> {
     /// (`WITH_PERSONS`): `persons[i]` is user `ids[i]`'s.
     pub fn with_persons(ids: &[String], persons: &[Option<String>]) -> IdList<S> {
         IdList {
-            ids: ids.to_vec(),
+            ids: Texts::of(ids),
             persons: persons.to_vec(),
-            json: persons_object(
+            persons_json: persons_object(
                 ids.iter().map(String::as_str),
                 persons.iter().map(Option::as_deref),
             ),
@@ -202,7 +205,7 @@ fn quoted_or_null(s: Option<&str>) -> String {
 pub fn explained<S: OverIds>(backend: Backend, ids: &[&str], persons: &[Option<&str>]) -> String {
     let (around, rest) = LIST.of::<S>(backend);
     let literals = match (backend, S::WITH_PERSONS) {
-        (Backend::Sqlite, false) => vec![quoted(&serde_json::json!(ids).to_string())],
+        (Backend::Sqlite, false) => vec![quoted(&Texts::of(ids).json())],
         (Backend::Sqlite, true) => vec![quoted(&persons_object(
             ids.iter().copied(),
             persons.iter().copied(),
@@ -236,8 +239,9 @@ impl<S: OverIds> QueryFragment<Sqlite> for IdList<S> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
         self.complete()?;
         let (around, rest) = LIST.of::<S>(Backend::Sqlite);
-        write_statement::<S, _>(&mut out, around, rest, |out, _| {
-            out.push_bind_param::<Text, _>(&self.json)
+        write_statement::<S, _>(&mut out, around, rest, |out, _| match S::WITH_PERSONS {
+            true => out.push_bind_param::<Text, _>(&self.persons_json),
+            false => out.push_bind_param::<TextList, _>(&self.ids),
         })
     }
 }
@@ -247,7 +251,7 @@ impl<S: OverIds> QueryFragment<Pg> for IdList<S> {
         self.complete()?;
         let (around, rest) = LIST.of::<S>(Backend::Postgres);
         write_statement::<S, _>(&mut out, around, rest, |out, n| match n {
-            0 => out.push_bind_param::<Array<Text>, _>(&self.ids),
+            0 => out.push_bind_param::<TextList, _>(&self.ids),
             _ => out.push_bind_param::<Array<Nullable<Text>>, _>(&self.persons),
         })
     }

@@ -37,6 +37,16 @@ impl Texts {
         Texts(items.iter().map(|s| s.as_ref().to_owned()).collect())
     }
 
+    /// How many texts the list holds.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the list holds no text.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// The list as a JSON array: what SQLite is sent, and how tests and
     /// debug logs show it.
     pub fn json(&self) -> String {
