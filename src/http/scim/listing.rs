@@ -8,7 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::Value;
 
-use super::json_response;
+use super::list_response;
 use super::resources::render;
 use crate::access::provisioning::Provisioned;
 use crate::http::auth::ScimCaller;
@@ -63,8 +63,9 @@ async fn respond_list<E: Provisioned>(
     let (total, found, projection) = fetch::<E>(state, &registry, caller, &params, request).await?;
     let whole = render_whole(&registry, &caller.base_url, found);
     let resources = views(&registry, E::KIND, &projection, &whole);
+    let count = resources.len();
     let body = ListResponse::indexed(total, params.start_index, resources);
-    Ok(json_response(StatusCode::OK, &body))
+    Ok(list_response(StatusCode::OK, &body, count))
 }
 
 /// One page of rendered resources and the total. `page` overrides the
@@ -162,6 +163,7 @@ async fn cursor_page<E: Provisioned>(
     let page = plan.finish(found, |r| (r.meta().created_us, r.id().to_owned()), total);
     let whole = render_whole(registry, &caller.base_url, page.rows);
     let resources = views(registry, E::KIND, &projection, &whole);
+    let count = resources.len();
     let body = ListResponse::cursored(total, page.next, page.previous, resources);
-    Ok(json_response(StatusCode::OK, &body))
+    Ok(list_response(StatusCode::OK, &body, count))
 }

@@ -23,9 +23,25 @@ use crate::scim::ScimError;
 
 /// A SCIM JSON response.
 pub fn json_response(status: StatusCode, body: &impl Serialize) -> HttpResponse {
-    // Written into one buffer sized for a typical page, so a page of full
-    // users is not copied through a dozen doublings.
-    let mut text = Vec::with_capacity(16 * 1024);
+    json_response_sized(status, body, 16 * 1024)
+}
+
+/// Room for a list response's text a resource: a full user is ~1.4 KB.
+const ROOM_PER_RESOURCE: usize = 2 * 1024;
+
+/// A list response of `resources` resources: its buffer is sized for
+/// them up front. A page of 100 full users (~136 KB) written into 16 KB
+/// grew four times, copying ~240 KB: 5% of the HTTP worker's CPU on
+/// `name.familyName eq` pages at 1M users.
+pub fn list_response(status: StatusCode, body: &impl Serialize, resources: usize) -> HttpResponse {
+    let room = resources.saturating_mul(ROOM_PER_RESOURCE);
+    json_response_sized(status, body, room.saturating_add(1024))
+}
+
+/// A SCIM JSON response written into one buffer of `capacity` bytes to
+/// begin with, so a large body is not copied through repeated doublings.
+fn json_response_sized(status: StatusCode, body: &impl Serialize, capacity: usize) -> HttpResponse {
+    let mut text = Vec::with_capacity(capacity);
     match serde_json::to_writer(&mut text, body) {
         Ok(()) => HttpResponse::build(status)
             .insert_header((header::CONTENT_TYPE, SCIM_CONTENT_TYPE))

@@ -5,7 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 
-use super::json_response;
+use super::list_response;
 use super::listing::page;
 use crate::access::provisioning::{Groups, Users};
 use crate::http::auth::ScimCaller;
@@ -65,8 +65,10 @@ async fn search_both(
     let (group_total, group_found) = groups.unwrap_or_default();
     let mut resources = users.map(|(_, found)| found).unwrap_or_default();
     resources.extend(group_found);
-    Ok(json_response(
+    let count = resources.len();
+    Ok(list_response(
         StatusCode::OK,
         &ListResponse::indexed(user_total + group_total, params.start_index, resources),
+        count,
     ))
 }
