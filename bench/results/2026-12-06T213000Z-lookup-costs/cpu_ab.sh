@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
-# cpu_ab.sh ENV ROUNDS A_BIN B_BIN — per round, both binaries (order reversed every other round):
-# familyName+department pages (2,500 each, c=8) and 100k userName lookups (c=8); the server's CPU
-# per request from its threads' schedstat (ns) around each run
+# cpu_ab.sh ENV ROUNDS A B — A and B are BIN or BIN:VAR=VALUE (a setting for that server). Per round
+# both (the order reversed every other round): familyName+department pages ($PAGES each, 2,500 by
+# default, c=8) and 100k userName lookups (c=8); the server's CPU a request from the sum of its
+# threads' /proc/<pid>/task/*/schedstat (ns) around each run.
 set -u
-envname=$1; rounds=$2; a=$3; b=$4
+envname=$1; rounds=$2; a=$3; b=$4; pages=${PAGES:-2500}
 . /work/data/$envname.env
 cpu_ns() { cat /proc/$1/task/*/schedstat 2>/dev/null | awk '{s+=$1} END {printf "%d", s}'; }
 for r in $(seq 1 $rounds); do
   if [ $((r % 2)) = 1 ]; then order="A B"; else order="B A"; fi
   for v in $order; do
-    if [ $v = A ]; then bin=$a; else bin=$b; fi
+    if [ $v = A ]; then spec=$a; else spec=$b; fi
+    bin=${spec%%:*}; setting=${spec#*:}
+    if [ "$setting" != "$spec" ]; then export "$setting"; fi
     bash /work/main/bench/results/2026-12-04T163000Z-member-insert/serve.sh $bin $envname >/dev/null
+    if [ "$setting" != "$spec" ]; then unset "${setting%%=*}"; fi
     pid=$(pgrep -f "serve --listen 127.0.0.1:18080")
     case "$URL" in sqlite*) f=${URL#sqlite://}; cat $f $f-wal > /dev/null 2>&1;; esac
     /work/bin/base/gatehouse-bench --base http://127.0.0.1:18080/scim/v2 --token $TOKEN --scenario idp-reads --users 1000000 --repeats 50 --only eq_familyName,eq_department --no-ceiling >/dev/null 2>&1
@@ -18,7 +22,7 @@ for r in $(seq 1 $rounds); do
       out=/work/data/ab/$v-$r-$kind.json
       before=$(cpu_ns $pid)
       if [ $kind = pages ]; then
-        /work/bin/base/gatehouse-bench --base http://127.0.0.1:18080/scim/v2 --token $TOKEN --scenario idp-reads --users 1000000 --repeats 2500 --only eq_familyName,eq_department --no-ceiling --out $out >/dev/null 2>&1
+        /work/bin/base/gatehouse-bench --base http://127.0.0.1:18080/scim/v2 --token $TOKEN --scenario idp-reads --users 1000000 --repeats $pages --only eq_familyName,eq_department --no-ceiling --out $out >/dev/null 2>&1
       else
         /work/bin/base/gatehouse-bench --base http://127.0.0.1:18080/scim/v2 --token $TOKEN --scenario lookup --users 1000000 --lookups 100000 --no-ceiling --out $out >/dev/null 2>&1
       fi
