@@ -54,6 +54,7 @@ use super::conn::DbConn;
 use super::error::StoreError;
 use super::error::{IsStale, MAX_ATTEMPTS};
 use super::opener::ConnectionOpener;
+use super::write_reach::{self, Reach};
 
 /// Writes in one batch at most: bounds how long the first write of a batch
 /// waits for the others to run before its commit.
@@ -81,6 +82,8 @@ trait Job: Send {
     /// retry (`all_or_nothing`); whether it succeeded. A failure leaves what
     /// it wrote in the transaction, and the caller must roll it back.
     fn run_bare(&mut self, conn: &mut DbConn) -> bool;
+    /// How much the work may change (`write_reach`).
+    fn reach(&self) -> Reach;
     /// Sends the caller its result now that the batch's fate is known:
     /// `Err` carries why the batch was not committed.
     fn answer(self: Box<Self>, batch: Result<(), &str>);
@@ -99,6 +102,7 @@ enum FirstRun {
 
 struct Pending<T, E, F> {
     work: F,
+    reach: Reach,
     /// Runs as a transaction's first change so far (`run_first`).
     first_runs: u32,
     outcome: Option<Result<T, E>>,
@@ -141,6 +145,10 @@ where
         kept
     }
 
+    fn reach(&self) -> Reach {
+        self.reach
+    }
+
     fn answer(self: Box<Self>, batch: Result<(), &str>) {
         let Pending { outcome, reply, .. } = *self;
         let result = match (outcome, batch) {
@@ -177,8 +185,9 @@ impl GroupCommit {
         Ok(GroupCommit { queue })
     }
 
-    /// Queues `work` and waits for its committed result.
-    pub async fn submit<T, E, F>(&self, work: F) -> Result<T, E>
+    /// Queues `work`, which changes as much as `reach` says, and waits for
+    /// its committed result.
+    pub async fn submit<T, E, F>(&self, reach: Reach, work: F) -> Result<T, E>
     where
         F: Fn(&mut DbConn) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
@@ -187,6 +196,7 @@ impl GroupCommit {
         let (reply, answer) = tokio::sync::oneshot::channel();
         let job = Pending {
             work,
+            reach,
             first_runs: 0,
             outcome: None,
             reply,
@@ -209,6 +219,8 @@ fn serve(
     let batch_sizes = metrics::histogram!("gatehouse_group_commit_batch_size");
     // Batches still to run with savepoints since the last rerun.
     let mut wary: u32 = 0;
+    // Where the connection keeps its statement journals now.
+    let mut journals: Option<Reach> = None;
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -220,7 +232,9 @@ fn serve(
         batch_sizes.record(batch.len() as f64);
         let bare = batch.len() > 1 && wary == 0;
         wary = wary.saturating_sub(1);
-        if run_batch(pool, batch, bare) == Pass::RanAgain {
+        let reach = Reach::of_batch(batch.iter().map(|job| job.reach()));
+        let ran = run_batch(pool, batch, bare, (reach, &mut journals));
+        if ran == Pass::RanAgain {
             wary = SAVEPOINTS_AFTER_RERUN;
         }
         checkpointer.nudge();
@@ -244,11 +258,26 @@ enum Pass {
 
 /// Runs and answers a batch: first with no savepoints if `bare`
 /// (`all_or_nothing`), else (or when a write of it fails) each write in
-/// its own (`commit_together`).
-fn run_batch(pool: &Pool<ConnectionOpener>, mut jobs: Vec<Box<dyn Job>>, mut bare: bool) -> Pass {
+/// its own (`commit_together`); its statement journals kept where the
+/// batch's `reach` allows (`write_reach`, which tracks the connection's
+/// setting in `journals`).
+fn run_batch(
+    pool: &Pool<ConnectionOpener>,
+    mut jobs: Vec<Box<dyn Job>>,
+    mut bare: bool,
+    (reach, journals): (Reach, &mut Option<Reach>),
+) -> Pass {
     let mut pass = Pass::AsItCame;
     loop {
-        let ended = match pool.get() {
+        let conn = pool.get().map_err(|e| format!("no write connection: {e}"));
+        let conn = conn.and_then(|mut conn| {
+            // Not run rather than run with journals it may not keep.
+            match write_reach::keep_journals(&mut conn, reach, journals) {
+                Ok(()) => Ok(conn),
+                Err(e) => Err(format!("could not place the statement journals: {e}")),
+            }
+        });
+        let ended = match conn {
             Ok(mut conn) if bare => {
                 bare = false;
                 match all_or_nothing(&mut conn, &mut jobs) {
@@ -264,7 +293,7 @@ fn run_batch(pool: &Pool<ConnectionOpener>, mut jobs: Vec<Box<dyn Job>>, mut bar
                 }
             }
             Ok(mut conn) => commit_together(&mut conn, &mut jobs),
-            Err(e) => Ended::Settled(Err(format!("no write connection: {e}"))),
+            Err(why) => Ended::Settled(Err(why)),
         };
         match ended {
             Ended::Settled(result) => {

@@ -61,6 +61,7 @@ pub mod user_lookup;
 pub mod users;
 pub mod value_counts;
 mod write_lock;
+pub mod write_reach;
 
 use std::sync::Arc;
 

@@ -15,6 +15,7 @@ use super::group_commit::GroupCommit;
 use super::opener::ConnectionOpener;
 use super::probe::{Probe, Readiness};
 use super::readers::{ReaderConnection, Readers};
+use super::write_reach::Reach;
 
 type DbPool = Pool<ConnectionOpener>;
 
@@ -251,8 +252,26 @@ impl Store {
         T: Send + 'static,
         E: From<StoreError> + From<diesel::result::Error> + IsStale + Send + 'static,
     {
+        self.write_reaching(Reach::Many, work).await
+    }
+
+    /// `write`, for work that changes no more than `reach` says: on SQLite
+    /// a batch of `Reach::Few` writes keeps its statement journals in
+    /// memory (`write_reach`). Saying `Few` of a write that touches every
+    /// member of a group would hold a copy of each page it changes in the
+    /// server's memory until its statement ends.
+    pub async fn write_reaching<T, E, F>(
+        self: &std::sync::Arc<Self>,
+        reach: Reach,
+        work: F,
+    ) -> Result<T, E>
+    where
+        F: Fn(&mut DbConn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + From<diesel::result::Error> + IsStale + Send + 'static,
+    {
         if let Some(committer) = &self.committer {
-            return committer.submit(work).await;
+            return committer.submit(reach, work).await;
         }
         let store = self.clone();
         let written = run_blocking(move || {

@@ -20,6 +20,7 @@ use crate::scim::validate::{Attributes, Validated};
 use crate::scim::ScimError;
 use crate::store::models::GroupRow;
 use crate::store::sql_filter::ListQuery;
+use crate::store::write_reach::Reach;
 use crate::store::{groups, mappings, memberships, products, users, DbConn, StoreError};
 
 /// A validated Group split into its columns, its members and the rest.
@@ -233,6 +234,7 @@ pub struct Groups;
 impl Provisioned for Groups {
     type Resource = GroupResource;
     const PATCH_ANSWERS_RESOURCE: bool = false;
+    const REACH: Reach = Reach::Many;
 
     fn expanded(registry: &SchemaRegistry, projection: &Projection) -> bool {
         projection.includes(registry, ResourceKind::Group, "members")

@@ -19,6 +19,7 @@ use crate::scim::schema::SchemaRegistry;
 use crate::scim::validate::Unregistered;
 use crate::scim::validate::Validated;
 use crate::scim::ScimError;
+use crate::store::write_reach::Reach;
 use crate::store::{directories, DbConn, StoreError};
 
 use super::WriteContext;
@@ -33,6 +34,9 @@ pub trait Provisioned: 'static {
     /// ask for attributes: users yes; groups no (204), since a group's
     /// members are what its PATCHes change and can be 200,000 long.
     const PATCH_ANSWERS_RESOURCE: bool;
+    /// How much one write of this resource may change (`write_reach`):
+    /// a user's rows, or a group's members, who may be 200,000.
+    const REACH: Reach;
     /// Whether a projection needs the costly multi-valued part (a group's
     /// members) loaded.
     fn expanded(registry: &SchemaRegistry, projection: &Projection) -> bool;

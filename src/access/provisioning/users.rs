@@ -21,6 +21,7 @@ use crate::scim::ScimError;
 use crate::store::models::{MembershipGrant, PersonRow, UserRow};
 use crate::store::sql_filter::ListQuery;
 use crate::store::users::EmailKey;
+use crate::store::write_reach::Reach;
 use crate::store::{mappings, memberships, user_lookup, users, DbConn, StoreError};
 
 /// The parts of a validated User that live in columns, and the rest.
@@ -368,6 +369,9 @@ pub struct Users;
 impl Provisioned for Users {
     type Resource = UserResource;
     const PATCH_ANSWERS_RESOURCE: bool = true;
+    // A user's write changes its own rows: its emails, person, licenses,
+    // and (a delete) its memberships, one a group it is in.
+    const REACH: Reach = Reach::Few;
 
     /// A user's groups and entitlements (shown as `groups`,
     /// `entitlements` and the access extension's `grants`) are read from

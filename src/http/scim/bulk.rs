@@ -224,7 +224,7 @@ async fn run_on<E: Provisioned>(
             let validated = validate_resource(&state.registry(), E::KIND, &data)?;
             let r = state
                 .store
-                .write(move |c| E::create(c, &ctx, validated.clone()))
+                .write_reaching(E::REACH, move |c| E::create(c, &ctx, validated.clone()))
                 .await?;
             let target = (E::KIND, r.resource.id());
             note_written(state, req, &noted, target, StatusCode::CREATED, &r);
@@ -234,7 +234,9 @@ async fn run_on<E: Provisioned>(
             let validated = validate_resource(&state.registry(), E::KIND, &data)?;
             let r = state
                 .store
-                .write(move |c| E::replace(c, &ctx, &id, validated.clone(), version.as_deref()))
+                .write_reaching(E::REACH, move |c| {
+                    E::replace(c, &ctx, &id, validated.clone(), version.as_deref())
+                })
                 .await?;
             let target = (E::KIND, r.resource.id());
             note_written(state, req, &noted, target, StatusCode::OK, &r);
@@ -245,7 +247,7 @@ async fn run_on<E: Provisioned>(
             let registry = state.registry();
             let r = state
                 .store
-                .write(move |c| {
+                .write_reaching(E::REACH, move |c| {
                     E::patch(
                         c,
                         &ctx,
@@ -265,7 +267,9 @@ async fn run_on<E: Provisioned>(
             let target = id.clone();
             state
                 .store
-                .write(move |c| E::delete(c, &ctx, &target, version.as_deref()))
+                .write_reaching(E::REACH, move |c| {
+                    E::delete(c, &ctx, &target, version.as_deref())
+                })
                 .await?;
             Ok(Done {
                 status: 204,

@@ -82,7 +82,9 @@ pub async fn create<E: Provisioned>(
     let write_ctx = ctx.clone();
     let created = state
         .store
-        .write(move |conn| E::create(conn, &write_ctx, validated.clone()))
+        .write_reaching(E::REACH, move |conn| {
+            E::create(conn, &write_ctx, validated.clone())
+        })
         .await?;
     let id = created.resource.id();
     note_written(
@@ -156,7 +158,7 @@ pub async fn replace<E: Provisioned>(
     let (id, if_match) = (path_id(&req), if_match(&req));
     let replaced = state
         .store
-        .write(move |conn| {
+        .write_reaching(E::REACH, move |conn| {
             E::replace(
                 conn,
                 &write_ctx,
@@ -206,7 +208,7 @@ pub async fn patch<E: Provisioned>(
     let patch_registry = registry.clone();
     let patched = state
         .store
-        .write(move |conn| {
+        .write_reaching(E::REACH, move |conn| {
             E::patch(
                 conn,
                 &write_ctx,
@@ -259,7 +261,9 @@ pub async fn delete<E: Provisioned>(
     let (id, if_match) = (path_id(&req), if_match(&req));
     state
         .store
-        .write(move |conn| E::delete(conn, &ctx, &id, if_match.as_deref()))
+        .write_reaching(E::REACH, move |conn| {
+            E::delete(conn, &ctx, &id, if_match.as_deref())
+        })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
