@@ -236,6 +236,10 @@ impl Provisioned for Groups {
     const PATCH_ANSWERS_RESOURCE: bool = false;
     const REACH: Reach = Reach::Many;
 
+    fn patch_reach(operations: &[Operation]) -> Reach {
+        super::group_reach::patch_reach(operations)
+    }
+
     fn expanded(registry: &SchemaRegistry, projection: &Projection) -> bool {
         projection.includes(registry, ResourceKind::Group, "members")
     }

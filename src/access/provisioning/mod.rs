@@ -4,6 +4,7 @@
 
 mod group_members;
 pub mod group_pages;
+mod group_reach;
 pub mod groups;
 pub mod users;
 
@@ -37,6 +38,11 @@ pub trait Provisioned: 'static {
     /// How much one write of this resource may change (`write_reach`):
     /// a user's rows, or a group's members, who may be 200,000.
     const REACH: Reach;
+    /// The reach of a PATCH of `operations`: `REACH` unless the
+    /// operations say less.
+    fn patch_reach(_operations: &[Operation]) -> Reach {
+        Self::REACH
+    }
     /// Whether a projection needs the costly multi-valued part (a group's
     /// members) loaded.
     fn expanded(registry: &SchemaRegistry, projection: &Projection) -> bool;

@@ -245,9 +245,10 @@ async fn run_on<E: Provisioned>(
         Method::Patch => {
             let operations = patch::parse_request(&data)?;
             let registry = state.registry();
+            let reach = E::patch_reach(&operations);
             let r = state
                 .store
-                .write_reaching(E::REACH, move |c| {
+                .write_reaching(reach, move |c| {
                     E::patch(
                         c,
                         &ctx,

@@ -206,9 +206,10 @@ pub async fn patch<E: Provisioned>(
     let write_ctx = ctx.clone();
     let (id, if_match) = (path_id(&req), if_match(&req));
     let patch_registry = registry.clone();
+    let reach = E::patch_reach(&operations);
     let patched = state
         .store
-        .write_reaching(E::REACH, move |conn| {
+        .write_reaching(reach, move |conn| {
             E::patch(
                 conn,
                 &write_ctx,
