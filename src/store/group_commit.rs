@@ -219,8 +219,6 @@ fn serve(
     let batch_sizes = metrics::histogram!("gatehouse_group_commit_batch_size");
     // Batches still to run with savepoints since the last rerun.
     let mut wary: u32 = 0;
-    // Where the connection keeps its statement journals now.
-    let mut journals: Option<Reach> = None;
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -233,7 +231,7 @@ fn serve(
         let bare = batch.len() > 1 && wary == 0;
         wary = wary.saturating_sub(1);
         let reach = Reach::of_batch(batch.iter().map(|job| job.reach()));
-        let ran = run_batch(pool, batch, bare, (reach, &mut journals));
+        let ran = run_batch(pool, batch, bare, reach);
         if ran == Pass::RanAgain {
             wary = SAVEPOINTS_AFTER_RERUN;
         }
@@ -259,41 +257,24 @@ enum Pass {
 /// Runs and answers a batch: first with no savepoints if `bare`
 /// (`all_or_nothing`), else (or when a write of it fails) each write in
 /// its own (`commit_together`); its statement journals kept where the
-/// batch's `reach` allows (`write_reach`, which tracks the connection's
-/// setting in `journals`).
+/// batch's `reach` allows (`write_reach`).
 fn run_batch(
     pool: &Pool<ConnectionOpener>,
     mut jobs: Vec<Box<dyn Job>>,
     mut bare: bool,
-    (reach, journals): (Reach, &mut Option<Reach>),
+    reach: Reach,
 ) -> Pass {
     let mut pass = Pass::AsItCame;
     loop {
-        let conn = pool.get().map_err(|e| format!("no write connection: {e}"));
-        let conn = conn.and_then(|mut conn| {
-            // Not run rather than run with journals it may not keep.
-            match write_reach::keep_journals(&mut conn, reach, journals) {
-                Ok(()) => Ok(conn),
-                Err(e) => Err(format!("could not place the statement journals: {e}")),
-            }
-        });
-        let ended = match conn {
-            Ok(mut conn) if bare => {
-                bare = false;
-                match all_or_nothing(&mut conn, &mut jobs) {
-                    Some(ended) => ended,
-                    // A write failed: the batch again, each write able to
-                    // fail alone (counted: a share of batches run twice
-                    // says the first pass costs more than it saves).
-                    None => {
-                        metrics::counter!("gatehouse_group_commit_reruns_total").increment(1);
-                        pass = Pass::RanAgain;
-                        commit_together(&mut conn, &mut jobs)
-                    }
+        let ended = match pool.get() {
+            Ok(mut conn) => {
+                let ended = run_on(&mut conn, &mut jobs, &mut bare, reach);
+                if ended.ran_again {
+                    pass = Pass::RanAgain;
                 }
+                ended.ended
             }
-            Ok(mut conn) => commit_together(&mut conn, &mut jobs),
-            Err(why) => Ended::Settled(Err(why)),
+            Err(e) => Ended::Settled(Err(format!("no write connection: {e}"))),
         };
         match ended {
             Ended::Settled(result) => {
@@ -317,6 +298,57 @@ fn run_batch(
             }
         }
     }
+}
+
+/// How one attempt at a batch on a connection ended.
+struct Attempt {
+    ended: Ended,
+    /// Whether the batch was run again with savepoints.
+    ran_again: bool,
+}
+
+/// `run_batch` on the writer's connection. The connection goes back to
+/// the pool with SQLite's default `temp_store`, so a write that takes it
+/// outside the writer (`Store::write_now`) journals as it always did.
+fn run_on(conn: &mut DbConn, jobs: &mut [Box<dyn Job>], bare: &mut bool, reach: Reach) -> Attempt {
+    let settled = |why: String| Attempt {
+        ended: Ended::Settled(Err(why)),
+        ran_again: false,
+    };
+    // Not run rather than run with journals it may not keep.
+    if let Err(e) = write_reach::keep_journals(conn, reach) {
+        return settled(format!("could not place the statement journals: {e}"));
+    }
+    let attempt = if std::mem::take(bare) {
+        match all_or_nothing(conn, jobs) {
+            Some(ended) => Attempt {
+                ended,
+                ran_again: false,
+            },
+            // A write failed: the batch again, each write able to fail
+            // alone (counted: a share of batches run twice says the first
+            // pass costs more than it saves).
+            None => {
+                metrics::counter!("gatehouse_group_commit_reruns_total").increment(1);
+                Attempt {
+                    ended: commit_together(conn, jobs),
+                    ran_again: true,
+                }
+            }
+        }
+    } else {
+        Attempt {
+            ended: commit_together(conn, jobs),
+            ran_again: false,
+        }
+    };
+    if reach != Reach::Many {
+        if let Err(error) = write_reach::keep_journals(conn, Reach::Many) {
+            // The next batch sets its own; only `write_now` would see it.
+            tracing::error!(%error, "could not put the writer's statement journals back on a file");
+        }
+    }
+    attempt
 }
 
 /// The batch in one transaction with no savepoint at all, committed if

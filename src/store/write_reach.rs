@@ -55,24 +55,15 @@ impl Reach {
     }
 }
 
-/// Keeps the writer's statement journals where writes of `reach` may keep
-/// them, for the transaction begun next (SQLite reads the setting when a
-/// write transaction begins, and refuses to change it inside one). The
-/// connection's setting is remembered in `current`, so a run of batches of
-/// one reach pays for the statement once; `None` when not known (a new
-/// connection, a failed attempt): then it is set.
-pub fn keep_journals(
-    conn: &mut DbConn,
-    reach: Reach,
-    current: &mut Option<Reach>,
-) -> diesel::QueryResult<()> {
-    if *current == Some(reach) || !matches!(conn, DbConn::Sqlite(_)) {
-        return Ok(());
+/// Keeps the statement journals of the write transaction begun next on
+/// `conn` where writes of `reach` may keep them: SQLite reads the setting
+/// when a write transaction begins, and refuses to change it inside one.
+/// (A statement each batch: a few microseconds against a commit's fsync.)
+pub fn keep_journals(conn: &mut DbConn, reach: Reach) -> diesel::QueryResult<()> {
+    match conn {
+        DbConn::Sqlite(_) => conn.batch_execute(reach.temp_store()),
+        DbConn::Postgres(_) => Ok(()),
     }
-    *current = None;
-    conn.batch_execute(reach.temp_store())?;
-    *current = Some(reach);
-    Ok(())
 }
 
 #[cfg(test)]
