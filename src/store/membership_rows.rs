@@ -78,8 +78,7 @@ fn runs(rows: &[MembershipRow]) -> impl Iterator<Item = &[MembershipRow]> {
             && a.created_at == b.created_at
             && a.reason == b.reason
     };
-    rows.chunk_by(move |a, b| shared(a, b))
-        .flat_map(|run| run.chunks(CHUNK))
+    rows.chunk_by(shared).flat_map(|run| run.chunks(CHUNK))
 }
 
 /// Up to the shared values, the first of them the group.
@@ -97,4 +96,3 @@ const POSTGRES_MEMBERS: (&str, &str) = ("unnest(", ") WITH ORDINALITY AS m(value
 /// SQLite's `WHERE true` is its parser's requirement for an upsert after
 /// a SELECT.
 const TAIL: &str = " WHERE true ORDER BY m.key ON CONFLICT DO NOTHING";
-
