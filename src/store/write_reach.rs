@@ -13,7 +13,8 @@
 //! the writer thread's samples, three quarters of that in system calls.
 //!
 //! With `temp_store = MEMORY` the journal stays in memory whatever its
-//! size, and is freed when its statement ends. That is only safe for a
+//! size, and is freed when its statement ends (so do the batch's sorts and
+//! temporary tables, small in such writes). That is only safe for a
 //! write whose statements each change a bounded number of pages: renaming
 //! a group of 200,000 touches every member's row, a statement journal of
 //! hundreds of megabytes, which on a file lives in the OS's page cache but
@@ -29,7 +30,9 @@ use super::conn::DbConn;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reach {
     /// One user's rows and what hangs off them (its emails, memberships,
-    /// person and licenses): each statement changes tens of pages.
+    /// person and licenses), or a group PATCH's few hundred named members
+    /// at most (`access::provisioning::group_reach`): each statement
+    /// changes tens of pages, a few thousand at the very most.
     Few,
     /// Anything, up to every row of a directory: a group's members, a
     /// mapping's grants, a directory's deletion.
