@@ -267,13 +267,7 @@ fn run_batch(
     let mut pass = Pass::AsItCame;
     loop {
         let ended = match pool.get() {
-            Ok(mut conn) => {
-                let ended = run_on(&mut conn, &mut jobs, &mut bare, reach);
-                if ended.ran_again {
-                    pass = Pass::RanAgain;
-                }
-                ended.ended
-            }
+            Ok(mut conn) => run_on(&mut conn, &mut jobs, &mut bare, &mut pass, reach),
             Err(e) => Ended::Settled(Err(format!("no write connection: {e}"))),
         };
         match ended {
@@ -300,47 +294,36 @@ fn run_batch(
     }
 }
 
-/// How one attempt at a batch on a connection ended.
-struct Attempt {
-    ended: Ended,
-    /// Whether the batch was run again with savepoints.
-    ran_again: bool,
-}
-
-/// `run_batch` on the writer's connection. The connection goes back to
-/// the pool with SQLite's default `temp_store`, so a write that takes it
-/// outside the writer (`Store::write_now`) journals as it always did.
-fn run_on(conn: &mut DbConn, jobs: &mut [Box<dyn Job>], bare: &mut bool, reach: Reach) -> Attempt {
-    let settled = |why: String| Attempt {
-        ended: Ended::Settled(Err(why)),
-        ran_again: false,
-    };
+/// `run_batch` on the writer's connection: first with no savepoints if
+/// `bare` (once), noting in `pass` a batch run again. The connection goes
+/// back to the pool with SQLite's default `temp_store`, so a write that
+/// takes it outside the writer (`Store::write_now`) journals as it always
+/// did.
+fn run_on(
+    conn: &mut DbConn,
+    jobs: &mut [Box<dyn Job>],
+    bare: &mut bool,
+    pass: &mut Pass,
+    reach: Reach,
+) -> Ended {
     // Not run rather than run with journals it may not keep.
     if let Err(e) = write_reach::keep_journals(conn, reach) {
-        return settled(format!("could not place the statement journals: {e}"));
+        return Ended::Settled(Err(format!("could not place the statement journals: {e}")));
     }
-    let attempt = if std::mem::take(bare) {
+    let ended = if std::mem::take(bare) {
         match all_or_nothing(conn, jobs) {
-            Some(ended) => Attempt {
-                ended,
-                ran_again: false,
-            },
+            Some(ended) => ended,
             // A write failed: the batch again, each write able to fail
             // alone (counted: a share of batches run twice says the first
             // pass costs more than it saves).
             None => {
                 metrics::counter!("gatehouse_group_commit_reruns_total").increment(1);
-                Attempt {
-                    ended: commit_together(conn, jobs),
-                    ran_again: true,
-                }
+                *pass = Pass::RanAgain;
+                commit_together(conn, jobs)
             }
         }
     } else {
-        Attempt {
-            ended: commit_together(conn, jobs),
-            ran_again: false,
-        }
+        commit_together(conn, jobs)
     };
     if reach != Reach::Many {
         if let Err(error) = write_reach::keep_journals(conn, Reach::Many) {
@@ -348,7 +331,7 @@ fn run_on(conn: &mut DbConn, jobs: &mut [Box<dyn Job>], bare: &mut bool, reach: 
             tracing::error!(%error, "could not put the writer's statement journals back on a file");
         }
     }
-    attempt
+    ended
 }
 
 /// The batch in one transaction with no savepoint at all, committed if
