@@ -61,8 +61,21 @@ pub struct CapGuard {
 impl CapGuard {
     /// Locks and counts the capped products among `product_keys`.
     pub fn before(conn: &mut DbConn, product_keys: &[String]) -> Result<CapGuard, AccessError> {
+        let capped = products::capped_for_update(conn, product_keys)?;
+        CapGuard::counted(conn, capped)
+    }
+
+    /// `before` for the products `group_id` is mapped to, before members
+    /// join it.
+    pub fn for_group(conn: &mut DbConn, group_id: &str) -> Result<CapGuard, AccessError> {
+        let capped = products::capped_of_group_for_update(conn, group_id)?;
+        CapGuard::counted(conn, capped)
+    }
+
+    /// Counts the use of `capped` products, whose locks are held.
+    fn counted(conn: &mut DbConn, capped: Vec<(String, i64)>) -> Result<CapGuard, AccessError> {
         let mut before = Vec::new();
-        for (key, cap) in products::capped_for_update(conn, product_keys)? {
+        for (key, cap) in capped {
             // Counted after its lock is held: a change that held it
             // before has committed its licenses by then.
             let used = licenses::used_settled(conn, &key)?;

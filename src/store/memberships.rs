@@ -40,15 +40,45 @@ pub fn change(
     rows: &[MembershipRow],
     now: i64,
 ) -> QueryResult<()> {
-    let concerned: Vec<String> = removed
+    let concerned = concerned(removed, rows);
+    super::users::touching(conn, &concerned, now, |conn| {
+        moved(conn, group_id, removed, rows)
+    })
+}
+
+/// `change`, when the transaction holds the locks of every user concerned
+/// already (`users::existing_ids_locked`).
+pub fn change_locked(
+    conn: &mut DbConn,
+    group_id: &str,
+    removed: &[String],
+    rows: &[MembershipRow],
+    now: i64,
+) -> QueryResult<()> {
+    let concerned = concerned(removed, rows);
+    super::users::touching_locked(conn, &concerned, now, |conn| {
+        moved(conn, group_id, removed, rows)
+    })
+}
+
+/// The memberships of `removed` go and `rows` come.
+fn moved(
+    conn: &mut DbConn,
+    group_id: &str,
+    removed: &[String],
+    rows: &[MembershipRow],
+) -> QueryResult<()> {
+    delete(conn, group_id, removed)?;
+    super::membership_rows::insert(conn, rows).map(drop)
+}
+
+/// The members a change of a group's memberships moves.
+fn concerned(removed: &[String], rows: &[MembershipRow]) -> Vec<String> {
+    removed
         .iter()
         .cloned()
         .chain(rows.iter().map(|r| r.member_id.clone()))
-        .collect();
-    super::users::touching(conn, &concerned, now, |conn| {
-        delete(conn, group_id, removed)?;
-        super::membership_rows::insert(conn, rows).map(drop)
-    })
+        .collect()
 }
 
 /// Removes these members from a group; members not in it are ignored.

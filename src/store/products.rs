@@ -4,7 +4,7 @@ use diesel::prelude::*;
 
 use super::conn::DbConn;
 use super::models::{ProductRow, SiteRow};
-use super::schema::{groups, products, sites};
+use super::schema::{group_mappings, groups, products, sites};
 use crate::scim::fold::fold;
 
 /// Adds a site; a taken name fails with a unique violation.
@@ -100,6 +100,31 @@ pub fn find_for_update(conn: &mut DbConn, key: &str) -> QueryResult<ProductRow> 
 pub fn capped_for_update(conn: &mut DbConn, keys: &[String]) -> QueryResult<Vec<(String, i64)>> {
     let capped = products::table
         .filter(products::product_key.eq_any(keys))
+        .filter(products::license_cap.is_not_null())
+        .order(products::product_key)
+        .select((
+            products::product_key,
+            products::license_cap.assume_not_null(),
+        ));
+    match conn {
+        DbConn::Sqlite(_) => capped.load(conn),
+        DbConn::Postgres(c) => capped.for_update().load(c),
+    }
+}
+
+/// `capped_for_update` of the products `group_id` is mapped to, found
+/// and locked in one statement: every member PATCH that adds members asks
+/// (`licensing::CapGuard::for_group`), where reading the group's products
+/// and then locking the capped ones were two round trips.
+pub fn capped_of_group_for_update(
+    conn: &mut DbConn,
+    group_id: &str,
+) -> QueryResult<Vec<(String, i64)>> {
+    let mapped = group_mappings::table
+        .filter(group_mappings::group_id.eq(group_id.to_owned()))
+        .select(group_mappings::product_key);
+    let capped = products::table
+        .filter(products::product_key.eq_any(mapped))
         .filter(products::license_cap.is_not_null())
         .order(products::product_key)
         .select((

@@ -232,6 +232,43 @@ pub fn existing_ids(
     Ok(found)
 }
 
+/// `existing_ids` of `ids`, taking in the same statement, on PostgreSQL,
+/// the write locks `touching` would take later: on every user among `ids`
+/// and `leaving`, in id order. A member PATCH checks the users joining and
+/// locks those joining and leaving in one round trip where that was two,
+/// and its change then runs `touching_locked`. SQLite: `existing_ids` (one
+/// writer at a time, no row locks).
+pub fn existing_ids_locked(
+    conn: &mut DbConn,
+    directory_id: &str,
+    ids: &[String],
+    leaving: &[String],
+) -> QueryResult<Vec<String>> {
+    let DbConn::Postgres(c) = conn else {
+        return existing_ids(conn, directory_id, ids);
+    };
+    let joining: std::collections::HashSet<&String> = ids.iter().collect();
+    let mut locked: Vec<&String> = ids.iter().chain(leaving).collect();
+    locked.sort();
+    locked.dedup();
+    let mut found = Vec::with_capacity(ids.len());
+    // Chunks of the one sorted list: the locks still come in id order.
+    for chunk in locked.chunks(500) {
+        let rows = users::table
+            .filter(users::id.eq_any(chunk))
+            .order(users::id)
+            .select((users::id, users::directory_id))
+            .for_update()
+            .load::<(String, String)>(c)?;
+        found.extend(
+            rows.into_iter()
+                .filter(|(id, dir)| dir == directory_id && joining.contains(id))
+                .map(|(id, _)| id),
+        );
+    }
+    Ok(found)
+}
+
 /// One page of a directory's users matching the query, and the total.
 pub fn list(
     conn: &mut DbConn,
@@ -585,11 +622,22 @@ pub fn touching<T>(
     ids.sort();
     ids.dedup();
     super::dialect::lock_users_in_order(conn, &ids)?;
+    touching_locked(conn, &ids, now, change)
+}
+
+/// `touching` of users whose locks the transaction took already, with
+/// the same order's guarantee (`existing_ids_locked`).
+pub fn touching_locked<T>(
+    conn: &mut DbConn,
+    ids: &[String],
+    now: i64,
+    change: impl FnOnce(&mut DbConn) -> QueryResult<T>,
+) -> QueryResult<T> {
     let changed = change(conn)?;
     // One text whatever the number of users (`among`), prepared once per
     // connection (with the users' triggers, which an update compiles with
     // it), where diesel prepares SQLite's `IN (?, ?, …)` anew each time.
-    let touched = super::dialect::among(conn.backend(), "id", &ids);
+    let touched = super::dialect::among(conn.backend(), "id", ids);
     touch(conn.backend(), now, None)
         .append(touched)
         .cacheable()

@@ -38,11 +38,16 @@ pub(super) type Resolved = (Vec<(String, ResourceKind)>, Vec<String>);
 /// neither (a user whose create was refused, one of another directory, the
 /// group itself) is skipped, not fatal: an IdP does not retry a refused
 /// push, so refusing it whole would lose every other member of it.
+///
+/// With `leaving` (the members a PATCH removes), the users among both are
+/// locked as they are looked up (`users::existing_ids_locked`), and the
+/// change that follows is `memberships::change_locked`.
 pub(super) fn resolve_members(
     conn: &mut DbConn,
     directory_id: &str,
     group_id: &str,
     members: &[(String, Option<ResourceKind>)],
+    leaving: Option<&[String]>,
 ) -> Result<Resolved, ScimError> {
     let mut seen = HashSet::new();
     let wanted: Vec<String> = members
@@ -50,9 +55,12 @@ pub(super) fn resolve_members(
         .filter(|(id, _)| seen.insert(id.clone()))
         .map(|(id, _)| id.clone())
         .collect();
-    let user_ids: HashSet<String> = users::existing_ids(conn, directory_id, &wanted)?
-        .into_iter()
-        .collect();
+    let user_ids: HashSet<String> = match leaving {
+        None => users::existing_ids(conn, directory_id, &wanted)?,
+        Some(leaving) => users::existing_ids_locked(conn, directory_id, &wanted, leaving)?,
+    }
+    .into_iter()
+    .collect();
     let missing: Vec<String> = wanted
         .iter()
         .filter(|id| !user_ids.contains(*id))

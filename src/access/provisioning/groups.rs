@@ -21,7 +21,7 @@ use crate::scim::ScimError;
 use crate::store::models::GroupRow;
 use crate::store::sql_filter::ListQuery;
 use crate::store::write_reach::Reach;
-use crate::store::{groups, mappings, memberships, products, users, DbConn, StoreError};
+use crate::store::{groups, memberships, products, users, DbConn, StoreError};
 
 /// A validated Group split into its columns, its members and the rest.
 struct GroupFields {
@@ -136,9 +136,12 @@ fn update(
 ) -> Result<(GroupResource, Vec<String>), ScimError> {
     let id = before.id.clone();
     let id = id.as_str();
-    let (added, removed, skipped) = match plan {
+    // Locks in the order every writer takes them: the group's row (held
+    // since it was read), the capped products members joining may use
+    // (`CapGuard`), then the users whose memberships move.
+    let (added, removed, skipped, guard, users_locked) = match plan {
         MemberPlan::Replace(members) => {
-            let (wanted, skipped) = resolve_members(conn, &ctx.directory_id, id, &members)?;
+            let (wanted, skipped) = resolve_members(conn, &ctx.directory_id, id, &members, None)?;
             let current: HashSet<String> = memberships::member_ids(conn, id)?.into_iter().collect();
             let wanted_ids: HashSet<&String> = wanted.iter().map(|(m, _)| m).collect();
             let removed: Vec<String> = current
@@ -150,23 +153,30 @@ fn update(
                 .into_iter()
                 .filter(|(m, _)| !current.contains(m))
                 .collect();
-            (added, removed, skipped)
+            // Members joining may take a capped product past its cap.
+            let guard = match added.is_empty() {
+                true => None,
+                false => Some(CapGuard::for_group(conn, id)?),
+            };
+            (added, removed, skipped, guard, false)
         }
         MemberPlan::Delta { add, remove } => {
-            let (added, skipped) = resolve_members(conn, &ctx.directory_id, id, &add)?;
-            (added, remove, skipped)
+            // The guard comes before the users' locks (the order above),
+            // so before it is known whether any member named joins; it is
+            // dropped when none does.
+            let guard = match add.is_empty() {
+                true => None,
+                false => Some(CapGuard::for_group(conn, id)?),
+            };
+            let (added, skipped) =
+                resolve_members(conn, &ctx.directory_id, id, &add, Some(&remove))?;
+            let guard = guard.filter(|_| !added.is_empty());
+            (added, remove, skipped, guard, true)
         }
     };
     if fold(&fields.display_name) != before.display_name_key {
         check_not_default_name(conn, &fold(&fields.display_name), &fields.display_name)?;
     }
-    // Members joining may take a capped product past its cap.
-    let guard = if added.is_empty() {
-        None
-    } else {
-        let products = mappings::products_of_groups(conn, &[id.to_owned()])?;
-        Some(CapGuard::before(conn, &products)?)
-    };
     let row = GroupRow {
         id: before.id.clone(),
         directory_id: before.directory_id.clone(),
@@ -186,13 +196,11 @@ fn update(
         // Its members show its name (`groups`, the grants' `groupDisplay`).
         users::touch_members_of(conn, id, ctx.now)?;
     }
-    memberships::change(
-        conn,
-        id,
-        &removed,
-        &membership_rows(ctx, id, &added),
-        ctx.now,
-    )?;
+    let rows = membership_rows(ctx, id, &added);
+    match users_locked {
+        true => memberships::change_locked(conn, id, &removed, &rows, ctx.now)?,
+        false => memberships::change(conn, id, &removed, &rows, ctx.now)?,
+    }
     if let Some(g) = guard {
         g.check(conn)?;
     }
@@ -265,7 +273,7 @@ impl Provisioned for Groups {
         };
         check_not_default_name(conn, &row.display_name_key, &row.display_name)?;
         let (members, skipped) =
-            resolve_members(conn, &ctx.directory_id, &row.id, &fields.members)?;
+            resolve_members(conn, &ctx.directory_id, &row.id, &fields.members, None)?;
         // Mappings made by name before the IdP pushed the group bind to it now.
         let (waiting, guard) = access_mappings::waiting_for(conn, &row)?;
         match groups::insert(conn, &row).map_err(StoreError::from) {

@@ -267,6 +267,87 @@ async fn patch_errors_change_nothing() {
     assert_eq!(r.json["patch"]["supported"], true);
 }
 
+/// Two groups trading the same users back and forth, their PATCHes at
+/// once: each locks the users it adds and removes together, in one order,
+/// so neither waits on the other in a cycle (PostgreSQL would answer one
+/// with "deadlock detected"), and every user ends in exactly one group.
+#[actix_web::test]
+async fn member_patches_trading_users_between_groups_at_once() {
+    let app = TestApp::new().await;
+    let mut users = Vec::new();
+    for i in 0..12 {
+        users.push(id_of(
+            &app.create_user(&format!("trade{i}@example.com")).await,
+        ));
+    }
+    let (a, b) = users.split_at(6);
+    let x = id_of(&app.create_group("Traders X", &names(a)).await);
+    let y = id_of(&app.create_group("Traders Y", &names(b)).await);
+    for round in 0..8 {
+        let (to_x, to_y) = if round % 2 == 0 { (b, a) } else { (a, b) };
+        let (rx, ry) =
+            futures_util::future::join(trade(&app, &x, to_x, to_y), trade(&app, &y, to_y, to_x))
+                .await;
+        assert_eq!(
+            (rx.status, ry.status),
+            (204, 204),
+            "{} {}",
+            rx.text,
+            ry.text
+        );
+    }
+    for (group, expected) in [(&x, a), (&y, b)] {
+        let r = app.get(&format!("/scim/v2/Groups/{group}")).await;
+        let mut members: Vec<String> = r.json["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["value"].as_str().unwrap().to_owned())
+            .collect();
+        members.sort();
+        let mut expected = expected.to_vec();
+        expected.sort();
+        assert_eq!(members, expected);
+    }
+    for user in &users {
+        let r = app.get(&format!("/scim/v2/Users/{user}")).await;
+        assert_eq!(r.json["groups"].as_array().unwrap().len(), 1, "{}", r.text);
+    }
+}
+
+fn id_of(resource: &Value) -> String {
+    resource["id"].as_str().unwrap().to_owned()
+}
+
+fn names(ids: &[String]) -> Vec<&str> {
+    ids.iter().map(String::as_str).collect()
+}
+
+/// One PATCH adding `add` to `group` and removing `remove` (by a filter).
+async fn trade(
+    app: &TestApp,
+    group: &str,
+    add: &[String],
+    remove: &[String],
+) -> crate::support::app::TestResponse {
+    let values: Value = add.iter().map(|id| json!({"value": id})).collect();
+    let filter = remove
+        .iter()
+        .map(|id| format!("value eq \"{id}\""))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let path = format!("/scim/v2/Groups/{group}");
+    patch(
+        app,
+        &path,
+        json!([
+            {"op": "add", "path": "members", "value": values},
+            {"op": "remove", "path": format!("members[{filter}]")},
+        ]),
+    )
+    .await
+}
+
 #[actix_web::test]
 async fn concurrent_patches_both_apply_and_if_match_loser_gets_412() {
     let app = TestApp::new().await;
