@@ -257,8 +257,9 @@ async fn sample_licenses(state: &AppState, now: i64) -> Result<(), access::Acces
 
 /// Background upkeep while the server runs: writes what requests noted
 /// for sync health when no request comes to trigger it, picks up schemas
-/// registered elsewhere, folds the kept counts, and samples license
-/// use hourly (the console's licenses chart).
+/// registered elsewhere, folds the kept counts (and on PostgreSQL vacuums
+/// their tables once they are mostly dead rows), and samples license use
+/// hourly (the console's licenses chart).
 async fn upkeep(state: AppState) {
     let every =
         std::time::Duration::from_micros(access::sync_health::FLUSH_EVERY_US.unsigned_abs());
@@ -290,6 +291,11 @@ async fn upkeep(state: AppState) {
             .await;
         if let Err(error) = folded {
             tracing::warn!(%error, "kept counts could not be folded");
+        }
+        match state.store.vacuum_churned().await {
+            Ok(tables) if !tables.is_empty() => tracing::debug!(?tables, "churned tables vacuumed"),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "churned tables could not be vacuumed"),
         }
         if last_reload.elapsed().as_secs() >= SCHEMA_RELOAD_SECS {
             last_reload = std::time::Instant::now();

@@ -1,5 +1,6 @@
-//! PostgreSQL: table statistics kept up with a growing database, ahead of
-//! autovacuum.
+//! PostgreSQL: table statistics kept up with a growing database, and the
+//! small tables that churn by design vacuumed ([`vacuum_churned`]), both
+//! ahead of autovacuum.
 //!
 //! diesel keeps statements prepared, and after five executions on a
 //! connection PostgreSQL may settle on a generic plan, costed with the
@@ -112,6 +113,47 @@ pub fn analyze_grown_tables(conn: &mut DbConn) -> QueryResult<Vec<String>> {
         conn.batch_execute(&format!("ANALYZE \"{}\"", table.name.replace('"', "\"\"")))?;
     }
     Ok(due.into_iter().map(|t| t.name).collect())
+}
+
+/// The tables whose rows come and go many times a minute by design: the
+/// kept counts (`user_counts`, `value_counts`, `licenses`), where every
+/// write adds a row of +/- and the upkeep folds them every few seconds,
+/// and the licenses' notes, written and cleared inside one write. A few
+/// hundred live rows each, read on hot paths (a capped product's use on
+/// every member PATCH that adds to a group mapped to it, a page's total).
+pub const CHURNED_TABLES: [&str; 4] = [
+    "license_counts",
+    "license_dirty",
+    "user_counts",
+    "user_value_counts",
+];
+
+/// `VACUUM`s each of [`CHURNED_TABLES`] holding more dead rows than 1,000
+/// plus its live ones, and returns their names. Autovacuum looks at a
+/// table once a minute at most (`autovacuum_naptime`), and only past a
+/// fifth of its rows dead; in that minute a churned table gathers
+/// thousands of dead rows for every live one, and each sum of a count
+/// scans them: a capped product's use was read in 0.3 ms over 48 pages
+/// of dead rows where it is 0.07 ms over one. The tables are small, so
+/// their vacuum is too; `SKIP_LOCKED` leaves a table autovacuum holds.
+pub fn vacuum_churned(conn: &mut DbConn) -> QueryResult<Vec<String>> {
+    // Names from the fixed list above, never from input.
+    let listed = CHURNED_TABLES.map(|t| format!("'{t}'")).join(", ");
+    let due: Vec<Due> = diesel::sql_query(format!(
+        "SELECT relname::text AS name FROM pg_stat_user_tables \
+         WHERE schemaname = current_schema() AND relname IN ({listed}) \
+         AND n_dead_tup > 1000 + n_live_tup"
+    ))
+    .load(conn)?;
+    if due.is_empty() {
+        return Ok(Vec::new());
+    }
+    let tables: Vec<&str> = CHURNED_TABLES
+        .into_iter()
+        .filter(|t| due.iter().any(|d| d.name == *t))
+        .collect();
+    conn.batch_execute(&format!("VACUUM (SKIP_LOCKED) {}", tables.join(", ")))?;
+    Ok(tables.into_iter().map(str::to_owned).collect())
 }
 
 #[cfg(test)]

@@ -136,6 +136,22 @@ impl Store {
         Ok(store)
     }
 
+    /// On PostgreSQL, vacuums the small tables whose rows churn by design
+    /// once they hold more dead rows than live (`analyze::vacuum_churned`);
+    /// returns the tables vacuumed. SQLite reuses deleted rows' space:
+    /// nothing to do.
+    pub async fn vacuum_churned(self: &std::sync::Arc<Self>) -> StoreResult<Vec<String>> {
+        if self.backend != Backend::Postgres {
+            return Ok(Vec::new());
+        }
+        let store = self.clone();
+        run_blocking(move || {
+            let mut conn = store.write_conn()?;
+            Ok(super::analyze::vacuum_churned(&mut conn)?)
+        })
+        .await
+    }
+
     /// Whether the database answers with this build's schema (readiness),
     /// asked on the probe's own connection: never behind queued reads,
     /// and no longer than `limit`.

@@ -1,6 +1,7 @@
 //! The statistics the planners plan from: PostgreSQL replans lookups once
-//! `users` has grown, and SQLite's fixed statistics make every database,
-//! even an empty test one, plan like a large deployment.
+//! `users` has grown (and vacuums the tables that churn by design), and
+//! SQLite's fixed statistics make every database, even an empty test one,
+//! plan like a large deployment.
 
 use super::{explain, plan};
 use crate::support::TestApp;
@@ -196,4 +197,62 @@ async fn sqlite_plans_every_database_as_a_large_one() {
             "{query}\nwalks a table:\n{plan}"
         );
     }
+}
+
+/// PostgreSQL: a churned table (rows written and cleared by design, here
+/// the licenses' notes) is vacuumed by the store once it holds more dead
+/// rows than 1,000 plus its live ones, and left alone before and after.
+#[actix_web::test]
+async fn postgres_vacuums_churned_tables_once_mostly_dead() {
+    use diesel::sql_types::Text;
+    use diesel::{QueryableByName, RunQueryDsl};
+    use gatehouse::store::{analyze, StoreError};
+
+    #[derive(QueryableByName)]
+    struct Line {
+        #[diesel(sql_type = Text)]
+        text: String,
+    }
+
+    let app = TestApp::new().await;
+    if app.state.store.backend() != gatehouse::store::Backend::Postgres {
+        assert!(app.state.store.vacuum_churned().await.unwrap().is_empty());
+        return;
+    }
+    let rounds = app
+        .state
+        .store
+        .read(move |conn| -> Result<Vec<Vec<String>>, StoreError> {
+            let flush = |conn: &mut gatehouse::store::DbConn| -> Result<(), StoreError> {
+                diesel::sql_query("SELECT pg_stat_force_next_flush()::text AS text")
+                    .load::<Line>(conn)?;
+                diesel::sql_query("SELECT 'flushed' AS text").load::<Line>(conn)?;
+                Ok(())
+            };
+            let churn = |conn: &mut gatehouse::store::DbConn, n: i32| -> Result<(), StoreError> {
+                diesel::sql_query(format!(
+                    "INSERT INTO license_dirty (person_id) \
+                     SELECT 'churn-' || g FROM generate_series(1, {n}) g"
+                ))
+                .execute(conn)?;
+                diesel::sql_query("DELETE FROM license_dirty WHERE person_id LIKE 'churn-%'")
+                    .execute(conn)?;
+                flush(conn)
+            };
+            let mut rounds = Vec::new();
+            churn(conn, 500)?;
+            rounds.push(analyze::vacuum_churned(conn)?);
+            churn(conn, 1000)?;
+            rounds.push(analyze::vacuum_churned(conn)?);
+            flush(conn)?;
+            rounds.push(analyze::vacuum_churned(conn)?);
+            Ok(rounds)
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        rounds,
+        vec![vec![], vec!["license_dirty".to_owned()], vec![]],
+        "500 dead rows wait, 1,500 are vacuumed, and then none are left"
+    );
 }
