@@ -204,15 +204,8 @@ async fn sqlite_plans_every_database_as_a_large_one() {
 /// rows than 1,000 plus its live ones, and left alone before and after.
 #[actix_web::test]
 async fn postgres_vacuums_churned_tables_once_mostly_dead() {
-    use diesel::sql_types::Text;
-    use diesel::{QueryableByName, RunQueryDsl};
+    use diesel::RunQueryDsl;
     use gatehouse::store::{analyze, StoreError};
-
-    #[derive(QueryableByName)]
-    struct Line {
-        #[diesel(sql_type = Text)]
-        text: String,
-    }
 
     let app = TestApp::new().await;
     if app.state.store.backend() != gatehouse::store::Backend::Postgres {
@@ -224,9 +217,10 @@ async fn postgres_vacuums_churned_tables_once_mostly_dead() {
         .store
         .read(move |conn| -> Result<Vec<Vec<String>>, StoreError> {
             let flush = |conn: &mut gatehouse::store::DbConn| -> Result<(), StoreError> {
-                diesel::sql_query("SELECT pg_stat_force_next_flush()::text AS text")
-                    .load::<Line>(conn)?;
-                diesel::sql_query("SELECT 'flushed' AS text").load::<Line>(conn)?;
+                // This backend's change counts reach pg_stat_user_tables
+                // when it next reports (after the next statement).
+                diesel::sql_query("SELECT pg_stat_force_next_flush()").execute(conn)?;
+                diesel::sql_query("SELECT 1").execute(conn)?;
                 Ok(())
             };
             let churn = |conn: &mut gatehouse::store::DbConn, n: i32| -> Result<(), StoreError> {
