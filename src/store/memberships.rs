@@ -25,10 +25,19 @@ pub fn add(conn: &mut DbConn, rows: &[MembershipRow]) -> QueryResult<usize> {
     })
 }
 
+/// Whose write locks a change of memberships takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserLocks {
+    /// Every user concerned, in id order, before anything moves.
+    Take,
+    /// None: the transaction holds them already (`users::existing_ids_locked`).
+    Held,
+}
+
 /// A group's members changed in one write: `removed` leave, `rows` join
-/// (as `remove` and `add`). Every user concerned is locked first, before
-/// any membership moves, and gets its new version (and `group_ids`) after
-/// them. On PostgreSQL a membership written
+/// (as `remove` and `add`). Every user concerned is locked first (or was,
+/// `UserLocks::Held`), before any membership moves, and gets its new
+/// version (and `group_ids`) after them. On PostgreSQL a membership written
 /// takes its group's kept counts (the triggers of `group_user_counts`),
 /// and so does a member's own update, which holds the member's row first:
 /// taking the rows of the members joining after the counts of those
@@ -39,46 +48,21 @@ pub fn change(
     removed: &[String],
     rows: &[MembershipRow],
     now: i64,
+    locks: UserLocks,
 ) -> QueryResult<()> {
-    let concerned = concerned(removed, rows);
-    super::users::touching(conn, &concerned, now, |conn| {
-        moved(conn, group_id, removed, rows)
-    })
-}
-
-/// `change`, when the transaction holds the locks of every user concerned
-/// already (`users::existing_ids_locked`).
-pub fn change_locked(
-    conn: &mut DbConn,
-    group_id: &str,
-    removed: &[String],
-    rows: &[MembershipRow],
-    now: i64,
-) -> QueryResult<()> {
-    let concerned = concerned(removed, rows);
-    super::users::touching_locked(conn, &concerned, now, |conn| {
-        moved(conn, group_id, removed, rows)
-    })
-}
-
-/// The memberships of `removed` go and `rows` come.
-fn moved(
-    conn: &mut DbConn,
-    group_id: &str,
-    removed: &[String],
-    rows: &[MembershipRow],
-) -> QueryResult<()> {
-    delete(conn, group_id, removed)?;
-    super::membership_rows::insert(conn, rows).map(drop)
-}
-
-/// The members a change of a group's memberships moves.
-fn concerned(removed: &[String], rows: &[MembershipRow]) -> Vec<String> {
-    removed
+    let concerned: Vec<String> = removed
         .iter()
         .cloned()
         .chain(rows.iter().map(|r| r.member_id.clone()))
-        .collect()
+        .collect();
+    let moved = |conn: &mut DbConn| {
+        delete(conn, group_id, removed)?;
+        super::membership_rows::insert(conn, rows).map(drop)
+    };
+    match locks {
+        UserLocks::Take => super::users::touching(conn, &concerned, now, moved),
+        UserLocks::Held => super::users::touching_locked(conn, &concerned, now, moved),
+    }
 }
 
 /// Removes these members from a group; members not in it are ignored.

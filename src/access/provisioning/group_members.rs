@@ -41,7 +41,7 @@ pub(super) type Resolved = (Vec<(String, ResourceKind)>, Vec<String>);
 ///
 /// With `leaving` (the members a PATCH removes), the users among both are
 /// locked as they are looked up (`users::existing_ids_locked`), and the
-/// change that follows is `memberships::change_locked`.
+/// change that follows takes no more (`memberships::UserLocks::Held`).
 pub(super) fn resolve_members(
     conn: &mut DbConn,
     directory_id: &str,

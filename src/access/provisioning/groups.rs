@@ -18,6 +18,7 @@ use crate::scim::schema::ResourceKind;
 use crate::scim::schema::SchemaRegistry;
 use crate::scim::validate::{Attributes, Validated};
 use crate::scim::ScimError;
+use crate::store::memberships::UserLocks;
 use crate::store::models::GroupRow;
 use crate::store::sql_filter::ListQuery;
 use crate::store::write_reach::Reach;
@@ -139,7 +140,7 @@ fn update(
     // Locks in the order every writer takes them: the group's row (held
     // since it was read), the capped products members joining may use
     // (`CapGuard`), then the users whose memberships move.
-    let (added, removed, skipped, guard, users_locked) = match plan {
+    let (added, removed, skipped, guard, locks) = match plan {
         MemberPlan::Replace(members) => {
             let (wanted, skipped) = resolve_members(conn, &ctx.directory_id, id, &members, None)?;
             let current: HashSet<String> = memberships::member_ids(conn, id)?.into_iter().collect();
@@ -158,7 +159,7 @@ fn update(
                 true => None,
                 false => Some(CapGuard::for_group(conn, id)?),
             };
-            (added, removed, skipped, guard, false)
+            (added, removed, skipped, guard, UserLocks::Take)
         }
         MemberPlan::Delta { add, remove } => {
             // The guard comes before the users' locks (the order above),
@@ -171,7 +172,7 @@ fn update(
             let (added, skipped) =
                 resolve_members(conn, &ctx.directory_id, id, &add, Some(&remove))?;
             let guard = guard.filter(|_| !added.is_empty());
-            (added, remove, skipped, guard, true)
+            (added, remove, skipped, guard, UserLocks::Held)
         }
     };
     if fold(&fields.display_name) != before.display_name_key {
@@ -196,11 +197,14 @@ fn update(
         // Its members show its name (`groups`, the grants' `groupDisplay`).
         users::touch_members_of(conn, id, ctx.now)?;
     }
-    let rows = membership_rows(ctx, id, &added);
-    match users_locked {
-        true => memberships::change_locked(conn, id, &removed, &rows, ctx.now)?,
-        false => memberships::change(conn, id, &removed, &rows, ctx.now)?,
-    }
+    memberships::change(
+        conn,
+        id,
+        &removed,
+        &membership_rows(ctx, id, &added),
+        ctx.now,
+        locks,
+    )?;
     if let Some(g) = guard {
         g.check(conn)?;
     }
