@@ -236,8 +236,8 @@ pub fn existing_ids(
 /// the write locks `touching` would take later: on every user among `ids`
 /// and `leaving`, in id order. A member PATCH checks the users joining and
 /// locks those joining and leaving in one round trip where that was two,
-/// and its change then runs `touching_locked`. SQLite: `existing_ids` (one
-/// writer at a time, no row locks).
+/// and its change then takes no more (`touching_locked`). SQLite:
+/// `existing_ids` (one writer at a time, no row locks).
 pub fn existing_ids_locked(
     conn: &mut DbConn,
     directory_id: &str,
