@@ -258,8 +258,8 @@ async fn sample_licenses(state: &AppState, now: i64) -> Result<(), access::Acces
 /// Background upkeep while the server runs: writes what requests noted
 /// for sync health when no request comes to trigger it, picks up schemas
 /// registered elsewhere, folds the kept counts (and on PostgreSQL vacuums
-/// their tables once they are mostly dead rows), and samples license use
-/// hourly (the console's licenses chart).
+/// their tables once they have churned), and samples license use hourly
+/// (the console's licenses chart).
 async fn upkeep(state: AppState) {
     let every =
         std::time::Duration::from_micros(access::sync_health::FLUSH_EVERY_US.unsigned_abs());

@@ -128,21 +128,25 @@ pub const CHURNED_TABLES: [&str; 4] = [
     "user_value_counts",
 ];
 
-/// `VACUUM`s each of [`CHURNED_TABLES`] holding more dead rows than 1,000
-/// plus its live ones, and returns their names. Autovacuum looks at a
-/// table once a minute at most (`autovacuum_naptime`), and only past a
-/// fifth of its rows dead; in that minute a churned table gathers
-/// thousands of dead rows for every live one, and each sum of a count
-/// scans them: a capped product's use was read in 0.3 ms over 48 pages
-/// of dead rows where it is 0.07 ms over one. The tables are small, so
-/// their vacuum is too; `SKIP_LOCKED` leaves a table autovacuum holds.
+/// `VACUUM`s each of [`CHURNED_TABLES`] that had more rows written since
+/// its last vacuum than 1,000 plus its live ones, and returns their names.
+/// Autovacuum looks at a table once a minute at most
+/// (`autovacuum_naptime`), and only past a fifth of its rows dead; in that
+/// minute a churned table gathers thousands of dead rows for every live
+/// one, and each sum of a count scans them: a capped product's use was
+/// read in 0.3 ms over 48 pages of dead rows where it is 0.07 ms over one.
+/// The tables are small, so their vacuum is too; `SKIP_LOCKED` leaves a
+/// table autovacuum holds. Counted in rows written (PostgreSQL 13's
+/// `n_ins_since_vacuum`), not rows dead: a transaction left open elsewhere
+/// keeps the dead rows from being removed, and a count of them would have
+/// every tick vacuum again for nothing.
 pub fn vacuum_churned(conn: &mut DbConn) -> QueryResult<Vec<String>> {
     // Names from the fixed list above, never from input.
     let listed = CHURNED_TABLES.map(|t| format!("'{t}'")).join(", ");
     let due: Vec<Due> = diesel::sql_query(format!(
         "SELECT relname::text AS name FROM pg_stat_user_tables \
          WHERE schemaname = current_schema() AND relname IN ({listed}) \
-         AND n_dead_tup > 1000 + n_live_tup"
+         AND n_ins_since_vacuum > 1000 + n_live_tup"
     ))
     .load(conn)?;
     if due.is_empty() {

@@ -137,8 +137,9 @@ impl Store {
     }
 
     /// On PostgreSQL, vacuums the small tables whose rows churn by design
-    /// once they hold more dead rows than 1,000 plus their live ones
-    /// (`analyze::vacuum_churned`); returns the tables vacuumed. SQLite reuses deleted rows' space:
+    /// once more rows were written to them since their last vacuum than
+    /// 1,000 plus their live ones (`analyze::vacuum_churned`); returns the
+    /// tables vacuumed. SQLite reuses deleted rows' space:
     /// nothing to do.
     pub async fn vacuum_churned(self: &std::sync::Arc<Self>) -> StoreResult<Vec<String>> {
         if self.backend != Backend::Postgres {
