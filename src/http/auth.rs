@@ -196,15 +196,24 @@ impl ScimCaller {
     /// without the database, or else checked in a database call of its
     /// own.
     pub async fn check(&self, state: &AppState) -> Result<ScimPrincipal, ScimError> {
-        if let Some(token) = self.live_tokens.kept(&self.token) {
-            let found = directory_principal(token, self.path_directory.clone())?;
-            return Ok(self.principal_as(found));
+        if let Some(kept) = self.kept() {
+            return kept;
         }
         let caller = self.clone();
         state
             .store
             .read(move |conn| caller.authenticate(conn))
             .await
+    }
+
+    /// Who the token is when that needs no database: a directory token
+    /// found live a moment ago (`check` without its fallback).
+    pub fn kept(&self) -> Option<Result<ScimPrincipal, ScimError>> {
+        let token = self.live_tokens.kept(&self.token)?;
+        Some(
+            directory_principal(token, self.path_directory.clone())
+                .map(|found| self.principal_as(found)),
+        )
     }
 
     /// Passes `result` through, but returns an error only once the token

@@ -282,6 +282,29 @@ pub(super) fn resolve(
     Ok(granted(rows, &groups))
 }
 
+/// `resolve` with nothing but what the catalog keeps, for a lookup with
+/// no connection of its own to read from (`worker_lookups`): `None` when
+/// a group is not kept at the memberships' version (or they carry none),
+/// for the caller to ask a reader, which reads the group and keeps it.
+pub(super) fn resolve_kept(
+    catalog: &GroupCatalog,
+    rows: &[MemberRow],
+) -> Option<Vec<MembershipGrant>> {
+    let Some(first) = rows.first() else {
+        return Some(Vec::new());
+    };
+    let version = first.3?;
+    let mut wanted: Vec<&str> = rows.iter().map(|r| r.1.as_str()).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let found = catalog.find(version, &wanted);
+    if !found.missing.is_empty() {
+        return None;
+    }
+    catalog_metrics().kept.increment(found.groups.len() as u64);
+    Some(granted(rows, &found.groups))
+}
+
 /// A membership: member, group, the member's person's liveness (where it
 /// decides the member's access) and the catalog's version.
 pub type MemberRow = (String, String, Option<bool>, Option<i64>);

@@ -60,6 +60,7 @@ pub mod user_counts;
 pub mod user_lookup;
 pub mod users;
 pub mod value_counts;
+pub mod worker_lookups;
 mod write_lock;
 pub mod write_reach;
 

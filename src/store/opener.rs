@@ -81,6 +81,14 @@ impl ConnectionOpener {
         self.backend
     }
 
+    /// The URL as given, once a connection has shown the database listens
+    /// on this host and connections are made without TLS (`loopback_tls`);
+    /// `None` before that, and for any other database.
+    pub(super) fn on_this_host(&self) -> Option<&str> {
+        let plain = self.plain.as_ref()?;
+        (self.decided.get() == Some(plain)).then_some(self.url.as_str())
+    }
+
     /// Opens one connection and applies the backend's settings.
     pub(super) fn open(&self) -> Result<DbConn, diesel::ConnectionError> {
         let mut conn = match self.backend {

@@ -15,6 +15,7 @@ use super::group_commit::GroupCommit;
 use super::opener::ConnectionOpener;
 use super::probe::{Probe, Readiness};
 use super::readers::{ReaderConnection, Readers};
+use super::worker_lookups::WorkerLookups;
 use super::write_reach::Reach;
 
 type DbPool = Pool<ConnectionOpener>;
@@ -40,6 +41,8 @@ pub struct Store {
     analyzer: Analyzer,
     /// Readiness, on a connection of its own (see `probe`).
     probe: std::sync::Arc<Probe>,
+    /// PostgreSQL: lookups sent from the HTTP workers (`worker_lookups`).
+    worker_lookups: Option<std::sync::Arc<WorkerLookups>>,
 }
 
 /// Pool sizes and waits.
@@ -117,6 +120,13 @@ impl Store {
             ),
             None => None,
         };
+        let worker_lookups = (backend == Backend::Postgres).then(|| {
+            std::sync::Arc::new(WorkerLookups::new(
+                opener.clone(),
+                options.statement_timeout,
+                readers.catalog(),
+            ))
+        });
         let store = Store {
             backend,
             readers,
@@ -126,6 +136,7 @@ impl Store {
             checkpointer,
             analyzer: Analyzer::default(),
             probe: std::sync::Arc::new(Probe::new(opener.clone())),
+            worker_lookups,
         };
         let mut conn = store.write_conn()?;
         let _one_at_a_time = super::instance::migrating(url)?;
@@ -176,6 +187,11 @@ impl Store {
             state.connections,
             state.connections.saturating_sub(state.idle_connections),
         )
+    }
+
+    /// The lookups an HTTP worker may send itself (PostgreSQL only).
+    pub fn worker_lookups(&self) -> Option<&std::sync::Arc<WorkerLookups>> {
+        self.worker_lookups.as_ref()
     }
 
     /// Which database this store talks to.

@@ -170,6 +170,11 @@ impl Readers {
         Ok(Readers { shared })
     }
 
+    /// The groups the readers' reads keep (`group_catalog`).
+    pub fn catalog(&self) -> Arc<GroupCatalog> {
+        self.shared.catalog.clone()
+    }
+
     /// Queues `job`, made for `share`, and wakes the reader that parked
     /// last; or, when the queue (or the share's part of it) is full,
     /// answers it at once that the server is busy (a 503 with

@@ -16,8 +16,13 @@
 //! (`bench/results/2026-12-05T110000Z-one-statement-lookup`).
 //! SQLite reads in-process and keeps two statements (the second only
 //! the catalog's version, for a user in a group).
+//!
+//! On PostgreSQL the HTTP worker may send the statement itself
+//! (`list_on_worker`, `one_on_worker`; see `worker_lookups`), with no
+//! reader thread in between.
 
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
@@ -32,6 +37,7 @@ use super::models::{MembershipGrant, UserRow};
 use super::schema;
 use super::sql_filter::ListQuery;
 use super::users;
+use super::worker_lookups::{Lookup as WorkerStatement, WorkerLookups};
 
 /// The statement up to how it finds its user (`Key`): the user (with
 /// its groups' ids, `UserRow::group_ids`), its person's liveness where it
@@ -48,6 +54,8 @@ const SELECT: &str = "SELECT u.id, u.directory_id, u.user_name, u.user_name_key,
 /// How a lookup finds its one user (at most one: each key is unique): the
 /// text around its two bound values.
 pub trait Key: 'static {
+    /// The statement's name on a worker's connection.
+    const NAME: &'static str;
     const AROUND: [&'static str; 2];
     /// After the second value.
     const TAIL: &'static str = "";
@@ -57,6 +65,7 @@ pub trait Key: 'static {
 pub struct UserName;
 
 impl Key for UserName {
+    const NAME: &'static str = "user_by_name";
     const AROUND: [&'static str; 2] = [" WHERE u.directory_id = ", " AND u.user_name_key = "];
 }
 
@@ -64,6 +73,7 @@ impl Key for UserName {
 pub struct Id;
 
 impl Key for Id {
+    const NAME: &'static str = "user_by_id";
     const AROUND: [&'static str; 2] = [" WHERE u.id = ", " AND u.directory_id = COALESCE("];
     const TAIL: &'static str = ", u.directory_id)";
 }
@@ -152,6 +162,98 @@ fn find_by<K: Key>(
     };
     let memberships = group_catalog::memberships_of(&user, live, version).collect();
     Ok(Some((user, memberships)))
+}
+
+/// `list_with_grants` of a `userName eq` lookup of one directory, on the
+/// HTTP worker's own connection (`worker_lookups`), its groups as the
+/// catalog keeps them; `None` when the worker cannot answer it alone (a
+/// reader then does: `list_with_grants`).
+/// `key` is the folded userName (`ListQuery::user_name_lookup`), `offset`
+/// and `limit` the page's.
+pub async fn list_on_worker(
+    lookups: &Arc<WorkerLookups>,
+    directory: &str,
+    key: &str,
+    (offset, limit): (u64, u64),
+) -> Option<(i64, Vec<UserRow>, Vec<MembershipGrant>)> {
+    let found: Vec<_> = find_on_worker::<UserName>(lookups, directory, Some(key))
+        .await?
+        .into_iter()
+        .collect();
+    let (total, page) = users::one_match_page(found, offset, limit);
+    let (rows, memberships): (Vec<UserRow>, Vec<Vec<MemberRow>>) = page.into_iter().unzip();
+    let grants = group_catalog::resolve_kept(lookups.catalog(), &memberships.concat())?;
+    Some((total, rows, grants))
+}
+
+/// `one_with_grants` on the HTTP worker's own connection: `Some(None)`
+/// when there is no such user, `None` when the worker cannot answer alone.
+pub async fn one_on_worker(
+    lookups: &Arc<WorkerLookups>,
+    directory: Option<&str>,
+    id: &str,
+) -> Option<Option<(UserRow, Vec<MembershipGrant>)>> {
+    let Some((user, memberships)) = find_on_worker::<Id>(lookups, id, directory).await? else {
+        return Some(None);
+    };
+    let grants = group_catalog::resolve_kept(lookups.catalog(), &memberships)?;
+    Some(Some((user, grants)))
+}
+
+/// `find_by` on the worker's connection.
+async fn find_on_worker<K: Key>(
+    lookups: &Arc<WorkerLookups>,
+    first: &str,
+    second: Option<&str>,
+) -> Option<Option<(UserRow, Vec<MemberRow>)>> {
+    let statement = WorkerStatement {
+        name: K::NAME,
+        text: numbered::<K>,
+        texts: 2,
+    };
+    let Some(row) = lookups.row(&statement, &[Some(first), second]).await? else {
+        return Some(None);
+    };
+    let (user, live, version) = match from_worker(&row) {
+        Ok(found) => found,
+        Err(e) => {
+            tracing::error!(error = %e, "a lookup's row did not read as a user; a reader answers it");
+            return None;
+        }
+    };
+    let memberships = group_catalog::memberships_of(&user, live, version).collect();
+    Some(Some((user, memberships)))
+}
+
+/// The statement by key `K` with `$1` and `$2` for its values, as a
+/// worker's connection prepares it.
+fn numbered<K: Key>() -> String {
+    let [before_first, before_second] = K::AROUND;
+    format!("{SELECT}{before_first}$1{before_second}$2{}", K::TAIL)
+}
+
+/// A row of `SELECT` as tokio-postgres gives it, its columns in the
+/// statement's order.
+fn from_worker(row: &tokio_postgres::Row) -> Result<Row, tokio_postgres::Error> {
+    let user = UserRow {
+        id: row.try_get(0)?,
+        directory_id: row.try_get(1)?,
+        user_name: row.try_get(2)?,
+        user_name_key: row.try_get(3)?,
+        external_id: row.try_get(4)?,
+        display_name: row.try_get(5)?,
+        active: row.try_get(6)?,
+        attributes: row.try_get(7)?,
+        version: row.try_get(8)?,
+        created_at: row.try_get(9)?,
+        updated_at: row.try_get(10)?,
+        portal_only: row.try_get(11)?,
+        suspended: row.try_get(12)?,
+        person_id: row.try_get(13)?,
+        email_verified: row.try_get(14)?,
+        group_ids: row.try_get(15)?,
+    };
+    Ok((user, row.try_get(16)?, row.try_get(17)?))
 }
 
 /// The statement by key `K` with its values written in (NULL for a

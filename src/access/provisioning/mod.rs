@@ -6,10 +6,15 @@ mod group_members;
 pub mod group_pages;
 mod group_reach;
 pub mod groups;
+mod user_resources;
 pub mod users;
+mod users_on_worker;
 
 pub use groups::Groups;
 pub use users::Users;
+
+use std::future::Future;
+use std::sync::Arc;
 
 use crate::scim::patch::Operation;
 use crate::scim::projection::Projection;
@@ -20,6 +25,7 @@ use crate::scim::schema::SchemaRegistry;
 use crate::scim::validate::Unregistered;
 use crate::scim::validate::Validated;
 use crate::scim::ScimError;
+use crate::store::worker_lookups::WorkerLookups;
 use crate::store::write_reach::Reach;
 use crate::store::{directories, DbConn, StoreError};
 
@@ -91,7 +97,29 @@ pub trait Provisioned: 'static {
         request: &ListRequest,
         expanded: bool,
     ) -> Result<(u64, Vec<Self::Resource>), ScimError>;
+    /// `list` answered on the HTTP worker without a reader, where the
+    /// store can (`store::worker_lookups`); `None`: run `list` on a reader.
+    fn list_on_worker<'a>(
+        _lookups: &'a Arc<WorkerLookups>,
+        _directory: Option<&'a str>,
+        _request: &'a ListRequest,
+        _expanded: bool,
+    ) -> impl Future<Output = Option<Result<Listed<Self::Resource>, ScimError>>> + 'a {
+        std::future::ready(None)
+    }
+    /// `get` answered on the HTTP worker, as `list_on_worker`.
+    fn get_on_worker<'a>(
+        _lookups: &'a Arc<WorkerLookups>,
+        _directory: Option<&'a str>,
+        _id: &'a str,
+        _expanded: bool,
+    ) -> impl Future<Output = Option<Result<Self::Resource, ScimError>>> + 'a {
+        std::future::ready(None)
+    }
 }
+
+/// A page of resources a list request found, after their total.
+pub type Listed<R> = (u64, Vec<R>);
 
 /// A resource a write left, and what of the request did not fit without
 /// being refused, for the directory's sync health.

@@ -1,12 +1,13 @@
 //! Users pushed by a directory.
 
-use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::{check_if_match, check_unregistered, found, meta, Provisioned, Written};
+use super::user_resources::{to_resource, with_grants, Derived};
+use super::{check_if_match, check_unregistered, found, Listed, Provisioned, Written};
 use crate::access::audit::{self, Change};
-use crate::access::effective;
 use crate::access::licensing::CapGuard;
 use crate::access::persons;
 use crate::access::WriteContext;
@@ -14,13 +15,14 @@ use crate::scim::fold::fold;
 use crate::scim::patch::{self, MemberChanges, Operation};
 use crate::scim::projection::Projection;
 use crate::scim::query::ListRequest;
-use crate::scim::resource::{EntitlementRef, GrantingGroup, GroupRef, UserResource};
+use crate::scim::resource::UserResource;
 use crate::scim::schema::{ResourceKind, SchemaRegistry};
 use crate::scim::validate::{Attributes, Validated};
 use crate::scim::ScimError;
-use crate::store::models::{MembershipGrant, PersonRow, UserRow};
+use crate::store::models::{PersonRow, UserRow};
 use crate::store::sql_filter::ListQuery;
 use crate::store::users::EmailKey;
+use crate::store::worker_lookups::WorkerLookups;
 use crate::store::write_reach::Reach;
 use crate::store::{mappings, memberships, user_lookup, users, DbConn, StoreError};
 
@@ -86,25 +88,6 @@ fn taken(user_name: &str) -> ScimError {
     ))
 }
 
-fn to_resource(
-    row: UserRow,
-    groups: Vec<GroupRef>,
-    entitlements: Vec<EntitlementRef>,
-) -> Result<UserResource, ScimError> {
-    let attributes = super::stored_for_render(ResourceKind::User, &row.id, &row.attributes)?;
-    Ok(UserResource {
-        meta: meta(row.created_at, row.updated_at, row.version),
-        id: row.id,
-        user_name: row.user_name,
-        external_id: row.external_id,
-        display_name: row.display_name,
-        active: row.active,
-        attributes,
-        groups,
-        entitlements,
-    })
-}
-
 /// What the audit log keeps of a user: its attributes, not its memberships.
 fn audit_view(row: &UserRow) -> Value {
     let mut v = serde_json::json!({
@@ -138,89 +121,10 @@ fn find_row_for_update(
     )
 }
 
-/// What a user resource shows beside its own attributes: the groups it is
-/// in and the entitlements they grant (none loaded: `Derived::default`).
-#[derive(Default)]
-struct Derived {
-    groups: HashMap<String, Vec<GroupRef>>,
-    entitlements: HashMap<String, Vec<EntitlementRef>>,
-}
-
-impl Derived {
-    /// The derived parts of these users (a page of them, or one) from
-    /// their memberships with the roles their groups grant and the
-    /// liveness of the persons of those granted one
-    /// (`memberships::grants_of`).
-    fn of(users: &[UserRow], grants: Vec<MembershipGrant>) -> Derived {
-        // `groups`: the groups of the user's own directory. Local groups
-        // (default groups among them) are left out: a directory can't
-        // read them, and the access they give shows in the entitlements.
-        let directory_of: HashMap<&str, &str> = users
-            .iter()
-            .map(|u| (u.id.as_str(), u.directory_id.as_str()))
-            .collect();
-        let mut groups: HashMap<String, Vec<GroupRef>> = HashMap::new();
-        for m in &grants {
-            if directory_of.get(m.member_id.as_str()) != Some(&m.group_directory.as_str()) {
-                continue;
-            }
-            let list = groups.entry(m.member_id.clone()).or_default();
-            // A group mapped to several roles comes once per role, its
-            // rows together (they are in group order).
-            if list.last().is_some_and(|g| g.id == m.group_id) {
-                continue;
-            }
-            list.push(GroupRef {
-                id: m.group_id.clone(),
-                display: m.group_display.clone(),
-            });
-        }
-        let entitlements = effective::composed(users, grants)
-            .into_iter()
-            .map(|(user, list)| {
-                let refs = list
-                    .into_iter()
-                    .map(|e| EntitlementRef {
-                        product: e.product,
-                        product_name: e.product_name,
-                        role: e.role,
-                        via: e
-                            .via
-                            .into_iter()
-                            .map(|v| GrantingGroup {
-                                id: v.group_id,
-                                display: v.display_name,
-                                directory: v.directory,
-                                synced: v.synced,
-                            })
-                            .collect(),
-                    })
-                    .collect();
-                (user, refs)
-            })
-            .collect();
-        Derived {
-            groups,
-            entitlements,
-        }
-    }
-
-    fn resource(&mut self, row: UserRow) -> Result<UserResource, ScimError> {
-        let groups = self.groups.remove(&row.id).unwrap_or_default();
-        let entitlements = self.entitlements.remove(&row.id).unwrap_or_default();
-        to_resource(row, groups, entitlements)
-    }
-}
-
 /// A user with its groups and entitlements.
 fn decorated(conn: &mut DbConn, row: UserRow) -> Result<UserResource, ScimError> {
     let grants = memberships::grants_of(conn, std::slice::from_ref(&row))?;
     with_grants(row, grants)
-}
-
-/// The resource of one user whose memberships' grants were read.
-fn with_grants(row: UserRow, grants: Vec<MembershipGrant>) -> Result<UserResource, ScimError> {
-    Derived::of(std::slice::from_ref(&row), grants).resource(row)
 }
 
 /// Links a written identity to its person (`persons::link`), refusing the
@@ -556,6 +460,24 @@ impl Provisioned for Users {
             .map(|row| derived.resource(row))
             .collect::<Result<Vec<_>, _>>()?;
         Ok((total.max(0) as u64, resources))
+    }
+
+    fn list_on_worker<'a>(
+        lookups: &'a Arc<WorkerLookups>,
+        directory: Option<&'a str>,
+        request: &'a ListRequest,
+        expanded: bool,
+    ) -> impl Future<Output = Option<Result<Listed<UserResource>, ScimError>>> + 'a {
+        super::users_on_worker::list(lookups, directory, request, expanded)
+    }
+
+    fn get_on_worker<'a>(
+        lookups: &'a Arc<WorkerLookups>,
+        directory: Option<&'a str>,
+        id: &'a str,
+        expanded: bool,
+    ) -> impl Future<Output = Option<Result<UserResource, ScimError>>> + 'a {
+        super::users_on_worker::get(lookups, directory, id, expanded)
     }
 }
 

@@ -129,6 +129,13 @@ async fn fetch<E: Provisioned>(
         params.excluded_attributes.as_deref(),
     )?;
     let expanded = E::expanded(registry, &projection);
+    if let (Some(lookups), Some(Ok(who))) = (state.store.worker_lookups(), caller.kept()) {
+        let directory = who.directory.as_deref();
+        if let Some(found) = E::list_on_worker(lookups, directory, &request, expanded).await {
+            let (total, found) = found?;
+            return Ok((total, found, projection));
+        }
+    }
     // The snapshot is shared, not copied: a copy of every schema cost a
     // lookup more than the rest of its bookkeeping.
     let (who, registry) = (caller.clone(), Arc::clone(registry));

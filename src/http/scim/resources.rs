@@ -124,13 +124,24 @@ pub(super) async fn get_checked<E: Provisioned>(
     let projection = projection(&registry, req)?;
     let expanded = E::expanded(&registry, &projection);
     let (who, id) = (caller.clone(), path_id(req));
-    let found = state
-        .store
-        .read(move |conn| {
-            let who = who.authenticate(conn)?;
-            E::get(conn, who.directory.as_deref(), &id, expanded)
-        })
-        .await?;
+    let on_worker = match (state.store.worker_lookups(), caller.kept()) {
+        (Some(lookups), Some(Ok(who))) => {
+            E::get_on_worker(lookups, who.directory.as_deref(), &id, expanded).await
+        }
+        _ => None,
+    };
+    let found = match on_worker {
+        Some(found) => found?,
+        None => {
+            state
+                .store
+                .read(move |conn| {
+                    let who = who.authenticate(conn)?;
+                    E::get(conn, who.directory.as_deref(), &id, expanded)
+                })
+                .await?
+        }
+    };
     let etag = found.meta().etag();
     if let Some(r) = not_modified(req, &etag) {
         return Ok(r);

@@ -94,6 +94,21 @@ impl ListQuery {
         }
     }
 
+    /// The folded userName of a request that is exactly a `userName eq
+    /// "…"` lookup of users (`user_name_key`), in creation order and not
+    /// past a cursor, told without compiling it: such a request always
+    /// compiles, to a query whose `user_name_in` is this key.
+    pub fn user_name_lookup(request: &ListRequest, kind: ResourceKind) -> Option<String> {
+        let creation_order = matches!(
+            request.order,
+            ListOrder::Sorted { by: None, .. } | ListOrder::Creation { .. }
+        );
+        if request.position.is_some() || !creation_order {
+            return None;
+        }
+        user_name_lookup(request.filter.as_ref()?, kind)
+    }
+
     /// A list request compiled for one resource type on one backend: the
     /// filter and sort key checked against the schemas, the cursor's
     /// position as a keyset condition.

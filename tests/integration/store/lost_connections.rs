@@ -22,12 +22,13 @@ struct Cut {
     cut: bool,
 }
 
-/// Terminates every connection named `application_name`; how many.
+/// Terminates every connection named `application_name`, the HTTP
+/// workers' lookup connections (`<name> (lookups)`) with them; how many.
 fn cut_connections(admin_url: &str, application_name: &str) -> usize {
     let mut conn = PgConnection::establish(admin_url).expect("admin connection");
     diesel::sql_query(
         "SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity \
-         WHERE application_name = $1",
+         WHERE application_name = $1 OR application_name = $1 || ' (lookups)'",
     )
     .bind::<Text, _>(application_name)
     .load::<Cut>(&mut conn)

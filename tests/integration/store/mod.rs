@@ -16,6 +16,7 @@ mod migrations;
 mod plans;
 mod postgres_tls;
 mod sqlite_build;
+mod worker_lookups;
 mod write_lock;
 
 /// A connection of diesel's own to the test database, without the store's

@@ -1,0 +1,166 @@
+//! On PostgreSQL an HTTP worker sends a `userName eq` lookup and a read by
+//! id itself, over a connection of its own (`store::worker_lookups`),
+//! instead of handing them to a reader thread. What it answers must be
+//! what a reader answers: the same user, groups and entitlements, the
+//! same 404; a lookup whose group the catalog does not keep, and every
+//! lookup once the worker's connection is cut, still answers (a reader
+//! does). SQLite has no such connection; the half of the suite that runs
+//! on PostgreSQL checks it.
+
+use actix_web::http::Method;
+use diesel::sql_types::{BigInt, Bool, Text};
+use diesel::{Connection, PgConnection, QueryableByName, RunQueryDsl};
+use serde_json::{json, Value};
+
+use crate::support::db::TestDb;
+use crate::support::TestApp;
+
+#[derive(QueryableByName)]
+struct Seen {
+    #[diesel(sql_type = BigInt)]
+    lookups: i64,
+}
+
+#[derive(QueryableByName)]
+struct Cut {
+    #[diesel(sql_type = Bool)]
+    #[allow(dead_code)]
+    cut: bool,
+}
+
+/// On PostgreSQL: an app whose connections carry a name of their own, the
+/// admin URL, and the name its workers' lookup connections carry.
+async fn named_app() -> Option<(TestApp, String, String)> {
+    let admin_url = std::env::var("GATEHOUSE_TEST_POSTGRES").ok()?;
+    let mut db = TestDb::postgres(&admin_url);
+    let name = format!("gh_wl_{}", uuid::Uuid::new_v4().simple());
+    db.url.push_str(&format!("&application_name={name}"));
+    let app = TestApp::builder().database(db).start().await;
+    Some((app, admin_url, format!("{name} (lookups)")))
+}
+
+/// The workers' lookup connections whose last statement was a lookup.
+fn lookup_connections(admin_url: &str, name: &str) -> i64 {
+    let mut conn = PgConnection::establish(admin_url).expect("admin connection");
+    diesel::sql_query(
+        "SELECT count(*) AS lookups FROM pg_stat_activity \
+         WHERE application_name = $1 AND query LIKE '%FROM users u%'",
+    )
+    .bind::<Text, _>(name)
+    .get_result::<Seen>(&mut conn)
+    .expect("pg_stat_activity")
+    .lookups
+}
+
+fn cut_connections(admin_url: &str, name: &str) -> usize {
+    let mut conn = PgConnection::establish(admin_url).expect("admin connection");
+    diesel::sql_query(
+        "SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity \
+         WHERE application_name = $1",
+    )
+    .bind::<Text, _>(name)
+    .load::<Cut>(&mut conn)
+    .expect("terminate")
+    .len()
+}
+
+fn lookup_path(user_name: &str) -> String {
+    format!("/scim/v2/Users?filter=userName%20eq%20%22{user_name}%22")
+}
+
+/// Looks `user_name` up `times` times, one after another; every answer.
+async fn look_up(app: &TestApp, user_name: &str, times: usize) -> Vec<Value> {
+    let mut answers = Vec::new();
+    for _ in 0..times {
+        let found = app.get(&lookup_path(user_name)).await;
+        assert_eq!(found.status, 200, "{}", found.text);
+        assert_eq!(found.json["totalResults"], 1, "{}", found.text);
+        answers.push(found.json["Resources"][0].clone());
+        // The first lookup on a worker opens its connection beside it.
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    answers
+}
+
+#[actix_web::test]
+async fn lookups_on_the_workers_connection_answer_as_a_reader_does() {
+    let Some((app, admin_url, lookups)) = named_app().await else {
+        return;
+    };
+    app.create_product("main", "wiki", None).await;
+    let ada = app.create_user("ada@example.org").await;
+    let id = ada["id"].as_str().unwrap().to_owned();
+    let group = app.create_group("Engineering", &[&id]).await;
+    app.map(group["id"].as_str().unwrap(), "wiki", "user").await;
+
+    // A page that is not a lookup is a reader's: what a lookup must show.
+    let page = app
+        .get("/scim/v2/Users?filter=userName%20sw%20%22ada%22")
+        .await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    let by_reader = page.json["Resources"][0].clone();
+    assert_eq!(by_reader["entitlements"][0]["value"], "wiki:user");
+    assert_eq!(by_reader["groups"][0]["display"], "Engineering");
+
+    // Lookups by both workers (each opens its own connection on its first).
+    for answer in look_up(&app, "ADA@example.org", 12).await {
+        assert_eq!(answer, by_reader);
+    }
+    assert!(
+        lookup_connections(&admin_url, &lookups) >= 1,
+        "a worker's own connection ran the lookup"
+    );
+    for _ in 0..6 {
+        let read = app.get(&format!("/scim/v2/Users/{id}")).await;
+        assert_eq!(read.status, 200, "{}", read.text);
+        assert_eq!(read.json, by_reader);
+        assert!(read.header("etag").is_some());
+    }
+
+    // Nobody by that name, no such id: as a reader answers.
+    let nobody = app.get(&lookup_path("nobody@example.org")).await;
+    assert_eq!(nobody.status, 200);
+    assert_eq!(nobody.json["totalResults"], 0);
+    assert_eq!(nobody.json["Resources"], json!([]));
+    let missing = app
+        .get("/scim/v2/Users/00000000-0000-4000-8000-000000000000")
+        .await;
+    assert_eq!(missing.status, 404, "{}", missing.text);
+
+    // A group made since: the catalog does not keep it yet, a reader
+    // reads it; the lookups after see it.
+    let second = app.create_group("Writers", &[&id]).await;
+    for answer in look_up(&app, "ada@example.org", 4).await {
+        assert_eq!(answer["groups"].as_array().unwrap().len(), 2, "{answer}");
+        assert!(answer["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["value"] == second["id"]));
+    }
+
+    // Another directory's token finds nothing of this one's.
+    let other = app.other_directory("Other IdP");
+    let theirs = app
+        .request_as(&other.token, Method::GET, &lookup_path("ada@example.org"))
+        .send()
+        .await;
+    assert_eq!(theirs.status, 200);
+    assert_eq!(theirs.json["totalResults"], 0, "{}", theirs.text);
+    let theirs = app
+        .request_as(&other.token, Method::GET, &format!("/scim/v2/Users/{id}"))
+        .send()
+        .await;
+    assert_eq!(theirs.status, 404, "{}", theirs.text);
+
+    // The workers' connections cut: every lookup still answers.
+    assert!(cut_connections(&admin_url, &lookups) >= 1);
+    for answer in look_up(&app, "ada@example.org", 8).await {
+        assert_eq!(answer["id"], id.as_str());
+        assert_eq!(answer["groups"].as_array().unwrap().len(), 2);
+    }
+    assert!(
+        lookup_connections(&admin_url, &lookups) >= 1,
+        "a cut connection is opened again"
+    );
+}
