@@ -9,13 +9,14 @@
 //! and PostgreSQL 27.5 us; a profile of the server put 20% of it in the
 //! scheduler (bench/results/2026-12-07T040000Z-one-statement-settle). Here
 //! the worker writes the statement, serves other requests while PostgreSQL
-//! answers, and reads the answer when its event loop says it came; the
-//! lookups of one worker share its connection, pipelined.
+//! answers, and reads the answer when its event loop says it came. A
+//! worker's lookups share its connection, pipelined; it opens another
+//! only when that one is stuck (`MOST_PER_WORKER`).
 //!
 //! Only what needs nothing else is answered here: the statement's row, and
 //! its groups as the catalog keeps them (`group_catalog::resolve_kept`).
-//! Anything else is left to the readers as before (`None`): the connection
-//! not open yet, or lost; a group the catalog does not keep; any error
+//! Anything else is left to the readers as before (`None`): no connection
+//! open yet, or the one used lost; a group the catalog does not keep; any error
 //! (a read changes nothing, so asking again is safe, and the readers say
 //! what an error means). The connection is opened only where the readers
 //! connect without TLS, to a database on this host (`loopback_tls`); with
@@ -37,7 +38,19 @@ use super::opener::ConnectionOpener;
 /// How long after a failed open a worker tries again.
 const RETRY_OPEN_AFTER: Duration = Duration::from_secs(5);
 
-/// The workers' connections of one store, one per worker thread.
+/// Most connections one worker opens. A connection answers its
+/// statements in turn, so one lookup that waits (on the disk, on a lock)
+/// holds up every lookup sent after it on that connection: a worker whose
+/// every connection has been stuck for `STALLED_AFTER` sends its next
+/// lookups to the readers (whose connections run side by side) and opens
+/// another, up to this many.
+const MOST_PER_WORKER: usize = 4;
+
+/// How long a connection may go without answering a statement it was
+/// sent before it counts as stuck.
+const STALLED_AFTER: Duration = Duration::from_millis(2);
+
+/// The workers' connections of one store, by worker thread.
 pub struct WorkerLookups {
     opener: ConnectionOpener,
     statement_timeout: Option<Duration>,
@@ -45,19 +58,21 @@ pub struct WorkerLookups {
     catalog: Arc<GroupCatalog>,
     /// How the workers connect, once the readers' URL is decided.
     config: OnceLock<Option<Config>>,
-    slots: Mutex<HashMap<ThreadId, Slot>>,
+    lanes: Mutex<HashMap<ThreadId, Lanes>>,
 }
 
-/// A worker's connection.
-enum Slot {
-    Opening,
-    Open(Arc<Open>),
-    /// Its last open failed at this time.
-    Failed(Instant),
+/// One worker's connections.
+#[derive(Default)]
+struct Lanes {
+    open: Vec<Arc<Open>>,
+    opening: bool,
+    /// When its last open failed.
+    failed_at: Option<Instant>,
 }
 
 struct Open {
     client: Client,
+    progress: Progress,
     /// Statements prepared on this connection, by name.
     prepared: Mutex<HashMap<&'static str, Statement>>,
 }
@@ -81,7 +96,7 @@ impl WorkerLookups {
             statement_timeout,
             catalog,
             config: OnceLock::new(),
-            slots: Mutex::default(),
+            lanes: Mutex::default(),
         }
     }
 
@@ -89,21 +104,22 @@ impl WorkerLookups {
         &self.catalog
     }
 
-    fn slots(&self) -> MutexGuard<'_, HashMap<ThreadId, Slot>> {
-        // Each change under the lock is one insert or remove: whole.
-        self.slots.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lanes(&self) -> MutexGuard<'_, HashMap<ThreadId, Lanes>> {
+        // Each change under the lock leaves the lanes whole.
+        self.lanes.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The row `lookup` finds with `params`, if any, read on this thread's
-    /// connection; `None` when this thread has none open (its first
-    /// lookup starts opening it) or the statement failed (the connection
-    /// is then dropped, and opened again by a later lookup).
+    /// The row `lookup` finds with `params`, if any, read on one of this
+    /// thread's connections; `None` when this thread has none open (its
+    /// first lookup starts opening one) or the statement failed (that
+    /// connection is then dropped, and another opened by a later lookup).
     pub(super) async fn row(
         self: &Arc<Self>,
         lookup: &Lookup,
         params: &[Option<&str>],
     ) -> Option<Option<Row>> {
         let open = self.open_here()?;
+        let _sent = InFlight::on(&open.progress);
         let found = async {
             let statement = open.statement(lookup).await?;
             let params: Vec<&(dyn ToSql + Sync)> =
@@ -125,33 +141,55 @@ impl WorkerLookups {
         }
     }
 
-    /// This thread's open connection; else `None`, having started to open
-    /// one when none is opening and the last failure is old enough.
+    /// This thread's first open connection that is not stuck, if any;
+    /// when there is none (none open yet, or each stuck) another starts to
+    /// open, unless one is opening, there are `MOST_PER_WORKER`, or the
+    /// last open failed less than `RETRY_OPEN_AFTER` ago. The first
+    /// usable one, not the least busy: statements pipelined on one
+    /// connection cost PostgreSQL less than the same spread over several
+    /// (measured: `bench/results/2026-12-07T061500Z-worker-lookups`).
     fn open_here(self: &Arc<Self>) -> Option<Arc<Open>> {
         let here = thread::current().id();
-        let mut slots = self.slots();
-        match slots.get(&here) {
-            Some(Slot::Open(open)) if !open.client.is_closed() => return Some(open.clone()),
-            Some(Slot::Opening) => return None,
-            Some(Slot::Failed(at)) if at.elapsed() < RETRY_OPEN_AFTER => return None,
-            _ => {}
+        let mut all = self.lanes();
+        let lanes = all.entry(here).or_default();
+        lanes.open.retain(|o| !o.client.is_closed());
+        if let Some(usable) = lanes
+            .open
+            .iter()
+            .find(|o| !o.progress.stalled(Instant::now()))
+        {
+            return Some(usable.clone());
+        }
+        let may_open = !lanes.opening
+            && lanes.open.len() < MOST_PER_WORKER
+            && lanes
+                .failed_at
+                .is_none_or(|at| at.elapsed() >= RETRY_OPEN_AFTER);
+        if !may_open {
+            return None;
         }
         let config = self.config()?;
         // A worker runs one runtime on its own thread: the connection is
         // driven by the event loop of the thread that uses it.
         let runtime = tokio::runtime::Handle::try_current().ok()?;
-        slots.insert(here, Slot::Opening);
-        drop(slots);
+        lanes.opening = true;
+        drop(all);
         let this = Arc::clone(self);
         runtime.spawn(async move {
-            let slot = match this.open(config).await {
-                Ok(open) => Slot::Open(Arc::new(open)),
+            let opened = this.open(config).await;
+            let mut all = this.lanes();
+            let lanes = all.entry(here).or_default();
+            lanes.opening = false;
+            match opened {
+                Ok(open) => {
+                    lanes.failed_at = None;
+                    lanes.open.push(Arc::new(open));
+                }
                 Err(e) => {
                     tracing::warn!(error = %e, "could not open a worker's PostgreSQL connection; its lookups go to the readers");
-                    Slot::Failed(Instant::now())
+                    lanes.failed_at = Some(Instant::now());
                 }
-            };
-            this.slots().insert(here, slot);
+            }
         });
         None
     }
@@ -177,16 +215,15 @@ impl WorkerLookups {
         }
         Ok(Open {
             client,
+            progress: Progress::new(Instant::now()),
             prepared: Mutex::default(),
         })
     }
 
-    /// Drops this thread's connection if it is still `open`.
+    /// Drops `open` from this thread's connections.
     fn forget(&self, open: &Arc<Open>) {
-        let here = thread::current().id();
-        let mut slots = self.slots();
-        if matches!(slots.get(&here), Some(Slot::Open(o)) if Arc::ptr_eq(o, open)) {
-            slots.remove(&here);
+        if let Some(lanes) = self.lanes().get_mut(&thread::current().id()) {
+            lanes.open.retain(|o| !Arc::ptr_eq(o, open));
         }
     }
 }
@@ -208,6 +245,58 @@ fn read_config(url: &str) -> Option<Config> {
             tracing::info!(error = %e, "lookups go to the readers: the database URL has a parameter the workers' client does not read");
             None
         }
+    }
+}
+
+/// A connection's statements in flight, and when it last answered one or
+/// was sent one while it had none: while it has statements in flight, how
+/// long the first of them has waited at least.
+struct Progress(Mutex<(usize, Instant)>);
+
+impl Progress {
+    fn new(now: Instant) -> Progress {
+        Progress(Mutex::new((0, now)))
+    }
+
+    fn lock(&self) -> MutexGuard<'_, (usize, Instant)> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn sent(&self, now: Instant) {
+        let mut progress = self.lock();
+        if progress.0 == 0 {
+            progress.1 = now;
+        }
+        progress.0 += 1;
+    }
+
+    /// A statement answered, or given up by its caller.
+    fn answered(&self, now: Instant) {
+        let mut progress = self.lock();
+        *progress = (progress.0.saturating_sub(1), now);
+    }
+
+    /// Whether it has statements in flight and has answered none of them
+    /// for `STALLED_AFTER`.
+    fn stalled(&self, now: Instant) -> bool {
+        let (in_flight, at) = *self.lock();
+        in_flight > 0 && now.saturating_duration_since(at) >= STALLED_AFTER
+    }
+}
+
+/// A statement sent on a connection, until it is answered (or given up).
+struct InFlight<'a>(&'a Progress);
+
+impl InFlight<'_> {
+    fn on(progress: &Progress) -> InFlight<'_> {
+        progress.sent(Instant::now());
+        InFlight(progress)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.answered(Instant::now());
     }
 }
 
@@ -250,7 +339,71 @@ fn worker_lookup_metrics() -> &'static WorkerLookupMetrics {
 
 #[cfg(test)]
 mod tests {
-    use super::read_config;
+    use std::time::{Duration, Instant};
+
+    use super::{read_config, Progress};
+
+    #[test]
+    fn a_connection_is_stuck_when_it_answers_nothing_in_flight_for_a_while() {
+        // (what happens at which millisecond; whether it is stuck after)
+        enum Step {
+            Sent(u64),
+            Answered(u64),
+            Stuck(u64, bool),
+        }
+        use Step::*;
+        let cases: &[(&str, &[Step])] = &[
+            ("idle", &[Stuck(0, false), Stuck(1_000, false)]),
+            (
+                "one statement",
+                &[
+                    Sent(0),
+                    Stuck(1, false),
+                    Stuck(2, true),
+                    Answered(3),
+                    Stuck(60, false),
+                ],
+            ),
+            (
+                "sent after a long idle time: its wait counts from its send",
+                &[Sent(500), Stuck(501, false), Stuck(502, true)],
+            ),
+            (
+                "pipelined, each answered in time",
+                &[
+                    Sent(0),
+                    Sent(1),
+                    Answered(1),
+                    Stuck(2, false),
+                    Sent(2),
+                    Answered(3),
+                    Stuck(4, false),
+                    Stuck(5, true),
+                    Answered(5),
+                    Answered(5),
+                    Stuck(90, false),
+                ],
+            ),
+            (
+                "a later send does not hide the first one's wait",
+                &[Sent(0), Sent(3), Stuck(3, true)],
+            ),
+        ];
+        for (name, steps) in cases {
+            let start = Instant::now();
+            let at = |ms: &u64| start + Duration::from_millis(*ms);
+            let progress = Progress::new(start);
+            for step in steps.iter() {
+                match step {
+                    Sent(ms) => progress.sent(at(ms)),
+                    Answered(ms) => progress.answered(at(ms)),
+                    Stuck(ms, stuck) => {
+                        assert_eq!(progress.stalled(at(ms)), *stuck, "{name} at {ms} ms")
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn the_workers_read_the_readers_url_without_tls_and_named_apart() {
