@@ -168,6 +168,7 @@ fn find_by<K: Key>(
 /// HTTP worker's own connection (`worker_lookups`), its groups as the
 /// catalog keeps them; `None` when the worker cannot answer it alone (a
 /// reader then does: `list_with_grants`).
+///
 /// `key` is the folded userName (`ListQuery::user_name_lookup`), `offset`
 /// and `limit` the page's.
 pub async fn list_on_worker(

@@ -58,6 +58,7 @@ pub struct WorkerLookups {
     catalog: Arc<GroupCatalog>,
     /// How the workers connect, once the readers' URL is decided.
     config: OnceLock<Option<Config>>,
+    /// Each worker thread's connections.
     lanes: Mutex<HashMap<ThreadId, Lanes>>,
 }
 
@@ -70,6 +71,7 @@ struct Lanes {
     failed_at: Option<Instant>,
 }
 
+/// An open connection of a worker.
 struct Open {
     client: Client,
     progress: Progress,
@@ -111,8 +113,9 @@ impl WorkerLookups {
 
     /// The row `lookup` finds with `params`, if any, read on one of this
     /// thread's connections; `None` when this thread has none open (its
-    /// first lookup starts opening one) or the statement failed (that
-    /// connection is then dropped, and another opened by a later lookup).
+    /// first lookup starts opening one), when each is stuck (see
+    /// `open_here`), or when the statement failed (that connection is
+    /// then dropped, and another opened by a later lookup).
     pub(super) async fn row(
         self: &Arc<Self>,
         lookup: &Lookup,
