@@ -35,6 +35,9 @@ use tokio_postgres::{Client, Config, NoTls, Row, Statement};
 use super::group_catalog::GroupCatalog;
 use super::opener::ConnectionOpener;
 
+/// How long a worker's connection may take to open (and set up).
+const OPEN_WITHIN: Duration = Duration::from_secs(10);
+
 /// How long after a failed open a worker tries again.
 const RETRY_OPEN_AFTER: Duration = Duration::from_secs(5);
 
@@ -179,17 +182,26 @@ impl WorkerLookups {
         drop(all);
         let this = Arc::clone(self);
         runtime.spawn(async move {
-            let opened = this.open(config).await;
+            // Bounded, so that a connection attempt that never ends does
+            // not leave the worker "opening" for good.
+            let opened = tokio::time::timeout(OPEN_WITHIN, this.open(config)).await;
             let mut all = this.lanes();
             let lanes = all.entry(here).or_default();
             lanes.opening = false;
             match opened {
-                Ok(open) => {
+                Ok(Ok(open)) => {
                     lanes.failed_at = None;
                     lanes.open.push(Arc::new(open));
                 }
-                Err(e) => {
+                Ok(Err(e)) => {
                     tracing::warn!(error = %e, "could not open a worker's PostgreSQL connection; its lookups go to the readers");
+                    lanes.failed_at = Some(Instant::now());
+                }
+                Err(_) => {
+                    tracing::warn!(
+                        "a worker's PostgreSQL connection did not open within {} s; its lookups go to the readers",
+                        OPEN_WITHIN.as_secs()
+                    );
                     lanes.failed_at = Some(Instant::now());
                 }
             }
