@@ -255,9 +255,7 @@ pub(super) fn resolve(
     catalog: &GroupCatalog,
     rows: &[MemberRow],
 ) -> QueryResult<Vec<MembershipGrant>> {
-    let mut wanted: Vec<&str> = rows.iter().map(|r| r.1.as_str()).collect();
-    wanted.sort_unstable();
-    wanted.dedup();
+    let wanted = groups_of(rows);
     // (Every row carries the version; `None` only without its row.)
     let groups = match rows.first().and_then(|r| r.3) {
         None => read_groups(conn, &wanted)?,
@@ -294,15 +292,20 @@ pub(super) fn resolve_kept(
         return Some(Vec::new());
     };
     let version = first.3?;
-    let mut wanted: Vec<&str> = rows.iter().map(|r| r.1.as_str()).collect();
-    wanted.sort_unstable();
-    wanted.dedup();
-    let found = catalog.find(version, &wanted);
+    let found = catalog.find(version, &groups_of(rows));
     if !found.missing.is_empty() {
         return None;
     }
     catalog_metrics().kept.increment(found.groups.len() as u64);
     Some(granted(rows, &found.groups))
+}
+
+/// The groups of these memberships, each once.
+fn groups_of(rows: &[MemberRow]) -> Vec<&str> {
+    let mut groups: Vec<&str> = rows.iter().map(|r| r.1.as_str()).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    groups
 }
 
 /// A membership: member, group, the member's person's liveness (where it

@@ -24,7 +24,7 @@ struct Cut {
 
 /// Terminates every connection named `application_name`, the HTTP
 /// workers' lookup connections (`<name> (lookups)`) with them; how many.
-fn cut_connections(admin_url: &str, application_name: &str) -> usize {
+pub(super) fn cut_connections(admin_url: &str, application_name: &str) -> usize {
     let mut conn = PgConnection::establish(admin_url).expect("admin connection");
     diesel::sql_query(
         "SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity \
@@ -38,7 +38,7 @@ fn cut_connections(admin_url: &str, application_name: &str) -> usize {
 
 /// On PostgreSQL: an app whose connections carry a name of their own (to
 /// cut them by), the admin URL, and that name.
-async fn named_app() -> Option<(TestApp, String, String)> {
+pub(super) async fn named_app() -> Option<(TestApp, String, String)> {
     let admin_url = std::env::var("GATEHOUSE_TEST_POSTGRES").ok()?;
     let mut db = TestDb::postgres(&admin_url);
     let name = format!("gh_cut_{}", uuid::Uuid::new_v4().simple());

@@ -8,11 +8,10 @@
 //! on PostgreSQL checks it.
 
 use actix_web::http::Method;
-use diesel::sql_types::{BigInt, Bool, Text};
+use diesel::sql_types::{BigInt, Text};
 use diesel::{Connection, PgConnection, QueryableByName, RunQueryDsl};
 use serde_json::{json, Value};
 
-use crate::support::db::TestDb;
 use crate::support::TestApp;
 
 #[derive(QueryableByName)]
@@ -21,21 +20,11 @@ struct Seen {
     lookups: i64,
 }
 
-#[derive(QueryableByName)]
-struct Cut {
-    #[diesel(sql_type = Bool)]
-    #[allow(dead_code)]
-    cut: bool,
-}
-
-/// On PostgreSQL: an app whose connections carry a name of their own, the
-/// admin URL, and the name its workers' lookup connections carry.
+/// On PostgreSQL: an app whose connections carry a name of their own
+/// (`lost_connections`), the admin URL, and the name its workers' lookup
+/// connections carry.
 async fn named_app() -> Option<(TestApp, String, String)> {
-    let admin_url = std::env::var("GATEHOUSE_TEST_POSTGRES").ok()?;
-    let mut db = TestDb::postgres(&admin_url);
-    let name = format!("gh_wl_{}", uuid::Uuid::new_v4().simple());
-    db.url.push_str(&format!("&application_name={name}"));
-    let app = TestApp::builder().database(db).start().await;
+    let (app, admin_url, name) = super::lost_connections::named_app().await?;
     Some((app, admin_url, format!("{name} (lookups)")))
 }
 
@@ -50,18 +39,6 @@ fn lookup_connections(admin_url: &str, name: &str) -> i64 {
     .get_result::<Seen>(&mut conn)
     .expect("pg_stat_activity")
     .lookups
-}
-
-fn cut_connections(admin_url: &str, name: &str) -> usize {
-    let mut conn = PgConnection::establish(admin_url).expect("admin connection");
-    diesel::sql_query(
-        "SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity \
-         WHERE application_name = $1",
-    )
-    .bind::<Text, _>(name)
-    .load::<Cut>(&mut conn)
-    .expect("terminate")
-    .len()
 }
 
 fn lookup_path(user_name: &str) -> String {
@@ -153,8 +130,11 @@ async fn lookups_on_the_workers_connection_answer_as_a_reader_does() {
         .await;
     assert_eq!(theirs.status, 404, "{}", theirs.text);
 
-    // The workers' connections cut: every lookup still answers.
-    assert!(cut_connections(&admin_url, &lookups) >= 1);
+    // The app's connections cut, the workers' among them: every lookup
+    // still answers.
+    assert!(lookup_connections(&admin_url, &lookups) >= 1);
+    let app_name = lookups.trim_end_matches(" (lookups)");
+    assert!(super::lost_connections::cut_connections(&admin_url, app_name) >= 1);
     for answer in look_up(&app, "ada@example.org", 8).await {
         assert_eq!(answer["id"], id.as_str());
         assert_eq!(answer["groups"].as_array().unwrap().len(), 2);
