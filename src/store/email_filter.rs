@@ -10,8 +10,10 @@
 //! creation time, and whether it is the user's first element at its
 //! domain (of its type) (migration `000018_email_elements`). So a whole
 //! domain of one type is one range of `user_emails_domain` already in
-//! creation order: the total counts its entries, a page reads a stretch of
-//! it, then one lookup per user on the page. Any other suffix, or one
+//! creation order: a page reads a stretch of it, then one lookup per user
+//! on the page; its total is kept per domain (`value_counts::email_domain`,
+//! migration `000031_domain_counts`): counting the range read every entry
+//! (20,000 contractors at 1M users: 3.2 ms of PostgreSQL's time a page). Any other suffix, or one
 //! address, is a range of `user_emails_reversed`, which carries the type,
 //! directory and creation time too (the page is sorted, and users with two
 //! matching elements counted distinct).
@@ -23,6 +25,7 @@ use super::models::UserRow;
 use super::page_window::windowed;
 use super::schema::{user_emails, users};
 use super::sql_filter::{AddressMatch, EmailMatch, ListQuery, SqlCondition};
+use super::value_counts;
 use crate::scim::query::Position;
 
 /// Whether `query` can be answered here: a users query with `with_email`
@@ -67,6 +70,9 @@ pub fn users_with_email(
     let count = |conn: &mut DbConn| -> QueryResult<i64> {
         if !query.count_total {
             return Ok(0);
+        }
+        if let Read::Domain(domain) = &read {
+            return value_counts::email_domain(conn, directory, wanted.type_key.as_deref(), domain);
         }
         if read.once_per_user() {
             matching().count().get_result(conn)

@@ -10,7 +10,8 @@
 //! value's few rows. Rows are only ever added; [`fold`] (the server's
 //! upkeep) folds the ones written since its last pass. The minute each
 //! user was last modified is kept the same way, for `meta.lastModified`
-//! totals ([`modified`]).
+//! totals ([`modified`]), and the users at each email domain
+//! ([`email_domain`]).
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable};
@@ -77,6 +78,32 @@ pub fn total_now(
     .sql(")")
     .cacheable()
 }
+
+/// How many users of `directory` have an address at `domain` (`@` and
+/// what follows the last `@`, folded), of type `type_key` when one is
+/// given: the elements `store::email_filter` counts, kept by the triggers
+/// on `user_emails` (migration `000031_domain_counts`) under
+/// `emails.domain` (any type) or `emails.domain:<type>`.
+pub fn email_domain(
+    conn: &mut DbConn,
+    directory: &str,
+    type_key: Option<&str>,
+    domain: &str,
+) -> QueryResult<i64> {
+    let attribute = match type_key {
+        Some(kind) => format!("{EMAIL_DOMAIN}:{kind}"),
+        None => EMAIL_DOMAIN.to_owned(),
+    };
+    user_value_counts::table
+        .filter(user_value_counts::directory_id.eq(directory))
+        .filter(user_value_counts::attribute.eq(attribute))
+        .filter(user_value_counts::value_key.eq(domain))
+        .select(kept_sum())
+        .first(conn)
+}
+
+/// The kept attribute of email domains, as the triggers name it.
+const EMAIL_DOMAIN: &str = "emails.domain";
 
 /// The sum of the selected rows' users, 0 when there are none. CAST:
 /// PostgreSQL's sum of bigints is a numeric.

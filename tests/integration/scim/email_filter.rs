@@ -150,11 +150,102 @@ async fn users_at_a_domain_follow_their_email_elements() {
     finds(&app, HOME_AT_DOMAIN, &[0, 1, 3]).await;
     finds(&app, AT_DOMAIN, &[0, 1, 2, 3, 4, 5]).await;
 
+    // The upkeep folds the kept totals per domain (store::value_counts):
+    // the same totals, and they go on following changes.
+    app.state
+        .store
+        .write_now(gatehouse::access::directories::fold_kept_counts)
+        .unwrap();
+    finds(&app, WORK_AT_DOMAIN, &[2, 3, 5]).await;
+    finds(&app, AT_DOMAIN, &[0, 1, 2, 3, 4, 5]).await;
+
     // Emails removed altogether.
     patch_user(&app, &ids[3], json!([{"op": "remove", "path": "emails"}])).await;
     finds(&app, WORK_AT_DOMAIN, &[2, 5]).await;
     finds(&app, HOME_AT_DOMAIN, &[0, 1]).await;
     finds(&app, "emails.value eq \"di@contractor.example\"", &[]).await;
+    // A domain nobody is at any more.
+    let r = app.delete(&format!("/scim/v2/Users/{}", ids[5])).await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    patch_user(
+        &app,
+        &ids[2],
+        json!([{"op": "replace", "path": "emails",
+                "value": [{"value": "cy@staff.example", "type": "work"}]}]),
+    )
+    .await;
+    finds(&app, WORK_AT_DOMAIN, &[]).await;
+    finds(
+        &app,
+        "emails[type eq \"work\" and value ew \"@staff.example\"]",
+        &[1, 2],
+    )
+    .await;
+}
+
+/// A domain's total is kept, not counted (`value_counts::email_domain`):
+/// a user's elements at the domain keep +1 for it, under its type and
+/// under any type, and a page's total is what those rows sum to — a row
+/// written by hand moves it, which a count of the elements would not.
+#[actix_web::test]
+async fn a_domain_s_total_is_kept_per_domain_and_type() {
+    use diesel::connection::SimpleConnection;
+    let app = TestApp::new().await;
+    for i in 0..3 {
+        let body = with_emails(
+            i,
+            json!([{"value": format!("p{i}@contractor.example"), "type": "work"},
+                   {"value": format!("q{i}@Contractor.example"), "type": "work"},
+                   {"value": format!("p{i}@contractor.example"), "type": "home"}]),
+        );
+        let r = app.post("/scim/v2/Users", &body).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+    }
+    let kept = |kind: Option<&str>| {
+        app.state
+            .store
+            .write_now(|conn| {
+                gatehouse::store::value_counts::email_domain(
+                    conn,
+                    &app.directory.id,
+                    kind,
+                    "@contractor.example",
+                )
+                .map_err(gatehouse::store::StoreError::from)
+            })
+            .unwrap()
+    };
+    assert_eq!(kept(Some("work")), 3, "once a user, not once an address");
+    assert_eq!(kept(Some("home")), 3);
+    assert_eq!(kept(None), 3);
+    assert_eq!(kept(Some("other")), 0);
+    finds(&app, WORK_AT_DOMAIN, &[0, 1, 2]).await;
+
+    let total = |filter: &'static str| {
+        let app = &app;
+        async move {
+            let r = list(app, &format!("filter={}&count=1", filter_query(filter))).await;
+            r["totalResults"].as_i64().unwrap()
+        }
+    };
+    let by_hand = |sql: String| {
+        app.state
+            .store
+            .write_now(|conn| {
+                conn.batch_execute(&sql)
+                    .map_err(gatehouse::store::StoreError::from)
+            })
+            .unwrap()
+    };
+    by_hand(format!(
+        "INSERT INTO user_value_counts (directory_id, attribute, value_key, users) \
+         VALUES ('{}', 'emails.domain:work', '@contractor.example', 10)",
+        app.directory.id
+    ));
+    assert_eq!(total(WORK_AT_DOMAIN).await, 13);
+    assert_eq!(total(AT_DOMAIN).await, 3);
+    by_hand("DELETE FROM user_value_counts WHERE users = 10".to_owned());
+    assert_eq!(total(WORK_AT_DOMAIN).await, 3);
 }
 
 /// The other directory sees only its own contractor, and an admin's
