@@ -166,10 +166,10 @@ def seed_sqlite(path: str, directory: str, count: int, groups: int, now: int) ->
     # nothing to settle.
     db.execute("DELETE FROM license_dirty")
     # The users' triggers kept a +1 row per user for its department, family
-    # name and minute last modified, and the email elements' for its domain
-    # (store::value_counts); fold them as the server's upkeep would, so that
-    # a benchmark's first minute does not share the cores with folding five
-    # million rows.
+    # name and minute last modified (on PostgreSQL the email elements' too,
+    # for its domain) (store::value_counts); fold them as the server's upkeep
+    # would, so that a benchmark's first minute does not share the cores
+    # with folding millions of rows.
     db.execute(FOLD_VALUES, (directory,))
     db.execute("DELETE FROM user_value_counts WHERE NOT folded AND directory_id = ?", (directory,))
     db.commit()

@@ -10,8 +10,8 @@
 //! value's few rows. Rows are only ever added; [`fold`] (the server's
 //! upkeep) folds the ones written since its last pass. The minute each
 //! user was last modified is kept the same way, for `meta.lastModified`
-//! totals ([`modified`]), and the users at each email domain
-//! ([`email_domain`]).
+//! totals ([`modified`]), and on PostgreSQL the users at each email
+//! domain ([`email_domain`]).
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable};
@@ -83,7 +83,8 @@ pub fn total_now(
 /// what follows the last `@`, folded), of type `type_key` when one is
 /// given: the elements `store::email_filter` counts, kept by the triggers
 /// on `user_emails` (migration `000031_domain_counts`) under
-/// `emails.domain` (any type) or `emails.domain:<type>`.
+/// `emails.domain` (any type) or `emails.domain:<type>`. PostgreSQL only:
+/// SQLite keeps no such rows (0 there) and counts its index instead.
 pub fn email_domain(
     conn: &mut DbConn,
     directory: &str,

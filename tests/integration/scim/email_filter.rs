@@ -183,14 +183,18 @@ async fn users_at_a_domain_follow_their_email_elements() {
     .await;
 }
 
-/// A domain's total is kept, not counted (`value_counts::email_domain`):
-/// a user's elements at the domain keep +1 for it, under its type and
-/// under any type, and a page's total is what those rows sum to — a row
-/// written by hand moves it, which a count of the elements would not.
+/// On PostgreSQL a domain's total is kept, not counted
+/// (`value_counts::email_domain`): a user's elements at the domain keep +1
+/// for it, under its type and under any type, and a page's total is what
+/// those rows sum to — a row written by hand moves it, which a count of
+/// the elements would not. (SQLite counts: the other tests here.)
 #[actix_web::test]
 async fn a_domain_s_total_is_kept_per_domain_and_type() {
     use diesel::connection::SimpleConnection;
     let app = TestApp::new().await;
+    if app.state.store.backend() != gatehouse::store::Backend::Postgres {
+        return;
+    }
     for i in 0..3 {
         let body = with_emails(
             i,
