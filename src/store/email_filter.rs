@@ -14,10 +14,10 @@
 //! on the page. Its total counts the range's entries on SQLite; on
 //! PostgreSQL, where that count cost 3.2 ms of its time a first page
 //! (20,000 contractors at 1M users), the total is kept per domain
-//! (`value_counts::email_domain`, migration `000031_domain_counts`). Any other suffix, or one
-//! address, is a range of `user_emails_reversed`, which carries the type,
-//! directory and creation time too (the page is sorted, and users with two
-//! matching elements counted distinct).
+//! (`value_counts::email_domain`, migration `000031_domain_counts`). Any
+//! other suffix, or one address, is a range of `user_emails_reversed`,
+//! which carries the type, directory and creation time too (the page is
+//! sorted, and users with two matching elements counted distinct).
 
 use diesel::prelude::*;
 
