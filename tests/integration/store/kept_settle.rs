@@ -3,6 +3,8 @@
 //! of persons: diesel's `IN (?, ?, …)` was prepared anew on each run on
 //! SQLite, 7% of the writer thread's time in a member PATCH. The licenses
 //! it adds go in one prepared statement too (`dialect::insert_licenses`).
+//! On PostgreSQL the settle is one function whose statement keeps one plan
+//! (migration 000032).
 
 use std::sync::{Arc, Mutex};
 
@@ -66,7 +68,9 @@ async fn settling_licenses_keeps_its_statements_prepared() {
     let kept = statements.kept.lock().unwrap().clone();
     // What settling read and deleted (SQLite quotes names with `, and
     // PostgreSQL with "; the accounts' entitlements are read user by
-    // user, joined to their list).
+    // user, joined to their list). On PostgreSQL the persons are settled
+    // by one function (migration 000032), which reads the rest.
+    let on_postgres = matches!(conn, gatehouse::store::DbConn::Postgres(_));
     let settling: Vec<&String> = ran
         .iter()
         .filter(|sql| {
@@ -77,12 +81,17 @@ async fn settling_licenses_keeps_its_statements_prepared() {
                 "FROM user_entitlements",
                 "FROM licenses",
                 "FROM users",
+                "settle_licenses(",
             ]
             .iter()
             .any(|read| bare.contains(read))
         })
         .collect();
-    for table in ["license_dirty", "user_entitlements", "licenses", "users"] {
+    let read = match on_postgres {
+        true => ["license_dirty", "settle_licenses"].as_slice(),
+        false => ["license_dirty", "user_entitlements", "licenses", "users"].as_slice(),
+    };
+    for table in read {
         assert!(
             settling.iter().any(|sql| sql.contains(table)),
             "nothing read from {table}: {ran:#?}"
@@ -104,6 +113,21 @@ async fn settling_licenses_keeps_its_statements_prepared() {
         })
         .unwrap();
     assert_eq!(left, 0);
+    // The function's statement keeps one plan for any number of persons:
+    // planned for a few, PostgreSQL would plan it again at every settle.
+    if on_postgres {
+        let config: String = conn
+            .transaction(|c| {
+                diesel::select(diesel::dsl::sql::<diesel::sql_types::Text>(
+                    "(SELECT array_to_string(proconfig, ',') FROM pg_proc \
+                      WHERE proname = 'settle_licenses' \
+                      AND pronamespace = current_schema()::regnamespace)",
+                ))
+                .get_result(c)
+            })
+            .unwrap();
+        assert_eq!(config, "plan_cache_mode=force_generic_plan");
+    }
 }
 
 /// Licenses are added in one statement kept prepared, whatever the number

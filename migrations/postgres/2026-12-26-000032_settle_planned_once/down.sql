@@ -1,0 +1,1 @@
+DROP FUNCTION settle_licenses(TEXT[], TEXT[]);
