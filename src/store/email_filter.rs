@@ -72,8 +72,11 @@ pub fn users_with_email(
         if !query.count_total {
             return Ok(0);
         }
-        if let (Read::Domain(domain), DbConn::Postgres(_)) = (&read, &*conn) {
-            return value_counts::email_domain(conn, directory, wanted.type_key.as_deref(), domain);
+        if let Read::Domain(domain) = &read {
+            let kind = wanted.type_key.as_deref();
+            if let Some(kept) = value_counts::email_domain(conn, directory, kind, domain)? {
+                return Ok(kept);
+            }
         }
         if read.once_per_user() {
             matching().count().get_result(conn)

@@ -83,14 +83,17 @@ pub fn total_now(
 /// what follows the last `@`, folded), of type `type_key` when one is
 /// given: the elements `store::email_filter` counts, kept by the triggers
 /// on `user_emails` (migration `000031_domain_counts`) under
-/// `emails.domain` (any type) or `emails.domain:<type>`. PostgreSQL only:
-/// SQLite keeps no such rows (0 there) and counts its index instead.
+/// `emails.domain` (any type) or `emails.domain:<type>`. `None` on
+/// SQLite, which keeps no such rows: the caller counts its index there.
 pub fn email_domain(
     conn: &mut DbConn,
     directory: &str,
     type_key: Option<&str>,
     domain: &str,
-) -> QueryResult<i64> {
+) -> QueryResult<Option<i64>> {
+    if matches!(conn, DbConn::Sqlite(_)) {
+        return Ok(None);
+    }
     let attribute = match type_key {
         Some(kind) => format!("{EMAIL_DOMAIN}:{kind}"),
         None => EMAIL_DOMAIN.to_owned(),
@@ -101,6 +104,7 @@ pub fn email_domain(
         .filter(user_value_counts::value_key.eq(domain))
         .select(kept_sum())
         .first(conn)
+        .map(Some)
 }
 
 /// The kept attribute of email domains, as the triggers name it.

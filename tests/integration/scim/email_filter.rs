@@ -218,6 +218,7 @@ async fn a_domain_s_total_is_kept_per_domain_and_type() {
                 .map_err(gatehouse::store::StoreError::from)
             })
             .unwrap()
+            .expect("kept on PostgreSQL")
     };
     assert_eq!(kept(Some("work")), 3, "once a user, not once an address");
     assert_eq!(kept(Some("home")), 3);
