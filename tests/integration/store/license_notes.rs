@@ -182,3 +182,34 @@ async fn a_mapping_made_while_members_are_added_counts_every_member() {
         assert_eq!(app.licenses_used("wiki").await, 0, "round {round}");
     }
 }
+
+/// A group two mappings name, deleted by its IdP: the foreign key sets
+/// both mappings' group to none, each change notes the members, and on
+/// SQLite the second note once failed the notes' key (its trigger ran
+/// under the foreign key's conflict policy, not its own `OR IGNORE`): the
+/// DELETE answered 409 and the group stayed (migration
+/// `000033_notes_under_cascades`). Now it goes, and its members' licenses
+/// with it; the mappings wait for a group of its name again.
+#[actix_web::test]
+async fn a_group_two_mappings_name_can_be_deleted() {
+    let app = TestApp::new().await;
+    app.create_product("acme", "wiki", None).await;
+    let ann = id(&app.create_user("ann@example.com").await);
+    let bob = id(&app.create_user("bob@example.com").await);
+    let group = id(&app.create_group("Editors", &[&ann, &bob]).await);
+    app.map("Editors", "wiki", "user").await;
+    app.map("Editors", "wiki", "admin").await;
+    assert_eq!(app.licenses_used("wiki").await, 2);
+
+    let gone = app.delete(&format!("/scim/v2/Groups/{group}")).await;
+    assert_eq!(gone.status, 204, "{}", gone.text);
+    let read = app.get(&format!("/scim/v2/Groups/{group}")).await;
+    assert_eq!(read.status, 404, "{}", read.text);
+    assert_eq!(app.licenses_used("wiki").await, 0);
+    let user = app.get(&format!("/scim/v2/Users/{ann}")).await;
+    assert_eq!(user.json["groups"], json!(null), "{}", user.text);
+
+    // The mappings bind to the next group of that name.
+    app.create_group("Editors", &[&bob]).await;
+    assert_eq!(app.licenses_used("wiki").await, 1);
+}
