@@ -22,7 +22,9 @@
 //! a write reads its own uncommitted changes, which a rollback may undo,
 //! and the count it made would then never have happened. Writes and the
 //! CLI read memberships and groups in one statement, as before
-//! (`memberships::grants_of`).
+//! (`memberships::grants_of`), except where a server's write on
+//! PostgreSQL renders the user it changed: it looks in what reads kept,
+//! without adding to it (`used_by_write`, `memberships::grants_of_written`).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -145,21 +147,49 @@ thread_local! {
 
 /// Runs `work` (a read) with `catalog` kept for the reads it makes.
 pub(super) fn kept_here<T>(catalog: &Arc<GroupCatalog>, work: impl FnOnce() -> T) -> T {
-    struct Restore(Option<Arc<GroupCatalog>>);
+    with_set(&HERE, catalog, work)
+}
+
+/// A thread's catalog, where one is set (`HERE`, `USED`).
+type Slot = std::thread::LocalKey<RefCell<Option<Arc<GroupCatalog>>>>;
+
+/// Runs `work` with `slot` holding `catalog`, then as it was.
+fn with_set<T>(slot: &'static Slot, catalog: &Arc<GroupCatalog>, work: impl FnOnce() -> T) -> T {
+    struct Restore(&'static Slot, Option<Arc<GroupCatalog>>);
     impl Drop for Restore {
         fn drop(&mut self) {
-            let before = self.0.take();
-            HERE.with(|here| *here.borrow_mut() = before);
+            let before = self.1.take();
+            self.0.with(|slot| *slot.borrow_mut() = before);
         }
     }
-    let before = HERE.with(|here| here.borrow_mut().replace(catalog.clone()));
-    let _restore = Restore(before);
+    let before = slot.with(|slot| slot.borrow_mut().replace(catalog.clone()));
+    let _restore = Restore(slot, before);
     work()
 }
 
 /// The catalog of the read this thread runs, if it runs one.
 pub(super) fn here() -> Option<Arc<GroupCatalog>> {
     HERE.with(|here| here.borrow().clone())
+}
+
+thread_local! {
+    /// The catalog a write this thread runs may look in but never add to
+    /// (`used_by_write`).
+    static USED: RefCell<Option<Arc<GroupCatalog>>> = const { RefCell::new(None) };
+}
+
+/// Runs `work` (a write) with `catalog` to look groups up in
+/// (`memberships::grants_of_written`). A write never keeps what it reads:
+/// it may read its own uncommitted changes, which a rollback would undo.
+/// It only uses what reads kept at the version its own statement read,
+/// which is then what its transaction sees too.
+pub(super) fn used_by_write<T>(catalog: &Arc<GroupCatalog>, work: impl FnOnce() -> T) -> T {
+    with_set(&USED, catalog, work)
+}
+
+/// The catalog the write this thread runs may look in, if any.
+pub(super) fn used() -> Option<Arc<GroupCatalog>> {
+    USED.with(|used| used.borrow().clone())
 }
 
 /// `memberships::grants_of` for a read: the users' groups as their rows
@@ -195,7 +225,39 @@ pub(super) fn grants_of(
 
 /// The catalog's version, as a statement's value.
 pub(super) fn version_now() -> SqlFragment<Nullable<BigInt>> {
-    SqlFragment::fixed("(SELECT v.version FROM group_catalog_version v)")
+    SqlFragment::fixed(VERSION_NOW)
+}
+
+/// `version_now`'s text.
+const VERSION_NOW: &str = "(SELECT v.version FROM group_catalog_version v)";
+
+/// `version_now` as a value a PostgreSQL statement selects beside a
+/// table's columns (`users::find_for_update`), kept prepared: a literal
+/// (`diesel::dsl::sql`) would have the statement parsed and planned again
+/// at every write.
+#[derive(Debug, Clone, Copy, diesel::query_builder::QueryId)]
+pub(super) struct VersionNow;
+
+impl diesel::expression::Expression for VersionNow {
+    type SqlType = Nullable<BigInt>;
+}
+
+impl<QS> diesel::expression::AppearsOnTable<QS> for VersionNow {}
+
+impl<QS> diesel::expression::SelectableExpression<QS> for VersionNow {}
+
+impl diesel::expression::ValidGrouping<()> for VersionNow {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for VersionNow {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> QueryResult<()> {
+        out.push_sql(VERSION_NOW);
+        Ok(())
+    }
 }
 
 /// A user's memberships as its row keeps them, each with the person's

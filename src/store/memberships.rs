@@ -250,6 +250,35 @@ pub fn grants_of(conn: &mut DbConn, rows: &[UserRow]) -> QueryResult<Vec<Members
     grants_of_listed(conn, rows, None)
 }
 
+/// `grants_of` for one user a write has read locked with the group
+/// catalog's version (`users::find_for_update`) and whose memberships it
+/// has not changed since, so that the row's `group_ids` are still its
+/// groups: on a server's write on PostgreSQL, their content from what its
+/// reads keep at that version (`group_catalog::used_by_write`), a
+/// statement and a round trip fewer than `grants_of` (a new title, a
+/// deactivation: most of an IdP's resync). `grants_of` where the catalog
+/// keeps any of the groups at another version or not at all, and for a
+/// local account, whose access its person's liveness decides (read by
+/// `grants_of`'s one statement).
+pub fn grants_of_written(
+    conn: &mut DbConn,
+    row: &UserRow,
+    catalog_version: Option<i64>,
+) -> QueryResult<Vec<MembershipGrant>> {
+    if let (Some(catalog), Some(version), None) = (
+        super::group_catalog::used(),
+        catalog_version,
+        liveness_from_person(row),
+    ) {
+        let memberships: Vec<_> =
+            super::group_catalog::memberships_of(row, None, Some(version)).collect();
+        if let Some(grants) = super::group_catalog::resolve_kept(&catalog, &memberships) {
+            return Ok(grants);
+        }
+    }
+    grants_of(conn, std::slice::from_ref(row))
+}
+
 /// `grants_of` for rows read with the group catalog's version, if they
 /// were (`users::list_read`).
 pub fn grants_of_listed(

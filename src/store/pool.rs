@@ -309,12 +309,18 @@ impl Store {
         let store = self.clone();
         let written = run_blocking(move || {
             let mut pooled = store.write_conn()?;
+            // A write renders users with the groups reads keep, adding none
+            // (`group_catalog::used_by_write`).
+            let catalog = store.readers.catalog();
             let mut attempt = 0;
             loop {
                 attempt += 1;
                 store.begin_write(&mut pooled)?;
                 let conn: &mut DbConn = &mut pooled;
-                match super::write_lock::run_begun(conn, |c| super::licenses::settled(c, &work)) {
+                let ran = super::group_catalog::used_by_write(&catalog, || {
+                    super::write_lock::run_begun(conn, |c| super::licenses::settled(c, &work))
+                });
+                match ran {
                     Err(e) if e.is_stale() && attempt < MAX_ATTEMPTS => continue,
                     other => return other,
                 }

@@ -183,13 +183,21 @@ pub fn update(conn: &mut DbConn, before: &UserRow, row: &UserRow) -> Result<(), 
 /// The row of `id`, locked for this transaction's writes: on PostgreSQL
 /// read with its lock (`FOR UPDATE`), one round trip where a lock and then
 /// a read were two; SQLite has one writer at a time and needs no lock.
-pub fn find_for_update(conn: &mut DbConn, directory_id: &str, id: &str) -> QueryResult<UserRow> {
+/// On PostgreSQL the group catalog's version comes with it, for the write
+/// to render the user's groups from what reads keep
+/// (`memberships::grants_of_written`); `None` on SQLite, whose statements
+/// cost no round trip.
+pub fn find_for_update(
+    conn: &mut DbConn,
+    directory_id: &str,
+    id: &str,
+) -> QueryResult<(UserRow, Option<i64>)> {
     match conn {
-        DbConn::Sqlite(_) => find(conn, Some(directory_id), id),
+        DbConn::Sqlite(_) => Ok((find(conn, Some(directory_id), id)?, None)),
         DbConn::Postgres(c) => users::table
             .filter(users::id.eq(id))
             .filter(users::directory_id.eq(directory_id))
-            .select(UserRow::as_select())
+            .select((UserRow::as_select(), super::group_catalog::VersionNow))
             .for_update()
             .first(c),
     }

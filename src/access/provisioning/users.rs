@@ -108,12 +108,14 @@ fn find_row(conn: &mut DbConn, directory: Option<&str>, id: &str) -> Result<User
     found(users::find(conn, directory, id), ResourceKind::User, id)
 }
 
-/// The row a write will change, locked until the transaction ends.
+/// The row a write will change, locked until the transaction ends, with
+/// the group catalog's version where the store reads it with the row
+/// (`users::find_for_update`).
 fn find_row_for_update(
     conn: &mut DbConn,
     directory_id: &str,
     id: &str,
-) -> Result<UserRow, ScimError> {
+) -> Result<(UserRow, Option<i64>), ScimError> {
     found(
         users::find_for_update(conn, directory_id, id),
         ResourceKind::User,
@@ -178,11 +180,12 @@ fn document_of(row: &UserRow) -> Result<Attributes, ScimError> {
     Ok(doc)
 }
 
-/// Writes `attributes` over the stored user `before` (a new version).
+/// Writes `attributes` over the stored user `before` (a new version),
+/// read locked with the group catalog at `catalog_version`.
 fn overwrite(
     conn: &mut DbConn,
     ctx: &WriteContext,
-    before: UserRow,
+    (before, catalog_version): (UserRow, Option<i64>),
     attributes: Attributes,
 ) -> Result<UserResource, ScimError> {
     let id = before.id.clone();
@@ -239,7 +242,10 @@ fn overwrite(
             after: Some(audit_view(&row)),
         },
     )?;
-    decorated(conn, row)
+    // Nothing here moves the user's memberships: its row's groups are
+    // still its groups.
+    let grants = memberships::grants_of_written(conn, &row, catalog_version)?;
+    with_grants(row, grants)
 }
 
 /// Whether a write leaves a user's `emails` as `before` stored them, read
@@ -375,10 +381,10 @@ impl Provisioned for Users {
         validated: Validated,
         if_match: Option<&str>,
     ) -> Result<Written<UserResource>, ScimError> {
-        let before = find_row_for_update(conn, &ctx.directory_id, id)?;
-        check_if_match(if_match, before.version)?;
+        let locked = find_row_for_update(conn, &ctx.directory_id, id)?;
+        check_if_match(if_match, locked.0.version)?;
         check_unregistered(conn, ctx, &validated.unregistered)?;
-        let user = overwrite(conn, ctx, before, validated.attributes)?;
+        let user = overwrite(conn, ctx, locked, validated.attributes)?;
         Ok(Written::new(user, validated.unregistered))
     }
 
@@ -392,9 +398,9 @@ impl Provisioned for Users {
         if_match: Option<&str>,
         _: bool,
     ) -> Result<Written<UserResource>, ScimError> {
-        let before = find_row_for_update(conn, &ctx.directory_id, id)?;
-        check_if_match(if_match, before.version)?;
-        let document = document_of(&before)?;
+        let locked = find_row_for_update(conn, &ctx.directory_id, id)?;
+        check_if_match(if_match, locked.0.version)?;
+        let document = document_of(&locked.0)?;
         let validated = patch::apply(
             registry,
             ResourceKind::User,
@@ -403,7 +409,7 @@ impl Provisioned for Users {
             &mut MemberChanges::default(),
         )?;
         check_unregistered(conn, ctx, &validated.unregistered)?;
-        let user = overwrite(conn, ctx, before, validated.attributes)?;
+        let user = overwrite(conn, ctx, locked, validated.attributes)?;
         Ok(Written::new(user, validated.unregistered))
     }
 
@@ -414,7 +420,7 @@ impl Provisioned for Users {
         id: &str,
         if_match: Option<&str>,
     ) -> Result<(), ScimError> {
-        let before = find_row_for_update(conn, &ctx.directory_id, id)?;
+        let (before, _) = find_row_for_update(conn, &ctx.directory_id, id)?;
         check_if_match(if_match, before.version)?;
         memberships::remove_member_everywhere(conn, id)?;
         users::delete(conn, &ctx.directory_id, id)?;

@@ -1,17 +1,41 @@
 //! The groups a read keeps between reads (`store::group_catalog`): after
 //! every kind of change to what it keeps (a group renamed or deleted, a
 //! mapping made or removed, a product renamed, a role implication), a
-//! user read shows what a write shows, which reads memberships and groups
-//! in one statement and keeps nothing.
+//! user read and a write's response show the groups the store's own
+//! statement reads, memberships and groups joined (`memberships::grants_of`,
+//! which keeps nothing). A write looks in what reads kept without adding
+//! to it (on PostgreSQL), and only at the version its statement read.
 
 use actix_web::http::Method;
 use serde_json::{json, Value};
 
 use crate::support::TestApp;
 
+/// The names of a user's groups as the store reads them joined, without
+/// any catalog (as the CLI does), in the order responses show them.
+fn joined_groups(app: &TestApp, id: &str) -> Vec<String> {
+    let id = id.to_owned();
+    let grants = app
+        .state
+        .store
+        .read_now(move |conn| {
+            let row = gatehouse::store::users::find(conn, None, &id)?;
+            gatehouse::store::memberships::grants_of(conn, std::slice::from_ref(&row))
+                .map_err(gatehouse::store::StoreError::Database)
+        })
+        .unwrap();
+    let mut names: Vec<String> = Vec::new();
+    for grant in grants {
+        if names.last() != Some(&grant.group_display) {
+            names.push(grant.group_display);
+        }
+    }
+    names
+}
+
 /// A user's `groups` and `entitlements` as a read shows them, checked
-/// against what a page of users shows and what a write (which reads them
-/// joined, without the catalog) renders.
+/// against what a page of users shows, what a write renders, and (the
+/// groups) what the store reads joined.
 async fn shown(app: &TestApp, id: &str) -> (Value, Value) {
     let read = app.get(&format!("/scim/v2/Users/{id}")).await;
     assert_eq!(read.status, 200, "{}", read.text);
@@ -27,6 +51,20 @@ async fn shown(app: &TestApp, id: &str) -> (Value, Value) {
         .find(|u| u["id"] == id)
         .cloned()
         .unwrap();
+    let written = retitled(app, id).await;
+    for part in ["groups", "entitlements"] {
+        assert_eq!(read.json[part], written[part], "{part}: read vs written");
+        assert_eq!(listed[part], written[part], "{part}: listed vs written");
+    }
+    (
+        read.json["groups"].clone(),
+        read.json["entitlements"].clone(),
+    )
+}
+
+/// The user a write (a new title) answers with, its groups checked against
+/// what the store reads joined.
+async fn retitled(app: &TestApp, id: &str) -> Value {
     let written = app
         .request(Method::PATCH, &format!("/scim/v2/Users/{id}"))
         .json(&json!({
@@ -36,20 +74,12 @@ async fn shown(app: &TestApp, id: &str) -> (Value, Value) {
         .send()
         .await;
     assert_eq!(written.status, 200, "{}", written.text);
-    for part in ["groups", "entitlements"] {
-        assert_eq!(
-            read.json[part], written.json[part],
-            "{part}: read vs written"
-        );
-        assert_eq!(
-            listed[part], written.json[part],
-            "{part}: listed vs written"
-        );
-    }
-    (
-        read.json["groups"].clone(),
-        read.json["entitlements"].clone(),
-    )
+    assert_eq!(
+        displays(&written.json["groups"]),
+        joined_groups(app, id),
+        "written vs joined"
+    );
+    written.json
 }
 
 fn displays(groups: &Value) -> Vec<&str> {
@@ -261,4 +291,39 @@ async fn a_read_shows_every_change_to_a_users_memberships() {
     assert_eq!(displays(&groups), ["Eng", "Ops"]);
     let (groups, _) = shown(&app, felix).await;
     assert!(displays(&groups).is_empty(), "{groups}");
+}
+
+/// A write renders the user it changed with what reads kept only at the
+/// version its own statement read: right after a change to a group they
+/// kept, with no read between, its answer shows the change.
+#[actix_web::test]
+async fn a_write_shows_a_change_no_read_has_kept() {
+    let app = TestApp::new().await;
+    let felix = app.create_user("cat.felix@example.com").await;
+    let felix = felix["id"].as_str().unwrap();
+    let eng = app.create_group("Eng", &[felix]).await;
+    let eng = eng["id"].as_str().unwrap();
+    app.create_product("Site", "wiki", None).await;
+    app.map("Eng", "wiki", "user").await;
+    let (groups, entitlements) = shown(&app, felix).await;
+    assert_eq!(displays(&groups), ["Eng"]);
+    assert_eq!(values(&entitlements).len(), 1, "{entitlements}");
+
+    // Kept by reads, unchanged: a write answers as they do.
+    let written = retitled(&app, felix).await;
+    assert_eq!(displays(&written["groups"]), ["Eng"]);
+
+    rename_group(&app, eng, "Engineering").await;
+    let written = retitled(&app, felix).await;
+    assert_eq!(displays(&written["groups"]), ["Engineering"]);
+
+    app.map("Engineering", "wiki", "admin").await;
+    let written = retitled(&app, felix).await;
+    assert_eq!(values(&written["entitlements"]).len(), 2, "{written}");
+
+    let r = app.delete(&format!("/scim/v2/Groups/{eng}")).await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    let written = retitled(&app, felix).await;
+    assert!(displays(&written["groups"]).is_empty(), "{written}");
+    assert!(values(&written["entitlements"]).is_empty(), "{written}");
 }
