@@ -185,7 +185,8 @@ fn document_of(row: &UserRow) -> Result<Attributes, ScimError> {
 fn overwrite(
     conn: &mut DbConn,
     ctx: &WriteContext,
-    (before, catalog_version): (UserRow, Option<i64>),
+    before: UserRow,
+    catalog_version: Option<i64>,
     attributes: Attributes,
 ) -> Result<UserResource, ScimError> {
     let id = before.id.clone();
@@ -381,10 +382,10 @@ impl Provisioned for Users {
         validated: Validated,
         if_match: Option<&str>,
     ) -> Result<Written<UserResource>, ScimError> {
-        let locked = find_row_for_update(conn, &ctx.directory_id, id)?;
-        check_if_match(if_match, locked.0.version)?;
+        let (before, catalog_version) = find_row_for_update(conn, &ctx.directory_id, id)?;
+        check_if_match(if_match, before.version)?;
         check_unregistered(conn, ctx, &validated.unregistered)?;
-        let user = overwrite(conn, ctx, locked, validated.attributes)?;
+        let user = overwrite(conn, ctx, before, catalog_version, validated.attributes)?;
         Ok(Written::new(user, validated.unregistered))
     }
 
@@ -398,9 +399,9 @@ impl Provisioned for Users {
         if_match: Option<&str>,
         _: bool,
     ) -> Result<Written<UserResource>, ScimError> {
-        let locked = find_row_for_update(conn, &ctx.directory_id, id)?;
-        check_if_match(if_match, locked.0.version)?;
-        let document = document_of(&locked.0)?;
+        let (before, catalog_version) = find_row_for_update(conn, &ctx.directory_id, id)?;
+        check_if_match(if_match, before.version)?;
+        let document = document_of(&before)?;
         let validated = patch::apply(
             registry,
             ResourceKind::User,
@@ -409,7 +410,7 @@ impl Provisioned for Users {
             &mut MemberChanges::default(),
         )?;
         check_unregistered(conn, ctx, &validated.unregistered)?;
-        let user = overwrite(conn, ctx, locked, validated.attributes)?;
+        let user = overwrite(conn, ctx, before, catalog_version, validated.attributes)?;
         Ok(Written::new(user, validated.unregistered))
     }
 
