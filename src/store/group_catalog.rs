@@ -126,7 +126,9 @@ impl GroupCatalog {
 
 /// How many of the groups reads wanted they found kept, and how many they
 /// read: a directory with more groups than `MOST_KEPT` that its users'
-/// pages keep reading shows here as groups read.
+/// pages keep reading shows here as groups read. A write that finds every
+/// group it wants kept counts them as kept; one that does not reads them
+/// joined, uncounted (`memberships::grants_of_written`).
 struct CatalogMetrics {
     kept: metrics::Counter,
     read: metrics::Counter,
