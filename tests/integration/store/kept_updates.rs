@@ -1,8 +1,10 @@
 //! A user's update is prepared once per connection (`store::kept`), where
 //! diesel would prepare every `UPDATE` anew: on SQLite that compiles all
 //! of `users`' triggers into it each time, on PostgreSQL it parses and
-//! plans it again. It sets only the indexed columns that changed, and
-//! every change is written.
+//! plans it again. So is the read that locks the user first, which on
+//! PostgreSQL selects the group catalog's version too (written as a
+//! literal, it was parsed and planned at every PATCH). It sets only the
+//! indexed columns that changed, and every change is written.
 
 use std::sync::{Arc, Mutex};
 
@@ -57,8 +59,13 @@ async fn a_users_update_is_prepared_once_per_connection() {
     let kept = KeptStatements::default();
     instrument(&mut conn, &kept);
 
+    let on_postgres = matches!(conn, DbConn::Postgres(_));
     for title in ["one", "two", "three"] {
-        let before = users::find(&mut conn, Some("okta"), "u1").unwrap();
+        let (before, catalog_version) = conn
+            .transaction(|c| users::find_for_update(c, "okta", "u1"))
+            .unwrap();
+        // The version the migrations start the catalog at, on PostgreSQL.
+        assert_eq!(catalog_version, on_postgres.then_some(0));
         let mut row = before.clone();
         row.attributes = format!(r#"{{"title": "{title}"}}"#);
         row.version += 1;
@@ -79,6 +86,18 @@ async fn a_users_update_is_prepared_once_per_connection() {
         .cloned()
         .collect();
     assert_eq!(updates.len(), 1, "prepared to keep: {updates:?}");
+    if on_postgres {
+        let locked: Vec<String> = kept
+            .0
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|sql| sql.contains("FOR UPDATE"))
+            .cloned()
+            .collect();
+        assert_eq!(locked.len(), 1, "prepared to keep: {locked:?}");
+        assert!(locked[0].contains("group_catalog_version"), "{locked:?}");
+    }
     // A stale version still changes nothing (the optimistic check is in
     // the kept statement's WHERE).
     let mut stale = row.clone();
