@@ -5,10 +5,14 @@
 //! as rows of +/− (folded by the server's upkeep, as `user_counts`).
 //! Database triggers note in `license_dirty` every person a write may have
 //! given or taken a license: whatever code path or foreign-key cascade made
-//! the change. Every write transaction ends with [`settle`] (the store's
-//! write paths call it), which recomputes those persons' licenses from the
-//! `user_entitlements` view, applies the difference, and clears the notes:
-//! at every commit the tables agree with the view.
+//! the change. Every write transaction ends by settling them ([`settled`]):
+//! their licenses recomputed from the `user_entitlements` view, the
+//! difference applied, the notes cleared, so at every commit the tables
+//! agree with the view. On SQLite the store's write paths call [`settle`]
+//! before they commit; on PostgreSQL the database settles them as the write
+//! commits (a deferred trigger on `license_dirty`, migration
+//! `000034_settle_at_commit`), which spares every write the round trips
+//! of asking for its notes and settling them.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -60,15 +64,20 @@ pub fn settle(conn: &mut DbConn) -> QueryResult<()> {
 }
 
 /// Runs a write's `work`, then settles the licenses its changes may have
-/// moved (`licenses::settle`), in the same transaction: every write path
-/// ends with it, so the kept licenses are exact at every commit.
+/// moved, in the same transaction: every write path ends with it, so the
+/// kept licenses are exact at every commit. On SQLite that is [`settle`]
+/// after `work`; on PostgreSQL the commit settles them (the trigger
+/// `license_dirty_settled`, after the write's last statement), and a
+/// write that noted no one pays nothing for it.
 pub fn settled<T, E, F>(conn: &mut DbConn, work: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
     let value = work(conn)?;
-    settle(conn)?;
+    if conn.backend() == Backend::Sqlite {
+        settle(conn)?;
+    }
     Ok(value)
 }
 

@@ -178,18 +178,19 @@ async fn adding_licenses_keeps_its_statement_prepared() {
 async fn settling_goes_round_by_round_and_stops_after_a_short_round() {
     let db = TestDb::new();
     let mut conn = one_user(&db);
+    let statements = Statements::default();
+    instrument(&mut conn, &statements);
+    // Noted and settled in one transaction: on PostgreSQL a commit settles
+    // what is left (migration 000034), and would leave nothing to settle.
     conn.transaction(|c| {
         for n in 0..1_201 {
             diesel::sql_query("INSERT INTO license_dirty (person_id) VALUES ($1)")
                 .bind::<diesel::sql_types::Text, _>(format!("person-{n:04}"))
                 .execute(c)?;
         }
-        diesel::QueryResult::Ok(())
+        licenses::settle(c)
     })
     .unwrap();
-    let statements = Statements::default();
-    instrument(&mut conn, &statements);
-    conn.transaction(licenses::settle).unwrap();
     // Rounds of 500, 500 and 201 persons: three reads of the notes.
     let ran = statements.ran.lock().unwrap().clone();
     let reads = ran
@@ -257,4 +258,74 @@ async fn asking_whether_a_note_waits_reads_the_notes_index() {
         !plan.contains("Seq Scan on license_dirty"),
         "{asked}\n{plan}"
     );
+}
+
+/// A write's notes are settled by the time it commits, on both databases;
+/// on PostgreSQL by the commit itself (the deferred trigger of migration
+/// 000034), so the write sends no statement of its own for them: not even
+/// the question whether it noted anyone, a round trip on every write.
+#[actix_web::test]
+async fn a_writes_notes_are_settled_by_its_commit() {
+    let db = TestDb::new();
+    let mut conn = one_user(&db);
+    let on_postgres = matches!(conn, gatehouse::store::DbConn::Postgres(_));
+    let statements = Statements::default();
+    instrument(&mut conn, &statements);
+    conn.transaction(|c| {
+        licenses::settled(c, |c| {
+            for person in ["p1", "u1", "nobody"] {
+                diesel::sql_query("INSERT INTO license_dirty (person_id) VALUES ($1)")
+                    .bind::<diesel::sql_types::Text, _>(person)
+                    .execute(c)?;
+            }
+            diesel::QueryResult::Ok(())
+        })
+    })
+    .unwrap();
+    let ran = statements.ran.lock().unwrap().clone();
+    let settling = ran
+        .iter()
+        .filter(|sql| {
+            let bare = sql.replace(['`', '"'], "");
+            bare.contains("FROM license_dirty") || bare.contains("settle_licenses(")
+        })
+        .count();
+    match on_postgres {
+        true => assert_eq!(settling, 0, "{ran:#?}"),
+        false => assert!(settling > 0, "{ran:#?}"),
+    }
+    let left: i64 = schema::license_dirty::table
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(left, 0, "notes left after the commit");
+}
+
+/// The commit's settle counts the roles the server counts: the trigger's
+/// arguments are `entitlements::LICENSED_ROLES`, which a migration can
+/// only copy.
+#[actix_web::test]
+async fn the_commits_settle_counts_the_servers_licensed_roles() {
+    let db = TestDb::new();
+    let mut conn = one_user(&db);
+    if conn.backend() != gatehouse::store::Backend::Postgres {
+        return;
+    }
+    #[derive(QueryableByName)]
+    struct Argument {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        role: String,
+    }
+    // `tgargs` holds each argument ended by a NUL byte.
+    let roles: Vec<String> = diesel::sql_query(
+        "SELECT unnest(string_to_array(rtrim(encode(tgargs, 'escape'), '\\000'), '\\000')) AS role \
+           FROM pg_trigger WHERE tgname = 'license_dirty_settled' \
+           AND tgrelid = to_regclass('license_dirty')",
+    )
+    .load::<Argument>(&mut conn)
+    .unwrap()
+    .into_iter()
+    .map(|a| a.role)
+    .collect();
+    assert_eq!(roles, gatehouse::store::entitlements::LICENSED_ROLES);
 }
