@@ -37,7 +37,7 @@ use super::models::{MembershipGrant, UserRow};
 use super::schema;
 use super::sql_filter::ListQuery;
 use super::users;
-use super::worker_lookups::{Lookup as WorkerStatement, WorkerLookups};
+use super::worker_lookups::{Batched, Lookup as WorkerStatement, WorkerLookups};
 
 /// The statement up to how it finds its user (`Key`): the user (with
 /// its groups' ids, `UserRow::group_ids`), its person's liveness where it
@@ -177,7 +177,7 @@ pub async fn list_on_worker(
     key: &str,
     (offset, limit): (u64, u64),
 ) -> Option<(i64, Vec<UserRow>, Vec<MembershipGrant>)> {
-    let found: Vec<_> = find_on_worker::<UserName>(lookups, directory, Some(key))
+    let found: Vec<_> = find_by_name_on_worker(lookups, directory, key)
         .await?
         .into_iter()
         .collect();
@@ -212,10 +212,37 @@ async fn find_on_worker<K: Key>(
         text: numbered::<K>,
         texts: 2,
     };
-    let Some(row) = lookups.row(&statement, &[Some(first), second]).await? else {
+    let found = lookups.row(&statement, &[Some(first), second]).await?;
+    with_memberships(found, 0)
+}
+
+/// `find` on the worker's connection, in the connection's next batch of
+/// `userName eq` lookups (`worker_lookups::Batched`).
+async fn find_by_name_on_worker(
+    lookups: &Arc<WorkerLookups>,
+    directory: &str,
+    key: &str,
+) -> Option<Option<(UserRow, Vec<MemberRow>)>> {
+    static BY_NAME: Batched = Batched {
+        name: "users_by_name",
+        text: batched_by_name,
+    };
+    let found = lookups.row_batched(&BY_NAME, [directory, key]).await?;
+    // The batch's first column is the lookup's place in it.
+    with_memberships(found, 1)
+}
+
+/// A worker's row (its user's columns from `first_column` on) as the user
+/// and its memberships; `None` (a reader answers) if it does not read as
+/// one.
+fn with_memberships(
+    found: Option<tokio_postgres::Row>,
+    first_column: usize,
+) -> Option<Option<(UserRow, Vec<MemberRow>)>> {
+    let Some(row) = found else {
         return Some(None);
     };
-    let (user, live, version) = match from_worker(&row) {
+    let (user, live, version) = match from_worker(&row, first_column) {
         Ok(found) => found,
         Err(e) => {
             tracing::error!(error = %e, "a lookup's row did not read as a user; a reader answers it");
@@ -226,6 +253,20 @@ async fn find_on_worker<K: Key>(
     Some(Some((user, memberships)))
 }
 
+/// `SELECT` by `UserName` for a batch: `$1` the lookups' directories and
+/// `$2` their folded userNames, each row led by its lookup's place. The
+/// lookups are read one by one through the key's index (the lateral
+/// subquery, kept apart by `OFFSET 0`), as one lookup is, whatever the
+/// planner guesses of the arrays' length.
+fn batched_by_name() -> String {
+    let [before_first, before_second] = UserName::AROUND;
+    format!(
+        "SELECT k.place, x.* FROM unnest($1::text[], $2::text[]) WITH ORDINALITY \
+         AS k(directory_id, user_name_key, place) CROSS JOIN LATERAL \
+         ({SELECT}{before_first}k.directory_id{before_second}k.user_name_key OFFSET 0) x"
+    )
+}
+
 /// The statement by key `K` with `$1` and `$2` for its values, as a
 /// worker's connection prepares it.
 fn numbered<K: Key>() -> String {
@@ -234,33 +275,33 @@ fn numbered<K: Key>() -> String {
 }
 
 /// A row of `SELECT` as tokio-postgres gives it, its columns in the
-/// statement's order.
-fn from_worker(row: &tokio_postgres::Row) -> Result<Row, tokio_postgres::Error> {
+/// statement's order from `first` on.
+fn from_worker(row: &tokio_postgres::Row, first: usize) -> Result<Row, tokio_postgres::Error> {
+    let at = |n: usize| first + n;
     let user = UserRow {
-        id: row.try_get(0)?,
-        directory_id: row.try_get(1)?,
-        user_name: row.try_get(2)?,
-        user_name_key: row.try_get(3)?,
-        external_id: row.try_get(4)?,
-        display_name: row.try_get(5)?,
-        active: row.try_get(6)?,
-        attributes: row.try_get(7)?,
-        version: row.try_get(8)?,
-        created_at: row.try_get(9)?,
-        updated_at: row.try_get(10)?,
-        portal_only: row.try_get(11)?,
-        suspended: row.try_get(12)?,
-        person_id: row.try_get(13)?,
-        email_verified: row.try_get(14)?,
-        group_ids: row.try_get(15)?,
+        id: row.try_get(at(0))?,
+        directory_id: row.try_get(at(1))?,
+        user_name: row.try_get(at(2))?,
+        user_name_key: row.try_get(at(3))?,
+        external_id: row.try_get(at(4))?,
+        display_name: row.try_get(at(5))?,
+        active: row.try_get(at(6))?,
+        attributes: row.try_get(at(7))?,
+        version: row.try_get(at(8))?,
+        created_at: row.try_get(at(9))?,
+        updated_at: row.try_get(at(10))?,
+        portal_only: row.try_get(at(11))?,
+        suspended: row.try_get(at(12))?,
+        person_id: row.try_get(at(13))?,
+        email_verified: row.try_get(at(14))?,
+        group_ids: row.try_get(at(15))?,
     };
-    Ok((user, row.try_get(16)?, row.try_get(17)?))
+    Ok((user, row.try_get(at(16))?, row.try_get(at(17))?))
 }
 
 /// The statement by key `K` with its values written in (NULL for a
 /// `None`), for `EXPLAIN`.
 pub fn explained<K: Key>(first: &str, second: Option<&str>) -> String {
-    let quoted = |s: &str| format!("'{}'", s.replace('\'', "''"));
     let second = second.map_or_else(|| "NULL".to_owned(), quoted);
     let [before_first, before_second] = K::AROUND;
     format!(
@@ -268,6 +309,23 @@ pub fn explained<K: Key>(first: &str, second: Option<&str>) -> String {
         quoted(first),
         K::TAIL
     )
+}
+
+/// The batched `userName eq` lookups of `keys` in `directory`
+/// (`batched_by_name`) with their values written in, for `EXPLAIN`.
+pub fn explained_batch(directory: &str, keys: &[&str]) -> String {
+    let array = |values: &mut dyn Iterator<Item = &str>| {
+        let quoted: Vec<String> = values.map(quoted).collect();
+        format!("ARRAY[{}]::text[]", quoted.join(", "))
+    };
+    batched_by_name()
+        .replace("$1::text[]", &array(&mut keys.iter().map(|_| directory)))
+        .replace("$2::text[]", &array(&mut keys.iter().copied()))
+}
+
+/// `s` as an SQL literal.
+fn quoted(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
 }
 
 type Row = (UserRow, Option<bool>, Option<i64>);

@@ -30,12 +30,18 @@ async fn named_app() -> Option<(TestApp, String, String)> {
 
 /// The workers' lookup connections whose last statement was a lookup.
 fn lookup_connections(admin_url: &str, name: &str) -> i64 {
+    connections_last_running(admin_url, name, "%FROM users u%")
+}
+
+/// The connections named `name` whose last statement was `like`.
+fn connections_last_running(admin_url: &str, name: &str, like: &str) -> i64 {
     let mut conn = PgConnection::establish(admin_url).expect("admin connection");
     diesel::sql_query(
         "SELECT count(*) AS lookups FROM pg_stat_activity \
-         WHERE application_name = $1 AND query LIKE '%FROM users u%'",
+         WHERE application_name = $1 AND query LIKE $2",
     )
     .bind::<Text, _>(name)
+    .bind::<Text, _>(like)
     .get_result::<Seen>(&mut conn)
     .expect("pg_stat_activity")
     .lookups
@@ -142,5 +148,62 @@ async fn lookups_on_the_workers_connection_answer_as_a_reader_does() {
     assert!(
         lookup_connections(&admin_url, &lookups) >= 1,
         "a cut connection is opened again"
+    );
+}
+
+/// `userName eq` lookups a worker is asked while its connection answers
+/// others wait and go together, as one statement (`worker_lookups::
+/// Batched`): each answer must still be its own lookup's. Asked at once:
+/// every user by a name in other case, a name nobody has, and one name
+/// twice.
+#[actix_web::test]
+async fn lookups_asked_at_once_are_each_answered_their_own() {
+    let Some((app, admin_url, lookups)) = named_app().await else {
+        return;
+    };
+    let mut ids = Vec::new();
+    for n in 0..8 {
+        let user = app.create_user(&format!("batch{n}@example.org")).await;
+        ids.push(user["id"].as_str().unwrap().to_owned());
+    }
+    // Each worker's connection opened (on its first lookup, beside it).
+    look_up(&app, "batch0@example.org", 6).await;
+
+    for round in 0..6 {
+        let mut asked: Vec<(String, Option<&str>)> = ids
+            .iter()
+            .enumerate()
+            .map(|(n, id)| (format!("BATCH{n}@Example.org"), Some(id.as_str())))
+            .collect();
+        asked.insert(3, (format!("nobody{round}@example.org"), None));
+        asked.push(("batch5@example.org".to_owned(), Some(ids[5].as_str())));
+        let paths: Vec<String> = asked.iter().map(|(name, _)| lookup_path(name)).collect();
+        let answers = futures_util::future::join_all(paths.iter().map(|p| app.get(p))).await;
+        for ((name, id), found) in asked.iter().zip(answers) {
+            assert_eq!(found.status, 200, "{name}: {}", found.text);
+            match id {
+                Some(id) => {
+                    assert_eq!(found.json["totalResults"], 1, "{name}: {}", found.text);
+                    let user = &found.json["Resources"][0];
+                    assert_eq!(user["id"], *id, "{name}: {}", found.text);
+                    assert!(
+                        user["userName"]
+                            .as_str()
+                            .unwrap()
+                            .eq_ignore_ascii_case(name),
+                        "{name}: {}",
+                        found.text
+                    );
+                }
+                None => {
+                    assert_eq!(found.json["totalResults"], 0, "{name}: {}", found.text);
+                    assert_eq!(found.json["Resources"], json!([]));
+                }
+            }
+        }
+    }
+    assert!(
+        connections_last_running(&admin_url, &lookups, "%unnest(%FROM users u%") >= 1,
+        "the lookups went in a batch's statement"
     );
 }

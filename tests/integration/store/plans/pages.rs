@@ -202,13 +202,18 @@ async fn a_lookup_reads_its_user_and_groups_by_key_in_one_statement() {
             super::THREE_THOUSAND_USERS
         ),
     );
-    use gatehouse::store::user_lookup::{explained, Id, UserName};
+    use gatehouse::store::user_lookup::{explained, explained_batch, Id, UserName};
     let directory = app.directory.id.as_str();
-    // By userName, and (a read of `/Users/{id}`) by id, in the directory
-    // or in any.
+    // By userName, alone and in a worker's batch, and (a read of
+    // `/Users/{id}`) by id, in the directory or in any.
+    let batch = ["lookup7@example.com", "lookup8@example.com", "nobody"];
     for (statement, index) in [
         (
             explained::<UserName>(directory, Some("lookup7@example.com")),
+            "users_directory_user_name",
+        ),
+        (
+            explained_batch(directory, &batch),
             "users_directory_user_name",
         ),
         (explained::<Id>(&ids[7], Some(directory)), "users_pkey"),
