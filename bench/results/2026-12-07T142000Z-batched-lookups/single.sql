@@ -1,0 +1,2 @@
+\set i random(1, 999999)
+SELECT u.id, u.directory_id, u.user_name, u.user_name_key, u.external_id, u.display_name, u.active, u.attributes, u.version, u.created_at, u.updated_at, u.portal_only, u.suspended, u.person_id, u.email_verified, u.group_ids, CASE WHEN u.group_ids = '' OR u.directory_id <> 'local' THEN NULL ELSE (SELECT pe.live FROM persons pe WHERE pe.id = u.person_id) END, (SELECT v.version FROM group_catalog_version v) FROM users u WHERE u.directory_id = 'DIRECTORY' AND u.user_name_key = 'user' || lpad(:i::text, 7, '0') || '@bench.example';
