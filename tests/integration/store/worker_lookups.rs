@@ -47,6 +47,16 @@ fn connections_last_running(admin_url: &str, name: &str, like: &str) -> i64 {
     .lookups
 }
 
+/// `lookup_path` for any userName: quoted in the filter, the filter
+/// percent-encoded.
+fn filter_path(user_name: &str) -> String {
+    let quoted = user_name.replace('\\', "\\\\").replace('"', "\\\"");
+    let filter = format!("userName eq \"{quoted}\"");
+    let encoded =
+        percent_encoding::utf8_percent_encode(&filter, percent_encoding::NON_ALPHANUMERIC);
+    format!("/scim/v2/Users?filter={encoded}")
+}
+
 fn lookup_path(user_name: &str) -> String {
     format!("/scim/v2/Users?filter=userName%20eq%20%22{user_name}%22")
 }
@@ -161,23 +171,28 @@ async fn lookups_asked_at_once_are_each_answered_their_own() {
     let Some((app, admin_url, lookups)) = named_app().await else {
         return;
     };
+    // The last name is what a careless array would split or unquote.
+    let names: Vec<String> = (0..7)
+        .map(|n| format!("batch{n}@example.org"))
+        .chain([r#"batch"{7,\8}@example.org"#.to_owned()])
+        .collect();
     let mut ids = Vec::new();
-    for n in 0..8 {
-        let user = app.create_user(&format!("batch{n}@example.org")).await;
+    for name in &names {
+        let user = app.create_user(name).await;
         ids.push(user["id"].as_str().unwrap().to_owned());
     }
     // Each worker's connection opened (on its first lookup, beside it).
     look_up(&app, "batch0@example.org", 6).await;
 
     for round in 0..6 {
-        let mut asked: Vec<(String, Option<&str>)> = ids
+        let mut asked: Vec<(String, Option<&str>)> = names
             .iter()
-            .enumerate()
-            .map(|(n, id)| (format!("BATCH{n}@Example.org"), Some(id.as_str())))
+            .zip(&ids)
+            .map(|(name, id)| (name.to_uppercase(), Some(id.as_str())))
             .collect();
         asked.insert(3, (format!("nobody{round}@example.org"), None));
         asked.push(("batch5@example.org".to_owned(), Some(ids[5].as_str())));
-        let paths: Vec<String> = asked.iter().map(|(name, _)| lookup_path(name)).collect();
+        let paths: Vec<String> = asked.iter().map(|(name, _)| filter_path(name)).collect();
         let answers = futures_util::future::join_all(paths.iter().map(|p| app.get(p))).await;
         for ((name, id), found) in asked.iter().zip(answers) {
             assert_eq!(found.status, 200, "{name}: {}", found.text);
