@@ -171,18 +171,7 @@ impl WorkerLookups {
             open.client.query_opt(&statement, &params).await
         }
         .await;
-        match found {
-            Ok(row) => {
-                worker_lookup_metrics().answered.increment(1);
-                Some(row)
-            }
-            Err(e) => {
-                tracing::debug!(error = %e, "a lookup on the worker's connection failed; a reader answers it");
-                worker_lookup_metrics().failed.increment(1);
-                self.forget(&open);
-                None
-            }
-        }
+        self.outcome(&open, found)
     }
 
     /// The row `batched` finds with `values`, as `row` does, sent in the
@@ -202,15 +191,26 @@ impl WorkerLookups {
         // No runtime to send batches from, or the task gone with it (the
         // worker stopping): the readers answer.
         open.batches_of(batched)?.send(asked).ok()?;
-        match answered.await.ok()? {
+        let found = answered.await.ok()?;
+        self.outcome(&open, found)
+    }
+
+    /// A lookup's outcome on `open`, counted: its row (or none), or `None`
+    /// for a reader to answer it, the connection then dropped.
+    fn outcome<E: std::fmt::Display>(
+        &self,
+        open: &Arc<Open>,
+        found: Result<Option<Row>, E>,
+    ) -> Option<Option<Row>> {
+        match found {
             Ok(row) => {
                 worker_lookup_metrics().answered.increment(1);
                 Some(row)
             }
             Err(e) => {
-                tracing::debug!(error = %e, "a batch of lookups on the worker's connection failed; a reader answers each");
+                tracing::debug!(error = %e, "a lookup on the worker's connection failed; a reader answers it");
                 worker_lookup_metrics().failed.increment(1);
-                self.forget(&open);
+                self.forget(open);
                 None
             }
         }
