@@ -480,8 +480,8 @@ async fn send_batch(
 fn answer(batch: Vec<Asked>, found: Result<Vec<Row>, String>) {
     let placed = found.and_then(|rows| placed(batch.len(), rows));
     match placed {
-        Ok(mut rows) => {
-            for (asked, row) in batch.into_iter().zip(rows.drain(..)) {
+        Ok(rows) => {
+            for (asked, row) in batch.into_iter().zip(rows) {
                 // The asker may have gone (its request dropped).
                 let _ = asked.answer.send(Ok(row));
             }
@@ -513,8 +513,8 @@ fn placed(size: usize, rows: Vec<Row>) -> Result<Vec<Option<Row>>, String> {
     Ok(placed)
 }
 
-/// Statements answered on a worker's connection, and those that failed
-/// there (their lookups then go to the readers).
+/// Lookups answered on a worker's connection, and those that failed
+/// there (a reader then answers them).
 struct WorkerLookupMetrics {
     answered: metrics::Counter,
     failed: metrics::Counter,
