@@ -314,13 +314,13 @@ pub fn explained<K: Key>(first: &str, second: Option<&str>) -> String {
 /// The batched `userName eq` lookups of `keys` in `directory`
 /// (`batched_by_name`) with their values written in, for `EXPLAIN`.
 pub fn explained_batch(directory: &str, keys: &[&str]) -> String {
-    let array = |values: &mut dyn Iterator<Item = &str>| {
-        let quoted: Vec<String> = values.map(quoted).collect();
+    let array = |values: &[&str]| {
+        let quoted: Vec<String> = values.iter().copied().map(quoted).collect();
         format!("ARRAY[{}]::text[]", quoted.join(", "))
     };
     batched_by_name()
-        .replace("$1::text[]", &array(&mut keys.iter().map(|_| directory)))
-        .replace("$2::text[]", &array(&mut keys.iter().copied()))
+        .replace("$1::text[]", &array(&vec![directory; keys.len()]))
+        .replace("$2::text[]", &array(keys))
 }
 
 /// `s` as an SQL literal.
