@@ -29,28 +29,46 @@ pub fn json_response(status: StatusCode, body: &impl Serialize) -> HttpResponse 
 /// Room for a list response's text a resource: a full user is ~1.4 KB.
 const ROOM_PER_RESOURCE: usize = 2 * 1024;
 
-/// A list response of `resources` resources: its buffer is sized for
-/// them up front. A page of 100 full users (~136 KB) written into 16 KB
-/// grew four times, copying ~240 KB: 5% of the HTTP worker's CPU on
-/// `name.familyName eq` pages at 1M users.
-pub fn list_response(status: StatusCode, body: &impl Serialize, resources: usize) -> HttpResponse {
+/// The text of a list response of `resources` resources: its buffer is
+/// sized for them up front. A page of 100 full users (~136 KB) written
+/// into 16 KB grew four times, copying ~240 KB: 5% of the HTTP worker's
+/// CPU on `name.familyName eq` pages at 1M users.
+pub fn list_text(body: &impl Serialize, resources: usize) -> Result<Vec<u8>, ScimError> {
     let room = resources.saturating_mul(ROOM_PER_RESOURCE);
-    json_response_sized(status, body, room.saturating_add(1024))
+    json_text(body, room.saturating_add(1024))
+}
+
+/// A list response of `resources` resources.
+pub fn list_response(status: StatusCode, body: &impl Serialize, resources: usize) -> HttpResponse {
+    text_response(status, list_text(body, resources))
+}
+
+/// A SCIM JSON response of text written before (`list_text`), or the
+/// error that kept it from being written.
+pub fn text_response(status: StatusCode, text: Result<Vec<u8>, ScimError>) -> HttpResponse {
+    match text {
+        Ok(text) => HttpResponse::build(status)
+            .insert_header((header::CONTENT_TYPE, SCIM_CONTENT_TYPE))
+            .body(text),
+        Err(e) => e.error_response(),
+    }
 }
 
 /// A SCIM JSON response written into one buffer of `capacity` bytes to
 /// begin with, so a large body is not copied through repeated doublings.
 fn json_response_sized(status: StatusCode, body: &impl Serialize, capacity: usize) -> HttpResponse {
+    text_response(status, json_text(body, capacity))
+}
+
+fn json_text(body: &impl Serialize, capacity: usize) -> Result<Vec<u8>, ScimError> {
     let mut text = Vec::with_capacity(capacity);
     match serde_json::to_writer(&mut text, body) {
-        Ok(()) => HttpResponse::build(status)
-            .insert_header((header::CONTENT_TYPE, SCIM_CONTENT_TYPE))
-            .body(text),
+        Ok(()) => Ok(text),
         // Only a map with keys that are not strings fails to serialise; no
         // response is built from one.
         Err(e) => {
             tracing::error!(error = %e, "a response could not be written as JSON");
-            ScimError::new(500, "the response could not be written").error_response()
+            Err(ScimError::new(500, "the response could not be written"))
         }
     }
 }
