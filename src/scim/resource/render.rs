@@ -48,16 +48,16 @@ pub(super) fn user<'b>(
         meta,
     };
     let mut out = Rendered::new(derived, base_url);
-    out.set_value("schemas", schemas);
-    out.set_value("id", id);
+    out.push_value("schemas", schemas);
+    out.push_value("id", id);
     if let Some(ext_id) = external_id {
-        out.set_value("externalId", ext_id);
+        out.push_value("externalId", ext_id);
     }
-    out.set_value("userName", user_name);
+    out.push_value("userName", user_name);
     if let Some(name) = display_name {
-        out.set_value("displayName", name);
+        out.push_value("displayName", name);
     }
-    out.set_value("active", active);
+    out.push_value("active", active);
     move_in_schema_order(&registry.user, &mut attributes, &mut out);
     move_unregistered(&mut attributes, &mut out);
     if has_groups {
@@ -110,12 +110,12 @@ pub(super) fn group<'b>(
         meta,
     };
     let mut out = Rendered::new(derived, base_url);
-    out.set_value("schemas", schemas);
-    out.set_value("id", id);
+    out.push_value("schemas", schemas);
+    out.push_value("id", id);
     if let Some(ext_id) = external_id {
-        out.set_value("externalId", ext_id);
+        out.push_value("externalId", ext_id);
     }
-    out.set_value("displayName", display_name);
+    out.push_value("displayName", display_name);
     move_in_schema_order(&registry.group, &mut attributes, &mut out);
     move_unregistered(&mut attributes, &mut out);
     if let Some(members) = members {
@@ -164,16 +164,26 @@ impl Stored {
     }
 }
 
-/// Moves the stored attributes into `out` in the order the schema lists
-/// them, so responses look the same whatever order the client sent.
+/// Moves the stored attributes the schema defines into `out` in the order
+/// the schema lists them, so responses look the same whatever order the
+/// client sent. Ranked from the stored side: a user stores a few of its
+/// schema's twenty-odd attributes, and looking every one of those up in
+/// the response and in the stored members was ~5% of a page's CPU. A
+/// member the response has already (a column's attribute) stays behind.
 fn move_in_schema_order(schema: &Schema, attributes: &mut Stored, out: &mut Rendered<'_>) {
-    for attribute in &schema.attributes {
-        if out.has(&attribute.name) {
-            continue;
+    let members = std::mem::take(&mut attributes.0);
+    let mut placed = Vec::with_capacity(members.len());
+    for (key, part) in members {
+        let rank = schema.attributes.iter().position(|a| a.name == key);
+        match rank {
+            Some(rank) if !out.has(&key) => placed.push((rank, key, part)),
+            _ => attributes.0.push((key, part)),
         }
-        if let Some((name, part)) = attributes.take(&attribute.name) {
-            out.set(name, part);
-        }
+    }
+    // A schema names an attribute once: the ranks are distinct.
+    placed.sort_unstable_by_key(|(rank, _, _)| *rank);
+    for (_, key, part) in placed {
+        out.push(key, part);
     }
 }
 
