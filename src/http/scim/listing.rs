@@ -75,7 +75,7 @@ async fn respond_list<E: Provisioned>(
         },
     )
     .await?;
-    Ok(text_response(StatusCode::OK, Ok(text)))
+    Ok(text_response(StatusCode::OK, text))
 }
 
 /// One page of rendered resources and the total. `page` overrides the
@@ -169,10 +169,10 @@ impl PageWriter {
     }
 }
 
-/// Reads a page and makes `finish` of it (the total and the resources),
-/// with groups and access when `expanded`.
-/// `finish` runs where the resources were read: on the HTTP worker for a
-/// lookup it answers itself, else on the reader (`PageWriter`).
+/// Reads a page, with groups and access when `expanded`, and makes
+/// `finish` of its total and resources where they were read: on the HTTP
+/// worker for a lookup it answers itself, else on the reader
+/// (`PageWriter`).
 async fn fetch<E: Provisioned, T: Send + 'static>(
     state: &web::Data<AppState>,
     registry: &Arc<SchemaRegistry>,
@@ -233,5 +233,5 @@ async fn cursor_page<E: Provisioned>(
         },
     )
     .await?;
-    Ok(text_response(StatusCode::OK, Ok(text)))
+    Ok(text_response(StatusCode::OK, text))
 }

@@ -40,24 +40,27 @@ pub fn list_text(body: &impl Serialize, resources: usize) -> Result<Vec<u8>, Sci
 
 /// A list response of `resources` resources.
 pub fn list_response(status: StatusCode, body: &impl Serialize, resources: usize) -> HttpResponse {
-    text_response(status, list_text(body, resources))
+    written_response(status, list_text(body, resources))
 }
 
-/// A SCIM JSON response of text written before (`list_text`), or the
-/// error that kept it from being written.
-pub fn text_response(status: StatusCode, text: Result<Vec<u8>, ScimError>) -> HttpResponse {
-    match text {
-        Ok(text) => HttpResponse::build(status)
-            .insert_header((header::CONTENT_TYPE, SCIM_CONTENT_TYPE))
-            .body(text),
-        Err(e) => e.error_response(),
-    }
+/// A SCIM JSON response of text written before (`list_text`).
+pub fn text_response(status: StatusCode, text: Vec<u8>) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, SCIM_CONTENT_TYPE))
+        .body(text)
 }
 
 /// A SCIM JSON response written into one buffer of `capacity` bytes to
 /// begin with, so a large body is not copied through repeated doublings.
 fn json_response_sized(status: StatusCode, body: &impl Serialize, capacity: usize) -> HttpResponse {
-    text_response(status, json_text(body, capacity))
+    written_response(status, json_text(body, capacity))
+}
+
+fn written_response(status: StatusCode, text: Result<Vec<u8>, ScimError>) -> HttpResponse {
+    match text {
+        Ok(text) => text_response(status, text),
+        Err(e) => e.error_response(),
+    }
 }
 
 fn json_text(body: &impl Serialize, capacity: usize) -> Result<Vec<u8>, ScimError> {
