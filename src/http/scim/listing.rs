@@ -64,11 +64,10 @@ async fn respond_list<E: Provisioned>(
     let start_index = params.start_index;
     let text = fetch::<E, _>(
         state,
-        &registry,
         caller,
-        writer.expanded::<E>(),
+        writer,
         request,
-        move |total, found| {
+        move |writer, total, found| {
             writer.write(found, |resources| {
                 ListResponse::indexed(total, start_index, resources)
             })
@@ -95,20 +94,13 @@ pub async fn page<E: Provisioned>(
         request.limit = limit;
     }
     let writer = PageWriter::new(&registry, caller, params)?;
-    fetch::<E, _>(
-        state,
-        &registry,
-        caller,
-        writer.expanded::<E>(),
-        request,
-        move |total, found| {
-            let resources = found
-                .into_iter()
-                .map(|r| render::<E>(&writer.registry, &writer.base_url, r, &writer.projection))
-                .collect();
-            Ok((total, resources))
-        },
-    )
+    fetch::<E, _>(state, caller, writer, request, |writer, total, found| {
+        let resources = found
+            .into_iter()
+            .map(|r| render::<E>(&writer.registry, &writer.base_url, r, &writer.projection))
+            .collect();
+        Ok((total, resources))
+    })
     .await
 }
 
@@ -139,6 +131,8 @@ impl PageWriter {
             params.excluded_attributes.as_deref(),
         )?;
         Ok(PageWriter {
+            // The snapshot is shared, not copied: a copy of every schema
+            // cost a lookup more than the rest of its bookkeeping.
             registry: Arc::clone(registry),
             base_url: caller.base_url.clone(),
             projection,
@@ -169,28 +163,26 @@ impl PageWriter {
     }
 }
 
-/// Reads a page, with groups and access when `expanded`, and makes
-/// `finish` of its total and resources where they were read: on the HTTP
-/// worker for a lookup it answers itself, else on the reader
-/// (`PageWriter`).
+/// Reads a page, with groups and access when `writer`'s projection shows
+/// them, and makes `finish` of its total and resources where they were
+/// read: on the HTTP worker for a lookup it answers itself, else on the
+/// reader (`PageWriter`).
 async fn fetch<E: Provisioned, T: Send + 'static>(
     state: &web::Data<AppState>,
-    registry: &Arc<SchemaRegistry>,
     caller: &ScimCaller,
-    expanded: bool,
+    writer: PageWriter,
     request: ListRequest,
-    finish: impl Fn(u64, Vec<E::Resource>) -> Result<T, ScimError> + Send + 'static,
+    finish: impl Fn(&PageWriter, u64, Vec<E::Resource>) -> Result<T, ScimError> + Send + 'static,
 ) -> Result<T, ScimError> {
+    let expanded = writer.expanded::<E>();
     if let (Some(lookups), Some(Ok(who))) = (state.store.worker_lookups(), caller.kept()) {
         let directory = who.directory.as_deref();
         if let Some(found) = E::list_on_worker(lookups, directory, &request, expanded).await {
             let (total, found) = found?;
-            return finish(total, found);
+            return finish(&writer, total, found);
         }
     }
-    // The snapshot is shared, not copied: a copy of every schema cost a
-    // lookup more than the rest of its bookkeeping.
-    let (who, registry) = (caller.clone(), Arc::clone(registry));
+    let who = caller.clone();
     state
         .store
         .read(move |conn| {
@@ -198,11 +190,11 @@ async fn fetch<E: Provisioned, T: Send + 'static>(
             let (total, found) = E::list(
                 conn,
                 who.directory.as_deref(),
-                &registry,
+                &writer.registry,
                 &request,
                 expanded,
             )?;
-            finish(total, found)
+            finish(&writer, total, found)
         })
         .await
 }
@@ -219,11 +211,10 @@ async fn cursor_page<E: Provisioned>(
     let writer = PageWriter::new(registry, caller, params)?;
     let text = fetch::<E, _>(
         state,
-        registry,
         caller,
-        writer.expanded::<E>(),
+        writer,
         request,
-        move |counted, found| {
+        move |writer, counted, found| {
             // Counted on the walk's first page; carried by the cursor since.
             let total = plan.counted().unwrap_or(counted);
             let page = plan.finish(found, |r| (r.meta().created_us, r.id().to_owned()), total);
