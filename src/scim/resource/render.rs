@@ -180,7 +180,7 @@ fn move_in_schema_order(schema: &Schema, attributes: &mut Stored, out: &mut Rend
             _ => attributes.0.push((key, part)),
         }
     }
-    // A schema names an attribute once: the ranks are distinct.
+    // Stored keys are distinct, and so are their ranks: the sort is total.
     placed.sort_unstable_by_key(|(rank, _, _)| *rank);
     for (_, key, part) in placed {
         out.push(key, part);
