@@ -201,11 +201,7 @@ async fn settling_goes_round_by_round_and_stops_after_a_short_round() {
         .count();
     assert_eq!(reads, 3, "{ran:#?}");
 
-    let left: i64 = schema::license_dirty::table
-        .count()
-        .get_result(&mut conn)
-        .unwrap();
-    assert_eq!(left, 0);
+    assert_eq!(notes_left(&mut conn), 0);
 }
 
 /// A cap check asks whether a license note waits (`licenses::used_settled`)
@@ -294,11 +290,7 @@ async fn a_writes_notes_are_settled_by_its_commit() {
         true => assert_eq!(settling, 0, "{ran:#?}"),
         false => assert!(settling > 0, "{ran:#?}"),
     }
-    let left: i64 = schema::license_dirty::table
-        .count()
-        .get_result(&mut conn)
-        .unwrap();
-    assert_eq!(left, 0, "notes left after the commit");
+    assert_eq!(notes_left(&mut conn), 0, "notes left after the commit");
 }
 
 /// The commit's settle counts the roles the server counts: the trigger's
@@ -328,4 +320,12 @@ async fn the_commits_settle_counts_the_servers_licensed_roles() {
     .map(|a| a.role)
     .collect();
     assert_eq!(roles, gatehouse::store::entitlements::LICENSED_ROLES);
+}
+
+/// The license notes no settle has cleared yet.
+fn notes_left(conn: &mut gatehouse::store::DbConn) -> i64 {
+    schema::license_dirty::table
+        .count()
+        .get_result(conn)
+        .unwrap()
 }

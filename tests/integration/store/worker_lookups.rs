@@ -47,18 +47,14 @@ fn connections_last_running(admin_url: &str, name: &str, like: &str) -> i64 {
     .lookups
 }
 
-/// `lookup_path` for any userName: quoted in the filter, the filter
-/// percent-encoded.
-fn filter_path(user_name: &str) -> String {
+/// The lookup of `user_name`: quoted in the filter, the filter
+/// percent-encoded, so any userName travels as it is.
+fn lookup_path(user_name: &str) -> String {
     let quoted = user_name.replace('\\', "\\\\").replace('"', "\\\"");
     let filter = format!("userName eq \"{quoted}\"");
     let encoded =
         percent_encoding::utf8_percent_encode(&filter, percent_encoding::NON_ALPHANUMERIC);
     format!("/scim/v2/Users?filter={encoded}")
-}
-
-fn lookup_path(user_name: &str) -> String {
-    format!("/scim/v2/Users?filter=userName%20eq%20%22{user_name}%22")
 }
 
 /// Looks `user_name` up `times` times, one after another; every answer.
@@ -192,7 +188,7 @@ async fn lookups_asked_at_once_are_each_answered_their_own() {
             .collect();
         asked.insert(3, (format!("nobody{round}@example.org"), None));
         asked.push(("batch5@example.org".to_owned(), Some(ids[5].as_str())));
-        let paths: Vec<String> = asked.iter().map(|(name, _)| filter_path(name)).collect();
+        let paths: Vec<String> = asked.iter().map(|(name, _)| lookup_path(name)).collect();
         let answers = futures_util::future::join_all(paths.iter().map(|p| app.get(p))).await;
         for ((name, id), found) in asked.iter().zip(answers) {
             assert_eq!(found.status, 200, "{name}: {}", found.text);
