@@ -156,7 +156,7 @@ impl PageWriter {
             .into_iter()
             .map(|r| r.render(&self.registry, &self.base_url))
             .collect();
-        let mut viewer = Viewer::new(&self.projection, &self.registry, R::KIND);
+        let mut viewer = Viewer::of_snapshot(&self.projection, &self.registry, R::KIND);
         let resources: Vec<RenderedView<'_>> = whole.iter().map(|r| viewer.view(r)).collect();
         let count = resources.len();
         list_text(&body(resources), count)

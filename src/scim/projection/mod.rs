@@ -38,6 +38,12 @@ impl Projection {
         })
     }
 
+    /// Whether this is the projection of a request that names no
+    /// attributes: every attribute shown by its `returned` alone.
+    pub fn is_default(&self) -> bool {
+        self.include.is_empty() && self.exclude.is_empty()
+    }
+
     /// Whether a top-level core attribute will be in the response, so callers
     /// can skip loading it (e.g. a group's members).
     pub fn includes(&self, registry: &SchemaRegistry, kind: ResourceKind, name: &str) -> bool {

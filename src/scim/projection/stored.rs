@@ -26,7 +26,7 @@ impl Projection {
         key: &str,
         raw: &RawValue,
     ) -> bool {
-        if !self.include.is_empty() || !self.exclude.is_empty() {
+        if !self.is_default() {
             return false;
         }
         if key == "schemas" || key == "id" {

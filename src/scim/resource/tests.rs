@@ -343,3 +343,43 @@ fn stored_text_views_as_parsed_values_do() {
         }
     }
 }
+
+/// Pages read with one schema snapshot share what the default projection
+/// shows of the derived parts (`Viewer::of_snapshot`); a page read with
+/// another snapshot works it out for itself, and every view is the one
+/// `Viewer::new` gives.
+#[test]
+fn derived_parts_are_remembered_per_snapshot() {
+    use crate::scim::schema::Returned;
+    use std::sync::Arc;
+    let shown = Arc::new(SchemaRegistry::load().unwrap());
+    let mut hiding = SchemaRegistry::load().unwrap();
+    for attribute in &mut hiding.user.attributes {
+        if attribute.name == "groups" {
+            attribute.returned = Returned::Never;
+        }
+    }
+    let hiding = Arc::new(hiding);
+    let default = Projection::default();
+    let some = Projection::parse(&shown, None, Some("groups")).unwrap();
+    let view = |snapshot: &Arc<SchemaRegistry>, projection: &Projection| {
+        let rendered = bjensen().render(snapshot, "http://h");
+        let remembered = serde_json::to_value(
+            Viewer::of_snapshot(projection, snapshot, ResourceKind::User).view(&rendered),
+        )
+        .unwrap();
+        let fresh = serde_json::to_value(
+            Viewer::new(projection, snapshot, ResourceKind::User).view(&rendered),
+        )
+        .unwrap();
+        assert_eq!(remembered, fresh);
+        remembered
+    };
+    // The second round reads what the first remembered.
+    for round in 0..2 {
+        assert!(view(&shown, &default).get("groups").is_some(), "{round}");
+        assert!(view(&hiding, &default).get("groups").is_none(), "{round}");
+        assert!(view(&shown, &some).get("groups").is_none(), "{round}");
+        assert!(view(&shown, &default).get("meta").is_some(), "{round}");
+    }
+}
