@@ -175,6 +175,7 @@ pub async fn serve(
     };
     let upkeep = actix_web::rt::spawn(upkeep(state.clone()));
     let linking = actix_web::rt::spawn(link_in_background(state.clone()));
+    let warming = actix_web::rt::spawn(warm_group_catalog(state.clone()));
     let server = server.run();
     let stopper = actix_web::rt::spawn(http::draining::stop_on_signal(
         server.handle(),
@@ -188,6 +189,7 @@ pub async fn serve(
     }
     upkeep.abort();
     linking.abort();
+    warming.abort();
     if let Some(watching) = watching {
         watching.abort();
     }
@@ -205,6 +207,16 @@ const LINK_AT_START: usize = 10;
 /// Seconds between schema reloads: how soon a schema registered through
 /// another instance (or the CLI) is in force here.
 const SCHEMA_RELOAD_SECS: u64 = 10;
+
+/// Reads the groups into the readers' catalog as the server starts
+/// (`Store::warm_group_catalog`). A failure costs only the first lookups'
+/// speed: they read the groups themselves, as they would have.
+async fn warm_group_catalog(state: AppState) {
+    match state.store.warm_group_catalog().await {
+        Ok(groups) => tracing::debug!(groups, "group catalog warmed"),
+        Err(error) => tracing::warn!(%error, "the group catalog could not be warmed"),
+    }
+}
 
 /// Links the accounts of an upgraded database not linked at start, 1,000
 /// to a transaction, with a pause between batches for the requests.

@@ -412,6 +412,42 @@ fn granted(
     out
 }
 
+/// Fills the catalog with every group, when the database holds at most
+/// `MOST_KEPT` of them, on a reader when the server starts
+/// (`Store::warm_group_catalog`); returns how many it read. Without it,
+/// the first lookups after a start find their users' groups missing, and
+/// on PostgreSQL a worker's lookup whose groups are not kept is answered
+/// again by a reader: two round trips and a thread hop where one does.
+/// Measured at 1M users and 1,000 groups: the first 50,000 lookups after a
+/// start had p99 2.24-2.43 ms, the next 1.58-2.04, whether or not the
+/// database had been checkpointed first (its dirty buffers were not it).
+pub(super) fn warm(conn: &mut DbConn) -> QueryResult<usize> {
+    use super::schema::groups;
+    let Some(catalog) = here() else {
+        return Ok(0);
+    };
+    // The version first: what is kept under it is never older than it.
+    let Some(version) = diesel::select(version_now()).get_result::<Option<i64>>(conn)? else {
+        return Ok(0);
+    };
+    let most = i64::try_from(MOST_KEPT).unwrap_or(i64::MAX);
+    let ids: Vec<String> = groups::table
+        .select(groups::id)
+        .order(groups::id)
+        .limit(most.saturating_add(1))
+        .load(conn)?;
+    // More groups than are kept: reads keep those their users are in.
+    if ids.len() > MOST_KEPT {
+        return Ok(0);
+    }
+    let wanted: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let Found { missing, seen, .. } = catalog.find(version, &wanted);
+    let missing: Vec<&str> = missing.iter().map(String::as_str).collect();
+    let read = read_groups(conn, &missing)?;
+    catalog.keep(seen, version, &read);
+    Ok(read.len())
+}
+
 /// These groups as the catalog keeps them (a group not found is absent).
 fn read_groups(conn: &mut DbConn, ids: &[&str]) -> QueryResult<HashMap<String, Arc<CatalogGroup>>> {
     type Row = (

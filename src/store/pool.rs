@@ -164,6 +164,15 @@ impl Store {
         .await
     }
 
+    /// Reads every group into the readers' group catalog (when there are
+    /// at most as many as it keeps: `group_catalog::warm`), so that the
+    /// first lookups after a start find their users' groups; returns how
+    /// many it read.
+    pub async fn warm_group_catalog(self: &std::sync::Arc<Self>) -> StoreResult<usize> {
+        self.read(|conn| Ok(super::group_catalog::warm(conn)?))
+            .await
+    }
+
     /// Whether the database answers with this build's schema (readiness),
     /// asked on the probe's own connection: never behind queued reads,
     /// and no longer than `limit`.

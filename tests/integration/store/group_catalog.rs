@@ -327,3 +327,32 @@ async fn a_write_shows_a_change_no_read_has_kept() {
     assert!(displays(&written["groups"]).is_empty(), "{written}");
     assert!(values(&written["entitlements"]).is_empty(), "{written}");
 }
+
+/// As the server starts it reads every group into the catalog
+/// (`Store::warm_group_catalog`), so its first lookups find their users'
+/// groups: every group the first time, none while they are kept at the
+/// catalog's version, every one again once a change moved the version;
+/// and reads show what the store reads joined.
+#[actix_web::test]
+async fn the_catalog_is_warmed_with_every_group() {
+    let app = TestApp::new().await;
+    let felix = app.create_user("cat.felix@example.com").await;
+    let felix = felix["id"].as_str().unwrap();
+    let eng = app.create_group("Eng", &[felix]).await;
+    app.create_group("Ops", &[]).await;
+    let warm = || async { app.state.store.warm_group_catalog().await.unwrap() };
+    assert_eq!(warm().await, 2, "both groups read");
+    assert_eq!(warm().await, 0, "both kept at this version");
+
+    // A rename moves the version: what was kept is read again.
+    patch_group(
+        &app,
+        eng["id"].as_str().unwrap(),
+        json!([{"op": "replace", "path": "displayName", "value": "Engineering"}]),
+    )
+    .await;
+    assert_eq!(warm().await, 2, "both read at the new version");
+    let (groups, _) = shown(&app, felix).await;
+    assert_eq!(displays(&groups), ["Engineering"]);
+    assert_eq!(joined_groups(&app, felix), ["Engineering"]);
+}
