@@ -332,12 +332,7 @@ pub(super) fn resolve(
             let counts = catalog_metrics();
             counts.kept.increment(groups.len() as u64);
             counts.read.increment(missing.len() as u64);
-            if !missing.is_empty() {
-                let ids: Vec<&str> = missing.iter().map(String::as_str).collect();
-                let read = read_groups(conn, &ids)?;
-                catalog.keep(seen, version, &read);
-                groups.extend(read);
-            }
+            groups.extend(read_missing(conn, catalog, version, &missing, seen)?);
             groups
         }
     };
@@ -442,10 +437,25 @@ pub(super) fn warm(conn: &mut DbConn) -> QueryResult<usize> {
     }
     let wanted: Vec<&str> = ids.iter().map(String::as_str).collect();
     let Found { missing, seen, .. } = catalog.find(version, &wanted);
-    let missing: Vec<&str> = missing.iter().map(String::as_str).collect();
-    let read = read_groups(conn, &missing)?;
+    Ok(read_missing(conn, &catalog, version, &missing, seen)?.len())
+}
+
+/// Reads the groups a look in the catalog (`find`, which saw it at
+/// `seen`) found missing at `version`, and keeps them there.
+fn read_missing(
+    conn: &mut DbConn,
+    catalog: &GroupCatalog,
+    version: i64,
+    missing: &[String],
+    seen: Option<i64>,
+) -> QueryResult<HashMap<String, Arc<CatalogGroup>>> {
+    if missing.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ids: Vec<&str> = missing.iter().map(String::as_str).collect();
+    let read = read_groups(conn, &ids)?;
     catalog.keep(seen, version, &read);
-    Ok(read.len())
+    Ok(read)
 }
 
 /// These groups as the catalog keeps them (a group not found is absent).
