@@ -45,8 +45,7 @@ pub fn all(conn: &mut DbConn) -> Result<Vec<LicenseUse>, AccessError> {
 /// Licenses of `product` in use, inside a write: what the transaction
 /// changed so far settled first.
 pub fn used_now(conn: &mut DbConn, product: &str) -> Result<i64, AccessError> {
-    licenses::settle(conn)?;
-    Ok(licenses::used(conn, product)?)
+    Ok(licenses::settled_use(conn, product)?)
 }
 
 /// The license use of the capped products a change may touch, taken before

@@ -11,7 +11,8 @@
 //! agree with the view. On SQLite the store's write paths call [`settle`]
 //! before they commit; on PostgreSQL the database settles them as the write
 //! commits (a deferred trigger on `license_dirty`, migration
-//! `000034_settle_at_commit`), which spares every write the round trips
+//! `000034_settle_at_commit`, queued once per transaction since
+//! `000036_settle_queued_once`), which spares every write the round trips
 //! of asking for its notes and settling them.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -198,6 +199,30 @@ pub fn used_settled(conn: &mut DbConn, product: &str) -> QueryResult<i64> {
     }
     settle(conn)?;
     self::used(conn, product)
+}
+
+/// Licenses of `product` in use once every note of the caller's
+/// transaction is settled: a license cap's check after a change. On
+/// PostgreSQL one statement (`settled_use`, migration 000036), where
+/// reading the notes, settling them, deleting them and summing the count
+/// were four round trips; on SQLite [`settle`] then [`used`].
+pub fn settled_use(conn: &mut DbConn, product: &str) -> QueryResult<i64> {
+    match conn.backend() {
+        Backend::Postgres => diesel::select(
+            SqlFragment::<BigInt>::new()
+                .sql("settled_use(")
+                .text(product)
+                .sql(", ")
+                .texts(Texts::of(&LICENSED_ROLES))
+                .sql(")")
+                .cacheable(),
+        )
+        .get_result(conn),
+        Backend::Sqlite => {
+            settle(conn)?;
+            used(conn, product)
+        }
+    }
 }
 
 /// `used` as a value a statement selects, prepared once. CAST:

@@ -293,6 +293,63 @@ async fn a_writes_notes_are_settled_by_its_commit() {
     assert_eq!(notes_left(&mut conn), 0, "notes left after the commit");
 }
 
+/// PostgreSQL queues the commit's settle once per transaction (migration
+/// 000036), at its first note; the one firing still settles every note at
+/// commit: notes written after a settle the write ran itself (a license
+/// cap's check, `licenses::settled_use`), and notes written after a savepoint that held the first
+/// one was rolled back (which takes back the firing it queued).
+#[actix_web::test]
+async fn one_settle_at_commit_takes_every_note_of_the_write() {
+    let db = TestDb::new();
+    let mut conn = one_user(&db);
+    let note = |c: &mut gatehouse::store::DbConn, person: &str| {
+        diesel::sql_query("INSERT INTO license_dirty (person_id) VALUES ($1)")
+            .bind::<diesel::sql_types::Text, _>(person)
+            .execute(c)
+            .map(drop)
+    };
+    // Noted, settled in the transaction, noted again.
+    conn.transaction(|c| {
+        licenses::settled(c, |c| {
+            note(c, "u1")?;
+            // As a license cap's check settles (`licensing::used_now`).
+            assert_eq!(licenses::settled_use(c, "nothing-mapped")?, 0);
+            assert_eq!(notes_left(c), 0, "the write's own settle");
+            note(c, "p1")?;
+            note(c, "nobody")
+        })
+    })
+    .unwrap();
+    assert_eq!(
+        notes_left(&mut conn),
+        0,
+        "notes after a settle of the write's own"
+    );
+    // The first note in a savepoint rolled back, then others.
+    conn.transaction(|c| {
+        licenses::settled(c, |c| {
+            let rolled_back: diesel::QueryResult<()> = c.transaction(|c| {
+                note(c, "u1")?;
+                Err(diesel::result::Error::RollbackTransaction)
+            });
+            assert!(rolled_back.is_err());
+            assert_eq!(notes_left(c), 0, "the savepoint's note is gone");
+            note(c, "p1")?;
+            note(c, "u1")
+        })
+    })
+    .unwrap();
+    assert_eq!(
+        notes_left(&mut conn),
+        0,
+        "notes after a rolled-back savepoint"
+    );
+    // The next transaction queues its own settle.
+    conn.transaction(|c| licenses::settled(c, |c| note(c, "u1")))
+        .unwrap();
+    assert_eq!(notes_left(&mut conn), 0, "notes of the next transaction");
+}
+
 /// The commit's settle counts the roles the server counts: the trigger's
 /// arguments are `entitlements::LICENSED_ROLES`, which a migration can
 /// only copy.

@@ -1,0 +1,3 @@
+-- PostgreSQL only (its settle at commit queued once per transaction);
+-- SQLite settles from the server.
+SELECT 1;
