@@ -35,7 +35,8 @@ cleanup() {
 trap cleanup EXIT
 
 stamp="$(date -u +%Y-%m-%dT%H%M%SZ)"
-out="bench/results/$stamp"
+# bench/floors.sh keeps the run beside its own results (COMPARE_OUT).
+out="${COMPARE_OUT:-bench/results/$stamp}"
 mkdir -p "$out"
 
 # shellcheck source=bench/common.sh

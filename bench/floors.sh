@@ -25,7 +25,8 @@
 #   8  userName eq p99 < 2 ms (c=8, three runs); SQLite RSS < 150 MB
 #      throughout.
 # Floors 1 and 2 (provision against the peer, fractions of the ceiling)
-# are bench/compare.sh's; --with-provision runs it and adds its summary.
+# are bench/compare.sh's; --with-provision runs it (its files under
+# compare/) and adds its summary and a verdict for each.
 #
 # Loopback only, one server at a time, every server stopped at the end; the
 # PostgreSQL dataset lives in a schema of its own, dropped at the end.
@@ -228,7 +229,7 @@ for d in "${dbs[@]}"; do run_database "$d"; done
 
 if [ "$WITH_PROVISION" = 1 ]; then
     echo "== floors 1 and 2: bench/compare.sh"
-    bench/compare.sh --scenario provision > "$out/compare.txt" 2>&1 || true
+    COMPARE_OUT="$out/compare" bench/compare.sh --scenario provision > "$out/compare.txt" 2>&1 || true
 fi
 
 python3 bench/floors_verdict.py "$out" "$DATABASES" "$stat_before" "$(cpu_line)" | tee "$out/summary.txt"
