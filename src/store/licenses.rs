@@ -197,8 +197,7 @@ pub fn used_settled(conn: &mut DbConn, product: &str) -> QueryResult<i64> {
     if !noted {
         return Ok(used);
     }
-    settle(conn)?;
-    self::used(conn, product)
+    settled_use(conn, product)
 }
 
 /// Licenses of `product` in use once every note of the caller's
