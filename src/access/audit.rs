@@ -26,24 +26,27 @@ pub fn record(
     ctx: &WriteContext,
     change: Change<'_>,
 ) -> diesel::QueryResult<()> {
-    audit::append(
-        conn,
-        &NewAuditEvent {
-            occurred_at: ctx.now,
-            request_id: ctx.request_id.clone(),
-            actor_type: ctx.actor.kind.as_str().to_owned(),
-            actor_id: ctx.actor.id.clone(),
-            directory_id: Some(ctx.directory_id.clone()),
-            action: change.action.to_owned(),
-            target_type: change.target_type.to_owned(),
-            target_id: change.target_id.to_owned(),
-            before: change.before.map(|v| v.to_string()),
-            after: change.after.map(|v| v.to_string()),
-            actor_person: ctx.actor.person.clone(),
-            actor_role: ctx.actor.held.as_ref().map(|h| h.role.as_str().to_owned()),
-            actor_scope: ctx.actor.held.as_ref().map(|h| h.scope()),
-        },
-    )
+    audit::append(conn, &event(ctx, change))
+}
+
+/// The event `record` appends, for a store write that appends it itself
+/// (`store::user_creates`).
+pub fn event(ctx: &WriteContext, change: Change<'_>) -> NewAuditEvent {
+    NewAuditEvent {
+        occurred_at: ctx.now,
+        request_id: ctx.request_id.clone(),
+        actor_type: ctx.actor.kind.as_str().to_owned(),
+        actor_id: ctx.actor.id.clone(),
+        directory_id: Some(ctx.directory_id.clone()),
+        action: change.action.to_owned(),
+        target_type: change.target_type.to_owned(),
+        target_id: change.target_id.to_owned(),
+        before: change.before.map(|v| v.to_string()),
+        after: change.after.map(|v| v.to_string()),
+        actor_person: ctx.actor.person.clone(),
+        actor_role: ctx.actor.held.as_ref().map(|h| h.role.as_str().to_owned()),
+        actor_scope: ctx.actor.held.as_ref().map(|h| h.scope()),
+    }
 }
 
 /// An audit event as auditors read it.

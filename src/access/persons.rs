@@ -121,6 +121,17 @@ pub fn prepare(
     }
 }
 
+/// `prepare`'s common case for a create that writes the person with the
+/// account (`store::user_creates`): the new person of an account with a
+/// link email, its id put in the row. `None` for an account without one
+/// (`prepare` decides its person). Should a person hold the email by the
+/// time it is written, the create takes `prepare`'s way instead.
+pub fn new_person_for_email(ctx: &WriteContext, row: &mut UserRow) -> Option<PersonRow> {
+    let person = person_row(ctx, Some(link_email(row)?), row);
+    row.person_id = Some(person.id.clone());
+    Some(person)
+}
+
 /// Attaches an account (already written) to the person its verified email
 /// names, making the person if there is none, or moving the account when
 /// its email changed; then brings the persons touched up to date (the

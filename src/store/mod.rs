@@ -57,6 +57,7 @@ pub mod sync_health;
 pub mod tasks;
 mod text_list;
 pub mod user_counts;
+pub mod user_creates;
 pub mod user_lookup;
 pub mod users;
 pub mod value_counts;

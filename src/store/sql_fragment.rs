@@ -12,7 +12,7 @@ use diesel::expression::{
     is_aggregate, AppearsOnTable, Expression, SelectableExpression, ValidGrouping,
 };
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
-use diesel::sql_types::{BigInt, Bool, Double, SingleValue, Text};
+use diesel::sql_types::{BigInt, Bool, Double, Nullable, SingleValue, Text};
 use diesel::QueryResult;
 
 use crate::store::conn::MultiBackend;
@@ -25,6 +25,7 @@ enum SqlPart {
     /// SQL text built from checked schema names (see `trusted`).
     Trusted(String),
     Text(String),
+    NullableText(Option<String>),
     BigInt(i64),
     Double(f64),
     Bool(bool),
@@ -104,6 +105,14 @@ impl<ST> SqlFragment<ST> {
         }
     }
 
+    /// Appends a bound text value that may be NULL, as one parameter
+    /// whichever it is: the statement's text stays the same (a statement
+    /// with several such values would otherwise have a text per mix).
+    pub fn optional_text(mut self, value: Option<String>) -> Self {
+        self.parts.push(SqlPart::NullableText(value));
+        self
+    }
+
     /// Appends a bound list of texts, one value whatever its length: a
     /// `text[]` on PostgreSQL, a JSON array on SQLite (`text_list`).
     pub fn texts(mut self, value: Texts) -> Self {
@@ -179,6 +188,7 @@ impl<ST> SqlFragment<ST> {
                     continue;
                 }
                 SqlPart::Text(v) => v.clone(),
+                SqlPart::NullableText(v) => v.clone().unwrap_or_else(|| "NULL".to_owned()),
                 SqlPart::BigInt(v) => v.to_string(),
                 SqlPart::Double(v) => v.to_string(),
                 SqlPart::Bool(v) => v.to_string(),
@@ -219,6 +229,9 @@ impl<ST> QueryFragment<MultiBackend> for SqlFragment<ST> {
                 SqlPart::Sql(text) => out.push_sql(text),
                 SqlPart::Trusted(text) => out.push_sql(text),
                 SqlPart::Text(v) => out.push_bind_param::<Text, String>(v)?,
+                SqlPart::NullableText(v) => {
+                    out.push_bind_param::<Nullable<Text>, Option<String>>(v)?
+                }
                 SqlPart::BigInt(v) => out.push_bind_param::<BigInt, i64>(v)?,
                 SqlPart::Double(v) => out.push_bind_param::<Double, f64>(v)?,
                 SqlPart::Bool(v) => out.push_bind_param::<Bool, bool>(v)?,

@@ -39,7 +39,7 @@ impl EmailKey {
     /// `@` on. An address without `@` is its own "domain" (no such filter
     /// can name it: `email_filter` reads a domain only for a suffix that
     /// starts with its one `@`).
-    fn domain(&self) -> &str {
+    pub(super) fn domain(&self) -> &str {
         match self.value.rfind('@') {
             Some(at) => self.value.get(at..).unwrap_or(&self.value),
             None => &self.value,
@@ -87,30 +87,50 @@ pub fn insert_email_keys(conn: &mut DbConn, user: &UserRow, keys: &[EmailKey]) -
 
 /// `insert_email_keys` of elements already sorted and without repeats.
 fn insert_sorted(conn: &mut DbConn, user: &UserRow, wanted: &[&EmailKey]) -> QueryResult<()> {
-    // `wanted` is sorted: an element is the first at its domain (of its
-    // type) when no element before it is, as migration 000018 marks them.
-    for (at, key) in wanted.iter().enumerate() {
-        let before = wanted.iter().take(at);
-        let domain = key.domain();
-        let first_at_domain = before.clone().all(|k| k.domain() != domain);
-        let first_of_type = before
-            .clone()
-            .all(|k| k.domain() != domain || k.kind != key.kind);
+    for element in elements(wanted) {
         diesel::insert_into(user_emails::table)
             .values((
                 user_emails::user_id.eq(&user.id),
-                user_emails::value_key.eq(&key.value),
-                user_emails::type_key.eq(&key.kind),
-                user_emails::value_reversed.eq(reversed(&key.value)),
+                user_emails::value_key.eq(&element.key.value),
+                user_emails::type_key.eq(&element.key.kind),
+                user_emails::value_reversed.eq(reversed(&element.key.value)),
                 user_emails::directory_id.eq(&user.directory_id),
                 user_emails::user_created_at.eq(user.created_at),
-                user_emails::domain_key.eq(domain),
-                user_emails::first_at_domain.eq(first_at_domain),
-                user_emails::first_at_domain_of_type.eq(first_of_type),
+                user_emails::domain_key.eq(element.key.domain()),
+                user_emails::first_at_domain.eq(element.first_at_domain),
+                user_emails::first_at_domain_of_type.eq(element.first_of_type),
             ))
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// One row of `user_emails` to write: the element, and whether it is the
+/// first at its domain (of its type), as migration 000018 marks them.
+pub(super) struct EmailElement<'k> {
+    pub key: &'k EmailKey,
+    pub first_at_domain: bool,
+    pub first_of_type: bool,
+}
+
+/// The rows of elements already sorted and without repeats: an element
+/// is the first at its domain (of its type) when no element before it is.
+pub(super) fn elements<'k>(wanted: &[&'k EmailKey]) -> Vec<EmailElement<'k>> {
+    wanted
+        .iter()
+        .enumerate()
+        .map(|(at, key)| {
+            let before = wanted.iter().take(at);
+            let domain = key.domain();
+            EmailElement {
+                key,
+                first_at_domain: before.clone().all(|k| k.domain() != domain),
+                first_of_type: before
+                    .clone()
+                    .all(|k| k.domain() != domain || k.kind != key.kind),
+            }
+        })
+        .collect()
 }
 
 /// A key reversed by characters, as PostgreSQL's `reverse()` does: the

@@ -24,7 +24,7 @@ use crate::store::sql_filter::ListQuery;
 use crate::store::users::EmailKey;
 use crate::store::worker_lookups::WorkerLookups;
 use crate::store::write_reach::Reach;
-use crate::store::{mappings, memberships, user_lookup, users, DbConn, StoreError};
+use crate::store::{mappings, memberships, user_creates, user_lookup, users, DbConn, StoreError};
 
 /// The parts of a validated User that live in columns, and the rest.
 struct UserFields {
@@ -102,6 +102,17 @@ fn audit_view(row: &UserRow) -> Value {
         o.extend(rest);
     }
     v
+}
+
+/// The audit log's change for a provisioned user.
+fn provisioned(row: &UserRow) -> Change<'_> {
+    Change {
+        action: "user.provisioned",
+        target_type: "User",
+        target_id: &row.id,
+        before: None,
+        after: Some(audit_view(row)),
+    }
 }
 
 fn find_row(conn: &mut DbConn, directory: Option<&str>, id: &str) -> Result<UserRow, ScimError> {
@@ -324,27 +335,37 @@ impl Provisioned for Users {
             email_verified: true,
             group_ids: String::new(),
         };
-        let existing = persons::prepare(conn, ctx, &mut row)?;
-        match users::insert(conn, &row).map_err(StoreError::from) {
-            Err(StoreError::Conflict(_)) => return Err(taken(&row.user_name)),
-            other => other?,
+        // The common case (a new person for a new email) in one statement
+        // on PostgreSQL; otherwise, or if a person took the email
+        // meanwhile, step by step.
+        let written = match persons::new_person_for_email(ctx, &mut row) {
+            Some(person) => {
+                let event = audit::event(ctx, provisioned(&row));
+                match user_creates::insert_with_new_person(conn, &person, &row, &emails, &event)
+                    .map_err(StoreError::from)
+                {
+                    Err(StoreError::Conflict(_)) => return Err(taken(&row.user_name)),
+                    other => other?,
+                }
+            }
+            None => false,
+        };
+        if !written {
+            row.person_id = None;
+            let existing = persons::prepare(conn, ctx, &mut row)?;
+            match users::insert(conn, &row).map_err(StoreError::from) {
+                Err(StoreError::Conflict(_)) => return Err(taken(&row.user_name)),
+                other => other?,
+            }
+            users::insert_email_keys(conn, &row, &emails)?;
+            if existing.is_some() {
+                join_person(conn, ctx, &row, None, existing)?;
+            }
+            audit::record(conn, ctx, provisioned(&row))?;
         }
-        users::insert_email_keys(conn, &row, &emails)?;
-        if existing.is_some() {
-            join_person(conn, ctx, &row, None, existing)?;
-        }
+        // After the provisioning's event: the grants it led to follow it
+        // in the log.
         let granted = crate::access::auto_access::grant_new_user(conn, ctx, &row.id)?;
-        audit::record(
-            conn,
-            ctx,
-            Change {
-                action: "user.provisioned",
-                target_type: "User",
-                target_id: &row.id,
-                before: None,
-                after: Some(audit_view(&row)),
-            },
-        )?;
         let resource = if granted {
             // Joining a group moved its version: read it back.
             let row = find_row(conn, Some(&ctx.directory_id), &row.id)?;

@@ -16,6 +16,7 @@ mod migrations;
 mod plans;
 mod postgres_tls;
 mod sqlite_build;
+mod user_creates;
 mod worker_lookups;
 mod write_lock;
 
