@@ -18,8 +18,8 @@ use crate::support::db::TestDb;
 /// The statements a connection ran, and those it prepared to keep (each
 /// without its binds).
 #[derive(Clone, Default)]
-struct Statements {
-    ran: Arc<Mutex<Vec<String>>>,
+pub(super) struct Statements {
+    pub(super) ran: Arc<Mutex<Vec<String>>>,
     kept: Arc<Mutex<Vec<String>>>,
 }
 

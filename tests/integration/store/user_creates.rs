@@ -4,30 +4,15 @@
 //! a person holds the email already; and a taken userName fails as
 //! `users::insert` does.
 
-use std::sync::{Arc, Mutex};
-
-use diesel::connection::{Connection, Instrumentation, InstrumentationEvent};
+use diesel::connection::Connection;
 use diesel::prelude::*;
 use gatehouse::store::models::{NewAuditEvent, PersonRow, UserRow};
 use gatehouse::store::users::EmailKey;
 use gatehouse::store::{schema, user_creates, DbConn};
 
+use super::kept_settle::Statements;
 use super::kept_updates::{instrument, one_user};
 use crate::support::db::TestDb;
-
-/// The statements a connection ran (each without its binds).
-#[derive(Clone, Default)]
-struct Ran(Arc<Mutex<Vec<String>>>);
-
-impl Instrumentation for Ran {
-    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
-        if let InstrumentationEvent::StartQuery { query, .. } = event {
-            let text = query.to_string();
-            let sql = text.split(" -- binds:").next().unwrap_or_default();
-            self.0.lock().unwrap().push(sql.to_owned());
-        }
-    }
-}
 
 fn person(id: &str, email: &str) -> PersonRow {
     PersonRow {
@@ -125,8 +110,8 @@ fn held(conn: &mut DbConn, id: &str) -> (Option<String>, Emails, i64) {
 async fn a_user_with_a_new_person_is_written_whole() {
     let db = TestDb::new();
     let mut conn = one_user(&db);
-    let ran = Ran::default();
-    instrument(&mut conn, &ran);
+    let statements = Statements::default();
+    instrument(&mut conn, &statements);
     let emails = [
         key("bea@example.com", "work"),
         key("bea@home.example", "home"),
@@ -146,7 +131,7 @@ async fn a_user_with_a_new_person_is_written_whole() {
         .unwrap();
     assert!(written);
     if matches!(conn, DbConn::Postgres(_)) {
-        let ran = ran.0.lock().unwrap().clone();
+        let ran = statements.ran.lock().unwrap().clone();
         let writes: Vec<&String> = ran.iter().filter(|s| s.contains("INSERT")).collect();
         assert_eq!(writes.len(), 1, "{ran:#?}");
     }
