@@ -97,18 +97,11 @@ impl<ST> SqlFragment<ST> {
         self
     }
 
-    /// Appends a bound text value, or NULL.
-    pub fn nullable_text(self, value: Option<String>) -> Self {
-        match value {
-            Some(v) => self.text(v),
-            None => self.sql("NULL"),
-        }
-    }
-
     /// Appends a bound text value that may be NULL, as one parameter
-    /// whichever it is: the statement's text stays the same (a statement
-    /// with several such values would otherwise have a text per mix).
-    pub fn optional_text(mut self, value: Option<String>) -> Self {
+    /// whichever it is: the statement's text stays the same (written as a
+    /// literal NULL, a statement with several such values had a text per
+    /// mix, each prepared apart).
+    pub fn nullable_text(mut self, value: Option<String>) -> Self {
         self.parts.push(SqlPart::NullableText(value));
         self
     }

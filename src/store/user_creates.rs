@@ -16,7 +16,7 @@ use super::conn::{Backend, DbConn};
 use super::models::{NewAuditEvent, PersonRow, UserRow};
 use super::sql_fragment::SqlExpr;
 use super::text_list::Texts;
-use super::users::{elements, reversed, EmailKey};
+use super::users::{elements, reversed, sorted, EmailKey};
 use super::{audit, persons, users};
 
 /// Writes `row` as a new account of the new `person` (whose id `row`
@@ -31,11 +31,8 @@ pub fn insert_with_new_person(
     emails: &[EmailKey],
     event: &NewAuditEvent,
 ) -> QueryResult<bool> {
-    let mut wanted: Vec<&EmailKey> = emails.iter().collect();
-    wanted.sort();
-    wanted.dedup();
     match conn.backend() {
-        Backend::Postgres => Ok(in_one(person, row, &wanted, event).execute(conn)? > 0),
+        Backend::Postgres => Ok(in_one(person, row, &sorted(emails), event).execute(conn)? > 0),
         Backend::Sqlite => {
             if !persons::insert_new(conn, person)? {
                 return Ok(false);
@@ -70,7 +67,7 @@ fn in_one(
     )
     .text(person.id.as_str())
     .sql(", ")
-    .optional_text(person.email_key.clone())
+    .nullable_text(person.email_key.clone())
     .sql(", ")
     .boolean(person.managed)
     .sql(", ")
@@ -93,9 +90,9 @@ fn in_one(
     .sql(", ")
     .text(row.user_name_key.as_str())
     .sql(", ")
-    .optional_text(row.external_id.clone())
+    .nullable_text(row.external_id.clone())
     .sql(", ")
-    .optional_text(row.display_name.clone())
+    .nullable_text(row.display_name.clone())
     .sql(", ")
     .boolean(row.active)
     .sql(", ")
@@ -145,13 +142,13 @@ fn in_one(
     )
     .bigint(event.occurred_at)
     .sql(", ")
-    .optional_text(event.request_id.clone())
+    .nullable_text(event.request_id.clone())
     .sql(", ")
     .text(event.actor_type.as_str())
     .sql(", ")
     .text(event.actor_id.as_str())
     .sql(", ")
-    .optional_text(event.directory_id.clone())
+    .nullable_text(event.directory_id.clone())
     .sql(", ")
     .text(event.action.as_str())
     .sql(", ")
@@ -159,14 +156,14 @@ fn in_one(
     .sql(", ")
     .text(event.target_id.as_str())
     .sql(", ")
-    .optional_text(event.before.clone())
+    .nullable_text(event.before.clone())
     .sql(", ")
-    .optional_text(event.after.clone())
+    .nullable_text(event.after.clone())
     .sql(", ")
-    .optional_text(event.actor_person.clone())
+    .nullable_text(event.actor_person.clone())
     .sql(", ")
-    .optional_text(event.actor_role.clone())
+    .nullable_text(event.actor_role.clone())
     .sql(", ")
-    .optional_text(event.actor_scope.clone())
+    .nullable_text(event.actor_scope.clone())
     .sql(" FROM u) SELECT 1 FROM u")
 }

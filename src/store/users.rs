@@ -51,9 +51,7 @@ impl EmailKey {
 /// Unchanged elements (an IdP's resync rewrites every user) are left as
 /// they are.
 pub fn set_email_keys(conn: &mut DbConn, user: &UserRow, keys: &[EmailKey]) -> QueryResult<()> {
-    let mut wanted: Vec<&EmailKey> = keys.iter().collect();
-    wanted.sort();
-    wanted.dedup();
+    let wanted = sorted(keys);
     let mut stored: Vec<(String, String)> = user_emails::table
         .filter(user_emails::user_id.eq(&user.id))
         .select((user_emails::value_key, user_emails::type_key))
@@ -79,10 +77,15 @@ pub fn set_email_keys(conn: &mut DbConn, user: &UserRow, keys: &[EmailKey]) -> Q
 /// domain and the user's directory and creation time (`store::email_filter`
 /// pages by them).
 pub fn insert_email_keys(conn: &mut DbConn, user: &UserRow, keys: &[EmailKey]) -> QueryResult<()> {
+    insert_sorted(conn, user, &sorted(keys))
+}
+
+/// `keys` sorted and without repeats, as `user_emails` holds them.
+pub(super) fn sorted(keys: &[EmailKey]) -> Vec<&EmailKey> {
     let mut wanted: Vec<&EmailKey> = keys.iter().collect();
     wanted.sort();
     wanted.dedup();
-    insert_sorted(conn, user, &wanted)
+    wanted
 }
 
 /// `insert_email_keys` of elements already sorted and without repeats.
