@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use super::conn::DbConn;
 use super::models::{AuditEventRow, NewAuditEvent};
 use super::schema::audit_events;
+use super::sql_fragment::SqlExpr;
 
 /// Appends one event (call inside the transaction of the change it records).
 pub fn append(conn: &mut DbConn, event: &NewAuditEvent) -> QueryResult<()> {
@@ -12,6 +13,44 @@ pub fn append(conn: &mut DbConn, event: &NewAuditEvent) -> QueryResult<()> {
         .values(event)
         .execute(conn)
         .map(drop)
+}
+
+/// `sql` followed by an `INSERT` of `event` whose values are a `SELECT`
+/// list, for a statement that appends the event in the same statement as
+/// the change it records, once per row of what the caller writes next
+/// (`FROM u`): on PostgreSQL a round trip fewer than `append`. Every value
+/// is bound, so the statement's text stays the same.
+pub(super) fn inserted_selecting(sql: SqlExpr, event: &NewAuditEvent) -> SqlExpr {
+    sql.sql(
+        "INSERT INTO audit_events (occurred_at, request_id, actor_type, actor_id, \
+         directory_id, action, target_type, target_id, before, after, actor_person, actor_role, \
+         actor_scope) SELECT ",
+    )
+    .bigint(event.occurred_at)
+    .sql(", ")
+    .nullable_text(event.request_id.clone())
+    .sql(", ")
+    .text(event.actor_type.as_str())
+    .sql(", ")
+    .text(event.actor_id.as_str())
+    .sql(", ")
+    .nullable_text(event.directory_id.clone())
+    .sql(", ")
+    .text(event.action.as_str())
+    .sql(", ")
+    .text(event.target_type.as_str())
+    .sql(", ")
+    .text(event.target_id.as_str())
+    .sql(", ")
+    .nullable_text(event.before.clone())
+    .sql(", ")
+    .nullable_text(event.after.clone())
+    .sql(", ")
+    .nullable_text(event.actor_person.clone())
+    .sql(", ")
+    .nullable_text(event.actor_role.clone())
+    .sql(", ")
+    .nullable_text(event.actor_scope.clone())
 }
 
 /// Events about one target, oldest first.

@@ -59,6 +59,7 @@ mod text_list;
 pub mod user_counts;
 pub mod user_creates;
 pub mod user_lookup;
+pub mod user_updates;
 pub mod users;
 pub mod value_counts;
 pub mod worker_lookups;

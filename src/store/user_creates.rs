@@ -61,7 +61,7 @@ fn in_one(
         Texts::of(&rows.iter().map(pick).collect::<Vec<_>>())
     };
     let flag = |on: bool| if on { "t" } else { "f" }.to_owned();
-    SqlExpr::fixed(
+    let statement = SqlExpr::fixed(
         "WITH p AS (INSERT INTO persons (id, email_key, managed, live, created_at, updated_at) \
          VALUES (",
     )
@@ -135,35 +135,7 @@ fn in_one(
     .texts(column(&|e| flag(e.first_of_type)))
     .sql(
         ") AS x(value_key, type_key, value_reversed, domain_key, first_at_domain, \
-         first_of_type)), \
-         a AS (INSERT INTO audit_events (occurred_at, request_id, actor_type, actor_id, \
-         directory_id, action, target_type, target_id, before, after, actor_person, actor_role, \
-         actor_scope) SELECT ",
-    )
-    .bigint(event.occurred_at)
-    .sql(", ")
-    .nullable_text(event.request_id.clone())
-    .sql(", ")
-    .text(event.actor_type.as_str())
-    .sql(", ")
-    .text(event.actor_id.as_str())
-    .sql(", ")
-    .nullable_text(event.directory_id.clone())
-    .sql(", ")
-    .text(event.action.as_str())
-    .sql(", ")
-    .text(event.target_type.as_str())
-    .sql(", ")
-    .text(event.target_id.as_str())
-    .sql(", ")
-    .nullable_text(event.before.clone())
-    .sql(", ")
-    .nullable_text(event.after.clone())
-    .sql(", ")
-    .nullable_text(event.actor_person.clone())
-    .sql(", ")
-    .nullable_text(event.actor_role.clone())
-    .sql(", ")
-    .nullable_text(event.actor_scope.clone())
-    .sql(" FROM u) SELECT 1 FROM u")
+         first_of_type)), a AS (",
+    );
+    audit::inserted_selecting(statement, event).sql(" FROM u) SELECT 1 FROM u")
 }

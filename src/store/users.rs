@@ -217,13 +217,40 @@ pub fn find_for_update(
 ) -> QueryResult<(UserRow, Option<i64>)> {
     match conn {
         DbConn::Sqlite(_) => Ok((find(conn, Some(directory_id), id)?, None)),
-        DbConn::Postgres(c) => users::table
-            .filter(users::id.eq(id))
-            .filter(users::directory_id.eq(directory_id))
-            .select((UserRow::as_select(), super::group_catalog::VersionNow))
-            .for_update()
-            .first(c),
+        DbConn::Postgres(c) => with_catalog_version(directory_id, id).for_update().first(c),
     }
+}
+
+/// `find_for_update` without the lock, for a write whose one statement
+/// checks the row's version instead (`user_updates`).
+pub fn find_with_catalog_version(
+    conn: &mut DbConn,
+    directory_id: &str,
+    id: &str,
+) -> QueryResult<(UserRow, Option<i64>)> {
+    match conn {
+        DbConn::Sqlite(_) => Ok((find(conn, Some(directory_id), id)?, None)),
+        DbConn::Postgres(c) => with_catalog_version(directory_id, id).first(c),
+    }
+}
+
+fn with_catalog_version<'a>(
+    directory_id: &'a str,
+    id: &'a str,
+) -> diesel::dsl::Select<
+    diesel::dsl::Filter<
+        diesel::dsl::Filter<users::table, diesel::dsl::Eq<users::id, &'a str>>,
+        diesel::dsl::Eq<users::directory_id, &'a str>,
+    >,
+    (
+        diesel::dsl::AsSelect<UserRow, diesel::pg::Pg>,
+        super::group_catalog::VersionNow,
+    ),
+> {
+    users::table
+        .filter(users::id.eq(id))
+        .filter(users::directory_id.eq(directory_id))
+        .select((UserRow::as_select(), super::group_catalog::VersionNow))
 }
 
 /// Deletes a user; returns how many rows went (0 or 1). The directory's

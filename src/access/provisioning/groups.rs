@@ -245,6 +245,8 @@ pub struct Groups;
 
 impl Provisioned for Groups {
     type Resource = GroupResource;
+    // A group's writes are made in a transaction: none is planned.
+    type Planned = std::convert::Infallible;
     const PATCH_ANSWERS_RESOURCE: bool = false;
     const REACH: Reach = Reach::Many;
 
@@ -353,6 +355,14 @@ impl Provisioned for Groups {
             unregistered: validated.unregistered,
             skipped_members,
         })
+    }
+
+    fn write_planned(
+        _conn: &mut DbConn,
+        _ctx: &WriteContext,
+        planned: std::convert::Infallible,
+    ) -> Result<Written<GroupResource>, ScimError> {
+        match planned {}
     }
 
     /// Applies PATCH operations to a group, all or none. Member operations

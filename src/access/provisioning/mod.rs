@@ -7,6 +7,8 @@ pub mod group_pages;
 mod group_reach;
 pub mod groups;
 mod user_resources;
+mod user_rewrites;
+mod user_rows;
 pub mod users;
 mod users_on_worker;
 
@@ -70,6 +72,41 @@ pub trait Provisioned: 'static {
         id: &str,
         validated: Validated,
         if_match: Option<&str>,
+    ) -> Result<Written<Self::Resource>, ScimError>;
+    /// A write `plan_replace` or `plan_patch` found the store can make in
+    /// one statement outside a transaction (`Store::write_in_one_statement`).
+    type Planned: Send + 'static;
+    /// Whether `plan_replace` and `plan_patch` may find such writes; when
+    /// not, a write goes straight to its transaction.
+    const PLANS_WRITES: bool = false;
+    /// Reads (only) what a PUT changes and works the write out; `None`
+    /// when it needs `replace`'s transaction. None by default.
+    fn plan_replace(
+        _conn: &mut DbConn,
+        _ctx: &WriteContext,
+        _id: &str,
+        _validated: &Validated,
+        _if_match: Option<&str>,
+    ) -> Result<Option<Self::Planned>, ScimError> {
+        Ok(None)
+    }
+    /// `plan_replace` for a PATCH.
+    fn plan_patch(
+        _conn: &mut DbConn,
+        _ctx: &WriteContext,
+        _registry: &SchemaRegistry,
+        _id: &str,
+        _operations: &[Operation],
+        _if_match: Option<&str>,
+    ) -> Result<Option<Self::Planned>, ScimError> {
+        Ok(None)
+    }
+    /// Writes what a plan found, in one statement: `Stale` (nothing
+    /// written) when the resource changed since the plan read it.
+    fn write_planned(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        planned: Self::Planned,
     ) -> Result<Written<Self::Resource>, ScimError>;
     /// PATCH, all operations or none.
     #[allow(clippy::too_many_arguments)]

@@ -6,9 +6,10 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::user_resources::{to_resource, with_grants, Derived};
+use super::user_rewrites::{self, Planned, Rewrite};
+use super::user_rows::{audit_view, email_keys, join_person, taken, UserFields};
 use super::{check_if_match, check_unregistered, found, Listed, Provisioned, Written};
 use crate::access::audit::{self, Change};
-use crate::access::licensing::CapGuard;
 use crate::access::persons;
 use crate::access::WriteContext;
 use crate::scim::fold::fold;
@@ -19,90 +20,11 @@ use crate::scim::resource::UserResource;
 use crate::scim::schema::{ResourceKind, SchemaRegistry};
 use crate::scim::validate::{Attributes, Validated};
 use crate::scim::ScimError;
-use crate::store::models::{PersonRow, UserRow};
+use crate::store::models::UserRow;
 use crate::store::sql_filter::ListQuery;
-use crate::store::users::EmailKey;
 use crate::store::worker_lookups::WorkerLookups;
 use crate::store::write_reach::Reach;
-use crate::store::{mappings, memberships, user_creates, user_lookup, users, DbConn, StoreError};
-
-/// The parts of a validated User that live in columns, and the rest.
-struct UserFields {
-    user_name: String,
-    external_id: Option<String>,
-    display_name: Option<String>,
-    active: bool,
-    rest: Attributes,
-}
-
-impl UserFields {
-    fn split(mut attributes: Attributes) -> Result<UserFields, ScimError> {
-        let user_name = match attributes.remove("userName") {
-            Some(Value::String(s)) if !s.trim().is_empty() => s,
-            _ => {
-                return Err(ScimError::invalid_value(
-                    "userName must be a non-empty string",
-                ))
-            }
-        };
-        let text = |v: Option<Value>| match v {
-            Some(Value::String(s)) => Some(s),
-            _ => None,
-        };
-        Ok(UserFields {
-            user_name,
-            external_id: text(attributes.remove("externalId")),
-            display_name: text(attributes.remove("displayName")),
-            // A user is active unless the directory says otherwise (RFC 7643 §4.1.1).
-            active: attributes
-                .remove("active")
-                .and_then(|v| v.as_bool())
-                .unwrap_or(true),
-            rest: attributes,
-        })
-    }
-}
-
-/// A user's `emails` elements with an address, folded for the indexed
-/// lookups (`emails.value eq`, `emails[type eq … and value ew …]`).
-fn email_keys(attributes: &Attributes) -> Vec<EmailKey> {
-    attributes
-        .get("emails")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|e| {
-            let value = e.get("value").and_then(Value::as_str)?;
-            let kind = e.get("type").and_then(Value::as_str).unwrap_or_default();
-            Some(EmailKey {
-                value: fold(value),
-                kind: fold(kind),
-            })
-        })
-        .collect()
-}
-
-fn taken(user_name: &str) -> ScimError {
-    ScimError::uniqueness(format!(
-        "userName \"{user_name}\" is already in use in this directory"
-    ))
-}
-
-/// What the audit log keeps of a user: its attributes, not its memberships.
-fn audit_view(row: &UserRow) -> Value {
-    let mut v = serde_json::json!({
-        "userName": row.user_name,
-        "externalId": row.external_id,
-        "displayName": row.display_name,
-        "active": row.active,
-    });
-    if let (Some(o), Ok(Value::Object(rest))) =
-        (v.as_object_mut(), serde_json::from_str(&row.attributes))
-    {
-        o.extend(rest);
-    }
-    v
-}
+use crate::store::{memberships, user_creates, user_lookup, users, DbConn, StoreError};
 
 /// The audit log's change for a provisioned user.
 fn provisioned(row: &UserRow) -> Change<'_> {
@@ -140,43 +62,6 @@ fn decorated(conn: &mut DbConn, row: UserRow) -> Result<UserResource, ScimError>
     with_grants(row, grants)
 }
 
-/// Links a written identity to its person (`persons::link`), refusing the
-/// write when that gives back licenses past a cap: an active identity
-/// joining (or reactivated in) a person whose other identities are all
-/// inactive makes every account of the person hold its grants again.
-/// `before` is the row before an update; `target` the person
-/// `persons::person_for` found for the row.
-fn join_person(
-    conn: &mut DbConn,
-    ctx: &WriteContext,
-    row: &UserRow,
-    before: Option<&UserRow>,
-    target: Option<PersonRow>,
-) -> Result<(), ScimError> {
-    let reactivated = row.active && before.is_some_and(|b| !b.active);
-    let restores = row.active && target.as_ref().is_some_and(|p| !p.live);
-    let guard = if reactivated || restores {
-        let mut products = mappings::products_of_member(conn, &row.id)?;
-        for person in target
-            .iter()
-            .map(|p| p.id.as_str())
-            .chain(row.person_id.as_deref())
-        {
-            products.extend(mappings::products_of_person(conn, person)?);
-        }
-        products.sort();
-        products.dedup();
-        Some(CapGuard::before(conn, &products)?)
-    } else {
-        None
-    };
-    persons::link_to(conn, ctx, row, target)?;
-    if let Some(g) = guard {
-        g.check(conn)?;
-    }
-    Ok(())
-}
-
 /// A stored user as the attributes PATCH works on.
 fn document_of(row: &UserRow) -> Result<Attributes, ScimError> {
     let mut doc = super::stored_attributes(ResourceKind::User, &row.id, &row.attributes)?;
@@ -191,98 +76,19 @@ fn document_of(row: &UserRow) -> Result<Attributes, ScimError> {
     Ok(doc)
 }
 
-/// Writes `attributes` over the stored user `before` (a new version),
-/// read locked with the group catalog at `catalog_version`.
-fn overwrite(
-    conn: &mut DbConn,
-    ctx: &WriteContext,
-    before: UserRow,
-    catalog_version: Option<i64>,
-    attributes: Attributes,
-) -> Result<UserResource, ScimError> {
-    let id = before.id.clone();
-    let id = id.as_str();
-    let fields = UserFields::split(attributes)?;
-    let emails = email_keys(&fields.rest);
-    let emails_kept = same_emails(&before, fields.rest.get("emails"));
-    let row = UserRow {
-        id: before.id.clone(),
-        directory_id: before.directory_id.clone(),
-        user_name_key: fold(&fields.user_name),
-        user_name: fields.user_name,
-        external_id: fields.external_id,
-        display_name: fields.display_name,
-        active: fields.active,
-        attributes: Value::Object(fields.rest).to_string(),
-        version: before.version + 1,
-        created_at: before.created_at,
-        updated_at: ctx.now,
-        portal_only: before.portal_only,
-        suspended: before.suspended,
-        person_id: before.person_id.clone(),
-        email_verified: before.email_verified,
-        group_ids: before.group_ids.clone(),
-    };
-    match users::update(conn, &before, &row) {
-        Err(StoreError::Conflict(_)) => return Err(taken(&row.user_name)),
-        other => other?,
-    }
-    if !emails_kept {
-        users::set_email_keys(conn, &row, &emails)?;
-    }
-    // Reactivation (or a new email joining another person) may give back
-    // licenses: checked against caps in there. A write that leaves the
-    // account's tie to its person as it was (most of an IdP's resync: a
-    // new title, a new manager) changes neither person: two reads fewer.
-    if !persons::tie_unchanged(&before, &row) {
-        let target = persons::person_for(conn, &row)?;
-        join_person(conn, ctx, &row, Some(&before), target)?;
-    }
-    let action = match (before.active, row.active) {
-        (true, false) => "user.deactivated",
-        (false, true) => "user.reactivated",
-        _ => "user.updated",
-    };
-    audit::record(
-        conn,
-        ctx,
-        Change {
-            action,
-            target_type: "User",
-            target_id: id,
-            before: Some(audit_view(&before)),
-            after: Some(audit_view(&row)),
-        },
-    )?;
-    // Nothing here moves the user's memberships: its row's groups are
-    // still its groups.
-    let grants = memberships::grants_of_written(conn, &row, catalog_version)?;
-    with_grants(row, grants)
-}
-
-/// Whether a write leaves a user's `emails` as `before` stored them, read
-/// from the stored text without parsing the rest of it: their index
-/// (`user_emails`, kept by every write from the attributes) is then as it
-/// should be, and an update (a new title, a deactivation: most of an
-/// IdP's resync) need not read it to compare, a round trip on
-/// PostgreSQL. Equal values are written as equal texts (one serializer);
-/// any doubt answers no, and the index is compared as before.
-fn same_emails(before: &UserRow, emails: Option<&Value>) -> bool {
-    #[derive(serde::Deserialize)]
-    struct Stored<'a> {
-        #[serde(borrow)]
-        emails: Option<&'a serde_json::value::RawValue>,
-    }
-    let Ok(stored) = serde_json::from_str::<Stored>(&before.attributes) else {
-        return false;
-    };
-    match (stored.emails, emails) {
-        (None, None) => true,
-        (Some(stored), Some(written)) => {
-            serde_json::to_string(written).is_ok_and(|text| text == stored.get())
-        }
-        _ => false,
-    }
+/// PATCH `operations` applied to the stored user `before`.
+fn patched(
+    registry: &SchemaRegistry,
+    before: &UserRow,
+    operations: &[Operation],
+) -> Result<Validated, ScimError> {
+    patch::apply(
+        registry,
+        ResourceKind::User,
+        document_of(before)?,
+        operations,
+        &mut MemberChanges::default(),
+    )
 }
 
 /// `/Users`: users as directories provision them.
@@ -290,6 +96,8 @@ pub struct Users;
 
 impl Provisioned for Users {
     type Resource = UserResource;
+    type Planned = Planned;
+    const PLANS_WRITES: bool = true;
     const PATCH_ANSWERS_RESOURCE: bool = true;
     // A user's write changes its own rows: its emails, person, licenses,
     // and (a delete) its memberships, one a group it is in.
@@ -406,7 +214,8 @@ impl Provisioned for Users {
         let (before, catalog_version) = find_row_for_update(conn, &ctx.directory_id, id)?;
         check_if_match(if_match, before.version)?;
         check_unregistered(conn, ctx, &validated.unregistered)?;
-        let user = overwrite(conn, ctx, before, catalog_version, validated.attributes)?;
+        let rewrite = Rewrite::of(ctx, before, catalog_version, validated.attributes)?;
+        let user = user_rewrites::overwrite(conn, ctx, rewrite)?;
         Ok(Written::new(user, validated.unregistered))
     }
 
@@ -422,17 +231,45 @@ impl Provisioned for Users {
     ) -> Result<Written<UserResource>, ScimError> {
         let (before, catalog_version) = find_row_for_update(conn, &ctx.directory_id, id)?;
         check_if_match(if_match, before.version)?;
-        let document = document_of(&before)?;
-        let validated = patch::apply(
-            registry,
-            ResourceKind::User,
-            document,
-            operations,
-            &mut MemberChanges::default(),
-        )?;
+        let validated = patched(registry, &before, operations)?;
         check_unregistered(conn, ctx, &validated.unregistered)?;
-        let user = overwrite(conn, ctx, before, catalog_version, validated.attributes)?;
+        let rewrite = Rewrite::of(ctx, before, catalog_version, validated.attributes)?;
+        let user = user_rewrites::overwrite(conn, ctx, rewrite)?;
         Ok(Written::new(user, validated.unregistered))
+    }
+
+    fn plan_replace(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        id: &str,
+        validated: &Validated,
+        if_match: Option<&str>,
+    ) -> Result<Option<Planned>, ScimError> {
+        user_rewrites::plan(conn, ctx, id, if_match, |_| {
+            Ok((validated.attributes.clone(), validated.unregistered.clone()))
+        })
+    }
+
+    fn plan_patch(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        registry: &SchemaRegistry,
+        id: &str,
+        operations: &[Operation],
+        if_match: Option<&str>,
+    ) -> Result<Option<Planned>, ScimError> {
+        user_rewrites::plan(conn, ctx, id, if_match, |before| {
+            let validated = patched(registry, before, operations)?;
+            Ok((validated.attributes, validated.unregistered))
+        })
+    }
+
+    fn write_planned(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        planned: Planned,
+    ) -> Result<Written<UserResource>, ScimError> {
+        user_rewrites::write_planned(conn, ctx, planned)
     }
 
     /// Deletes a user and its memberships.
@@ -506,54 +343,5 @@ impl Provisioned for Users {
         expanded: bool,
     ) -> impl Future<Output = Option<Result<UserResource, ScimError>>> + 'a {
         super::users_on_worker::get(lookups, directory, id, expanded)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn stored(attributes: &str) -> UserRow {
-        UserRow::sample("d", "n", attributes.into())
-    }
-
-    #[test]
-    fn emails_are_the_same_only_when_written_as_stored() {
-        let work = serde_json::json!([{"value": "a@x.example", "type": "work"}]);
-        let text = format!(r#"{{"title":"T","emails":{work}}}"#);
-        let cases: [(&str, Option<Value>, bool); 8] = [
-            (&text, Some(work.clone()), true),
-            (r#"{"title":"T"}"#, None, true),
-            // Another address, another type, one more, none left.
-            (
-                &text,
-                Some(serde_json::json!([{"value": "b@x.example", "type": "work"}])),
-                false,
-            ),
-            (
-                &text,
-                Some(serde_json::json!([{"value": "a@x.example", "type": "home"}])),
-                false,
-            ),
-            (
-                &text,
-                Some(serde_json::json!([
-                    {"value": "a@x.example", "type": "work"},
-                    {"value": "c@x.example"}
-                ])),
-                false,
-            ),
-            (&text, None, false),
-            (r#"{"title":"T"}"#, Some(work.clone()), false),
-            // Stored text that is not an object of attributes: compared.
-            ("not json", None, false),
-        ];
-        for (attributes, written, same) in cases {
-            assert_eq!(
-                same_emails(&stored(attributes), written.as_ref()),
-                same,
-                "{attributes} / {written:?}"
-            );
-        }
     }
 }

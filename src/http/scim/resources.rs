@@ -2,6 +2,8 @@
 //! type (`access::provisioning::Provisioned`), so both endpoints behave
 //! alike by construction. Lists are in `listing`.
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::Value;
@@ -20,6 +22,8 @@ use crate::scim::resource::{location, ScimResource};
 use crate::scim::schema::{ResourceKind, SchemaRegistry};
 use crate::scim::validate::validate_resource;
 use crate::scim::ScimError;
+use crate::store::write_reach::Reach;
+use crate::store::DbConn;
 
 pub(super) fn render<E: Provisioned>(
     registry: &SchemaRegistry,
@@ -154,6 +158,36 @@ pub(super) async fn get_checked<E: Provisioned>(
     ))
 }
 
+/// A PUT's or PATCH's write: in one statement where `E` plans its writes
+/// and `plan` finds the change fits one (`Store::write_in_one_statement`),
+/// otherwise `transaction`, whose reach is `reach`.
+async fn written<E, P, T>(
+    state: &AppState,
+    ctx: &WriteContext,
+    plan: P,
+    reach: Reach,
+    transaction: T,
+) -> Result<Written<E::Resource>, ScimError>
+where
+    E: Provisioned,
+    P: Fn(&mut DbConn) -> Result<Option<E::Planned>, ScimError> + Send + 'static,
+    T: Fn(&mut DbConn) -> Result<Written<E::Resource>, ScimError> + Send + 'static,
+{
+    if E::PLANS_WRITES {
+        let ctx = ctx.clone();
+        let in_one = state
+            .store
+            .write_in_one_statement(plan, move |conn, planned| {
+                E::write_planned(conn, &ctx, planned)
+            })
+            .await?;
+        if let Some(done) = in_one {
+            return Ok(done);
+        }
+    }
+    state.store.write_reaching(reach, transaction).await
+}
+
 /// `PUT /{Users,Groups}/{id}`, with `If-Match`.
 pub async fn replace<E: Provisioned>(
     state: web::Data<AppState>,
@@ -165,20 +199,23 @@ pub async fn replace<E: Provisioned>(
     let validated = validate_resource(&registry, E::KIND, &body.0)?;
     let projection = projection(&registry, &req)?;
     let ctx = who.write_context(state.clock.now_micros())?;
-    let write_ctx = ctx.clone();
     let (id, if_match) = (path_id(&req), if_match(&req));
-    let replaced = state
-        .store
-        .write_reaching(E::REACH, move |conn| {
-            E::replace(
-                conn,
-                &write_ctx,
-                &id,
-                validated.clone(),
-                if_match.as_deref(),
-            )
-        })
-        .await?;
+    let asked = Arc::new((ctx.clone(), id, if_match, validated));
+    let planned = asked.clone();
+    let replaced = written::<E, _, _>(
+        &state,
+        &ctx,
+        move |conn| {
+            let (ctx, id, if_match, validated) = &*planned;
+            E::plan_replace(conn, ctx, id, validated, if_match.as_deref())
+        },
+        E::REACH,
+        move |conn| {
+            let (ctx, id, if_match, validated) = &*asked;
+            E::replace(conn, ctx, id, validated.clone(), if_match.as_deref())
+        },
+    )
+    .await?;
     note_written(
         &state,
         &req,
@@ -214,24 +251,32 @@ pub async fn patch<E: Provisioned>(
     let projection = projection(&registry, &req)?;
     let expanded = answer && E::expanded(&registry, &projection);
     let ctx = who.write_context(state.clock.now_micros())?;
-    let write_ctx = ctx.clone();
     let (id, if_match) = (path_id(&req), if_match(&req));
-    let patch_registry = registry.clone();
     let reach = E::patch_reach(&operations);
-    let patched = state
-        .store
-        .write_reaching(reach, move |conn| {
+    let asked = Arc::new((ctx.clone(), registry.clone(), id, if_match, operations));
+    let planned = asked.clone();
+    let patched = written::<E, _, _>(
+        &state,
+        &ctx,
+        move |conn| {
+            let (ctx, registry, id, if_match, operations) = &*planned;
+            E::plan_patch(conn, ctx, registry, id, operations, if_match.as_deref())
+        },
+        reach,
+        move |conn| {
+            let (ctx, registry, id, if_match, operations) = &*asked;
             E::patch(
                 conn,
-                &write_ctx,
-                &patch_registry,
-                &id,
-                &operations,
+                ctx,
+                registry,
+                id,
+                operations,
                 if_match.as_deref(),
                 expanded,
             )
-        })
-        .await?;
+        },
+    )
+    .await?;
     let status = if answer {
         StatusCode::OK
     } else {
