@@ -376,29 +376,24 @@ impl Store {
         let store = self.clone();
         let written = run_blocking(move || {
             let mut pooled = store.write_conn()?;
-            let catalog = store.readers.catalog();
-            let mut attempt = 0;
-            loop {
-                attempt += 1;
-                let conn: &mut DbConn = &mut pooled;
-                let planned = match plan(conn) {
-                    Err(_) if attempt == 1 && is_dead(conn) => {
-                        *conn = store
-                            .opener
-                            .open()
-                            .map_err(|e| StoreError::Pool(format!("could not connect: {e}")))?;
-                        plan(conn)
-                    }
-                    planned => planned,
-                };
-                let Some(planned) = planned? else {
-                    return Ok(None);
-                };
-                let ran = super::group_catalog::used_by_write(&catalog, || write(conn, planned));
-                match ran {
-                    Err(e) if e.is_stale() && attempt < MAX_ATTEMPTS => continue,
-                    other => return other.map(Some),
+            let conn: &mut DbConn = &mut pooled;
+            let planned = match plan(conn) {
+                Err(_) if is_dead(conn) => {
+                    *conn = store
+                        .opener
+                        .open()
+                        .map_err(|e| StoreError::Pool(format!("could not connect: {e}")))?;
+                    plan(conn)
                 }
+                planned => planned,
+            };
+            let Some(planned) = planned? else {
+                return Ok(None);
+            };
+            let catalog = store.readers.catalog();
+            match super::group_catalog::used_by_write(&catalog, || write(conn, planned)) {
+                Err(e) if e.is_stale() => Ok(None),
+                other => other.map(Some),
             }
         })
         .await;

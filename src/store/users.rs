@@ -215,10 +215,7 @@ pub fn find_for_update(
     directory_id: &str,
     id: &str,
 ) -> QueryResult<(UserRow, Option<i64>)> {
-    match conn {
-        DbConn::Sqlite(_) => Ok((find(conn, Some(directory_id), id)?, None)),
-        DbConn::Postgres(c) => with_catalog_version(directory_id, id).for_update().first(c),
-    }
+    with_catalog_version(conn, directory_id, id, true)
 }
 
 /// `find_for_update` without the lock, for a write whose one statement
@@ -228,29 +225,29 @@ pub fn find_with_catalog_version(
     directory_id: &str,
     id: &str,
 ) -> QueryResult<(UserRow, Option<i64>)> {
-    match conn {
-        DbConn::Sqlite(_) => Ok((find(conn, Some(directory_id), id)?, None)),
-        DbConn::Postgres(c) => with_catalog_version(directory_id, id).first(c),
-    }
+    with_catalog_version(conn, directory_id, id, false)
 }
 
-fn with_catalog_version<'a>(
-    directory_id: &'a str,
-    id: &'a str,
-) -> diesel::dsl::Select<
-    diesel::dsl::Filter<
-        diesel::dsl::Filter<users::table, diesel::dsl::Eq<users::id, &'a str>>,
-        diesel::dsl::Eq<users::directory_id, &'a str>,
-    >,
-    (
-        diesel::dsl::AsSelect<UserRow, diesel::pg::Pg>,
-        super::group_catalog::VersionNow,
-    ),
-> {
-    users::table
-        .filter(users::id.eq(id))
-        .filter(users::directory_id.eq(directory_id))
-        .select((UserRow::as_select(), super::group_catalog::VersionNow))
+fn with_catalog_version(
+    conn: &mut DbConn,
+    directory_id: &str,
+    id: &str,
+    locked: bool,
+) -> QueryResult<(UserRow, Option<i64>)> {
+    match conn {
+        DbConn::Sqlite(_) => Ok((find(conn, Some(directory_id), id)?, None)),
+        DbConn::Postgres(c) => {
+            let row = users::table
+                .filter(users::id.eq(id))
+                .filter(users::directory_id.eq(directory_id))
+                .select((UserRow::as_select(), super::group_catalog::VersionNow));
+            if locked {
+                row.for_update().first(c)
+            } else {
+                row.first(c)
+            }
+        }
+    }
 }
 
 /// Deletes a user; returns how many rows went (0 or 1). The directory's

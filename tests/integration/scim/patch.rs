@@ -394,3 +394,71 @@ async fn concurrent_patches_both_apply_and_if_match_loser_gets_412() {
     statuses.sort();
     assert_eq!(statuses, [204, 412]);
 }
+
+/// A user's PATCH that changes only its row is written on PostgreSQL as
+/// one statement checking the version it read (no lock): PATCHes of one
+/// user at once must each land on what the one before wrote, none lost,
+/// each audited once; two holding the same ETag, one wins.
+#[actix_web::test]
+async fn concurrent_user_patches_lose_no_change() {
+    let app = TestApp::new().await;
+    let user = app.create_user("many.phones@example.com").await;
+    let id = user["id"].as_str().unwrap();
+    let path = format!("/scim/v2/Users/{id}");
+    let sends = (0..12).map(|i| {
+        patch(
+            &app,
+            &path,
+            json!([{"op": "add", "path": "phoneNumbers",
+                    "value": [{"value": format!("+1 555 010{i:02}"), "type": "work"}]}]),
+        )
+    });
+    for r in futures_util::future::join_all(sends).await {
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+    let r = app.get(&path).await;
+    let mut phones: Vec<&str> = r.json["phoneNumbers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["value"].as_str().unwrap())
+        .collect();
+    phones.sort();
+    let sent: Vec<String> = (0..12).map(|i| format!("+1 555 010{i:02}")).collect();
+    assert_eq!(phones, sent, "no PATCH may be lost");
+    assert_eq!(r.json["meta"]["version"], "W/\"13\"");
+    let updated = app
+        .audit_actions(&format!("&target={id}"))
+        .await
+        .into_iter()
+        .filter(|a| a == "user.updated")
+        .count();
+    assert_eq!(updated, 12);
+
+    let etag = r.header("etag").unwrap();
+    let guarded = |title: &str| {
+        app.request(Method::PATCH, &path)
+            .header("If-Match", &etag)
+            .json(&ops(
+                json!([{"op": "replace", "path": "title", "value": title}]),
+            ))
+            .send()
+    };
+    let (x, y) = futures_util::future::join(guarded("X"), guarded("Y")).await;
+    let mut statuses = [x.status, y.status];
+    statuses.sort();
+    assert_eq!(statuses, [200, 412]);
+    // A userName another user holds: 409, nothing written.
+    app.create_user("taken@example.com").await;
+    let r = patch(
+        &app,
+        &path,
+        json!([{"op": "replace", "path": "userName", "value": "taken@example.com"}]),
+    )
+    .await;
+    assert_eq!(r.status, 409, "{}", r.text);
+    assert_eq!(r.json["scimType"], "uniqueness");
+    let after = app.get(&path).await;
+    assert_eq!(after.json["meta"]["version"], "W/\"14\"");
+    assert_eq!(after.json["userName"], "many.phones@example.com");
+}

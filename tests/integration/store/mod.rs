@@ -17,6 +17,7 @@ mod plans;
 mod postgres_tls;
 mod sqlite_build;
 mod user_creates;
+mod user_updates;
 mod worker_lookups;
 mod write_lock;
 
