@@ -10,6 +10,14 @@ use super::{policy, WriteContext};
 use crate::access::sources::Source;
 use crate::store::{mappings, policies, products, DbConn};
 
+/// Whether any policy may hand out automatic access. Most organizations
+/// set none: one small read decides, and a new user then gets nothing.
+pub fn handed_out(conn: &mut DbConn) -> Result<bool, AccessError> {
+    Ok(policies::all(conn)?
+        .iter()
+        .any(|r| r.body.contains("auto_access")))
+}
+
 /// Gives a new user the products the policy hands out automatically. A
 /// product at its license cap is skipped (and the skip audited) rather
 /// than refusing the account: the IdP's create must not fail for it.
@@ -19,11 +27,7 @@ pub fn grant_new_user(
     ctx: &WriteContext,
     user_id: &str,
 ) -> Result<bool, AccessError> {
-    // Most organizations set no automatic access: one small read decides.
-    if !policies::all(conn)?
-        .iter()
-        .any(|r| r.body.contains("auto_access"))
-    {
+    if !handed_out(conn)? {
         return Ok(false);
     }
     let mut granted = false;

@@ -254,15 +254,21 @@ fn refresh_read(
     written: Option<&str>,
 ) -> StoreResult<bool> {
     let person_id = person.id.as_str();
-    let (identities, active) = persons::identities(conn, person_id)?;
-    let managed = person.managed || identities > 0;
-    let live = !managed || active > 0;
+    let accounts = persons::accounts_of(conn, person_id, written)?;
+    let managed = person.managed || accounts.identities > 0;
+    let live = !managed || accounts.active > 0;
     if managed == person.managed && live == person.live {
         return Ok(false);
     }
     persons::set_state(conn, person_id, managed, live, now)?;
     if live != person.live {
-        users::touch_person(conn, person_id, written, now)?;
+        // The person's other accounts show its liveness: new versions.
+        // With none (most persons have one account), no statement: on
+        // PostgreSQL an UPDATE matching no row still runs the users'
+        // statement triggers, ~80 us of a deactivation's CPU.
+        if accounts.others {
+            users::touch_person(conn, person_id, written, now)?;
+        }
         return Ok(true);
     }
     Ok(false)

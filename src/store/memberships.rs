@@ -304,7 +304,7 @@ pub fn grants_of_listed(
 /// own row does not decide it already: only a local account's. A person
 /// is live when it has no IdP identity or one is active
 /// (`access::persons::refresh`), its identities being its accounts
-/// outside the local directory (`persons::identities`), and the view's
+/// outside the local directory (`persons::accounts_of`), and the view's
 /// rule asks for the person's liveness only of an active user. So an
 /// active account outside the local directory is an active identity of
 /// its person, which is live by that definition, and an inactive one

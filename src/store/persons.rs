@@ -111,15 +111,39 @@ pub fn accounts(conn: &mut DbConn, person_id: &str) -> QueryResult<Vec<UserRow>>
         .load(conn)
 }
 
-/// How many IdP identities a person has, and how many are active.
-pub fn identities(conn: &mut DbConn, person_id: &str) -> QueryResult<(i64, i64)> {
-    let rows: Vec<bool> = users::table
+/// A person's accounts as its state is worked out from them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Accounts {
+    /// Its IdP identities (accounts outside the local directory).
+    pub identities: i64,
+    /// Of those, the active ones.
+    pub active: i64,
+    /// Whether it has an account, in any directory, other than the one
+    /// asked about: a change of the person's state rewrites those.
+    pub others: bool,
+}
+
+/// A person's accounts (`Accounts`), `written` being the account the
+/// caller is writing, if any.
+pub fn accounts_of(
+    conn: &mut DbConn,
+    person_id: &str,
+    written: Option<&str>,
+) -> QueryResult<Accounts> {
+    let rows: Vec<(String, String, bool)> = users::table
         .filter(users::person_id.eq(person_id))
-        .filter(users::directory_id.ne(LOCAL_DIRECTORY))
-        .select(users::active)
+        .select((users::id, users::directory_id, users::active))
         .load(conn)?;
-    let active = rows.iter().filter(|a| **a).count();
-    Ok((rows.len() as i64, active as i64))
+    let identities: Vec<bool> = rows
+        .iter()
+        .filter(|(_, directory, _)| directory != LOCAL_DIRECTORY)
+        .map(|(_, _, active)| *active)
+        .collect();
+    Ok(Accounts {
+        identities: identities.len() as i64,
+        active: identities.iter().filter(|a| **a).count() as i64,
+        others: rows.iter().any(|(id, _, _)| Some(id.as_str()) != written),
+    })
 }
 
 /// Points an account at a person.

@@ -6,6 +6,7 @@ mod group_members;
 pub mod group_pages;
 mod group_reach;
 pub mod groups;
+mod new_users;
 mod user_resources;
 mod user_rewrites;
 mod user_rows;
@@ -87,6 +88,14 @@ pub trait Provisioned: 'static {
         _id: &str,
         _validated: &Validated,
         _if_match: Option<&str>,
+    ) -> Result<Option<Self::Planned>, ScimError> {
+        Ok(None)
+    }
+    /// `plan_replace` for a create (POST).
+    fn plan_create(
+        _conn: &mut DbConn,
+        _ctx: &WriteContext,
+        _validated: &Validated,
     ) -> Result<Option<Self::Planned>, ScimError> {
         Ok(None)
     }

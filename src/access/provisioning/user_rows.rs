@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use crate::access::audit::Change;
 use crate::access::licensing::CapGuard;
 use crate::access::persons;
 use crate::access::WriteContext;
@@ -127,4 +128,15 @@ pub(super) fn join_person(
         g.check(conn)?;
     }
     Ok(())
+}
+
+/// The audit log's change for a provisioned user.
+pub(super) fn provisioned(row: &UserRow) -> Change<'_> {
+    Change {
+        action: "user.provisioned",
+        target_type: "User",
+        target_id: &row.id,
+        before: None,
+        after: Some(audit_view(row)),
+    }
 }

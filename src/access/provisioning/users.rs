@@ -3,16 +3,14 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use serde_json::Value;
-
+use super::new_users;
 use super::user_resources::{to_resource, with_grants, Derived};
-use super::user_rewrites::{self, Planned, Rewrite};
-use super::user_rows::{audit_view, email_keys, join_person, taken, UserFields};
+use super::user_rewrites::{self, Rewrite};
+use super::user_rows::{audit_view, join_person, provisioned, taken};
 use super::{check_if_match, check_unregistered, found, Listed, Provisioned, Written};
 use crate::access::audit::{self, Change};
 use crate::access::persons;
 use crate::access::WriteContext;
-use crate::scim::fold::fold;
 use crate::scim::patch::{self, MemberChanges, Operation};
 use crate::scim::projection::Projection;
 use crate::scim::query::ListRequest;
@@ -25,17 +23,6 @@ use crate::store::sql_filter::ListQuery;
 use crate::store::worker_lookups::WorkerLookups;
 use crate::store::write_reach::Reach;
 use crate::store::{memberships, user_creates, user_lookup, users, DbConn, StoreError};
-
-/// The audit log's change for a provisioned user.
-fn provisioned(row: &UserRow) -> Change<'_> {
-    Change {
-        action: "user.provisioned",
-        target_type: "User",
-        target_id: &row.id,
-        before: None,
-        after: Some(audit_view(row)),
-    }
-}
 
 fn find_row(conn: &mut DbConn, directory: Option<&str>, id: &str) -> Result<UserRow, ScimError> {
     found(users::find(conn, directory, id), ResourceKind::User, id)
@@ -91,12 +78,18 @@ fn patched(
     )
 }
 
+/// A user's write made in one statement (`Provisioned::write_planned`).
+pub enum UserWrite {
+    Create(new_users::Planned),
+    Rewrite(user_rewrites::Planned),
+}
+
 /// `/Users`: users as directories provision them.
 pub struct Users;
 
 impl Provisioned for Users {
     type Resource = UserResource;
-    type Planned = Planned;
+    type Planned = UserWrite;
     const PLANS_WRITES: bool = true;
     const PATCH_ANSWERS_RESOURCE: bool = true;
     // A user's write changes its own rows: its emails, person, licenses,
@@ -123,26 +116,7 @@ impl Provisioned for Users {
         validated: Validated,
     ) -> Result<Written<UserResource>, ScimError> {
         check_unregistered(conn, ctx, &validated.unregistered)?;
-        let fields = UserFields::split(validated.attributes)?;
-        let emails = email_keys(&fields.rest);
-        let mut row = UserRow {
-            id: crate::access::new_id(ctx.now),
-            directory_id: ctx.directory_id.clone(),
-            user_name_key: fold(&fields.user_name),
-            user_name: fields.user_name,
-            external_id: fields.external_id,
-            display_name: fields.display_name,
-            active: fields.active,
-            attributes: Value::Object(fields.rest).to_string(),
-            version: 1,
-            created_at: ctx.now,
-            updated_at: ctx.now,
-            portal_only: false,
-            suspended: false,
-            person_id: None,
-            email_verified: true,
-            group_ids: String::new(),
-        };
+        let (mut row, emails) = new_users::row_of(ctx, validated.attributes)?;
         // The common case (a new person for a new email) in one statement
         // on PostgreSQL; otherwise, or if a person took the email
         // meanwhile, step by step.
@@ -244,10 +218,11 @@ impl Provisioned for Users {
         id: &str,
         validated: &Validated,
         if_match: Option<&str>,
-    ) -> Result<Option<Planned>, ScimError> {
-        user_rewrites::plan(conn, ctx, id, if_match, |_| {
+    ) -> Result<Option<UserWrite>, ScimError> {
+        let planned = user_rewrites::plan(conn, ctx, id, if_match, |_| {
             Ok((validated.attributes.clone(), validated.unregistered.clone()))
-        })
+        })?;
+        Ok(planned.map(UserWrite::Rewrite))
     }
 
     fn plan_patch(
@@ -257,19 +232,31 @@ impl Provisioned for Users {
         id: &str,
         operations: &[Operation],
         if_match: Option<&str>,
-    ) -> Result<Option<Planned>, ScimError> {
-        user_rewrites::plan(conn, ctx, id, if_match, |before| {
+    ) -> Result<Option<UserWrite>, ScimError> {
+        let planned = user_rewrites::plan(conn, ctx, id, if_match, |before| {
             let validated = patched(registry, before, operations)?;
             Ok((validated.attributes, validated.unregistered))
-        })
+        })?;
+        Ok(planned.map(UserWrite::Rewrite))
+    }
+
+    fn plan_create(
+        conn: &mut DbConn,
+        ctx: &WriteContext,
+        validated: &Validated,
+    ) -> Result<Option<UserWrite>, ScimError> {
+        Ok(new_users::plan(conn, ctx, validated)?.map(UserWrite::Create))
     }
 
     fn write_planned(
         conn: &mut DbConn,
         ctx: &WriteContext,
-        planned: Planned,
+        planned: UserWrite,
     ) -> Result<Written<UserResource>, ScimError> {
-        user_rewrites::write_planned(conn, ctx, planned)
+        match planned {
+            UserWrite::Create(planned) => new_users::write_planned(conn, ctx, planned),
+            UserWrite::Rewrite(planned) => user_rewrites::write_planned(conn, ctx, planned),
+        }
     }
 
     /// Deletes a user and its memberships.

@@ -83,13 +83,16 @@ pub async fn create<E: Provisioned>(
     let validated = validate_resource(&registry, E::KIND, &body.0)?;
     let projection = projection(&registry, &req)?;
     let ctx = who.write_context(state.clock.now_micros())?;
-    let write_ctx = ctx.clone();
-    let created = state
-        .store
-        .write_reaching(E::REACH, move |conn| {
-            E::create(conn, &write_ctx, validated.clone())
-        })
-        .await?;
+    let asked = Arc::new((ctx.clone(), validated));
+    let planned = asked.clone();
+    let created = written::<E, _, _>(
+        &state,
+        &ctx,
+        move |conn| E::plan_create(conn, &planned.0, &planned.1),
+        E::REACH,
+        move |conn| E::create(conn, &asked.0, asked.1.clone()),
+    )
+    .await?;
     let id = created.resource.id();
     note_written(
         &state,
@@ -158,7 +161,7 @@ pub(super) async fn get_checked<E: Provisioned>(
     ))
 }
 
-/// A PUT's or PATCH's write: in one statement where `E` plans its writes
+/// A POST's, PUT's or PATCH's write: in one statement where `E` plans its writes
 /// and `plan` finds the change fits one (`Store::write_in_one_statement`),
 /// otherwise `transaction`, whose reach is `reach`.
 async fn written<E, P, T>(
