@@ -99,6 +99,12 @@ pub trait Provisioned: 'static {
     ) -> Result<Option<Self::Planned>, ScimError> {
         Ok(None)
     }
+    /// Whether a PATCH of `operations` may be one `plan_patch` finds fits
+    /// one statement; when not, it goes to its transaction without the
+    /// plan's read.
+    fn patch_may_be_planned(_operations: &[Operation]) -> bool {
+        false
+    }
     /// `plan_replace` for a PATCH.
     fn plan_patch(
         _conn: &mut DbConn,

@@ -240,6 +240,10 @@ impl Provisioned for Users {
         Ok(planned.map(UserWrite::Rewrite))
     }
 
+    fn patch_may_be_planned(operations: &[Operation]) -> bool {
+        user_rewrites::may_change_row_only(operations)
+    }
+
     fn plan_create(
         conn: &mut DbConn,
         ctx: &WriteContext,

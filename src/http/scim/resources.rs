@@ -88,7 +88,8 @@ pub async fn create<E: Provisioned>(
     let created = written::<E, _, _>(
         &state,
         &ctx,
-        move |conn| E::plan_create(conn, &planned.0, &planned.1),
+        E::PLANS_WRITES
+            .then_some(move |conn: &mut DbConn| E::plan_create(conn, &planned.0, &planned.1)),
         E::REACH,
         move |conn| E::create(conn, &asked.0, asked.1.clone()),
     )
@@ -161,13 +162,13 @@ pub(super) async fn get_checked<E: Provisioned>(
     ))
 }
 
-/// A POST's, PUT's or PATCH's write: in one statement where `E` plans its writes
-/// and `plan` finds the change fits one (`Store::write_in_one_statement`),
+/// A POST's, PUT's or PATCH's write: in one statement where there is a
+/// `plan` and it finds the change fits one (`Store::write_in_one_statement`),
 /// otherwise `transaction`, whose reach is `reach`.
 async fn written<E, P, T>(
     state: &AppState,
     ctx: &WriteContext,
-    plan: P,
+    plan: Option<P>,
     reach: Reach,
     transaction: T,
 ) -> Result<Written<E::Resource>, ScimError>
@@ -176,7 +177,7 @@ where
     P: Fn(&mut DbConn) -> Result<Option<E::Planned>, ScimError> + Send + 'static,
     T: Fn(&mut DbConn) -> Result<Written<E::Resource>, ScimError> + Send + 'static,
 {
-    if E::PLANS_WRITES {
+    if let Some(plan) = plan {
         let ctx = ctx.clone();
         let in_one = state
             .store
@@ -208,10 +209,10 @@ pub async fn replace<E: Provisioned>(
     let replaced = written::<E, _, _>(
         &state,
         &ctx,
-        move |conn| {
+        E::PLANS_WRITES.then_some(move |conn: &mut DbConn| {
             let (ctx, id, if_match, validated) = &*planned;
             E::plan_replace(conn, ctx, id, validated, if_match.as_deref())
-        },
+        }),
         E::REACH,
         move |conn| {
             let (ctx, id, if_match, validated) = &*asked;
@@ -256,15 +257,16 @@ pub async fn patch<E: Provisioned>(
     let ctx = who.write_context(state.clock.now_micros())?;
     let (id, if_match) = (path_id(&req), if_match(&req));
     let reach = E::patch_reach(&operations);
+    let plan_first = E::PLANS_WRITES && E::patch_may_be_planned(&operations);
     let asked = Arc::new((ctx.clone(), registry.clone(), id, if_match, operations));
     let planned = asked.clone();
     let patched = written::<E, _, _>(
         &state,
         &ctx,
-        move |conn| {
+        plan_first.then_some(move |conn: &mut DbConn| {
             let (ctx, registry, id, if_match, operations) = &*planned;
             E::plan_patch(conn, ctx, registry, id, operations, if_match.as_deref())
-        },
+        }),
         reach,
         move |conn| {
             let (ctx, registry, id, if_match, operations) = &*asked;
