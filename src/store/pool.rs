@@ -347,18 +347,22 @@ impl Store {
     /// changes the database in one statement (it may read after it), which
     /// commits by itself and checks what `plan` read (a row's version) so
     /// that it changes nothing, and reports `Stale`, when another write
-    /// came first; then both run again. BEGIN and COMMIT are two round
-    /// trips, and a transaction's row lock is a write of its own: a
-    /// provisioned user's new title cost the machine ~830 us of CPU in
-    /// five round trips (`bench/results/2026-12-08T230000Z-title-patch`).
+    /// came first. BEGIN and COMMIT are two round trips, and a
+    /// transaction's row lock is a write of its own: a provisioned user's
+    /// new title cost the server and PostgreSQL ~800 us of CPU in five
+    /// round trips, ~15% less this way
+    /// (`bench/results/2026-12-08T230000Z-title-patch`).
     ///
-    /// `Ok(None)`: `plan` found the write needs more than one statement
-    /// (or the database is SQLite, whose writes share a group commit's
-    /// transaction and gain nothing here); nothing was written and the
-    /// caller makes it with `write_reaching`. A connection found dead
-    /// while planning is replaced and the plan made again on the new one;
-    /// one that dies during `write` fails the write, as a transaction's
-    /// COMMIT would: whether it landed is not known.
+    /// `Ok(None)`: nothing was written, and the caller makes the write in
+    /// its transaction (`write_reaching`). So it is when `plan` finds the
+    /// write needs more than one statement; when the database is SQLite,
+    /// whose writes share a group commit's transaction and gain nothing
+    /// here; and when another write came first: writers of one row at once
+    /// then queue on its lock in their transactions, where retrying here
+    /// could lose to each of them in turn. A connection found dead while
+    /// planning is replaced and the plan made again on the new one; one
+    /// that dies during `write` fails the write, as a transaction's COMMIT
+    /// would: whether it landed is not known.
     pub async fn write_in_one_statement<P, T, E, F, W>(
         self: &std::sync::Arc<Self>,
         plan: F,

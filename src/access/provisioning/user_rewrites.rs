@@ -203,11 +203,19 @@ pub fn may_change_row_only(operations: &[Operation]) -> bool {
     })
 }
 
+/// Whether `attribute` (or the attribute a path in a value's key starts
+/// with: Entra sends `emails[type eq "work"].value` as a key) is one of
+/// `TIE_ATTRIBUTES`. Only a shortcut: a plan checks the written row itself.
 fn names_tie(urn: Option<&str>, attribute: &str) -> bool {
+    let name = attribute
+        .split(['.', '['])
+        .next()
+        .unwrap_or(attribute)
+        .trim();
     urn.is_none_or(|urn| urn.eq_ignore_ascii_case(USER_URN))
         && TIE_ATTRIBUTES
             .iter()
-            .any(|tie| tie.eq_ignore_ascii_case(attribute))
+            .any(|tie| tie.eq_ignore_ascii_case(name))
 }
 
 /// Writes what `plan` found: one statement, `Stale` if the user changed
@@ -312,6 +320,14 @@ mod tests {
             (
                 json!([{"op": "replace", "path": "userName", "value": "u"}]),
                 false,
+            ),
+            (
+                json!([{"op": "replace", "value": {"emails[type eq \"work\"].value": "a@b.example"}}]),
+                false,
+            ),
+            (
+                json!([{"op": "replace", "value": {"name.familyName": "F"}}]),
+                true,
             ),
             (
                 json!([{"op": "replace", "path": "title", "value": "T"}, {"op": "remove", "path": "emails"}]),
