@@ -13,6 +13,7 @@ mod kept_updates;
 mod license_notes;
 mod lost_connections;
 mod migrations;
+mod planned_writes;
 mod plans;
 mod postgres_tls;
 mod sqlite_build;
