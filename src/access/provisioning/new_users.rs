@@ -101,16 +101,30 @@ pub fn write_planned(
         emails,
         unregistered,
     } = planned;
-    let event = audit::event(ctx, provisioned(&row));
-    match user_creates::insert_with_new_person(conn, &person, &row, &emails, &event)
+    if !insert_with_new_person(conn, ctx, &person, &row, &emails)? {
+        return Err(StoreError::Stale.into());
+    }
+    Ok(Written::new(
+        to_resource(row, Vec::new(), Vec::new())?,
+        unregistered,
+    ))
+}
+
+/// `row` written with its new `person`, its emails and its audit event
+/// (`store::user_creates`); false, with nothing written, when a person
+/// holds the email already; a taken userName refused (409).
+pub fn insert_with_new_person(
+    conn: &mut DbConn,
+    ctx: &WriteContext,
+    person: &PersonRow,
+    row: &UserRow,
+    emails: &[EmailKey],
+) -> Result<bool, ScimError> {
+    let event = audit::event(ctx, provisioned(row));
+    match user_creates::insert_with_new_person(conn, person, row, emails, &event)
         .map_err(StoreError::from)
     {
         Err(StoreError::Conflict(_)) => Err(taken(&row.user_name)),
-        Err(other) => Err(other.into()),
-        Ok(false) => Err(StoreError::Stale.into()),
-        Ok(true) => Ok(Written::new(
-            to_resource(row, Vec::new(), Vec::new())?,
-            unregistered,
-        )),
+        other => Ok(other?),
     }
 }

@@ -22,7 +22,7 @@ use crate::store::models::UserRow;
 use crate::store::sql_filter::ListQuery;
 use crate::store::worker_lookups::WorkerLookups;
 use crate::store::write_reach::Reach;
-use crate::store::{memberships, user_creates, user_lookup, users, DbConn, StoreError};
+use crate::store::{memberships, user_lookup, users, DbConn, StoreError};
 
 fn find_row(conn: &mut DbConn, directory: Option<&str>, id: &str) -> Result<UserRow, ScimError> {
     found(users::find(conn, directory, id), ResourceKind::User, id)
@@ -121,15 +121,7 @@ impl Provisioned for Users {
         // on PostgreSQL; otherwise, or if a person took the email
         // meanwhile, step by step.
         let written = match persons::new_person_for_email(ctx, &mut row) {
-            Some(person) => {
-                let event = audit::event(ctx, provisioned(&row));
-                match user_creates::insert_with_new_person(conn, &person, &row, &emails, &event)
-                    .map_err(StoreError::from)
-                {
-                    Err(StoreError::Conflict(_)) => return Err(taken(&row.user_name)),
-                    other => other?,
-                }
-            }
+            Some(person) => new_users::insert_with_new_person(conn, ctx, &person, &row, &emails)?,
             None => false,
         };
         if !written {

@@ -77,7 +77,7 @@ fn key(value: &str, kind: &str) -> EmailKey {
 type Emails = Vec<(String, String, Option<String>, String, bool, bool)>;
 
 fn held(conn: &mut DbConn, id: &str) -> (Option<String>, Emails, i64) {
-    use schema::{audit_events, user_emails, users};
+    use schema::{user_emails, users};
     let person = users::table
         .filter(users::id.eq(id))
         .select(users::person_id)
@@ -98,12 +98,17 @@ fn held(conn: &mut DbConn, id: &str) -> (Option<String>, Emails, i64) {
         ))
         .load(conn)
         .unwrap();
-    let events = audit_events::table
+    (person, emails, events_of(conn, id))
+}
+
+/// How many audit events target `id`.
+pub(super) fn events_of(conn: &mut DbConn, id: &str) -> i64 {
+    use schema::audit_events;
+    audit_events::table
         .filter(audit_events::target_id.eq(id))
         .count()
         .get_result(conn)
-        .unwrap();
-    (person, emails, events)
+        .unwrap()
 }
 
 #[actix_web::test]

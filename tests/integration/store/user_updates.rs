@@ -9,6 +9,7 @@ use gatehouse::store::{schema, user_updates, users, DbConn, StoreError};
 
 use super::kept_settle::Statements;
 use super::kept_updates::{instrument, one_user};
+use super::user_creates::events_of;
 use crate::support::db::TestDb;
 
 fn updated(user: &str) -> NewAuditEvent {
@@ -41,18 +42,13 @@ fn retitled(before: &UserRow, title: &str) -> UserRow {
 
 /// The stored (title attributes, version) of `id` and its audit events.
 fn held(conn: &mut DbConn, id: &str) -> (String, i64, i64) {
-    use schema::{audit_events, users};
+    use schema::users;
     let (attributes, version) = users::table
         .filter(users::id.eq(id))
         .select((users::attributes, users::version))
         .first::<(String, i64)>(conn)
         .unwrap();
-    let events = audit_events::table
-        .filter(audit_events::target_id.eq(id))
-        .count()
-        .get_result(conn)
-        .unwrap();
-    (attributes, version, events)
+    (attributes, version, events_of(conn, id))
 }
 
 #[actix_web::test]
